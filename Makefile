@@ -1,0 +1,40 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test setup install migrate demo-data test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo-data: migrate
+	$(PY) manage.py load_sefton
+	$(PY) manage.py create_demo_users
+
+setup: demo-data
+
+## make run: set everything up and serve the product on http://127.0.0.1:8000 (SQLite).
+run: setup
+	@echo "Serving on http://127.0.0.1:8000 — sign in with a demo user from the README."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: the whole suite on SQLite, then on a throwaway PostgreSQL server, with browser tests.
+test: install
+	bash tools/run-tests.sh
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

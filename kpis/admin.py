@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from kpis.models import KPI, Measurement, Target
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+
+@admin.register(KPI)
+class KPIAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "sub_strand", "unit", "direction", "cadence", "data_source", "is_active"]
+    list_filter = ["sub_strand__objective", "sub_strand", "unit", "direction", "cadence", "is_active"]
+    search_fields = ["code", "title", "data_source"]
+    list_select_related = ["sub_strand"]
+    inlines = [TargetInline]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["kpi", "financial_year", "kind", "value", "amber_tolerance", "is_primary"]
+    list_filter = ["financial_year", "kind", "is_primary"]
+    search_fields = ["kpi__code", "kpi__title", "description"]
+    list_select_related = ["kpi"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(admin.ModelAdmin):
+    list_display = ["kpi", "period", "value", "milestone_status", "data_for", "not_available", "rag_calculated",
+                    "rag_override", "frozen_rag", "is_synthetic"]
+    list_filter = ["period", "not_available", "rag_calculated", "rag_override", "is_synthetic", "kpi__sub_strand"]
+    search_fields = ["kpi__code", "kpi__title", "commentary"]
+    list_select_related = ["kpi", "period"]
+    readonly_fields = ["version", "frozen_target", "frozen_target_kind", "frozen_tolerance", "frozen_rag", "frozen_at"]

@@ -1,0 +1,198 @@
+"""KPI definitions, their targets and the figures reported against them."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from kpis.rag import RAG, RAG_VALUES, Direction, MilestoneStatus, Rating, rag_label, rate
+from objectives.models import ReportingPeriod, SubStrand
+
+
+class KPI(models.Model):
+    class Unit(models.TextChoices):
+        NUMBER = "number", "Number"
+        PERCENT = "percent", "Per cent"
+        GBP = "gbp", "£"
+        SQM = "sqm", "Square metres"
+        FTE = "fte", "FTE jobs"
+        YEARS = "years", "Years"
+        MILESTONE = "milestone", "Milestone"
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        HALF_YEARLY = "half_yearly", "Half-yearly"
+        ANNUAL = "annual", "Annual"
+        ACADEMIC_YEAR = "academic_year", "Academic year"
+
+    sub_strand = models.ForeignKey(SubStrand, on_delete=models.PROTECT, related_name="kpis")
+    code = models.SlugField(max_length=20, unique=True, help_text="Short reference, e.g. HOU-02.")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=12, choices=Unit.choices, default=Unit.NUMBER)
+    direction = models.CharField(max_length=12, choices=Direction.choices, default=Direction.HIGHER)
+    cadence = models.CharField(max_length=16, choices=Cadence.choices, blank=True)
+    data_source = models.CharField(max_length=300, blank=True)
+    source_notes = models.TextField(blank=True, help_text="Where a detail was inferred rather than stated in the source.")
+    order = models.PositiveSmallIntegerField(default=1)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sub_strand__objective__number", "sub_strand__order", "order"]
+        verbose_name = "KPI"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(direction="milestone", unit="milestone") | (~Q(direction="milestone") & ~Q(unit="milestone"))),
+                name="kpi_milestone_unit_iff_milestone_direction",
+            ),
+            models.CheckConstraint(condition=Q(direction__in=["higher", "lower", "milestone"]), name="kpi_direction_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_milestone(self):
+        return self.direction == Direction.MILESTONE
+
+    def get_absolute_url(self):
+        return reverse("kpi", args=[self.code])
+
+
+class Target(models.Model):
+    """A KPI's target for one financial year, of a kind; a year may have several (Local Plan 640, standard method 587)."""
+
+    class Kind(models.TextChoices):
+        LOCAL_PLAN = "local_plan", "Local Plan requirement"
+        STANDARD_METHOD = "standard_method", "Government standard method"
+        CONTRACTUAL = "contractual", "Contractual"
+        CORPORATE = "corporate", "Corporate performance"
+        ASPIRATION = "aspiration", "Aspiration"
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="targets")
+    financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts: 2023 for 2023/24.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    value = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    description = models.CharField(max_length=300, blank=True, help_text="e.g. Local Plan average annual requirement 2012–2030")
+    amber_tolerance = models.DecimalField(
+        "Amber tolerance (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="How far short of the target, in per cent of it, is still Amber rather than Red.",
+    )
+    is_primary = models.BooleanField(default=True, help_text="The target the RAG is measured against.")
+
+    class Meta:
+        ordering = ["kpi", "financial_year", "-is_primary", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "financial_year", "kind"], name="one_target_per_kpi_year_kind"),
+            models.UniqueConstraint(
+                fields=["kpi", "financial_year"], condition=Q(is_primary=True), name="one_primary_target_per_kpi_year"
+            ),
+            models.CheckConstraint(condition=Q(amber_tolerance__gte=0), name="amber_tolerance_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi.code} {self.financial_year}: {self.value} ({self.get_kind_display()})"
+
+
+class Measurement(models.Model):
+    """A KPI's figure reported in a period, with the period the data is *for* (figures often lag)."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.PROTECT, related_name="measurements")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="measurements", help_text="The period it was reported in."
+    )
+    value = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    milestone_status = models.CharField(max_length=12, choices=MilestoneStatus.choices, blank=True)
+    data_for = models.CharField(
+        "period the data is for", max_length=100, blank=True, help_text="e.g. Calendar year 2022, 2022/23, Q1 2023/24"
+    )
+    data_for_end = models.DateField(null=True, blank=True, help_text="Last day of the period the data is for.")
+    not_available = models.BooleanField("not yet available", default=False)
+    expected_date = models.DateField(null=True, blank=True, help_text="When a figure not yet available is expected.")
+    rag_calculated = models.CharField(max_length=6, choices=RAG.choices, blank=True)
+    rag_basis = models.CharField(max_length=300, blank=True)
+    rag_override = models.CharField(max_length=6, choices=RAG.choices, blank=True)
+    override_reason = models.TextField(blank=True)
+    commentary = models.TextField(blank=True)
+    # Frozen when the return is approved, so that a later change of target never re-rates history.
+    frozen_target = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    frozen_target_kind = models.CharField(max_length=20, blank=True)
+    frozen_tolerance = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    frozen_rag = models.CharField(max_length=6, choices=RAG.choices, blank=True)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    is_synthetic = models.BooleanField(default=False, help_text="Demonstration data, not the council's.")
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["kpi", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "period"], name="one_measurement_per_kpi_per_period"),
+            models.CheckConstraint(
+                condition=Q(rag_override="") | ~Q(override_reason=""), name="override_needs_a_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(not_available=False) | Q(value__isnull=True), name="not_available_has_no_value"
+            ),
+            models.CheckConstraint(condition=Q(rag_override__in=["", *RAG_VALUES]), name="rag_override_valid"),
+            models.CheckConstraint(condition=Q(rag_calculated__in=["", *RAG_VALUES]), name="rag_calculated_valid"),
+            models.CheckConstraint(condition=Q(frozen_rag__in=["", *RAG_VALUES]), name="frozen_rag_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi.code} in {self.period}"
+
+    def clean(self):
+        errors = {}
+        if self.rag_override and not self.override_reason.strip():
+            errors["override_reason"] = "Give a reason for overriding the RAG status."
+        if self.not_available and self.value is not None:
+            errors["value"] = "A figure that is not yet available cannot have a value."
+        if self.kpi_id and self.kpi.is_milestone and self.value is not None:
+            errors["value"] = "A milestone KPI has a milestone status, not a number."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_frozen(self):
+        return self.frozen_at is not None
+
+    @property
+    def rag(self):
+        """The RAG to show: frozen at approval, else the officer's override, else the rules'."""
+        if self.is_frozen:
+            return self.frozen_rag or None
+        return self.rag_override or self.rag_calculated or None
+
+    @property
+    def rag_label(self):
+        return rag_label(self.rag)
+
+    @property
+    def has_figure(self):
+        return self.value is not None or bool(self.milestone_status) or self.not_available
+
+    def rating(self, *, target=None, previous_value=None):
+        """Apply the RAG rules to this measurement (it is not saved)."""
+        return rate(
+            direction=self.kpi.direction,
+            value=self.value,
+            target=target.value if target else None,
+            tolerance_percent=target.amber_tolerance if target else None,
+            previous_value=previous_value,
+            not_available=self.not_available,
+            milestone_status=self.milestone_status or None,
+        )
+
+    def apply_rating(self, rating: Rating):
+        self.rag_calculated = rating.rag or ""
+        self.rag_basis = rating.basis[:300]

@@ -1,0 +1,147 @@
+"""The RAG rules: plain functions, no database, so that tests and services call them directly.
+
+A KPI's RAG follows from its latest value, its target, its direction and an Amber tolerance:
+
+* higher is better: at or above target is Green; within the tolerance below it Amber; else Red;
+* lower is better: at or below target is Green; within the tolerance above it Amber; else Red;
+* no target for the year: the previous year's value is the bar ("an increase on previous
+  years should be the aim"), with the same tolerance;
+* milestone KPIs are rated from their milestone status;
+* a figure not yet available is not rated (which is not the same as missing);
+* an officer may override any of this, with a reason.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+
+
+class RAG(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+RAG_VALUES = [value for value, _ in RAG.choices]
+RAG_ORDER = {RAG.RED: 0, RAG.AMBER: 1, RAG.GREEN: 2}
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+    MILESTONE = "milestone", "Milestone"
+
+
+class MilestoneStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk or delayed"
+    ACHIEVED = "achieved", "Achieved"
+    MISSED = "missed", "Missed"
+
+
+MILESTONE_RAG = {
+    MilestoneStatus.ACHIEVED: RAG.GREEN,
+    MilestoneStatus.ON_TRACK: RAG.GREEN,
+    MilestoneStatus.AT_RISK: RAG.AMBER,
+    MilestoneStatus.MISSED: RAG.RED,
+    MilestoneStatus.NOT_STARTED: None,
+}
+
+DEFAULT_AMBER_TOLERANCE = Decimal("5")  # per cent of the bar
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A rating and how it was reached, so a page can say why a KPI is Red."""
+
+    rag: str | None
+    basis: str
+
+    @property
+    def label(self):
+        return RAG(self.rag).label if self.rag else "Not rated"
+
+
+def rag_label(rag):
+    """'Red', 'Amber', 'Green' or 'Not rated': RAG is never shown by colour alone."""
+    return RAG(rag).label if rag else "Not rated"
+
+
+def compare_to_bar(value, bar, direction, tolerance_percent=DEFAULT_AMBER_TOLERANCE):
+    """Rate a number against a bar (a target, or last year's value)."""
+    value, bar = Decimal(value), Decimal(bar)
+    band = abs(bar) * Decimal(tolerance_percent) / Decimal(100)
+    if direction == Direction.HIGHER:
+        if value >= bar:
+            return RAG.GREEN
+        return RAG.AMBER if value >= bar - band else RAG.RED
+    if direction == Direction.LOWER:
+        if value <= bar:
+            return RAG.GREEN
+        return RAG.AMBER if value <= bar + band else RAG.RED
+    raise ValueError(f"A number cannot be compared with a bar for direction {direction!r}.")
+
+
+def rate(
+    *,
+    direction,
+    value=None,
+    target=None,
+    tolerance_percent=None,
+    previous_value=None,
+    not_available=False,
+    milestone_status=None,
+    override=None,
+    override_reason="",
+):
+    """The RAG of one measurement and the reason for it."""
+    if override:
+        if override not in RAG_VALUES:
+            raise ValueError(f"{override!r} is not a RAG status.")
+        if not (override_reason or "").strip():
+            raise ValueError("An override needs a reason.")
+        return Rating(override, f"Officer override: {override_reason.strip()}")
+    if not_available:
+        return Rating(None, "Figure not yet available")
+    tolerance = DEFAULT_AMBER_TOLERANCE if tolerance_percent is None else Decimal(tolerance_percent)
+    if direction == Direction.MILESTONE:
+        if not milestone_status:
+            return Rating(None, "No milestone status given")
+        rag = MILESTONE_RAG[MilestoneStatus(milestone_status)]
+        return Rating(rag, f"Milestone {MilestoneStatus(milestone_status).label.lower()}")
+    if value is None:
+        return Rating(None, "No figure entered")
+    if target is not None:
+        return Rating(compare_to_bar(value, target, direction, tolerance), "Against target")
+    if previous_value is not None:
+        return Rating(compare_to_bar(value, previous_value, direction, tolerance), "Against the previous year (no target)")
+    return Rating(None, "No target and no previous year to compare with")
+
+
+def suggested_overall(rags):
+    """The overall RAG that a sub-strand's KPI mix suggests; the officer's judgement may differ.
+
+    Half or more of the rated KPIs Red suggests Red; any Red or Amber suggests Amber; all Green
+    suggests Green; nothing rated suggests nothing.
+    """
+    rated = [r for r in rags if r]
+    if not rated:
+        return None
+    reds = sum(1 for r in rated if r == RAG.RED)
+    if reds * 2 >= len(rated):
+        return RAG.RED
+    if reds or any(r == RAG.AMBER for r in rated):
+        return RAG.AMBER
+    return RAG.GREEN
+
+
+def movement(previous, current):
+    """'up', 'down', 'same' or None: how a RAG moved since last quarter."""
+    if not previous or not current:
+        return None
+    diff = RAG_ORDER[RAG(current)] - RAG_ORDER[RAG(previous)]
+    return "up" if diff > 0 else "down" if diff < 0 else "same"
+
+
+MOVEMENT_WORDS = {"up": "Improved", "down": "Worsened", "same": "No change", None: "No previous status"}

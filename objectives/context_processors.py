@@ -1,0 +1,26 @@
+from objectives.permissions import can
+
+
+def navigation(request):
+    """The links of the site's header, shown only to those who may follow them."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    links = [("Overview", "home")]
+    candidates = [
+        ("My returns", "my-returns", "view_my_returns"),
+        ("Dashboard", "dashboard", "view_dashboard"),
+        ("Review queue", "review-queue", "view_review_queue"),
+        ("Calendar", "period-calendar", "view_calendar"),
+        ("Action plans", "action-plans", "view_dashboard"),
+    ]
+    from django.urls import NoReverseMatch, reverse
+
+    for label, name, action in candidates:
+        if can(user, action):
+            try:
+                reverse(name)
+            except NoReverseMatch:
+                continue
+            links.append((label, name))
+    return {"nav_links": links}

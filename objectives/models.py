@@ -1,0 +1,278 @@
+"""The strategy itself: strategies, objectives, sub-strands, action plans and the reporting calendar.
+
+Nothing here imports `kpis` or `reporting`: they build on this app, never the other way round.
+"""
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Strategy(models.Model):
+    """A council strategy, e.g. the Sefton Economic Strategy approved by Cabinet on 3 November 2022."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    council = models.CharField(max_length=200, default="Sefton Council")
+    approved_on = models.DateField(null=True, blank=True, help_text="The date Cabinet approved it.")
+    approved_by = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "strategies"
+
+    def __str__(self):
+        return self.name
+
+
+class StrategicObjective(models.Model):
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="objectives")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "number"], name="objective_number_unique_in_strategy"),
+            models.UniqueConstraint(fields=["strategy", "slug"], name="objective_slug_unique_in_strategy"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="objective_number_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SubStrand(models.Model):
+    """The unit that reports each quarter. An objective with no sub-strands reports as one of its own name."""
+
+    objective = models.ForeignKey(StrategicObjective, on_delete=models.PROTECT, related_name="sub_strands")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in addresses, e.g. housing.")
+    order = models.PositiveSmallIntegerField(default=1)
+    reports_as_objective = models.BooleanField(
+        default=False, help_text="The objective has no sub-strands and reports as one sub-strand of its own name."
+    )
+    lead_service = models.CharField(max_length=200, blank=True)
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_sub_strands"
+    )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="editable_sub_strands",
+        help_text="Officers who may fill in this sub-strand's returns (the lead officer always may).",
+    )
+
+    class Meta:
+        ordering = ["objective__strategy", "objective__number", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "order"], name="sub_strand_order_unique_in_objective"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def full_name(self):
+        """The name as the briefing note writes it: 'Regenerated Places – Housing'."""
+        if self.reports_as_objective:
+            return self.objective.name
+        return f"{self.objective.name} – {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("sub-strand", args=[self.slug])
+
+
+def quarter_dates(financial_year, quarter):
+    """First and last day of a financial-year quarter: 2023/24 Q1 is 1 April to 30 June 2023."""
+    start_month = 4 + 3 * (quarter - 1)
+    year = financial_year + (start_month - 1) // 12
+    month = (start_month - 1) % 12 + 1
+    start = datetime.date(year, month, 1)
+    end_month = month + 2
+    next_first = datetime.date(year + (end_month // 12), end_month % 12 + 1, 1)
+    return start, next_first - datetime.timedelta(days=1)
+
+
+def financial_year_label(financial_year):
+    return f"{financial_year}/{str(financial_year + 1)[-2:]}"
+
+
+class ReportingPeriod(models.Model):
+    """A financial-year quarter and its governance dates (section 4.1 of the briefing note)."""
+
+    class State(models.TextChoices):
+        NOT_OPEN = "not_open", "Not yet open"
+        OPEN = "open", "Open for entry"
+        CLOSED = "closed", "Closed"
+        PUBLISHED = "published", "Published"
+
+    financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts: 2023 for 2023/24.")
+    quarter = models.PositiveSmallIntegerField()
+    slug = models.SlugField(max_length=20, unique=True, help_text="e.g. 2023-24-q1")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    dashboard_deadline = models.DateField("dashboard update deadline", null=True, blank=True)
+    economy_cell_meeting = models.DateField(null=True, blank=True)
+    cabinet_member_briefing = models.DateField("Cabinet Member briefing", null=True, blank=True)
+    scrutiny_meeting = models.DateField("Cabinet Member / Overview & Scrutiny", null=True, blank=True)
+    governance_notes = models.TextField(
+        blank=True, help_text="Anything the calendar cannot say in a date, and where a date was inferred."
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.NOT_OPEN)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["financial_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "quarter"], name="one_period_per_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_between_1_and_4"),
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="period_ends_after_it_starts"),
+            models.CheckConstraint(
+                condition=Q(state__in=["not_open", "open", "closed", "published"]), name="period_state_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return f"{financial_year_label(self.financial_year)} Q{self.quarter}"
+
+    @property
+    def long_label(self):
+        """'Quarter 1 April–June 2023', as the briefing note heads its summary."""
+        return f"Quarter {self.quarter} {self.start_date:%B}–{self.end_date:%B %Y}"
+
+    @property
+    def financial_year_label(self):
+        return financial_year_label(self.financial_year)
+
+    @staticmethod
+    def slug_for(financial_year, quarter):
+        return f"{financial_year}-{str(financial_year + 1)[-2:]}-q{quarter}"
+
+    def clean(self):
+        if self.quarter and not 1 <= self.quarter <= 4:
+            raise ValidationError({"quarter": "Quarter must be 1, 2, 3 or 4."})
+        if self.financial_year and self.quarter and 1 <= self.quarter <= 4:
+            start, end = quarter_dates(self.financial_year, self.quarter)
+            if self.start_date and self.start_date != start:
+                raise ValidationError({"start_date": f"{self.label} starts on {start:%-d %B %Y}."})
+            if self.end_date and self.end_date != end:
+                raise ValidationError({"end_date": f"{self.label} ends on {end:%-d %B %Y}."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug and self.financial_year and self.quarter:
+            self.slug = self.slug_for(self.financial_year, self.quarter)
+        if self.financial_year and self.quarter and (not self.start_date or not self.end_date):
+            self.start_date, self.end_date = quarter_dates(self.financial_year, self.quarter)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self):
+        return self.state == self.State.OPEN
+
+    @property
+    def is_published(self):
+        return self.state == self.State.PUBLISHED
+
+    def is_overdue(self, today=None):
+        today = today or datetime.date.today()
+        return bool(self.dashboard_deadline) and today > self.dashboard_deadline
+
+    def previous(self):
+        """The quarter before, if it exists in the database."""
+        fy, q = (self.financial_year, self.quarter - 1) if self.quarter > 1 else (self.financial_year - 1, 4)
+        return ReportingPeriod.objects.filter(financial_year=fy, quarter=q).first()
+
+    def get_absolute_url(self):
+        return reverse("period-calendar") + f"#{self.slug}"
+
+
+class ActionPlan(models.Model):
+    """An action plan: the SES yearly plan, or a scrutiny plan such as the 2017 Action Plan for Employment."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    strategy = models.ForeignKey(Strategy, null=True, blank=True, on_delete=models.PROTECT, related_name="action_plans")
+    originating_body = models.CharField(
+        max_length=300, blank=True, help_text="The body that made its recommendations, e.g. an Overview & Scrutiny committee."
+    )
+    cabinet_approved_on = models.DateField(null=True, blank=True, help_text="When Cabinet approved the recommendations.")
+    agreed_on = models.DateField(null=True, blank=True, help_text="When the action plan itself was agreed.")
+    agreed_by = models.CharField(max_length=200, blank=True)
+    owner = models.CharField(max_length=200, blank=True, help_text="Who owns the plan, e.g. a Cabinet Member.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("action-plan", args=[self.slug])
+
+
+class Action(models.Model):
+    """A numbered recommendation or action of a plan, with its owner, timescale and status."""
+
+    class Status(models.TextChoices):
+        UNASSESSED = "unassessed", "No status given"
+        NOT_STARTED = "not_started", "Not started"
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        COMPLETE = "complete", "Complete"
+        SUPERSEDED = "superseded", "Superseded"
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="actions")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300, blank=True)
+    wording = models.TextField(blank=True, help_text="The recommendation or action in full, as agreed.")
+    made_by = models.CharField(max_length=300, blank=True, help_text="The body that made the recommendation.")
+    owner = models.CharField(max_length=300, blank=True, help_text="e.g. Head of Investment & Employment")
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="owned_actions", help_text="Officers who may enter its updates."
+    )
+    sub_strand = models.ForeignKey(SubStrand, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    timescale = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNASSESSED)
+    status_note = models.TextField(blank=True, help_text="e.g. rolled into the Sefton Economic Strategy")
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="action_number_unique_in_plan"),
+            models.CheckConstraint(
+                condition=Q(status__in=["unassessed", "not_started", "on_track", "at_risk", "complete", "superseded"]),
+                name="action_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"({self.number}) {self.title or self.wording[:80]}"
+
+
+class Milestone(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=300)
+    due_date = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["action", "order", "due_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "order"], name="milestone_order_unique_in_action"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,21 @@
+"""Reads of the strategy's structure."""
+from django.db.models import Prefetch
+
+from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
+
+
+def objectives_with_sub_strands(strategy=None):
+    qs = StrategicObjective.objects.select_related("strategy").prefetch_related(
+        Prefetch("sub_strands", queryset=SubStrand.objects.select_related("lead_officer").order_by("order"))
+    )
+    if strategy is not None:
+        qs = qs.filter(strategy=strategy)
+    return qs.order_by("strategy__name", "number")
+
+
+def open_period():
+    return ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).order_by("-financial_year", "-quarter").first()
+
+
+def get_period(slug):
+    return ReportingPeriod.objects.filter(slug=slug).first()

@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from reporting.models import (
+    ActionUpdate, Briefing, FigureBreakdownItem, OutputFigure, PlanUpdate, QuarterlyReturn, ReminderSent, ReturnRevision,
+)
+
+
+class ReturnRevisionInline(admin.TabularInline):
+    model = ReturnRevision
+    extra = 0
+    readonly_fields = ["number", "approved_at", "approved_by", "reopened_at", "reopened_by", "reason"]
+    exclude = ["snapshot"]
+
+
+@admin.register(QuarterlyReturn)
+class QuarterlyReturnAdmin(admin.ModelAdmin):
+    list_display = ["sub_strand", "period", "state", "overall_rag", "revision", "submitted_at", "approved_at", "is_synthetic"]
+    list_filter = ["period", "state", "overall_rag", "sub_strand__objective", "is_synthetic"]
+    search_fields = ["sub_strand__name", "commentary"]
+    list_select_related = ["sub_strand", "period"]
+    readonly_fields = ["version", "revision"]
+    inlines = [ReturnRevisionInline]
+
+
+@admin.register(Briefing)
+class BriefingAdmin(admin.ModelAdmin):
+    list_display = ["period", "state", "issued_at", "issued_by"]
+    list_filter = ["state"]
+    search_fields = ["purpose", "background"]
+    list_select_related = ["period", "issued_by"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["sub_strand", "period", "days_before", "recipient", "sent_at"]
+    list_filter = ["period", "days_before"]
+    search_fields = ["recipient", "sub_strand__name"]
+    list_select_related = ["sub_strand", "period"]
+
+
+@admin.register(PlanUpdate)
+class PlanUpdateAdmin(admin.ModelAdmin):
+    list_display = ["title", "plan", "as_at", "committee"]
+    list_filter = ["plan"]
+    search_fields = ["title", "summary", "introduction"]
+    list_select_related = ["plan"]
+
+
+class OutputFigureInline(admin.TabularInline):
+    model = OutputFigure
+    extra = 0
+
+
+@admin.register(ActionUpdate)
+class ActionUpdateAdmin(admin.ModelAdmin):
+    list_display = ["action", "plan_update", "quarterly_return", "status", "state", "updated_at"]
+    list_filter = ["state", "status", "action__plan"]
+    search_fields = ["narrative", "action__wording"]
+    list_select_related = ["action", "action__plan", "plan_update", "quarterly_return"]
+    inlines = [OutputFigureInline]
+
+
+class FigureBreakdownItemInline(admin.TabularInline):
+    model = FigureBreakdownItem
+    extra = 0
+
+
+@admin.register(OutputFigure)
+class OutputFigureAdmin(admin.ModelAdmin):
+    list_display = ["label", "qualifier", "value", "unit", "rising_to", "is_projected", "action_update"]
+    list_filter = ["unit", "is_projected"]
+    search_fields = ["label", "note"]
+    list_select_related = ["action_update", "action_update__action"]
+    inlines = [FigureBreakdownItemInline]

@@ -1,0 +1,304 @@
+"""Quarterly returns and their workflow, briefings, action-plan updates and committee reports."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from kpis.rag import RAG, RAG_VALUES, rag_label
+from objectives.models import Action, ActionPlan, ReportingPeriod, SubStrand
+
+
+class WorkflowState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned for changes"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+
+
+EDITABLE_STATES = {WorkflowState.DRAFT, WorkflowState.RETURNED}
+# Readers (Cabinet Member, scrutiny members) see these states and no others.
+VISIBLE_TO_READERS = {WorkflowState.APPROVED, WorkflowState.PUBLISHED}
+WORKFLOW_STATE_VALUES = [value for value, _ in WorkflowState.choices]
+
+
+class QuarterlyReturn(models.Model):
+    """A sub-strand's return for a quarter: overall RAG, commentary, and (by period) its measurements."""
+
+    sub_strand = models.ForeignKey(SubStrand, on_delete=models.PROTECT, related_name="returns")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="returns")
+    state = models.CharField(max_length=12, choices=WorkflowState.choices, default=WorkflowState.DRAFT)
+    overall_rag = models.CharField("overall status", max_length=6, choices=RAG.choices, blank=True)
+    commentary = models.TextField(blank=True)
+    rag_explanation = models.TextField(
+        blank=True, help_text="Why the overall status differs from what the KPIs suggest."
+    )
+    revision = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1)
+    return_comment = models.TextField(blank=True, help_text="The approver's comment when returning it for changes.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_synthetic = models.BooleanField(default=False, help_text="Demonstration data, not the council's.")
+
+    class Meta:
+        ordering = ["period", "sub_strand"]
+        constraints = [
+            models.UniqueConstraint(fields=["sub_strand", "period"], name="one_return_per_sub_strand_per_period"),
+            models.CheckConstraint(condition=Q(overall_rag__in=["", *RAG_VALUES]), name="return_overall_rag_valid"),
+            models.CheckConstraint(condition=Q(state__in=WORKFLOW_STATE_VALUES), name="return_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state__in=["approved", "published"]) | ~Q(overall_rag=""),
+                name="approved_return_has_overall_rag",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sub_strand} – {self.period}"
+
+    @property
+    def is_editable(self):
+        return self.state in EDITABLE_STATES
+
+    @property
+    def is_visible_to_readers(self):
+        return self.state in VISIBLE_TO_READERS
+
+    @property
+    def overall_rag_label(self):
+        return rag_label(self.overall_rag)
+
+    def get_absolute_url(self):
+        return reverse("return", args=[self.period.slug, self.sub_strand.slug])
+
+
+class ReturnRevision(models.Model):
+    """An approved return as it stood before a correction reopened it."""
+
+    quarterly_return = models.ForeignKey(QuarterlyReturn, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reopened_at = models.DateTimeField(auto_now_add=True)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["quarterly_return", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["quarterly_return", "number"], name="one_revision_number_per_return"),
+        ]
+
+
+class Briefing(models.Model):
+    """The Cabinet Member briefing note for a period; issuing it publishes the period."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ISSUED = "issued", "Issued"
+
+    period = models.OneToOneField(ReportingPeriod, on_delete=models.PROTECT, related_name="briefing")
+    title = models.CharField(max_length=300, blank=True)
+    purpose = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True)
+    background = models.TextField(blank=True)
+    governance = models.TextField(blank=True, help_text="The text around the governance calendar table.")
+    progress_introduction = models.TextField(blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.DRAFT)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=["draft", "issued"]), name="briefing_state_valid"),
+        ]
+
+    def __str__(self):
+        return f"Briefing {self.period}"
+
+
+class ReminderSent(models.Model):
+    """A reminder already emailed, so that send_reminders never sends the same one twice."""
+
+    sub_strand = models.ForeignKey(SubStrand, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    days_before = models.IntegerField()
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sub_strand", "period", "days_before", "recipient"], name="one_reminder_per_deadline_step"
+            ),
+        ]
+
+
+class PlanUpdate(models.Model):
+    """One round of reporting on an action plan ('update at December 2017') and its committee report's cover."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="updates")
+    slug = models.SlugField(max_length=20, help_text="e.g. 2017-12")
+    title = models.CharField(max_length=300)
+    as_at = models.DateField(help_text="The date the update reports progress to.")
+    committee = models.CharField(max_length=300, blank=True)
+    meeting_date = models.DateField(null=True, blank=True)
+    # The council's committee report template, field by field.
+    summary = models.TextField(blank=True)
+    recommendations = models.TextField("recommendations to members", blank=True)
+    reasons = models.TextField("reasons for the recommendations", blank=True)
+    alternative_options = models.TextField("alternative options considered and rejected", blank=True)
+    costs = models.TextField("what will it cost and how will it be financed", blank=True)
+    revenue_costs = models.TextField(blank=True)
+    capital_costs = models.TextField(blank=True)
+    resource_implications = models.TextField(blank=True)
+    legal_implications = models.TextField(blank=True)
+    equality_implications = models.TextField(blank=True)
+    core_protect_vulnerable = models.TextField("Protect the most vulnerable", blank=True)
+    core_communities = models.TextField("Facilitate confident and resilient communities", blank=True)
+    core_services = models.TextField("Commission, broker and provide core services", blank=True)
+    core_place = models.TextField("Place – leadership and influencer", blank=True)
+    core_change = models.TextField("Drivers of change and reform", blank=True)
+    core_prosperity = models.TextField("Facilitate sustainable economic prosperity", blank=True)
+    core_social_investment = models.TextField("Greater income for social investment", blank=True)
+    core_cleaner_greener = models.TextField("Cleaner Greener", blank=True)
+    consultations_internal = models.TextField("internal consultations", blank=True)
+    consultations_external = models.TextField("external consultations", blank=True)
+    implementation_date = models.TextField("implementation date for the decision", blank=True)
+    contact_officer = models.CharField(max_length=200, blank=True)
+    contact_telephone = models.CharField(max_length=60, blank=True)
+    contact_email = models.EmailField(blank=True)
+    appendices = models.TextField(blank=True)
+    background_papers = models.TextField(blank=True)
+    introduction = models.TextField("introduction / background", blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    CORE_PURPOSE_FIELDS = [
+        "core_protect_vulnerable",
+        "core_communities",
+        "core_services",
+        "core_place",
+        "core_change",
+        "core_prosperity",
+        "core_social_investment",
+        "core_cleaner_greener",
+    ]
+
+    class Meta:
+        ordering = ["plan", "as_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="plan_update_slug_unique_in_plan"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("plan-report", args=[self.plan.slug, self.slug])
+
+
+class ActionUpdate(models.Model):
+    """Progress on one action in one round: a narrative, a status and output figures.
+
+    It belongs either to an action plan's update round (with its own workflow), or to a
+    sub-strand's quarterly return (following the return's workflow).
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    plan_update = models.ForeignKey(PlanUpdate, null=True, blank=True, on_delete=models.CASCADE, related_name="action_updates")
+    quarterly_return = models.ForeignKey(
+        QuarterlyReturn, null=True, blank=True, on_delete=models.CASCADE, related_name="action_updates"
+    )
+    narrative = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Action.Status.choices, blank=True)
+    state = models.CharField(max_length=12, choices=WorkflowState.choices, default=WorkflowState.DRAFT)
+    return_comment = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["action__plan", "action__number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(plan_update__isnull=False, quarterly_return__isnull=True))
+                | (Q(plan_update__isnull=True, quarterly_return__isnull=False)),
+                name="action_update_belongs_to_one_round",
+            ),
+            models.UniqueConstraint(fields=["action", "plan_update"], name="one_update_per_action_per_round"),
+            models.UniqueConstraint(fields=["action", "quarterly_return"], name="one_update_per_action_per_return"),
+            models.CheckConstraint(condition=Q(state__in=WORKFLOW_STATE_VALUES), name="action_update_state_valid"),
+        ]
+
+    def __str__(self):
+        return f"Update on {self.action}"
+
+    @property
+    def sub_strand(self):
+        return self.action.sub_strand
+
+    @property
+    def is_editable(self):
+        return self.state in EDITABLE_STATES
+
+
+class OutputFigure(models.Model):
+    """An output figure as data: 'over 1,532 job opportunities', 'Kura: 200 jobs rising to 400'."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "", "Exactly"
+        MORE_THAN = "more_than", "More than"
+        OVER = "over", "Over"
+        NEARLY = "nearly", "Nearly"
+        UP_TO = "up_to", "Up to"
+
+    action_update = models.ForeignKey(ActionUpdate, on_delete=models.CASCADE, related_name="figures")
+    order = models.PositiveSmallIntegerField(default=1)
+    label = models.CharField(max_length=300)
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, blank=True)
+    value = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, help_text="Empty where the source gives only a breakdown."
+    )
+    unit = models.CharField(max_length=40, blank=True, help_text="e.g. jobs, businesses, £, £ a year, people")
+    rising_to = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    is_projected = models.BooleanField(default=False)
+    period_covered = models.CharField(max_length=200, blank=True, help_text="e.g. since the start of the ESF programme")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["action_update", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["action_update", "order"], name="figure_order_unique_in_update"),
+            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="figure_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class FigureBreakdownItem(models.Model):
+    figure = models.ForeignKey(OutputFigure, on_delete=models.CASCADE, related_name="breakdown")
+    order = models.PositiveSmallIntegerField(default=1)
+    label = models.CharField(max_length=200)
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        ordering = ["figure", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["figure", "order"], name="breakdown_order_unique_in_figure"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="breakdown_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.value}"

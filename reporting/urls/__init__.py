@@ -1,0 +1,4 @@
+"""Each area of the reporting app keeps its own URL module; they are joined here."""
+from reporting.urls import overview
+
+urlpatterns = [*overview.urlpatterns]

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from objectives.forms import LoginForm
+
+admin.site.site_header = "Sefton SES Tracker administration"
+admin.site.site_title = "Sefton SES Tracker"
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("objectives.urls")),
+    path("", include("kpis.urls")),
+    path("", include("reporting.urls")),
+]

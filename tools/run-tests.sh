@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs the whole test suite twice: on SQLite, then on a PostgreSQL server started here in a
+# temporary directory (initdb, pg_ctl) and stopped afterwards. Browser tests run in Debian's
+# Chromium, installed with apt-get when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+# --- Chromium for the browser tests ---------------------------------------------------------
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== Chromium is missing: installing Debian's chromium and chromium-driver =="
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
+
+# --- PostgreSQL: find the server binaries ----------------------------------------------------
+PG_BIN=""
+if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+  PG_BIN="$(dirname "$(command -v initdb)")"
+else
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then PG_BIN="$d"; break; fi
+  done
+fi
+if [ -z "$PG_BIN" ]; then
+  echo "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or under /usr/lib/postgresql/*/bin." >&2
+  echo "Install them with: apt-get install postgresql" >&2
+  exit 1
+fi
+
+PGTMP="$(mktemp -d /tmp/ses-pgtest.XXXXXX)"
+PGPORT="$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+RUN_AS=()
+if [ "$(id -u)" -eq 0 ]; then
+  # initdb refuses to run as root: run the throwaway server as the postgres (or nobody) user.
+  PGUSER_OS="postgres"; id postgres >/dev/null 2>&1 || PGUSER_OS="nobody"
+  chown "$PGUSER_OS" "$PGTMP"
+  RUN_AS=(runuser -u "$PGUSER_OS" --)
+fi
+stop_pg() {
+  "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGTMP/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PGTMP"
+}
+trap stop_pg EXIT
+
+echo "== Starting a throwaway PostgreSQL ($("$PG_BIN/postgres" --version)) on 127.0.0.1:$PGPORT in $PGTMP =="
+"${RUN_AS[@]}" "$PG_BIN/initdb" -D "$PGTMP/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
+"${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 \
+  -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGTMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+
+status=0
+echo
+echo "== Test suite on SQLite =="
+env -u DATABASE_URL DJANGO_ENV=development $PY -m pytest "$@" || status=$?
+
+echo
+echo "== Test suite on PostgreSQL =="
+DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres" DJANGO_ENV=development $PY -m pytest "$@" || status=$?
+
+if [ $status -ne 0 ]; then echo "== FAILED on at least one database =="; else echo "== Passed on SQLite and PostgreSQL =="; fi
+exit $status
