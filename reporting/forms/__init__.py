@@ -1,0 +1,1 @@
+"""Forms of the reporting app, one module per area."""
