@@ -1,0 +1,95 @@
+"""Generates a large council for benchmarks: by default 12 objectives, 60 sub-strands, 1,200 KPIs
+and 40 quarters (2014/15 to 2023/24) of approved returns and measurements, plus the demo users.
+
+Run against a throwaway database only (the benchmarks set DATABASE_URL to one they create):
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 python bench/large_council.py
+The data is flagged synthetic, and every figure is clearly made up.
+"""
+import os
+import random
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sefton_ses.settings")
+
+
+def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_financial_year=2023, seed=1):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kpis.models import KPI, Measurement, Target
+    from kpis.rag import RAG
+    from objectives.models import ReportingPeriod, StrategicObjective, Strategy, SubStrand, quarter_dates
+    from reporting.models import Briefing, QuarterlyReturn
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    with transaction.atomic():
+        strategy = Strategy.objects.create(name="Benchmark Borough Economic Strategy", slug="benchmark-strategy",
+                                           council="Benchmark Borough Council (synthetic)")
+        objs = StrategicObjective.objects.bulk_create(
+            StrategicObjective(strategy=strategy, number=i + 1, name=f"Objective {i + 1}", slug=f"objective-{i + 1}")
+            for i in range(objectives)
+        )
+        subs = SubStrand.objects.bulk_create(
+            SubStrand(objective=objs[i % objectives], name=f"Sub-strand {i + 1}", slug=f"bench-sub-{i + 1}",
+                      order=i // objectives + 1, lead_service=f"Service {i % 7 + 1}")
+            for i in range(sub_strands)
+        )
+        kpi_rows = KPI.objects.bulk_create(
+            KPI(sub_strand=subs[i % sub_strands], code=f"B-{i + 1:05d}", title=f"Benchmark KPI {i + 1}",
+                unit=KPI.Unit.NUMBER, direction="higher" if i % 3 else "lower", cadence=KPI.Cadence.QUARTERLY,
+                order=i // sub_strands + 1)
+            for i in range(kpis)
+        )
+        first_year = last_financial_year - (quarters + 3) // 4 + 1
+        periods = []
+        for n in range(quarters):
+            fy, q = first_year + n // 4, n % 4 + 1
+            start, end = quarter_dates(fy, q)
+            periods.append(ReportingPeriod(financial_year=fy, quarter=q, slug=ReportingPeriod.slug_for(fy, q),
+                                           start_date=start, end_date=end, state=ReportingPeriod.State.PUBLISHED))
+        periods[-1].state = ReportingPeriod.State.OPEN
+        periods = ReportingPeriod.objects.bulk_create(periods)
+        years = sorted({p.financial_year for p in periods})
+        Target.objects.bulk_create(
+            Target(kpi=k, financial_year=y, kind=Target.Kind.CORPORATE, value=Decimal(1000)) for k in kpi_rows for y in years
+        )
+        rags = [RAG.GREEN, RAG.GREEN, RAG.AMBER, RAG.RED]
+        QuarterlyReturn.objects.bulk_create(
+            QuarterlyReturn(sub_strand=s, period=p, state="published" if p.state == "published" else "draft",
+                            overall_rag=rng.choice(rags), commentary=f"Synthetic commentary for {s.name} in {p.slug}. " * 8,
+                            approved_at=now if p.state == "published" else None, is_synthetic=True)
+            for s in subs for p in periods
+        )
+        batch = []
+        for p in periods[:-1]:
+            for k in kpi_rows:
+                value = Decimal(rng.randint(850, 1150))
+                rag = RAG.GREEN if value >= 1000 else RAG.AMBER if value >= 950 else RAG.RED
+                batch.append(Measurement(kpi=k, period=p, value=value, data_for=p.slug, rag_calculated=rag,
+                                         frozen_rag=rag, frozen_target=Decimal(1000), frozen_tolerance=Decimal(5),
+                                         frozen_at=now, is_synthetic=True))
+                if len(batch) >= 5000:
+                    Measurement.objects.bulk_create(batch)
+                    batch = []
+        Measurement.objects.bulk_create(batch)
+        Briefing.objects.bulk_create(Briefing(period=p, purpose="Synthetic briefing", state="issued") for p in periods[:-1])
+    return {"objectives": objectives, "sub_strands": sub_strands, "kpis": kpis, "quarters": quarters,
+            "measurements": Measurement.objects.count(), "returns": QuarterlyReturn.objects.count()}
+
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(generate())
+    from reporting.demo import create_demo_users
+
+    create_demo_users()

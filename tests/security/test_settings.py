@@ -1,0 +1,93 @@
+"""Production hardening: check --deploy, CSP, session expiry, login throttling, upload limits."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def production_env(**extra):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env.update(
+        DJANGO_ENV="production",
+        SECRET_KEY="kJ3#f9!xQ2@pL7$wZ8^mN4&vB6*cR1(tY5)hU0_gE+oI-aS=dF",
+        ALLOWED_HOSTS="ses.example.gov.uk",
+        DATABASE_URL="sqlite:///:memory:",
+        **extra,
+    )
+    return env
+
+
+def test_check_deploy_prints_no_warnings_in_production_mode():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stderr + result.stdout
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    env.pop("SECRET_KEY")
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_demo_users_are_refused_in_production():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "create_demo_users"], cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "never created in production" in result.stderr
+
+
+@pytest.mark.django_db
+def test_content_security_policy_allows_scripts_only_from_self():
+    response = Client().get(reverse("login"))
+    csp = response["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert directives["frame-ancestors"] == "'none'"
+
+
+@pytest.mark.django_db
+def test_no_page_has_inline_script(client_for):
+    import re
+
+    for url in [reverse("login"), reverse("home")]:
+        html = client_for("cabinet").get(url).content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag or 'type="application/json"' in tag, tag
+        assert not re.search(r"\son[a-z]+=\"", html), "inline event handler"
+
+
+def test_sessions_expire():
+    assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # the expiry is from the last request
+
+
+@pytest.mark.django_db
+def test_login_is_throttled_after_repeated_failures(demo_users):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "cabinet", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "cabinet", "password": "cabinet-demo-pass"})
+    assert response.status_code == 429
+    assert b"Too many sign-in attempts" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_uploads_are_size_limited():
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == settings.MAX_UPLOAD_BYTES <= 10 * 1024 * 1024
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE == settings.MAX_UPLOAD_BYTES
