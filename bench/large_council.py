@@ -82,6 +82,27 @@ def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_fina
             "measurements": Measurement.objects.count(), "returns": QuarterlyReturn.objects.count()}
 
 
+def create_bench_officers(count=10):
+    """Officers bench-officer-1 … each editing sub-strand bench-sub-(i+1)//2: two officers per return."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from objectives.models import SubStrand
+    from objectives.permissions import GROUP_NAMES, Role, ensure_groups
+
+    ensure_groups()
+    group = Group.objects.get(name=GROUP_NAMES[Role.OFFICER])
+    users = []
+    for i in range(1, count + 1):
+        user, _ = get_user_model().objects.get_or_create(username=f"bench-officer-{i}")
+        user.set_password("bench-officer-pass")
+        user.save()
+        user.groups.add(group)
+        SubStrand.objects.get(slug=f"bench-sub-{(i + 1) // 2}").editors.add(user)
+        users.append(user)
+    return users
+
+
 if __name__ == "__main__":
     import django
 
@@ -93,3 +114,4 @@ if __name__ == "__main__":
     from reporting.demo import create_demo_users
 
     create_demo_users()
+    create_bench_officers()
