@@ -60,6 +60,31 @@ def editable_sub_strand_ids(user):
     return cached
 
 
+def owned_action_ids(user):
+    """Ids of the plan actions an officer may enter updates for: named as an owner, or of a
+    sub-strand they edit. One query, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_ses_owned_action_ids", None)
+    if cached is None:
+        from objectives.models import Action
+
+        cached = frozenset(
+            Action.objects.filter(
+                models.Q(owners=user) | models.Q(sub_strand_id__in=editable_sub_strand_ids(user))
+            ).values_list("id", flat=True)
+        )
+        user._ses_owned_action_ids = cached
+    return cached
+
+
+def _may_start_action_update(user, action):
+    """A new update on a plan action: the Economy Cell, or an officer who owns the action."""
+    if roles_of(user) & {Role.COORDINATOR, Role.ADMINISTRATOR}:
+        return True
+    return action is not None and Role.OFFICER in roles_of(user) and action.pk in owned_action_ids(user)
+
+
 def sees_drafts(user):
     """Everyone but readers sees work in progress (officers only their own: see may_view)."""
     roles = roles_of(user)
@@ -162,6 +187,7 @@ RULES = {
     "approve_action_update": _state_is({"submitted"}, _any(Role.APPROVER)),
     "send_back_action_update": _state_is({"submitted"}, _any(Role.APPROVER, Role.COORDINATOR)),
     "edit_plan_report": _any(Role.COORDINATOR),
+    "start_action_update": _may_start_action_update,
 }
 
 
