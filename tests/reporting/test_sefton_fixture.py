@@ -63,7 +63,7 @@ def test_at_least_forty_kpis_worded_as_the_seed(sefton, seed_text):
     for title in ["Social housing completions", "Net additional dwellings per annum", "Employment floorspace sqm",
                   "No of FTE jobs created", "Youth poverty", "Life expectancy", "Maritime Corridor"]:
         assert kpis.filter(title=title).exists(), title
-        assert squash(title) in seed_text
+        assert squash(title).lower() in seed_text.lower()
 
 
 def test_housing_targets_as_the_seed_gives_them(sefton):
@@ -112,7 +112,8 @@ def test_q1_briefing_text_is_in_the_fixture(sefton, seed_text):
     briefing = Briefing.objects.get(period__slug="2023-24-q1")
     assert briefing.state == "issued"
     assert briefing.purpose == "To update Cabinet Member on progress with the Sefton Economic Strategy Action Plan 2023/24"
-    assert squash(briefing.background) in seed_text
+    for paragraph in briefing.background.split("\n\n"):
+        assert squash(paragraph) in seed_text
 
 
 def test_loading_twice_changes_nothing(sefton):
