@@ -1,4 +1,6 @@
 """Each area of the reporting app keeps its own URL module; they are joined here."""
 from reporting.urls import overview
+from reporting.urls import exports
 
 urlpatterns = [*overview.urlpatterns]
+urlpatterns += exports.urlpatterns

@@ -1,0 +1,42 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.management.base import BaseCommand, CommandError
+
+from objectives.permissions import can
+from objectives.selectors import get_period
+from reporting.services.workbook import export_briefing_workbook
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the briefing workbook (.xlsx) of a reporting period, e.g. "
+        "`export_briefing 2023-24-q1 briefing.xlsx`. Without --user it holds approved and published "
+        "returns only, as the Cabinet Member sees them; with --user, what that user may see."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("period", help="the period, e.g. 2023-24-q1")
+        parser.add_argument("file", help="where to write the .xlsx file")
+        parser.add_argument("--user", help="export as this user would see it (e.g. coordinator: drafts included)")
+
+    def handle(self, *args, period, file, user=None, **options):
+        found = get_period(period)
+        if found is None:
+            raise CommandError(f"There is no reporting period {period!r}. Periods look like 2023-24-q1.")
+        who = AnonymousUser()
+        if user:
+            who = get_user_model().objects.filter(username=user, is_active=True).first()
+            if who is None:
+                raise CommandError(f"There is no user {user!r} (or the account is switched off).")
+            if not can(who, "export_workbook", found):
+                raise CommandError(f"{user} may not export the workbook.")
+        content = export_briefing_workbook(period=found, user=who)
+        path = Path(file)
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            raise CommandError(f"Could not write {path}: {exc.strerror}.") from exc
+        scope = "what that user may see" if user else "approved and published returns only"
+        self.stdout.write(self.style.SUCCESS(f"Wrote the {found.label} briefing workbook to {path} ({scope})."))

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from reporting.views import exports
+
+urlpatterns = [
+    path("periods/<slug:period_slug>/briefing.xlsx", exports.briefing_xlsx, name="briefing-xlsx"),
+]
