@@ -11,6 +11,7 @@ class StrategicObjectiveInline(admin.TabularInline):
 @admin.register(Strategy)
 class StrategyAdmin(admin.ModelAdmin):
     list_display = ["name", "council", "approved_on"]
+    list_filter = ["council", "approved_on"]
     search_fields = ["name", "council"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StrategicObjectiveInline]
@@ -64,6 +65,7 @@ class ActionInline(admin.TabularInline):
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
     list_display = ["name", "originating_body", "cabinet_approved_on", "agreed_on", "owner"]
+    list_filter = ["strategy", "agreed_on"]
     search_fields = ["name", "originating_body", "owner"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ActionInline]

@@ -72,3 +72,21 @@ class OutputFigureAdmin(admin.ModelAdmin):
     search_fields = ["label", "note"]
     list_select_related = ["action_update", "action_update__action"]
     inlines = [FigureBreakdownItemInline]
+
+
+@admin.register(ReturnRevision)
+class ReturnRevisionAdmin(admin.ModelAdmin):
+    list_display = ["quarterly_return", "number", "approved_at", "reopened_at", "reopened_by"]
+    list_filter = ["quarterly_return__period"]
+    search_fields = ["quarterly_return__sub_strand__name", "reason"]
+    list_select_related = ["quarterly_return__sub_strand", "quarterly_return__period", "reopened_by"]
+    readonly_fields = ["quarterly_return", "number", "snapshot", "approved_at", "approved_by", "reopened_at",
+                       "reopened_by", "reason"]
+
+
+@admin.register(FigureBreakdownItem)
+class FigureBreakdownItemAdmin(admin.ModelAdmin):
+    list_display = ["label", "value", "figure", "order"]
+    list_filter = ["figure__action_update__plan_update"]
+    search_fields = ["label", "figure__label"]
+    list_select_related = ["figure"]
