@@ -4,3 +4,6 @@ from reporting.urls import exports
 
 urlpatterns = [*overview.urlpatterns]
 urlpatterns += exports.urlpatterns
+from reporting.urls import plans  # noqa: E402
+
+urlpatterns += plans.urlpatterns

@@ -1,0 +1,462 @@
+"""Reads of action-plan update rounds and their committee reports, each filtered by what the user may see.
+
+The committee report (page and Word document) is built from `report_contents()`, so both always
+hold the same headings, recommendations and figure tables. Readers (Cabinet Member, scrutiny
+members) and the report itself only ever see approved or published updates.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q
+
+from objectives.models import Action, ActionPlan
+from objectives.permissions import READER_VISIBLE_STATES, Role, can, owned_action_ids, roles_of, sees_all_drafts
+from objectives.selectors_plans import plans_with_status_counts, status_breakdown
+from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate
+
+# -- plans and rounds ----------------------------------------------------------------------------
+
+
+def get_plan(slug):
+    return ActionPlan.objects.filter(slug=slug).first()
+
+
+def get_plan_update(plan_slug, update_slug):
+    """A round of a plan, with its plan (one query), or None."""
+    return PlanUpdate.objects.select_related("plan").filter(plan__slug=plan_slug, slug=update_slug).first()
+
+
+def previous_plan_update(plan, before=None):
+    """The latest round of a plan (before a date, if given): the one a new round carries its cover from."""
+    qs = PlanUpdate.objects.filter(plan=plan)
+    if before is not None:
+        qs = qs.filter(as_at__lt=before)
+    return qs.order_by("-as_at", "-pk").first()
+
+
+def plan_status_counts():
+    """Per plan: how many recommendations are complete, on track, at risk, not started, superseded.
+
+    For the Cabinet Member's dashboard (templates/reporting/plans/_dashboard_panel.html). The
+    statuses are the plans' own, which change only when an update is approved, so a reader never
+    sees a status from an unapproved update. One query.
+    """
+    plans = plans_with_status_counts()
+    for plan in plans:
+        plan.status_breakdown = status_breakdown(plan)
+        counts = {value: count for value, _, count in plan.status_breakdown}
+        plan.complete_count = counts["complete"]
+        plan.on_track_count = counts["on_track"]
+        plan.at_risk_count = counts["at_risk"]
+        plan.superseded_count = counts["superseded"]
+    return plans
+
+
+def _visible_update_condition(user):
+    """Q() on ActionUpdate for what this user may read, or None when they may read everything."""
+    if sees_all_drafts(user):
+        return None
+    visible = Q(state__in=READER_VISIBLE_STATES)
+    if Role.OFFICER in roles_of(user):
+        visible |= Q(action_id__in=owned_action_ids(user))
+    return visible
+
+
+def visible_action_updates(user):
+    qs = ActionUpdate.objects.filter(plan_update__isnull=False)
+    condition = _visible_update_condition(user)
+    return qs if condition is None else qs.filter(condition)
+
+
+def plan_rounds(plan, user):
+    """The plan's update rounds, newest first, each with how many updates are approved and, for
+    those who may see work in progress, how many are not yet. Two queries."""
+    approved = Q(action_updates__state__in=READER_VISIBLE_STATES)
+    in_progress = ~Q(action_updates__state__in=READER_VISIBLE_STATES) & Q(action_updates__isnull=False)
+    condition = _visible_update_condition(user)
+    if condition is not None and Role.OFFICER in roles_of(user):
+        in_progress &= Q(action_updates__action_id__in=owned_action_ids(user))
+    rounds = list(
+        PlanUpdate.objects.filter(plan=plan)
+        .annotate(approved_count=Count("action_updates", filter=approved),
+                  in_progress_count=Count("action_updates", filter=in_progress))
+        .order_by("-as_at", "-pk")
+    )
+    shows_work = bool(roles_of(user) & {Role.OFFICER, Role.COORDINATOR, Role.APPROVER, Role.ADMINISTRATOR})
+    for r in rounds:
+        if not shows_work:
+            r.in_progress_count = None
+    return rounds
+
+
+@dataclass
+class ProgressRow:
+    action: Action
+    update: ActionUpdate | None
+    may_start: bool
+
+
+def round_progress(plan_update, user):
+    """Every recommendation of the plan with its update in this round (if the user may see it) and
+    whether the user may start one. Three queries whatever the size (actions, updates, ownership)."""
+    actions = list(Action.objects.filter(plan_id=plan_update.plan_id).order_by("number"))
+    updates = {
+        u.action_id: u
+        for u in visible_action_updates(user).filter(plan_update=plan_update).select_related("updated_by")
+    }
+    existing = set(ActionUpdate.objects.filter(plan_update=plan_update).values_list("action_id", flat=True))
+    rows = []
+    for action in actions:
+        may_start = action.id not in existing and can(user, "start_action_update", action)
+        rows.append(ProgressRow(action=action, update=updates.get(action.id), may_start=may_start))
+    return rows
+
+
+def startable_actions(plan_update, user):
+    """The recommendations this user may start an update for in this round: theirs, with none yet.
+
+    A queryset (for the form's choice field) of those the permission rule allows."""
+    qs = Action.objects.filter(plan_id=plan_update.plan_id).exclude(updates__plan_update=plan_update).order_by("number")
+    allowed = [a.pk for a in qs if can(user, "start_action_update", a)]
+    return qs.filter(pk__in=allowed)
+
+
+def may_enter_updates(plan_update, user):
+    """May this user enter an update on any recommendation of the round's plan? (The permission
+    rule decides, recommendation by recommendation; one query for the actions, one for ownership.)"""
+    return any(can(user, "start_action_update", a) for a in Action.objects.filter(plan_id=plan_update.plan_id))
+
+
+def _figures_prefetch():
+    return Prefetch(
+        "figures",
+        queryset=OutputFigure.objects.order_by("order").prefetch_related(
+            Prefetch("breakdown", queryset=FigureBreakdownItem.objects.order_by("order"))
+        ),
+    )
+
+
+def get_action_update(plan_update, number):
+    """The update on recommendation `number` in this round, with its action and figures, or None."""
+    return (
+        ActionUpdate.objects.select_related("action", "plan_update__plan", "updated_by", "approved_by")
+        .prefetch_related(_figures_prefetch())
+        .filter(plan_update=plan_update, action__number=number)
+        .first()
+    )
+
+
+def get_action(plan_update, number):
+    return Action.objects.filter(plan_id=plan_update.plan_id, number=number).first()
+
+
+def action_update_history(action_update):
+    """Who changed this update (and its figures) and when, newest first."""
+    types = ContentType.objects.get_for_models(ActionUpdate, OutputFigure)
+    figure_ids = [str(f.pk) for f in action_update.figures.all()]
+    entries = (
+        LogEntry.objects.filter(
+            Q(content_type=types[ActionUpdate], object_pk=str(action_update.pk))
+            | Q(content_type=types[OutputFigure], object_pk__in=figure_ids)
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+    history = []
+    for entry in entries:
+        changes = entry.changes_dict if hasattr(entry, "changes_dict") else (entry.changes or {})
+        fields = sorted(k for k in changes if k not in {"version", "updated_at", "updated_by"})
+        state = changes.get("state")
+        history.append({
+            "timestamp": entry.timestamp,
+            "actor": entry.actor,
+            "what": ("Figure: " + entry.object_repr) if entry.content_type_id == types[OutputFigure].id else "Update",
+            "action": entry.get_action_display(),
+            "fields": fields,
+            "state_change": state if state and len(state) == 2 else None,
+        })
+    return history
+
+
+# -- the committee report ------------------------------------------------------------------------
+
+
+def text_blocks(text):
+    """Paragraphs and bullet lists of a text field: [("p", [lines]) | ("ul", [items])].
+
+    Paragraphs are separated by blank lines; lines starting with '- ', '• ' or '* ' are bullets.
+    """
+    blocks = []
+    for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        paragraph = []
+        for line in lines:
+            if line[:2] in {"- ", "• ", "* "} or line.startswith("\uf0b7"):
+                if paragraph:
+                    blocks.append(("p", paragraph))
+                    paragraph = []
+                item = line[1:].strip()
+                if blocks and blocks[-1][0] == "ul" and not paragraph:
+                    blocks[-1][1].append(item)
+                else:
+                    blocks.append(("ul", [item]))
+            else:
+                paragraph.append(line)
+        if paragraph:
+            blocks.append(("p", paragraph))
+    return blocks
+
+
+QUALIFIER_WORDS = {value: label.lower() for value, label in OutputFigure.Qualifier.choices if value}
+YEARLY = {"p.a.", "pa", "per annum", "a year", "per year", "each year"}
+
+
+def format_number(value):
+    """1470 → '1,470'; 2.50 → '2.5'."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
+def format_money(value):
+    """35000000 → '£35m'; 1500000 → '£1.5m'; 860000 → '£860,000'; 12.5 → '£12.50'."""
+    value = Decimal(value)
+    if value >= 1_000_000 and (value / 100_000) == (value / 100_000).to_integral_value():
+        return f"£{format_number(value / 1_000_000)}m"
+    if value != value.to_integral_value():
+        return f"£{value:,.2f}"
+    return f"£{format_number(value)}"
+
+
+def _unit_parts(unit):
+    """('money', 'a year') for '£ a year'; ('count', 'jobs') for 'jobs'."""
+    unit = (unit or "").strip()
+    if unit.startswith("£"):
+        rest = unit[1:].strip()
+        if rest.lower() in YEARLY:
+            rest = "a year"
+        return "money", rest
+    return "count", unit
+
+
+def format_amount(value, unit, *, with_unit=True):
+    kind, rest = _unit_parts(unit)
+    if kind == "money":
+        text = format_money(value)
+        return f"{text} {rest}" if with_unit and rest else text
+    text = format_number(value)
+    return f"{text} {rest}" if with_unit and rest else text
+
+
+def figure_text(figure):
+    """An output figure in words: 'more than 400 people', '£860,000 a year', '200 jobs rising to 400',
+    '£150,000 a year (projected)'. Empty when only a breakdown is given."""
+    if figure.value is None:
+        return ""
+    parts = []
+    if figure.qualifier:
+        parts.append(QUALIFIER_WORDS.get(figure.qualifier, figure.qualifier))
+    parts.append(format_amount(figure.value, figure.unit))
+    if figure.rising_to is not None:
+        kind, _ = _unit_parts(figure.unit)
+        parts.append("rising to " + (format_money(figure.rising_to) if kind == "money" else format_number(figure.rising_to)))
+    if figure.is_projected:
+        parts.append("(projected)")
+    return " ".join(parts)
+
+
+def breakdown_total(figure):
+    items = list(figure.breakdown.all())
+    return sum((i.value for i in items), Decimal(0)) if items else None
+
+
+@dataclass
+class ReportSection:
+    heading: str
+    blocks: list = field(default_factory=list)
+    parts: list = field(default_factory=list)  # [(sub-heading, blocks)]
+    anchor: str = ""
+
+
+@dataclass
+class ReportFigure:
+    label: str
+    text: str
+    period_covered: str
+    note: str
+    breakdown: list  # [(label, value text)]
+    breakdown_caption: str
+
+
+@dataclass
+class ReportRecommendation:
+    number: int
+    wording_blocks: list
+    narrative_blocks: list
+    status: str
+    status_label: str
+    figures: list
+
+    @property
+    def figure_headings(self):
+        """The columns of the figures table: Output and Figure, then Period covered and Notes where any has them."""
+        headings = ["Output", "Figure"]
+        if any(f.period_covered for f in self.figures):
+            headings.append("Period covered")
+        if any(f.note for f in self.figures):
+            headings.append("Notes")
+        return headings
+
+    @property
+    def figure_rows(self):
+        headings = self.figure_headings
+        rows = []
+        for f in self.figures:
+            row = [f.label, f.text or "See the breakdown below"]
+            if "Period covered" in headings:
+                row.append(f.period_covered)
+            if "Notes" in headings:
+                row.append(f.note)
+            rows.append(row)
+        return rows
+
+    @property
+    def figures_caption(self):
+        return f"Output figures for recommendation ({self.number})"
+
+    @property
+    def breakdowns(self):
+        return [f for f in self.figures if f.breakdown]
+
+
+@dataclass
+class Report:
+    plan_update: PlanUpdate
+    plan: ActionPlan
+    cover: list
+    contact: list  # [(label, value)]
+    cover_tail: list  # appendices, background papers
+    introduction_blocks: list
+    recommendations: list
+    not_reported: list  # [Action]
+    in_progress_count: int
+    shows_work: bool = False
+
+
+def _cover(update):
+    def blocks(name):
+        return text_blocks(getattr(update, name))
+
+    def label(name):
+        return str(PlanUpdate._meta.get_field(name).verbose_name)
+
+    return [
+        ReportSection("Summary", blocks("summary"), anchor="summary"),
+        ReportSection("Recommendation(s)", blocks("recommendations"), anchor="recommendations"),
+        ReportSection("Reasons for the Recommendation(s)", blocks("reasons"), anchor="reasons"),
+        ReportSection("Alternative Options Considered and Rejected", blocks("alternative_options"), anchor="alternatives"),
+        ReportSection(
+            "What will it cost and how will it be financed?", blocks("costs"),
+            [("(A) Revenue Costs", blocks("revenue_costs")), ("(B) Capital Costs", blocks("capital_costs"))],
+            anchor="costs",
+        ),
+        ReportSection(
+            "Implications of the Proposals", [],
+            [
+                ("Resource Implications (Financial, IT, Staffing and Assets)", blocks("resource_implications")),
+                ("Legal Implications", blocks("legal_implications")),
+                ("Equality Implications", blocks("equality_implications")),
+            ],
+            anchor="implications",
+        ),
+        ReportSection(
+            "Contribution to the Council’s Core Purpose", [],
+            [(label(name), blocks(name)) for name in PlanUpdate.CORE_PURPOSE_FIELDS],
+            anchor="core-purpose",
+        ),
+        ReportSection(
+            "What consultations have taken place on the proposals and when?", [],
+            [("(A) Internal Consultations", blocks("consultations_internal")),
+             ("(B) External Consultations", blocks("consultations_external"))],
+            anchor="consultations",
+        ),
+        ReportSection("Implementation Date for the Decision", blocks("implementation_date"), anchor="implementation"),
+    ]
+
+
+def _tail(update):
+    return [
+        ReportSection("Appendices", text_blocks(update.appendices), anchor="appendices"),
+        ReportSection("Background Papers", text_blocks(update.background_papers), anchor="background-papers"),
+    ]
+
+
+def report_figure(figure, number):
+    items = list(figure.breakdown.all())
+    return ReportFigure(
+        label=figure.label,
+        text=figure_text(figure),
+        period_covered=figure.period_covered,
+        note=figure.note,
+        breakdown=[(i.label, format_amount(i.value, figure.unit, with_unit=False)) for i in items],
+        breakdown_caption=f"{figure.label}, by type (recommendation ({number}))" if items else "",
+    )
+
+
+def recommendation_of(action_update):
+    """One update as the report shows it: wording, narrative, status and figure tables."""
+    return ReportRecommendation(
+        number=action_update.action.number,
+        wording_blocks=text_blocks(action_update.action.wording),
+        narrative_blocks=text_blocks(action_update.narrative),
+        status=action_update.status,
+        status_label=action_update.get_status_display() if action_update.status else "",
+        figures=[report_figure(f, action_update.action.number) for f in action_update.figures.all()],
+    )
+
+
+def report_contents(plan_update, user=None):
+    """Everything the committee report shows, page and Word document alike.
+
+    Only approved and published updates are in the report, whoever reads it. Four queries
+    whatever the size (updates with actions, figures, breakdowns, actions not reported on), and
+    one more to count work in progress for those who may see it.
+    """
+    updates = list(
+        ActionUpdate.objects.filter(plan_update=plan_update, state__in=READER_VISIBLE_STATES)
+        .select_related("action")
+        .prefetch_related(_figures_prefetch())
+        .order_by("action__number")
+    )
+    recommendations = [recommendation_of(u) for u in updates]
+    reported = {u.action_id for u in updates}
+    not_reported = [a for a in Action.objects.filter(plan_id=plan_update.plan_id).order_by("number") if a.id not in reported]
+    shows_work = user is not None and bool(
+        roles_of(user) & {Role.OFFICER, Role.COORDINATOR, Role.APPROVER, Role.ADMINISTRATOR}
+    )
+    in_progress = 0
+    if shows_work:
+        in_progress = visible_action_updates(user).filter(plan_update=plan_update).exclude(
+            state__in=READER_VISIBLE_STATES
+        ).count()
+    update = plan_update
+    contact = [
+        ("Contact Officer", update.contact_officer),
+        ("Telephone Number", update.contact_telephone),
+        ("Email Address", update.contact_email),
+    ]
+    return Report(
+        plan_update=update,
+        plan=update.plan,
+        cover=_cover(update),
+        contact=contact,
+        cover_tail=_tail(update),
+        introduction_blocks=text_blocks(update.introduction),
+        recommendations=recommendations,
+        not_reported=not_reported,
+        in_progress_count=in_progress,
+        shows_work=shows_work,
+    )
