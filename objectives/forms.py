@@ -45,7 +45,7 @@ class GovukFormMixin:
             described = []
             if field.help_text:
                 described.append(f"{bound.auto_id}-hint")
-            if self.is_bound and self.errors.get(name):
+            if self.is_bound and self._errors and self._errors.get(name):
                 described.append(f"{bound.auto_id}-error")
                 if css in ERROR_CLASSES:
                     classes.add(ERROR_CLASSES[css])

@@ -82,8 +82,8 @@ def sign_in(page):
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password or DEMO_PASSWORDS[username])
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
         return page
 
     return do

@@ -17,8 +17,9 @@ def test_cabinet_member_signs_in_and_reads_the_overview(page, sign_in, demo_user
 
 def test_sign_in_errors_are_announced_and_accessible(page, demo_users, axe_check):
     page.goto("/accounts/login/")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    page.locator(".govuk-error-summary").wait_for()
     assert page.locator(".govuk-error-summary").is_visible()
     assert "Enter your username" in page.locator(".govuk-error-summary").inner_text()
     axe_check(page, "sign-in page with errors")
@@ -36,6 +37,6 @@ def test_sign_in_with_the_keyboard_alone(page, demo_users):
     page.keyboard.type("scrutiny")
     page.keyboard.press("Tab")
     page.keyboard.type("scrutiny-demo-pass")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.get_by_role("heading", level=1).inner_text() == "Strategic objectives and their latest status"

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         DJANGO_ENV="production",
         SECRET_KEY="kJ3#f9!xQ2@pL7$wZ8^mN4&vB6*cR1(tY5)hU0_gE+oI-aS=dF",
