@@ -5,6 +5,8 @@ from django.views.decorators.http import require_GET
 
 from objectives.permissions import require
 from objectives.selectors import get_period
+from reporting.selectors.briefing import briefing_context
+from reporting.services.briefing_docx import DOCX_CONTENT_TYPE, briefing_docx_bytes
 from reporting.services.workbook import XLSX_CONTENT_TYPE, briefing_filename, export_briefing_workbook
 
 
@@ -30,3 +32,13 @@ def briefing_xlsx(request, period_slug):
     require(request.user, "export_workbook", period)
     content = export_briefing_workbook(period=period, user=request.user)
     return _download(content, XLSX_CONTENT_TYPE, briefing_filename(period, "xlsx"))
+
+
+@login_required
+@require_GET
+def briefing_docx(request, period_slug):
+    """The briefing note as a Word document: the same content and order as the briefing page."""
+    period = _period_or_404(period_slug)
+    require(request.user, "export_workbook", period)
+    context = briefing_context(period=period, user=request.user)  # refuses a draft briefing to readers
+    return _download(briefing_docx_bytes(context), DOCX_CONTENT_TYPE, briefing_filename(period, "docx"))
