@@ -33,7 +33,7 @@ for name, path in pages.items():
     client.get(path)
     with CaptureQueriesContext(connection) as ctx:
         status = client.get(path).status_code
-    out[name] = {"queries": len(ctx.captured_queries), "status": status}
+    out[name] = {"queries": len(ctx.captured_queries), "client_status": status}
 print(json.dumps(out))
 """
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -73,7 +74,7 @@ def database(kind):
 def bench_env(database_url):
     env = dict(os.environ)
     env.update(DATABASE_URL=database_url, DJANGO_ENV="development", DEBUG="false",
-               ALLOWED_HOSTS="127.0.0.1,localhost", AXES_ENABLED="false", LOG_LEVEL="ERROR")
+               ALLOWED_HOSTS="127.0.0.1,localhost,testserver", AXES_ENABLED="false", LOG_LEVEL="ERROR")
     return env
 
 
@@ -117,8 +118,11 @@ class Session:
         return next((c.value for c in self.jar if c.name == "csrftoken"), "")
 
     def get(self, path):
-        with self.opener.open(self.base + path, timeout=60) as r:
-            return r.status, r.read()
+        try:
+            with self.opener.open(self.base + path, timeout=60) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
 
     def post(self, path, data):
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf()}, doseq=True).encode()
