@@ -142,7 +142,15 @@ def _may_edit_return(user, obj):
     roles = roles_of(user)
     if roles & {Role.COORDINATOR, Role.ADMINISTRATOR}:
         return True
-    return obj is not None and _is_editor_of(user, _sub_strand_id(obj))
+    return obj is not None and _is_editor_of(user, _sub_strand_id(obj)) and _officer_may_enter(obj)
+
+
+def _officer_may_enter(obj):
+    """Officers enter a return while its period is open, or correct one reopened after approval."""
+    period = getattr(obj, "period", None)
+    if period is None:
+        return True
+    return getattr(period, "state", "open") == "open" or (getattr(obj, "revision", 1) or 1) > 1
 
 
 def _may_edit_action_update(user, obj):

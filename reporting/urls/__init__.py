@@ -7,3 +7,6 @@ urlpatterns += exports.urlpatterns
 from reporting.urls import plans  # noqa: E402
 
 urlpatterns += plans.urlpatterns
+from reporting.urls import returns  # noqa: E402
+
+urlpatterns += returns.urlpatterns
