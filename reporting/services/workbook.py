@@ -35,6 +35,7 @@ from kpis.models import KPI, Target
 from kpis.rag import MOVEMENT_WORDS, MilestoneStatus, movement, rag_label
 from kpis.selectors import financial_year_of
 from objectives.models import Action, ActionPlan, ReportingPeriod
+from objectives.permissions import sees_all_drafts
 from objectives.selectors import objectives_with_sub_strands
 from reporting.models import VISIBLE_TO_READERS, ActionUpdate
 from reporting.selectors import visible_returns
@@ -74,6 +75,12 @@ COL_OVERALL = "Overall status"
 COL_RAG = "RAG"
 COL_RAG_OVERRIDE = "RAG override"
 COL_OVERRIDE_REASON = "Override reason"
+COL_RAG_EXPLANATION = "Why the overall status differs from what the KPIs suggest"
+COL_ACTION_ID = "Action id"
+COL_PROGRESS = "Progress this quarter"
+COL_ACTION_STATUS = "Status this quarter"
+TRACKER_SHEET = "_tracker"
+TRACKER_FORMAT = 1
 
 _FORBIDDEN_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -444,7 +451,9 @@ def write_summary(wb, data, used):
     return ws
 
 
-def kpi_columns(quarters):
+def kpi_columns(quarters, *, template=False):
+    """The KPI sheet's columns; the return template adds the override columns (the import reads
+    the KPI id, this quarter's figure, data for, expected date, commentary and the overrides)."""
     return [
         (COL_CODE, 10),
         ("KPI", 40),
@@ -458,59 +467,65 @@ def kpi_columns(quarters):
         (COL_DATA_FOR, 16),
         (COL_EXPECTED, 15),
         (COL_COMMENTARY, 70),
+        *([(COL_RAG_OVERRIDE, 13), (COL_OVERRIDE_REASON, 40)] if template else []),
         (COL_KPI_ID, 8),
     ]
 
 
-def write_kpi_row(ws, row, r, quarters, period):
+def write_kpi_row(ws, row, r, quarters, cols):
     kpi = r.kpi
-    col = 1
-    put(ws, row, col, kpi.code, alignment=TOP)
-    put(ws, row, col + 1, kpi.title, alignment=WRAP)
-    put(ws, row, col + 2, sub_strand_label(r.sub_strand), alignment=WRAP)
-    put(ws, row, col + 3, kpi.get_unit_display(), alignment=TOP)
+    put(ws, row, cols[COL_CODE], kpi.code, alignment=TOP)
+    put(ws, row, cols["KPI"], kpi.title, alignment=WRAP)
+    put(ws, row, cols["Sub-strand"], sub_strand_label(r.sub_strand), alignment=WRAP)
+    put(ws, row, cols["Unit"], kpi.get_unit_display(), alignment=TOP)
     target_value, target_kind = r.target
-    put(ws, row, col + 4, excel_number(kpi, target_value),
+    put(ws, row, cols["Target"], excel_number(kpi, target_value),
         number_format=number_format_for(kpi.unit, target_value) if target_value is not None else None, alignment=TOP)
-    put(ws, row, col + 5, target_kind, alignment=WRAP)
-    col += 6
-    for m in r.figures:
-        put_figure(ws, row, col, kpi, m)
-        col += 1
+    put(ws, row, cols["Target kind"], target_kind, alignment=WRAP)
+    for p, m in zip(quarters, r.figures):
+        put_figure(ws, row, cols[p.label], kpi, m)
     current = r.current
-    put_rag(ws, row, col, current.rag if current else None, label=None if current else "No figure")
+    put_rag(ws, row, cols[COL_RAG], current.rag if current else None, label=None if current else "No figure")
     basis = ""
     if current is not None:
         basis = f"Override: {current.override_reason}" if current.rag_override and not current.is_frozen else current.rag_basis
-    put(ws, row, col + 1, basis, alignment=WRAP)
-    put(ws, row, col + 2, current.data_for if current else "", alignment=WRAP)
-    put(ws, row, col + 3, current.expected_date if current else None,
+    put(ws, row, cols["RAG basis"], basis, alignment=WRAP)
+    put(ws, row, cols[COL_DATA_FOR], current.data_for if current else "", alignment=WRAP)
+    put(ws, row, cols[COL_EXPECTED], current.expected_date if current else None,
         number_format=DATE_FORMAT if current and current.expected_date else None, alignment=TOP)
-    put(ws, row, col + 4, current.commentary if current else "", alignment=WRAP)
-    put(ws, row, col + 5, kpi.id, alignment=TOP)
+    put(ws, row, cols[COL_COMMENTARY], current.commentary if current else "", alignment=WRAP)
+    put(ws, row, cols[COL_KPI_ID], kpi.id, alignment=TOP)
 
 
-def write_objective(wb, data, sheet, used):
+def column_numbers(columns):
+    return {name: i for i, (name, _) in enumerate(columns, start=1)}
+
+
+def write_objective(wb, data, sheet, used, *, template=False, note=None):
     quarters = data.quarters
-    columns = kpi_columns(quarters)
+    columns = kpi_columns(quarters, template=template)
+    cols = column_numbers(columns)
     objective = sheet.objective
     ws = start_sheet(
         wb, f"{objective.number}. {objective.name}", used,
         heading=f"{objective.number}. {objective.name} – KPIs, {data.period.label}",
-        note=f"Figures for the last four quarters; RAG, basis, data period and commentary are {data.period.label}'s. "
-        + scope_note(data),
+        note=note or (
+            f"Figures for the last four quarters; RAG, basis, data period and commentary are {data.period.label}'s. "
+            + scope_note(data)
+        ),
         columns=columns, freeze="C4",
     )
     row = FIRST_DATA_ROW
     for r in sheet.kpis:
-        write_kpi_row(ws, row, r, quarters, data.period)
+        write_kpi_row(ws, row, r, quarters, cols)
         row += 1
     if not sheet.kpis:
         put(ws, row, 1, "No KPIs recorded for this objective.", font=NOTE_FONT)
         row += 1
-    ws.column_dimensions[get_column_letter(len(columns))].hidden = True
+    if not template:
+        ws.column_dimensions[get_column_letter(cols[COL_KPI_ID])].hidden = True
     finish_sheet(ws, columns, row - 1)
-    return ws
+    return ws, cols
 
 
 ACTION_COLUMNS = [
@@ -525,6 +540,7 @@ ACTION_COLUMNS = [
     ("Progress this quarter", 60),
     ("Status this quarter", 16),
     ("Note", 30),
+    (COL_ACTION_ID, 8),
 ]
 
 
@@ -546,10 +562,12 @@ def write_actions(wb, data, used):
         put(ws, row, 9, update.narrative if update else "", alignment=WRAP)
         put(ws, row, 10, update.get_status_display() if update and update.status else "", alignment=WRAP)
         put(ws, row, 11, action.status_note, alignment=WRAP)
+        put(ws, row, 12, action.id, alignment=TOP)
         row += 1
     if not data.actions:
         put(ws, row, 1, "No actions recorded.", font=NOTE_FONT)
         row += 1
+    ws.column_dimensions[get_column_letter(len(ACTION_COLUMNS))].hidden = True
     finish_sheet(ws, ACTION_COLUMNS, row - 1)
     return ws
 
@@ -601,6 +619,33 @@ def set_properties(wb, data, *, title, kind):
     props.language = "en-GB"
 
 
+def write_tracker(wb, *, kind, period, scope, versions, exported_at):
+    """A hidden, protected sheet that lets the import read the workbook back: what it is, its
+    period, whose view of the drafts it holds, and each return's version when it was written (so
+    that a file older than a change made on the site cannot silently undo that change)."""
+    ws = wb.create_sheet(TRACKER_SHEET)
+    ws.sheet_state = "hidden"
+    rows = [
+        ("about", "Used by the Sefton SES Tracker to read this workbook back. Do not change it."),
+        ("format", TRACKER_FORMAT),
+        ("kind", kind),
+        ("period", period.slug),
+        ("scope", scope),
+        ("exported_at", exported_at.isoformat()),
+    ]
+    for i, (key, value) in enumerate(rows, start=1):
+        put(ws, i, 1, key)
+        put(ws, i, 2, value)
+    row = len(rows) + 1
+    for sub_strand_id, version in sorted(versions.items()):
+        put(ws, row, 1, "return")
+        put(ws, row, 2, sub_strand_id)
+        put(ws, row, 3, version)
+        row += 1
+    ws.protection.sheet = True
+    return ws
+
+
 def build_briefing_workbook(*, period, user, now=None):
     """The briefing workbook for a period, as `user` may see it (an openpyxl Workbook)."""
     data = workbook_data(period=period, user=user, now=now)
@@ -611,6 +656,9 @@ def build_briefing_workbook(*, period, user, now=None):
         write_objective(wb, data, sheet, used)
     write_actions(wb, data, used)
     write_calendar(wb, data, used)
+    versions = {s.sub_strand.id: (s.ret.version if s.ret else 0) for sheet in data.objectives for s in sheet.summary}
+    write_tracker(wb, kind="briefing", period=period, scope="all" if sees_all_drafts(user) else "limited",
+                  versions=versions, exported_at=data.exported_at)
     set_properties(wb, data, title=f"{data.strategy_name} briefing workbook – {period.label}", kind="Briefing workbook")
     return wb
 

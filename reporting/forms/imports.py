@@ -1,0 +1,48 @@
+"""The forms of the Excel import: the upload, and the confirmation of a previewed import."""
+from django import forms
+from django.conf import settings
+
+from objectives.forms import GovukFormMixin
+
+
+def _megabytes(size):
+    return f"{size / 1024 / 1024:.0f} MB"
+
+
+class ImportWorkbookForm(GovukFormMixin, forms.Form):
+    workbook = forms.FileField(
+        label="The filled-in workbook",
+        help_text=f"The return template (or the briefing workbook) as an Excel workbook (.xlsx), smaller than "
+        f"{_megabytes(settings.MAX_UPLOAD_BYTES)}.",
+        error_messages={
+            "required": "Choose the filled-in workbook (.xlsx) to upload",
+            "empty": "The file is empty: choose the filled-in workbook (.xlsx)",
+            "invalid": "Choose the filled-in workbook (.xlsx) to upload",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+    )
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        limit = settings.MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB: it must be smaller than {_megabytes(limit)}"
+            )
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                "The file must be an Excel workbook (.xlsx): save it in Excel as “Excel Workbook (.xlsx)” and upload it again"
+            )
+        return upload
+
+    def content(self):
+        """The uploaded file's bytes (at most the upload limit; the size was checked in clean)."""
+        upload = self.cleaned_data["workbook"]
+        upload.seek(0)
+        return upload.read(settings.MAX_UPLOAD_BYTES + 1)
+
+
+class ConfirmImportForm(GovukFormMixin, forms.Form):
+    plan = forms.CharField(widget=forms.HiddenInput, error_messages={
+        "required": "The preview could not be confirmed: upload the workbook again",
+    })
