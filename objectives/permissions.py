@@ -186,8 +186,10 @@ RULES = {
     "reopen_return": _state_is({"approved", "published"}, _any(Role.COORDINATOR, Role.APPROVER)),
     # Periods, briefings, imports
     "manage_periods": _any(Role.COORDINATOR),
-    "edit_briefing": _any(Role.COORDINATOR),
-    "issue_briefing": _any(Role.APPROVER),
+    # A briefing's text is edited, and it is issued, while it is a draft; readers see it once issued.
+    "edit_briefing": _state_is({"draft"}, _any(Role.COORDINATOR)),
+    "issue_briefing": _state_is({"draft"}, _any(Role.APPROVER)),
+    "view_briefing": lambda user, obj: bool(roles_of(user)) and (_state(obj) == "issued" or sees_all_drafts(user)),
     "import_returns": _any(Role.COORDINATOR),
     # Action plans
     "edit_action_update": _may_edit_action_update,

@@ -10,3 +10,6 @@ urlpatterns += plans.urlpatterns
 from reporting.urls import returns  # noqa: E402
 
 urlpatterns += returns.urlpatterns
+from reporting.urls import briefing, dashboard  # noqa: E402
+
+urlpatterns += dashboard.urlpatterns + briefing.urlpatterns

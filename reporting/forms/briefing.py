@@ -1,0 +1,70 @@
+"""The coordinator's form for the briefing's own text, and the approver's confirmation to issue it."""
+from django import forms
+
+from objectives.forms import GovukFormMixin
+from reporting.models import Briefing
+
+MAX_TEXT = 20_000
+PARAGRAPH_HINT = "Leave a blank line between paragraphs."
+
+
+class BriefingForm(GovukFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = Briefing
+        fields = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction"]
+        labels = {
+            "title": "Title",
+            "purpose": "1. Purpose of the briefing note",
+            "recommendations": "2. Recommendations",
+            "background": "3. Background",
+            "governance": "4. Governance and reporting",
+            "progress_introduction": "5. Progress to date: introduction",
+        }
+        help_texts = {
+            "title": "For example, Sefton Economic Strategy Action Plan 2023/24 – Quarter 2 progress",
+            "purpose": PARAGRAPH_HINT,
+            "recommendations": PARAGRAPH_HINT,
+            "background": "Each paragraph is numbered (3.1, 3.2 …). " + PARAGRAPH_HINT,
+            "governance": "The first paragraph comes before the governance calendar table, the rest after it. "
+            "The table itself is built from the reporting periods' dates.",
+            "progress_introduction": "The first paragraph comes before the table of objectives and sub-strands, "
+            "the rest after it. Each sub-strand's status and commentary come from its approved return.",
+        }
+        error_messages = {
+            "purpose": {"required": "Enter the purpose of the briefing note"},
+            "recommendations": {"required": "Enter the recommendations"},
+            "title": {"max_length": "Title must be 300 characters or fewer"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].required = True
+        self.fields["recommendations"].required = True
+        self.fields["version"].error_messages = {
+            "required": "The form is missing its version: open the briefing again.",
+            "invalid": "The form is missing its version: open the briefing again.",
+            "min_value": "The form is missing its version: open the briefing again.",
+        }
+        for name in self.Meta.fields:
+            if name != "title":
+                self.fields[name].widget.attrs["rows"] = 6
+        self.fields["title"].widget.attrs["maxlength"] = 300
+        self.apply_govuk_classes()
+
+    def clean(self):
+        data = super().clean()
+        for name in self.Meta.fields:
+            value = data.get(name) or ""
+            if len(value) > MAX_TEXT:
+                self.add_error(name, f"{self.fields[name].label} must be {MAX_TEXT:,} characters or fewer "
+                                     f"(it has {len(value):,})")
+        return data
+
+
+class IssueBriefingForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={
+        "required": "The form is missing its version: open the page again.",
+        "invalid": "The form is missing its version: open the page again.",
+    })

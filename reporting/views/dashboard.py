@@ -1,0 +1,54 @@
+"""The Cabinet Member's pages: the RAG dashboard, a sub-strand's page and a KPI's page."""
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from objectives.permissions import require
+from reporting.charts import kpi_chart
+from reporting.selectors.dashboard import dashboard as dashboard_data
+from reporting.selectors.dashboard import kpi_page, sub_strand_page
+from reporting.tables import KPITable, csv_response
+
+KPI_TABLE_PER_PAGE = 25
+
+
+@login_required
+def dashboard(request):
+    """Objectives and sub-strands × the last four quarters, the RAG counts and the KPI table."""
+    require(request.user, "view_dashboard")
+    data = dashboard_data(user=request.user, params=request.GET)
+    period_label = data.period.label if data.period else "no period"
+    table = KPITable(data.kpi_rows, caption=f"KPIs off target or overdue, as at {period_label}")
+    if request.GET.get("_export") == "csv":
+        RequestConfig(request, paginate=False).configure(table)
+        slug = data.period.slug if data.period else "none"
+        return csv_response(table, f"kpis-off-target-or-overdue-{slug}.csv")
+    RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
+    return render(request, "reporting/dashboard/dashboard.html", {
+        "data": data, "filter": data.filterset, "form": data.filterset.form, "table": table,
+        "synthetic_banner": data.synthetic,
+    })
+
+
+@login_required
+def sub_strand(request, slug):
+    """A sub-strand's latest status and commentary, its status history and its KPIs."""
+    require(request.user, "view_dashboard")
+    page = sub_strand_page(user=request.user, slug=slug)
+    if page is None:
+        raise Http404("No such sub-strand")
+    return render(request, "reporting/dashboard/sub_strand.html", {"page": page, "synthetic_banner": page.synthetic})
+
+
+@login_required
+def kpi(request, code):
+    """A KPI's figures against target over time: a chart and the same numbers as a table."""
+    require(request.user, "view_dashboard")
+    page = kpi_page(user=request.user, code=code)
+    if page is None:
+        raise Http404("No such KPI")
+    figure = kpi_chart(page)
+    return render(request, "reporting/dashboard/kpi.html", {
+        "page": page, "chart_json": figure.to_json() if figure else None, "synthetic_banner": page.synthetic,
+    })

@@ -1,0 +1,24 @@
+// Draws a KPI's chart of actual against target with plotly.js (served from our static files).
+//
+// The figure is built in Python (reporting/charts.py) and passed to the page with
+//   {{ chart_json|json_script:"kpi-chart-data" }}
+// so no inline script is needed (the CSP allows scripts only from 'self'). The same numbers are
+// in the table beside the chart; without JavaScript the chart stays hidden and the table remains.
+(function () {
+  'use strict'
+  var data = document.getElementById('kpi-chart-data')
+  var target = document.getElementById('kpi-chart')
+  if (!data || !target || typeof window.Plotly === 'undefined') {
+    return
+  }
+  var figure = JSON.parse(data.textContent)
+  if (typeof figure === 'string') {
+    figure = JSON.parse(figure) // fig.to_json() arrives as a JSON string inside the JSON
+  }
+  target.hidden = false
+  window.Plotly.newPlot(target, figure.data, figure.layout, {
+    responsive: true,
+    displaylogo: false,
+    modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toggleSpikelines']
+  })
+})()
