@@ -94,6 +94,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={
         "required": "The form is missing its version: reload the page and enter your changes again",
         "invalid": "The form's version is not valid: reload the page and enter your changes again",
+        "min_value": "The form's version is not valid: reload the page and enter your changes again",
     })
     overall_rag = forms.ChoiceField(
         label="Overall status", choices=RAG_CHOICES, required=False, widget=forms.RadioSelect,
@@ -214,9 +215,9 @@ class ReturnForm(GovukFormMixin, forms.Form):
             own = kpi_ids if kind == "kpi" else action_ids
             parts = KPI_PARTS if kind == "kpi" else ACTION_PARTS
             if ident not in own or part not in parts or key not in self.fields:
-                name = "KPI" if kind == "kpi" else "action"
+                name = "a KPI" if kind == "kpi" else "an action"
                 raise ValidationError(
-                    f"The form included a {name} that is not part of {self.quarterly_return.sub_strand.name} "
+                    f"The form included {name} that is not part of {self.quarterly_return.sub_strand.name} "
                     f"(“{key[:60]}”). Nothing was saved: reload the page and enter your changes again.",
                     code="foreign_field",
                 )

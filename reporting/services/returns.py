@@ -153,11 +153,9 @@ def recorded_as(user):
 
 
 def _lock(ret):
-    return (
-        QuarterlyReturn.objects.select_for_update(of=("self",))
-        .select_related("period", "sub_strand", "updated_by")
-        .get(pk=ret.pk)
-    )
+    """The return, locked for this transaction. No joins: on PostgreSQL a row re-read after waiting for
+    the lock would come with the joined rows of the old snapshot (its related objects are read after)."""
+    return QuarterlyReturn.objects.select_for_update().get(pk=ret.pk)
 
 
 def _state_label(state):
@@ -249,7 +247,7 @@ def save_return_data(*, quarterly_return, by, data, submit=False):
     with transaction.atomic(), recorded_as(by):
         if quarterly_return.pk is None:
             existing = (
-                QuarterlyReturn.objects.select_for_update(of=("self",)).select_related("updated_by")
+                QuarterlyReturn.objects.select_for_update()
                 .filter(sub_strand=quarterly_return.sub_strand, period=quarterly_return.period).first()
             )
             if existing is not None:
@@ -297,8 +295,7 @@ def _measurement_state(m):
 def _save_measurements(ret, by, data):
     kpis = list(KPI.objects.filter(sub_strand_id=ret.sub_strand_id, is_active=True))
     existing = {
-        m.kpi_id: m
-        for m in Measurement.objects.select_for_update(of=("self",)).filter(kpi__in=kpis, period_id=ret.period_id)
+        m.kpi_id: m for m in Measurement.objects.select_for_update().filter(kpi__in=kpis, period_id=ret.period_id)
     }
     for kpi in kpis:
         values = {part: data.get(kpi_field(kpi.id, part), _EMPTY[part]) for part in MEASUREMENT_PARTS}
@@ -330,7 +327,7 @@ def _save_measurements(ret, by, data):
 
 
 def _save_action_updates(ret, by, data):
-    updates = {u.action_id: u for u in ActionUpdate.objects.select_for_update(of=("self",)).filter(quarterly_return=ret)}
+    updates = {u.action_id: u for u in ActionUpdate.objects.select_for_update().filter(quarterly_return=ret)}
     for action in Action.objects.filter(sub_strand_id=ret.sub_strand_id):
         narrative = data.get(action_field(action.id, "narrative")) or ""
         status = data.get(action_field(action.id, "status")) or ""
@@ -377,12 +374,13 @@ def _approve(ret, by, now):
         raise ReturnWorkflowError(
             f"{ret.sub_strand.name} ({ret.period.label}) is {_state_label(ret.state)}: only a submitted return can be approved."
         )
-    measurements = Measurement.objects.select_for_update(of=("self",)).filter(
-        kpi__sub_strand_id=ret.sub_strand_id, period_id=ret.period_id
-    ).select_related("kpi", "period")
+    kpis = {k.id: k for k in KPI.objects.filter(sub_strand_id=ret.sub_strand_id)}
+    period = ret.period
+    measurements = Measurement.objects.select_for_update().filter(kpi_id__in=list(kpis), period_id=ret.period_id)
     for m in measurements:
         if m.is_frozen:
             continue
+        m.kpi, m.period = kpis[m.kpi_id], period
         freeze_measurement(m, at=now)
         m.version += 1
         m.updated_by = by
@@ -410,10 +408,7 @@ def approve_returns(*, returns, by):
         raise ReturnWorkflowError("Select at least one return to approve.")
     with transaction.atomic(), recorded_as(by):
         now = timezone.now()
-        locked = (
-            QuarterlyReturn.objects.select_for_update(of=("self",)).select_related("period", "sub_strand")
-            .filter(pk__in=[r.pk for r in returns]).order_by("pk")
-        )
+        locked = QuarterlyReturn.objects.select_for_update().filter(pk__in=[r.pk for r in returns]).order_by("pk")
         return [_approve(ret, by, now) for ret in locked]
 
 
@@ -490,9 +485,8 @@ def reopen_return(*, quarterly_return, by, reason):
             quarterly_return=ret, number=ret.revision, snapshot=snapshot_of(ret), approved_at=ret.approved_at,
             approved_by_id=ret.approved_by_id, reopened_by=by, reason=reason,
         )
-        for m in Measurement.objects.select_for_update(of=("self",)).filter(
-            kpi__sub_strand_id=ret.sub_strand_id, period_id=ret.period_id
-        ):
+        kpi_ids = list(KPI.objects.filter(sub_strand_id=ret.sub_strand_id).values_list("id", flat=True))
+        for m in Measurement.objects.select_for_update().filter(kpi_id__in=kpi_ids, period_id=ret.period_id):
             unfreeze_measurement(m)
             m.version += 1
             m.updated_by = by
