@@ -35,6 +35,18 @@ class ImportWorkbookForm(GovukFormMixin, forms.Form):
             )
         return upload
 
+    @classmethod
+    def with_problems(cls, problems, form=None):
+        """The upload form showing each problem beside the file field (and so in the error summary)."""
+        if form is None:
+            form = cls(data={}, files={})
+            form.full_clean()
+            form.errors.clear()
+        for problem in problems:
+            form.add_error("workbook", str(problem))
+        form.apply_govuk_classes()
+        return form
+
     def content(self):
         """The uploaded file's bytes (at most the upload limit; the size was checked in clean)."""
         upload = self.cleaned_data["workbook"]

@@ -739,7 +739,7 @@ def preview_import(*, period, user, content, filename=""):
         merged = _merge(base, fields, ret)
         form = ReturnForm(quarterly_return=ret, user=user, data=merged)
         if not form.is_valid():
-            problems.extend(_form_problems(form, changed, sub))
+            problems.extend(_form_problems(form, changed, by_sub.get(sub.id, []), sub))
             continue
         results.append(ReturnChanges(sub, ret, [c for _, c in changed], fields))
     if problems:
@@ -786,10 +786,11 @@ def _merge(base, fields, ret):
     return merged
 
 
-def _form_problems(form, changed, sub):
-    """The return form's errors, each placed on the cell that set the field (or the return's first changed cell)."""
+def _form_problems(form, changed, edits, sub):
+    """The return form's errors, each placed on the cell that holds the field (changed cells first),
+    or on the return when no cell of the workbook holds it."""
     by_field = {}
-    for e, _ in changed:
+    for e in [e for e, _ in changed] + list(edits):
         for name in e.fields:
             by_field.setdefault(name, e)
     first = changed[0][0]

@@ -98,9 +98,7 @@ def import_returns(request, period_slug):
         preview = preview_import(period=period, user=request.user, content=form.content(),
                                  filename=form.cleaned_data["workbook"].name)
     except ImportRefused as exc:
-        for message in exc.messages:
-            form.add_error("workbook", message)
-        return _import_page(request, period, form)
+        return _import_page(request, period, ImportWorkbookForm.with_problems(exc.messages, form))
     confirm = ConfirmImportForm(initial={"plan": preview.token(request.user)})
     return render(request, "reporting/exports/import_preview.html",
                   {"period": period, "preview": preview, "confirm_form": confirm,
@@ -114,15 +112,12 @@ def import_returns_confirm(request, period_slug):
     period = _period_or_404(period_slug)
     require(request.user, "import_returns", period)
     form = ConfirmImportForm(request.POST)
-    upload_form = ImportWorkbookForm()
     try:
         if not form.is_valid():
             raise ImportRefused([form.errors["plan"][0]])
         result = apply_import(period=period, user=request.user, plan=unsign_plan(form.cleaned_data["plan"], request.user))
     except ImportRefused as exc:
-        for message in exc.messages:
-            upload_form.add_error("workbook", message)
-        return _import_page(request, period, upload_form)
+        return _import_page(request, period, ImportWorkbookForm.with_problems(exc.messages))
     names = ", ".join(r.sub_strand.name for r in result.returns)
     messages.success(
         request,
