@@ -1,0 +1,93 @@
+"""No N+1: each returns page makes the same number of queries with a little data and with a lot."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kpis.models import KPI, Measurement
+from objectives.models import Action, ActionPlan, ReportingPeriod, SubStrand
+from reporting.models import ActionUpdate, QuarterlyReturn
+from tests.factories import KPIFactory, ObjectiveFactory, SubStrandFactory
+from tests.reporting._returns_support import fast_password_hashing, fill, housing_return, return_url  # noqa: F401
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def grow(users, n):
+    """n more sub-strands led by the officer, each with 4 KPIs, a Q1 approved and a Q2 submitted return."""
+    q1, q2 = ReportingPeriod.objects.get(slug="2023-24-q1"), ReportingPeriod.objects.get(slug="2023-24-q2")
+    objective = ObjectiveFactory()
+    for i in range(n):
+        sub = SubStrandFactory(objective=objective, lead_officer=users["officer"])
+        sub.editors.add(users["officer"])
+        kpis = [KPIFactory(sub_strand=sub, cadence="annual") for _ in range(3)]
+        kpis.append(KPIFactory(sub_strand=sub, unit="milestone", direction="milestone"))
+        for period, state in ((q1, "approved"), (q2, "submitted")):
+            QuarterlyReturn.objects.create(sub_strand=sub, period=period, state=state, overall_rag="amber",
+                                           commentary=f"{sub.name} {period.label}")
+            for k in kpis:
+                if k.is_milestone:
+                    Measurement.objects.create(kpi=k, period=period, milestone_status="on_track", rag_calculated="green")
+                else:
+                    Measurement.objects.create(kpi=k, period=period, value=10 + i, rag_calculated="amber")
+
+
+PAGES = [
+    ("officer", lambda: reverse("my-returns")),
+    ("coordinator", lambda: reverse("my-returns")),
+    ("approver", lambda: reverse("review-queue")),
+    ("coordinator", lambda: reverse("period-calendar")),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username, url", PAGES, ids=["my-returns-officer", "my-returns-economy-cell", "review-queue", "calendar"])
+def test_list_pages_make_the_same_number_of_queries_at_two_sizes(demo_users, client_for, username, url):
+    client = client_for(username)
+    grow(demo_users, 2)
+    client.get(url())  # warm up (session, content types)
+    small = count_queries(client, url())
+    grow(demo_users, 25)
+    large = count_queries(client, url())
+    assert small == large, f"{url()}: {small} queries with a little data, {large} with a lot"
+    assert small <= 20
+
+
+def grow_housing(users, n):
+    """n more KPIs, actions and saves (history entries) on the Q2 Housing return."""
+    sub = SubStrand.objects.get(slug="housing")
+    plan = ActionPlan.objects.get(slug="ses-2023-24")
+    start = (KPI.objects.filter(sub_strand=sub).count() or 0) + 1
+    for i in range(n):
+        KPIFactory(sub_strand=sub, order=start + i, cadence="quarterly")
+        Action.objects.create(plan=plan, number=100 + Action.objects.filter(plan=plan).count(), sub_strand=sub,
+                              title=f"Housing action {i}")
+    ret = QuarterlyReturn.objects.get(sub_strand=sub, period__slug="2023-24-q2")
+    changes = {f"kpi-{k.id}-value": str(50 + k.id) for k in KPI.objects.filter(sub_strand=sub, is_active=True)
+               if not k.is_milestone and k.code != "HOU-01"}
+    changes.update({f"action-{a.id}-narrative": f"Progress on {a.title}" for a in Action.objects.filter(sub_strand=sub)})
+    changes["overall_rag"] = "amber"
+    for round_ in range(2):
+        ret = fill(QuarterlyReturn.objects.get(pk=ret.pk), users["officer"],
+                   {**changes, "commentary": f"Round {round_} with {n} more"})
+    return ret
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["officer", "approver"])
+def test_the_return_page_makes_the_same_number_of_queries_at_two_sizes(demo_users, client_for, username):
+    housing_return(demo_users, "draft")
+    client = client_for(username)
+    grow_housing(demo_users, 1)
+    client.get(return_url())
+    small = count_queries(client, return_url())
+    grow_housing(demo_users, 12)
+    assert ActionUpdate.objects.filter(quarterly_return__sub_strand__slug="housing").count() >= 13
+    large = count_queries(client, return_url())
+    assert small == large, f"the return page: {small} queries with a little data, {large} with a lot"
+    assert small <= 30
