@@ -16,9 +16,11 @@
     figure = JSON.parse(figure) // fig.to_json() arrives as a JSON string inside the JSON
   }
   target.hidden = false
+  // A static picture: the container is role="img" with the table beside it as the accessible
+  // alternative, so it must hold no controls (axe: nested-interactive, target-size).
   window.Plotly.newPlot(target, figure.data, figure.layout, {
     responsive: true,
-    displaylogo: false,
-    modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toggleSpikelines']
+    staticPlot: true,
+    displayModeBar: false
   })
 })()

@@ -56,7 +56,8 @@ def test_content_security_policy_allows_scripts_only_from_self():
     csp = response["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
     assert directives["script-src"] == "'self'"
-    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "unsafe-inline" not in directives["script-src"] and "unsafe-eval" not in csp
+    assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
 
 
