@@ -29,7 +29,6 @@ class AmountField(forms.CharField):
     def __init__(self, *args, what="the figure", **kwargs):
         self.what = what
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 40)
         super().__init__(*args, **kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
 
@@ -38,6 +37,8 @@ class AmountField(forms.CharField):
         if value in self.empty_values:
             return None
         cleaned = value.replace(",", "").replace("£", "").replace(" ", "")
+        if len(cleaned) > 30:
+            raise forms.ValidationError(f"Enter {self.what} as a number of no more than 30 characters", code="too_long")
         try:
             number = Decimal(cleaned)
         except InvalidOperation:
@@ -81,6 +82,7 @@ class ActionUpdateForm(GovukFormMixin, forms.Form):
 
     recommendation = RecommendationChoiceField(
         queryset=Action.objects.none(),
+        to_field_name="number",
         empty_label="Choose a recommendation",
         error_messages={
             "required": "Choose the recommendation this update is for",
@@ -227,15 +229,9 @@ class ActionUpdateEntry:
             form.breakdown = breakdown
         self._figures_data = None
 
-    def _formsets_valid(self):
-        ok = self.figures.is_valid()
-        for form in self.figures.forms:
-            ok = form.breakdown.is_valid() and ok
-        return ok
-
     def is_valid(self):
         ok = self.form.is_valid()
-        ok = self._formsets_valid() and ok
+        self.figures.is_valid()  # runs every check, including the management form's
         if self.figures.non_form_errors():
             return False
         figures = []
@@ -246,13 +242,11 @@ class ActionUpdateEntry:
                 for b in form.breakdown.forms:
                     b._errors = ErrorDict()
                 continue
-            if not form.is_valid() or form.breakdown.non_form_errors():
+            breakdown_ok = form.breakdown.is_valid()
+            if not form.is_valid() or not breakdown_ok:
                 ok = False
                 continue
             data = form.cleaned_data
-            if not all(b.is_valid() for b in form.breakdown.forms):
-                ok = False
-                continue
             items = [(b.cleaned_data["label"], b.cleaned_data["value"]) for b in form.breakdown.forms
                      if b.cleaned_data.get("label")]
             if form.is_blank() and not items:
