@@ -243,7 +243,8 @@ def return_page(user, ret):
         "previous_return": previous_return,
         "suggested_overall": suggested_overall(rags),
         "revisions": revisions,
-        "history": return_history(ret) if ret.pk else [],
+        # The history holds every draft value: only for those who may see this sub-strand's drafts.
+        "history": return_history(ret) if ret.pk and _sees_drafts_of(user, ret) else None,
         "may": {
             "edit": can(user, "edit_return", ret),
             "submit": can(user, "submit_return", ret),
@@ -256,6 +257,10 @@ def return_page(user, ret):
             "kpis": {str(row.kpi.id): row.context.as_json(row.kpi) for row in kpi_rows},
         },
     }
+
+
+def _sees_drafts_of(user, ret):
+    return sees_all_drafts(user) or (Role.OFFICER in roles_of(user) and ret.sub_strand_id in editable_sub_strand_ids(user))
 
 
 # -- history -------------------------------------------------------------------------------------

@@ -188,3 +188,22 @@ def test_readers_never_reach_a_draft_submitted_or_returned_return(demo_users):
                 assert response.status_code == 403, (state, reader)
                 assert b"Housing Q2: completions on track" not in response.content
             transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_readers_see_an_approved_return_but_not_its_draft_history(demo_users):
+    from tests.reporting._returns_support import fill
+
+    ret = housing_return(demo_users, "draft")
+    ret = fill(ret, demo_users["officer"], {"commentary": "AN EARLY DRAFT SENTENCE"})
+    ret = fill(ret, demo_users["officer"], complete_changes())
+    from reporting.services.returns import approve_return, submit_return
+
+    approve_return(quarterly_return=submit_return(quarterly_return=ret, by=demo_users["officer"]), by=demo_users["approver"])
+    for username, sees_history in [("cabinet", False), ("scrutiny", False), ("officer2", False), ("officer", True),
+                                   ("approver", True)]:
+        client = Client()
+        client.force_login(demo_users[username], backend="django.contrib.auth.backends.ModelBackend")
+        page = client.get(reverse("return", args=RETURN_ARGS)).content.decode()
+        assert "Housing Q2: completions on track" in page, username
+        assert ("AN EARLY DRAFT SENTENCE" in page) is sees_history, username
