@@ -673,8 +673,10 @@ def preview_import(*, period, user, content, filename=""):
     check_file(content, filename=filename)
     parsed = read_workbook(content, period)
     problems = parsed.problems
-    if parsed.kind not in ("template", "briefing"):
-        problems.insert(0, Problem("This workbook was not made by the tracker: download the return template and fill that in."))
+    if parsed.kind not in ("template", "briefing") or not parsed.period_slug:
+        problems.insert(0, Problem(
+            "This workbook was not made by the tracker, or its hidden “_tracker” sheet has been changed: download the "
+            f"return template for {period.label} again and fill that in.", TRACKER_SHEET))
     elif parsed.period_slug != period.slug:
         other = ReportingPeriod.objects.filter(slug=parsed.period_slug).first()
         problems.insert(0, Problem(

@@ -1,6 +1,7 @@
 """Returns back from Excel: a round trip changes nothing, an edited template changes only what was
 edited, every change is shown before it is saved, and an old workbook never undoes newer work."""
 import datetime
+import html
 import io
 import re
 from decimal import Decimal
@@ -105,7 +106,7 @@ def named(content, name="returns.xlsx"):
 
 
 def page_text(response):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())).replace("&amp;", "&")
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def upload(client, file, url=IMPORT_URL):
