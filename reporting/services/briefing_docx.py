@@ -1,10 +1,12 @@
 """The Cabinet Member briefing note as a Word document (python-docx).
 
-Built from `reporting.selectors.briefing.briefing_context`, the same data as the briefing page, so
-the two never disagree: the same sections in the same order, numbered as the council numbers its
-briefing notes (1.0 Purpose of Briefing Note, 2.0 Recommendations, 3 Background with 3.1, 3.2 …,
-4 Governance & reporting with the calendar as a real table, 5 Progress to date with the table of
-objectives and sub-strands, 6 the quarter's performance summary, then the KPI annex).
+Built from `reporting.selectors.briefing.briefing_context`, the same data as the briefing page
+(templates/reporting/briefing/briefing.html), so the two never disagree: the same sections in the
+same order, numbered as the council numbers its briefing notes — what changed since last quarter,
+1.0 Purpose of Briefing Note, 2.0 Recommendations, 3 Background (3.1, 3.2 …), 4 Governance &
+reporting with the calendar as a real table, 5. Progress to date with the table of objectives and
+sub-strands, 6. the quarter's performance summary (each sub-strand's overall status as a word and
+its commentary), then the KPI annex as a table.
 
 Real Word styles throughout (Title, Heading 1–3, Caption, Table Grid), so the navigation pane,
 screen readers and the committee system see the structure; each overall status is a word (shaded
@@ -160,8 +162,13 @@ def build_briefing_docx(context, *, now=None):
         setattr(section, side, Cm(2.2))
 
     doc.add_heading(context["title"], level=0)
-    doc.add_paragraph(f"Briefing note: {period.label} ({period.long_label})")
-    if not context["is_issued"]:
+    briefing = context["briefing"]
+    if context["is_issued"]:
+        issued = f"Issued on {fmt_date(timezone.localtime(briefing.issued_at))}" if briefing.issued_at else "Issued"
+        if briefing.issued_by_id:
+            issued += f" by {briefing.issued_by.get_full_name() or briefing.issued_by.get_username()}"
+        doc.add_paragraph(f"{issued}. Briefing note: {period.label} ({period.long_label}).")
+    else:
         doc.add_paragraph("Draft: this briefing has not been issued yet.").runs[0].bold = True
     if context.get("synthetic"):
         doc.add_paragraph(
@@ -169,27 +176,30 @@ def build_briefing_docx(context, *, now=None):
             "“synthetic” wherever it appears."
         ).runs[0].bold = True
 
-    # 1.0 Purpose, 2.0 Recommendations, 3 Background (with 3.1, 3.2 …)
+    _what_changed(doc, context["what_changed"], period)
+
+    # 1.0 Purpose, 2.0 Recommendations, 3 Background (its paragraphs numbered 3.1, 3.2 …)
     for s in context["sections"]:
         doc.add_heading(f"{s.number} {s.heading}", level=1)
-        numbered = s.number if "." not in s.number else None
-        _paragraphs(doc, s.paragraphs, section_number=numbered if len(s.paragraphs) > 1 else None)
+        if not s.paragraphs:
+            doc.add_paragraph("Not written yet.")
+        _paragraphs(doc, s.paragraphs, section_number="3" if s.key == "background" else None)
 
     # 4 Governance & reporting, with the calendar as a table
     doc.add_heading("4 Governance & reporting", level=1)
     n = _paragraphs(doc, context["governance_before_table"], section_number="4")
     calendar = context["calendar"]
     _table(
-        doc, f"Table 1: governance calendar {calendar.financial_year_label}",
+        doc, f"Governance calendar, {calendar.financial_year_label}",
         ["Quarter", *calendar.columns], _calendar_rows(calendar),
     )
     _paragraphs(doc, context["governance_after_table"], section_number="4", start=n)
 
-    # 5 Progress to date, with the objectives and their sub-strands
-    doc.add_heading("5 Progress to date", level=1)
+    # 5. Progress to date, with the objectives and their sub-strands
+    doc.add_heading("5. Progress to date", level=1)
     n = _paragraphs(doc, context["progress_paragraphs_before_table"], section_number="5")
     _table(
-        doc, "Table 2: strategic objectives and sub-strands", ["Strategic objective", "Sub-strands"],
+        doc, "Strategic objectives and their sub-strands", ["Strategic objective", "Sub-strands"],
         [
             [o.name, "\n".join(s.sub_strand.name for s in o.sub_strands if not s.sub_strand.reports_as_objective)]
             for o in context["progress"]
@@ -197,41 +207,66 @@ def build_briefing_docx(context, *, now=None):
     )
     _paragraphs(doc, context["progress_paragraphs_after_table"], section_number="5", start=n)
 
-    # 6 The quarter's performance summary: each sub-strand's overall status and commentary
-    doc.add_heading(f"6 {context['summary_heading']}", level=1)
+    # 6. The quarter's performance summary: each sub-strand's overall status and commentary
+    doc.add_heading(f"6. {context['summary_heading']}", level=1)
     for objective in context["progress"]:
-        doc.add_heading(objective.name, level=2)
+        doc.add_heading(f"{objective.number}. {objective.name}", level=2)
         for item in objective.sub_strands:
-            if not item.sub_strand.reports_as_objective:
-                doc.add_heading(item.sub_strand.name, level=3)
+            doc.add_heading(item.name, level=3)
             status = doc.add_paragraph()
             status.add_run("Overall status:").bold = True
-            _rag_run(status, item.rag, item.status_label)
-            if item.movement_words and context["what_changed"].has_previous:
-                status.add_run(f" ({item.movement_words.lower()} since last quarter)")
-            if item.is_synthetic:
-                status.add_run(" (synthetic)")
             if item.has_return:
+                _rag_run(status, item.rag, item.status_label if item.rag else "Not yet given")
+                if item.movement_words:
+                    status.add_run(f" {item.movement_words}")
+                if item.is_synthetic:
+                    status.add_run(" (synthetic)")
                 _commentary(doc, item.commentary)
             else:
-                doc.add_paragraph("No approved return for this quarter yet.")
+                _rag_run(status, None, "No approved return")
 
     # The KPI annex
     doc.add_heading("Annex: Key Performance Indicators", level=1)
-    doc.add_paragraph(
-        "Each KPI's latest approved figure as at this quarter, with its target, RAG status and the period the "
-        "data is for. The attached workbook provides the full update."
-    )
     _table(
-        doc, f"Table 3: KPIs, {period.label}",
-        ["Code", "KPI", "Sub-strand", "Target", "Latest figure", "RAG", "Data for"],
+        doc, f"Each KPI's latest approved figure as at {period.label}, against its target",
+        ["KPI", "Sub-strand", "Unit", "Target", "Latest figure", "RAG status", "Period the data is for"],
         [
-            [r.code, r.title, r.sub_strand, r.target_text or ("Milestone" if r.kpi.is_milestone else "None"),
-             r.value_text + (" (synthetic)" if r.is_synthetic else ""), (r.rag, r.rag_label), r.data_for]
+            [f"{r.code} {r.title}", r.sub_strand, r.unit, r.target_text,
+             r.value_text + (" (synthetic)" if r.is_synthetic else ""), (r.rag, r.rag_label), r.data_for or "–"]
             for r in context["kpi_annex"]
         ],
     )
     return doc
+
+
+def _bullets(doc, sentences, empty):
+    if not sentences:
+        doc.add_paragraph(empty)
+    for sentence in sentences:
+        doc.add_paragraph(_text(sentence), style="List Bullet")
+
+
+def _what_changed(doc, wc, period):
+    """'What changed since 2023/24 Q1', as the page shows it above the note's sections."""
+    since = f"since {wc.previous_period.label}" if wc.previous_period else "this quarter"
+    doc.add_heading(f"What changed {since}", level=1)
+    doc.add_heading("Overall status movements", level=2)
+    if wc.status_movements:
+        _bullets(doc, [m.sentence for m in wc.status_movements], "")
+        if wc.unchanged:
+            doc.add_paragraph(f"{wc.unchanged} other sub-strand{' is' if wc.unchanged == 1 else 's are'} unchanged.")
+    elif wc.unchanged:
+        doc.add_paragraph(f"No sub-strand's overall status changed ({wc.unchanged} unchanged).")
+    else:
+        earlier = wc.previous_period.label if wc.previous_period else "an earlier quarter"
+        doc.add_paragraph(f"There is no approved status from {earlier} to compare with.")
+    doc.add_heading("KPIs that turned Red or Amber", level=2)
+    _bullets(doc, [k.sentence for k in wc.turned_red_or_amber], "None.")
+    doc.add_heading("Figures still not available", level=2)
+    _bullets(doc, [n.sentence for n in wc.not_available], "None.")
+    doc.add_heading("Returns missing", level=2)
+    _bullets(doc, [r.sentence for r in wc.missing_returns],
+             f"None: every sub-strand has an approved return for {period.label}.")
 
 
 def briefing_docx_bytes(context, *, now=None):
