@@ -57,7 +57,7 @@ def edit_briefing(request, period_slug):
                 theirs = briefing_for(period)
                 data = request.POST.copy()
                 data["version"] = theirs.version if theirs.pk else 0
-                form = BriefingForm(data, instance=theirs)
+                form = BriefingForm(data, instance=briefing_for(period))  # its own copy: validating it fills it in
                 errors_extra = [("main-content", str(exc))]
             except BriefingError as exc:
                 messages.error(request, str(exc))
