@@ -270,6 +270,19 @@ HIDDEN_HISTORY_FIELDS = {
     "sub_strand", "quarterly_return", "plan_update", "action", "is_synthetic", "frozen_target_kind", "frozen_at",
     "data_for_end",
 }
+HISTORY_LABELS = {
+    "rag_calculated": "Status by the rules",
+    "rag_override": "Status override",
+    "override_reason": "Reason for the override",
+    "frozen_rag": "Status frozen at approval",
+    "frozen_target": "Target frozen at approval",
+    "frozen_tolerance": "Amber tolerance frozen at approval",
+    "return_comment": "Approver's comment",
+    "rag_explanation": "Why the status differs from the KPIs",
+    "submitted_at": "Submitted",
+    "approved_at": "Approved",
+    "narrative": "Progress",
+}
 HISTORY_MODELS = {
     ("reporting", "quarterlyreturn"): QuarterlyReturn,
     ("kpis", "measurement"): Measurement,
@@ -345,7 +358,8 @@ def history_entries(queryset):
             old_text, new_text = _display(model_field, old), _display(model_field, new)
             if old_text == new_text:
                 continue
-            changes.append(HistoryChange(str(model_field.verbose_name).capitalize(), old_text, new_text))
+            label = HISTORY_LABELS.get(name) or str(model_field.verbose_name).capitalize()
+            changes.append(HistoryChange(label, old_text, new_text))
         if not changes:
             continue
         actor = log.actor

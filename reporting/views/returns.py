@@ -176,6 +176,10 @@ def approve_selected(request):
         messages.error(request, " ".join(form.errors.get("returns", ["Select at least one return to approve"])))
         return redirect("review-queue")
     for ret in chosen:
+        if ret.state != "submitted":
+            messages.error(request, f"{ret} is {ret.get_state_display().lower()}, not waiting for approval: "
+                                    "nothing was approved. Check the queue again.")
+            return redirect("review-queue")
         require(request.user, "approve_return", ret)
         if request.POST.get(f"version-{ret.pk}", str(ret.version)) != str(ret.version):
             messages.error(request, f"{ret} has changed since you opened the queue: nothing was approved. Check it again.")

@@ -274,7 +274,17 @@ def test_bulk_approve_with_nothing_or_forged_ids_changes_nothing(demo_users, cli
 def test_bulk_approve_of_a_draft_is_refused(demo_users, client_for):
     ret = housing_return(demo_users, "draft")
     before = database_state()
-    response = client_for("approver").post(reverse("review-approve"), {"returns": str(ret.pk)})
+    approver = client_for("approver")
+    response = approver.post(reverse("review-approve"), {"returns": str(ret.pk)})
+    assert response.status_code == 302
+    assert database_state() == before
+    assert "is draft, not waiting for approval: nothing was approved" in text_of(approver.get(reverse("review-queue")))
+
+
+def test_bulk_approve_by_the_economy_cell_is_refused(demo_users, client_for):
+    ret = housing_return(demo_users, "submitted")
+    before = database_state()
+    response = client_for("coordinator").post(reverse("review-approve"), {"returns": str(ret.pk)})
     assert response.status_code == 403
     assert database_state() == before
 
