@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 
 from objectives.models import Action, ActionPlan
 from objectives.permissions import READER_VISIBLE_STATES, Role, can, owned_action_ids, roles_of, sees_all_drafts
 from objectives.selectors_plans import plans_with_status_counts, status_breakdown
-from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate
+from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate, WorkflowState
 
 # -- plans and rounds ----------------------------------------------------------------------------
 
@@ -152,6 +152,9 @@ def get_action(plan_update, number):
     return Action.objects.filter(plan_id=plan_update.plan_id, number=number).first()
 
 
+STATE_LABELS = {value: label.lower() for value, label in WorkflowState.choices}
+
+
 def action_update_history(action_update):
     """Who changed this update (and its figures) and when, newest first."""
     types = ContentType.objects.get_for_models(ActionUpdate, OutputFigure)
@@ -166,7 +169,7 @@ def action_update_history(action_update):
     )
     history = []
     for entry in entries:
-        changes = entry.changes_dict if hasattr(entry, "changes_dict") else (entry.changes or {})
+        changes = entry.changes_dict or {}
         fields = sorted(k for k in changes if k not in {"version", "updated_at", "updated_by"})
         state = changes.get("state")
         history.append({
@@ -175,7 +178,7 @@ def action_update_history(action_update):
             "what": ("Figure: " + entry.object_repr) if entry.content_type_id == types[OutputFigure].id else "Update",
             "action": entry.get_action_display(),
             "fields": fields,
-            "state_change": state if state and len(state) == 2 else None,
+            "state_change": [STATE_LABELS.get(v, v) for v in state] if state and len(state) == 2 else None,
         })
     return history
 
@@ -459,4 +462,13 @@ def report_contents(plan_update, user=None):
         not_reported=not_reported,
         in_progress_count=in_progress,
         shows_work=shows_work,
+    )
+
+
+def submitted_action_updates():
+    """Plan updates waiting for approval, oldest first, for a review queue (two queries)."""
+    return list(
+        ActionUpdate.objects.filter(plan_update__isnull=False, state="submitted")
+        .select_related("action", "plan_update__plan", "updated_by")
+        .order_by(F("submitted_at").asc(nulls_first=True), "pk")
     )

@@ -110,7 +110,7 @@ def _write_figures(action_update, figures):
 
 
 def _lock(action_update):
-    return ActionUpdate.objects.select_for_update().select_related("action", "plan_update").get(pk=action_update.pk)
+    return ActionUpdate.objects.select_for_update().get(pk=action_update.pk)
 
 
 def _check_version(obj, version, what):

@@ -112,3 +112,12 @@ def test_progress_page_shows_officers_their_own_drafts_and_readers_none(demo_use
     assert client_for("officer2").get(address).content.decode().count("Open the update") == 0
     assert client_for("cabinet").get(address).content.decode().count("Open the update") == 0
     assert client_for("coordinator").get(address).content.decode().count("Open the update") == 3
+
+
+def test_submitted_updates_are_listed_for_review_oldest_first(db):
+    from reporting.selectors.plans import submitted_action_updates
+
+    make_plan(2, slug="drafts", state="draft")
+    plan, round_ = make_plan(3, slug="waiting", state="submitted")
+    waiting = submitted_action_updates()
+    assert [(u.plan_update.plan.slug, u.action.number) for u in waiting] == [("waiting", 1), ("waiting", 2), ("waiting", 3)]
