@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from objectives.permissions import can, require
+from objectives.permissions import can, require, sees_drafts
 from reporting.forms.plans import ActionUpdateEntry, PlanReportCoverForm, PlanUpdateStartForm, SendBackForm, WorkflowForm
 from reporting.selectors import plans as selectors
 from reporting.services import plans as services
@@ -205,8 +205,15 @@ def action_update_edit(request, plan, update, number):
 def _workflow(request, plan, update, number, *, rule, service, done, form_class=WorkflowForm):
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
-    require(request.user, rule, au)
+    require(request.user, "view", au)
     form = form_class(request.POST)
+    if form.is_valid() and form.cleaned_data["version"] != au.version and sees_drafts(request.user):
+        # Someone moved it on since the page was opened (or this is a second click): say so plainly.
+        form.add_error(None, services.StaleEdit("this update").message)
+        return render(request, "reporting/plans/workflow_problem.html", {
+            "form": form, "au": au, "plan_update": plan_update, "plan": plan_update.plan,
+        })
+    require(request.user, rule, au)
     if form.is_valid():
         extra = {"comment": form.cleaned_data["comment"]} if "comment" in form.cleaned_data else {}
         try:

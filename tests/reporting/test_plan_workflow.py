@@ -249,3 +249,20 @@ def test_a_second_update_on_the_same_recommendation_in_a_round_is_refused(client
     with pytest.raises(services.PlanError, match="already has an update in this round"):
         services.create_action_update(plan_update=june_round, action=action, by=demo_users["officer"], narrative="Second")
     assert ActionUpdate.objects.filter(plan_update=june_round, action=action).count() == 1
+
+
+def test_a_second_click_on_approve_says_the_update_has_moved_on(client_for, june_round):
+    officer, approver = client_for("officer"), client_for("approver")
+    officer.post(url("action-update-new", "2018-06"), update_post(narrative="Ready", recommendation=3))
+    au = ActionUpdate.objects.get(plan_update=june_round, action__number=3)
+    officer.post(url("action-update-submit", "2018-06", 3), {"version": au.version})
+    au.refresh_from_db()
+    submitted_version = au.version
+    assert approver.post(url("action-update-approve", "2018-06", 3), {"version": submitted_version}).status_code == 302
+    again = approver.post(url("action-update-approve", "2018-06", 3), {"version": submitted_version})
+    assert again.status_code == 200
+    assert "Someone else changed this update while you had it open" in again.content.decode()
+    au.refresh_from_db()
+    assert au.state == "approved" and au.version == submitted_version + 1
+    # A reader learns nothing from posting: they may not see drafts, and may not approve.
+    assert client_for("cabinet").post(url("action-update-approve", "2018-06", 3), {"version": 1}).status_code == 403
