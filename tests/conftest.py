@@ -8,6 +8,13 @@ from reporting.loaders import load_fixture_files
 DEMO_PASSWORDS = {username: password for username, password, *_ in DEMO_USERS}
 
 
+def pytest_configure(config):
+    """Hash test passwords quickly: PBKDF2's deliberate slowness is for production, not the suite."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def sefton(db):
     """The Sefton data of the seeds: strategy, KPIs, 2023/24 periods, the Q1 returns, the 2017 plan."""
