@@ -208,6 +208,8 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "economy-cell@sefton.example")
+# The address people use to reach the product: links in reminder emails are built on it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reminders go this many days before a dashboard update deadline (send_reminders).
 REMINDER_DAYS_BEFORE = [int(d) for d in os.environ.get("REMINDER_DAYS_BEFORE", "14,7,1").split(",") if d.strip()]
 
