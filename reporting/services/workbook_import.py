@@ -30,7 +30,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -59,7 +59,6 @@ from reporting.services.workbook import (
     FIRST_DATA_ROW,
     HEADER_ROW,
     NOT_AVAILABLE,
-    NOTE_FONT,
     TOP,
     TRACKER_SHEET,
     WRAP,
