@@ -31,12 +31,20 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 
-from kpis.models import KPI, Target
+from kpis.models import KPI
 from kpis.rag import MOVEMENT_WORDS, RAG, RAG_ORDER, movement, rag_label
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from objectives.permissions import READER_VISIBLE_STATES, can, sees_drafts
 from reporting.models import Briefing, QuarterlyReturn
-from reporting.selectors.dashboard import data_lag_words, figure_text, latest_measurements, target_for, target_text
+from reporting.selectors.dashboard import (
+    data_lag_words,
+    figure_text,
+    latest_measurements,
+    primary_targets,
+    target_for,
+    target_text,
+    target_year,
+)
 from reporting.selectors.visibility import published_measurements
 
 CARRIED_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction"]
@@ -343,7 +351,6 @@ def _kpis(period, previous, sub_ids):
     kpis = (
         KPI.objects.filter(is_active=True, sub_strand_id__in=sub_ids)
         .select_related("sub_strand__objective")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("financial_year")))
         .order_by("sub_strand__objective__strategy__name", "sub_strand__objective__number", "sub_strand__order", "order", "code")
     )
     kpis = list(kpis)
@@ -351,15 +358,14 @@ def _kpis(period, previous, sub_ids):
     ids = KPI.objects.filter(id__in=[k.id for k in kpis])
     latest = latest_measurements(measurements, ids, period)
     earlier = latest_measurements(measurements, ids, previous) if previous else {}
+    targets = primary_targets([k.id for k in kpis], [period.financial_year, *(target_year(m) for m in latest.values())])
     annex, turned, not_available = [], [], []
     synthetic = False
     for kpi in kpis:
         m = latest.get(kpi.id)
         if m is not None:
             m.kpi = kpi
-            value, kind = target_for(kpi, m)
-        else:
-            value, kind = target_for(kpi, financial_year=period.financial_year)
+        value, kind = target_for(kpi, m, financial_year=period.financial_year, targets=targets)
         synthetic = synthetic or bool(m and m.is_synthetic)
         annex.append(
             AnnexRow(

@@ -128,7 +128,7 @@ def _approved_return_for_measurement():
     )
 
 
-def latest_measurements(measurements, kpis, period):
+def latest_measurements(measurements, kpis, period, related=("period",)):
     """The latest measurement with a figure of each KPI, reported in `period` or before, from the
     given (already visibility-filtered) measurements. Two queries: {kpi_id: Measurement}."""
     if period is None:
@@ -137,26 +137,38 @@ def latest_measurements(measurements, kpis, period):
         "-period__financial_year", "-period__quarter"
     )
     ids = [i for i in kpis.annotate(latest_id=Subquery(latest.values("id")[:1])).values_list("latest_id", flat=True) if i]
-    rows = (
-        Measurement.objects.filter(id__in=ids)
-        .select_related("period", "kpi")
-        .annotate(approved=_approved_return_for_measurement())
-    )
+    rows = Measurement.objects.filter(id__in=ids).select_related(*related).annotate(approved=_approved_return_for_measurement())
     return {m.kpi_id: m for m in rows}
 
 
-def target_for(kpi, measurement=None, financial_year=None):
-    """(value, kind label) of the target a figure is judged against, from the KPI's prefetched targets.
+def target_year(measurement):
+    """The financial year whose target a figure is judged against: the year its data is for, where known."""
+    end = measurement.data_for_end
+    if end:
+        return end.year if end.month >= 4 else end.year - 1
+    return measurement.period.financial_year
 
-    A frozen (approved) figure keeps the target it was approved against."""
+
+def primary_targets(kpi_ids, years):
+    """{(kpi_id, financial_year): (value, kind label)} of the primary targets. One query."""
+    qs = Target.objects.filter(kpi_id__in=list(kpi_ids), financial_year__in=sorted(set(years)), is_primary=True,
+                               value__isnull=False)
+    return {(t.kpi_id, t.financial_year): (t.value, t.get_kind_display()) for t in qs}
+
+
+def target_for(kpi, measurement=None, financial_year=None, targets=None):
+    """(value, kind label) of the target a figure is judged against: from `targets` (primary_targets())
+    when given, else from the KPI's prefetched targets. A frozen (approved) figure keeps the target
+    it was approved against."""
     if measurement is not None and measurement.is_frozen:
         if measurement.frozen_target is None:
             return None, ""
         kind = measurement.frozen_target_kind
         return measurement.frozen_target, Target.Kind(kind).label if kind in Target.Kind.values else kind
     if measurement is not None:
-        end = measurement.data_for_end
-        financial_year = (end.year if end.month >= 4 else end.year - 1) if end else measurement.period.financial_year
+        financial_year = target_year(measurement)
+    if targets is not None:
+        return targets.get((kpi.id, financial_year), (None, ""))
     for target in kpi.targets.all():
         if target.financial_year == financial_year and target.is_primary and target.value is not None:
             return target.value, target.get_kind_display()
@@ -339,32 +351,26 @@ def briefing_links(user, since):
 
 def kpi_table_rows(*, user, sub_strands, period, today):
     """KPIs off target (latest figure Red or Amber) and KPIs whose figure is overdue (not yet
-    available and its expected date has passed), as at `period`. Four queries."""
+    available and its expected date has passed), as at `period`. Three queries."""
     if period is None or not sub_strands:
         return []
     kpis = KPI.objects.filter(is_active=True, sub_strand_id__in=[s.id for s in sub_strands])
-    latest = latest_measurements(visible_measurements(user), kpis, period)
-    if not latest:
-        return []
-    rows = []
-    kpi_list = (
-        KPI.objects.filter(id__in=list(latest))
-        .select_related("sub_strand__objective")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("financial_year")))
-    )
-    for kpi in kpi_list:
-        m = latest[kpi.id]
-        m.kpi = kpi
+    latest = latest_measurements(visible_measurements(user), kpis, period, related=("period", "kpi__sub_strand__objective"))
+    listed = []
+    for m in latest.values():
         overdue = m.not_available and m.expected_date is not None and m.expected_date < today
-        rag = m.rag
-        if rag not in (RAG.RED, RAG.AMBER) and not overdue:
-            continue
+        if m.rag in (RAG.RED, RAG.AMBER) or overdue:
+            listed.append((m, overdue))
+    targets = primary_targets({m.kpi_id for m, _ in listed}, [period.financial_year, *(target_year(m) for m, _ in listed)])
+    rows = []
+    for m, overdue in listed:
+        kpi, rag = m.kpi, m.rag
         reasons = []
         if rag in (RAG.RED, RAG.AMBER):
             reasons.append(f"Off target ({rag_label(rag)})")
         if overdue:
             reasons.append(f"Figure overdue: expected by {m.expected_date.day} {m.expected_date:%B %Y}")
-        value, kind = target_for(kpi, m)
+        value, kind = target_for(kpi, m, targets=targets)
         rows.append(
             KPIRow(
                 kpi=kpi, measurement=m, code=kpi.code, title=kpi.title, sub_strand=kpi.sub_strand.full_name,
@@ -395,18 +401,18 @@ class KPILine:
 
 def kpi_lines(*, user, kpis, period):
     """Each KPI with its latest figure (as at `period`) against its target. Three queries."""
-    kpis = list(kpis.prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("financial_year"))))
+    kpis = list(kpis)
     latest = {}
     if period is not None and kpis:
         latest = latest_measurements(visible_measurements(user), KPI.objects.filter(id__in=[k.id for k in kpis]), period)
+    this_year = period.financial_year if period else None
+    targets = primary_targets([k.id for k in kpis], [this_year, *(target_year(m) for m in latest.values())])
     lines = []
     for kpi in kpis:
         m = latest.get(kpi.id)
         if m is not None:
             m.kpi = kpi
-            value, kind = target_for(kpi, m)
-        else:
-            value, kind = target_for(kpi, financial_year=period.financial_year if period else None)
+        value, kind = target_for(kpi, m, financial_year=this_year, targets=targets)
         lines.append(
             KPILine(
                 kpi=kpi, measurement=m, value_text=figure_text(m), target_text=target_text(kpi, value, kind),
