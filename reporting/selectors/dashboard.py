@@ -18,7 +18,7 @@ from django.utils import timezone
 from kpis.models import KPI, Measurement, Target
 from kpis.rag import MOVEMENT_WORDS, RAG, MilestoneStatus, movement, rag_label
 from objectives.models import ReportingPeriod, SubStrand, financial_year_label
-from objectives.permissions import READER_VISIBLE_STATES, sees_all_drafts, sees_drafts
+from objectives.permissions import READER_VISIBLE_STATES, can, sees_all_drafts, sees_drafts
 from reporting.models import QuarterlyReturn
 from reporting.selectors import visible_returns
 from reporting.selectors.visibility import visible_measurements
@@ -248,6 +248,8 @@ class Dashboard:
     not_approved: int = 0
     no_status: int = 0
     briefings: list = field(default_factory=list)
+    plans: list = field(default_factory=list)
+    briefing_period_ids: set = field(default_factory=set)
 
 
 def status_cells(returns_by_key, sub_strand, periods, shown_periods):
@@ -320,12 +322,15 @@ def dashboard(*, user, params=None, today=None):
 
     kpi_rows = kpi_table_rows(user=user, sub_strands=sub_strands, period=period, today=today)
     briefings = briefing_links(user, shown[0] if shown else None)
+    from reporting.selectors.plans import plan_status_counts  # the action plans' panel (one query)
+
     synthetic = synthetic or any(r.is_synthetic for r in kpi_rows)
     return Dashboard(
         period=period, periods=shown, objectives=objectives,
         counts={"red": counts[RAG.RED], "amber": counts[RAG.AMBER], "green": counts[RAG.GREEN]},
         kpi_rows=kpi_rows, shows_drafts=sees_drafts(user), synthetic=synthetic, filterset=filterset,
-        not_approved=not_approved, no_status=no_status, briefings=briefings,
+        not_approved=not_approved, no_status=no_status, briefings=briefings, plans=list(plan_status_counts()),
+        briefing_period_ids={item["period"].id for item in briefings},
     )
 
 
@@ -440,7 +445,8 @@ def sub_strand_page(*, user, slug):
     if sub is None:
         return None
     returns = list(
-        visible_returns(user).filter(sub_strand=sub).select_related("period").order_by("period__financial_year", "period__quarter")
+        visible_returns(user).filter(sub_strand=sub).select_related("period__briefing")
+        .order_by("period__financial_year", "period__quarter")
     )
     history = []
     previous_rag = None
@@ -452,6 +458,7 @@ def sub_strand_page(*, user, slug):
                 "period": ret.period, "rag": rag, "rag_label": rag_label(rag), "state_label": ret.get_state_display(),
                 "is_draft": ret.state not in READER_VISIBLE_STATES, "movement": move,
                 "movement_words": MOVEMENT_WORDS[move] if rag else "", "is_synthetic": ret.is_synthetic,
+                "briefing_link": _briefing_readable(user, getattr(ret.period, "briefing", None)),
             }
         )
         previous_rag = rag or previous_rag
@@ -464,6 +471,12 @@ def sub_strand_page(*, user, slug):
         sub_strand=sub, latest=latest, latest_is_draft=bool(latest) and latest.state not in READER_VISIBLE_STATES,
         history=history, kpis=lines, synthetic=synthetic,
     )
+
+
+def _briefing_readable(user, briefing):
+    if briefing is None:
+        return sees_all_drafts(user)
+    return can(user, "view_briefing", briefing)
 
 
 # -- the KPI page ----------------------------------------------------------------------------
