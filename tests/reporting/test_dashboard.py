@@ -297,3 +297,16 @@ def test_every_page_is_reachable_from_the_dashboard_in_two_clicks(client_for, us
         wanted.add(reverse("briefing-issue", args=["2023-24-q2"]))
     missing = wanted - seen
     assert not missing, f"not reachable within two clicks of the dashboard: {sorted(missing)}"
+
+
+def test_an_empty_database_gives_a_clear_page_not_an_error(db):
+    from tests.factories import SubStrandFactory, UserFactory
+
+    user = UserFactory(role="reader")
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("dashboard")).status_code == 200
+    SubStrandFactory()
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200 and response.context["data"].period is None
+    assert "No KPI is off target or overdue." in response.content.decode()
