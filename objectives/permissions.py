@@ -116,9 +116,7 @@ def _owns_action(user, obj):
     action = getattr(obj, "action", obj)
     if action is None or Role.OFFICER not in roles_of(user):
         return False
-    if action.sub_strand_id and action.sub_strand_id in editable_sub_strand_ids(user):
-        return True
-    return action.owners.filter(pk=user.pk).exists()
+    return action.pk in owned_action_ids(user)
 
 
 def may_view(user, obj):

@@ -1,5 +1,5 @@
 """Reads of returns, each filtered by what the reader may see."""
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from objectives.permissions import READER_VISIBLE_STATES, Role, editable_sub_strand_ids, roles_of, sees_all_drafts
 from objectives.selectors import objectives_with_sub_strands

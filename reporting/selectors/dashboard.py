@@ -10,13 +10,14 @@ Every function here runs a fixed number of queries whatever the number of object
 sub-strands, KPIs or periods (the tests pin the counts).
 """
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from kpis.models import KPI, Measurement, Target
-from kpis.rag import MOVEMENT_WORDS, RAG, MilestoneStatus, movement, rag_label
+from kpis.formatting import format_kpi_value, measurement_text, plain_number
+from kpis.rag import MOVEMENT_WORDS, RAG, movement, rag_label
 from objectives.models import ReportingPeriod, SubStrand, financial_year_label
 from objectives.permissions import READER_VISIBLE_STATES, can, sees_all_drafts, sees_drafts
 from reporting.models import QuarterlyReturn
@@ -28,47 +29,13 @@ RAG_SORT = {RAG.RED: 0, RAG.AMBER: 1, RAG.GREEN: 2, None: 3, "": 3}
 # -- formatting (plain text, no HTML: the briefing document and the workbook use these too) ----
 
 
-def format_number(value, unit=KPI.Unit.NUMBER):
-    """A figure as a council officer writes it: '£35m', '£860,000', '12.5%', '1,200 sq m', '640'."""
-    if value is None:
-        return ""
-    d = Decimal(value)
-    if unit == KPI.Unit.GBP:
-        if abs(d) >= 1_000_000:
-            rounded = (d / Decimal(1_000_000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            millions = format(rounded, ",f").rstrip("0").rstrip(".")
-            return f"£{millions}m"
-        return f"£{_plain(d)}"
-    text = _plain(d)
-    return {
-        KPI.Unit.PERCENT: f"{text}%",
-        KPI.Unit.SQM: f"{text} sq m",
-        KPI.Unit.FTE: f"{text} FTE",
-        KPI.Unit.YEARS: f"{text} years",
-    }.get(unit, text)
-
-
-def _plain(d):
-    """Thousands separators, no trailing zeros: 640.000 -> '640', 1234.50 -> '1,234.5'."""
-    d = Decimal(d).normalize()
-    if d == d.to_integral_value():
-        return f"{int(d):,}"
-    return format(d, ",f")
+format_number = format_kpi_value  # the name the pages and tests know
+_plain = plain_number
 
 
 def figure_text(measurement):
     """The figure of a measurement in words: a value, a milestone status, or 'Not yet available'."""
-    if measurement is None:
-        return "No figure reported"
-    if measurement.not_available:
-        if measurement.expected_date:
-            return f"Not yet available (expected {measurement.expected_date.day} {measurement.expected_date:%B %Y})"
-        return "Not yet available"
-    if measurement.milestone_status:
-        return MilestoneStatus(measurement.milestone_status).label
-    if measurement.value is not None:
-        return format_number(measurement.value, measurement.kpi.unit)
-    return "No figure reported"
+    return measurement_text(measurement, missing="No figure reported")
 
 
 def data_lag_words(measurement):

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Prefetch, Q
 
 from objectives.models import Action, ActionPlan
+from kpis.formatting import format_money, plain_number
 from objectives.permissions import READER_VISIBLE_STATES, Role, can, owned_action_ids, roles_of, sees_all_drafts
 from objectives.selectors_plans import plans_with_status_counts, status_breakdown
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate, WorkflowState
@@ -216,22 +217,7 @@ QUALIFIER_WORDS = {value: label.lower() for value, label in OutputFigure.Qualifi
 YEARLY = {"p.a.", "pa", "per annum", "a year", "per year", "each year"}
 
 
-def format_number(value):
-    """1470 → '1,470'; 2.50 → '2.5'."""
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return f"{value.normalize():,f}"
-
-
-def format_money(value):
-    """35000000 → '£35m'; 1500000 → '£1.5m'; 860000 → '£860,000'; 12.5 → '£12.50'."""
-    value = Decimal(value)
-    if value >= 1_000_000 and (value / 100_000) == (value / 100_000).to_integral_value():
-        return f"£{format_number(value / 1_000_000)}m"
-    if value != value.to_integral_value():
-        return f"£{value:,.2f}"
-    return f"£{format_number(value)}"
+format_number = plain_number  # 1470 → '1,470'; 2.50 → '2.5'
 
 
 def _unit_parts(unit):

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from auditlog.models import LogEntry
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kpis.models import KPI, Measurement, Target
-from kpis.rag import DEFAULT_AMBER_TOLERANCE, MOVEMENT_WORDS, RAG, movement, rag_label, suggested_overall
+from kpis.formatting import format_kpi_value, measurement_text
+from kpis.rag import DEFAULT_AMBER_TOLERANCE, MOVEMENT_WORDS, movement, suggested_overall
 from kpis.selectors import target_year
 from objectives.models import Action, ReportingPeriod, SubStrand, financial_year_label
 from objectives.permissions import Role, can, editable_sub_strand_ids, roles_of, sees_all_drafts
@@ -135,36 +136,9 @@ def rating_contexts(kpis, period, measurements):
 
 # -- figures in words ----------------------------------------------------------------------------
 
-def format_value(value, unit):
-    """A figure as a council officer writes it: '£35m', '£860,000', '12.5%', '1,200 sq m', '640'."""
-    if value is None:
-        return ""
-    d = Decimal(value).normalize()
-    plain = f"{d:,f}"
-    if unit == KPI.Unit.GBP:
-        if abs(d) >= 1_000_000 and (d / 1_000_000) == (d / 1_000_000).quantize(Decimal("0.1")):
-            return f"£{(d / 1_000_000).normalize():,f}m"
-        return f"£{plain}"
-    if unit == KPI.Unit.PERCENT:
-        return f"{plain}%"
-    suffix = {KPI.Unit.SQM: " sq m", KPI.Unit.FTE: " FTE", KPI.Unit.YEARS: " years"}.get(unit, "")
-    return plain + suffix
-
-
 def figure_text(m, kpi=None):
     """A measurement in words: its value, milestone status, or 'Not yet available (expected …)'."""
-    if m is None:
-        return "Not entered"
-    kpi = kpi or m.kpi
-    if m.not_available:
-        if m.expected_date:
-            return f"Not yet available (expected {m.expected_date.day} {m.expected_date:%B %Y})"
-        return "Not yet available"
-    if m.milestone_status:
-        return m.get_milestone_status_display()
-    if m.value is not None:
-        return format_value(m.value, kpi.unit)
-    return "Not entered"
+    return measurement_text(m, kpi=kpi, missing="Not entered")
 
 
 # -- the return page -----------------------------------------------------------------------------
@@ -192,9 +166,9 @@ class KpiRow:
         if self.kpi.is_milestone:
             return "Rated from the milestone status"
         if c.target is not None:
-            return f"Target {format_value(c.bar, self.kpi.unit)} ({c.target.get_kind_display()}) for {c.target.financial_year}/{str(c.target.financial_year + 1)[-2:]}"
+            return f"Target {format_kpi_value(c.bar, self.kpi.unit)} ({c.target.get_kind_display()}) for {c.target.financial_year}/{str(c.target.financial_year + 1)[-2:]}"
         if c.bar is not None:
-            return f"No target: compared with last year's {format_value(c.bar, self.kpi.unit)}"
+            return f"No target: compared with last year's {format_kpi_value(c.bar, self.kpi.unit)}"
         return "No target and no figure from last year to compare with"
 
 

@@ -19,7 +19,6 @@ workflow itself, so that no caller (a view, the spreadsheet import, a command) c
     close_period(*, period, by)                             -> ReportingPeriod
     send_reminders(*, today=None, steps=None, dry_run=False) -> list of Reminder
 """
-import datetime
 from contextlib import contextmanager
 from dataclasses import dataclass
 

@@ -1,5 +1,4 @@
 """The first page: the objectives, their sub-strands and each one's latest status."""
-import pytest
 from django.test import Client
 from django.urls import reverse
 
