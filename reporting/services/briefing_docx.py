@@ -92,7 +92,7 @@ def _repeat_header(row):
     tr_pr.append(header)
 
 
-def _table(doc, caption, headings, rows, *, widths=None):
+def add_captioned_table(doc, caption, headings, rows, *, widths=None):
     """A table with a caption, a bold repeating header row and one row per item.
 
     A cell is text, or (rag, label) for a RAG word shaded in its colour."""
@@ -189,7 +189,7 @@ def build_briefing_docx(context, *, now=None):
     doc.add_heading("4 Governance & reporting", level=1)
     n = _paragraphs(doc, context["governance_before_table"], section_number="4")
     calendar = context["calendar"]
-    _table(
+    add_captioned_table(
         doc, f"Governance calendar, {calendar.financial_year_label}",
         ["Quarter", *calendar.columns], _calendar_rows(calendar),
     )
@@ -198,7 +198,7 @@ def build_briefing_docx(context, *, now=None):
     # 5. Progress to date, with the objectives and their sub-strands
     doc.add_heading("5. Progress to date", level=1)
     n = _paragraphs(doc, context["progress_paragraphs_before_table"], section_number="5")
-    _table(
+    add_captioned_table(
         doc, "Strategic objectives and their sub-strands", ["Strategic objective", "Sub-strands"],
         [
             [o.name, "\n".join(s.sub_strand.name for s in o.sub_strands if not s.sub_strand.reports_as_objective)]
@@ -227,7 +227,7 @@ def build_briefing_docx(context, *, now=None):
 
     # The KPI annex
     doc.add_heading("Annex: Key Performance Indicators", level=1)
-    _table(
+    add_captioned_table(
         doc, f"Each KPI's latest approved figure as at {period.label}, against its target",
         ["KPI", "Sub-strand", "Unit", "Target", "Latest figure", "RAG status", "Period the data is for"],
         [

@@ -9,9 +9,9 @@ with a caption and a repeating header row.
 from io import BytesIO
 
 from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt
+
+from reporting.services.briefing_docx import add_captioned_table
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -29,26 +29,8 @@ def _blocks(doc, blocks):
                     run.add_break()
 
 
-def _repeat_header(row):
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
-def _table(doc, caption, headings, rows):
-    doc.add_paragraph(caption, style="Caption")
-    table = doc.add_table(rows=1, cols=len(headings))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headings):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    _repeat_header(table.rows[0])
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values):
-            cell.text = text
-    return table
+# The committee report's tables are drawn exactly as the briefing note's.
+_table = add_captioned_table
 
 
 def build_report_docx(report):
