@@ -166,6 +166,17 @@ class Measurement(models.Model):
     def is_frozen(self):
         return self.frozen_at is not None
 
+    @staticmethod
+    def shown_rag_expression():
+        """`rag` in SQL, for filtering in the database (e.g. only the KPIs off target)."""
+        from django.db.models import Case, F, Value, When
+        from django.db.models.functions import Coalesce, NullIf
+
+        return Case(
+            When(frozen_at__isnull=False, then=NullIf(F("frozen_rag"), Value(""))),
+            default=Coalesce(NullIf(F("rag_override"), Value("")), NullIf(F("rag_calculated"), Value(""))),
+        )
+
     @property
     def rag(self):
         """The RAG to show: frozen at approval, else the officer's override, else the rules'."""

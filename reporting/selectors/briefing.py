@@ -314,7 +314,8 @@ def briefing_context(*, period, user, briefing=None):
                 no_comparison += 1
         progress.append(ObjectiveProgress(objective=objective, number=objective.number, name=objective.name, sub_strands=subs))
 
-    annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_ids)
+    sub_strands = {s.id: s for o in objectives for s in o.sub_strands.all()}
+    annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_strands)
     what_changed = WhatChanged(
         previous_period=previous, status_movements=movements, unchanged=unchanged, no_comparison=no_comparison,
         turned_red_or_amber=turned, not_available=not_available, missing_returns=missing,
@@ -345,19 +346,23 @@ def briefing_context(*, period, user, briefing=None):
     }
 
 
-def _kpis(period, previous, sub_ids):
+def _kpis(period, previous, sub_strands):
     """The KPI annex (each KPI's latest approved figure as at the period), the KPIs that turned Red
-    or Amber this quarter, and the figures still not available. Five queries."""
-    kpis = (
-        KPI.objects.filter(is_active=True, sub_strand_id__in=sub_ids)
-        .select_related("sub_strand__objective")
-        .order_by("sub_strand__objective__strategy__name", "sub_strand__objective__number", "sub_strand__order", "order", "code")
-    )
-    kpis = list(kpis)
+    or Amber this quarter, and the figures still not available. `sub_strands` is {id: SubStrand},
+    in the briefing's order, with their objectives. Five queries."""
+    kpis = list(KPI.objects.filter(is_active=True, sub_strand_id__in=list(sub_strands)).order_by("order", "code"))
+    position = {sub_id: i for i, sub_id in enumerate(sub_strands)}
+    kpis.sort(key=lambda k: position[k.sub_strand_id])  # stable: by sub-strand, then order and code
+    for kpi in kpis:
+        kpi.sub_strand = sub_strands[kpi.sub_strand_id]
     measurements = published_measurements()
     ids = KPI.objects.filter(id__in=[k.id for k in kpis])
     latest = latest_measurements(measurements, ids, period)
-    earlier = latest_measurements(measurements, ids, previous) if previous else {}
+    # Only this quarter's Red and Amber figures are compared with the quarter before.
+    now_red_or_amber = [k for k, m in latest.items() if m.period_id == period.id and m.rag in (RAG.RED, RAG.AMBER)]
+    earlier = {}
+    if previous and now_red_or_amber:
+        earlier = latest_measurements(measurements, KPI.objects.filter(id__in=now_red_or_amber), previous)
     targets = primary_targets([k.id for k in kpis], [period.financial_year, *(target_year(m) for m in latest.values())])
     annex, turned, not_available = [], [], []
     synthetic = False

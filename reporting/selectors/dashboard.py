@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kpis.models import KPI, Measurement, Target
@@ -84,6 +85,7 @@ def _up_to(period, prefix="period__"):
 
 # -- KPI figures -----------------------------------------------------------------------------
 
+RECENT_QUARTERS = 8
 HAS_FIGURE = Q(value__isnull=False) | ~Q(milestone_status="") | Q(not_available=True)
 
 
@@ -95,16 +97,32 @@ def _approved_return_for_measurement():
     )
 
 
-def latest_measurements(measurements, kpis, period, related=("period",)):
+def latest_measurements(measurements, kpis, period, related=("period",), where=None):
     """The latest measurement with a figure of each KPI, reported in `period` or before, from the
-    given (already visibility-filtered) measurements. Two queries: {kpi_id: Measurement}."""
+    given (already visibility-filtered) measurements; only those matching `where` (a Q, which may
+    use `shown_rag`) when given. Two queries (the figures, their periods): {kpi_id: Measurement}."""
     if period is None:
         return {}
-    latest = measurements.filter(HAS_FIGURE, _up_to(period), kpi_id=OuterRef("pk")).order_by(
-        "-period__financial_year", "-period__quarter"
-    )
-    ids = [i for i in kpis.annotate(latest_id=Subquery(latest.values("id")[:1])).values_list("latest_id", flat=True) if i]
-    rows = Measurement.objects.filter(id__in=ids).select_related(*related).annotate(approved=_approved_return_for_measurement())
+    newest_first = measurements.filter(HAS_FIGURE, kpi_id=OuterRef("pk")).order_by("-period__financial_year", "-period__quarter")
+    # Most KPIs have a figure in the last two years: look there first (a few rows per KPI), and
+    # through the whole history only for the KPIs with none (COALESCE stops at the first found).
+    recent = ReportingPeriod.objects.filter(_up_to(period, prefix="")).order_by("-financial_year", "-quarter")[:RECENT_QUARTERS]
+    latest_ids = kpis.annotate(latest_id=Coalesce(
+        Subquery(newest_first.filter(period_id__in=recent.values("id")).values("id")[:1]),
+        Subquery(newest_first.filter(_up_to(period)).values("id")[:1]),
+    )).values("latest_id")
+    rows = Measurement.objects.filter(id__in=latest_ids)
+    if where is not None:
+        rows = rows.annotate(shown_rag=Measurement.shown_rag_expression()).filter(where)
+    joined = [r for r in related if r != "period"]
+    if joined:
+        rows = rows.select_related(*joined)  # never select_related() with no names: that follows every key
+    rows = list(rows.annotate(approved=_approved_return_for_measurement()))
+    if "period" in related and rows:
+        # A few periods shared by many figures: one small query rather than a join copied per row.
+        periods = ReportingPeriod.objects.in_bulk({m.period_id for m in rows})
+        for m in rows:
+            m.period = periods[m.period_id]
     return {m.kpi_id: m for m in rows}
 
 
@@ -118,9 +136,10 @@ def target_year(measurement):
 
 def primary_targets(kpi_ids, years):
     """{(kpi_id, financial_year): (value, kind label)} of the primary targets. One query."""
-    qs = Target.objects.filter(kpi_id__in=list(kpi_ids), financial_year__in=sorted(set(years)), is_primary=True,
-                               value__isnull=False)
-    return {(t.kpi_id, t.financial_year): (t.value, t.get_kind_display()) for t in qs}
+    rows = Target.objects.filter(kpi_id__in=list(kpi_ids), financial_year__in=sorted(set(years)), is_primary=True,
+                                 value__isnull=False).values_list("kpi_id", "financial_year", "value", "kind")
+    labels = dict(Target.Kind.choices)
+    return {(kpi_id, year): (value, labels.get(kind, kind)) for kpi_id, year, value, kind in rows}
 
 
 def target_for(kpi, measurement=None, financial_year=None, targets=None):
@@ -323,13 +342,16 @@ def briefing_links(user, since):
 
 def kpi_table_rows(*, user, sub_strands, period, today):
     """KPIs off target (latest figure Red or Amber) and KPIs whose figure is overdue (not yet
-    available and its expected date has passed), as at `period`. Three queries."""
+    available and its expected date has passed), as at `period`. Two queries."""
     if period is None or not sub_strands:
         return []
     kpis = KPI.objects.filter(is_active=True, sub_strand_id__in=[s.id for s in sub_strands])
-    latest = latest_measurements(visible_measurements(user), kpis, period, related=("period", "kpi__sub_strand__objective"))
+    off_target_or_overdue = Q(shown_rag__in=[RAG.RED, RAG.AMBER]) | Q(not_available=True, expected_date__lt=today)
+    latest = latest_measurements(visible_measurements(user), kpis, period, related=("period", "kpi"), where=off_target_or_overdue)
+    sub_strand_by_id = {s.id: s for s in sub_strands}
     listed = []
     for m in latest.values():
+        m.kpi.sub_strand = sub_strand_by_id[m.kpi.sub_strand_id]
         overdue = m.not_available and m.expected_date is not None and m.expected_date < today
         if m.rag in (RAG.RED, RAG.AMBER) or overdue:
             listed.append((m, overdue))

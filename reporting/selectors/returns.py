@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from auditlog.models import LogEntry
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -91,8 +91,11 @@ class RatingContext:
         }
 
 
+YEARLY_CADENCES = {KPI.Cadence.ANNUAL, KPI.Cadence.ACADEMIC_YEAR}
+
+
 def rating_contexts(kpis, period, measurements):
-    """{kpi id: RatingContext} for these KPIs in this period, in two queries.
+    """{kpi id: RatingContext} for these KPIs in this period, in three queries.
 
     The same rules as kpis.selectors.primary_target and previous_value: the primary target of the
     year the data is for; with none (or no value), the previous year's value: the same quarter a year
@@ -109,16 +112,19 @@ def rating_contexts(kpis, period, measurements):
     for t in Target.objects.filter(kpi__in=kpis, is_primary=True, financial_year__in=set(years.values())):
         if t.financial_year == years[t.kpi_id]:
             targets[t.kpi_id] = t
-    earlier = (
-        Measurement.objects.filter(kpi__in=kpis, value__isnull=False, period__financial_year__lt=period.financial_year)
-        .select_related("period")
-        .order_by("-period__financial_year", "-period__quarter")
+    same_quarter = dict(
+        Measurement.objects.filter(kpi__in=kpis, value__isnull=False, period__financial_year=period.financial_year - 1,
+                                   period__quarter=period.quarter).values_list("kpi_id", "value")
     )
-    same_quarter, latest = {}, {}
-    for m in earlier:
-        if m.period.financial_year == period.financial_year - 1 and m.period.quarter == period.quarter:
-            same_quarter.setdefault(m.kpi_id, m.value)
-        latest.setdefault(m.kpi_id, m.value)
+    latest_earlier = Measurement.objects.filter(
+        kpi_id=OuterRef("pk"), value__isnull=False, period__financial_year__lt=period.financial_year
+    ).order_by("-period__financial_year", "-period__quarter")
+    latest = {
+        kpi_id: value
+        for kpi_id, value in KPI.objects.filter(id__in=[k.id for k in kpis], cadence__in=YEARLY_CADENCES)
+        .annotate(value=Subquery(latest_earlier.values("value")[:1])).values_list("id", "value")
+        if value is not None
+    }
     contexts = {}
     for kpi in kpis:
         target = targets.get(kpi.id)
@@ -127,7 +133,7 @@ def rating_contexts(kpis, period, measurements):
             continue
         tolerance = target.amber_tolerance if target is not None else DEFAULT_AMBER_TOLERANCE
         bar = same_quarter.get(kpi.id)
-        if bar is None and kpi.cadence in {KPI.Cadence.ANNUAL, KPI.Cadence.ACADEMIC_YEAR}:
+        if bar is None and kpi.cadence in YEARLY_CADENCES:
             bar = latest.get(kpi.id)
         label = "Against the previous year (no target)" if bar is not None else "No target and no previous year to compare with"
         contexts[kpi.id] = RatingContext(None, bar, label, tolerance)
