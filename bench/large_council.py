@@ -78,6 +78,9 @@ def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_fina
                     batch = []
         Measurement.objects.bulk_create(batch)
         Briefing.objects.bulk_create(Briefing(period=p, purpose="Synthetic briefing", state="issued") for p in periods[:-1])
+    from reporting.page_cache import bump_data_version
+
+    bump_data_version()  # bulk_create sends no signals: mark the data as changed by hand
     return {"objectives": objectives, "sub_strands": sub_strands, "kpis": kpis, "quarters": quarters,
             "measurements": Measurement.objects.count(), "returns": QuarterlyReturn.objects.count()}
 

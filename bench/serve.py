@@ -84,13 +84,13 @@ def prepare(database_url, generator_args=()):
 
 
 @contextlib.contextmanager
-def gunicorn(database_url, workers=2, threads=1):
+def gunicorn(database_url, workers=2, threads=1, extra_env=None):
     port = free_port()
     gunicorn_bin = Path(PY).parent / "gunicorn"
     proc = subprocess.Popen(
         [str(gunicorn_bin), "sefton_ses.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--threads", str(threads), "--log-level", "warning", "--timeout", "120"],
-        cwd=ROOT, env=bench_env(database_url),
+        cwd=ROOT, env=bench_env(database_url) | (extra_env or {}),
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):

@@ -215,6 +215,17 @@ def require(user, action, obj=None):
         raise PermissionDenied(f"You do not have permission to {action.replace('_', ' ')}.")
 
 
+def audience_key(user):
+    """A value equal for two users exactly when every rule above answers them alike: their roles,
+    and for officers the sub-strands and actions that are theirs. Pages may be shared (cached)
+    between users with the same key, and never between users with different keys."""
+    roles = roles_of(user)
+    key = tuple(sorted(roles))
+    if Role.OFFICER in roles:
+        key += (tuple(sorted(editable_sub_strand_ids(user))), tuple(sorted(owned_action_ids(user))))
+    return key
+
+
 def ensure_groups(**kwargs):
     """Create one group per role (run after every migrate, so production has them too)."""
     from django.contrib.auth.models import Group

@@ -302,3 +302,21 @@ class FigureBreakdownItem(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.value}"
+
+
+class DataVersion(models.Model):
+    """One row whose token changes whenever the strategy's data changes (see reporting.page_cache).
+
+    Cached pages are keyed by this token, so a page is never served from before a change. The
+    token is a fresh random value on every change (not a counter), so that a rolled-back change
+    can never bring back a token that already keyed other data.
+    """
+
+    token = models.CharField(max_length=32, default="initial")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self):
+        return f"Data version {self.token} ({self.changed_at:%d %B %Y %H:%M})"

@@ -15,6 +15,24 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with no cached pages: the data version lives in the test's database, which
+    is rolled back after each test, so an entry from one test must never reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Every request builds its page (for tests that look at the page's context or count the
+    queries of building it)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def sefton(db):
     """The Sefton data of the seeds: strategy, KPIs, 2023/24 periods, the Q1 returns, the 2017 plan."""

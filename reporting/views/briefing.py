@@ -2,17 +2,23 @@
 issue it (approver), which publishes the period."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from objectives.permissions import can, require
 from objectives.selectors import get_period
+from reporting.page_cache import cached_blocks
 from reporting.forms.briefing import BriefingForm, IssueBriefingForm
 from reporting.selectors.briefing import briefing_context, briefing_for, issue_summary
 from reporting.services.briefing import BriefingError, StaleBriefing, issue_briefing as issue_briefing_service
 from reporting.services.briefing import update_briefing
+
+
+ANNEX_PER_PAGE = 100  # KPIs to a page of the annex; the Word document and workbook have them all
 
 
 def _period_or_404(slug):
@@ -31,11 +37,20 @@ def briefing(request, period_slug):
     note = briefing_for(period)
     if not can(request.user, "view_briefing", note):
         return render(request, "reporting/briefing/not_issued.html", {"period": period})
-    context = briefing_context(period=period, user=request.user, briefing=note)
+
+    def build():
+        context = briefing_context(period=period, user=request.user, briefing=note)
+        annex = Paginator(context["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex"))
+        content = render_to_string("reporting/briefing/_briefing_content.html", {
+            "b": context, "period": period, "annex": annex,
+            "may_edit": can(request.user, "edit_briefing", note),
+            "may_issue": note.pk is not None and can(request.user, "issue_briefing", note),
+        }, request)
+        return {"content": content, "synthetic": context["synthetic"]}
+
+    blocks = cached_blocks(request, "briefing", build, period.pk)
     return render(request, "reporting/briefing/briefing.html", {
-        "b": context, "period": period, "synthetic_banner": context["synthetic"],
-        "may_edit": can(request.user, "edit_briefing", note),
-        "may_issue": note.pk is not None and can(request.user, "issue_briefing", note),
+        "blocks": blocks, "period": period, "synthetic_banner": blocks["synthetic"],
     })
 
 

@@ -2,10 +2,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django_tables2 import RequestConfig
 
 from objectives.permissions import require
 from reporting.charts import kpi_chart
+from reporting.page_cache import cached_blocks
 from reporting.selectors.dashboard import dashboard as dashboard_data
 from reporting.selectors.dashboard import kpi_page, sub_strand_page
 from reporting.tables import KPITable, csv_response
@@ -17,18 +19,30 @@ KPI_TABLE_PER_PAGE = 25
 def dashboard(request):
     """Objectives and sub-strands × the last four quarters, the RAG counts and the KPI table."""
     require(request.user, "view_dashboard")
-    data = dashboard_data(user=request.user, params=request.GET)
-    period_label = data.period.label if data.period else "no period"
-    table = KPITable(data.kpi_rows, caption=f"KPIs off target or overdue, as at {period_label}")
     if request.GET.get("_export") == "csv":
+        data, table = _dashboard_table(request)
         RequestConfig(request, paginate=False).configure(table)
         slug = data.period.slug if data.period else "none"
         return csv_response(table, f"kpis-off-target-or-overdue-{slug}.csv")
-    RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
-    return render(request, "reporting/dashboard/dashboard.html", {
-        "data": data, "filter": data.filterset, "form": data.filterset.form, "table": table,
-        "synthetic_banner": data.synthetic,
-    })
+
+    def build():
+        data, table = _dashboard_table(request)
+        RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
+        form = data.filterset.form
+        content = render_to_string("reporting/dashboard/_dashboard_content.html", {
+            "data": data, "filter": data.filterset, "form": form, "table": table,
+        }, request)
+        title = f"RAG dashboard: {data.period.label}" if data.period else "RAG dashboard"
+        return {"title": title, "content": content, "synthetic": data.synthetic, "has_errors": bool(form.errors)}
+
+    blocks = cached_blocks(request, "dashboard", build)
+    return render(request, "reporting/dashboard/dashboard.html", {"blocks": blocks, "synthetic_banner": blocks["synthetic"]})
+
+
+def _dashboard_table(request):
+    data = dashboard_data(user=request.user, params=request.GET)
+    period_label = data.period.label if data.period else "no period"
+    return data, KPITable(data.kpi_rows, caption=f"KPIs off target or overdue, as at {period_label}")
 
 
 @login_required

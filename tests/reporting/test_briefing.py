@@ -275,3 +275,28 @@ def test_briefing_context_is_plain_data_without_html(q2_story, demo_users):
 
 def test_unknown_period_is_a_404(client_for):
     assert client_for("cabinet").get("/periods/1999-00-q1/briefing/").status_code == 404
+
+
+def test_a_long_kpi_annex_is_shown_a_page_at_a_time(client_for, sefton, monkeypatch):
+    from reporting.views import briefing as briefing_views
+
+    monkeypatch.setattr(briefing_views, "ANNEX_PER_PAGE", 10)
+    client = client_for("cabinet")
+    total = KPI.objects.filter(is_active=True).count()
+    assert total > 20
+    first = client.get("/periods/2023-24-q1/briefing/").content.decode()
+    second = client.get("/periods/2023-24-q1/briefing/?annex=2").content.decode()
+    annex_rows = lambda html: re.findall(r'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="/kpis/([^/]+)/"',
+                                         html[html.index('id="kpi-annex"'):])
+    assert len(annex_rows(first)) == 10 and len(annex_rows(second)) == 10
+    assert not set(annex_rows(first)) & set(annex_rows(second))
+    assert f"KPIs 11 to 20 of {total}" in second
+    assert f"The Word document and the workbook have all {total}." in first
+    assert 'href="?annex=3#section-annex" rel="next"' in second
+    # a forged page number shows a page rather than an error
+    for bad in ("zz", "-1", "99999"):
+        assert client.get(f"/periods/2023-24-q1/briefing/?annex={bad}").status_code == 200
+
+
+def test_a_short_kpi_annex_has_no_pages(q1_html):
+    assert "Pages of the KPI annex" not in q1_html

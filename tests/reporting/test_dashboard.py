@@ -75,7 +75,7 @@ def test_dashboard_defaults_to_the_latest_period_with_approved_returns(client_fo
     assert "RAG dashboard: 2023/24 Q1" in page_text(response)
 
 
-def test_cabinet_member_sees_every_sub_strand_with_its_status_as_a_word_and_a_colour(client_for):
+def test_cabinet_member_sees_every_sub_strand_with_its_status_as_a_word_and_a_colour(client_for, no_page_cache):
     html = page_text(client_for("cabinet").get(reverse("dashboard")))
     table = html[html.index('id="status-table"'):html.index("</table>", html.index('id="status-table"'))]
     for slug in SubStrand.objects.values_list("slug", flat=True):
@@ -155,7 +155,8 @@ def test_bad_filter_values_get_a_clear_message_and_never_a_500(client_for):
     assert response.context["data"].period.slug == "2023-24-q1"
 
 
-def test_a_readers_request_for_a_drafts_data_shows_nothing_of_it(client_for, q2_draft):
+def test_a_readers_request_for_a_drafts_data_shows_nothing_of_it(client_for, q2_draft, no_page_cache):
+    """Built afresh for each reader (test_page_cache checks what a cached page shows)."""
     for reader in ("cabinet", "scrutiny"):
         client = client_for(reader)
         for params in [{"period": "2023-24-q2", "status": "red"}, {"period": "2023-24-q2"}, {"status": "red"},

@@ -1,0 +1,31 @@
+"""Every change to the strategy's data changes the data version, so that no cached page outlives
+the data it was built from (see reporting.page_cache)."""
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from reporting.page_cache import bump_data_version
+
+DATA_APPS = ("objectives", "kpis", "reporting")
+NOT_DATA = {"dataversion", "remindersent"}
+
+
+def _changed(sender, **kwargs):
+    if kwargs.get("raw"):
+        return  # loaddata: the caller bumps once at the end
+    update_fields = kwargs.get("update_fields")
+    if sender is get_user_model() and update_fields and set(update_fields) <= {"last_login"}:
+        return  # signing in changes nothing that a page shows
+    bump_data_version()
+
+
+def connect():
+    models = [m for label in DATA_APPS for m in apps.get_app_config(label).get_models()
+              if m._meta.model_name not in NOT_DATA]
+    models.append(get_user_model())  # names shown on pages
+    for model in models:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"data-version-save-{model._meta.label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"data-version-delete-{model._meta.label}")
+        for m2m in model._meta.many_to_many:
+            m2m_changed.connect(_changed, sender=m2m.remote_field.through,
+                                dispatch_uid=f"data-version-m2m-{m2m.remote_field.through._meta.label}")

@@ -1,0 +1,136 @@
+"""The dashboard and briefing content is cached until the data under it changes, and shared only
+between users whom every permission rule answers alike (reporting/page_cache.py)."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kpis.models import KPI, Measurement
+from objectives.models import ReportingPeriod, SubStrand
+from objectives.permissions import Role, audience_key
+from reporting.models import DataVersion, QuarterlyReturn
+from reporting.page_cache import bump_data_version, data_version
+from tests.factories import UserFactory
+
+MARKER = "ZZCACHEDDRAFT"
+
+
+def main_of(response):
+    """The page's main content (the frame around it carries a fresh CSRF token each time)."""
+    html = response.content.decode()
+    return html[html.index("<main"):html.index("</main>")]
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(ctx.captured_queries)
+
+
+@pytest.fixture
+def housing_q1():
+    return QuarterlyReturn.objects.get(sub_strand__slug="housing", period__slug="2023-24-q1")
+
+
+@pytest.mark.parametrize("url", ["/dashboard/", "/periods/2023-24-q1/briefing/"])
+def test_it_serves_the_same_page_from_the_cache_with_fewer_queries(client_for, url):
+    client = client_for("cabinet")
+    first, built = queries_for(client, url)
+    again, cached = queries_for(client, url)
+    assert main_of(again) == main_of(first)
+    assert cached < built
+    assert cached <= 10  # session (read and saved), user, roles, the period, the data version
+
+
+def test_a_change_shows_at_once(client_for, housing_q1):
+    client = client_for("cabinet")
+    assert client.get("/dashboard/").context["data"].counts["red"] == 0
+    cached = client.get("/dashboard/").context  # from the cache: the content was not built again
+    assert cached is None or "data" not in cached
+    housing_q1.overall_rag = "red"
+    housing_q1.save()
+    response = client.get("/dashboard/")
+    assert response.context["data"].counts["red"] == 1  # built again, from the new data
+
+
+def test_a_change_to_a_kpi_figure_reaches_the_briefing(client_for):
+    client = client_for("cabinet")
+    url = "/periods/2023-24-q1/briefing/"
+    assert "987,654" not in client.get(url).content.decode()
+    # Housing's Q1 return is published, so a Q1 figure of one of its KPIs belongs in the annex.
+    measurement, _ = Measurement.objects.get_or_create(kpi=KPI.objects.get(code="HOU-02"),
+                                                      period=ReportingPeriod.objects.get(slug="2023-24-q1"))
+    measurement.value, measurement.not_available, measurement.milestone_status = 987654, False, ""
+    measurement.save()
+    assert "987,654" in client.get(url).content.decode()
+    measurement.value = 876543
+    measurement.save()
+    html = client.get(url).content.decode()
+    assert "876,543" in html and "987,654" not in html
+
+
+def test_readers_never_get_the_economy_cells_page(client_for, sefton):
+    q2 = ReportingPeriod.objects.get(slug="2023-24-q2")
+    QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"), period=q2, state="draft",
+                                   overall_rag="red", commentary=f"{MARKER} commentary")
+    url = reverse("dashboard") + "?period=2023-24-q2"
+    staff = client_for("coordinator").get(url).content.decode()
+    assert "Not yet approved" in staff
+    reader = client_for("cabinet").get(url).content.decode()
+    assert "Not yet approved" not in reader and MARKER not in reader
+    # and the other way round: the reader's (cached) page is not what the coordinator gets
+    assert "Not yet approved" in client_for("approver").get(url).content.decode()
+
+
+def test_two_readers_share_a_page_and_staff_do_not(client_for):
+    client_for("cabinet").get("/dashboard/")
+    _, scrutiny = queries_for(client_for("scrutiny"), "/dashboard/")
+    _, coordinator = queries_for(client_for("coordinator"), "/dashboard/")
+    assert scrutiny < coordinator  # the scrutiny member got the Cabinet Member's page; the coordinator's was built
+
+
+def test_the_frame_is_the_users_own(client_for):
+    """Only the content is shared: each user's page carries their own name and sign-out token."""
+    cabinet = client_for("cabinet").get("/dashboard/").content.decode()
+    scrutiny = client_for("scrutiny").get("/dashboard/").content.decode()
+    assert "csrfmiddlewaretoken" in scrutiny
+    cabinet_token = cabinet.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert cabinet_token not in scrutiny
+
+
+def test_the_audience_key_separates_what_the_rules_separate(demo_users):
+    assert audience_key(demo_users["cabinet"]) == audience_key(demo_users["scrutiny"])
+    assert audience_key(demo_users["cabinet"]) != audience_key(demo_users["coordinator"])
+    assert audience_key(demo_users["officer"]) != audience_key(demo_users["officer2"])  # different sub-strands
+    other_officer = UserFactory(role=Role.OFFICER)
+    assert audience_key(other_officer) != audience_key(demo_users["officer"])
+
+
+def test_every_save_and_delete_changes_the_data_version(sefton):
+    token = data_version()
+    kpi = KPI.objects.first()
+    kpi.title = kpi.title + " (renamed)"
+    kpi.save()
+    after_save = data_version()
+    assert after_save != token
+    measurement = Measurement.objects.create(kpi=kpi, period=ReportingPeriod.objects.get(slug="2023-24-q1"), value=1)
+    after_create = data_version()
+    assert after_create != after_save
+    measurement.delete()
+    assert data_version() != after_create
+
+
+def test_signing_in_does_not_change_the_data_version(client, demo_users):
+    from tests.conftest import DEMO_PASSWORDS
+
+    token = data_version()
+    assert client.post(reverse("login"), {"username": "cabinet", "password": DEMO_PASSWORDS["cabinet"]}).status_code == 302
+    assert data_version() == token
+
+
+def test_bulk_writers_can_change_it_by_hand(db):
+    token = data_version()
+    bump_data_version()
+    assert data_version() != token
+    assert DataVersion.objects.count() == 1
