@@ -1,7 +1,15 @@
 """Every change to the strategy's data changes the data version, so that no cached page outlives
-the data it was built from (see reporting.page_cache)."""
+the data it was built from (see reporting.page_cache).
+
+The version changes once the change is committed (`transaction.on_commit`), not inside the
+writer's transaction: changing one shared row there would hold its lock to the end of every
+write, making all writers queue on it, and a writer holding it while waiting for another's row
+lock could deadlock. Between the commit and the new version a reader may build the page from the
+new data under the old version; the next request after the change moves on to the new version.
+"""
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from reporting.page_cache import bump_data_version
@@ -16,7 +24,12 @@ def _changed(sender, **kwargs):
     update_fields = kwargs.get("update_fields")
     if sender is get_user_model() and update_fields and set(update_fields) <= {"last_login"}:
         return  # signing in changes nothing that a page shows
-    bump_data_version()
+    after_commit(bump_data_version)
+
+
+def after_commit(func):
+    """Run `func` once the current transaction commits (at once outside a transaction)."""
+    transaction.on_commit(func)
 
 
 def connect():

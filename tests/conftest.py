@@ -26,6 +26,17 @@ def empty_page_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def data_version_changes_at_once(request, monkeypatch):
+    """Each test runs in a transaction that is rolled back, so on-commit steps never run in it:
+    the data version (changed after commit in production, reporting/signals.py) changes at once
+    instead. Tests marked `real_commits` run with real transactions and the real on-commit step."""
+    if request.node.get_closest_marker("real_commits") is None:
+        from reporting import signals
+
+        monkeypatch.setattr(signals, "after_commit", lambda func: func())
+
+
 @pytest.fixture
 def no_page_cache(settings):
     """Every request builds its page (for tests that look at the page's context or count the

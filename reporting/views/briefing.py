@@ -5,13 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from objectives.permissions import can, require
 from objectives.selectors import get_period
-from reporting.page_cache import cached_blocks
+from reporting.page_cache import render_cached
 from reporting.forms.briefing import BriefingForm, IssueBriefingForm
 from reporting.selectors.briefing import briefing_context, briefing_for, issue_summary
 from reporting.services.briefing import BriefingError, StaleBriefing, issue_briefing as issue_briefing_service
@@ -40,18 +39,14 @@ def briefing(request, period_slug):
 
     def build():
         context = briefing_context(period=period, user=request.user, briefing=note)
-        annex = Paginator(context["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex"))
-        content = render_to_string("reporting/briefing/_briefing_content.html", {
-            "b": context, "period": period, "annex": annex,
+        return {
+            "b": context, "period": period, "synthetic_banner": context["synthetic"],
+            "annex": Paginator(context["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex")),
             "may_edit": can(request.user, "edit_briefing", note),
             "may_issue": note.pk is not None and can(request.user, "issue_briefing", note),
-        }, request)
-        return {"content": content, "synthetic": context["synthetic"]}
+        }
 
-    blocks = cached_blocks(request, "briefing", build, period.pk)
-    return render(request, "reporting/briefing/briefing.html", {
-        "blocks": blocks, "period": period, "synthetic_banner": blocks["synthetic"],
-    })
+    return render_cached(request, "reporting/briefing/briefing.html", "briefing", build, period.pk)
 
 
 @login_required

@@ -1,13 +1,14 @@
-"""The Cabinet Member's pages: the RAG dashboard, a sub-strand's page and a KPI's page."""
+"""The Cabinet Member's pages: the RAG dashboard, a sub-strand's page and a KPI's page.
+
+Each is served through the page cache (reporting/page_cache.py): built once per audience and
+data version, then served from the cache until the data changes."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
-from django.template.loader import render_to_string
 from django_tables2 import RequestConfig
 
 from objectives.permissions import require
 from reporting.charts import kpi_chart
-from reporting.page_cache import cached_blocks
+from reporting.page_cache import render_cached
 from reporting.selectors.dashboard import dashboard as dashboard_data
 from reporting.selectors.dashboard import kpi_page, sub_strand_page
 from reporting.tables import KPITable, csv_response
@@ -28,15 +29,10 @@ def dashboard(request):
     def build():
         data, table = _dashboard_table(request)
         RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
-        form = data.filterset.form
-        content = render_to_string("reporting/dashboard/_dashboard_content.html", {
-            "data": data, "filter": data.filterset, "form": form, "table": table,
-        }, request)
-        title = f"RAG dashboard: {data.period.label}" if data.period else "RAG dashboard"
-        return {"title": title, "content": content, "synthetic": data.synthetic, "has_errors": bool(form.errors)}
+        return {"data": data, "filter": data.filterset, "form": data.filterset.form, "table": table,
+                "synthetic_banner": data.synthetic}
 
-    blocks = cached_blocks(request, "dashboard", build)
-    return render(request, "reporting/dashboard/dashboard.html", {"blocks": blocks, "synthetic_banner": blocks["synthetic"]})
+    return render_cached(request, "reporting/dashboard/dashboard.html", "dashboard", build)
 
 
 def _dashboard_table(request):
@@ -49,20 +45,26 @@ def _dashboard_table(request):
 def sub_strand(request, slug):
     """A sub-strand's latest status and commentary, its status history and its KPIs."""
     require(request.user, "view_dashboard")
-    page = sub_strand_page(user=request.user, slug=slug)
-    if page is None:
-        raise Http404("No such sub-strand")
-    return render(request, "reporting/dashboard/sub_strand.html", {"page": page, "synthetic_banner": page.synthetic})
+
+    def build():
+        page = sub_strand_page(user=request.user, slug=slug)
+        if page is None:
+            raise Http404("No such sub-strand")
+        return {"page": page, "synthetic_banner": page.synthetic}
+
+    return render_cached(request, "reporting/dashboard/sub_strand.html", "sub-strand", build, slug)
 
 
 @login_required
 def kpi(request, code):
     """A KPI's figures against target over time: a chart and the same numbers as a table."""
     require(request.user, "view_dashboard")
-    page = kpi_page(user=request.user, code=code)
-    if page is None:
-        raise Http404("No such KPI")
-    figure = kpi_chart(page)
-    return render(request, "reporting/dashboard/kpi.html", {
-        "page": page, "chart_json": figure.to_json() if figure else None, "synthetic_banner": page.synthetic,
-    })
+
+    def build():
+        page = kpi_page(user=request.user, code=code)
+        if page is None:
+            raise Http404("No such KPI")
+        figure = kpi_chart(page)
+        return {"page": page, "chart_json": figure.to_json() if figure else None, "synthetic_banner": page.synthetic}
+
+    return render_cached(request, "reporting/dashboard/kpi.html", "kpi", build, code)

@@ -1,5 +1,7 @@
 """The dashboard and briefing content is cached until the data under it changes, and shared only
 between users whom every permission rule answers alike (reporting/page_cache.py)."""
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -134,3 +136,53 @@ def test_bulk_writers_can_change_it_by_hand(db):
     bump_data_version()
     assert data_version() != token
     assert DataVersion.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", ["/kpis/HOU-02/", "/sub-strands/housing/"])
+def test_the_kpi_and_sub_strand_pages_are_cached_with_their_title_breadcrumbs_and_scripts(client_for, url):
+    Measurement.objects.update_or_create(kpi=KPI.objects.get(code="HOU-02"), period=ReportingPeriod.objects.get(slug="2023-24-q1"),
+                                         defaults={"value": 600, "not_available": False, "milestone_status": ""})
+    client = client_for("cabinet")
+    first, built = queries_for(client, url)
+    again, cached = queries_for(client, url)
+    assert cached < built
+    for html in (first.content.decode(), again.content.decode()):
+        assert "govuk-breadcrumbs" in html
+        title = re.search(r"<title>([^<]*)</title>", html).group(1)
+        assert ("HOU-02" in title or "Housing" in title) and title.endswith("Sefton SES Tracker")
+        assert "ses-block" not in html  # the separators never reach the page
+    assert main_of(again) == main_of(first)
+    if "kpis" in url:
+        assert 'src="/static/js/kpi-chart.js"' in again.content.decode()
+
+
+def test_a_page_that_posts_is_never_cached(rf, demo_users):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from reporting.page_cache import render_cached
+
+    request = rf.get("/x/")
+    request.user = demo_users["cabinet"]
+    request.session = {}
+    with pytest.raises(ImproperlyConfigured):
+        render_cached(request, "registration/login.html", "login", lambda: {"form": None})
+
+
+@pytest.mark.real_commits
+@pytest.mark.django_db(transaction=True)
+def test_the_version_changes_when_a_change_commits_and_not_when_it_rolls_back():
+    from django.db import transaction
+
+    from objectives.models import Strategy
+
+    token = data_version()
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            Strategy.objects.create(name="Rolled back", slug="rolled-back")
+            assert data_version() == token  # nothing changes before the commit
+            raise RuntimeError("roll back")
+    assert data_version() == token
+    with transaction.atomic():
+        Strategy.objects.create(name="Kept", slug="kept")
+        assert data_version() == token
+    assert data_version() != token
