@@ -100,18 +100,21 @@ def _approved_return_for_measurement():
 def latest_measurements(measurements, kpis, period, related=("period",), where=None):
     """The latest measurement with a figure of each KPI, reported in `period` or before, from the
     given (already visibility-filtered) measurements; only those matching `where` (a Q, which may
-    use `shown_rag`) when given. Two queries (the figures, their periods): {kpi_id: Measurement}."""
+    use `shown_rag`) when given. Three queries (which figures, the figures, their periods):
+    {kpi_id: Measurement}."""
     if period is None:
         return {}
     newest_first = measurements.filter(HAS_FIGURE, kpi_id=OuterRef("pk")).order_by("-period__financial_year", "-period__quarter")
     # Most KPIs have a figure in the last two years: look there first (a few rows per KPI), and
     # through the whole history only for the KPIs with none (COALESCE stops at the first found).
     recent = ReportingPeriod.objects.filter(_up_to(period, prefix="")).order_by("-financial_year", "-quarter")[:RECENT_QUARTERS]
-    latest_ids = kpis.annotate(latest_id=Coalesce(
+    latest_ids = kpis.order_by().annotate(latest_id=Coalesce(
         Subquery(newest_first.filter(period_id__in=recent.values("id")).values("id")[:1]),
         Subquery(newest_first.filter(_up_to(period)).values("id")[:1]),
-    )).values("latest_id")
-    rows = Measurement.objects.filter(id__in=latest_ids)
+    )).values_list("latest_id", flat=True)
+    # The ids are fetched first: as an IN (subquery), PostgreSQL evaluated the COALESCE three
+    # times per KPI. And no default ordering: it would join four tables only to sort.
+    rows = Measurement.objects.filter(id__in=[i for i in latest_ids if i]).order_by()
     if where is not None:
         rows = rows.annotate(shown_rag=Measurement.shown_rag_expression()).filter(where)
     joined = [r for r in related if r != "period"]
