@@ -118,3 +118,9 @@ if __name__ == "__main__":
 
     create_demo_users()
     create_bench_officers()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # Fresh bulk-loaded tables have no planner statistics until autovacuum gets to them; without
+        # them PostgreSQL picks plans that take seconds. A real database has had its statistics long since.
+        cursor.execute("ANALYZE")

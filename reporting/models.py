@@ -305,14 +305,16 @@ class FigureBreakdownItem(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row whose token changes whenever the strategy's data changes (see reporting.page_cache).
+    """One row whose tokens change whenever the strategy's data changes (see reporting.page_cache).
 
-    Cached pages are keyed by this token, so a page is never served from before a change. The
-    token is a fresh random value on every change (not a counter), so that a rolled-back change
-    can never bring back a token that already keyed other data.
+    Cached pages are keyed by a token, so a page is never served from before a change: `token`
+    changes on every change, `published_token` only on changes that readers can see (not an
+    officer's draft), so that a day of draft saves does not throw away the readers' pages. Each
+    token is a fresh random value (not a counter), so that no token ever keys two states of the data.
     """
 
     token = models.CharField(max_length=32, default="initial")
+    published_token = models.CharField(max_length=32, default="initial")
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -6,7 +6,9 @@ hundred milliseconds. So their rendered content is kept in Django's cache, under
 
 - the page and its query string (filters, sorting, page number);
 - the data version (`DataVersion.token`), which every save or delete of the strategy's data
-  changes (see `reporting.apps`: signals on every model of objectives, kpis and reporting);
+  changes (see `reporting.signals`: signals on every model of objectives, kpis and reporting);
+  for readers, who never see drafts, the version of what they can see (`published_token`), which
+  an officer's draft does not change;
 - the user's audience (`objectives.permissions.audience_key`): users with the same key are
   allowed exactly the same things, so they may share a page; readers never share with staff;
 - today's date (overdue figures depend on it).
@@ -29,27 +31,32 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from objectives.permissions import audience_key
+from objectives.permissions import audience_key, sees_drafts
 
 
-def data_version():
-    """The current data version token (one query)."""
+def data_version(*, published_only=False):
+    """The current data version token (one query): of every change, or with `published_only` of
+    the changes readers can see."""
     from reporting.models import DataVersion
 
-    token = DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    field = "published_token" if published_only else "token"
+    token = DataVersion.objects.filter(pk=1).values_list(field, flat=True).first()
     return token or "none"
 
 
-def bump_data_version():
-    """Mark the data as changed: every cached page built before now stops being served.
+def bump_data_version(*, readers_see_it=True):
+    """Mark the data as changed: every cached page built before now stops being served (for
+    staff only when `readers_see_it` is False: an officer's draft, say).
 
     Model signals call this after each committed change (reporting.signals). Bulk writes that
     bypass the signals (bulk_create, QuerySet.update) must call it themselves."""
     from reporting.models import DataVersion
 
-    token = uuid.uuid4().hex
-    if not DataVersion.objects.filter(pk=1).update(token=token, changed_at=timezone.now()):
-        DataVersion.objects.update_or_create(pk=1, defaults={"token": token})
+    tokens = {"token": uuid.uuid4().hex}
+    if readers_see_it:
+        tokens["published_token"] = uuid.uuid4().hex
+    if not DataVersion.objects.filter(pk=1).update(changed_at=timezone.now(), **tokens):
+        DataVersion.objects.update_or_create(pk=1, defaults=tokens)
 
 
 _building = {}  # cache key -> the lock of the thread building that page
@@ -59,7 +66,8 @@ _building_guard = threading.Lock()
 def page_key(request, name, *extra):
     """The cache key of page `name` as `request.user` sees it with `request`'s query string."""
     query = sorted((k, tuple(v)) for k, v in request.GET.lists())
-    parts = (name, data_version(), audience_key(request.user), timezone.localdate().isoformat(), query, extra)
+    version = data_version(published_only=not sees_drafts(request.user))  # readers see no drafts
+    parts = (name, version, audience_key(request.user), timezone.localdate().isoformat(), query, extra)
     return "ses-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

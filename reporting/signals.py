@@ -10,7 +10,7 @@ new data under the old version; the next request after the change moves on to th
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 from reporting.page_cache import bump_data_version
 
@@ -18,13 +18,47 @@ DATA_APPS = ("objectives", "kpis", "reporting")
 NOT_DATA = {"dataversion", "remindersent"}
 
 
-def _changed(sender, **kwargs):
+def _visible_states():
+    """{model: the states in which readers see it}: a change to one of these in no such state,
+    before or after, is work in progress that readers cannot see."""
+    from objectives.permissions import READER_VISIBLE_STATES
+    from reporting.models import ActionUpdate, Briefing, QuarterlyReturn
+
+    return {QuarterlyReturn: READER_VISIBLE_STATES, ActionUpdate: READER_VISIBLE_STATES, Briefing: {Briefing.State.ISSUED}}
+
+
+def readers_may_see(sender, instance):
+    """Whether readers could see this change. Only drafts say no; anything else says yes."""
+    from kpis.models import Measurement
+    from objectives.permissions import READER_VISIBLE_STATES
+    from reporting.models import QuarterlyReturn
+
+    visible = _visible_states().get(sender)
+    if visible is not None:
+        return instance.state in visible or getattr(instance, "_state_as_stored", None) in visible
+    if sender is Measurement:  # a figure is seen with its return (reporting.selectors.visibility)
+        return QuarterlyReturn.objects.filter(
+            sub_strand__kpis=instance.kpi_id, period_id=instance.period_id, state__in=READER_VISIBLE_STATES
+        ).exists()
+    return True
+
+
+def _remember_state(sender, instance, **kwargs):
+    """Keep the state the row has in the database, to tell a draft from a change to what was approved."""
+    # From __dict__: a row loaded without its state (.only()) must not cost a query per row here.
+    instance._state_as_stored = instance.__dict__.get("state") if instance.pk else None
+
+
+def _changed(sender, instance=None, **kwargs):
     if kwargs.get("raw"):
         return  # loaddata: the caller bumps once at the end
     update_fields = kwargs.get("update_fields")
     if sender is get_user_model() and update_fields and set(update_fields) <= {"last_login"}:
         return  # signing in changes nothing that a page shows
-    after_commit(bump_data_version)
+    readers_see_it = instance is None or readers_may_see(sender, instance)
+    after_commit(lambda: bump_data_version(readers_see_it=readers_see_it))
+    if instance is not None and sender in _visible_states():
+        instance._state_as_stored = instance.state
 
 
 def after_commit(func):
@@ -36,6 +70,8 @@ def connect():
     models = [m for label in DATA_APPS for m in apps.get_app_config(label).get_models()
               if m._meta.model_name not in NOT_DATA]
     models.append(get_user_model())  # names shown on pages
+    for model in _visible_states():
+        post_init.connect(_remember_state, sender=model, dispatch_uid=f"data-version-init-{model._meta.label}")
     for model in models:
         post_save.connect(_changed, sender=model, dispatch_uid=f"data-version-save-{model._meta.label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"data-version-delete-{model._meta.label}")

@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('token', models.CharField(default='initial', max_length=32)),
+                ('published_token', models.CharField(default='initial', max_length=32)),
                 ('changed_at', models.DateTimeField(auto_now=True)),
             ],
             options={

@@ -186,3 +186,52 @@ def test_the_version_changes_when_a_change_commits_and_not_when_it_rolls_back():
         Strategy.objects.create(name="Kept", slug="kept")
         assert data_version() == token
     assert data_version() != token
+
+
+def test_an_officers_draft_leaves_the_readers_pages_alone_but_not_the_staffs(client_for, demo_users, sefton):
+    q2 = ReportingPeriod.objects.get(slug="2023-24-q2")
+    readers, everyone = data_version(published_only=True), data_version()
+    draft = QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"), period=q2, state="draft",
+                                           overall_rag="red", commentary="A draft")
+    Measurement.objects.create(kpi=KPI.objects.get(code="HOU-02"), period=q2, value=5)
+    draft.commentary = "A draft, saved again"
+    draft.save()
+    assert data_version(published_only=True) == readers
+    assert data_version() != everyone
+    # submitting is still work in progress; approving is what readers see
+    draft.state = "submitted"
+    draft.save()
+    assert data_version(published_only=True) == readers
+    draft.state = "approved"
+    draft.save()
+    approved = data_version(published_only=True)
+    assert approved != readers
+    # a figure of an approved return, and taking the return back out of approval, are seen
+    Measurement.objects.filter(kpi__code="HOU-02", period=q2).get().delete()
+    assert data_version(published_only=True) != approved
+    reloaded = QuarterlyReturn.objects.get(pk=draft.pk)
+    before_reopen = data_version(published_only=True)
+    reloaded.state = "draft"
+    reloaded.save()
+    assert data_version(published_only=True) != before_reopen
+
+
+def test_a_reader_gets_the_new_page_once_a_return_is_approved(client_for, sefton):
+    q2 = ReportingPeriod.objects.get(slug="2023-24-q2")
+    url = "/dashboard/?period=2023-24-q2"
+    client = client_for("cabinet")
+    assert "Approved in the test" not in client.get(url).content.decode()
+    ret = QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"), period=q2, state="draft",
+                                         overall_rag="red", commentary="Approved in the test")
+    cached = client.get(url).context
+    assert cached is None or "data" not in cached  # still the cached page: a draft changes nothing for readers
+    ret.state = "approved"
+    ret.save()
+    response = client.get(url)
+    assert response.context["data"].counts["red"] == 1
+
+
+def test_a_row_loaded_without_its_state_costs_no_query_to_remember(sefton, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = list(QuarterlyReturn.objects.only("id", "sub_strand_id"))
+    assert rows and all(r._state_as_stored is None for r in rows)
