@@ -397,50 +397,39 @@ def _read_kpi_sheet(ws, found, period, parsed):
         parsed.edits.append(("kpi", row))
 
 
-def _read_return_sheet(ws, found, period, parsed):
+def _read_id_sheet(ws, found, parsed, *, kind, id_heading, what, headings, owner):
+    """Rows of a sheet keyed by an id column (the Return sheet by sub-strand id, the Actions sheet
+    by action id): one edit of `kind` per row, with the cells under `headings`."""
     header_row, cols = found
-    id_col = cols[COL_SUB_STRAND_ID]
+    id_col = cols[id_heading]
     for r, cells in _rows(ws, header_row, parsed):
         id_cell = _cell(cells, id_col)
         raw_id = None if id_cell is None else id_cell.value
         if raw_id is None:
             continue
         ref = _cell_ref(id_col, r)
-        sub_id = _id_value(raw_id) if getattr(id_cell, "data_type", None) != "f" else None
-        if sub_id is None:
-            parsed.problems.append(Problem("this is not a sub-strand id: the Sub-strand id column must not be changed",
+        row_id = _id_value(raw_id) if getattr(id_cell, "data_type", None) != "f" else None
+        if row_id is None:
+            parsed.problems.append(Problem(f"this is not {what}: the {id_heading} column must not be changed",
                                            ws.title, ref))
             continue
         parsed.rows += 1
-        row = {"id": sub_id, "row": r, "sheet": ws.title, "id_ref": ref}
-        for heading in (COL_OVERALL, COL_COMMENTARY, COL_RAG_EXPLANATION):
+        row = {"id": row_id, "row": r, "sheet": ws.title, "id_ref": ref}
+        for heading in headings:
             column = cols.get(heading)
             if column is not None:
-                row[heading] = (_value(ws, cells, column, r, parsed, "Return"), _cell_ref(column, r))
-        parsed.edits.append(("return", row))
+                row[heading] = (_value(ws, cells, column, r, parsed, owner), _cell_ref(column, r))
+        parsed.edits.append((kind, row))
+
+
+def _read_return_sheet(ws, found, period, parsed):
+    _read_id_sheet(ws, found, parsed, kind="return", id_heading=COL_SUB_STRAND_ID, what="a sub-strand id",
+                   headings=(COL_OVERALL, COL_COMMENTARY, COL_RAG_EXPLANATION), owner="Return")
 
 
 def _read_action_sheet(ws, found, period, parsed):
-    header_row, cols = found
-    id_col = cols[COL_ACTION_ID]
-    for r, cells in _rows(ws, header_row, parsed):
-        id_cell = _cell(cells, id_col)
-        raw_id = None if id_cell is None else id_cell.value
-        if raw_id is None:
-            continue
-        ref = _cell_ref(id_col, r)
-        action_id = _id_value(raw_id) if getattr(id_cell, "data_type", None) != "f" else None
-        if action_id is None:
-            parsed.problems.append(Problem("this is not an action id: the Action id column must not be changed",
-                                           ws.title, ref))
-            continue
-        parsed.rows += 1
-        row = {"id": action_id, "row": r, "sheet": ws.title, "id_ref": ref}
-        for heading in (COL_PROGRESS, COL_ACTION_STATUS):
-            column = cols.get(heading)
-            if column is not None:
-                row[heading] = (_value(ws, cells, column, r, parsed, "Action"), _cell_ref(column, r))
-        parsed.edits.append(("action", row))
+    _read_id_sheet(ws, found, parsed, kind="action", id_heading=COL_ACTION_ID, what="an action id",
+                   headings=(COL_PROGRESS, COL_ACTION_STATUS), owner="Action")
 
 
 # -- from cells to the return form's fields ------------------------------------------------------
