@@ -35,7 +35,8 @@ def readers_may_see(sender, instance):
 
     visible = _visible_states().get(sender)
     if visible is not None:
-        return instance.state in visible or getattr(instance, "_state_as_stored", None) in visible
+        stored = getattr(instance, "_state_as_stored", None)
+        return stored is STATE_NOT_LOADED or instance.state in visible or stored in visible
     if sender is Measurement:  # a figure is seen with its return (reporting.selectors.visibility)
         return QuarterlyReturn.objects.filter(
             sub_strand__kpis=instance.kpi_id, period_id=instance.period_id, state__in=READER_VISIBLE_STATES
@@ -43,10 +44,16 @@ def readers_may_see(sender, instance):
     return True
 
 
+STATE_NOT_LOADED = object()  # a row loaded without its state: whether readers saw it is unknown
+
+
 def _remember_state(sender, instance, **kwargs):
     """Keep the state the row has in the database, to tell a draft from a change to what was approved."""
-    # From __dict__: a row loaded without its state (.only()) must not cost a query per row here.
-    instance._state_as_stored = instance.__dict__.get("state") if instance.pk else None
+    if instance.pk is None:
+        instance._state_as_stored = None  # a new row: nobody has seen it
+    else:
+        # From __dict__: a row loaded without its state (.only()) must not cost a query per row here.
+        instance._state_as_stored = instance.__dict__.get("state", STATE_NOT_LOADED)
 
 
 def _changed(sender, instance=None, **kwargs):

@@ -231,7 +231,15 @@ def test_a_reader_gets_the_new_page_once_a_return_is_approved(client_for, sefton
     assert response.context["data"].counts["red"] == 1
 
 
-def test_a_row_loaded_without_its_state_costs_no_query_to_remember(sefton, django_assert_num_queries):
+def test_a_row_loaded_without_its_state_costs_no_query_and_counts_as_seen(sefton, django_assert_num_queries):
     with django_assert_num_queries(1):
         rows = list(QuarterlyReturn.objects.only("id", "sub_strand_id"))
-    assert rows and all(r._state_as_stored is None for r in rows)
+    assert rows
+    # Housing's Q1 return is published: taken back to draft through a row loaded without its
+    # state, the change must still reach the readers (whether they saw it is not known here).
+    housing = next(r for r in rows if r.sub_strand_id == SubStrand.objects.get(slug="housing").id
+                   and QuarterlyReturn.objects.get(pk=r.pk).period.slug == "2023-24-q1")
+    readers = data_version(published_only=True)
+    housing.state = "draft"
+    housing.save(update_fields=["state"])
+    assert data_version(published_only=True) != readers
