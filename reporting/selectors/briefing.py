@@ -349,7 +349,7 @@ def briefing_context(*, period, user, briefing=None):
 def _kpis(period, previous, sub_strands):
     """The KPI annex (each KPI's latest approved figure as at the period), the KPIs that turned Red
     or Amber this quarter, and the figures still not available. `sub_strands` is {id: SubStrand},
-    in the briefing's order, with their objectives. Five queries."""
+    in the briefing's order, with their objectives. Eight queries at most."""
     kpis = list(KPI.objects.filter(is_active=True, sub_strand_id__in=list(sub_strands)).order_by("order", "code"))
     position = {sub_id: i for i, sub_id in enumerate(sub_strands)}
     kpis.sort(key=lambda k: position[k.sub_strand_id])  # stable: by sub-strand, then order and code

@@ -345,7 +345,7 @@ def briefing_links(user, since):
 
 def kpi_table_rows(*, user, sub_strands, period, today):
     """KPIs off target (latest figure Red or Amber) and KPIs whose figure is overdue (not yet
-    available and its expected date has passed), as at `period`. Two queries."""
+    available and its expected date has passed), as at `period`. Four queries."""
     if period is None or not sub_strands:
         return []
     kpis = KPI.objects.filter(is_active=True, sub_strand_id__in=[s.id for s in sub_strands])
@@ -397,7 +397,7 @@ class KPILine:
 
 
 def kpi_lines(*, user, kpis, period):
-    """Each KPI with its latest figure (as at `period`) against its target. Three queries."""
+    """Each KPI with its latest figure (as at `period`) against its target. Four queries."""
     kpis = list(kpis)
     latest = {}
     if period is not None and kpis:
