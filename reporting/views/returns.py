@@ -12,6 +12,7 @@ from objectives.models import financial_year_label
 from objectives.permissions import can, require
 from reporting.forms.returns import BulkApproveForm, OpenPeriodForm, ReopenForm, ReturnForm, SendBackForm
 from reporting.selectors import returns as selectors
+from reporting.selectors.plans import submitted_action_updates
 from reporting.services import returns as services
 
 STALE_STATUS = 409
@@ -155,13 +156,15 @@ def reopen(request, period_slug, sub_strand_slug):
 
 @login_required
 def review_queue(request):
-    """Submitted returns waiting for approval, with what changed since last quarter."""
+    """Submitted returns waiting for approval, with what changed since last quarter; then the
+    action-plan updates waiting for approval, so that the approver has one queue."""
     require(request.user, "view_review_queue")
     rows = selectors.review_queue(request.user)
     may_approve = [row for row in rows if can(request.user, "approve_return", row.ret)]
     form = BulkApproveForm(choices=[(row.ret.pk, str(row.ret)) for row in may_approve])
     return render(request, "reporting/returns/review_queue.html",
-                  {"rows": rows, "form": form, "approvable": {row.ret.pk for row in may_approve}})
+                  {"rows": rows, "form": form, "approvable": {row.ret.pk for row in may_approve},
+                   "plan_updates": submitted_action_updates()})
 
 
 @login_required

@@ -121,3 +121,22 @@ def test_submitted_updates_are_listed_for_review_oldest_first(db):
     plan, round_ = make_plan(3, slug="waiting", state="submitted")
     waiting = submitted_action_updates()
     assert [(u.plan_update.plan.slug, u.action.number) for u in waiting] == [("waiting", 1), ("waiting", 2), ("waiting", 3)]
+
+
+def test_the_review_queue_lists_the_plan_updates_waiting_for_approval(demo_users, client_for):
+    make_plan(2, slug="drafts", state="draft")
+    make_plan(2, slug="waiting", state="submitted")
+    html = client_for("approver").get(reverse("review-queue")).content.decode()
+    section = html[html.index('id="plan-updates"'):]
+    assert "2 recommendation updates submitted and waiting for approval" in section
+    assert section.count('href="/action-plans/waiting/reports/2018-06/progress/') == 2
+    assert "/action-plans/drafts/" not in section  # drafts are the officers' own business
+    # every link opens the update, where the approver approves it or sends it back
+    first = reverse("action-update", args=["waiting", "2018-06", 1])
+    assert f'href="{first}"' in section
+    assert client_for("approver").get(first).status_code == 200
+
+
+def test_the_review_queue_says_when_no_plan_update_is_waiting(demo_users, client_for):
+    html = client_for("coordinator").get(reverse("review-queue")).content.decode()
+    assert "No action plan updates are waiting for approval." in html
