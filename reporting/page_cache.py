@@ -82,13 +82,15 @@ def cached_blocks(request, name, build, *extra):
     # the others in this process wait for it rather than all building it together.
     with _building_guard:
         lock = _building.setdefault(key, threading.Lock())
-    with lock:
-        blocks = cache.get(key)
-        if blocks is None:
-            blocks = build()
-            cache.set(key, blocks, settings.PAGE_CACHE_SECONDS)
-    with _building_guard:
-        _building.pop(key, None)
+    try:
+        with lock:
+            blocks = cache.get(key)
+            if blocks is None:
+                blocks = build()  # may raise (a 404 for an unknown KPI): nothing is kept then
+                cache.set(key, blocks, settings.PAGE_CACHE_SECONDS)
+    finally:
+        with _building_guard:
+            _building.pop(key, None)
     return blocks
 
 

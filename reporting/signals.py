@@ -59,6 +59,8 @@ def _remember_state(sender, instance, **kwargs):
 def _changed(sender, instance=None, **kwargs):
     if kwargs.get("raw"):
         return  # loaddata: the caller bumps once at the end
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed: once the rows have changed (post_add, post_remove, post_clear) is enough
     update_fields = kwargs.get("update_fields")
     if sender is get_user_model() and update_fields and set(update_fields) <= {"last_login"}:
         return  # signing in changes nothing that a page shows

@@ -243,3 +243,25 @@ def test_a_row_loaded_without_its_state_costs_no_query_and_counts_as_seen(sefton
     housing.state = "draft"
     housing.save(update_fields=["state"])
     assert data_version(published_only=True) != readers
+
+
+def test_unknown_pages_are_404s_and_leave_nothing_behind(client_for):
+    from reporting import page_cache
+
+    client = client_for("cabinet")
+    for code in ("NO-SUCH-1", "NO-SUCH-2", "NO-SUCH-3"):
+        assert client.get(f"/kpis/{code}/").status_code == 404
+        assert client.get(f"/sub-strands/{code.lower()}/").status_code == 404
+    assert page_cache._building == {}  # no builder's lock is left for pages that were never built
+
+
+def test_adding_an_editor_changes_the_version_once(sefton, demo_users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sub = SubStrand.objects.get(slug="housing")
+    token = data_version()
+    with CaptureQueriesContext(connection) as ctx:
+        sub.editors.add(demo_users["officer2"])
+    assert data_version() != token
+    assert sum('UPDATE "reporting_dataversion"' in q["sql"] for q in ctx.captured_queries) == 1
