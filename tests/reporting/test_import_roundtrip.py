@@ -349,6 +349,10 @@ def test_import_returns_command_lists_changes_and_dry_run_saves_nothing(q2, demo
     assert Measurement.objects.get(kpi__code="HOU-02", period__slug=PERIOD).value == Decimal("700")
     with pytest.raises(CommandError, match="may not import"):
         call_command("import_returns", PERIOD, str(path), "--user", "officer")
+    with pytest.raises(CommandError, match="There is no reporting period '2099-00-q9'"):
+        call_command("import_returns", "2099-00-q9", str(path), "--user", "coordinator")
+    with pytest.raises(CommandError, match="There is no user 'nobody-here'"):
+        call_command("import_returns", PERIOD, str(path), "--user", "nobody-here")
     with pytest.raises(CommandError, match="changed on the site"):
         cell_of(wb, "HOU-02", "2023/24 Q2").value = 701
         wb.save(path)

@@ -1,11 +1,10 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 
 from objectives.permissions import can
-from objectives.selectors import get_period
+from reporting.management.lookups import active_user_or_error, period_or_error
 from reporting.services.workbook import export_briefing_workbook
 
 
@@ -22,14 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="export as this user would see it (e.g. coordinator: drafts included)")
 
     def handle(self, *args, period, file, user=None, **options):
-        found = get_period(period)
-        if found is None:
-            raise CommandError(f"There is no reporting period {period!r}. Periods look like 2023-24-q1.")
+        found = period_or_error(period)
         who = AnonymousUser()
         if user:
-            who = get_user_model().objects.filter(username=user, is_active=True).first()
-            if who is None:
-                raise CommandError(f"There is no user {user!r} (or the account is switched off).")
+            who = active_user_or_error(user)
             if not can(who, "export_workbook", found):
                 raise CommandError(f"{user} may not export the workbook.")
         content = export_briefing_workbook(period=found, user=who)

@@ -1,11 +1,10 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from objectives.permissions import can
-from objectives.selectors import get_period
+from reporting.management.lookups import active_user_or_error, period_or_error
 from reporting.services.workbook_import import ImportRefused, apply_import, preview_import
 
 
@@ -24,12 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="list what would change, and save nothing")
 
     def handle(self, *args, period, file, user, dry_run=False, **options):
-        found = get_period(period)
-        if found is None:
-            raise CommandError(f"There is no reporting period {period!r}. Periods look like 2023-24-q2.")
-        who = get_user_model().objects.filter(username=user, is_active=True).first()
-        if who is None:
-            raise CommandError(f"There is no user {user!r} (or the account is switched off).")
+        found = period_or_error(period)
+        who = active_user_or_error(user)
         if not can(who, "import_returns", found):
             raise CommandError(f"{user} may not import returns (only the Economy Cell and administrators may).")
         path = Path(file)
