@@ -99,8 +99,8 @@ def main():
 
         from objectives.models import ReportingPeriod
         from reporting.demo import create_demo_users
-        from reporting.services.workbook import export_briefing_workbook, workbook_data
-        from reporting.services.workbook_import import apply_import, preview_import, return_template_bytes
+        from reporting.workbooks.export import export_briefing_workbook, workbook_data
+        from reporting.workbooks.imports import apply_import, preview_import, return_template_bytes
 
         users = create_demo_users()
         coordinator = users["coordinator"]

@@ -37,7 +37,7 @@ def readers_may_see(sender, instance):
     if visible is not None:
         stored = getattr(instance, "_state_as_stored", None)
         return stored is STATE_NOT_LOADED or instance.state in visible or stored in visible
-    if sender is Measurement:  # a figure is seen with its return (reporting.selectors.visibility)
+    if sender is Measurement:  # a figure is seen with its return (reporting.visibility)
         return QuarterlyReturn.objects.filter(
             sub_strand__kpis=instance.kpi_id, period_id=instance.period_id, state__in=READER_VISIBLE_STATES
         ).exists()

@@ -128,8 +128,8 @@ HOUSING_COMPLETE = "Housing Q2: completions on track"
 
 def fill(ret, by, changes=None, *, submit=False):
     """Fill in and save a return through ReturnForm and the save service, as the page does."""
-    from reporting.forms.returns import ReturnForm, as_post_data, initial_form_data
-    from reporting.services.returns import save_return
+    from reporting.returns.forms import ReturnForm, as_post_data, initial_form_data
+    from reporting.returns.services import save_return
 
     data = as_post_data(initial_form_data(ret))
     data.update(changes or {})
@@ -153,7 +153,7 @@ def complete_changes():
 def housing_return(users, state="draft", period_slug="2023-24-q2", sub_slug="housing"):
     """The Q2 Housing return (complete) brought to `state` through the services, by the demo users."""
     from objectives.models import ReportingPeriod, SubStrand
-    from reporting.services import returns as services
+    from reporting.returns import services
 
     period = ReportingPeriod.objects.get(slug=period_slug)
     sub = SubStrand.objects.get(slug=sub_slug)

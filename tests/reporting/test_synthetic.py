@@ -6,7 +6,7 @@ from django.urls import reverse
 from kpis.models import Measurement
 from objectives.models import ReportingPeriod
 from reporting.models import QuarterlyReturn
-from reporting.services.synthetic import SYNTHETIC_NOTE, add_synthetic_history, remove_synthetic_history
+from reporting.synthetic import SYNTHETIC_NOTE, add_synthetic_history, remove_synthetic_history
 
 BANNER = "This page includes synthetic demonstration history"
 

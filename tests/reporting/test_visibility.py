@@ -3,8 +3,8 @@ import pytest
 from kpis.models import Measurement
 from objectives.models import ReportingPeriod
 from reporting.models import QuarterlyReturn
-from reporting.selectors import visible_returns
-from reporting.selectors.visibility import published_measurements, visible_measurements
+from reporting.visibility import visible_returns
+from reporting.visibility import published_measurements, visible_measurements
 
 
 @pytest.fixture

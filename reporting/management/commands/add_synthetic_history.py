@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.services.synthetic import SyntheticHistoryError, add_synthetic_history, remove_synthetic_history
+from reporting.synthetic import SyntheticHistoryError, add_synthetic_history, remove_synthetic_history
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from objectives.permissions import can
 from reporting.management.lookups import active_user_or_error, period_or_error
-from reporting.services.workbook import export_briefing_workbook
+from reporting.workbooks.export import export_briefing_workbook
 
 
 class Command(BaseCommand):

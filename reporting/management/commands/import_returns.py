@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from objectives.permissions import can
 from reporting.management.lookups import active_user_or_error, period_or_error
-from reporting.services.workbook_import import ImportRefused, apply_import, preview_import
+from reporting.workbooks.imports import ImportRefused, apply_import, preview_import
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.services.returns import send_reminders
+from reporting.returns.services import send_reminders
 
 
 class Command(BaseCommand):

@@ -1,0 +1,431 @@
+"""Everything the briefing note for a period shows, in its order, as plain data (no HTML).
+
+`briefing_context(*, period, user)` is the one source of the briefing: the page
+(templates/reporting/briefings/briefing.html), the Word document and the workbook are all built from
+it, so they always agree. It holds only approved and published data, whoever asks: a briefing
+reports what has been approved. Drafts and returns awaiting approval appear only as "returns
+missing" (with their state for those who may see drafts).
+
+The dictionary it returns has these keys, in the briefing's order:
+
+- ``period``, ``briefing`` (a Briefing; unsaved and carried forward from the last briefing when
+  none exists yet), ``is_saved``, ``is_issued``, ``title``;
+- ``what_changed``: a WhatChanged (previous_period; status_movements, unchanged, no_comparison;
+  turned_red_or_amber; not_available; missing_returns);
+- ``sections``: purpose, recommendations, background as Section(number, key, heading, paragraphs);
+- ``governance_before_table`` and ``governance_after_table`` (paragraphs around the calendar),
+  ``calendar`` (a Calendar: columns, rows of CalendarRow with dates, monthly_briefings);
+- ``progress_paragraphs_before_table``, ``progress_paragraphs_after_table`` (around the table of
+  objectives and sub-strands), ``progress`` (ObjectiveProgress with SubStrandProgress: full name,
+  overall status, its word, commentary, movement since last quarter in words);
+- ``summary_heading`` ("Quarter 1 April–June 2023 performance summary");
+- ``kpi_annex``: AnnexRow per KPI (code, title, unit, target and its kind, latest value, RAG, the
+  period the data is for and the period it was reported in);
+- ``synthetic``: True when any of it is synthetic demonstration data.
+
+A fixed number of queries, whatever the number of sub-strands, KPIs or periods.
+"""
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+
+from kpis.models import KPI
+from kpis.rag import MOVEMENT_WORDS, RAG, RAG_ORDER, movement, rag_label
+from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
+from objectives.permissions import READER_VISIBLE_STATES, can, sees_drafts
+from reporting.models import Briefing, QuarterlyReturn
+from reporting.dashboard.selectors import (
+    data_lag_words,
+    figure_text,
+    latest_measurements,
+    primary_targets,
+    target_for,
+    target_text,
+    target_year,
+)
+from reporting.visibility import published_measurements
+
+CARRIED_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction"]
+CALENDAR_COLUMNS = [
+    ("economy_cell_meeting", "Economy Cell meeting"),
+    ("dashboard_deadline", "Dashboard update deadline"),
+    ("cabinet_member_briefing", "Cabinet Member (Regeneration & Skills) briefings"),
+    ("scrutiny_meeting", "Cabinet Member / Overview & Scrutiny (Regeneration & Skills)"),
+]
+MONTHLY = re.compile(r"\bbriefings are monthly\b", re.IGNORECASE)
+
+
+@dataclass
+class Section:
+    number: str
+    key: str
+    heading: str
+    paragraphs: list
+
+
+@dataclass
+class CalendarRow:
+    period: ReportingPeriod | None
+    label: str
+    economy_cell_meeting: object = None
+    dashboard_deadline: object = None
+    cabinet_member_briefing: object = None
+    scrutiny_meeting: object = None
+    text: dict = field(default_factory=dict)  # column key -> words, e.g. {"cabinet_member_briefing": "Monthly"}
+
+    def cells(self):
+        """(column key, date or None, words) for each column, in order."""
+        return [(key, getattr(self, key), self.text.get(key, "")) for key, _ in CALENDAR_COLUMNS]
+
+
+@dataclass
+class Calendar:
+    financial_year_label: str
+    columns: list
+    rows: list
+    monthly_briefings: bool
+
+
+@dataclass
+class SubStrandProgress:
+    sub_strand: SubStrand
+    name: str
+    has_return: bool
+    rag: str | None
+    status_label: str
+    commentary: str
+    previous_rag: str | None
+    movement: str | None
+    movement_words: str
+    is_synthetic: bool
+
+
+@dataclass
+class ObjectiveProgress:
+    objective: StrategicObjective
+    number: int
+    name: str
+    sub_strands: list
+
+
+@dataclass
+class AnnexRow:
+    kpi: KPI
+    code: str
+    title: str
+    sub_strand: str
+    unit: str
+    target_value: object
+    target_kind: str
+    target_text: str
+    value: object
+    value_text: str
+    rag: str | None
+    rag_label: str
+    data_for: str
+    reported_in: str
+    is_synthetic: bool
+
+
+@dataclass
+class Movement:
+    sub_strand: SubStrand
+    name: str
+    previous_rag: str
+    rag: str
+    direction: str
+    words: str
+
+    @property
+    def sentence(self):
+        return f"{self.name}: {rag_label(self.previous_rag)} to {rag_label(self.rag)} ({self.words.lower()})"
+
+
+@dataclass
+class TurnedKPI:
+    code: str
+    title: str
+    sub_strand: str
+    previous_rag: str | None
+    rag: str
+    value_text: str
+    data_for: str
+
+    @property
+    def sentence(self):
+        was = f"was {rag_label(self.previous_rag)}" if self.previous_rag else "first rated"
+        return f"{self.code} {self.title} ({self.sub_strand}): {rag_label(self.rag)}, {was}; {self.value_text}"
+
+
+@dataclass
+class NotAvailable:
+    code: str
+    title: str
+    sub_strand: str
+    data_for: str
+    expected_date: object
+
+    @property
+    def sentence(self):
+        expected = f", expected {self.expected_date.day} {self.expected_date:%B %Y}" if self.expected_date else ""
+        what = f"{self.data_for} figure" if self.data_for else "figure"
+        return f"{self.code} {self.title} ({self.sub_strand}): {what} not yet available{expected}"
+
+
+@dataclass
+class MissingReturn:
+    sub_strand: SubStrand
+    name: str
+    state_label: str  # "" for those who may not see drafts
+
+    @property
+    def sentence(self):
+        return f"{self.name}: {self.state_label}" if self.state_label else f"{self.name}: no approved return"
+
+
+@dataclass
+class WhatChanged:
+    previous_period: ReportingPeriod | None
+    status_movements: list
+    unchanged: int
+    no_comparison: int
+    turned_red_or_amber: list
+    not_available: list
+    missing_returns: list
+
+    @property
+    def has_previous(self):
+        return self.previous_period is not None
+
+
+def paragraphs(text):
+    """Paragraphs of a text field: separated by blank lines."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def previous_briefing(period):
+    """The latest briefing of an earlier period: the one a new briefing carries its text from."""
+    earlier = Q(period__financial_year__lt=period.financial_year) | Q(
+        period__financial_year=period.financial_year, period__quarter__lt=period.quarter
+    )
+    return Briefing.objects.select_related("period").filter(earlier).order_by("-period__financial_year", "-period__quarter").first()
+
+
+def briefing_for(period):
+    """The period's briefing, or a new unsaved one whose text is carried forward from the last
+    briefing (its title moved on to this quarter). Never None."""
+    existing = Briefing.objects.filter(period=period).select_related("issued_by").first()
+    if existing is not None:
+        return existing
+    briefing = Briefing(period=period)
+    previous = previous_briefing(period)
+    if previous is not None:
+        for name in CARRIED_FIELDS:
+            setattr(briefing, name, getattr(previous, name))
+        old, new = f"Quarter {previous.period.quarter}", f"Quarter {period.quarter}"
+        if previous.period.financial_year == period.financial_year and old in briefing.title:
+            briefing.title = briefing.title.replace(old, new)
+    return briefing
+
+
+def governance_calendar(period):
+    """The governance calendar of the period's financial year (section 4.1): one row per period
+    with its Economy Cell meeting, dashboard update deadline, Cabinet Member briefing and
+    Overview & Scrutiny dates, led by a 'Monthly' row when Cabinet Member briefings are monthly."""
+    periods = list(ReportingPeriod.objects.filter(financial_year=period.financial_year).order_by("quarter"))
+    rows = []
+    monthly = any(MONTHLY.search(p.governance_notes or "") for p in periods)
+    if monthly:
+        rows.append(CalendarRow(period=None, label="Every month", text={"cabinet_member_briefing": "Monthly"}))
+    for p in periods:
+        rows.append(
+            CalendarRow(
+                period=p, label=p.label, economy_cell_meeting=p.economy_cell_meeting, dashboard_deadline=p.dashboard_deadline,
+                cabinet_member_briefing=p.cabinet_member_briefing, scrutiny_meeting=p.scrutiny_meeting,
+            )
+        )
+    return Calendar(
+        financial_year_label=period.financial_year_label, columns=[label for _, label in CALENDAR_COLUMNS], rows=rows,
+        monthly_briefings=monthly,
+    )
+
+
+def _objectives_for(period):
+    """The objectives, with their sub-strands, in the briefing's order."""
+    return list(
+        StrategicObjective.objects.select_related("strategy")
+        .prefetch_related(Prefetch("sub_strands", queryset=SubStrand.objects.order_by("order")))
+        .order_by("strategy__name", "number")
+    )
+
+
+def briefing_context(*, period, user, briefing=None):
+    """Everything the briefing page shows, in order (see the module's docstring). Raises
+    PermissionDenied when the user may not read this briefing (a draft, for a reader)."""
+    briefing = briefing or briefing_for(period)
+    if not can(user, "view_briefing", briefing):
+        raise PermissionDenied("This briefing has not been issued yet.")
+    previous = period.previous()
+    objectives = _objectives_for(period)
+    sub_ids = [s.id for o in objectives for s in o.sub_strands.all()]
+    period_ids = [period.id] + ([previous.id] if previous else [])
+    all_returns = list(
+        QuarterlyReturn.objects.filter(period_id__in=period_ids, sub_strand_id__in=sub_ids).only(
+            "id", "sub_strand_id", "period_id", "state", "overall_rag", "commentary", "is_synthetic"
+        )
+    )
+    approved = {(r.sub_strand_id, r.period_id): r for r in all_returns if r.state in READER_VISIBLE_STATES}
+    unapproved = {r.sub_strand_id: r for r in all_returns if r.period_id == period.id and r.state not in READER_VISIBLE_STATES}
+    show_states = sees_drafts(user)
+
+    progress, movements, missing = [], [], []
+    unchanged = no_comparison = 0
+    synthetic = False
+    for objective in objectives:
+        subs = []
+        for sub in objective.sub_strands.all():
+            ret = approved.get((sub.id, period.id))
+            before = approved.get((sub.id, previous.id)) if previous else None
+            rag = (ret.overall_rag or None) if ret else None
+            prev_rag = (before.overall_rag or None) if before else None
+            move = movement(prev_rag, rag)
+            synthetic = synthetic or bool(ret and ret.is_synthetic) or bool(before and before.is_synthetic)
+            item = SubStrandProgress(
+                sub_strand=sub, name=sub.full_name, has_return=ret is not None, rag=rag,
+                status_label=rag_label(rag) if ret else "No approved return",
+                commentary=ret.commentary if ret else "", previous_rag=prev_rag, movement=move,
+                movement_words=MOVEMENT_WORDS[move] if rag else "", is_synthetic=bool(ret and ret.is_synthetic),
+            )
+            subs.append(item)
+            if ret is None:
+                other = unapproved.get(sub.id)
+                state = ""
+                if show_states:
+                    state = f"{other.get_state_display().lower()}, not yet approved" if other else "not started"
+                missing.append(MissingReturn(sub_strand=sub, name=sub.full_name, state_label=state.capitalize()))
+            elif move in ("up", "down"):
+                movements.append(Movement(sub_strand=sub, name=sub.full_name, previous_rag=prev_rag, rag=rag, direction=move,
+                                          words=MOVEMENT_WORDS[move]))
+            elif move == "same":
+                unchanged += 1
+            else:
+                no_comparison += 1
+        progress.append(ObjectiveProgress(objective=objective, number=objective.number, name=objective.name, sub_strands=subs))
+
+    sub_strands = {s.id: s for o in objectives for s in o.sub_strands.all()}
+    annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_strands)
+    what_changed = WhatChanged(
+        previous_period=previous, status_movements=movements, unchanged=unchanged, no_comparison=no_comparison,
+        turned_red_or_amber=turned, not_available=not_available, missing_returns=missing,
+    )
+    progress_paras = paragraphs(briefing.progress_introduction)
+    governance_paras = paragraphs(briefing.governance)
+    return {
+        "period": period,
+        "briefing": briefing,
+        "is_saved": briefing.pk is not None,
+        "is_issued": briefing.state == Briefing.State.ISSUED,
+        "title": briefing.title or f"Briefing note: {period.label}",
+        "what_changed": what_changed,
+        "sections": [
+            Section("1.0", "purpose", "Purpose of Briefing Note", paragraphs(briefing.purpose)),
+            Section("2.0", "recommendations", "Recommendations", paragraphs(briefing.recommendations)),
+            Section("3", "background", "Background", paragraphs(briefing.background)),
+        ],
+        "governance_before_table": governance_paras[:1],
+        "governance_after_table": governance_paras[1:],
+        "calendar": governance_calendar(period),
+        "progress_paragraphs_before_table": progress_paras[:1],
+        "progress_paragraphs_after_table": progress_paras[1:],
+        "progress": progress,
+        "summary_heading": f"{period.long_label} performance summary",
+        "kpi_annex": annex,
+        "synthetic": synthetic or annex_synthetic,
+    }
+
+
+def _kpis(period, previous, sub_strands):
+    """The KPI annex (each KPI's latest approved figure as at the period), the KPIs that turned Red
+    or Amber this quarter, and the figures still not available. `sub_strands` is {id: SubStrand},
+    in the briefing's order, with their objectives. Eight queries at most."""
+    kpis = list(KPI.objects.filter(is_active=True, sub_strand_id__in=list(sub_strands)).order_by("order", "code"))
+    position = {sub_id: i for i, sub_id in enumerate(sub_strands)}
+    kpis.sort(key=lambda k: position[k.sub_strand_id])  # stable: by sub-strand, then order and code
+    for kpi in kpis:
+        kpi.sub_strand = sub_strands[kpi.sub_strand_id]
+    measurements = published_measurements()
+    ids = KPI.objects.filter(id__in=[k.id for k in kpis])
+    latest = latest_measurements(measurements, ids, period)
+    # Only this quarter's Red and Amber figures are compared with the quarter before.
+    now_red_or_amber = [k for k, m in latest.items() if m.period_id == period.id and m.rag in (RAG.RED, RAG.AMBER)]
+    earlier = {}
+    if previous and now_red_or_amber:
+        earlier = latest_measurements(measurements, KPI.objects.filter(id__in=now_red_or_amber), previous)
+    targets = primary_targets([k.id for k in kpis], [period.financial_year, *(target_year(m) for m in latest.values())])
+    annex, turned, not_available = [], [], []
+    synthetic = False
+    for kpi in kpis:
+        m = latest.get(kpi.id)
+        if m is not None:
+            m.kpi = kpi
+        value, kind = target_for(kpi, m, financial_year=period.financial_year, targets=targets)
+        synthetic = synthetic or bool(m and m.is_synthetic)
+        annex.append(
+            AnnexRow(
+                kpi=kpi, code=kpi.code, title=kpi.title, sub_strand=kpi.sub_strand.full_name, unit=kpi.get_unit_display(),
+                target_value=value, target_kind=kind, target_text=target_text(kpi, value, kind),
+                value=m.value if m else None, value_text=figure_text(m), rag=m.rag if m else None,
+                rag_label=rag_label(m.rag if m else None), data_for=data_lag_words(m),
+                reported_in=m.period.label if m else "", is_synthetic=bool(m and m.is_synthetic),
+            )
+        )
+        if m is None or m.period_id != period.id:
+            continue  # only this quarter's figures can have changed
+        if m.not_available:
+            not_available.append(NotAvailable(code=kpi.code, title=kpi.title, sub_strand=kpi.sub_strand.full_name,
+                                              data_for=m.data_for, expected_date=m.expected_date))
+        before = earlier.get(kpi.id)
+        prev_rag = before.rag if before else None
+        if before is not None:
+            synthetic = synthetic or before.is_synthetic
+        if m.rag in (RAG.RED, RAG.AMBER) and (prev_rag is None or RAG_ORDER[RAG(m.rag)] < RAG_ORDER[RAG(prev_rag)]):
+            turned.append(TurnedKPI(code=kpi.code, title=kpi.title, sub_strand=kpi.sub_strand.full_name, previous_rag=prev_rag,
+                                    rag=m.rag, value_text=figure_text(m), data_for=data_lag_words(m)))
+    return annex, turned, not_available, synthetic
+
+
+
+@dataclass
+class IssueSummary:
+    period: ReportingPeriod
+    to_publish: list  # sub-strand names whose approved return will be published
+    already_published: int
+    waiting: list  # submitted, awaiting approval: these block issue
+    not_approved: list  # draft or returned
+    not_started: list
+
+    @property
+    def may_issue(self):
+        return not self.waiting and bool(self.to_publish or self.already_published)
+
+
+def issue_summary(period):
+    """What issuing the period's briefing would publish, and what stands in its way. Two queries."""
+    subs = list(SubStrand.objects.select_related("objective").order_by("objective__strategy__name", "objective__number", "order"))
+    by_sub = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period).only("id", "sub_strand_id", "state")}
+    summary = IssueSummary(period=period, to_publish=[], already_published=0, waiting=[], not_approved=[], not_started=[])
+    for sub in subs:
+        ret = by_sub.get(sub.id)
+        if ret is None:
+            summary.not_started.append(sub.full_name)
+        elif ret.state == "approved":
+            summary.to_publish.append(sub.full_name)
+        elif ret.state == "published":
+            summary.already_published += 1
+        elif ret.state == "submitted":
+            summary.waiting.append(sub.full_name)
+        else:
+            summary.not_approved.append(sub.full_name)
+    return summary

@@ -1,0 +1,108 @@
+"""The briefing note for a period: read it (everyone, once issued), edit its text (coordinator),
+issue it (approver), which publishes the period."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from objectives.permissions import can, require
+from objectives.selectors import get_period
+from reporting.page_cache import render_cached
+from reporting.briefings.forms import BriefingForm, IssueBriefingForm
+from reporting.briefings.selectors import briefing_context, briefing_for, issue_summary
+from reporting.briefings.services import BriefingError, StaleBriefing, issue_briefing as issue_briefing_service
+from reporting.briefings.services import update_briefing
+
+
+ANNEX_PER_PAGE = 100  # KPIs to a page of the annex; the Word document and workbook have them all
+
+
+def _period_or_404(slug):
+    period = get_period(slug)
+    if period is None:
+        raise Http404("No such reporting period")
+    return period
+
+
+@login_required
+@require_GET
+def briefing(request, period_slug):
+    """The briefing note, in the structure of the council's own, built from the approved data."""
+    require(request.user, "view_dashboard")
+    period = _period_or_404(period_slug)
+    note = briefing_for(period)
+    if not can(request.user, "view_briefing", note):
+        return render(request, "reporting/briefings/not_issued.html", {"period": period})
+
+    def build():
+        context = briefing_context(period=period, user=request.user, briefing=note)
+        return {
+            "b": context, "period": period, "synthetic_banner": context["synthetic"],
+            "annex": Paginator(context["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex")),
+            "may_edit": can(request.user, "edit_briefing", note),
+            "may_issue": note.pk is not None and can(request.user, "issue_briefing", note),
+        }
+
+    return render_cached(request, "reporting/briefings/briefing.html", "briefing", build, period.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_briefing(request, period_slug):
+    """The coordinator edits the briefing's own text; a new briefing starts from the last one's."""
+    period = _period_or_404(period_slug)
+    note = briefing_for(period)
+    require(request.user, "edit_briefing", note)
+    errors_extra, theirs = [], None
+    if request.method == "POST":
+        form = BriefingForm(request.POST, instance=note)
+        if form.is_valid():
+            try:
+                update_briefing(briefing=note, by=request.user, data=form.cleaned_data,
+                                expected_version=form.cleaned_data["version"])
+            except StaleBriefing as exc:
+                theirs = briefing_for(period)
+                data = request.POST.copy()
+                data["version"] = theirs.version if theirs.pk else 0
+                form = BriefingForm(data, instance=briefing_for(period))  # its own copy: validating it fills it in
+                errors_extra = [("main-content", str(exc))]
+            except BriefingError as exc:
+                messages.error(request, str(exc))
+                return redirect("briefing", period_slug=period.slug)
+            else:
+                messages.success(request, f"The briefing for {period.label} has been saved.")
+                return redirect("briefing", period_slug=period.slug)
+    else:
+        form = BriefingForm(instance=note, initial={"version": note.version if note.pk else 0})
+    return render(request, "reporting/briefings/edit.html", {
+        "period": period, "briefing": note, "form": form, "errors_extra": errors_extra, "theirs": theirs,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_briefing(request, period_slug):
+    """The approver issues the briefing: the period and its approved returns are published."""
+    period = _period_or_404(period_slug)
+    note = briefing_for(period)
+    require(request.user, "issue_briefing", note)
+    errors_extra = []
+    form = IssueBriefingForm(initial={"version": note.version})
+    if request.method == "POST":
+        form = IssueBriefingForm(request.POST)
+        if form.is_valid():
+            try:
+                issue_briefing_service(briefing=note, by=request.user, expected_version=form.cleaned_data["version"])
+            except BriefingError as exc:
+                errors_extra = [("main-content", str(exc))]
+                form = IssueBriefingForm(initial={"version": briefing_for(period).version})
+            else:
+                messages.success(request, f"The briefing has been issued and {period.label} is published.")
+                return redirect(reverse("briefing", kwargs={"period_slug": period.slug}))
+    return render(request, "reporting/briefings/issue.html", {
+        "period": period, "briefing": note, "form": form, "errors_extra": errors_extra,
+        "summary": issue_summary(period),
+    })

@@ -1,0 +1,96 @@
+"""The dashboard's filters (django-filter): objective, lead service, overall status and period.
+
+The status filter looks only at the returns the user may see (`visible_returns(user)`), so a
+reader asking for `?status=red` never finds a sub-strand by a draft's status.
+"""
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+
+from kpis.rag import RAG
+from objectives.forms import GovukFormMixin
+from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
+from objectives.permissions import READER_VISIBLE_STATES
+from reporting.visibility import visible_returns
+
+NO_STATUS = "none"
+STATUS_CHOICES = [*RAG.choices, (NO_STATUS, "No approved status")]
+
+
+class GovukFilterForm(GovukFormMixin, forms.Form):
+    """The filter form in GOV.UK markup."""
+
+
+class PeriodChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class PeriodFilter(django_filters.ModelChoiceFilter):
+    field_class = PeriodChoiceField
+
+
+class DashboardFilter(django_filters.FilterSet):
+    period = PeriodFilter(
+        queryset=ReportingPeriod.objects.order_by("-financial_year", "-quarter"),
+        to_field_name="slug",
+        method="filter_period",
+        label="Period",
+        empty_label="Latest with approved returns",
+        error_messages={"invalid_choice": "Choose a period from the list"},
+    )
+    objective = django_filters.ModelChoiceFilter(
+        queryset=StrategicObjective.objects.order_by("strategy__name", "number"),
+        field_name="objective",
+        label="Strategic objective",
+        empty_label="All objectives",
+        error_messages={"invalid_choice": "Choose a strategic objective from the list"},
+    )
+    lead_service = django_filters.ChoiceFilter(
+        choices=[],
+        label="Lead service",
+        empty_label="All lead services",
+        error_messages={"invalid_choice": "Choose a lead service from the list"},
+    )
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        label="Overall status in the period",
+        empty_label="Any status",
+        error_messages={"invalid_choice": "Choose Red, Amber, Green or No approved status"},
+    )
+
+    class Meta:
+        model = SubStrand
+        fields = []
+        form = GovukFilterForm
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, queryset=SubStrand.objects.all(), **kwargs)
+        from reporting.dashboard.selectors import lead_services
+
+        self.user = user
+        self.filters["lead_service"].extra["choices"] = [(s, s) for s in lead_services()]
+        self.selected_period = None
+
+    def filter_queryset(self, queryset):
+        from reporting.dashboard.selectors import default_period
+
+        self.selected_period = self.form.cleaned_data.get("period") or default_period()
+        return super().filter_queryset(queryset)
+
+    def filter_period(self, queryset, name, value):
+        return queryset  # chooses the columns, not the rows
+
+    def filter_status(self, queryset, name, value):
+        if not value or self.selected_period is None:
+            return queryset
+        shown = visible_returns(self.user).filter(period=self.selected_period, sub_strand_id=OuterRef("pk"))
+        if value == NO_STATUS:
+            return queryset.exclude(Exists(shown.filter(state__in=READER_VISIBLE_STATES).exclude(overall_rag="")))
+        return queryset.filter(Exists(shown.filter(overall_rag=value)))
+
+    @property
+    def is_filtered(self):
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return any(data.get(name) for name in ("objective", "lead_service", "status"))

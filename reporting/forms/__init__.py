@@ -1,1 +1,0 @@
-"""Forms of the reporting app, one module per area."""

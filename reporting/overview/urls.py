@@ -1,0 +1,8 @@
+from django.urls import path
+
+from reporting.overview import views as overview
+
+urlpatterns = [
+    path("", overview.home, name="home"),
+    path("healthz", overview.healthz, name="healthz"),
+]

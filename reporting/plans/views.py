@@ -1,0 +1,258 @@
+"""Action-plan update rounds, each recommendation's update and its workflow, and the committee report.
+
+Each view checks the permission, then calls one selector (reads) or one service (writes).
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from objectives.permissions import can, require, sees_drafts
+from reporting.plans.forms import ActionUpdateEntry, PlanReportCoverForm, PlanUpdateStartForm, SendBackForm, WorkflowForm
+from reporting.plans import selectors
+from reporting.plans import services
+from reporting.plans.docx import DOCX_CONTENT_TYPE, build_report_docx, report_filename
+
+
+def _round(plan, update):
+    found = selectors.get_plan_update(plan, update)
+    if found is None:
+        raise Http404("There is no update round at this address.")
+    return found
+
+
+def _update(plan_update, number):
+    found = selectors.get_action_update(plan_update, number)
+    if found is None:
+        raise Http404("This recommendation has no update in this round.")
+    return found
+
+
+def _progress_url(plan_update):
+    return reverse("plan-update-progress", args=[plan_update.plan.slug, plan_update.slug])
+
+
+def _update_url(au):
+    return reverse("action-update", args=[au.plan_update.plan.slug, au.plan_update.slug, au.action.number])
+
+
+# -- rounds and reports --------------------------------------------------------------------------
+
+
+@login_required
+def plan_updates(request, plan):
+    """A plan's update rounds, newest first, with links to each report and its progress."""
+    require(request.user, "view_dashboard")
+    found = selectors.get_plan(plan)
+    if found is None:
+        raise Http404("There is no action plan at this address.")
+    return render(request, "reporting/plans/rounds.html", {
+        "plan": found, "rounds": selectors.plan_rounds(found, request.user),
+        "may_start": can(request.user, "edit_plan_report", found),
+    })
+
+
+@login_required
+def plan_update_new(request, plan):
+    """The Economy Cell starts a new round; its report's cover is carried forward from the last one."""
+    found = selectors.get_plan(plan)
+    if found is None:
+        raise Http404("There is no action plan at this address.")
+    require(request.user, "edit_plan_report", found)
+    previous = selectors.previous_plan_update(found)
+    form = PlanUpdateStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.start_plan_update(plan=found, by=request.user, **form.cleaned_data)
+        except services.PlanError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, f"Update round “{created.title}” started. Its report cover was carried forward"
+                             f"{' from ' + previous.title if previous else ''}: check it before the committee.")
+            return redirect(_progress_url(created))
+    return render(request, "reporting/plans/round_new.html", {"plan": found, "form": form, "previous": previous})
+
+
+@login_required
+def plan_report(request, plan, update):
+    """The committee report: cover in the council's template, introduction, progress by number."""
+    require(request.user, "view_dashboard")
+    plan_update = _round(plan, update)
+    report = selectors.report_contents(plan_update, request.user)
+    return render(request, "reporting/plans/report.html", {
+        "report": report, "plan_update": plan_update, "plan": plan_update.plan,
+        "may_edit_cover": can(request.user, "edit_plan_report", plan_update),
+    })
+
+
+@login_required
+def plan_report_docx(request, plan, update):
+    """The same report as a Word document."""
+    require(request.user, "view_dashboard")
+    report = selectors.report_contents(_round(plan, update))
+    response = HttpResponse(build_report_docx(report), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(report)}"'
+    return response
+
+
+@login_required
+def plan_report_cover(request, plan, update):
+    """The Economy Cell edits the report's cover fields."""
+    plan_update = _round(plan, update)
+    require(request.user, "edit_plan_report", plan_update)
+    form = PlanReportCoverForm(request.POST or None, instance=plan_update)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.save_report_cover(plan_update=plan_update, by=request.user, version=form.cleaned_data.get("version"), **data)
+        except services.PlanError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "The report's cover has been saved.")
+            return redirect(plan_update.get_absolute_url())
+    if request.method == "POST" and form.errors:
+        plan_update.refresh_from_db()
+    return render(request, "reporting/plans/cover_edit.html", {"form": form, "plan_update": plan_update, "plan": plan_update.plan})
+
+
+@login_required
+def plan_update_progress(request, plan, update):
+    """Every recommendation of the plan and where its update in this round has got to."""
+    require(request.user, "view_dashboard")
+    plan_update = _round(plan, update)
+    rows = selectors.round_progress(plan_update, request.user)
+    return render(request, "reporting/plans/progress.html", {
+        "plan_update": plan_update, "plan": plan_update.plan, "rows": rows,
+        "may_start_any": any(r.may_start for r in rows),
+    })
+
+
+# -- one recommendation's update -----------------------------------------------------------------
+
+
+@login_required
+def action_update_new(request, plan, update):
+    """An officer starts the update of a recommendation they own."""
+    plan_update = _round(plan, update)
+    if not selectors.may_enter_updates(plan_update, request.user):
+        require(request.user, "start_action_update", None)
+    choices = selectors.startable_actions(plan_update, request.user)
+    preselected = request.GET.get("recommendation", "")
+    initial = {"recommendation": choices.filter(number=preselected).first()} if preselected.isdigit() else {}
+    entry = ActionUpdateEntry(request.POST or None, recommendations=choices, initial=initial)
+    if request.method == "POST" and entry.is_valid():
+        try:
+            created = services.create_action_update(
+                plan_update=plan_update, action=entry.cleaned_data["recommendation"], by=request.user,
+                narrative=entry.cleaned_data["narrative"], status=entry.cleaned_data["status"], figures=entry.figures_data(),
+            )
+        except services.PlanError as exc:
+            entry.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, f"Your update on recommendation ({created.action.number}) is saved as a draft. "
+                             "Submit it for approval when it is ready.")
+            return redirect(_update_url(created))
+    return render(request, "reporting/plans/update_form.html", {
+        "entry": entry, "plan_update": plan_update, "plan": plan_update.plan, "action_update": None,
+    })
+
+
+@login_required
+def action_update_detail(request, plan, update, number):
+    """One recommendation's update: narrative, figures, state, history, and the next step."""
+    plan_update = _round(plan, update)
+    au = _update(plan_update, number)
+    require(request.user, "view", au)
+    user = request.user
+    rec = selectors.recommendation_of(au)
+    return render(request, "reporting/plans/update_detail.html", {
+        "au": au, "plan_update": plan_update, "plan": plan_update.plan,
+        "rec": rec, "narrative_blocks": rec.narrative_blocks,
+        "history": selectors.action_update_history(au),
+        "may_edit": can(user, "edit_action_update", au), "may_submit": can(user, "submit_action_update", au),
+        "may_approve": can(user, "approve_action_update", au), "may_send_back": can(user, "send_back_action_update", au),
+        "workflow_form": WorkflowForm(initial={"version": au.version}),
+    })
+
+
+@login_required
+def action_update_edit(request, plan, update, number):
+    """Change a draft or returned update: narrative, status, figures and breakdowns."""
+    plan_update = _round(plan, update)
+    au = _update(plan_update, number)
+    require(request.user, "edit_action_update", au)
+    entry = ActionUpdateEntry(request.POST or None, action_update=au)
+    if request.method == "POST" and entry.is_valid():
+        try:
+            services.save_action_update(
+                action_update=au, by=request.user, version=entry.cleaned_data.get("version"),
+                narrative=entry.cleaned_data["narrative"], status=entry.cleaned_data["status"], figures=entry.figures_data(),
+            )
+        except services.PlanError as exc:
+            entry.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, f"Your changes to recommendation ({number}) are saved.")
+            if request.POST.get("then") == "edit":
+                return redirect(reverse("action-update-edit", args=[plan, update, number]))
+            return redirect(_update_url(au))
+    return render(request, "reporting/plans/update_form.html", {
+        "entry": entry, "plan_update": plan_update, "plan": plan_update.plan, "action_update": au,
+    })
+
+
+def _workflow(request, plan, update, number, *, rule, service, done, form_class=WorkflowForm):
+    plan_update = _round(plan, update)
+    au = _update(plan_update, number)
+    require(request.user, "view", au)
+    form = form_class(request.POST)
+    if form.is_valid() and form.cleaned_data["version"] != au.version and sees_drafts(request.user):
+        # Someone moved it on since the page was opened (or this is a second click): say so plainly.
+        form.add_error(None, services.StaleEdit("this update").message)
+        return render(request, "reporting/plans/workflow_problem.html", {
+            "form": form, "au": au, "plan_update": plan_update, "plan": plan_update.plan,
+        })
+    require(request.user, rule, au)
+    if form.is_valid():
+        extra = {"comment": form.cleaned_data["comment"]} if "comment" in form.cleaned_data else {}
+        try:
+            service(action_update=au, by=request.user, version=form.cleaned_data["version"], **extra)
+        except services.PlanError as exc:
+            form.add_error("comment" if exc.field == "comment" and "comment" in form.fields else None, exc.message)
+        else:
+            messages.success(request, done.format(number=number))
+            return redirect(_update_url(au))
+    return render(request, "reporting/plans/workflow_problem.html", {
+        "form": form, "au": au, "plan_update": plan_update, "plan": plan_update.plan,
+    }, status=200)
+
+
+@login_required
+@require_POST
+def action_update_submit(request, plan, update, number):
+    return _workflow(request, plan, update, number, rule="submit_action_update", service=services.submit_action_update,
+                     done="Recommendation ({number}): your update has been submitted for approval.")
+
+
+@login_required
+@require_POST
+def action_update_approve(request, plan, update, number):
+    return _workflow(request, plan, update, number, rule="approve_action_update", service=services.approve_action_update,
+                     done="Recommendation ({number}): the update is approved and now appears in the committee report.")
+
+
+@login_required
+def action_update_send_back(request, plan, update, number):
+    """Return a submitted update to its officer, with a comment (a page of its own, so the comment has room)."""
+    if request.method == "POST":
+        return _workflow(request, plan, update, number, rule="send_back_action_update",
+                         service=services.send_back_action_update, form_class=SendBackForm,
+                         done="Recommendation ({number}): the update has been returned to its officer with your comment.")
+    plan_update = _round(plan, update)
+    au = _update(plan_update, number)
+    require(request.user, "send_back_action_update", au)
+    form = SendBackForm(initial={"version": au.version})
+    return render(request, "reporting/plans/workflow_problem.html", {
+        "form": form, "au": au, "plan_update": plan_update, "plan": plan_update.plan, "send_back": True,
+    })

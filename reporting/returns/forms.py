@@ -1,0 +1,393 @@
+"""The quarterly return form, and the small forms of the workflow (send back, reopen, open a period).
+
+All validation of a return is here (and in the services it calls), never in a view, so that the
+spreadsheet import can build the same POST-style dict from a row and validate it with this form.
+"""
+import datetime
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from kpis.models import KPI, Measurement
+from kpis.rag import RAG, MilestoneStatus
+from kpis.services import rate_measurement
+from objectives.forms import GovukFormMixin
+from objectives.models import Action
+from reporting.returns.services import (
+    COMMENT_MAX_LENGTH, action_field, completeness_problems, kpi_field, prefill,
+)
+
+COMMENTARY_MAX_LENGTH = 10_000
+SHORT_TEXT_MAX_LENGTH = 2_000
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y", "%d.%m.%Y"]
+# The largest value a measurement holds (DecimalField(max_digits=16, decimal_places=3)).
+MAX_VALUE = Decimal("9999999999999.999")
+UNIT_WORDS = {
+    KPI.Unit.NUMBER: "",
+    KPI.Unit.PERCENT: "%",
+    KPI.Unit.GBP: "£",
+    KPI.Unit.SQM: "square metres",
+    KPI.Unit.FTE: "FTE jobs",
+    KPI.Unit.YEARS: "years",
+}
+RAG_CHOICES = list(RAG.choices)
+NOT_READY_MESSAGE = (
+    "The return is not ready to submit, and nothing has been saved. Complete the items below, "
+    "or choose “Save as draft” to keep your changes."
+)
+FIELD_RE = re.compile(r"^(kpi|action)-([^-]*)-(.+)$")
+KPI_PARTS = {"value", "milestone_status", "not_available", "expected_date", "data_for", "rag_override", "override_reason", "commentary"}
+ACTION_PARTS = {"status", "narrative"}
+
+
+def _too_long(label, limit):
+    return f"{label} must be {limit:,} characters or fewer"
+
+
+class LenientDecimalField(forms.DecimalField):
+    """A number as officers type it: '1,532', '£35,000', '12.5%' and ' 640 ' are all read."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", "").replace("£", "").rstrip("%").strip()
+        return super().to_python(value)
+
+
+def _text(label, *, limit, rows=5, required=False, help_text=""):
+    return forms.CharField(
+        label=label, required=required, max_length=limit, strip=True, help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": _too_long(label, limit)},
+    )
+
+
+class ReturnForm(GovukFormMixin, forms.Form):
+    """One quarterly return: overall status, commentary, every active KPI's measurement and every
+    action's progress. Build it as ``ReturnForm(quarterly_return=..., user=..., data=None)``.
+
+    POST field names (``kpi_id`` and ``action_id`` are database ids of the sub-strand's own KPIs and
+    actions; any other id is refused):
+
+    ==================================  ==============================================================
+    ``version``                         the return's version the form was rendered from (0: not started)
+    ``intent``                          ``save`` (a draft, the default) or ``submit`` (checks completeness)
+    ``overall_rag``                     ``red``, ``amber``, ``green`` or empty
+    ``commentary``                      text, up to 10,000 characters
+    ``rag_explanation``                 why the overall status differs from what the KPIs suggest
+    ``kpi-<kpi_id>-value``              a number (not for milestone KPIs): not negative; 0–100 for %
+    ``kpi-<kpi_id>-milestone_status``   milestone KPIs only: not_started, on_track, at_risk, achieved, missed
+    ``kpi-<kpi_id>-not_available``      ``on`` when the figure is not yet available (no value then)
+    ``kpi-<kpi_id>-expected_date``      when a figure not yet available is expected: 31/10/2023 or 2023-10-31
+    ``kpi-<kpi_id>-data_for``           the period the data is for, e.g. "2022/23", "Calendar year 2022"
+    ``kpi-<kpi_id>-rag_override``       ``red``, ``amber``, ``green`` or empty (the rules' RAG)
+    ``kpi-<kpi_id>-override_reason``    required with an override
+    ``kpi-<kpi_id>-commentary``         text, up to 10,000 characters; required on submit for a KPI rated Red
+    ``action-<action_id>-status``       not_started, on_track, at_risk, complete, superseded or empty
+    ``action-<action_id>-narrative``    text, up to 10,000 characters
+    ==================================  ==============================================================
+
+    ``initial_form_data(quarterly_return)`` gives the current values as such a dict.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={
+        "required": "The form is missing its version: reload the page and enter your changes again",
+        "invalid": "The form's version is not valid: reload the page and enter your changes again",
+        "min_value": "The form's version is not valid: reload the page and enter your changes again",
+    })
+    overall_rag = forms.ChoiceField(
+        label="Overall status", choices=RAG_CHOICES, required=False, widget=forms.RadioSelect,
+        help_text="Your judgement for the sub-strand this quarter.",
+        error_messages={"invalid_choice": "Choose Red, Amber or Green for the overall status"},
+    )
+    commentary = _text("Commentary", limit=COMMENTARY_MAX_LENGTH, rows=10,
+                       help_text="Progress this quarter, as it will appear in the Cabinet Member briefing.")
+    rag_explanation = _text(
+        "Why the overall status differs from what the KPIs suggest", limit=SHORT_TEXT_MAX_LENGTH, rows=3,
+        help_text="Needed only when your overall status is not the one the KPIs' statuses suggest.",
+    )
+
+    def __init__(self, *, quarterly_return, user, data=None):
+        self.quarterly_return = quarterly_return
+        self.user = user
+        self.kpis = list(KPI.objects.filter(sub_strand_id=quarterly_return.sub_strand_id, is_active=True).order_by("order", "code"))
+        self.actions = list(
+            Action.objects.filter(sub_strand_id=quarterly_return.sub_strand_id).select_related("plan").order_by("plan__name", "number")
+        )
+        initial = None if data is not None else initial_form_data(quarterly_return, kpis=self.kpis, actions=self.actions)
+        super().__init__(data=data, initial=initial)
+        for kpi in self.kpis:
+            self._add_kpi_fields(kpi)
+        for action in self.actions:
+            self._add_action_fields(action)
+        for form_field in self.fields.values():
+            # A browser silently cuts pasted text at maxlength: let the server say it is too long instead.
+            if isinstance(form_field.widget, forms.Textarea):
+                form_field.widget.attrs.pop("maxlength", None)
+        self.apply_govuk_classes()
+
+    @property
+    def intent(self):
+        return "submit" if (self.data or {}).get("intent") == "submit" else "save"
+
+    # -- fields ------------------------------------------------------------------------------
+
+    def _add_kpi_fields(self, kpi):
+        code = kpi.code
+        f = self.fields
+        if kpi.is_milestone:
+            f[kpi_field(kpi.id, "milestone_status")] = forms.ChoiceField(
+                label="Milestone status", required=False, choices=[("", "Choose a status"), *MilestoneStatus.choices],
+                error_messages={"invalid_choice": f"{code}: choose a milestone status from the list"},
+            )
+        else:
+            unit = UNIT_WORDS.get(kpi.unit, "")
+            limits = {"min_value": Decimal("0"), "max_value": Decimal("100") if kpi.unit == KPI.Unit.PERCENT else MAX_VALUE}
+            what = "a percentage from 0 to 100" if kpi.unit == KPI.Unit.PERCENT else "a number, like 640 or 12.5"
+            f[kpi_field(kpi.id, "value")] = LenientDecimalField(
+                label=f"Value{f' ({unit})' if unit else ''}", required=False, max_digits=16, decimal_places=3,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}),
+                error_messages={
+                    "invalid": f"{code}: enter {what}",
+                    "min_value": f"{code}: the value cannot be negative",
+                    "max_value": (f"{code}: a percentage cannot be more than 100" if kpi.unit == KPI.Unit.PERCENT
+                                  else f"{code}: the value is too large"),
+                    "max_digits": f"{code}: the value is too large",
+                    "max_decimal_places": f"{code}: use no more than 3 decimal places",
+                    "max_whole_digits": f"{code}: the value is too large",
+                },
+                **limits,
+            )
+        f[kpi_field(kpi.id, "not_available")] = forms.BooleanField(
+            label="Not yet available", required=False,
+            help_text="The figure is expected later (for example an annual figure published next quarter).",
+        )
+        f[kpi_field(kpi.id, "expected_date")] = forms.DateField(
+            label="Expected date (optional)", required=False, input_formats=DATE_INPUT_FORMATS,
+            help_text="When the figure is expected, for example 31/10/2023.",
+            widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+            error_messages={"invalid": f"{code}: enter the expected date as a real date, for example 31/10/2023"},
+        )
+        f[kpi_field(kpi.id, "data_for")] = forms.CharField(
+            label="Period the data is for", required=False, max_length=100,
+            help_text="For example 2022/23, Calendar year 2022 or Q2 2023/24.",
+            widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+            error_messages={"max_length": f"{code}: the period the data is for must be 100 characters or fewer"},
+        )
+        f[kpi_field(kpi.id, "rag_override")] = forms.ChoiceField(
+            label="Override the status (optional)", required=False,
+            choices=[("", "No override: use the rules' status"), *RAG_CHOICES],
+            error_messages={"invalid_choice": f"{code}: choose Red, Amber or Green, or no override"},
+        )
+        f[kpi_field(kpi.id, "override_reason")] = _text("Reason for the override", limit=SHORT_TEXT_MAX_LENGTH, rows=2)
+        f[kpi_field(kpi.id, "override_reason")].error_messages["max_length"] = (
+            f"{code}: the reason must be {SHORT_TEXT_MAX_LENGTH:,} characters or fewer"
+        )
+        f[kpi_field(kpi.id, "commentary")] = _text("Commentary on this KPI", limit=COMMENTARY_MAX_LENGTH, rows=3)
+        f[kpi_field(kpi.id, "commentary")].error_messages["max_length"] = (
+            f"{code}: the commentary must be {COMMENTARY_MAX_LENGTH:,} characters or fewer"
+        )
+
+    def _add_action_fields(self, action):
+        label = f"({action.number})"
+        self.fields[action_field(action.id, "status")] = forms.ChoiceField(
+            label="Status", required=False,
+            choices=[("", "No status given"), *[(v, l) for v, l in Action.Status.choices if v != Action.Status.UNASSESSED]],
+            error_messages={"invalid_choice": f"Action {label}: choose a status from the list"},
+        )
+        self.fields[action_field(action.id, "narrative")] = _text("Progress this quarter", limit=COMMENTARY_MAX_LENGTH, rows=4)
+        self.fields[action_field(action.id, "narrative")].error_messages["max_length"] = (
+            f"Action {label}: the progress must be {COMMENTARY_MAX_LENGTH:,} characters or fewer"
+        )
+
+    # -- validation --------------------------------------------------------------------------
+
+    def _check_foreign_fields(self):
+        """Refuse KPI or action fields that are not this sub-strand's (a forged or stale form)."""
+        kpi_ids = {str(k.id) for k in self.kpis}
+        action_ids = {str(a.id) for a in self.actions}
+        for key in self.data or {}:
+            match = FIELD_RE.match(key)
+            if not match:
+                continue
+            kind, ident, part = match.groups()
+            own = kpi_ids if kind == "kpi" else action_ids
+            parts = KPI_PARTS if kind == "kpi" else ACTION_PARTS
+            if ident not in own or part not in parts or key not in self.fields:
+                name = "a KPI" if kind == "kpi" else "an action"
+                raise ValidationError(
+                    f"The form included {name} that is not part of {self.quarterly_return.sub_strand.name} "
+                    f"(“{key[:60]}”). Nothing was saved: reload the page and enter your changes again.",
+                    code="foreign_field",
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_foreign_fields()
+        for kpi in self.kpis:
+            self._clean_kpi(kpi, cleaned)
+        if self.intent == "submit" and not self.errors:
+            problems = completeness_problems(
+                overall_rag=cleaned.get("overall_rag"), commentary=cleaned.get("commentary"),
+                rag_explanation=cleaned.get("rag_explanation"), entries=self.kpi_entries(),
+            )
+            if problems:
+                self.add_error(None, NOT_READY_MESSAGE)
+            for name, message in problems.items():
+                self.add_error(name, message)
+        return cleaned
+
+    def _clean_kpi(self, kpi, cleaned):
+        code = kpi.code
+        value = cleaned.get(kpi_field(kpi.id, "value"))
+        not_available = cleaned.get(kpi_field(kpi.id, "not_available"))
+        expected = cleaned.get(kpi_field(kpi.id, "expected_date"))
+        override = cleaned.get(kpi_field(kpi.id, "rag_override"))
+        reason = cleaned.get(kpi_field(kpi.id, "override_reason"))
+        status = cleaned.get(kpi_field(kpi.id, "milestone_status"))
+        if not_available and value is not None:
+            self.add_error(kpi_field(kpi.id, "value"),
+                           f"{code}: either enter a value or tick “not yet available”, not both")
+        if not_available and status:
+            self.add_error(kpi_field(kpi.id, "milestone_status"),
+                           f"{code}: either choose a milestone status or tick “not yet available”, not both")
+        if expected and not not_available:
+            self.add_error(kpi_field(kpi.id, "expected_date"),
+                           f"{code}: an expected date goes with “not yet available”: tick it, or remove the date")
+        if expected and not (datetime.date(2000, 1, 1) <= expected <= datetime.date(2100, 12, 31)):
+            self.add_error(kpi_field(kpi.id, "expected_date"), f"{code}: enter an expected date between 2000 and 2100")
+        if override and not (reason or "").strip():
+            self.add_error(kpi_field(kpi.id, "override_reason"), f"{code}: give a reason for overriding the status")
+
+    def kpi_entries(self):
+        """The completeness entries of what was typed, rated by the same rules as a save (kpis.services)."""
+        entries = []
+        existing = {m.kpi_id: m for m in Measurement.objects.filter(
+            kpi__in=self.kpis, period_id=self.quarterly_return.period_id)} if self.quarterly_return.period_id else {}
+        for kpi in self.kpis:
+            c = self.cleaned_data
+            value = c.get(kpi_field(kpi.id, "value"))
+            not_available = bool(c.get(kpi_field(kpi.id, "not_available")))
+            status = c.get(kpi_field(kpi.id, "milestone_status")) or ""
+            override = c.get(kpi_field(kpi.id, "rag_override")) or ""
+            m = Measurement(
+                kpi=kpi, period=self.quarterly_return.period, value=None if not_available else value,
+                not_available=not_available, milestone_status=status, rag_override=override,
+                override_reason=c.get(kpi_field(kpi.id, "override_reason")) or "",
+                data_for_end=getattr(existing.get(kpi.id), "data_for_end", None),
+            )
+            m.pk = getattr(existing.get(kpi.id), "pk", None)
+            rate_measurement(m)
+            entries.append({
+                "kpi": kpi, "value": m.value, "milestone_status": status, "not_available": not_available,
+                "rag_calculated": m.rag_calculated, "rag": override or m.rag_calculated or None,
+                "commentary": c.get(kpi_field(kpi.id, "commentary")) or "",
+            })
+        return entries
+
+    # -- for the template --------------------------------------------------------------------
+
+    def kpi_bound_fields(self, kpi):
+        """{part: BoundField} for one KPI (value or milestone_status, not_available, ...)."""
+        return {part: self[kpi_field(kpi.id, part)] for part in KPI_PARTS if kpi_field(kpi.id, part) in self.fields}
+
+    def action_bound_fields(self, action):
+        return {part: self[action_field(action.id, part)] for part in ACTION_PARTS}
+
+
+def initial_form_data(quarterly_return, *, kpis=None, actions=None):
+    """The return's current values as a ReturnForm POST dict (a return not yet started: last quarter's
+    commentary and action narratives, as start_return would create it)."""
+    ret = quarterly_return
+    if kpis is None:
+        kpis = list(KPI.objects.filter(sub_strand_id=ret.sub_strand_id, is_active=True))
+    if actions is None:
+        actions = list(Action.objects.filter(sub_strand_id=ret.sub_strand_id))
+    data = {"version": ret.version if ret.pk else 0, "intent": "save"}
+    if ret.pk:
+        data.update(overall_rag=ret.overall_rag, commentary=ret.commentary, rag_explanation=ret.rag_explanation)
+        updates = {u.action_id: {"narrative": u.narrative, "status": u.status} for u in ret.action_updates.all()}
+    else:
+        start = prefill(ret.sub_strand, ret.period)
+        data.update(overall_rag="", commentary=start["commentary"], rag_explanation="")
+        updates = start["actions"]
+    measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period_id=ret.period_id)}
+    for kpi in kpis:
+        m = measurements.get(kpi.id)
+        if kpi.is_milestone:
+            data[kpi_field(kpi.id, "milestone_status")] = m.milestone_status if m else ""
+        else:
+            data[kpi_field(kpi.id, "value")] = "" if m is None or m.value is None else _plain(m.value)
+        data[kpi_field(kpi.id, "not_available")] = bool(m and m.not_available)
+        data[kpi_field(kpi.id, "expected_date")] = m.expected_date.isoformat() if m and m.expected_date else ""
+        data[kpi_field(kpi.id, "data_for")] = m.data_for if m else ""
+        data[kpi_field(kpi.id, "rag_override")] = m.rag_override if m else ""
+        data[kpi_field(kpi.id, "override_reason")] = m.override_reason if m else ""
+        data[kpi_field(kpi.id, "commentary")] = m.commentary if m else ""
+    for action in actions:
+        start = updates.get(action.id, {})
+        data[action_field(action.id, "status")] = start.get("status", "")
+        data[action_field(action.id, "narrative")] = start.get("narrative", "")
+    return data
+
+
+def _plain(value):
+    """640.000 → '640'; 12.500 → '12.5' (as an officer would type it)."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def as_post_data(data):
+    """initial_form_data() as a browser would post it: booleans as 'on' or absent, everything a string."""
+    posted = {}
+    for key, value in data.items():
+        if value is True:
+            posted[key] = "on"
+        elif value is False or value is None:
+            continue
+        else:
+            posted[key] = str(value)
+    return posted
+
+
+class SendBackForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    comment = forms.CharField(
+        label="What needs to change", widget=forms.Textarea(attrs={"rows": 5}), max_length=COMMENT_MAX_LENGTH,
+        help_text="The officer sees this comment on their return.",
+        error_messages={"required": "Write a comment saying what needs to change",
+                        "max_length": _too_long("The comment", COMMENT_MAX_LENGTH)},
+    )
+
+
+class ReopenForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = forms.CharField(
+        label="Why does the approved return need correcting?", widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=COMMENT_MAX_LENGTH,
+        help_text="The approved version is kept as a revision; the return becomes a draft again.",
+        error_messages={"required": "Say why the return needs correcting",
+                        "max_length": _too_long("The reason", COMMENT_MAX_LENGTH)},
+    )
+
+
+class OpenPeriodForm(GovukFormMixin, forms.Form):
+    dashboard_deadline = forms.DateField(
+        label="Dashboard update deadline", required=False, input_formats=DATE_INPUT_FORMATS,
+        help_text="For example 1/9/2023. Leave it empty to keep the current deadline.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"invalid": "Enter the deadline as a real date, for example 1/9/2023"},
+    )
+
+
+class BulkApproveForm(GovukFormMixin, forms.Form):
+    returns = forms.TypedMultipleChoiceField(
+        label="Returns to approve", coerce=int, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one return to approve",
+                        "invalid_choice": "One of the returns selected is no longer waiting for approval: reload the page"},
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["returns"].choices = list(choices)

@@ -1,0 +1,246 @@
+"""Pages of the quarterly returns: My returns, the return page and its workflow steps, the review
+queue, and the reporting calendar. Each view checks one permission (objectives.permissions.require)
+and calls one selector or service; the rules live there."""
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from objectives.models import financial_year_label
+from objectives.permissions import can, require
+from reporting.returns.forms import BulkApproveForm, OpenPeriodForm, ReopenForm, ReturnForm, SendBackForm
+from reporting.returns import selectors
+from reporting.plans.selectors import submitted_action_updates
+from reporting.returns import services
+
+STALE_STATUS = 409
+
+
+@login_required
+def my_returns(request):
+    """The officer's landing page: each of their sub-strands in the open period, its state and what is missing."""
+    require(request.user, "view_my_returns")
+    period, rows = selectors.my_returns(request.user)
+    return render(request, "reporting/returns/my_returns.html", {"period": period, "rows": rows})
+
+
+@login_required
+def return_page(request, period_slug, sub_strand_slug):
+    """The return: read it, or (who may edit it) fill it in, save it as a draft and submit it."""
+    ret = selectors.return_for(period_slug, sub_strand_slug)
+    if request.method == "POST":
+        return _save_return(request, ret)
+    require(request.user, "view", ret)
+    form = ReturnForm(quarterly_return=ret, user=request.user) if can(request.user, "edit_return", ret) else None
+    return _render_return(request, ret, form)
+
+
+def _render_return(request, ret, form, status=200, errors_extra=()):
+    context = selectors.return_page(request.user, ret)
+    if form is not None:
+        for row in context["kpi_rows"]:
+            row.fields = form.kpi_bound_fields(row.kpi)
+        for row in context["action_rows"]:
+            row.fields = form.action_bound_fields(row.action)
+    context.update({"ret": ret, "form": form, "errors_extra": errors_extra})
+    return render(request, "reporting/returns/return.html", context, status=status)
+
+
+def _may_edit_if_still_editable(user, ret):
+    """Would this user have been allowed to edit the return, had it not moved on (e.g. been submitted)?"""
+    probe = SimpleNamespace(state="draft", sub_strand_id=ret.sub_strand_id, period=ret.period, revision=ret.revision)
+    return can(user, "edit_return", probe)
+
+
+def _save_return(request, ret):
+    submit = request.POST.get("intent") == "submit"
+    if not ret.is_editable and _may_edit_if_still_editable(request.user, ret):
+        form = ReturnForm(quarterly_return=ret, user=request.user, data=request.POST)
+        form.is_valid()
+        form.add_error(None, f"This return is now {ret.get_state_display().lower()}, so your changes have not been "
+                             "saved. What you typed is still on this page.")
+        return _render_return(request, ret, form, status=STALE_STATUS)
+    require(request.user, "submit_return" if submit else "edit_return", ret)
+    form = ReturnForm(quarterly_return=ret, user=request.user, data=request.POST)
+    if not form.is_valid():
+        return _render_return(request, ret, form)
+    try:
+        saved = services.save_return(quarterly_return=ret, by=request.user, form=form, submit=submit)
+    except services.StaleEditError as exc:
+        current = exc.current
+        data = request.POST.copy()
+        data["version"] = str(current.version)  # saving again now replaces their change, knowingly
+        form = ReturnForm(quarterly_return=current, user=request.user, data=data)
+        form.is_valid()
+        form.add_error(None, str(exc))
+        return _render_return(request, current, form, status=STALE_STATUS)
+    except services.IncompleteReturnError as exc:
+        for name, message in exc.problems.items():
+            form.add_error(name if name in form.fields else None, message)
+        return _render_return(request, ret, form)
+    except services.ReturnWorkflowError as exc:
+        form.add_error(None, str(exc))
+        return _render_return(request, ret, form)
+    if submit:
+        messages.success(request, f"{saved.sub_strand.name} {saved.period.label} submitted for approval.")
+    else:
+        messages.success(request, "Your draft has been saved.")
+    return redirect(saved.get_absolute_url())
+
+
+def _version_matches(request, ret):
+    posted = request.POST.get("version")
+    return posted is None or posted == str(ret.version)
+
+
+def _changed_since_message(request, ret):
+    messages.error(request, "This return has been changed since you opened it. Check it again before you decide.")
+    return redirect(ret.get_absolute_url())
+
+
+@login_required
+@require_POST
+def approve(request, period_slug, sub_strand_slug):
+    ret = selectors.return_for(period_slug, sub_strand_slug)
+    require(request.user, "approve_return", ret)
+    if not _version_matches(request, ret):
+        return _changed_since_message(request, ret)
+    try:
+        services.approve_return(quarterly_return=ret, by=request.user)
+    except services.ReturnWorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect(ret.get_absolute_url())
+    messages.success(request, f"{ret.sub_strand.name} {ret.period.label} approved.")
+    return redirect("review-queue")
+
+
+@login_required
+def send_back(request, period_slug, sub_strand_slug):
+    """Return a submitted return to the officer with a comment saying what to change."""
+    ret = selectors.return_for(period_slug, sub_strand_slug)
+    require(request.user, "send_back_return", ret)
+    form = SendBackForm(request.POST or None, initial={"version": ret.version})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["version"] != ret.version:
+            return _changed_since_message(request, ret)
+        try:
+            services.send_back_return(quarterly_return=ret, by=request.user, comment=form.cleaned_data["comment"])
+        except services.ReturnWorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{ret.sub_strand.name} {ret.period.label} returned to the officer for changes.")
+            return redirect("review-queue" if can(request.user, "view_review_queue") else "home")
+    return render(request, "reporting/returns/send_back.html", {"ret": ret, "form": form})
+
+
+@login_required
+def reopen(request, period_slug, sub_strand_slug):
+    """Reopen an approved return for a correction: a new revision; the approved one is kept."""
+    ret = selectors.return_for(period_slug, sub_strand_slug)
+    require(request.user, "reopen_return", ret)
+    form = ReopenForm(request.POST or None, initial={"version": ret.version})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["version"] != ret.version:
+            return _changed_since_message(request, ret)
+        try:
+            services.reopen_return(quarterly_return=ret, by=request.user, reason=form.cleaned_data["reason"])
+        except services.ReturnWorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{ret.sub_strand.name} {ret.period.label} reopened as revision {ret.revision + 1}.")
+            return redirect(ret.get_absolute_url())
+    return render(request, "reporting/returns/reopen.html", {"ret": ret, "form": form})
+
+
+@login_required
+def review_queue(request):
+    """Submitted returns waiting for approval, with what changed since last quarter; then the
+    action-plan updates waiting for approval, so that the approver has one queue."""
+    require(request.user, "view_review_queue")
+    rows = selectors.review_queue(request.user)
+    may_approve = [row for row in rows if can(request.user, "approve_return", row.ret)]
+    form = BulkApproveForm(choices=[(row.ret.pk, str(row.ret)) for row in may_approve])
+    return render(request, "reporting/returns/review_queue.html",
+                  {"rows": rows, "form": form, "approvable": {row.ret.pk for row in may_approve},
+                   "plan_updates": submitted_action_updates()})
+
+
+@login_required
+@require_POST
+def approve_selected(request):
+    """Approve several submitted returns at once from the review queue: all of them or none."""
+    require(request.user, "view_review_queue")
+    ids = [v for v in request.POST.getlist("returns") if v.isdigit()]
+    chosen = selectors.returns_by_ids(ids)
+    form = BulkApproveForm(request.POST, choices=[(r.pk, str(r)) for r in chosen])
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("returns", ["Select at least one return to approve"])))
+        return redirect("review-queue")
+    for ret in chosen:
+        if ret.state != "submitted":
+            messages.error(request, f"{ret} is {ret.get_state_display().lower()}, not waiting for approval: "
+                                    "nothing was approved. Check the queue again.")
+            return redirect("review-queue")
+        require(request.user, "approve_return", ret)
+        if request.POST.get(f"version-{ret.pk}", str(ret.version)) != str(ret.version):
+            messages.error(request, f"{ret} has changed since you opened the queue: nothing was approved. Check it again.")
+            return redirect("review-queue")
+    try:
+        approved = services.approve_returns(returns=chosen, by=request.user)
+    except services.ReturnWorkflowError as exc:
+        messages.error(request, f"Nothing was approved. {exc}")
+        return redirect("review-queue")
+    messages.success(request, f"{len(approved)} return{'s' if len(approved) != 1 else ''} approved.")
+    return redirect("review-queue")
+
+
+@login_required
+def period_calendar(request):
+    """The year's periods with their governance dates, and each sub-strand's return state per period."""
+    require(request.user, "view_calendar")
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    financial_year, periods, rows = selectors.period_calendar(request.user, financial_year=year)
+    return render(request, "reporting/returns/calendar.html", {
+        "financial_year": financial_year, "year_label": financial_year_label(financial_year), "periods": periods, "rows": rows, "years": selectors.calendar_years(),
+        "may_manage": can(request.user, "manage_periods"),
+    })
+
+
+@login_required
+def open_period(request, period_slug):
+    """Open a period for entry, setting its dashboard update deadline."""
+    require(request.user, "manage_periods")
+    period = selectors.get_period(period_slug)
+    form = OpenPeriodForm(request.POST or None, initial={"dashboard_deadline": period.dashboard_deadline})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.open_period(period=period, by=request.user, dashboard_deadline=form.cleaned_data["dashboard_deadline"])
+        except services.ReturnWorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{period.label} is open for returns.")
+            return redirect(f"{_calendar_url(period)}")
+    return render(request, "reporting/returns/open_period.html", {"period": period, "form": form})
+
+
+@login_required
+@require_POST
+def close_period(request, period_slug):
+    require(request.user, "manage_periods")
+    period = selectors.get_period(period_slug)
+    try:
+        services.close_period(period=period, by=request.user)
+    except services.ReturnWorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{period.label} is closed: officers can no longer change its returns.")
+    return redirect(_calendar_url(period))
+
+
+def _calendar_url(period):
+    from django.urls import reverse
+
+    return f"{reverse('period-calendar')}?year={period.financial_year}"

@@ -1,0 +1,16 @@
+"""Each domain of the reporting app keeps its own URL module; they are joined here."""
+from reporting.briefings import urls as briefings
+from reporting.dashboard import urls as dashboard
+from reporting.overview import urls as overview
+from reporting.plans import urls as plans
+from reporting.returns import urls as returns
+from reporting.workbooks import urls as workbooks
+
+urlpatterns = [
+    *overview.urlpatterns,
+    *workbooks.urlpatterns,
+    *plans.urlpatterns,
+    *returns.urlpatterns,
+    *dashboard.urlpatterns,
+    *briefings.urlpatterns,
+]

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from reporting.views import dashboard
-
-urlpatterns = [
-    path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("sub-strands/<slug:slug>/", dashboard.sub_strand, name="sub-strand"),
-    path("kpis/<slug:code>/", dashboard.kpi, name="kpi"),
-]

@@ -1,0 +1,172 @@
+"""The briefing note as a Word document: the Q1 2023/24 note as the council wrote it, from the database."""
+import datetime
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from django.conf import settings
+
+from objectives.models import ReportingPeriod
+from reporting.models import Briefing
+from reporting.briefings.selectors import briefing_context
+from reporting.briefings.docx import build_briefing_docx
+
+SEED = Path(settings.BASE_DIR) / "fixtures" / "sources" / "ses-q1-2023-24-briefing-note.txt"
+# The seed's own headings of section 6, in its order (as the PDF's text gives them).
+SEED_HEADINGS = [
+    "Business Growth & Investment",
+    "Employment and access to work",
+    "Regenerated Places- Growth & Strategic Investment Programme",
+    "Regenerated Places- Housing",
+    "Regenerated Places- Planning",
+    "Regenerated Places- Tourism",
+    "Social Inclusion- Equality& Diversity",
+    "Social Inclusion-Sustainable Travel",
+    "Social Inclusion- Net Zero/Low Carbon",
+    "Social Inclusion- Health & Wellbeing",
+    "Social Inclusion-Digital",
+]
+STATUS = re.compile(r"Overall\s+status\s+(Green|Amber|Red)", re.IGNORECASE)
+
+
+def squash(text):
+    return re.sub(r"\s+", "", text)
+
+
+def seed_summary():
+    """[(status word, commentary)] for each area of section 6 of the seed, in its order."""
+    text = SEED.read_text(encoding="utf-8")
+    text = text[text.index("6. Quarter 1 April-June 2023 performance summary"):]
+    matches = list(STATUS.finditer(text))
+    assert len(matches) == len(SEED_HEADINGS)
+    found = []
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        chunk = squash(text[match.end():end])
+        if i + 1 < len(matches):
+            heading = squash(SEED_HEADINGS[i + 1])
+            assert chunk.endswith(heading), (i, chunk[-80:])
+            chunk = chunk[: -len(heading)]
+        found.append((match.group(1).capitalize(), chunk))
+    return found
+
+
+def open_docx(response):
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert "attachment" in response["Content-Disposition"]
+    return docx.Document(io.BytesIO(response.content))
+
+
+def summary_of(document):
+    """[(heading, status word, commentary)] from section 6 of the document, in its order."""
+    paragraphs = document.paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.style.name == "Heading 1" and p.text.startswith("6. "))
+    found, heading, current = [], None, None
+    for p in paragraphs[start + 1:]:
+        if p.style.name == "Heading 1":
+            break
+        if p.style.name.startswith("Heading"):
+            heading = p.text
+            continue
+        if p.text.startswith("Overall status:"):
+            current = [heading, p.text.split(":", 1)[1].split()[0], ""]
+            found.append(current)
+        elif current is not None:
+            current[2] += p.text
+    return found
+
+
+@pytest.fixture
+def q1_docx(client_for):
+    return open_docx(client_for("cabinet").get("/periods/2023-24-q1/briefing.docx"))
+
+
+def test_every_sub_strands_status_and_commentary_is_the_seeds_in_the_seeds_order(q1_docx):
+    seed = seed_summary()
+    document = summary_of(q1_docx)
+    assert len(document) == len(seed) == 11
+    for (heading, word, commentary), (seed_word, seed_commentary) in zip(document, seed):
+        assert word == seed_word, heading
+        assert squash(commentary) == seed_commentary, heading
+    assert [h for h, _, _ in document][2:6] == [
+        "Regenerated Places – Growth & Strategic Investment Programme", "Regenerated Places – Housing",
+        "Regenerated Places – Planning", "Regenerated Places – Tourism",
+    ]
+    assert [w for _, w, _ in document].count("Amber") == 1
+
+
+def test_the_note_has_real_headings_numbered_as_the_seed(q1_docx):
+    headings = [(p.style.name, p.text) for p in q1_docx.paragraphs if p.style.name.startswith("Heading")]
+    level_one = [text for style, text in headings if style == "Heading 1"]
+    assert level_one == [
+        "What changed this quarter",
+        "1.0 Purpose of Briefing Note",
+        "2.0 Recommendations",
+        "3 Background",
+        "4 Governance & reporting",
+        "5. Progress to date",
+        "6. Quarter 1 April–June 2023 performance summary",
+        "Annex: Key Performance Indicators",
+    ]
+    assert ("Heading 2", "3. Regenerated Places") in headings
+    assert ("Heading 3", "Regenerated Places – Housing") in headings
+    texts = [p.text for p in q1_docx.paragraphs]
+    background = next(t for t in texts if t.startswith("3.1\t"))
+    assert "On 3rd November 2022 Sefton Council Cabinet approved" in background
+    assert any(t.startswith("3.2\tCabinet Member (Regeneration & Skills) approved") for t in texts)
+    assert any(t.startswith("4.1\tThe Economy Cell meets quarterly") for t in texts)
+    assert any(t.startswith("4.2\tCabinet Member will be fully consulted") for t in texts)
+    assert "To update Cabinet Member on progress with the Sefton Economic Strategy Action Plan 2023/24" in texts
+    assert "There is no approved status from an earlier quarter to compare with." in texts
+
+
+def test_the_governance_calendar_is_a_real_table(q1_docx):
+    calendar = q1_docx.tables[0]
+    headings = [c.text for c in calendar.rows[0].cells]
+    assert headings[1:3] == ["Economy Cell meeting", "Dashboard update deadline"]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in calendar.rows[1:]}
+    assert rows["2023/24 Q1"][1] == "9 June 2023"
+    assert rows["2023/24 Q2"][1:3] == ["7 September 2023", "1 September 2023"]
+    assert rows["2023/24 Q4"][1:3] == ["18 January 2024", "7 February 2024"]
+    assert "5 March 2024" in rows["2023/24 Q4"]
+    assert "Monthly" in [c.text for c in calendar.rows[1].cells]
+    header = calendar.rows[0]._tr.trPr
+    assert header is not None and "tblHeader" in header.xml
+
+
+def test_the_objectives_table_and_the_kpi_annex_are_tables(q1_docx):
+    objectives = q1_docx.tables[1]
+    rows = {r.cells[0].text: r.cells[1].text.split("\n") for r in objectives.rows[1:]}
+    assert rows["Regenerated Places"] == ["Growth & Strategic Investment Programme", "Housing", "Planning", "Tourism"]
+    annex = q1_docx.tables[2]
+    rows = {r.cells[0].text.split()[0]: [c.text for c in r.cells] for r in annex.rows[1:]}
+    assert "HOU-02" in rows and len(rows) >= 40
+    assert "640" in rows["HOU-02"][3]
+    assert rows["TOU-01"][4].startswith("Not yet available")
+    assert "Calendar year 2022" in rows["TOU-01"][6]
+    assert rows["PLA-01"][5] == "Green" and rows["PLA-01"][4] == "Achieved"
+
+
+def test_the_page_and_the_document_come_from_the_same_context(demo_users, sefton):
+    period = ReportingPeriod.objects.get(slug="2023-24-q1")
+    context = briefing_context(period=period, user=demo_users["approver"])
+    document = build_briefing_docx(context, now=datetime.datetime(2024, 3, 5, 9, 0, tzinfo=datetime.timezone.utc))
+    names = [(item.name, item.status_label) for o in context["progress"] for item in o.sub_strands]
+    assert [(h, w) for h, w, _ in summary_of(document)] == names
+    assert document.core_properties.title == context["title"]
+    assert "2023/24 Q1" in document.core_properties.subject
+    assert document.core_properties.created == datetime.datetime(2024, 3, 5, 9, 0, tzinfo=datetime.timezone.utc)
+
+
+def test_a_reader_cannot_download_a_briefing_not_yet_issued(client_for):
+    Briefing.objects.create(period=ReportingPeriod.objects.get(slug="2023-24-q2"), title="Draft Q2 briefing")
+    assert client_for("cabinet").get("/periods/2023-24-q2/briefing.docx").status_code == 403
+    document = open_docx(client_for("coordinator").get("/periods/2023-24-q2/briefing.docx"))
+    assert any(p.text.startswith("Draft: this briefing has not been issued yet") for p in document.paragraphs)
+
+
+def test_unknown_period_is_not_found(client_for):
+    assert client_for("cabinet").get("/periods/1999-00-q1/briefing.docx").status_code == 404

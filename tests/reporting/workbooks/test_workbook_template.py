@@ -1,0 +1,114 @@
+"""The return template: what it holds, its locked ids and drop-downs; and the workbooks page."""
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from objectives.models import ReportingPeriod
+from reporting.workbooks.export import HEADER_ROW
+from tests.reporting.workbooks.test_import_roundtrip import (  # noqa: F401 - q2 is a fixture
+    PERIOD,
+    cell_of,
+    download,
+    page_text,
+    q2,
+    return_cell,
+)
+
+
+@pytest.fixture
+def template(q2, client_for):  # noqa: F811
+    return download(client_for("coordinator"), f"/periods/{PERIOD}/return-template.xlsx")
+
+
+def validations_of(ws):
+    """{cell coordinate: DataValidation} for every cell with a drop-down list."""
+    found = {}
+    for dv in ws.data_validations.dataValidation:
+        for cell_range in dv.sqref.ranges:
+            for row in ws.iter_rows(min_row=cell_range.min_row, max_row=cell_range.max_row,
+                                    min_col=cell_range.min_col, max_col=cell_range.max_col):
+                for cell in row:
+                    found[cell.coordinate] = dv
+    return found
+
+
+def test_the_template_holds_the_returns_the_user_may_fill_in_with_what_is_saved(template):
+    returns = {row[1].value: row[2].value for row in template["Returns"].iter_rows(min_row=HEADER_ROW + 1)}
+    assert returns["Housing"] == "Draft"
+    assert returns["Digital"] == "Not started"
+    assert "Tourism" not in returns, "a submitted return cannot be filled in"
+    assert cell_of(template, "HOU-02", "2023/24 Q2").value == 712
+    assert cell_of(template, "HOU-01", "2023/24 Q2").value == "Not yet available"
+    assert cell_of(template, "HOU-01", "Expected date").value == datetime.datetime(2023, 10, 31)
+    share = cell_of(template, "HW-01", "2023/24 Q2")
+    assert share.value == pytest.approx(0.235) and share.number_format == "0.0%"
+    assert cell_of(template, "HW-03", "RAG override").value == "Red"
+    assert cell_of(template, "HW-03", "Override reason").value == "Rising since last year"
+    assert cell_of(template, "PLA-01", "2023/24 Q2").value == "On track"
+    assert return_cell(template, "housing", "Overall status").value == "Amber"
+    with pytest.raises(AssertionError):
+        cell_of(template, "TOU-02", "2023/24 Q2")
+    assert template.sheetnames[0] == "Instructions"
+    assert template["_tracker"].sheet_state == "hidden"
+
+
+def test_the_ids_are_locked_and_only_the_cells_to_fill_are_open(template):
+    for ws in template.worksheets:
+        assert ws.protection.sheet, ws.title
+    kpi_id = cell_of(template, "HOU-02", "KPI id")
+    assert kpi_id.protection.locked
+    assert cell_of(template, "HOU-02", "Code").protection.locked
+    assert cell_of(template, "HOU-02", "2023/24 Q1").protection.locked, "earlier quarters are for reference"
+    assert cell_of(template, "HOU-02", "Target").protection.locked
+    for heading in ("2023/24 Q2", "Data for", "Expected date", "Commentary", "RAG override", "Override reason"):
+        assert not cell_of(template, "HOU-02", heading).protection.locked, heading
+    assert return_cell(template, "housing", "Sub-strand id").protection.locked
+    assert not return_cell(template, "housing", "Commentary").protection.locked
+
+
+def test_the_statuses_have_drop_down_lists(template):
+    kpis = template["3. Regenerated Places"]
+    lists = validations_of(kpis)
+    override = lists[cell_of(template, "HOU-02", "RAG override").coordinate]
+    assert override.type == "list" and override.formula1 == '"Red,Amber,Green"' and override.showErrorMessage
+    milestone = lists[cell_of(template, "PLA-01", "2023/24 Q2").coordinate]
+    assert "Achieved" in milestone.formula1 and "Not yet available" in milestone.formula1
+    figure = lists[cell_of(template, "HOU-02", "2023/24 Q2").coordinate]
+    assert figure.formula1 == '"Not yet available"' and not figure.showErrorMessage, "numbers can still be typed"
+    overall = validations_of(template["Returns"])[return_cell(template, "housing", "Overall status").coordinate]
+    assert overall.formula1 == '"Red,Amber,Green"'
+
+
+def test_no_template_for_a_period_not_open(q2, client_for):  # noqa: F811
+    client = client_for("coordinator")
+    response = client.get("/periods/2023-24-q3/return-template.xlsx")
+    assert response.status_code == 302 and response["Location"] == "/periods/2023-24-q3/import/"
+    assert "2023/24 Q3 is not open for returns yet" in page_text(client.get(response["Location"]))
+
+
+def test_the_workbooks_page_offers_what_each_user_may_download(q2, client_for):  # noqa: F811
+    reader = page_text(client_for("cabinet").get("/workbooks/"))
+    assert "Download the workbook for 2023/24 Q1 (.xlsx)" in reader
+    assert "Download the note for 2023/24 Q1 (.docx)" in reader
+    assert "Download the note for 2023/24 Q2" not in reader
+    assert "Template and import" not in reader
+    coordinator = page_text(client_for("coordinator").get("/workbooks/"))
+    assert "Template and import for 2023/24 Q2" in coordinator
+    assert "Template and import for 2023/24 Q1" not in coordinator, "a published period takes no imports"
+    assert "Workbooks" in coordinator
+
+
+def test_the_workbooks_page_takes_the_same_number_of_queries_at_two_sizes(q2, client_for):  # noqa: F811
+    client = client_for("coordinator")
+    client.get("/workbooks/")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/workbooks/").status_code == 200
+    for fy in range(2015, 2023):
+        for quarter in (1, 2, 3, 4):
+            ReportingPeriod.objects.create(financial_year=fy, quarter=quarter, state="published")
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/workbooks/")
+    assert "2015/16 Q1" in page_text(response)
+    assert len(large) == len(small)
