@@ -192,14 +192,15 @@ class Measurement(models.Model):
     def has_figure(self):
         return self.value is not None or bool(self.milestone_status) or self.not_available
 
-    def rating(self, *, target=None, previous_value=None):
-        """Apply the RAG rules to this measurement (it is not saved)."""
+    def rating(self, context):
+        """Apply the RAG rules to this measurement (it is not saved), against what `context` (a
+        kpis.figures.RatingContext) says it is compared with."""
         return rate(
             direction=self.kpi.direction,
             value=self.value,
-            target=target.value if target else None,
-            tolerance_percent=target.amber_tolerance if target else None,
-            previous_value=previous_value,
+            target=context.bar if context.target is not None else None,
+            tolerance_percent=context.tolerance,
+            previous_value=context.previous_value,
             not_available=self.not_available,
             milestone_status=self.milestone_status or None,
         )

@@ -137,7 +137,7 @@ def suggested_overall(rags):
 
 
 def movement(previous, current):
-    """'up', 'down', 'same' or None: how a RAG moved since last quarter."""
+    """'up', 'down', 'same' or None: how a RAG moved from `previous` to `current`."""
     if not previous or not current:
         return None
     diff = RAG_ORDER[RAG(current)] - RAG_ORDER[RAG(previous)]
@@ -145,3 +145,50 @@ def movement(previous, current):
 
 
 MOVEMENT_WORDS = {"up": "Improved", "down": "Worsened", "same": "No change", None: "No previous status"}
+
+
+@dataclass(frozen=True)
+class Movement:
+    """How a status moved since the latest earlier status: `since` names that earlier period when
+    it is not the one just before (a quarter with no status in between is skipped, not a reset)."""
+
+    direction: str | None
+    previous_rag: str | None = None
+    since: str = ""
+
+    @property
+    def words(self):
+        word = MOVEMENT_WORDS[self.direction]
+        return f"{word} since {self.since}" if self.since and self.direction else word
+
+
+NO_MOVEMENT = Movement(None)
+
+
+def movements(statuses, *, before=None):
+    """The movement of each status in `statuses` ([(period, rag or None)], oldest first), each
+    compared with the latest earlier rated status: the one before it in the list, skipping those
+    with none, or `before` ((period, rag): the latest rated status before the list). The one rule
+    for the dashboard, the sub-strand page, the review queue and the briefing.
+
+    A period is anything with `financial_year`, `quarter` and `label`. A status with no rating has
+    no movement (NO_MOVEMENT)."""
+    result = []
+    last = before if before is not None and before[1] else None
+    for period, rag in statuses:
+        if not rag:
+            result.append(NO_MOVEMENT)
+            continue
+        if last is None:
+            result.append(NO_MOVEMENT)
+        else:
+            last_period, last_rag = last
+            since = "" if _just_before(last_period, period) else last_period.label
+            result.append(Movement(movement(last_rag, rag), last_rag, since))
+        last = (period, rag)
+    return result
+
+
+def _just_before(earlier, later):
+    fy, q = (later.financial_year, later.quarter - 1) if later.quarter > 1 else (later.financial_year - 1, 4)
+    return (earlier.financial_year, earlier.quarter) == (fy, q)

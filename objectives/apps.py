@@ -9,6 +9,6 @@ class ObjectivesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from objectives import audit  # noqa: F401  (registers the models with django-auditlog)
-        from objectives.permissions import ensure_groups
+        from objectives.roles import ensure_groups
 
         post_migrate.connect(ensure_groups, sender=self)

@@ -7,6 +7,3 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from reporting import audit  # noqa: F401  (registers the models with django-auditlog)
-        from reporting import signals
-
-        signals.connect()

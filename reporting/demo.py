@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from objectives.models import Action, SubStrand
-from objectives.permissions import GROUP_NAMES, Role, ensure_groups
+from objectives.roles import GROUP_NAMES, Role, ensure_groups
 
 # username, password, first name, last name, role, sub-strands edited
 DEMO_USERS = [

@@ -16,9 +16,6 @@ class WorkflowState(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-EDITABLE_STATES = {WorkflowState.DRAFT, WorkflowState.RETURNED}
-# Readers (Cabinet Member, scrutiny members) see these states and no others.
-VISIBLE_TO_READERS = {WorkflowState.APPROVED, WorkflowState.PUBLISHED}
 WORKFLOW_STATE_VALUES = [value for value, _ in WorkflowState.choices]
 
 
@@ -59,14 +56,6 @@ class QuarterlyReturn(models.Model):
 
     def __str__(self):
         return f"{self.sub_strand} – {self.period}"
-
-    @property
-    def is_editable(self):
-        return self.state in EDITABLE_STATES
-
-    @property
-    def is_visible_to_readers(self):
-        return self.state in VISIBLE_TO_READERS
 
     @property
     def overall_rag_label(self):
@@ -248,9 +237,6 @@ class ActionUpdate(models.Model):
     def sub_strand(self):
         return self.action.sub_strand
 
-    @property
-    def is_editable(self):
-        return self.state in EDITABLE_STATES
 
 
 class OutputFigure(models.Model):
@@ -302,23 +288,3 @@ class FigureBreakdownItem(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.value}"
-
-
-class DataVersion(models.Model):
-    """One row whose tokens change whenever the strategy's data changes (see reporting.page_cache).
-
-    Cached pages are keyed by a token, so a page is never served from before a change: `token`
-    changes on every change, `published_token` only on changes that readers can see (not an
-    officer's draft), so that a day of draft saves does not throw away the readers' pages. Each
-    token is a fresh random value (not a counter), so that no token ever keys two states of the data.
-    """
-
-    token = models.CharField(max_length=32, default="initial")
-    published_token = models.CharField(max_length=32, default="initial")
-    changed_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "data version"
-
-    def __str__(self):
-        return f"Data version {self.token} ({self.changed_at:%d %B %Y %H:%M})"

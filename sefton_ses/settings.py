@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "objectives.context_processors.navigation",
+                "reporting.context_processors.navigation",
             ],
         },
     },
@@ -153,17 +153,6 @@ STORAGES = {
 # Outside production, whitenoise serves straight from the source folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
-
-# Rendered dashboard and briefing content is cached per process until the data changes (see
-# reporting/page_cache.py); every entry also expires after PAGE_CACHE_SECONDS.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "ses-pages",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "200"))},
-    }
-}
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
 # Uploads (workbook imports) are held in memory up to this size and refused above it.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))

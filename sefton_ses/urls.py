@@ -11,7 +11,5 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("", include("objectives.urls")),
-    path("", include("kpis.urls")),
     path("", include("reporting.urls")),
 ]

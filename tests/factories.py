@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from kpis.models import KPI, Measurement, Target
 from objectives.models import ReportingPeriod, StrategicObjective, Strategy, SubStrand
-from objectives.permissions import GROUP_NAMES
+from objectives.roles import GROUP_NAMES
 from reporting.models import QuarterlyReturn
 
 
@@ -103,3 +103,22 @@ class ReturnFactory(factory.django.DjangoModelFactory):
     sub_strand = factory.SubFactory(SubStrandFactory)
     period = factory.SubFactory(PeriodFactory)
     state = "draft"
+
+
+def approved_figures(*measurements):
+    """Mark figures approved as approving their return does (kpis.services.freeze_measurement:
+    readers see frozen figures only), keeping the RAG each was given rather than re-rating it."""
+    from django.utils import timezone
+
+    from kpis.figures import rating_context
+
+    for m in measurements:
+        context = rating_context(m)
+        target = context.target
+        m.frozen_target = target.value if target else None
+        m.frozen_target_kind = target.kind if target else ""
+        m.frozen_tolerance = target.amber_tolerance if target else None
+        m.frozen_rag = m.rag_override or m.rag_calculated or ""
+        m.frozen_at = timezone.now()
+        m.save()
+    return measurements[0] if len(measurements) == 1 else measurements

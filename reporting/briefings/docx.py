@@ -17,6 +17,7 @@ import re
 from io import BytesIO
 
 from django.utils import timezone
+from objectives.roles import person_name
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
@@ -166,7 +167,7 @@ def build_briefing_docx(context, *, now=None):
     if context["is_issued"]:
         issued = f"Issued on {fmt_date(timezone.localtime(briefing.issued_at))}" if briefing.issued_at else "Issued"
         if briefing.issued_by_id:
-            issued += f" by {briefing.issued_by.get_full_name() or briefing.issued_by.get_username()}"
+            issued += f" by {person_name(briefing.issued_by)}"
         doc.add_paragraph(f"{issued}. Briefing note: {period.label} ({period.long_label}).")
     else:
         doc.add_paragraph("Draft: this briefing has not been issued yet.").runs[0].bold = True

@@ -31,21 +31,14 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 
+from kpis.figures import data_lag_words, judged_target, latest_measurements, primary_targets, target_text, target_year
 from kpis.models import KPI
-from kpis.rag import MOVEMENT_WORDS, RAG, RAG_ORDER, movement, rag_label
+from kpis.rag import RAG, RAG_ORDER, movements, rag_label
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
-from objectives.permissions import READER_VISIBLE_STATES, can, sees_drafts
-from reporting.models import Briefing, QuarterlyReturn
-from reporting.dashboard.selectors import (
-    data_lag_words,
-    figure_text,
-    latest_measurements,
-    primary_targets,
-    target_for,
-    target_text,
-    target_year,
-)
-from reporting.visibility import published_measurements
+from reporting.access import BRIEFINGS, SEEN_BY_READERS, published_measurements, sees_drafts
+from reporting.dashboard.selectors import figure_text
+from reporting.models import Briefing, QuarterlyReturn, WorkflowState
+from reporting.statuses import rated_before, status
 
 CARRIED_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction"]
 CALENDAR_COLUMNS = [
@@ -97,9 +90,12 @@ class SubStrandProgress:
     status_label: str
     commentary: str
     previous_rag: str | None
-    movement: str | None
-    movement_words: str
+    movement: object  # kpis.rag.Movement
     is_synthetic: bool
+
+    @property
+    def movement_words(self):
+        return self.movement.words if self.rag and self.movement.direction else ""
 
 
 @dataclass
@@ -130,7 +126,7 @@ class AnnexRow:
 
 
 @dataclass
-class Movement:
+class StatusChange:
     sub_strand: SubStrand
     name: str
     previous_rag: str
@@ -261,63 +257,64 @@ def _objectives_for(period):
     )
 
 
+def _progress(objectives, period, show_states):
+    """Each objective's sub-strands with their approved status this period and its movement since
+    the latest earlier approved status; and what the quarter's summary says moved, stood still or
+    is missing. Three queries."""
+    sub_ids = [s.id for o in objectives for s in o.sub_strands.all()]
+    current = {
+        r.sub_strand_id: r
+        for r in QuarterlyReturn.objects.filter(period=period, sub_strand_id__in=sub_ids).only(
+            "id", "sub_strand_id", "period_id", "state", "overall_rag", "commentary", "is_synthetic")
+    }
+    earlier = rated_before(QuarterlyReturn.objects.filter(state__in=SEEN_BY_READERS), sub_ids, period)
+    progress, changes, missing = [], [], []
+    counts = {"unchanged": 0, "no_comparison": 0, "synthetic": False}
+    for objective in objectives:
+        subs = []
+        for sub in objective.sub_strands.all():
+            ret = current.get(sub.id)
+            approved = ret if ret is not None and ret.state in SEEN_BY_READERS else None
+            before = earlier.get(sub.id)
+            rag = (approved.overall_rag or None) if approved else None
+            move = movements([(period, rag)], before=status(before) if before else None)[0]
+            counts["synthetic"] = counts["synthetic"] or bool(approved and approved.is_synthetic) or bool(before and before.is_synthetic)
+            subs.append(SubStrandProgress(
+                sub_strand=sub, name=sub.full_name, has_return=approved is not None, rag=rag,
+                status_label=rag_label(rag) if approved else "No approved return",
+                commentary=approved.commentary if approved else "", previous_rag=move.previous_rag, movement=move,
+                is_synthetic=bool(approved and approved.is_synthetic),
+            ))
+            if approved is None:
+                state = ""
+                if show_states:
+                    state = f"{ret.get_state_display().lower()}, not yet approved" if ret else "not started"
+                missing.append(MissingReturn(sub_strand=sub, name=sub.full_name, state_label=state.capitalize()))
+            elif move.direction in ("up", "down"):
+                changes.append(StatusChange(sub_strand=sub, name=sub.full_name, previous_rag=move.previous_rag, rag=rag,
+                                            direction=move.direction, words=move.words))
+            elif move.direction == "same":
+                counts["unchanged"] += 1
+            else:
+                counts["no_comparison"] += 1
+        progress.append(ObjectiveProgress(objective=objective, number=objective.number, name=objective.name, sub_strands=subs))
+    return progress, changes, missing, counts
+
+
 def briefing_context(*, period, user, briefing=None):
     """Everything the briefing page shows, in order (see the module's docstring). Raises
     PermissionDenied when the user may not read this briefing (a draft, for a reader)."""
     briefing = briefing or briefing_for(period)
-    if not can(user, "view_briefing", briefing):
+    if not BRIEFINGS.test(user, briefing):
         raise PermissionDenied("This briefing has not been issued yet.")
     previous = period.previous()
     objectives = _objectives_for(period)
-    sub_ids = [s.id for o in objectives for s in o.sub_strands.all()]
-    period_ids = [period.id] + ([previous.id] if previous else [])
-    all_returns = list(
-        QuarterlyReturn.objects.filter(period_id__in=period_ids, sub_strand_id__in=sub_ids).only(
-            "id", "sub_strand_id", "period_id", "state", "overall_rag", "commentary", "is_synthetic"
-        )
-    )
-    approved = {(r.sub_strand_id, r.period_id): r for r in all_returns if r.state in READER_VISIBLE_STATES}
-    unapproved = {r.sub_strand_id: r for r in all_returns if r.period_id == period.id and r.state not in READER_VISIBLE_STATES}
-    show_states = sees_drafts(user)
-
-    progress, movements, missing = [], [], []
-    unchanged = no_comparison = 0
-    synthetic = False
-    for objective in objectives:
-        subs = []
-        for sub in objective.sub_strands.all():
-            ret = approved.get((sub.id, period.id))
-            before = approved.get((sub.id, previous.id)) if previous else None
-            rag = (ret.overall_rag or None) if ret else None
-            prev_rag = (before.overall_rag or None) if before else None
-            move = movement(prev_rag, rag)
-            synthetic = synthetic or bool(ret and ret.is_synthetic) or bool(before and before.is_synthetic)
-            item = SubStrandProgress(
-                sub_strand=sub, name=sub.full_name, has_return=ret is not None, rag=rag,
-                status_label=rag_label(rag) if ret else "No approved return",
-                commentary=ret.commentary if ret else "", previous_rag=prev_rag, movement=move,
-                movement_words=MOVEMENT_WORDS[move] if rag else "", is_synthetic=bool(ret and ret.is_synthetic),
-            )
-            subs.append(item)
-            if ret is None:
-                other = unapproved.get(sub.id)
-                state = ""
-                if show_states:
-                    state = f"{other.get_state_display().lower()}, not yet approved" if other else "not started"
-                missing.append(MissingReturn(sub_strand=sub, name=sub.full_name, state_label=state.capitalize()))
-            elif move in ("up", "down"):
-                movements.append(Movement(sub_strand=sub, name=sub.full_name, previous_rag=prev_rag, rag=rag, direction=move,
-                                          words=MOVEMENT_WORDS[move]))
-            elif move == "same":
-                unchanged += 1
-            else:
-                no_comparison += 1
-        progress.append(ObjectiveProgress(objective=objective, number=objective.number, name=objective.name, sub_strands=subs))
-
+    progress, changes, missing, counts = _progress(objectives, period, sees_drafts(user))
+    synthetic = counts["synthetic"]
     sub_strands = {s.id: s for o in objectives for s in o.sub_strands.all()}
     annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_strands)
     what_changed = WhatChanged(
-        previous_period=previous, status_movements=movements, unchanged=unchanged, no_comparison=no_comparison,
+        previous_period=previous, status_movements=changes, unchanged=counts["unchanged"], no_comparison=counts["no_comparison"],
         turned_red_or_amber=turned, not_available=not_available, missing_returns=missing,
     )
     progress_paras = paragraphs(briefing.progress_introduction)
@@ -370,7 +367,7 @@ def _kpis(period, previous, sub_strands):
         m = latest.get(kpi.id)
         if m is not None:
             m.kpi = kpi
-        value, kind = target_for(kpi, m, financial_year=period.financial_year, targets=targets)
+        value, kind = judged_target(kpi, m, financial_year=period.financial_year, targets=targets)
         synthetic = synthetic or bool(m and m.is_synthetic)
         annex.append(
             AnnexRow(
@@ -420,11 +417,11 @@ def issue_summary(period):
         ret = by_sub.get(sub.id)
         if ret is None:
             summary.not_started.append(sub.full_name)
-        elif ret.state == "approved":
+        elif ret.state == WorkflowState.APPROVED:
             summary.to_publish.append(sub.full_name)
-        elif ret.state == "published":
+        elif ret.state == WorkflowState.PUBLISHED:
             summary.already_published += 1
-        elif ret.state == "submitted":
+        elif ret.state == WorkflowState.SUBMITTED:
             summary.waiting.append(sub.full_name)
         else:
             summary.not_approved.append(sub.full_name)

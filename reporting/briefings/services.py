@@ -14,13 +14,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from objectives.models import ReportingPeriod
-from objectives.permissions import require
+from reporting.access import require_may
 from reporting.models import ActionUpdate, Briefing, QuarterlyReturn, WorkflowState
+from reporting.workflow import BRIEFING, PERIOD, PLAN_UPDATE, RETURN, WorkflowError
 
 TEXT_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction"]
 
 
-class BriefingError(Exception):
+class BriefingError(WorkflowError):
     """A briefing that cannot be changed as asked; the message says why, for the page."""
 
 
@@ -34,7 +35,7 @@ def update_briefing(*, briefing, by, data, expected_version):
     `briefing` may be unsaved (a new one, carried forward by `briefing_for`); its expected version
     is then 0. Raises StaleBriefing when the briefing was saved by someone else since
     `expected_version`, BriefingError when it has been issued. Returns the saved briefing."""
-    require(by, "edit_briefing", briefing)
+    require_may(by, "edit_briefing", briefing)
     try:
         with transaction.atomic():
             current = Briefing.objects.select_for_update().filter(period_id=briefing.period_id).first()
@@ -46,8 +47,8 @@ def update_briefing(*, briefing, by, data, expected_version):
                 )
             if current is None:
                 current = Briefing(period_id=briefing.period_id, version=0)
-            elif current.state == Briefing.State.ISSUED:
-                raise BriefingError("This briefing has been issued, so its text can no longer be changed.")
+            else:
+                BRIEFING.check("edit", current, error=BriefingError)
             for name in TEXT_FIELDS:
                 if name in data:
                     setattr(current, name, (data[name] or "").strip())
@@ -62,13 +63,12 @@ def issue_briefing(*, briefing, by, expected_version=None):
     """Issue the briefing and publish its period: the period becomes published and every approved
     return of the period (and its approved action updates) becomes published, each saved through
     save() for history, all in one transaction. Raises BriefingError when it may not be issued."""
-    require(by, "issue_briefing", briefing)
+    require_may(by, "issue_briefing", briefing)
     if briefing.pk is None:
         raise BriefingError("Save the briefing's text before issuing it.")
     with transaction.atomic():
         current = Briefing.objects.select_for_update().get(pk=briefing.pk)
-        if current.state == Briefing.State.ISSUED:
-            raise BriefingError("This briefing has already been issued.")
+        BRIEFING.check("issue", current, error=BriefingError)
         if expected_version is not None and int(expected_version) != current.version:
             raise StaleBriefing("The briefing was changed after you opened this page. Check it again before issuing.")
         period = ReportingPeriod.objects.select_for_update().get(pk=current.period_id)
@@ -86,20 +86,20 @@ def issue_briefing(*, briefing, by, expected_version=None):
             raise BriefingError(f"No return for {period.label} has been approved yet, so the briefing has nothing to report.")
         now = timezone.now()
         for ret in approved:
-            ret.state = WorkflowState.PUBLISHED
+            RETURN.move("publish", ret)
             ret.version += 1
             ret.save()
         updates = ActionUpdate.objects.select_for_update().filter(
             quarterly_return__in=[r.id for r in approved], state=WorkflowState.APPROVED
         )
         for update in updates:
-            update.state = WorkflowState.PUBLISHED
+            PLAN_UPDATE.move("publish", update)
             update.version += 1
             update.save()
-        period.state = ReportingPeriod.State.PUBLISHED
+        PERIOD.move("publish", period, subject=period.label, error=BriefingError)
         period.version += 1
         period.save()
-        current.state = Briefing.State.ISSUED
+        BRIEFING.move("issue", current)
         current.issued_at = now
         current.issued_by = by
         current.version += 1

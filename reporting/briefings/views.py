@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from objectives.permissions import can, require
+from reporting.access import BRIEFINGS, may, require, require_may
 from objectives.selectors import get_period
-from reporting.page_cache import render_cached
 from reporting.briefings.forms import BriefingForm, IssueBriefingForm
 from reporting.briefings.selectors import briefing_context, briefing_for, issue_summary
 from reporting.briefings.services import BriefingError, StaleBriefing, issue_briefing as issue_briefing_service
@@ -34,19 +33,15 @@ def briefing(request, period_slug):
     require(request.user, "view_dashboard")
     period = _period_or_404(period_slug)
     note = briefing_for(period)
-    if not can(request.user, "view_briefing", note):
+    if not BRIEFINGS.test(request.user, note):
         return render(request, "reporting/briefings/not_issued.html", {"period": period})
-
-    def build():
-        context = briefing_context(period=period, user=request.user, briefing=note)
-        return {
-            "b": context, "period": period, "synthetic_banner": context["synthetic"],
-            "annex": Paginator(context["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex")),
-            "may_edit": can(request.user, "edit_briefing", note),
-            "may_issue": note.pk is not None and can(request.user, "issue_briefing", note),
-        }
-
-    return render_cached(request, "reporting/briefings/briefing.html", "briefing", build, period.pk)
+    context = briefing_context(period=period, user=request.user, briefing=note)
+    return render(request, "reporting/briefings/briefing.html", {
+        "b": context, "period": period, "synthetic_banner": context["synthetic"],
+        "annex": Paginator(context["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex")),
+        "may_edit": may(request.user, "edit_briefing", note),
+        "may_issue": note.pk is not None and may(request.user, "issue_briefing", note),
+    })
 
 
 @login_required
@@ -55,7 +50,7 @@ def edit_briefing(request, period_slug):
     """The coordinator edits the briefing's own text; a new briefing starts from the last one's."""
     period = _period_or_404(period_slug)
     note = briefing_for(period)
-    require(request.user, "edit_briefing", note)
+    require_may(request.user, "edit_briefing", note)
     errors_extra, theirs = [], None
     if request.method == "POST":
         form = BriefingForm(request.POST, instance=note)
@@ -88,7 +83,7 @@ def issue_briefing(request, period_slug):
     """The approver issues the briefing: the period and its approved returns are published."""
     period = _period_or_404(period_slug)
     note = briefing_for(period)
-    require(request.user, "issue_briefing", note)
+    require_may(request.user, "issue_briefing", note)
     errors_extra = []
     form = IssueBriefingForm(initial={"version": note.version})
     if request.method == "POST":

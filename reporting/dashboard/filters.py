@@ -10,8 +10,7 @@ from django.db.models import Exists, OuterRef
 from kpis.rag import RAG
 from objectives.forms import GovukFormMixin
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
-from objectives.permissions import READER_VISIBLE_STATES
-from reporting.visibility import visible_returns
+from reporting.access import SEEN_BY_READERS, visible_returns
 
 NO_STATUS = "none"
 STATUS_CHOICES = [*RAG.choices, (NO_STATUS, "No approved status")]
@@ -87,7 +86,7 @@ class DashboardFilter(django_filters.FilterSet):
             return queryset
         shown = visible_returns(self.user).filter(period=self.selected_period, sub_strand_id=OuterRef("pk"))
         if value == NO_STATUS:
-            return queryset.exclude(Exists(shown.filter(state__in=READER_VISIBLE_STATES).exclude(overall_rag="")))
+            return queryset.exclude(Exists(shown.filter(state__in=SEEN_BY_READERS).exclude(overall_rag="")))
         return queryset.filter(Exists(shown.filter(overall_rag=value)))
 
     @property

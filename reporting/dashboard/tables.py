@@ -3,8 +3,10 @@ import csv
 
 import django_tables2 as tables
 from django.http import HttpResponse
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+
+from kpis.rag import rag_label
+from reporting.templatetags.ses import draft_label, rag_tag
 
 TEMPLATE = "reporting/tables/govuk_table.html"
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -25,17 +27,14 @@ class GovukTable(tables.Table):
 
 
 class RagColumn(tables.Column):
-    """RAG as a word and a colour (partials/rag_tag.html); in the CSV, the word."""
+    """RAG as a word and a colour (the rag_tag template tag); in the CSV, the word."""
 
     def render(self, value, record):
-        html = render_to_string("partials/rag_tag.html", {"rag": value})
         if getattr(record, "is_draft", False):
-            html += render_to_string("reporting/dashboard/_draft_label.html")
-        return mark_safe(html)  # noqa: S308 - both parts are our own escaped templates
+            return format_html("{} {}", rag_tag(value), draft_label())
+        return rag_tag(value)
 
     def value(self, value, record):
-        from kpis.rag import rag_label
-
         label = rag_label(value)
         return f"{label} (draft, not yet approved)" if getattr(record, "is_draft", False) else label
 

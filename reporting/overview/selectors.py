@@ -1,6 +1,6 @@
 """Reads for the overview page."""
 from objectives.selectors import objectives_with_sub_strands
-from reporting.visibility import visible_returns
+from reporting.access import visible_returns
 
 
 def overview(user):

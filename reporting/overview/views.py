@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from objectives.permissions import require
+from reporting.access import require
 from reporting.overview.selectors import overview
 
 

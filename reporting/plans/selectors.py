@@ -13,7 +13,8 @@ from django.db.models import Count, F, Prefetch, Q
 
 from objectives.models import Action, ActionPlan
 from kpis.formatting import format_money, plain_number
-from objectives.permissions import READER_VISIBLE_STATES, Role, can, owned_action_ids, roles_of, sees_all_drafts
+from objectives.roles import Role, owned_action_ids, roles_of
+from reporting.access import PLAN_UPDATES, SEEN_BY_READERS, can, sees_all_drafts, sees_drafts, visible_plan_updates
 from objectives.selectors_plans import plans_with_status_counts, status_breakdown
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate, WorkflowState
 
@@ -55,29 +56,12 @@ def plan_status_counts():
     return plans
 
 
-def _visible_update_condition(user):
-    """Q() on ActionUpdate for what this user may read, or None when they may read everything."""
-    if sees_all_drafts(user):
-        return None
-    visible = Q(state__in=READER_VISIBLE_STATES)
-    if Role.OFFICER in roles_of(user):
-        visible |= Q(action_id__in=owned_action_ids(user))
-    return visible
-
-
-def visible_action_updates(user):
-    qs = ActionUpdate.objects.filter(plan_update__isnull=False)
-    condition = _visible_update_condition(user)
-    return qs if condition is None else qs.filter(condition)
-
-
 def plan_rounds(plan, user):
     """The plan's update rounds, newest first, each with how many updates are approved and, for
     those who may see work in progress, how many are not yet. Two queries."""
-    approved = Q(action_updates__state__in=READER_VISIBLE_STATES)
-    in_progress = ~Q(action_updates__state__in=READER_VISIBLE_STATES) & Q(action_updates__isnull=False)
-    condition = _visible_update_condition(user)
-    if condition is not None and Role.OFFICER in roles_of(user):
+    approved = Q(action_updates__state__in=SEEN_BY_READERS)
+    in_progress = ~Q(action_updates__state__in=SEEN_BY_READERS) & Q(action_updates__isnull=False)
+    if not sees_all_drafts(user) and Role.OFFICER in roles_of(user):
         in_progress &= Q(action_updates__action_id__in=owned_action_ids(user))
     rounds = list(
         PlanUpdate.objects.filter(plan=plan)
@@ -85,7 +69,7 @@ def plan_rounds(plan, user):
                   in_progress_count=Count("action_updates", filter=in_progress))
         .order_by("-as_at", "-pk")
     )
-    shows_work = bool(roles_of(user) & {Role.OFFICER, Role.COORDINATOR, Role.APPROVER, Role.ADMINISTRATOR})
+    shows_work = sees_drafts(user)
     for r in rounds:
         if not shows_work:
             r.in_progress_count = None
@@ -105,7 +89,7 @@ def round_progress(plan_update, user):
     actions = list(Action.objects.filter(plan_id=plan_update.plan_id).order_by("number"))
     updates = {
         u.action_id: u
-        for u in visible_action_updates(user).filter(plan_update=plan_update).select_related("updated_by")
+        for u in visible_plan_updates(user).filter(plan_update=plan_update).select_related("updated_by")
     }
     existing = set(ActionUpdate.objects.filter(plan_update=plan_update).values_list("action_id", flat=True))
     rows = []
@@ -147,10 +131,6 @@ def get_action_update(plan_update, number):
         .filter(plan_update=plan_update, action__number=number)
         .first()
     )
-
-
-def get_action(plan_update, number):
-    return Action.objects.filter(plan_id=plan_update.plan_id, number=number).first()
 
 
 STATE_LABELS = {value: label.lower() for value, label in WorkflowState.choices}
@@ -415,7 +395,7 @@ def report_contents(plan_update, user=None):
     one more to count work in progress for those who may see it.
     """
     updates = list(
-        ActionUpdate.objects.filter(plan_update=plan_update, state__in=READER_VISIBLE_STATES)
+        ActionUpdate.objects.filter(PLAN_UPDATES.published, plan_update=plan_update)
         .select_related("action")
         .prefetch_related(_figures_prefetch())
         .order_by("action__number")
@@ -423,14 +403,10 @@ def report_contents(plan_update, user=None):
     recommendations = [recommendation_of(u) for u in updates]
     reported = {u.action_id for u in updates}
     not_reported = [a for a in Action.objects.filter(plan_id=plan_update.plan_id).order_by("number") if a.id not in reported]
-    shows_work = user is not None and bool(
-        roles_of(user) & {Role.OFFICER, Role.COORDINATOR, Role.APPROVER, Role.ADMINISTRATOR}
-    )
+    shows_work = user is not None and sees_drafts(user)
     in_progress = 0
     if shows_work:
-        in_progress = visible_action_updates(user).filter(plan_update=plan_update).exclude(
-            state__in=READER_VISIBLE_STATES
-        ).count()
+        in_progress = visible_plan_updates(user).filter(plan_update=plan_update).exclude(PLAN_UPDATES.published).count()
     update = plan_update
     contact = [
         ("Contact Officer", update.contact_officer),
@@ -454,7 +430,7 @@ def report_contents(plan_update, user=None):
 def submitted_action_updates():
     """Plan updates waiting for approval, oldest first, for a review queue (two queries)."""
     return list(
-        ActionUpdate.objects.filter(plan_update__isnull=False, state="submitted")
+        ActionUpdate.objects.filter(plan_update__isnull=False, state=WorkflowState.SUBMITTED)
         .select_related("action", "plan_update__plan", "updated_by")
         .order_by(F("submitted_at").asc(nulls_first=True), "pk")
     )

@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from objectives.models import Action
-from objectives.permissions import require
+from reporting.access import require
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate, WorkflowState
 from reporting.plans.selectors import format_number, previous_plan_update
+from reporting.workflow import PLAN_UPDATE, WorkflowError
 
 # The committee report's cover fields: edited per report, carried forward to the next round.
 COVER_FIELDS = [
@@ -25,7 +26,7 @@ COVER_FIELDS = [
 ]
 
 
-class PlanError(Exception):
+class PlanError(WorkflowError):
     """A change that the rules refuse; the message says why, in words for the officer."""
 
     field = None
@@ -192,6 +193,7 @@ def save_action_update(*, action_update, by, version, narrative, status="", figu
     locked = _lock(action_update)
     require(by, "edit_action_update", locked)
     _check_version(locked, version, "this update")
+    PLAN_UPDATE.check("edit", locked, error=PlanError)
     figures = list(figures)
     _check_figures(figures)
     locked.narrative = narrative.strip()
@@ -209,9 +211,10 @@ def submit_action_update(*, action_update, by, version=None):
     locked = _lock(action_update)
     require(by, "submit_action_update", locked)
     _check_version(locked, version, "this update")
+    PLAN_UPDATE.check("submit", locked, error=PlanError)
     if not locked.narrative.strip():
         raise PlanError("Write the progress narrative before you submit the update.", field="narrative")
-    locked.state = WorkflowState.SUBMITTED
+    PLAN_UPDATE.move("submit", locked)
     locked.submitted_at = timezone.now()
     locked.return_comment = ""
     locked.updated_by = by
@@ -227,7 +230,7 @@ def approve_action_update(*, action_update, by, version=None):
     locked = _lock(action_update)
     require(by, "approve_action_update", locked)
     _check_version(locked, version, "this update")
-    locked.state = WorkflowState.APPROVED
+    PLAN_UPDATE.move("approve", locked, error=PlanError)
     locked.approved_at = timezone.now()
     locked.approved_by = by
     locked.version += 1
@@ -247,9 +250,10 @@ def send_back_action_update(*, action_update, by, comment, version=None):
     locked = _lock(action_update)
     require(by, "send_back_action_update", locked)
     _check_version(locked, version, "this update")
+    PLAN_UPDATE.check("send_back", locked, error=PlanError)
     if not (comment or "").strip():
         raise PlanError("Say what needs to change, so that the officer knows what to do.", field="comment")
-    locked.state = WorkflowState.RETURNED
+    PLAN_UPDATE.move("send_back", locked)
     locked.return_comment = comment.strip()
     locked.version += 1
     locked.save()

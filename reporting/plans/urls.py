@@ -7,6 +7,8 @@ ROUND = "action-plans/<slug:plan>/reports/<slug:update>/"
 UPDATE = ROUND + "progress/<int:number>/"
 
 urlpatterns = [
+    path("action-plans/", views.action_plans, name="action-plans"),
+    path("action-plans/<slug:plan>/", views.action_plan, name="action-plan"),
     path("action-plans/<slug:plan>/reports/", views.plan_updates, name="plan-updates"),
     path("action-plans/<slug:plan>/reports/new/", views.plan_update_new, name="plan-update-new"),
     path(ROUND, views.plan_report, name="plan-report"),

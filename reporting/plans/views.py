@@ -4,12 +4,14 @@ Each view checks the permission, then calls one selector (reads) or one service 
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from objectives.permissions import can, require, sees_drafts
+from reporting.access import PLAN_UPDATES, can, may, require, require_may, sees_drafts
+from objectives.selectors_plans import plan_with_actions, plans_with_status_counts, status_breakdown
 from reporting.plans.forms import ActionUpdateEntry, PlanReportCoverForm, PlanUpdateStartForm, SendBackForm, WorkflowForm
 from reporting.plans import selectors
 from reporting.plans import services
@@ -30,12 +32,40 @@ def _update(plan_update, number):
     return found
 
 
+def _require_visible(user, action_update):
+    if not PLAN_UPDATES.test(user, action_update):
+        raise PermissionDenied("This update has not been approved yet, so it is not available to you.")
+
+
 def _progress_url(plan_update):
     return reverse("plan-update-progress", args=[plan_update.plan.slug, plan_update.slug])
 
 
 def _update_url(au):
     return reverse("action-update", args=[au.plan_update.plan.slug, au.plan_update.slug, au.action.number])
+
+
+# -- plans -------------------------------------------------------------------------------------
+
+
+@login_required
+def action_plans(request):
+    """Every action plan, with how many recommendations are complete, on track, at risk or superseded."""
+    require(request.user, "view_dashboard")
+    plans = plans_with_status_counts()
+    for plan in plans:
+        plan.status_breakdown = status_breakdown(plan)
+    return render(request, "reporting/plans/action_plans.html", {"plans": plans})
+
+
+@login_required
+def action_plan(request, plan):
+    """One plan: each recommendation's wording, who made it, owner, timescale, milestones and status."""
+    require(request.user, "view_dashboard")
+    found = plan_with_actions(plan)
+    if found is None:
+        raise Http404("There is no action plan at this address.")
+    return render(request, "reporting/plans/action_plan.html", {"plan": found, "actions": found.actions.all()})
 
 
 # -- rounds and reports --------------------------------------------------------------------------
@@ -164,15 +194,15 @@ def action_update_detail(request, plan, update, number):
     """One recommendation's update: narrative, figures, state, history, and the next step."""
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
-    require(request.user, "view", au)
+    _require_visible(request.user, au)
     user = request.user
     rec = selectors.recommendation_of(au)
     return render(request, "reporting/plans/update_detail.html", {
         "au": au, "plan_update": plan_update, "plan": plan_update.plan,
         "rec": rec, "narrative_blocks": rec.narrative_blocks,
         "history": selectors.action_update_history(au),
-        "may_edit": can(user, "edit_action_update", au), "may_submit": can(user, "submit_action_update", au),
-        "may_approve": can(user, "approve_action_update", au), "may_send_back": can(user, "send_back_action_update", au),
+        "may_edit": may(user, "edit_action_update", au), "may_submit": may(user, "submit_action_update", au),
+        "may_approve": may(user, "approve_action_update", au), "may_send_back": may(user, "send_back_action_update", au),
         "workflow_form": WorkflowForm(initial={"version": au.version}),
     })
 
@@ -182,7 +212,7 @@ def action_update_edit(request, plan, update, number):
     """Change a draft or returned update: narrative, status, figures and breakdowns."""
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
-    require(request.user, "edit_action_update", au)
+    require_may(request.user, "edit_action_update", au)
     entry = ActionUpdateEntry(request.POST or None, action_update=au)
     if request.method == "POST" and entry.is_valid():
         try:
@@ -205,7 +235,7 @@ def action_update_edit(request, plan, update, number):
 def _workflow(request, plan, update, number, *, rule, service, done, form_class=WorkflowForm):
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
-    require(request.user, "view", au)
+    _require_visible(request.user, au)
     form = form_class(request.POST)
     if form.is_valid() and form.cleaned_data["version"] != au.version and sees_drafts(request.user):
         # Someone moved it on since the page was opened (or this is a second click): say so plainly.
@@ -213,7 +243,7 @@ def _workflow(request, plan, update, number, *, rule, service, done, form_class=
         return render(request, "reporting/plans/workflow_problem.html", {
             "form": form, "au": au, "plan_update": plan_update, "plan": plan_update.plan,
         })
-    require(request.user, rule, au)
+    require_may(request.user, rule, au)
     if form.is_valid():
         extra = {"comment": form.cleaned_data["comment"]} if "comment" in form.cleaned_data else {}
         try:
@@ -251,7 +281,7 @@ def action_update_send_back(request, plan, update, number):
                          done="Recommendation ({number}): the update has been returned to its officer with your comment.")
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
-    require(request.user, "send_back_action_update", au)
+    require_may(request.user, "send_back_action_update", au)
     form = SendBackForm(initial={"version": au.version})
     return render(request, "reporting/plans/workflow_problem.html", {
         "form": form, "au": au, "plan_update": plan_update, "plan": plan_update.plan, "send_back": True,

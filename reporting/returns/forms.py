@@ -12,12 +12,11 @@ from django.core.exceptions import ValidationError
 
 from kpis.models import KPI, Measurement
 from kpis.rag import RAG, MilestoneStatus
-from kpis.services import rate_measurement
+from kpis.services import rate_measurements
 from objectives.forms import GovukFormMixin
 from objectives.models import Action
-from reporting.returns.services import (
-    COMMENT_MAX_LENGTH, action_field, completeness_problems, kpi_field, prefill,
-)
+from reporting.returns.completeness import action_field, completeness_problems, kpi_field
+from reporting.returns.services import COMMENT_MAX_LENGTH, prefill
 
 COMMENTARY_MAX_LENGTH = 10_000
 SHORT_TEXT_MAX_LENGTH = 2_000
@@ -262,9 +261,9 @@ class ReturnForm(GovukFormMixin, forms.Form):
 
     def kpi_entries(self):
         """The completeness entries of what was typed, rated by the same rules as a save (kpis.services)."""
-        entries = []
         existing = {m.kpi_id: m for m in Measurement.objects.filter(
             kpi__in=self.kpis, period_id=self.quarterly_return.period_id)} if self.quarterly_return.period_id else {}
+        typed = []
         for kpi in self.kpis:
             c = self.cleaned_data
             value = c.get(kpi_field(kpi.id, "value"))
@@ -278,13 +277,16 @@ class ReturnForm(GovukFormMixin, forms.Form):
                 data_for_end=getattr(existing.get(kpi.id), "data_for_end", None),
             )
             m.pk = getattr(existing.get(kpi.id), "pk", None)
-            rate_measurement(m)
-            entries.append({
-                "kpi": kpi, "value": m.value, "milestone_status": status, "not_available": not_available,
-                "rag_calculated": m.rag_calculated, "rag": override or m.rag_calculated or None,
-                "commentary": c.get(kpi_field(kpi.id, "commentary")) or "",
-            })
-        return entries
+            typed.append(m)
+        rate_measurements(typed, self.quarterly_return.period)
+        return [
+            {
+                "kpi": m.kpi, "value": m.value, "milestone_status": m.milestone_status, "not_available": m.not_available,
+                "rag_calculated": m.rag_calculated, "rag": m.rag_override or m.rag_calculated or None,
+                "commentary": self.cleaned_data.get(kpi_field(m.kpi_id, "commentary")) or "",
+            }
+            for m in typed
+        ]
 
     # -- for the template --------------------------------------------------------------------
 

@@ -1,11 +1,12 @@
-"""Writes of quarterly returns and reporting periods: start, save, submit, approve (one or several),
-send back, reopen for correction; open and close a period; email reminders.
+"""Writes of quarterly returns: start, save, submit, approve (one or several), send back, reopen
+for correction.
 
 Every function runs in one transaction, locks what it changes (`select_for_update`), records who did
-it in the history (django-auditlog, through `save()`, never `.update()`), and refuses a step that the
-current state does not allow with a `ReturnWorkflowError` whose message a page can show as it is.
-Who may call them is decided by `objectives.permissions` in the views; these functions guard the
-workflow itself, so that no caller (a view, the spreadsheet import, a command) can break it.
+it in the history (django-auditlog, through `save()`, never `.update()`), and takes each step of the
+workflow through `reporting.workflow.RETURN`, which refuses a step that the current state does not
+allow with a `ReturnWorkflowError` whose message a page can show as it is. Who may call them is
+decided by `reporting.access` in the views; these functions guard the workflow itself, so that no
+caller (a view, the spreadsheet import, a command) can break it.
 
     start_return(*, sub_strand, period, by)                 -> QuarterlyReturn (get or create the draft)
     save_return(*, quarterly_return, by, form, submit=False) -> QuarterlyReturn (raises StaleEditError)
@@ -15,31 +16,29 @@ workflow itself, so that no caller (a view, the spreadsheet import, a command) c
     approve_returns(*, returns, by)                         -> list (all or none)
     send_back_return(*, quarterly_return, by, comment)      -> QuarterlyReturn
     reopen_return(*, quarterly_return, by, reason)          -> QuarterlyReturn (snapshot in ReturnRevision)
-    open_period(*, period, by, dashboard_deadline=None)     -> ReportingPeriod
-    close_period(*, period, by)                             -> ReportingPeriod
-    send_reminders(*, today=None, steps=None, dry_run=False) -> list of Reminder
+
+Reporting periods are opened and closed by reporting.returns.periods; reminders are sent by
+reporting.returns.reminders.
 """
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from auditlog.context import auditlog_value, set_actor
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from kpis.models import KPI, Measurement
-from kpis.rag import RAG, rag_label, suggested_overall
+from kpis.figures import rating_contexts
 from kpis.services import freeze_measurement, rate_measurement, unfreeze_measurement
 from objectives.models import Action, ReportingPeriod
-from reporting.models import EDITABLE_STATES, ActionUpdate, QuarterlyReturn, ReminderSent, ReturnRevision, WorkflowState
+from objectives.roles import person_name
+from reporting.models import ActionUpdate, QuarterlyReturn, ReturnRevision, WorkflowState
+from reporting.returns.completeness import action_field, kpi_field, saved_return_problems
+from reporting.workflow import PERIOD_TAKES_NEW_RETURNS, RETURN, WorkflowError
 
 COMMENT_MAX_LENGTH = 5_000
-OUTSTANDING_STATES = {None, WorkflowState.DRAFT, WorkflowState.RETURNED}
 
 
-class ReturnWorkflowError(Exception):
+class ReturnWorkflowError(WorkflowError):
     """A step that the return's (or period's) current state does not allow; the message says why."""
 
 
@@ -50,8 +49,7 @@ class StaleEditError(ReturnWorkflowError):
         self.current = current
         who = "someone else"
         if current is not None and current.updated_by_id:
-            user = current.updated_by
-            who = user.get_full_name() or user.get_username()
+            who = person_name(current.updated_by)
         when = ""
         if current is not None and current.updated_at:
             local = timezone.localtime(current.updated_at)
@@ -70,71 +68,11 @@ class IncompleteReturnError(ReturnWorkflowError):
         super().__init__("The return is not complete: " + "; ".join(problems.values()))
 
 
-# -- field names shared with reporting.returns.forms --------------------------------------------
-
-def kpi_field(kpi_id, part):
-    """The POST name of one part of a KPI's measurement: kpi_field(12, "value") == "kpi-12-value"."""
-    return f"kpi-{kpi_id}-{part}"
-
-
-def action_field(action_id, part):
-    """The POST name of one part of an action's progress: action_field(3, "narrative") == "action-3-narrative"."""
-    return f"action-{action_id}-{part}"
-
-
-# -- the rules of a complete return ---------------------------------------------------------------
-
-def completeness_problems(*, overall_rag, commentary, rag_explanation, entries):
-    """What stops a return being submitted, as {form field name: message}; empty when it is complete.
-
-    `entries` is a list of dicts, one per active KPI: kpi, value, milestone_status, not_available,
-    rag_calculated (the rules' RAG), rag (the RAG shown: override or rules) and commentary.
-
-    * an overall status and a commentary;
-    * every KPI has a value, a milestone status, or is marked "not yet available";
-    * a KPI the rules rate Red has a commentary saying why;
-    * an overall status that differs from what the KPIs' statuses suggest has an explanation.
-    """
-    problems = {}
-    if not overall_rag:
-        problems["overall_rag"] = "Choose the overall status: Red, Amber or Green"
-    if not (commentary or "").strip():
-        problems["commentary"] = "Write a commentary on the quarter"
-    for entry in entries:
-        kpi = entry["kpi"]
-        has_figure = entry.get("value") is not None or bool(entry.get("milestone_status")) or entry.get("not_available")
-        if not has_figure:
-            part = "milestone_status" if kpi.is_milestone else "value"
-            what = "a milestone status" if kpi.is_milestone else "a value"
-            problems[kpi_field(kpi.id, part)] = f"{kpi.code}: enter {what}, or tick “not yet available”"
-        elif entry.get("rag_calculated") == RAG.RED and not (entry.get("commentary") or "").strip():
-            problems[kpi_field(kpi.id, "commentary")] = f"{kpi.code} is rated Red by the rules: explain why in its commentary"
-    suggested = suggested_overall([entry.get("rag") for entry in entries])
-    if overall_rag and suggested and overall_rag != suggested and not (rag_explanation or "").strip():
-        problems["rag_explanation"] = (
-            f"The KPIs suggest {rag_label(suggested)} but the overall status is {rag_label(overall_rag)}: "
-            "explain the difference"
-        )
-    return problems
-
-
-def _saved_entries(ret):
-    """The completeness entries of a saved return, from its measurements (2 queries)."""
+def _problems(ret):
+    """What stops this saved return being submitted (2 queries)."""
     kpis = list(KPI.objects.filter(sub_strand_id=ret.sub_strand_id, is_active=True).order_by("order", "code"))
     measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period_id=ret.period_id)}
-    entries = []
-    for kpi in kpis:
-        m = measurements.get(kpi.id)
-        entries.append({
-            "kpi": kpi,
-            "value": m.value if m else None,
-            "milestone_status": m.milestone_status if m else "",
-            "not_available": m.not_available if m else False,
-            "rag_calculated": m.rag_calculated if m else "",
-            "rag": m.rag if m else None,
-            "commentary": m.commentary if m else "",
-        })
-    return entries
+    return saved_return_problems(ret, kpis, measurements)
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -157,15 +95,12 @@ def _lock(ret):
     return QuarterlyReturn.objects.select_for_update().get(pk=ret.pk)
 
 
-def _state_label(state):
-    return WorkflowState(state).label.lower()
-
-
 def _guard_period_takes_new_returns(period):
+    if period.state in PERIOD_TAKES_NEW_RETURNS:
+        return
     if period.state == ReportingPeriod.State.NOT_OPEN:
         raise ReturnWorkflowError(f"{period.label} is not open for returns yet.")
-    if period.state == ReportingPeriod.State.PUBLISHED:
-        raise ReturnWorkflowError(f"The briefing for {period.label} has been issued: no new returns can start.")
+    raise ReturnWorkflowError(f"The briefing for {period.label} has been issued: no new returns can start.")
 
 
 def _sync_action_updates(ret):
@@ -262,8 +197,7 @@ def save_return_data(*, quarterly_return, by, data, submit=False):
             ret = _lock(quarterly_return)
             if ret.version != data.get("version"):
                 raise StaleEditError(ret)
-        if not ret.is_editable:
-            raise ReturnWorkflowError(f"This return is {_state_label(ret.state)}, so it cannot be changed.")
+        RETURN.check("edit", ret, error=ReturnWorkflowError)
         if ret.period.state == ReportingPeriod.State.NOT_OPEN:
             raise ReturnWorkflowError(f"{ret.period.label} is not open for returns yet.")
 
@@ -296,6 +230,7 @@ def _save_measurements(ret, by, data):
     existing = {
         m.kpi_id: m for m in Measurement.objects.select_for_update().filter(kpi__in=kpis, period_id=ret.period_id)
     }
+    changed = []
     for kpi in kpis:
         values = {part: data.get(kpi_field(kpi.id, part), _EMPTY[part]) for part in MEASUREMENT_PARTS}
         if kpi.is_milestone:
@@ -317,7 +252,10 @@ def _save_measurements(ret, by, data):
         before = _measurement_state(m) if m.pk else None
         for part, value in values.items():
             setattr(m, part, value)
-        rate_measurement(m)
+        changed.append((m, before))
+    contexts = rating_contexts([m.kpi for m, _ in changed], ret.period, {m.kpi_id: m for m, _ in changed})
+    for m, before in changed:
+        rate_measurement(m, context=contexts[m.kpi_id])
         if m.pk is None or _measurement_state(m) != before:
             if m.pk:
                 m.version += 1
@@ -344,15 +282,11 @@ def _save_action_updates(ret, by, data):
 
 
 def _submit(ret, by):
-    if ret.state not in EDITABLE_STATES:
-        raise ReturnWorkflowError(f"Only a draft or a returned return can be submitted; this one is {_state_label(ret.state)}.")
-    problems = completeness_problems(
-        overall_rag=ret.overall_rag, commentary=ret.commentary, rag_explanation=ret.rag_explanation,
-        entries=_saved_entries(ret),
-    )
+    RETURN.check("submit", ret, subject="this one", error=ReturnWorkflowError)
+    problems = _problems(ret)
     if problems:
         raise IncompleteReturnError(problems)
-    ret.state = WorkflowState.SUBMITTED
+    RETURN.move("submit", ret)
     ret.submitted_at, ret.submitted_by = timezone.now(), by
     ret.version += 1
     ret.updated_by = by
@@ -369,23 +303,22 @@ def submit_return(*, quarterly_return, by):
 
 
 def _approve(ret, by, now):
-    if ret.state != WorkflowState.SUBMITTED:
-        raise ReturnWorkflowError(
-            f"{ret.sub_strand.name} ({ret.period.label}) is {_state_label(ret.state)}: only a submitted return can be approved."
-        )
+    RETURN.check("approve", ret, subject=f"{ret.sub_strand.name} ({ret.period.label})", error=ReturnWorkflowError)
     kpis = {k.id: k for k in KPI.objects.filter(sub_strand_id=ret.sub_strand_id)}
     period = ret.period
-    measurements = Measurement.objects.select_for_update().filter(kpi_id__in=list(kpis), period_id=ret.period_id)
+    measurements = [m for m in Measurement.objects.select_for_update().filter(kpi_id__in=list(kpis), period_id=ret.period_id)
+                    if not m.is_frozen]
     for m in measurements:
-        if m.is_frozen:
-            continue
         m.kpi, m.period = kpis[m.kpi_id], period
-        freeze_measurement(m, at=now)
+    contexts = rating_contexts([m.kpi for m in measurements], period, {m.kpi_id: m for m in measurements})
+    for m in measurements:
+        freeze_measurement(m, at=now, context=contexts[m.kpi_id])
         m.version += 1
         m.updated_by = by
         m.save()
-    published = ret.period.state == ReportingPeriod.State.PUBLISHED
-    ret.state = WorkflowState.PUBLISHED if published else WorkflowState.APPROVED
+    RETURN.move("approve", ret)
+    if ret.period.state == ReportingPeriod.State.PUBLISHED:  # approved after its briefing was issued
+        RETURN.move("publish", ret)
     ret.approved_at, ret.approved_by = now, by
     ret.version += 1
     ret.updated_by = by
@@ -420,9 +353,7 @@ def send_back_return(*, quarterly_return, by, comment):
         raise ReturnWorkflowError(f"The comment must be {COMMENT_MAX_LENGTH:,} characters or fewer.")
     with transaction.atomic(), recorded_as(by):
         ret = _lock(quarterly_return)
-        if ret.state != WorkflowState.SUBMITTED:
-            raise ReturnWorkflowError(f"This return is {_state_label(ret.state)}: only a submitted return can be sent back.")
-        ret.state = WorkflowState.RETURNED
+        RETURN.move("send_back", ret, error=ReturnWorkflowError)
         ret.return_comment = comment
         ret.version += 1
         ret.updated_by = by
@@ -476,10 +407,7 @@ def reopen_return(*, quarterly_return, by, reason):
         raise ReturnWorkflowError(f"The reason must be {COMMENT_MAX_LENGTH:,} characters or fewer.")
     with transaction.atomic(), recorded_as(by):
         ret = _lock(quarterly_return)
-        if ret.state not in (WorkflowState.APPROVED, WorkflowState.PUBLISHED):
-            raise ReturnWorkflowError(
-                f"This return is {_state_label(ret.state)}: only an approved return can be reopened for correction."
-            )
+        RETURN.check("reopen", ret, error=ReturnWorkflowError)
         ReturnRevision.objects.create(
             quarterly_return=ret, number=ret.revision, snapshot=snapshot_of(ret), approved_at=ret.approved_at,
             approved_by_id=ret.approved_by_id, reopened_by=by, reason=reason,
@@ -491,7 +419,7 @@ def reopen_return(*, quarterly_return, by, reason):
             m.updated_by = by
             m.save()
         ret.revision += 1
-        ret.state = WorkflowState.DRAFT
+        RETURN.move("reopen", ret)
         ret.return_comment = ""
         ret.version += 1
         ret.updated_by = by
@@ -500,142 +428,3 @@ def reopen_return(*, quarterly_return, by, reason):
         return ret
 
 
-# -- reporting periods ----------------------------------------------------------------------------
-
-def _lock_period(period):
-    return ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-
-
-def open_period(*, period, by, dashboard_deadline=None):
-    """Open a period for entry (one at a time), optionally setting its dashboard update deadline."""
-    with transaction.atomic(), recorded_as(by):
-        period = _lock_period(period)
-        if period.state == ReportingPeriod.State.OPEN:
-            raise ReturnWorkflowError(f"{period.label} is already open.")
-        if period.state == ReportingPeriod.State.PUBLISHED:
-            raise ReturnWorkflowError(f"{period.label} is published: its briefing has been issued, so it cannot reopen.")
-        other = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).exclude(pk=period.pk).first()
-        if other is not None:
-            raise ReturnWorkflowError(f"Close {other.label} before opening {period.label}: one period is open at a time.")
-        if dashboard_deadline is not None:
-            if dashboard_deadline < period.start_date:
-                raise ReturnWorkflowError(
-                    f"The deadline must be on or after the start of the quarter ({period.start_date.day} "
-                    f"{period.start_date:%B %Y})."
-                )
-            period.dashboard_deadline = dashboard_deadline
-        period.state = ReportingPeriod.State.OPEN
-        period.version += 1
-        period.save()
-        return period
-
-
-def close_period(*, period, by):
-    """Close a period: officers can no longer change its returns (the Economy Cell still can)."""
-    with transaction.atomic(), recorded_as(by):
-        period = _lock_period(period)
-        if period.state != ReportingPeriod.State.OPEN:
-            raise ReturnWorkflowError(f"{period.label} is not open, so it cannot be closed.")
-        period.state = ReportingPeriod.State.CLOSED
-        period.version += 1
-        period.save()
-        return period
-
-
-# -- reminders ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Reminder:
-    sub_strand: object
-    period: object
-    days_before: int
-    recipient: str
-    state: str | None
-    days_left: int
-
-
-def _recipients(sub_strand):
-    """The lead officer, or (if none has an email address) the sub-strand's editors."""
-    lead = sub_strand.lead_officer
-    if lead is not None and lead.is_active and lead.email:
-        return [lead]
-    return sorted({u.email: u for u in sub_strand.editors.all() if u.is_active and u.email}.values(), key=lambda u: u.email)
-
-
-def reminder_step(deadline, today, steps):
-    """The reminder due today: the nearest step (days before the deadline) not yet passed, or None.
-
-    With steps 14, 7, 1 and a deadline 5 days away, the 7-day reminder is due; on the deadline day
-    the 1-day one; after the deadline none.
-    """
-    days_left = (deadline - today).days
-    if days_left < 0:
-        return None
-    due = [step for step in steps if step >= days_left]
-    return min(due) if due else None
-
-
-def send_reminders(*, today=None, steps=None, dry_run=False):
-    """Email the lead of each outstanding return of each open period a set number of days before its
-    dashboard deadline, never the same reminder twice (ReminderSent). Returns the reminders sent."""
-    from objectives.models import SubStrand
-
-    today = today or timezone.localdate()
-    steps = sorted(set(steps or settings.REMINDER_DAYS_BEFORE))
-    sent = []
-    periods = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN, dashboard_deadline__isnull=False)
-    for period in periods:
-        step = reminder_step(period.dashboard_deadline, today, steps)
-        if step is None:
-            continue
-        states = dict(QuarterlyReturn.objects.filter(period=period).values_list("sub_strand_id", "state"))
-        subs = SubStrand.objects.select_related("lead_officer", "objective").prefetch_related("editors")
-        for sub in subs:
-            state = states.get(sub.id)
-            if state not in OUTSTANDING_STATES:
-                continue
-            for user in _recipients(sub):
-                reminder = Reminder(sub, period, step, user.email, state, (period.dashboard_deadline - today).days)
-                if dry_run:
-                    if not ReminderSent.objects.filter(sub_strand=sub, period=period, days_before=step,
-                                                       recipient=user.email).exists():
-                        sent.append(reminder)
-                    continue
-                if _send_one(reminder, user):
-                    sent.append(reminder)
-    return sent
-
-
-def _send_one(reminder, user):
-    """Record then send, in one transaction: a failed send records nothing; a second run sends nothing."""
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(
-                sub_strand=reminder.sub_strand, period=reminder.period, days_before=reminder.days_before,
-                recipient=reminder.recipient,
-            )
-            subject, body = reminder_email(reminder, user)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.recipient])
-    except IntegrityError:
-        return False
-    return True
-
-
-def reminder_email(reminder, user):
-    period, sub = reminder.period, reminder.sub_strand
-    deadline = period.dashboard_deadline
-    when = f"{deadline.day} {deadline:%B %Y}"
-    days = {0: "today", 1: "tomorrow"}.get(reminder.days_left, f"in {reminder.days_left} days")
-    state = {None: "not started", WorkflowState.DRAFT: "a draft, not yet submitted",
-             WorkflowState.RETURNED: "returned to you for changes"}[reminder.state]
-    site = getattr(settings, "SITE_URL", "") or ""
-    link = site.rstrip("/") + reverse("return", args=[period.slug, sub.slug])
-    name = user.get_full_name() or user.get_username()
-    subject = f"Reminder: the {sub.name} return for {period.label} is due by {when}"
-    body = (
-        f"Dear {name},\n\n"
-        f"The {sub.full_name} return for {period.label} is due by {when} ({days}). It is {state}.\n\n"
-        f"Fill it in and submit it here: {link}\n\n"
-        "Economy Cell, Sefton Council\n"
-    )
-    return subject, body

@@ -1,19 +1,18 @@
 """Pages of the quarterly returns: My returns, the return page and its workflow steps, the review
-queue, and the reporting calendar. Each view checks one permission (objectives.permissions.require)
+queue, and the reporting calendar. Each view checks one permission (reporting.access.require)
 and calls one selector or service; the rules live there."""
-from types import SimpleNamespace
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from objectives.models import financial_year_label
-from objectives.permissions import can, require
-from reporting.returns.forms import BulkApproveForm, OpenPeriodForm, ReopenForm, ReturnForm, SendBackForm
-from reporting.returns import selectors
+from reporting.access import RETURNS, can, may, require
 from reporting.plans.selectors import submitted_action_updates
-from reporting.returns import services
+from reporting.returns import calendar, periods, review, selectors, services
+from reporting.returns.forms import BulkApproveForm, OpenPeriodForm, ReopenForm, ReturnForm, SendBackForm
+from reporting.workflow import RETURN
 
 STALE_STATUS = 409
 
@@ -32,8 +31,9 @@ def return_page(request, period_slug, sub_strand_slug):
     ret = selectors.return_for(period_slug, sub_strand_slug)
     if request.method == "POST":
         return _save_return(request, ret)
-    require(request.user, "view", ret)
-    form = ReturnForm(quarterly_return=ret, user=request.user) if can(request.user, "edit_return", ret) else None
+    if not RETURNS.test(request.user, ret):
+        raise PermissionDenied("This return has not been approved yet, so it is not available to you.")
+    form = ReturnForm(quarterly_return=ret, user=request.user) if may(request.user, "edit_return", ret) else None
     return _render_return(request, ret, form)
 
 
@@ -48,21 +48,21 @@ def _render_return(request, ret, form, status=200, errors_extra=()):
     return render(request, "reporting/returns/return.html", context, status=status)
 
 
-def _may_edit_if_still_editable(user, ret):
-    """Would this user have been allowed to edit the return, had it not moved on (e.g. been submitted)?"""
-    probe = SimpleNamespace(state="draft", sub_strand_id=ret.sub_strand_id, period=ret.period, revision=ret.revision)
-    return can(user, "edit_return", probe)
+def _moved_on(request, ret):
+    """The return is no longer a draft (submitted or approved since the form was opened): say so, and
+    keep what was typed on the page."""
+    form = ReturnForm(quarterly_return=ret, user=request.user, data=request.POST)
+    form.is_valid()
+    form.add_error(None, f"This return is now {ret.get_state_display().lower()}, so your changes have not been "
+                         "saved. What you typed is still on this page.")
+    return _render_return(request, ret, form, status=STALE_STATUS)
 
 
 def _save_return(request, ret):
     submit = request.POST.get("intent") == "submit"
-    if not ret.is_editable and _may_edit_if_still_editable(request.user, ret):
-        form = ReturnForm(quarterly_return=ret, user=request.user, data=request.POST)
-        form.is_valid()
-        form.add_error(None, f"This return is now {ret.get_state_display().lower()}, so your changes have not been "
-                             "saved. What you typed is still on this page.")
-        return _render_return(request, ret, form, status=STALE_STATUS)
     require(request.user, "submit_return" if submit else "edit_return", ret)
+    if not RETURN.allows("edit", ret):
+        return _moved_on(request, ret)
     form = ReturnForm(quarterly_return=ret, user=request.user, data=request.POST)
     if not form.is_valid():
         return _render_return(request, ret, form)
@@ -159,8 +159,8 @@ def review_queue(request):
     """Submitted returns waiting for approval, with what changed since last quarter; then the
     action-plan updates waiting for approval, so that the approver has one queue."""
     require(request.user, "view_review_queue")
-    rows = selectors.review_queue(request.user)
-    may_approve = [row for row in rows if can(request.user, "approve_return", row.ret)]
+    rows = review.review_queue(request.user)
+    may_approve = [row for row in rows if may(request.user, "approve_return", row.ret)]
     form = BulkApproveForm(choices=[(row.ret.pk, str(row.ret)) for row in may_approve])
     return render(request, "reporting/returns/review_queue.html",
                   {"rows": rows, "form": form, "approvable": {row.ret.pk for row in may_approve},
@@ -173,13 +173,13 @@ def approve_selected(request):
     """Approve several submitted returns at once from the review queue: all of them or none."""
     require(request.user, "view_review_queue")
     ids = [v for v in request.POST.getlist("returns") if v.isdigit()]
-    chosen = selectors.returns_by_ids(ids)
+    chosen = review.returns_by_ids(ids)
     form = BulkApproveForm(request.POST, choices=[(r.pk, str(r)) for r in chosen])
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("returns", ["Select at least one return to approve"])))
         return redirect("review-queue")
     for ret in chosen:
-        if ret.state != "submitted":
+        if not RETURN.allows("approve", ret):
             messages.error(request, f"{ret} is {ret.get_state_display().lower()}, not waiting for approval: "
                                     "nothing was approved. Check the queue again.")
             return redirect("review-queue")
@@ -202,9 +202,9 @@ def period_calendar(request):
     require(request.user, "view_calendar")
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
-    financial_year, periods, rows = selectors.period_calendar(request.user, financial_year=year)
+    financial_year, year_periods, rows = calendar.period_calendar(request.user, financial_year=year)
     return render(request, "reporting/returns/calendar.html", {
-        "financial_year": financial_year, "year_label": financial_year_label(financial_year), "periods": periods, "rows": rows, "years": selectors.calendar_years(),
+        "financial_year": financial_year, "year_label": financial_year_label(financial_year), "periods": year_periods, "rows": rows, "years": calendar.calendar_years(),
         "may_manage": can(request.user, "manage_periods"),
     })
 
@@ -217,7 +217,7 @@ def open_period(request, period_slug):
     form = OpenPeriodForm(request.POST or None, initial={"dashboard_deadline": period.dashboard_deadline})
     if request.method == "POST" and form.is_valid():
         try:
-            services.open_period(period=period, by=request.user, dashboard_deadline=form.cleaned_data["dashboard_deadline"])
+            periods.open_period(period=period, by=request.user, dashboard_deadline=form.cleaned_data["dashboard_deadline"])
         except services.ReturnWorkflowError as exc:
             form.add_error(None, str(exc))
         else:
@@ -232,7 +232,7 @@ def close_period(request, period_slug):
     require(request.user, "manage_periods")
     period = selectors.get_period(period_slug)
     try:
-        services.close_period(period=period, by=request.user)
+        periods.close_period(period=period, by=request.user)
     except services.ReturnWorkflowError as exc:
         messages.error(request, str(exc))
     else:

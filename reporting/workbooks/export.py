@@ -31,15 +31,15 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from kpis.models import KPI, Target
-from kpis.rag import MOVEMENT_WORDS, MilestoneStatus, movement, rag_label
-from kpis.selectors import financial_year_of
+from kpis.figures import judged_target, primary_targets, target_text, target_year
+from kpis.models import KPI
+from kpis.rag import MilestoneStatus, movements, rag_label
 from objectives.models import Action, ActionPlan, ReportingPeriod
-from objectives.permissions import sees_all_drafts
+from objectives.roles import person_name
 from objectives.selectors import objectives_with_sub_strands
-from reporting.models import VISIBLE_TO_READERS, ActionUpdate
-from reporting.visibility import visible_returns
-from reporting.visibility import visible_measurements
+from reporting.access import SEEN_BY_READERS, sees_all_drafts, visible_measurements, visible_returns
+from reporting.models import ActionUpdate
+from reporting.statuses import rated_before, status
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -94,12 +94,13 @@ class SummaryRow:
     sub_strand: object
     ret: object  # the return this user may see, or None
     previous: object  # last quarter's return this user may see, or None
+    earlier: object = None  # the latest earlier return with an overall status this user may see
 
     @property
     def movement_word(self):
         if self.ret is None or not self.ret.overall_rag:
             return "No status this quarter"
-        return MOVEMENT_WORDS[movement(self.previous.overall_rag if self.previous else None, self.ret.overall_rag)]
+        return movements([status(self.ret)], before=status(self.earlier) if self.earlier else None)[0].words
 
 
 @dataclass
@@ -156,21 +157,10 @@ def last_quarters(period, count=4):
 
 
 def target_for(kpi, measurement, period, targets):
-    """(value, kind label) of the target a figure is judged against; frozen at approval."""
-    if kpi.is_milestone:
-        return None, "Milestone"
-    if measurement is not None and measurement.is_frozen:
-        if measurement.frozen_target is None:
-            return None, "No target: the previous year is the bar"
-        kind = Target.Kind(measurement.frozen_target_kind).label if measurement.frozen_target_kind in Target.Kind.values else ""
-        return measurement.frozen_target, kind
-    year = period.financial_year
-    if measurement is not None and measurement.data_for_end:
-        year = financial_year_of(measurement.data_for_end)
-    target = targets.get((kpi.id, year))
-    if target is None or target.value is None:
-        return None, "No target: the previous year is the bar"
-    return target.value, target.get_kind_display()
+    """(value, kind label) of the target a figure is judged against (kpis.figures.judged_target);
+    with no target, the value is None and the words say what the bar is instead."""
+    value, kind = judged_target(kpi, measurement, financial_year=period.financial_year, targets=targets)
+    return (value, kind) if value is not None else (None, target_text(kpi, None, ""))
 
 
 def workbook_data(*, period, user, sub_strand_ids=None, now=None):
@@ -181,7 +171,7 @@ def workbook_data(*, period, user, sub_strand_ids=None, now=None):
     quarters = last_quarters(period)
     previous = quarters[-2] if quarters[-2].pk else None
     objectives = list(objectives_with_sub_strands())
-    returns = visible_returns(user).filter(period__in=[p.id for p in quarters[-2:] if p.pk])
+    returns = visible_returns(user).filter(period__in=[p.id for p in quarters[-2:] if p.pk]).select_related("period")
     if sub_strand_ids is not None:
         returns = returns.filter(sub_strand_id__in=sub_strand_ids)
     by_sub = {(r.sub_strand_id, r.period_id): r for r in returns}
@@ -194,13 +184,15 @@ def workbook_data(*, period, user, sub_strand_ids=None, now=None):
     measurements = visible_measurements(user).filter(period__in=[p.id for p in quarters if p.pk], kpi__is_active=True)
     if sub_strand_ids is not None:
         measurements = measurements.filter(kpi__sub_strand_id__in=sub_strand_ids)
-    figures = {(m.kpi_id, m.period_id): m for m in measurements}
-    targets = {
-        (t.kpi_id, t.financial_year): t
-        for t in Target.objects.filter(is_primary=True, kpi__is_active=True).only(
-            "kpi_id", "financial_year", "value", "kind"
-        )
-    }
+    by_id = {p.id: p for p in quarters if p.pk}
+    figures = {}
+    for m in measurements:
+        m.period = by_id[m.period_id]
+        figures[(m.kpi_id, m.period_id)] = m
+    kpi_ids = [k.id for subs in kpis_by_sub.values() for k in subs]
+    targets = primary_targets(kpi_ids, [period.financial_year, *(target_year(m) for m in figures.values())])
+    sub_ids = [s.id for o in objectives for s in o.sub_strands.all() if sub_strand_ids is None or s.id in sub_strand_ids]
+    earlier = rated_before(visible_returns(user), sub_ids, period)
     sheets = []
     for objective in objectives:
         sheet = ObjectiveSheet(objective)
@@ -208,7 +200,8 @@ def workbook_data(*, period, user, sub_strand_ids=None, now=None):
             if sub_strand_ids is not None and sub.id not in sub_strand_ids:
                 continue
             ret = by_sub.get((sub.id, period.id))
-            sheet.summary.append(SummaryRow(objective, sub, ret, by_sub.get((sub.id, previous.id)) if previous else None))
+            sheet.summary.append(SummaryRow(objective, sub, ret, by_sub.get((sub.id, previous.id)) if previous else None,
+                                            earlier.get(sub.id)))
             for kpi in kpis_by_sub.get(sub.id, []):
                 row_figures = [figures.get((kpi.id, p.id)) if p.pk else None for p in quarters]
                 kpi.sub_strand = sub
@@ -238,7 +231,7 @@ def workbook_data(*, period, user, sub_strand_ids=None, now=None):
         calendar=calendar,
         user=user,
         exported_at=now or timezone.now(),
-        includes_drafts=any(r.state not in VISIBLE_TO_READERS for r in by_sub.values()),
+        includes_drafts=any(r.state not in SEEN_BY_READERS for r in by_sub.values()),
     )
 
 
@@ -378,7 +371,7 @@ def user_label(user):
     """The name to print for who exported a file; the command line without --user is 'the command line'."""
     if not getattr(user, "is_authenticated", False):
         return "the command line"
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 def local(dt):
@@ -436,7 +429,7 @@ def write_summary(wb, data, used):
             put(ws, row, 1, s.objective.name, alignment=WRAP)
             put(ws, row, 2, sub_strand_label(s.sub_strand), alignment=WRAP)
             put(ws, row, 3, s.sub_strand.lead_service, alignment=WRAP)
-            put(ws, row, 4, (lead.get_full_name() or lead.get_username()) if lead else "", alignment=WRAP)
+            put(ws, row, 4, person_name(lead), alignment=WRAP)
             if s.ret is not None:
                 put_rag(ws, row, 5, s.ret.overall_rag or None, label=None if s.ret.overall_rag else "Not yet given")
             else:

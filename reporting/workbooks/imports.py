@@ -37,10 +37,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kpis.models import KPI
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action, ReportingPeriod, SubStrand
-from objectives.permissions import can
+from objectives.roles import person_name
+from reporting.access import can, may
 from reporting.returns.forms import ReturnForm, as_post_data, initial_form_data
-from reporting.models import EDITABLE_STATES, QuarterlyReturn, WorkflowState
-from reporting.returns.services import ReturnWorkflowError, StaleEditError, action_field, kpi_field, save_return
+from reporting.models import QuarterlyReturn, WorkflowState
+from reporting.workflow import PERIOD_TAKES_NEW_RETURNS, RETURN
+from reporting.returns.completeness import action_field, kpi_field
+from reporting.returns.services import ReturnWorkflowError, StaleEditError, save_return
 from reporting.workbooks.export import (
     COL_ACTION_ID,
     COL_ACTION_STATUS,
@@ -740,12 +743,12 @@ def preview_import(*, period, user, content, filename=""):
 def _refusal(ret, user, period, parsed):
     """Why this return may not be changed by this user from this workbook, or ''."""
     name = ret.sub_strand.name
-    if ret.pk is not None and ret.state not in EDITABLE_STATES:
+    if ret.pk is not None and not RETURN.allows("edit", ret):
         return (f"the {name} return for {period.label} is {ret.get_state_display().lower()}, so it cannot be changed "
                 "(an approved return is corrected by reopening it on the site)")
     if not can(user, "edit_return", ret):
         return f"you may not edit the {name} return for {period.label}"
-    if ret.pk is None and period.state not in (ReportingPeriod.State.OPEN, ReportingPeriod.State.CLOSED):
+    if ret.pk is None and period.state not in PERIOD_TAKES_NEW_RETURNS:
         return f"{period.label} is {period.get_state_display().lower()}: no new return can start"
     recorded = parsed.versions.get(ret.sub_strand_id)
     current = ret.version if ret.pk else 0
@@ -754,7 +757,7 @@ def _refusal(ret, user, period, parsed):
     if recorded != current:
         who = ""
         if ret.pk and ret.updated_by_id:
-            who = f" by {ret.updated_by.get_full_name() or ret.updated_by.get_username()}"
+            who = f" by {person_name(ret.updated_by)}"
         when = ""
         if ret.pk and ret.updated_at:
             local = timezone.localtime(ret.updated_at)
@@ -823,7 +826,7 @@ def apply_import(*, period, user, plan):
                     if item["version"] != 0:
                         raise ImportRefused([Problem(f"The {sub.name} return has been removed since the preview.")])
                     ret = QuarterlyReturn(sub_strand=sub, period=period, state=WorkflowState.DRAFT, version=0)
-                if not ret.is_editable or not can(user, "edit_return", ret):
+                if not may(user, "edit_return", ret):
                     raise ImportRefused([Problem(
                         f"The {sub.name} return can no longer be changed ({ret.get_state_display().lower()}): nothing was saved.")])
                 base = as_post_data(initial_form_data(ret))
@@ -872,7 +875,7 @@ def importable_returns(*, period, user):
     (while the period takes returns) unsaved ones for sub-strands not started. Three queries."""
     subs = SubStrand.objects.select_related("objective").order_by("objective__strategy_id", "objective__number", "order")
     existing = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period).select_related("period")}
-    takes_new = period.state in (ReportingPeriod.State.OPEN, ReportingPeriod.State.CLOSED)
+    takes_new = period.state in PERIOD_TAKES_NEW_RETURNS
     found = []
     for sub in subs:
         ret = existing.get(sub.id)
@@ -880,7 +883,7 @@ def importable_returns(*, period, user):
             if not takes_new:
                 continue
             ret = QuarterlyReturn(sub_strand=sub, period=period, state=WorkflowState.DRAFT, version=0)
-        if ret.state in EDITABLE_STATES and can(user, "edit_return", ret):
+        if may(user, "edit_return", ret):
             ret.sub_strand = sub
             found.append(ret)
     return found

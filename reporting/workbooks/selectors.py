@@ -2,7 +2,8 @@
 from dataclasses import dataclass
 
 from objectives.models import ReportingPeriod
-from objectives.permissions import can
+from reporting.access import BRIEFINGS, can
+from reporting.workflow import PERIOD_TAKES_NEW_RETURNS
 from reporting.models import Briefing
 
 
@@ -17,16 +18,15 @@ class PeriodFiles:
 def export_periods(user):
     """Every reporting period, latest first, with what this user may do with its files. Two queries."""
     periods = list(ReportingPeriod.objects.order_by("-financial_year", "-quarter"))
-    states = dict(Briefing.objects.values_list("period_id", "state"))
+    briefings = {b.period_id: b for b in Briefing.objects.only("id", "period_id", "state")}
     may_import = can(user, "import_returns")
     rows = []
     for period in periods:
-        state = states.get(period.id, "")
-        probe = Briefing(period=period, state=state or Briefing.State.DRAFT)
+        briefing = briefings.get(period.id) or Briefing(period=period)  # not started yet: a draft
         rows.append(PeriodFiles(
             period=period,
-            briefing_state=state,
-            may_download_note=can(user, "view_briefing", probe),
-            may_import=may_import and period.state in (ReportingPeriod.State.OPEN, ReportingPeriod.State.CLOSED),
+            briefing_state=briefing.state if briefing.pk else "",
+            may_download_note=BRIEFINGS.test(user, briefing),
+            may_import=may_import and period.state in PERIOD_TAKES_NEW_RETURNS,
         ))
     return rows

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from objectives.permissions import require
+from reporting.access import require
 from objectives.selectors import get_period
 from reporting.workbooks.forms import ConfirmImportForm, ImportWorkbookForm
 from reporting.briefings.selectors import briefing_context

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from kpis.models import KPI, Measurement
-from reporting.dashboard.selectors import RECENT_QUARTERS, latest_measurements
+from kpis.figures import RECENT_QUARTERS, latest_measurements
 from tests.factories import KPIFactory, MeasurementFactory, PeriodFactory
 
 

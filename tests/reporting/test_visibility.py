@@ -3,8 +3,9 @@ import pytest
 from kpis.models import Measurement
 from objectives.models import ReportingPeriod
 from reporting.models import QuarterlyReturn
-from reporting.visibility import visible_returns
-from reporting.visibility import published_measurements, visible_measurements
+from reporting.access import visible_returns
+from reporting.access import published_measurements, visible_measurements
+from reporting.returns.services import approve_return
 
 
 @pytest.fixture
@@ -43,6 +44,7 @@ def test_economy_cell_and_approver_see_drafts(q2_housing_draft, demo_users):
 
 def test_approval_makes_figures_visible_to_readers(q2_housing_draft, demo_users):
     ret, m = q2_housing_draft
-    ret.state = "approved"
+    ret.state = "submitted"
     ret.save()
+    approve_return(quarterly_return=ret, by=demo_users["approver"])
     assert m in visible_measurements(demo_users["cabinet"])

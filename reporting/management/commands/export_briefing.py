@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 
-from objectives.permissions import can
+from reporting.access import can
 from reporting.management.lookups import active_user_or_error, period_or_error
 from reporting.workbooks.export import export_briefing_workbook
 

@@ -10,7 +10,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.returns.services import send_reminders
+from reporting.returns.reminders import send_reminders
 
 
 class Command(BaseCommand):

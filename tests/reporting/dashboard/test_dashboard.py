@@ -14,7 +14,9 @@ from django.urls import reverse
 from kpis.models import KPI, Measurement
 from objectives.models import ActionPlan, ReportingPeriod, SubStrand
 from reporting.models import QuarterlyReturn
-from reporting.dashboard.selectors import dashboard, format_number
+from kpis.formatting import format_kpi_value as format_number
+from reporting.dashboard.selectors import dashboard
+from tests.factories import approved_figures
 
 MARKER = "ZZDRAFTONLY"
 
@@ -75,7 +77,7 @@ def test_dashboard_defaults_to_the_latest_period_with_approved_returns(client_fo
     assert "RAG dashboard: 2023/24 Q1" in page_text(response)
 
 
-def test_cabinet_member_sees_every_sub_strand_with_its_status_as_a_word_and_a_colour(client_for, no_page_cache):
+def test_cabinet_member_sees_every_sub_strand_with_its_status_as_a_word_and_a_colour(client_for):
     html = page_text(client_for("cabinet").get(reverse("dashboard")))
     table = html[html.index('id="status-table"'):html.index("</table>", html.index('id="status-table"'))]
     for slug in SubStrand.objects.values_list("slug", flat=True):
@@ -155,7 +157,7 @@ def test_bad_filter_values_get_a_clear_message_and_never_a_500(client_for):
     assert response.context["data"].period.slug == "2023-24-q1"
 
 
-def test_a_readers_request_for_a_drafts_data_shows_nothing_of_it(client_for, q2_draft, no_page_cache):
+def test_a_readers_request_for_a_drafts_data_shows_nothing_of_it(client_for, q2_draft):
     """Built afresh for each reader (test_page_cache checks what a cached page shows)."""
     for reader in ("cabinet", "scrutiny"):
         client = client_for(reader)
@@ -190,10 +192,10 @@ def test_kpi_table_lists_kpis_off_target_and_overdue_sortable_with_csv(client_fo
     approved = QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"), period=q2,
                                               state="approved", overall_rag="amber", commentary="Approved Q2.")
     assert approved.pk
-    Measurement.objects.create(kpi=KPI.objects.get(code="HOU-02"), period=q2, value=Decimal("600"), data_for="2022/23",
-                               data_for_end=datetime.date(2023, 3, 31), rag_calculated="amber")
-    Measurement.objects.create(kpi=KPI.objects.get(code="HOU-01"), period=q2, not_available=True, data_for="2022/23",
-                               expected_date=datetime.date(2023, 8, 1))
+    approved_figures(Measurement.objects.create(kpi=KPI.objects.get(code="HOU-02"), period=q2, value=Decimal("600"), data_for="2022/23",
+                                        data_for_end=datetime.date(2023, 3, 31), rag_calculated="amber"),
+             Measurement.objects.create(kpi=KPI.objects.get(code="HOU-01"), period=q2, not_available=True, data_for="2022/23",
+                                        expected_date=datetime.date(2023, 8, 1)))
     client = client_for("cabinet")
     response = client.get(reverse("dashboard"), {"period": "2023-24-q2"})
     rows = response.context["table"].rows
@@ -223,7 +225,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(client_for, sefton):
     kpi.title = "=HYPERLINK(\"http://evil\")"
     kpi.save()
     QuarterlyReturn.objects.create(sub_strand=kpi.sub_strand, period=q2, state="approved", overall_rag="red")
-    Measurement.objects.create(kpi=kpi, period=q2, value=Decimal("1"), rag_calculated="red")
+    approved_figures(Measurement.objects.create(kpi=kpi, period=q2, value=Decimal("1"), rag_calculated="red"))
     download = client_for("cabinet").get(reverse("dashboard"), {"period": "2023-24-q2", "_export": "csv"})
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[1][1].startswith("'=")

@@ -13,7 +13,8 @@ from kpis.models import KPI, Measurement
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.dashboard.charts import kpi_chart
 from reporting.models import QuarterlyReturn
-from reporting.dashboard.selectors import kpi_page
+from reporting.dashboard.pages import kpi_page
+from tests.factories import approved_figures
 
 MARKER = "ZZDRAFTONLY"
 
@@ -30,10 +31,10 @@ def housing_history(sefton):
     QuarterlyReturn.objects.create(sub_strand=housing, period=q4, state="published", overall_rag="amber")
     QuarterlyReturn.objects.create(sub_strand=housing, period=q2, state="approved", overall_rag="green")
     QuarterlyReturn.objects.create(sub_strand=housing, period=q3, state="draft", overall_rag="red", commentary=MARKER)
-    Measurement.objects.create(kpi=hou02, period=q4, value=Decimal("610"), data_for="2021/22",
-                               data_for_end=datetime.date(2022, 3, 31), rag_calculated="red")
-    Measurement.objects.create(kpi=hou02, period=q2, value=Decimal("655"), data_for="2022/23",
-                               data_for_end=datetime.date(2023, 3, 31), rag_calculated="green")
+    approved_figures(Measurement.objects.create(kpi=hou02, period=q4, value=Decimal("610"), data_for="2021/22",
+                                        data_for_end=datetime.date(2022, 3, 31), rag_calculated="red"),
+             Measurement.objects.create(kpi=hou02, period=q2, value=Decimal("655"), data_for="2022/23",
+                                        data_for_end=datetime.date(2023, 3, 31), rag_calculated="green"))
     Measurement.objects.create(kpi=hou02, period=q3, value=Decimal("424242"), data_for=MARKER, rag_calculated="red")
     return hou02
 

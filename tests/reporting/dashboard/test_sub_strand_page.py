@@ -44,7 +44,7 @@ def test_kpis_show_their_latest_figure_against_target_and_the_period_it_is_for(c
     assert "Not yet available" in html
 
 
-def test_a_reader_never_sees_the_draft(client_for, history, no_page_cache):
+def test_a_reader_never_sees_the_draft(client_for, history):
     """Built afresh for each reader (test_page_cache checks what a cached page shows)."""
     for reader in ("cabinet", "scrutiny"):
         response = client_for(reader).get(reverse("sub-strand", args=["health-wellbeing"]))

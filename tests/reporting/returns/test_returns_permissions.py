@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from objectives.models import ReportingPeriod
-from objectives.permissions import can
+from reporting.access import can
 from reporting.returns.forms import as_post_data, initial_form_data
 from reporting.models import QuarterlyReturn
 from tests.reporting._returns_support import (  # noqa: F401

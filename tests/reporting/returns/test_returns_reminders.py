@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.models import ReminderSent
-from reporting.returns.services import reminder_step, send_reminders
+from reporting.returns.reminders import reminder_step, send_reminders
 from tests.reporting._returns_support import fast_password_hashing, housing_return  # noqa: F401
 
 DEADLINE = datetime.date(2023, 9, 1)

@@ -12,9 +12,10 @@ from kpis.models import KPI, Measurement, Target
 from kpis.services import rate_measurement
 from objectives.models import Action, ReportingPeriod, SubStrand
 from reporting.models import ActionUpdate, QuarterlyReturn, ReturnRevision
-from reporting.visibility import visible_returns
-from reporting.returns.selectors import history_queryset, rating_contexts, return_history
-from reporting.returns import services
+from reporting.access import visible_returns
+from kpis.figures import rating_contexts
+from reporting.returns.history import history_queryset, return_history
+from reporting.returns import periods, services
 from tests.reporting._returns_support import (  # noqa: F401
     HOUSING_COMPLETE, complete_changes, fast_password_hashing, fill, housing_return, return_url,
 )
@@ -298,21 +299,21 @@ def test_bulk_approval_refuses_a_queue_that_changed_since_it_was_read(demo_users
 def test_periods_open_one_at_a_time_and_close(demo_users):
     q2, q3 = period(), period("2023-24-q3")
     with pytest.raises(services.ReturnWorkflowError, match="Close 2023/24 Q2 before opening 2023/24 Q3"):
-        services.open_period(period=q3, by=demo_users["coordinator"])
-    services.close_period(period=q2, by=demo_users["coordinator"])
-    q3 = services.open_period(period=q3, by=demo_users["coordinator"], dashboard_deadline=datetime.date(2023, 12, 1))
+        periods.open_period(period=q3, by=demo_users["coordinator"])
+    periods.close_period(period=q2, by=demo_users["coordinator"])
+    q3 = periods.open_period(period=q3, by=demo_users["coordinator"], dashboard_deadline=datetime.date(2023, 12, 1))
     assert (q3.state, q3.dashboard_deadline) == ("open", datetime.date(2023, 12, 1))
     assert period().state == "closed"
     with pytest.raises(services.ReturnWorkflowError, match="is not open, so it cannot be closed"):
-        services.close_period(period=period(), by=demo_users["coordinator"])
+        periods.close_period(period=period(), by=demo_users["coordinator"])
     with pytest.raises(services.ReturnWorkflowError, match="is published"):
-        services.open_period(period=period("2023-24-q1"), by=demo_users["coordinator"])
+        periods.open_period(period=period("2023-24-q1"), by=demo_users["coordinator"])
 
 
 def test_a_deadline_before_the_quarter_starts_is_refused(demo_users):
-    services.close_period(period=period(), by=demo_users["coordinator"])
+    periods.close_period(period=period(), by=demo_users["coordinator"])
     with pytest.raises(services.ReturnWorkflowError, match="on or after the start of the quarter"):
-        services.open_period(period=period("2023-24-q3"), by=demo_users["coordinator"],
+        periods.open_period(period=period("2023-24-q3"), by=demo_users["coordinator"],
                              dashboard_deadline=datetime.date(2023, 1, 1))
     assert period("2023-24-q3").state == "not_open"
 

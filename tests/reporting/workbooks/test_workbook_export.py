@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kpis.models import KPI, Measurement
 from kpis.services import rate_measurement
+from tests.factories import approved_figures
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.models import QuarterlyReturn
 from reporting.workbooks.export import (
@@ -76,6 +77,8 @@ def q2_figures(*, state="draft"):
         m = Measurement(kpi=kpi, period=period, value=value, data_for="Q2 2023/24", commentary=f"{code} commentary")
         rate_measurement(m)
         m.save()
+        if state in ("approved", "published"):
+            approved_figures(m)  # approval freezes its figures: readers see those
         made[code] = m
     return period, made
 

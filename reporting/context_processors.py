@@ -1,4 +1,4 @@
-from objectives.permissions import can
+from reporting.access import can
 
 
 def navigation(request):

@@ -1,0 +1,228 @@
+"""Every rule about a figure, written once, for every page, export and document:
+
+- which target a figure is judged against (`target_year`, `rating_contexts`, `judged_target`);
+- what the rules compare a figure with when there is no target (the previous year's value);
+- each KPI's latest figure as at a period (`latest_measurements`);
+- the period the data is for, in words (`data_lag_words`).
+
+The RAG rules themselves (thresholds, overall mix, movement) are plain functions in kpis/rag.py;
+the RAG a figure shows (frozen, override, rules) is `Measurement.rag`.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from kpis.formatting import format_kpi_value
+from kpis.models import KPI, Measurement, Target
+from kpis.rag import DEFAULT_AMBER_TOLERANCE
+from objectives.models import ReportingPeriod, financial_year_label
+
+YEARLY_CADENCES = {KPI.Cadence.ANNUAL, KPI.Cadence.ACADEMIC_YEAR}
+HAS_FIGURE = Q(value__isnull=False) | ~Q(milestone_status="") | Q(not_available=True)
+RECENT_QUARTERS = 8
+NO_TARGET = "No target: the previous year is the bar"
+
+
+def financial_year_of(date):
+    """The financial year (April–March) a date falls in: 5 March 2024 is in 2023/24, so 2023."""
+    return date.year if date.month >= 4 else date.year - 1
+
+
+def target_year(measurement):
+    """The year whose target a figure is judged against: the year the data is *for* where known."""
+    if measurement.data_for_end:
+        return financial_year_of(measurement.data_for_end)
+    return measurement.period.financial_year
+
+
+# -- what the rules compare a figure with ---------------------------------------------------------
+
+
+@dataclass
+class RatingContext:
+    """What the RAG rules compare a KPI's figure with: the primary target of the year the data is
+    for; with none (or none with a value), the previous year's value."""
+
+    target: Target | None
+    bar: Decimal | None  # the target's value, or last year's value where there is no target
+    bar_label: str
+    tolerance: Decimal
+
+    def as_json(self, kpi):
+        """For the return form's live RAG (static/js/return-form.js), which applies the same rules."""
+        return {"direction": kpi.direction, "bar": None if self.bar is None else str(self.bar),
+                "basis": self.bar_label, "tolerance": str(self.tolerance)}
+
+    @property
+    def previous_value(self):
+        return self.bar if self.target is None else None
+
+
+def rating_contexts(kpis, period, measurements):
+    """{kpi id: RatingContext} for these KPIs' figures in this period (`measurements`: {kpi id: m},
+    which may be unsaved), in three queries however many KPIs.
+
+    The previous year's value is the same quarter a year earlier, or, for annual and academic-year
+    KPIs, the latest figure of an earlier year.
+    """
+    kpis = list(kpis)
+    if not kpis:
+        return {}
+    years = {}
+    for kpi in kpis:
+        m = measurements.get(kpi.id)
+        years[kpi.id] = target_year(m) if m is not None else period.financial_year
+    targets = {
+        t.kpi_id: t
+        for t in Target.objects.filter(kpi__in=kpis, is_primary=True, financial_year__in=set(years.values()))
+        if t.financial_year == years[t.kpi_id]
+    }
+    same_quarter = dict(
+        Measurement.objects.filter(kpi__in=kpis, value__isnull=False, period__financial_year=period.financial_year - 1,
+                                   period__quarter=period.quarter).values_list("kpi_id", "value")
+    )
+    latest_earlier = Measurement.objects.filter(
+        kpi_id=OuterRef("pk"), value__isnull=False, period__financial_year__lt=period.financial_year
+    ).order_by("-period__financial_year", "-period__quarter")
+    yearly = [k.id for k in kpis if k.cadence in YEARLY_CADENCES]
+    latest = {}
+    if yearly:
+        latest = {
+            kpi_id: value
+            for kpi_id, value in KPI.objects.filter(id__in=yearly)
+            .annotate(value=Subquery(latest_earlier.values("value")[:1])).values_list("id", "value")
+            if value is not None
+        }
+    contexts = {}
+    for kpi in kpis:
+        target = targets.get(kpi.id)
+        if target is not None and target.value is not None:
+            contexts[kpi.id] = RatingContext(target, target.value, "Against target", target.amber_tolerance)
+            continue
+        tolerance = target.amber_tolerance if target is not None else DEFAULT_AMBER_TOLERANCE
+        bar = same_quarter.get(kpi.id)
+        if bar is None and kpi.cadence in YEARLY_CADENCES:
+            bar = latest.get(kpi.id)
+        label = "Against the previous year (no target)" if bar is not None else "No target and no previous year to compare with"
+        contexts[kpi.id] = RatingContext(None, bar, label, tolerance)
+    return contexts
+
+
+def rating_context(measurement):
+    """The RatingContext of one measurement (three queries)."""
+    return rating_contexts([measurement.kpi], measurement.period, {measurement.kpi_id: measurement})[measurement.kpi_id]
+
+
+# -- the target a figure is shown against ---------------------------------------------------------
+
+
+def primary_targets(kpi_ids, years):
+    """{(kpi_id, financial_year): (value, kind label)} of the primary targets with a value. One query."""
+    rows = Target.objects.filter(kpi_id__in=list(kpi_ids), financial_year__in=sorted(set(years)), is_primary=True,
+                                 value__isnull=False).values_list("kpi_id", "financial_year", "value", "kind")
+    labels = dict(Target.Kind.choices)
+    return {(kpi_id, year): (value, labels.get(kind, kind)) for kpi_id, year, value, kind in rows}
+
+
+def judged_target(kpi, measurement=None, *, financial_year=None, targets=None):
+    """(value, kind label) of the target a figure is judged against, (None, "") where there is none.
+
+    An approved (frozen) figure keeps the target it was approved against. Otherwise the primary
+    target of the year the data is for (of `financial_year` when there is no figure), from
+    `targets` (primary_targets()) when given, else from the KPI's prefetched targets.
+    """
+    if measurement is not None and measurement.is_frozen:
+        if measurement.frozen_target is None:
+            return None, ""
+        kind = measurement.frozen_target_kind
+        return measurement.frozen_target, Target.Kind(kind).label if kind in Target.Kind.values else kind
+    if measurement is not None:
+        financial_year = target_year(measurement)
+    if targets is not None:
+        return targets.get((kpi.id, financial_year), (None, ""))
+    for target in kpi.targets.all():
+        if target.financial_year == financial_year and target.is_primary and target.value is not None:
+            return target.value, target.get_kind_display()
+    return None, ""
+
+
+def target_text(kpi, value, kind):
+    """The target in words: '640 (Local Plan requirement)', 'Milestone', or what the bar is instead."""
+    if kpi.is_milestone:
+        return "Milestone"
+    if value is None:
+        return NO_TARGET
+    return f"{format_kpi_value(value, kpi.unit)} ({kind})" if kind else format_kpi_value(value, kpi.unit)
+
+
+def bar_text(kpi, context):
+    """What the rules compare with, in words: 'Target 640 (Local Plan requirement) for 2023/24'."""
+    if kpi.is_milestone:
+        return "Rated from the milestone status"
+    if context.target is not None:
+        target = context.target
+        return (f"Target {format_kpi_value(context.bar, kpi.unit)} ({target.get_kind_display()}) "
+                f"for {financial_year_label(target.financial_year)}")
+    if context.bar is not None:
+        return f"No target: compared with last year's {format_kpi_value(context.bar, kpi.unit)}"
+    return "No target and no figure from last year to compare with"
+
+
+# -- the latest figure ----------------------------------------------------------------------------
+
+
+def _up_to(period, prefix="period__"):
+    return Q(**{f"{prefix}financial_year__lt": period.financial_year}) | Q(
+        **{f"{prefix}financial_year": period.financial_year, f"{prefix}quarter__lte": period.quarter}
+    )
+
+
+def latest_measurements(measurements, kpis, period, related=("period",), where=None):
+    """The latest measurement with a figure of each KPI, reported in `period` or before, from the
+    given (already visibility-filtered) measurements; only those matching `where` (a Q, which may
+    use `shown_rag`) when given. Three queries (which figures, the figures, their periods):
+    {kpi_id: Measurement}."""
+    if period is None:
+        return {}
+    newest_first = measurements.filter(HAS_FIGURE, kpi_id=OuterRef("pk")).order_by("-period__financial_year", "-period__quarter")
+    # Most KPIs have a figure in the last two years: look there first (a few rows per KPI), and
+    # through the whole history only for the KPIs with none (COALESCE stops at the first found).
+    recent = ReportingPeriod.objects.filter(_up_to(period, prefix="")).order_by("-financial_year", "-quarter")[:RECENT_QUARTERS]
+    latest_ids = kpis.order_by().annotate(latest_id=Coalesce(
+        Subquery(newest_first.filter(period_id__in=recent.values("id")).values("id")[:1]),
+        Subquery(newest_first.filter(_up_to(period)).values("id")[:1]),
+    )).values_list("latest_id", flat=True)
+    # The ids are fetched first: as an IN (subquery), PostgreSQL evaluated the COALESCE three
+    # times per KPI. And no default ordering: it would join four tables only to sort.
+    rows = Measurement.objects.filter(id__in=[i for i in latest_ids if i]).order_by()
+    if where is not None:
+        rows = rows.annotate(shown_rag=Measurement.shown_rag_expression()).filter(where)
+    joined = [r for r in related if r != "period"]
+    if joined:
+        rows = rows.select_related(*joined)  # never select_related() with no names: that follows every key
+    rows = list(rows)
+    if "period" in related and rows:
+        # A few periods shared by many figures: one small query rather than a join copied per row.
+        periods = ReportingPeriod.objects.in_bulk({m.period_id for m in rows})
+        for m in rows:
+            m.period = periods[m.period_id]
+    return {m.kpi_id: m for m in rows}
+
+
+# -- the data lag ---------------------------------------------------------------------------------
+
+
+def data_lag_words(measurement):
+    """'Calendar year 2022 figure, reported in 2023/24 Q1': the period the data is for, spelled out."""
+    if measurement is None:
+        return ""
+    period = measurement.period
+    data_for = (measurement.data_for or "").strip()
+    if not data_for:
+        return f"Reported in {period.label}"
+    same = {period.label, f"Q{period.quarter} {period.financial_year_label}", period.slug}
+    if data_for in same:
+        return f"{period.label} figure, reported in the same quarter"
+    return f"{data_for} figure, reported in {period.label}"

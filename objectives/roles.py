@@ -1,0 +1,89 @@
+"""Who is who: the roles (Django groups) and what each officer owns.
+
+Roles are Django groups (see `Role`); the Administrator is a superuser or in the Administrator
+group. What each role may do, and what each user may see, is written once in `reporting.access`,
+the layer that knows the workflow's states.
+"""
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "Officer"
+    COORDINATOR = "coordinator", "Economy Cell coordinator"
+    APPROVER = "approver", "Approver"
+    READER = "reader", "Cabinet Member or scrutiny member"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+GROUP_NAMES = {
+    Role.OFFICER: "Officers",
+    Role.COORDINATOR: "Economy Cell coordinators",
+    Role.APPROVER: "Approvers",
+    Role.READER: "Readers",
+    Role.ADMINISTRATOR: "Administrators",
+}
+ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
+
+
+def roles_of(user):
+    """The set of roles a user holds, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_ses_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = {ROLE_BY_GROUP[n] for n in names if n in ROLE_BY_GROUP}
+        if user.is_superuser:
+            cached.add(Role.ADMINISTRATOR)
+        cached = frozenset(cached)
+        user._ses_roles = cached
+    return cached
+
+
+def editable_sub_strand_ids(user):
+    """Ids of the sub-strands an officer leads or is named an editor of."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_ses_sub_strand_ids", None)
+    if cached is None:
+        from objectives.models import SubStrand
+
+        cached = frozenset(
+            SubStrand.objects.filter(models.Q(editors=user) | models.Q(lead_officer=user)).values_list("id", flat=True)
+        )
+        user._ses_sub_strand_ids = cached
+    return cached
+
+
+def owned_action_ids(user):
+    """Ids of the plan actions an officer may enter updates for: named as an owner, or of a
+    sub-strand they edit. One query, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_ses_owned_action_ids", None)
+    if cached is None:
+        from objectives.models import Action
+
+        cached = frozenset(
+            Action.objects.filter(
+                models.Q(owners=user) | models.Q(sub_strand_id__in=editable_sub_strand_ids(user))
+            ).values_list("id", flat=True)
+        )
+        user._ses_owned_action_ids = cached
+    return cached
+
+
+def ensure_groups(**kwargs):
+    """Create one group per role (run after every migrate, so production has them too)."""
+    from django.contrib.auth.models import Group
+
+    for name in GROUP_NAMES.values():
+        Group.objects.get_or_create(name=name)
+
+
+def person_name(user, *, nobody=""):
+    """A person's name as every page, email and document writes it: their full name, or their
+    username if they have none (`nobody` for no user: "The system", say)."""
+    if user is None:
+        return nobody
+    return user.get_full_name() or user.get_username()

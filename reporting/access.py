@@ -1,0 +1,258 @@
+"""Who may do what, and who may see what: written once, for every page, export, CSV, chart and
+document.
+
+Two kinds of rule live here, and nowhere else:
+
+- **Who may take a step** (`can` / `require`): a table of small predicates (django-rules), one
+  rule per action. These answer only *who*: whether the object's state allows the step is the
+  workflow's question (`reporting.workflow`). `may` asks both, for the buttons a page offers.
+- **Who may see an object** (`Visibility`): each rule written once and used both as a test of one
+  object (`RETURNS.test(user, ret)`) and as its queryset twin (`RETURNS.filter(user, qs)`).
+  Readers (Cabinet Member, scrutiny members) see what has been approved and nothing else; officers
+  also see their own work in progress; the Economy Cell, approvers and the administrator see all.
+
+`can` uses a RuleSet of our own rather than Django's `user.has_perm`: Django answers yes to every
+`has_perm` of an active superuser, which would skip the draft rules below for the administrator
+account whatever they say, and a second authentication backend would make the answer depend on
+the order of AUTHENTICATION_BACKENDS.
+"""
+import operator
+from dataclasses import dataclass
+from functools import reduce
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from objectives.models import ReportingPeriod
+from objectives.roles import Role, editable_sub_strand_ids, owned_action_ids, roles_of
+from reporting import workflow
+from kpis.models import Measurement
+from reporting.models import ActionUpdate, Briefing, QuarterlyReturn
+
+# -- predicates ----------------------------------------------------------------------------------
+
+
+def role(*wanted):
+    """A predicate true for users holding any of these roles (the administrator holds them all)."""
+    names = {*wanted, Role.ADMINISTRATOR}
+
+    @rules.predicate(name="role:" + "|".join(sorted(names)))
+    def holds(user):
+        return bool(roles_of(user) & names)
+
+    return holds
+
+
+@rules.predicate
+def signed_in_with_a_role(user):
+    return bool(roles_of(user))
+
+
+is_officer = role(Role.OFFICER)
+is_coordinator = role(Role.COORDINATOR)
+is_approver = role(Role.APPROVER)
+sees_all_drafts = role(Role.COORDINATOR, Role.APPROVER)
+
+
+@rules.predicate
+def sees_drafts(user):
+    """Everyone but readers sees work in progress (officers only their own)."""
+    return bool(roles_of(user) & {Role.OFFICER, Role.COORDINATOR, Role.APPROVER, Role.ADMINISTRATOR})
+
+
+def sees_drafts_of(user, sub_strand_id):
+    """May this user see a sub-strand's work in progress (its drafts, and its history, which holds
+    every draft value)? The Economy Cell, approvers, and officers who edit it."""
+    return sees_all_drafts(user) or (Role.OFFICER in roles_of(user) and sub_strand_id in editable_sub_strand_ids(user))
+
+
+def _path(obj, dotted):
+    for name in dotted.split("__"):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
+@rules.predicate
+def edits_its_sub_strand(user, obj):
+    """An officer named as lead or editor of the object's sub-strand."""
+    return Role.OFFICER in roles_of(user) and _path(obj, "sub_strand_id") in editable_sub_strand_ids(user)
+
+
+@rules.predicate
+def owns_its_action(user, obj):
+    """An officer who owns the plan action (named as an owner, or editing its sub-strand)."""
+    if obj is None:
+        return False
+    action_id = obj.pk if obj._meta.model_name == "action" else obj.action_id
+    return Role.OFFICER in roles_of(user) and action_id in owned_action_ids(user)
+
+
+@rules.predicate
+def period_open_or_a_correction(user, ret):
+    """Officers enter a return while its period is open, or correct one reopened after approval."""
+    return ret.period.state == ReportingPeriod.State.OPEN or (ret.revision or 1) > 1
+
+
+# -- who may take each step ----------------------------------------------------------------------
+
+RULES = rules.RuleSet()
+for name, predicate in {
+    # Reading
+    "view_dashboard": signed_in_with_a_role,
+    "view_calendar": is_coordinator | is_approver,
+    "view_review_queue": is_coordinator | is_approver,
+    "view_my_returns": is_officer | is_coordinator,
+    "export_workbook": signed_in_with_a_role,
+    # Quarterly returns
+    "edit_return": is_coordinator | (edits_its_sub_strand & period_open_or_a_correction),
+    "submit_return": is_coordinator | (edits_its_sub_strand & period_open_or_a_correction),
+    "approve_return": is_approver,
+    "send_back_return": is_approver | is_coordinator,
+    "reopen_return": is_coordinator | is_approver,
+    # Periods, briefings, imports
+    "manage_periods": is_coordinator,
+    "edit_briefing": is_coordinator,
+    "issue_briefing": is_approver,
+    "import_returns": is_coordinator,
+    # Action plans
+    "start_action_update": is_coordinator | owns_its_action,
+    "edit_action_update": is_coordinator | owns_its_action,
+    "submit_action_update": is_coordinator | owns_its_action,
+    "approve_action_update": is_approver,
+    "send_back_action_update": is_approver | is_coordinator,
+    "edit_plan_report": is_coordinator,
+}.items():
+    RULES.add_rule(name, predicate)
+
+# The workflow step each rule takes: `may` asks the rule (who) and the step (the object's state).
+STEPS = {
+    "edit_return": (workflow.RETURN, "edit"),
+    "submit_return": (workflow.RETURN, "submit"),
+    "approve_return": (workflow.RETURN, "approve"),
+    "send_back_return": (workflow.RETURN, "send_back"),
+    "reopen_return": (workflow.RETURN, "reopen"),
+    "edit_briefing": (workflow.BRIEFING, "edit"),
+    "issue_briefing": (workflow.BRIEFING, "issue"),
+    "edit_action_update": (workflow.PLAN_UPDATE, "edit"),
+    "submit_action_update": (workflow.PLAN_UPDATE, "submit"),
+    "approve_action_update": (workflow.PLAN_UPDATE, "approve"),
+    "send_back_action_update": (workflow.PLAN_UPDATE, "send_back"),
+}
+
+
+def can(user, action, obj=None):
+    """May `user` (the person) do `action` (to `obj`)? Unknown actions are refused, never allowed."""
+    if action not in RULES:
+        raise KeyError(f"No permission rule called {action!r}.")
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(RULES.test_rule(action, user, obj))
+
+
+def require(user, action, obj=None):
+    """Raise PermissionDenied (a 403 page) unless the user may do it."""
+    if not can(user, action, obj):
+        raise PermissionDenied(f"You do not have permission to {action.replace('_', ' ')}.")
+
+
+def may(user, action, obj):
+    """Should the page offer this step? The user may take it, and the object's state allows it."""
+    machine, step = STEPS[action]
+    return can(user, action, obj) and machine.allows(step, obj)
+
+
+def require_may(user, action, obj):
+    """Raise PermissionDenied (a 403 page saying why) unless the user may take this step now: for a
+    page that exists only to take the step (an edit form, the issue page)."""
+    require(user, action, obj)
+    machine, step = STEPS[action]
+    try:
+        machine.check(step, obj)
+    except workflow.WorkflowError as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
+# -- who may see each object: an object rule beside its queryset twin ----------------------------
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Who sees objects of one kind. Readers see the published ones (`published`, as a filter, and
+    `is_published`, the same test on one object); officers also see the ones they own
+    (`owner_field` in `owned(user)`); the Economy Cell, approvers and the administrator see all."""
+
+    published: Q
+    is_published: object  # obj -> bool, the same condition as `published`
+    owner_field: str | None = None
+    owned: object = None  # user -> ids
+
+    def filter(self, user, queryset):
+        """The objects of `queryset` this user may see."""
+        if sees_all_drafts(user):
+            return queryset
+        if not roles_of(user):
+            return queryset.none()
+        return queryset.filter(reduce(operator.or_, self._conditions(user)))
+
+    def test(self, user, obj):
+        """May this user see `obj`? The same answer as `filter`, for one object."""
+        if sees_all_drafts(user):
+            return True
+        if not roles_of(user):
+            return False
+        if self.is_published(obj):
+            return True
+        return self._owns(user) and _path(obj, self.owner_field) in self.owned(user)
+
+    def _owns(self, user):
+        return self.owner_field is not None and Role.OFFICER in roles_of(user)
+
+    def _conditions(self, user):
+        yield self.published
+        if self._owns(user):
+            yield Q(**{f"{self.owner_field}__in": self.owned(user)})
+
+
+SEEN_BY_READERS = workflow.APPROVED  # approved and published: the states readers see
+
+RETURNS = Visibility(
+    published=Q(state__in=SEEN_BY_READERS), is_published=lambda ret: ret.state in SEEN_BY_READERS,
+    owner_field="sub_strand_id", owned=editable_sub_strand_ids,
+)
+# A figure is approved with its return, which freezes it (kpis.services.freeze_measurement):
+# frozen figures are exactly the figures of approved and published returns.
+MEASUREMENTS = Visibility(
+    published=Q(frozen_at__isnull=False), is_published=lambda m: m.frozen_at is not None,
+    owner_field="kpi__sub_strand_id", owned=editable_sub_strand_ids,
+)
+PLAN_UPDATES = Visibility(
+    published=Q(state__in=SEEN_BY_READERS), is_published=lambda au: au.state in SEEN_BY_READERS,
+    owner_field="action_id", owned=owned_action_ids,
+)
+BRIEFINGS = Visibility(
+    published=Q(state=Briefing.State.ISSUED), is_published=lambda b: b.state == Briefing.State.ISSUED,
+)
+
+
+# -- the querysets every page, export and document reads through -----------------------------------
+
+
+def visible_returns(user):
+    return RETURNS.filter(user, QuarterlyReturn.objects.all())
+
+
+def visible_measurements(user):
+    return MEASUREMENTS.filter(user, Measurement.objects.all())
+
+
+def published_measurements():
+    """The figures readers see, whoever asks: a briefing reports what has been approved."""
+    return Measurement.objects.filter(MEASUREMENTS.published)
+
+
+def visible_plan_updates(user):
+    """Updates of action-plan rounds (not those inside a quarterly return) this user may see."""
+    return PLAN_UPDATES.filter(user, ActionUpdate.objects.filter(plan_update__isnull=False))

@@ -1,0 +1,75 @@
+"""The rules of a complete return, written once: what stops a return being submitted.
+
+Submit (reporting.returns.services), the return form (reporting.returns.forms), My returns'
+"what is missing" (reporting.returns.selectors) and the spreadsheet import all ask
+`completeness_problems`, so that they can never disagree.
+
+Also the POST field names the form, the services and the import share.
+"""
+from kpis.rag import RAG, rag_label, suggested_overall
+
+
+def kpi_field(kpi_id, part):
+    """The POST name of one part of a KPI's measurement: kpi_field(12, "value") == "kpi-12-value"."""
+    return f"kpi-{kpi_id}-{part}"
+
+
+def action_field(action_id, part):
+    """The POST name of one part of an action's progress: action_field(3, "narrative") == "action-3-narrative"."""
+    return f"action-{action_id}-{part}"
+
+
+def completeness_problems(*, overall_rag, commentary, rag_explanation, entries):
+    """What stops a return being submitted, as {form field name: message}; empty when it is complete.
+
+    `entries` is a list of dicts, one per active KPI: kpi, value, milestone_status, not_available,
+    rag_calculated (the rules' RAG), rag (the RAG shown: override or rules) and commentary.
+
+    * an overall status and a commentary;
+    * every KPI has a value, a milestone status, or is marked "not yet available";
+    * a KPI the rules rate Red has a commentary saying why;
+    * an overall status that differs from what the KPIs' statuses suggest has an explanation.
+    """
+    problems = {}
+    if not overall_rag:
+        problems["overall_rag"] = "Choose the overall status: Red, Amber or Green"
+    if not (commentary or "").strip():
+        problems["commentary"] = "Write a commentary on the quarter"
+    for entry in entries:
+        kpi = entry["kpi"]
+        has_figure = entry.get("value") is not None or bool(entry.get("milestone_status")) or entry.get("not_available")
+        if not has_figure:
+            part = "milestone_status" if kpi.is_milestone else "value"
+            what = "a milestone status" if kpi.is_milestone else "a value"
+            problems[kpi_field(kpi.id, part)] = f"{kpi.code}: enter {what}, or tick “not yet available”"
+        elif entry.get("rag_calculated") == RAG.RED and not (entry.get("commentary") or "").strip():
+            problems[kpi_field(kpi.id, "commentary")] = f"{kpi.code} is rated Red by the rules: explain why in its commentary"
+    suggested = suggested_overall([entry.get("rag") for entry in entries])
+    if overall_rag and suggested and overall_rag != suggested and not (rag_explanation or "").strip():
+        problems["rag_explanation"] = (
+            f"The KPIs suggest {rag_label(suggested)} but the overall status is {rag_label(overall_rag)}: "
+            "explain the difference"
+        )
+    return problems
+
+
+def saved_entry(kpi, measurement):
+    """The completeness entry of a KPI's saved measurement (None: nothing entered yet)."""
+    m = measurement
+    return {
+        "kpi": kpi,
+        "value": m.value if m else None,
+        "milestone_status": m.milestone_status if m else "",
+        "not_available": m.not_available if m else False,
+        "rag_calculated": m.rag_calculated if m else "",
+        "rag": m.rag if m else None,
+        "commentary": m.commentary if m else "",
+    }
+
+
+def saved_return_problems(ret, kpis, measurements):
+    """What stops a saved return being submitted, from its KPIs and their measurements ({kpi id: m})."""
+    return completeness_problems(
+        overall_rag=ret.overall_rag, commentary=ret.commentary, rag_explanation=ret.rag_explanation,
+        entries=[saved_entry(kpi, measurements.get(kpi.id)) for kpi in kpis],
+    )

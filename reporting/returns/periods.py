@@ -1,0 +1,47 @@
+"""Writes of reporting periods: open one for entry (one at a time), close it.
+
+Each step goes through `reporting.workflow.PERIOD`; publishing a period is the briefing's issue
+(reporting.briefings.services).
+"""
+from django.db import transaction
+
+from objectives.models import ReportingPeriod
+from reporting.returns.services import ReturnWorkflowError, recorded_as
+from reporting.workflow import PERIOD
+
+
+def _lock_period(period):
+    return ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+
+
+def open_period(*, period, by, dashboard_deadline=None):
+    """Open a period for entry (one at a time), optionally setting its dashboard update deadline."""
+    with transaction.atomic(), recorded_as(by):
+        period = _lock_period(period)
+        PERIOD.check("open", period, subject=period.label, error=ReturnWorkflowError)
+        other = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).exclude(pk=period.pk).first()
+        if other is not None:
+            raise ReturnWorkflowError(f"Close {other.label} before opening {period.label}: one period is open at a time.")
+        if dashboard_deadline is not None:
+            if dashboard_deadline < period.start_date:
+                raise ReturnWorkflowError(
+                    f"The deadline must be on or after the start of the quarter ({period.start_date.day} "
+                    f"{period.start_date:%B %Y})."
+                )
+            period.dashboard_deadline = dashboard_deadline
+        PERIOD.move("open", period)
+        period.version += 1
+        period.save()
+        return period
+
+
+def close_period(*, period, by):
+    """Close a period: officers can no longer change its returns (the Economy Cell still can)."""
+    with transaction.atomic(), recorded_as(by):
+        period = _lock_period(period)
+        PERIOD.move("close", period, subject=period.label, error=ReturnWorkflowError)
+        period.version += 1
+        period.save()
+        return period
+
+

@@ -1,0 +1,109 @@
+"""The review queue: each submitted return the user may see, with what changed since the quarter
+before (five queries whatever the size)."""
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from kpis.models import KPI, Measurement
+from kpis.rag import MOVEMENT_WORDS, movement, movements
+from reporting.access import visible_measurements, visible_returns
+from reporting.models import QuarterlyReturn, WorkflowState
+from reporting.returns.selectors import figure_text
+from reporting.statuses import rated_before, status
+
+
+
+@dataclass
+class KpiChange:
+    kpi: KPI
+    now: Measurement | None
+    before: Measurement | None
+
+    @property
+    def now_text(self):
+        return figure_text(self.now, self.kpi)
+
+    @property
+    def before_text(self):
+        return figure_text(self.before, self.kpi)
+
+    @property
+    def movement_word(self):
+        return MOVEMENT_WORDS[movement(self.before.rag if self.before else None, self.now.rag if self.now else None)]
+
+
+@dataclass
+class ReviewRow:
+    ret: QuarterlyReturn
+    previous: QuarterlyReturn | None  # the quarter before's return, if the user may see it
+    kpi_changes: list
+    earlier: QuarterlyReturn | None = None  # the latest earlier return with an overall status
+
+    @property
+    def movement(self):
+        return movements([status(self.ret)], before=status(self.earlier) if self.earlier else None)[0]
+
+    @property
+    def overall_movement(self):
+        return self.movement.words
+
+    @property
+    def commentary_changed(self):
+        return self.previous is None or self.previous.commentary.strip() != self.ret.commentary.strip()
+
+
+def review_queue(user):
+    """Each submitted return the user may see, with what changed since the quarter before: the
+    overall status (its movement since the latest earlier status), each KPI's figure and RAG, and
+    whether the commentary was rewritten. Seven queries (with one period in the queue)."""
+    submitted = list(
+        visible_returns(user).filter(state=WorkflowState.SUBMITTED)
+        .select_related("period", "sub_strand__objective", "submitted_by")
+        .order_by("period__financial_year", "period__quarter", "sub_strand__objective__number", "sub_strand__order")
+    )
+    if not submitted:
+        return []
+    periods = {r.period_id: r.period for r in submitted}
+    previous_keys = {}
+    for period in periods.values():
+        fy, q = (period.financial_year, period.quarter - 1) if period.quarter > 1 else (period.financial_year - 1, 4)
+        previous_keys[period.id] = (fy, q)
+    sub_ids = {r.sub_strand_id for r in submitted}
+    wanted = Q()
+    for fy, q in set(previous_keys.values()):
+        wanted |= Q(period__financial_year=fy, period__quarter=q)
+    previous_returns = {
+        (r.sub_strand_id, r.period.financial_year, r.period.quarter): r
+        for r in visible_returns(user).filter(wanted, sub_strand_id__in=sub_ids).select_related("period")
+    }
+    kpis = list(KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True).order_by("order", "code"))
+    measurements = {}
+    period_filter = Q(period_id__in=list(periods)) | wanted
+    for m in visible_measurements(user).filter(period_filter, kpi__in=kpis).select_related("period"):
+        measurements[(m.kpi_id, m.period.financial_year, m.period.quarter)] = m
+    earlier = {}
+    for period in periods.values():  # one period in the queue, as a rule
+        for sub_id, found in rated_before(visible_returns(user), sub_ids, period).items():
+            earlier[(sub_id, period.id)] = found
+    rows = []
+    for ret in submitted:
+        fy, q = previous_keys[ret.period_id]
+        changes = [
+            KpiChange(
+                kpi,
+                measurements.get((kpi.id, ret.period.financial_year, ret.period.quarter)),
+                measurements.get((kpi.id, fy, q)),
+            )
+            for kpi in kpis
+            if kpi.sub_strand_id == ret.sub_strand_id
+        ]
+        rows.append(ReviewRow(ret, previous_returns.get((ret.sub_strand_id, fy, q)), changes,
+                              earlier.get((ret.sub_strand_id, ret.period_id))))
+    return rows
+
+
+def returns_by_ids(ids):
+    """Returns chosen by id (bulk approval), with what the permission check and messages need."""
+    return list(QuarterlyReturn.objects.filter(pk__in=ids).select_related("period", "sub_strand"))
+
+

@@ -1,0 +1,92 @@
+"""Template tags for what every page shows the same way: a RAG status, a workflow state, a
+recommendation's status, a movement, a person's name. One tag each, so that a state has one colour
+everywhere and a RAG is always a word as well as a colour.
+
+    {% load ses %}
+    {% rag_tag rag %}                    {% rag_tag rag "Not yet given" %}
+    {% state_tag state %}                the word and colour of any workflow state
+    {% action_status_tag status label %} a recommendation's status
+    {% movement_tag movement %}          a kpis.rag.Movement in words
+    {% draft_label %}                    "Not yet approved"
+    {{ user|person }}                    "Olivia Officer" (or the username)
+"""
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from kpis.rag import RAG, rag_label
+from objectives.models import Action, ReportingPeriod
+from objectives.roles import person_name
+from reporting.models import Briefing, WorkflowState
+from reporting.workflow import NOT_STARTED, state_label
+
+register = template.Library()
+
+# One colour per state, everywhere (GOV.UK tag modifiers; the word is always shown).
+STATE_COLOURS = {
+    NOT_STARTED: "grey",
+    WorkflowState.DRAFT: "yellow",
+    WorkflowState.SUBMITTED: "blue",
+    WorkflowState.RETURNED: "orange",
+    WorkflowState.APPROVED: "green",
+    WorkflowState.PUBLISHED: "turquoise",
+    Briefing.State.ISSUED: "turquoise",
+    ReportingPeriod.State.NOT_OPEN: "grey",
+    ReportingPeriod.State.OPEN: "blue",
+    ReportingPeriod.State.CLOSED: "purple",
+}
+ACTION_STATUS_COLOURS = {
+    Action.Status.COMPLETE: "green",
+    Action.Status.ON_TRACK: "blue",
+    Action.Status.AT_RISK: "red",
+    Action.Status.NOT_STARTED: "yellow",
+}
+MOVEMENT_ARROWS = {"up": "&#9650;", "down": "&#9660;", "same": "&#9654;"}
+
+
+@register.simple_tag
+def rag_tag(rag, none_label="Not rated"):
+    """RAG as a word and a colour, never colour alone."""
+    if rag in RAG.values:
+        return format_html('<strong class="govuk-tag app-rag app-rag--{}">{}</strong>', rag, rag_label(rag))
+    return format_html('<strong class="govuk-tag app-rag app-rag--none">{}</strong>', none_label)
+
+
+def state_colour(state):
+    return STATE_COLOURS.get(state or NOT_STARTED, "grey")
+
+
+@register.simple_tag
+def state_tag(state, label=None):
+    """A workflow state (of a return, a plan update, a briefing or a period) as a word in its colour."""
+    state = state or NOT_STARTED
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', state_colour(state),
+                       label or state_label(state))
+
+
+@register.simple_tag
+def action_status_tag(status, label=None):
+    """A recommendation's status as a word in a coloured tag."""
+    colour = ACTION_STATUS_COLOURS.get(status, "grey")
+    label = label or dict(Action.Status.choices).get(status, "No status given")
+    return format_html('<strong class="govuk-tag app-plan-status govuk-tag--{}">{}</strong>', colour, label)
+
+
+@register.simple_tag
+def movement_tag(movement):
+    """A movement since the quarter before, in words (the arrow is decoration)."""
+    if movement is None or movement.direction is None:
+        return ""
+    return format_html('<span class="app-movement app-movement--{}"><span aria-hidden="true">{}</span> {}</span>',
+                       movement.direction, mark_safe(MOVEMENT_ARROWS[movement.direction]), movement.words)
+
+
+@register.simple_tag
+def draft_label():
+    return mark_safe('<strong class="govuk-tag govuk-tag--grey app-draft-label">Not yet approved</strong>')
+
+
+@register.filter
+def person(user):
+    """A person's name as pages show it: their full name, or their username if they have none."""
+    return person_name(user)

@@ -1,0 +1,172 @@
+"""The workflow, written once: for each state machine, its steps, the states each may start from
+and the state it leads to.
+
+Every service that changes a state calls `<MACHINE>.check(step, obj)` first (it raises
+`WorkflowError` with a message a page can show as it is) and `<MACHINE>.move(step, obj)` to set
+the new state; pages ask `<MACHINE>.allows(step, obj)` to decide whether to offer a button. Who
+may take a step is a separate question, answered by `reporting.access`: a button shows when both
+say yes (`reporting.access.may`).
+
+    RETURN       draft ─submit→ submitted ─approve→ approved ─publish→ published
+                   ↑   ←send_back─ (returned) ─submit→ ↑        │
+                   └──────────────── reopen ───────────────────┘ (from approved or published)
+    PLAN_UPDATE  draft ─submit→ submitted ─approve→ approved ─publish→ published;
+                 submitted ─send_back→ returned ─submit→ submitted
+    BRIEFING     draft ─issue→ issued
+    PERIOD       not open ─open→ open ─close→ closed ─open→ open; open or closed ─publish→ published
+"""
+from dataclasses import dataclass
+
+from objectives.models import ReportingPeriod
+from reporting.models import Briefing, WorkflowState
+
+NOT_STARTED = "not_started"  # a return nobody has started: no row yet
+
+
+class WorkflowError(Exception):
+    """A step that the object's current state does not allow; the message says why, in words."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step: the states it may start from, the state it leads to (None: the step changes what is
+    in the object, not its state), and what to say when it is refused, by the state the object is
+    in (key None: any other state). `{subject}` is the object as the caller names it ("This return",
+    "2023/24 Q3"), `{state}` its state in words."""
+
+    name: str
+    sources: frozenset
+    target: str | None
+    refusals: dict
+
+
+class Machine:
+    """One state machine: its steps by name, and the words for its states."""
+
+    def __init__(self, noun, labels, steps):
+        self.noun = noun
+        self.labels = labels
+        self.steps = {step.name: step for step in steps}
+
+    def step(self, name):
+        try:
+            return self.steps[name]
+        except KeyError:
+            raise KeyError(f"The {self.noun} has no step called {name!r}.") from None
+
+    def allows(self, name, obj):
+        """May `obj` take step `name` from the state it is in? (An object with no state is a draft.)"""
+        return state_of(obj) in self.step(name).sources
+
+    def check(self, name, obj, *, subject=None, error=None):
+        """Raise WorkflowError (or `error`, a subclass) unless `obj` may take step `name` from its
+        current state."""
+        step = self.step(name)
+        state = state_of(obj)
+        if state not in step.sources:
+            template = step.refusals.get(state) or step.refusals[None]
+            subject = subject or f"This {self.noun}"
+            raise (error or WorkflowError)(template.format(subject=subject, subject_lower=subject[:1].lower() + subject[1:],
+                                                state=self.label(state)))
+
+    def move(self, name, obj, *, subject=None, error=None):
+        """Check the step, then set the state it leads to (the caller saves the object)."""
+        self.check(name, obj, subject=subject, error=error)
+        target = self.step(name).target
+        if target is not None:
+            obj.state = target
+        return obj
+
+    def label(self, state):
+        return self.labels.get(state, str(state)).lower()
+
+    def table(self):
+        """[(step, from states, to state)] in words, for the documentation and the tests."""
+        return [(s.name, sorted(self.label(x) for x in s.sources), self.label(s.target) if s.target else "")
+                for s in self.steps.values()]
+
+
+def state_of(obj):
+    return getattr(obj, "state", None) or WorkflowState.DRAFT
+
+
+EDITABLE = frozenset({WorkflowState.DRAFT, WorkflowState.RETURNED})
+APPROVED = frozenset({WorkflowState.APPROVED, WorkflowState.PUBLISHED})
+SUBMITTED = frozenset({WorkflowState.SUBMITTED})
+WORKFLOW_LABELS = dict(WorkflowState.choices)
+
+CHANGED = "{subject} is {state}, so it cannot be changed."
+RETURN = Machine("return", WORKFLOW_LABELS, [
+    Step("edit", EDITABLE, None, {None: CHANGED}),
+    Step("submit", EDITABLE, WorkflowState.SUBMITTED,
+         {None: "Only a draft or a returned return can be submitted; {subject_lower} is {state}."}),
+    Step("approve", SUBMITTED, WorkflowState.APPROVED,
+         {None: "{subject} is {state}: only a submitted return can be approved."}),
+    Step("send_back", SUBMITTED, WorkflowState.RETURNED,
+         {None: "{subject} is {state}: only a submitted return can be sent back."}),
+    Step("publish", frozenset({WorkflowState.APPROVED}), WorkflowState.PUBLISHED,
+         {None: "{subject} is {state}: only an approved return can be published."}),
+    Step("reopen", APPROVED, WorkflowState.DRAFT,
+         {None: "{subject} is {state}: only an approved return can be reopened for correction."}),
+])
+
+PLAN_UPDATE = Machine("update", WORKFLOW_LABELS, [
+    Step("edit", EDITABLE, None, {None: CHANGED}),
+    Step("submit", EDITABLE, WorkflowState.SUBMITTED,
+         {None: "{subject} is {state}: only a draft or a returned update can be submitted."}),
+    Step("approve", SUBMITTED, WorkflowState.APPROVED,
+         {None: "{subject} is {state}: only a submitted update can be approved."}),
+    Step("send_back", SUBMITTED, WorkflowState.RETURNED,
+         {None: "{subject} is {state}: only a submitted update can be sent back."}),
+    Step("publish", frozenset({WorkflowState.APPROVED}), WorkflowState.PUBLISHED,
+         {None: "{subject} is {state}: only an approved update can be published."}),
+])
+
+BRIEFING = Machine("briefing", dict(Briefing.State.choices), [
+    Step("edit", frozenset({Briefing.State.DRAFT}), None,
+         {None: "{subject} has been issued, so its text can no longer be changed."}),
+    Step("issue", frozenset({Briefing.State.DRAFT}), Briefing.State.ISSUED,
+         {None: "{subject} has already been issued."}),
+])
+
+PeriodState = ReportingPeriod.State
+PERIOD = Machine("period", dict(PeriodState.choices), [
+    Step("open", frozenset({PeriodState.NOT_OPEN, PeriodState.CLOSED}), PeriodState.OPEN, {
+        PeriodState.OPEN: "{subject} is already open.",
+        None: "{subject} is published: its briefing has been issued, so it cannot reopen.",
+    }),
+    Step("close", frozenset({PeriodState.OPEN}), PeriodState.CLOSED, {None: "{subject} is not open, so it cannot be closed."}),
+    Step("publish", frozenset({PeriodState.OPEN, PeriodState.CLOSED}), PeriodState.PUBLISHED,
+         {None: "{subject} is {state}, so its briefing cannot publish it."}),
+])
+
+# New returns may start in a period in one of these states (a published period takes none).
+PERIOD_TAKES_NEW_RETURNS = frozenset({PeriodState.OPEN, PeriodState.CLOSED})
+# Outstanding: still to be submitted (not started, a draft, or returned for changes).
+OUTSTANDING = frozenset({NOT_STARTED, WorkflowState.DRAFT, WorkflowState.RETURNED})
+
+
+def is_outstanding(state):
+    """Still to be submitted: not started (None), a draft, or returned for changes."""
+    return (state or NOT_STARTED) in OUTSTANDING
+
+
+def is_overdue(state, period, today):
+    """The deadline rule: outstanding after the period's dashboard update deadline, in an open or
+    closed period (a published period's stragglers are no longer chased)."""
+    if period.state not in (PeriodState.OPEN, PeriodState.CLOSED):
+        return False
+    return is_outstanding(state) and period.is_overdue(today)
+
+
+STATE_LABELS = {
+    NOT_STARTED: "Not started",
+    **WORKFLOW_LABELS,
+    **dict(Briefing.State.choices),
+    **dict(PeriodState.choices),
+}
+
+
+def state_label(state):
+    """The word for any state of any machine ("Returned for changes", "Not started")."""
+    return STATE_LABELS.get(state or NOT_STARTED, str(state))
