@@ -11,7 +11,10 @@
 // for pages without that script. Module scripts only run in browsers that
 // support ES modules, which is exactly govuk-frontend's own support test.
 // Do NOT add `govuk-template--rebranded` anywhere: this is not a GOV.UK service.
-import { initAll } from '../vendor/govuk-frontend/govuk-frontend.min.js'
+//
+// Keep the semicolon after the import: in production collectstatic rewrites the path to the
+// hashed file name (sefton_ses/storage.py), and Django only finds imports that end with one.
+import { initAll } from '../vendor/govuk-frontend/govuk-frontend.min.js';
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()

@@ -1,6 +1,7 @@
-// Draws a KPI's chart of actual against target with plotly.js (served from our static files).
+// Draws a KPI's chart of actual against target with plotly.js (the "basic" partial bundle in
+// static/vendor/plotly/, served from our static files; see tools/frontend/README.md).
 //
-// The figure is built in Python (reporting/charts.py) and passed to the page with
+// The figure is built in Python (reporting/dashboard/charts.py) and passed to the page with
 //   {{ chart_json|json_script:"kpi-chart-data" }}
 // so no inline script is needed (the CSP allows scripts only from 'self'). The same numbers are
 // in the table beside the chart; without JavaScript the chart stays hidden and the table remains.

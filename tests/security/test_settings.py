@@ -1,5 +1,8 @@
-"""Production hardening: check --deploy, CSP, session expiry, login throttling, upload limits."""
+"""Production hardening: check --deploy, CSP, session expiry, login throttling, upload limits,
+hashed static files."""
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +51,55 @@ def test_demo_users_are_refused_in_production():
     )
     assert result.returncode != 0
     assert "never created in production" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory):
+    """collectstatic as production runs it (DJANGO_ENV=production), into a temporary STATIC_ROOT:
+    returns that folder and the manifest's {name: hashed name}."""
+    tmp = tmp_path_factory.mktemp("collectstatic")
+    static_root = tmp / "static_root"
+    (tmp / "collect_settings.py").write_text(f"from sefton_ses.settings import *  # noqa\nSTATIC_ROOT = {str(static_root)!r}\n")
+    env = production_env(
+        DJANGO_SETTINGS_MODULE="collect_settings",
+        PYTHONPATH=os.pathsep.join(p for p in [str(tmp), str(ROOT), os.environ.get("PYTHONPATH", "")] if p),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    return static_root, manifest["paths"]
+
+
+def test_collectstatic_in_production_rewrites_module_imports_to_hashed_names(collected_static):
+    static_root, paths = collected_static
+    frontend = paths["vendor/govuk-frontend/govuk-frontend.min.js"]
+    assert re.fullmatch(r"vendor/govuk-frontend/govuk-frontend\.min\.[0-9a-f]{12}\.js", frontend)
+    init_name = paths["js/govuk-init.js"]
+    assert re.fullmatch(r"js/govuk-init\.[0-9a-f]{12}\.js", init_name)
+    init = (static_root / init_name).read_text(encoding="utf-8")
+    imports = re.findall(r"^import .*? from (.*)$", init, re.M)
+    assert imports == [f'"../{frontend}";'], imports  # the hashed name, which whitenoise serves as immutable
+    # Post-processing leaves the vendored bundles themselves byte for byte as they are.
+    for name in ["vendor/govuk-frontend/govuk-frontend.min.js", "vendor/plotly/plotly-basic.min.js"]:
+        assert (static_root / paths[name]).read_bytes() == (ROOT / "static" / name).read_bytes(), name
+
+
+def test_collectstatic_in_production_has_every_template_asset_and_no_full_plotly_bundle(collected_static):
+    static_root, paths = collected_static
+    # Every {% static %} a template names is in the manifest (a missing one is a 500 in production).
+    named = set()
+    for template in (ROOT / "templates").rglob("*.html"):
+        named |= set(re.findall(r"""\{% static ['"]([^'"]+)['"] %\}""", template.read_text(encoding="utf-8")))
+    assert "vendor/plotly/plotly-basic.min.js" in named
+    assert named - set(paths) == set()
+    # The partial bundle only: no file called, or mentioning, all of plotly.js (plotly.min.js).
+    for path in static_root.rglob("*"):
+        if path.is_file():
+            assert not path.name.startswith("plotly.min"), path
+            if path.suffix not in {".gz", ".br"}:
+                assert b"plotly.min.js" not in path.read_bytes(), path
 
 
 @pytest.mark.django_db

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Rebuild the vendored GOV.UK Frontend assets in static/vendor/govuk-frontend/.
+# Rebuild the vendored front-end assets:
+#   static/vendor/govuk-frontend/  GOV.UK Frontend, compiled from main.scss
+#   static/vendor/plotly/          plotly.js "basic" partial bundle (scatter,
+#                                  bar, pie), copied from plotly.js-basic-dist-min
 #
-# Only needed when upgrading govuk-frontend or changing main.scss: the outputs
-# are committed, so the Django app needs no Node at run or test time.
+# Only needed when upgrading govuk-frontend or plotly.js or changing main.scss:
+# the outputs are committed, so the Django app needs no Node at run or test
+# time. See README.md in this folder.
 #
 # Requires node + npm. Installs the exact versions pinned in package.json /
 # package-lock.json into a throwaway temp dir (nothing is written into the
@@ -12,6 +16,8 @@
 #   * copies assets/images, minus every crown / GOV.UK logotype / Royal Arms
 #     image (this is not a GOV.UK service); assets/fonts is never copied
 #   * writes LICENSE (govuk-frontend's MIT licence) and VERSION
+#   * copies plotly.js-basic-dist-min's plotly-basic.min.js (a classic script
+#     defining window.Plotly) unchanged, with its LICENSE and a VERSION file
 #
 # Usage: tools/frontend/build.sh
 set -euo pipefail
@@ -19,6 +25,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 out="$repo/static/vendor/govuk-frontend"
+plotly_out="$repo/static/vendor/plotly"
 
 # Upstream images that carry the crown, the GOV.UK logotype or the Royal Arms.
 # Any image NOT listed here and not in ALLOWED_IMAGES makes the build fail, so
@@ -116,3 +123,29 @@ done
 # Does not ship: assets/fonts (GDS Transport), assets/rebrand, source maps.
 echo "govuk-frontend $version written to ${out#"$repo"/}:"
 (cd "$out" && find . -type f | sort | xargs ls -l | awk '{printf "  %8d  %s\n", $5, $9}')
+
+# plotly.js: the official "basic" partial bundle (scatter, bar, pie), as
+# published: the KPI chart (reporting/dashboard/charts.py) draws scatter traces
+# only, but a scatter-only build needs plotly.js's own git checkout and build
+# tooling for about a tenth less (see README.md here). Its major version must
+# match the plotly.js bundled by the installed Python plotly package, which
+# writes the figure JSON: tests/reporting/dashboard/test_kpi_page.py checks.
+ppkg="$work/node_modules/plotly.js-basic-dist-min"
+pversion="$(node -p 'require(process.argv[1]).version' "$ppkg/package.json")"
+ppinned="$(node -p 'require(process.argv[1]).dependencies["plotly.js-basic-dist-min"]' "$here/package.json")"
+if [[ "$pversion" != "$ppinned" ]]; then
+  echo "error: installed plotly.js-basic-dist-min $pversion != pinned $ppinned" >&2
+  exit 1
+fi
+pheader="$(head -c 300 "$ppkg/plotly-basic.min.js")"
+if [[ "$pheader" != *"plotly.js (basic - minified) v$pversion"* ]]; then
+  echo "error: plotly-basic.min.js does not start with the basic v$pversion header" >&2
+  exit 1
+fi
+rm -rf "$plotly_out"
+mkdir -p "$plotly_out"
+cp "$ppkg/plotly-basic.min.js" "$plotly_out/plotly-basic.min.js"
+cp "$ppkg/LICENSE" "$plotly_out/LICENSE"
+printf '%s\n' "$pversion" > "$plotly_out/VERSION"
+echo "plotly.js-basic-dist-min $pversion written to ${plotly_out#"$repo"/}:"
+(cd "$plotly_out" && find . -type f | sort | xargs ls -l | awk '{printf "  %8d  %s\n", $5, $9}')

@@ -71,14 +71,31 @@ def test_plotly_is_served_from_our_static_files_and_no_script_is_inline(client_f
             continue
         assert 'src="' in attrs and not body.strip(), f"inline script: {attrs} {body[:80]}"
         assert "//" not in attrs.split('src="')[1].split('"')[0], "no script from another origin (no CDN)"
-    assert '<script src="/static/vendor/plotly/plotly.min.js"></script>' in html
+    assert '<script src="/static/vendor/plotly/plotly-basic.min.js"></script>' in html
+    assert "plotly.min.js" not in html  # the partial bundle, not all of plotly.js
     assert '<script src="/static/js/kpi-chart.js"></script>' in html
     assert not re.search(r"<[a-z][^>]*\son[a-z]+=", html)  # no inline event handlers
-    plotly = finders.find("vendor/plotly/plotly.min.js")
+    plotly = finders.find("vendor/plotly/plotly-basic.min.js")
     assert plotly and open(plotly, encoding="utf-8").read(200).lstrip().startswith("/**")
+    assert finders.find("vendor/plotly/plotly.min.js") is None  # the full bundle is not vendored
     script = open(finders.find("js/kpi-chart.js"), encoding="utf-8").read()
     assert "Plotly.newPlot" in script and "kpi-chart-data" in script
     assert "'self'" in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"]
+
+
+def test_the_vendored_plotly_js_draws_the_figures_that_python_plotly_writes():
+    """The figure JSON is written by the Python plotly package for the plotly.js it bundles; the
+    partial bundle we serve (tools/frontend/build.sh) must be the same major version."""
+    from plotly.offline import get_plotlyjs_version
+
+    vendored = open(finders.find("vendor/plotly/VERSION"), encoding="utf-8").read().strip()
+    header = open(finders.find("vendor/plotly/plotly-basic.min.js"), encoding="utf-8").read(200)
+    assert f"plotly.js (basic - minified) v{vendored}\n" in header
+    assert vendored.split(".")[0] == get_plotlyjs_version().split(".")[0], (
+        f"static/vendor/plotly is plotly.js {vendored} but Python plotly writes figures for "
+        f"plotly.js {get_plotlyjs_version()}: re-pin plotly.js-basic-dist-min in tools/frontend/package.json"
+    )
+    assert finders.find("vendor/plotly/LICENSE")
 
 
 def test_the_data_lag_is_spelled_out(client_for, sefton):
@@ -103,7 +120,7 @@ def test_a_milestone_kpi_has_a_table_and_no_chart(client_for, sefton):
     response = client_for("cabinet").get(reverse("kpi", args=["PLA-01"]))
     html = response.content.decode()
     assert response.context["chart_json"] is None
-    assert "kpi-chart-data" not in html and "plotly.min.js" not in html
+    assert "kpi-chart-data" not in html and "vendor/plotly/" not in html
     assert "milestone KPI, so it has no chart" in html
     assert "Achieved" in html
 
