@@ -99,8 +99,10 @@ def main():
 
         from objectives.models import ReportingPeriod
         from reporting.demo import create_demo_users
-        from reporting.workbooks.export import export_briefing_workbook, workbook_data
-        from reporting.workbooks.imports import apply_import, preview_import, return_template_bytes
+        from reporting.workbooks.data import workbook_data
+        from reporting.workbooks.export import export_briefing_workbook
+        from reporting.workbooks.imports import apply_import, preview_import
+        from reporting.workbooks.template import return_template_bytes
 
         users = create_demo_users()
         coordinator = users["coordinator"]

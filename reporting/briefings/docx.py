@@ -24,7 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from reporting.workbooks.export import RAG_COLOURS, clean_text
+from reporting.workbooks.cells import RAG_COLOURS, clean_text
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

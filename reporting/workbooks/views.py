@@ -11,16 +11,11 @@ from reporting.workbooks.forms import ConfirmImportForm, ImportWorkbookForm
 from reporting.briefings.selectors import briefing_context
 from reporting.workbooks.selectors import export_periods
 from reporting.briefings.docx import DOCX_CONTENT_TYPE, briefing_docx_bytes
-from reporting.workbooks.export import XLSX_CONTENT_TYPE, briefing_filename, export_briefing_workbook
-from reporting.workbooks.imports import (
-    ImportRefused,
-    NothingToFill,
-    apply_import,
-    preview_import,
-    return_template_bytes,
-    template_filename,
-    unsign_plan,
-)
+from reporting.workbooks.cells import XLSX_CONTENT_TYPE
+from reporting.workbooks.export import briefing_filename, export_briefing_workbook
+from reporting.workbooks.imports import apply_import, preview_import, unsign_plan
+from reporting.workbooks.safety import ImportRefused
+from reporting.workbooks.template import NothingToFill, return_template_bytes, template_filename
 
 
 def _period_or_404(slug):

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reporting.access import can
 from reporting.management.lookups import active_user_or_error, period_or_error
-from reporting.workbooks.imports import ImportRefused, apply_import, preview_import
+from reporting.workbooks.imports import apply_import, preview_import
+from reporting.workbooks.safety import ImportRefused
 
 
 class Command(BaseCommand):

@@ -17,8 +17,9 @@ from objectives.models import Action, ReportingPeriod, SubStrand
 from reporting.returns.forms import ReturnForm, as_post_data, initial_form_data
 from reporting.models import ActionUpdate, QuarterlyReturn
 from reporting.returns.services import MEASUREMENT_PARTS, save_return
-from reporting.workbooks.export import HEADER_ROW
-from reporting.workbooks.imports import ImportRefused, apply_import, preview_import
+from reporting.workbooks.cells import HEADER_ROW
+from reporting.workbooks.imports import apply_import, preview_import
+from reporting.workbooks.safety import ImportRefused
 
 PERIOD = "2023-24-q2"
 IMPORT_URL = f"/periods/{PERIOD}/import/"
@@ -307,7 +308,7 @@ def test_only_the_economy_cell_and_administrators_may_import(q2, client_for):
 
 def test_an_officer_cannot_change_a_sub_strand_they_do_not_edit(q2, demo_users):
     """The service checks every changed return against the uploader's own permissions."""
-    from reporting.workbooks.imports import return_template_bytes
+    from reporting.workbooks.template import return_template_bytes
 
     period = q2["period"]
     wb = openpyxl.load_workbook(io.BytesIO(return_template_bytes(period=period, user=demo_users["coordinator"])))
@@ -334,7 +335,7 @@ def test_a_plan_for_another_period_is_refused(q2, demo_users):
 
 
 def test_import_returns_command_lists_changes_and_dry_run_saves_nothing(q2, demo_users, tmp_path, capsys):
-    from reporting.workbooks.imports import return_template_bytes
+    from reporting.workbooks.template import return_template_bytes
 
     wb = openpyxl.load_workbook(io.BytesIO(return_template_bytes(period=q2["period"], user=demo_users["coordinator"])))
     cell_of(wb, "HOU-02", "2023/24 Q2").value = 700

@@ -7,8 +7,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from reporting.workbooks.export import HEADER_ROW
-from reporting.workbooks.imports import ImportRefused, check_file
+from reporting.workbooks.cells import HEADER_ROW
+from reporting.workbooks.safety import ImportRefused, check_file
 from tests.reporting.workbooks.test_import_roundtrip import (  # noqa: F401 - q2 is a fixture
     PERIOD,
     as_upload,

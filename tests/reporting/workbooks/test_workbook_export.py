@@ -15,13 +15,8 @@ from kpis.services import rate_measurement
 from tests.factories import approved_figures
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.models import QuarterlyReturn
-from reporting.workbooks.export import (
-    COL_KPI_ID,
-    HEADER_ROW,
-    RAG_COLOURS,
-    build_briefing_workbook,
-    safe_sheet_name,
-)
+from reporting.workbooks.cells import COL_KPI_ID, HEADER_ROW, RAG_COLOURS, safe_sheet_name
+from reporting.workbooks.export import build_briefing_workbook
 from tests.factories import KPIFactory, ObjectiveFactory, ReturnFactory, SubStrandFactory
 
 MARKER = "ZZWORKBOOKDRAFT"

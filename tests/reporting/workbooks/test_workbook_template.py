@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from objectives.models import ReportingPeriod
-from reporting.workbooks.export import HEADER_ROW
+from reporting.workbooks.cells import HEADER_ROW
 from tests.reporting.workbooks.test_import_roundtrip import (  # noqa: F401 - q2 is a fixture
     PERIOD,
     cell_of,

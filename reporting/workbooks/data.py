@@ -1,0 +1,165 @@
+"""What the briefing workbook holds, read as this user may see it (reporting.access), in a fixed
+number of queries whatever the size of the council."""
+import datetime
+from dataclasses import dataclass, field
+from django.db.models import Q
+from django.utils import timezone
+from kpis.figures import judged_target, primary_targets, target_text, target_year
+from kpis.models import KPI
+from kpis.rag import movements
+from objectives.models import Action, ActionPlan, ReportingPeriod
+from objectives.selectors import objectives_with_sub_strands
+from reporting.access import SEEN_BY_READERS, visible_measurements, visible_returns
+from reporting.models import ActionUpdate
+from reporting.statuses import rated_before, status
+
+
+
+# -- reading what goes in ------------------------------------------------------------------------
+
+
+@dataclass
+class SummaryRow:
+    objective: object
+    sub_strand: object
+    ret: object  # the return this user may see, or None
+    previous: object  # last quarter's return this user may see, or None
+    earlier: object = None  # the latest earlier return with an overall status this user may see
+
+    @property
+    def movement_word(self):
+        if self.ret is None or not self.ret.overall_rag:
+            return "No status this quarter"
+        return movements([status(self.ret)], before=status(self.earlier) if self.earlier else None)[0].words
+
+
+@dataclass
+class KpiRow:
+    objective: object
+    sub_strand: object
+    kpi: object
+    figures: list  # one Measurement or None per quarter in WorkbookData.quarters, oldest first
+    target: object  # (value, kind label) for the current figure
+    ret: object = None
+
+    @property
+    def current(self):
+        return self.figures[-1]
+
+
+@dataclass
+class ObjectiveSheet:
+    objective: object
+    summary: list = field(default_factory=list)
+    kpis: list = field(default_factory=list)
+
+
+@dataclass
+class WorkbookData:
+    period: object
+    quarters: list  # up to four periods, oldest first, ending with `period`
+    objectives: list  # ObjectiveSheet
+    actions: list  # (action, ActionUpdate or None)
+    calendar: list  # the periods of the financial year
+    user: object
+    exported_at: datetime.datetime
+    includes_drafts: bool
+
+    @property
+    def strategy_name(self):
+        names = sorted({o.objective.strategy.name for o in self.objectives})
+        return names[0] if len(names) == 1 else "Economic strategies"
+
+
+def last_quarters(period, count=4):
+    """The period and the three quarters before it, oldest first (one query). A quarter that is not
+    in the database yet is an unsaved period, so that the sheet always has four quarter columns."""
+    wanted = []
+    fy, q = period.financial_year, period.quarter
+    for _ in range(count):
+        wanted.append((fy, q))
+        fy, q = (fy, q - 1) if q > 1 else (fy - 1, 4)
+    condition = Q()
+    for fy, q in wanted:
+        condition |= Q(financial_year=fy, quarter=q)
+    found = {(p.financial_year, p.quarter): p for p in ReportingPeriod.objects.filter(condition)}
+    return [found.get(key) or ReportingPeriod(financial_year=key[0], quarter=key[1]) for key in reversed(wanted)]
+
+
+def target_for(kpi, measurement, period, targets):
+    """(value, kind label) of the target a figure is judged against (kpis.figures.judged_target);
+    with no target, the value is None and the words say what the bar is instead."""
+    value, kind = judged_target(kpi, measurement, financial_year=period.financial_year, targets=targets)
+    return (value, kind) if value is not None else (None, target_text(kpi, None, ""))
+
+
+def workbook_data(*, period, user, sub_strand_ids=None, now=None):
+    """Everything the workbook shows, as this user may see it. Nine queries whatever the size.
+
+    `sub_strand_ids` limits the KPI sheets and summary to those sub-strands (the return template).
+    """
+    quarters = last_quarters(period)
+    previous = quarters[-2] if quarters[-2].pk else None
+    objectives = list(objectives_with_sub_strands())
+    returns = visible_returns(user).filter(period__in=[p.id for p in quarters[-2:] if p.pk]).select_related("period")
+    if sub_strand_ids is not None:
+        returns = returns.filter(sub_strand_id__in=sub_strand_ids)
+    by_sub = {(r.sub_strand_id, r.period_id): r for r in returns}
+    kpis = KPI.objects.filter(is_active=True).order_by("sub_strand_id", "order", "code")
+    if sub_strand_ids is not None:
+        kpis = kpis.filter(sub_strand_id__in=sub_strand_ids)
+    kpis_by_sub = {}
+    for kpi in kpis:
+        kpis_by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
+    measurements = visible_measurements(user).filter(period__in=[p.id for p in quarters if p.pk], kpi__is_active=True)
+    if sub_strand_ids is not None:
+        measurements = measurements.filter(kpi__sub_strand_id__in=sub_strand_ids)
+    by_id = {p.id: p for p in quarters if p.pk}
+    figures = {}
+    for m in measurements:
+        m.period = by_id[m.period_id]
+        figures[(m.kpi_id, m.period_id)] = m
+    kpi_ids = [k.id for subs in kpis_by_sub.values() for k in subs]
+    targets = primary_targets(kpi_ids, [period.financial_year, *(target_year(m) for m in figures.values())])
+    sub_ids = [s.id for o in objectives for s in o.sub_strands.all() if sub_strand_ids is None or s.id in sub_strand_ids]
+    earlier = rated_before(visible_returns(user), sub_ids, period)
+    sheets = []
+    for objective in objectives:
+        sheet = ObjectiveSheet(objective)
+        for sub in objective.sub_strands.all():
+            if sub_strand_ids is not None and sub.id not in sub_strand_ids:
+                continue
+            ret = by_sub.get((sub.id, period.id))
+            sheet.summary.append(SummaryRow(objective, sub, ret, by_sub.get((sub.id, previous.id)) if previous else None,
+                                            earlier.get(sub.id)))
+            for kpi in kpis_by_sub.get(sub.id, []):
+                row_figures = [figures.get((kpi.id, p.id)) if p.pk else None for p in quarters]
+                kpi.sub_strand = sub
+                sheet.kpis.append(
+                    KpiRow(objective, sub, kpi, row_figures, target_for(kpi, row_figures[-1], period, targets), ret)
+                )
+        if sheet.summary:
+            sheets.append(sheet)
+    strategies = {o.strategy_id for o in objectives}
+    visible_period_returns = [r.id for r in by_sub.values() if r.period_id == period.id]
+    updates = {
+        u.action_id: u
+        for u in ActionUpdate.objects.filter(quarterly_return_id__in=visible_period_returns)
+    }
+    actions = [
+        (action, updates.get(action.id))
+        for action in Action.objects.filter(plan__in=ActionPlan.objects.filter(strategy_id__in=strategies))
+        .select_related("plan", "sub_strand")
+        .order_by("plan__name", "number")
+    ]
+    calendar = list(ReportingPeriod.objects.filter(financial_year=period.financial_year).order_by("quarter"))
+    return WorkbookData(
+        period=period,
+        quarters=quarters,
+        objectives=sheets,
+        actions=actions,
+        calendar=calendar,
+        user=user,
+        exported_at=now or timezone.now(),
+        includes_drafts=any(r.state not in SEEN_BY_READERS for r in by_sub.values()),
+    )

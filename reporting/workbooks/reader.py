@@ -1,0 +1,359 @@
+"""Reading a filled-in return template (or briefing workbook) back: the KPI, return and action rows
+found by their column headings, each cell turned into the return form's fields."""
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from kpis.models import KPI
+from kpis.rag import RAG, MilestoneStatus
+from objectives.models import Action
+from reporting.returns.completeness import action_field, kpi_field
+from reporting.workbooks.cells import COL_ACTION_ID, COL_ACTION_STATUS, COL_CODE, COL_COMMENTARY, COL_DATA_FOR, COL_EXPECTED, COL_KPI_ID, COL_OVERALL, COL_OVERRIDE_REASON, COL_PROGRESS, COL_RAG_EXPLANATION, COL_RAG_OVERRIDE, COL_SUB_STRAND_ID, NOT_AVAILABLE, TRACKER_SHEET
+from reporting.workbooks.safety import FORMAT_HINT, ImportRefused, Problem
+
+
+MAX_ROWS_PER_SHEET = 20_000
+
+
+RAG_WORDS = {label.lower(): value for value, label in RAG.choices}
+MILESTONE_WORDS = {label.lower(): value for value, label in MilestoneStatus.choices}
+MILESTONE_WORDS.update({value.replace("_", " "): value for value, _ in MilestoneStatus.choices})
+ACTION_STATUS_WORDS = {label.lower(): value for value, label in Action.Status.choices if value != Action.Status.UNASSESSED}
+ACTION_STATUS_WORDS["no status given"] = ""
+OVERALL_BLANKS = {"", "not yet given", "no return yet", "not rated", "no status this quarter"}
+
+
+# -- 2. reading the rows -------------------------------------------------------------------------
+
+
+@dataclass
+class Edit:
+    """A cell's value for one or more return form fields (the figure cell sets value and not_available)."""
+
+    sheet: str
+    cell: str
+    sub_strand_id: int
+    subject: str  # "HOU-02", "Return", "Action (3)"
+    label: str  # "2023/24 Q2 figure", "Commentary", …
+    fields: dict  # form field name -> posted value (None: a box left unticked)
+    kind: str = "text"  # figure, text, date, rag, overall, action_status
+    kpi: object = None
+
+
+@dataclass
+class Parsed:
+    kind: str = ""
+    period_slug: str = ""
+    scope: str = ""
+    versions: dict = field(default_factory=dict)
+    edits: list = field(default_factory=list)
+    rows: int = 0
+    problems: list = field(default_factory=list)
+
+
+def _header(ws, wanted, max_rows=10):
+    """(row number, {heading: column index}) of the first row holding `wanted`, or None."""
+    for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=max_rows), start=1):
+        headings = {}
+        for c, cell in enumerate(cells, start=1):
+            if isinstance(cell.value, str) and cell.value.strip():
+                headings.setdefault(cell.value.strip(), c)
+        if wanted in headings:
+            return r, headings
+    return None
+
+
+def _cell_ref(column, row):
+    return f"{get_column_letter(column)}{row}"
+
+
+def _text_value(value):
+    """A cell as text: numbers without a trailing .0, dates as '5 March 2024'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y") if (value.hour, value.minute, value.second) == (0, 0, 0) else str(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _id_value(value):
+    """A whole-number id from a cell, or None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def read_workbook(content, period):
+    """Read the tracker sheet and every KPI, return and action row (openpyxl, read-only, formulas kept)."""
+    parsed = Parsed()
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
+        raise ImportRefused([Problem(f"The file cannot be read as an Excel workbook ({type(exc).__name__}). {FORMAT_HINT}")]) from exc
+    try:
+        if TRACKER_SHEET not in wb.sheetnames:
+            raise ImportRefused([Problem(
+                "This workbook was not made by the tracker (its hidden “_tracker” sheet is missing). Download the "
+                f"return template for {period.label}, fill that in, and upload it."
+            )])
+        _read_tracker(wb[TRACKER_SHEET], parsed)
+        for ws in wb.worksheets:
+            if ws.title == TRACKER_SHEET:
+                continue
+            for wanted, reader in ((COL_KPI_ID, _read_kpi_sheet), (COL_SUB_STRAND_ID, _read_return_sheet),
+                                   (COL_ACTION_ID, _read_action_sheet)):
+                found = _header(ws, wanted)
+                if found:
+                    reader(ws, found, period, parsed)
+                    break
+    except ImportRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet part: refuse it, never a 500
+        raise ImportRefused([Problem(f"Part of the workbook cannot be read ({type(exc).__name__}). {FORMAT_HINT}")]) from exc
+    finally:
+        wb.close()
+    return parsed
+
+
+def _read_tracker(ws, parsed):
+    for cells in ws.iter_rows(min_row=1, max_row=MAX_ROWS_PER_SHEET, max_col=3, values_only=True):
+        key = cells[0] if cells else None
+        if key == "kind":
+            parsed.kind = str(cells[1] or "")
+        elif key == "period":
+            parsed.period_slug = str(cells[1] or "")
+        elif key == "scope":
+            parsed.scope = str(cells[1] or "")
+        elif key == "return":
+            sub_id, version = _id_value(cells[1]), _id_value(cells[2])
+            if sub_id is not None and version is not None:
+                parsed.versions[sub_id] = version
+
+
+def _rows(ws, header_row, parsed):
+    for r, cells in enumerate(ws.iter_rows(min_row=header_row + 1, max_row=header_row + MAX_ROWS_PER_SHEET),
+                              start=header_row + 1):
+        yield r, cells
+
+
+def _cell(cells, column):
+    if column is None or column - 1 >= len(cells):
+        return None
+    return cells[column - 1]
+
+
+def _value(ws, cells, column, row, parsed, subject):
+    """A cell's value; a formula is a problem (values belong here)."""
+    cell = _cell(cells, column)
+    if cell is None:
+        return None
+    if getattr(cell, "data_type", None) == "f":
+        parsed.problems.append(Problem(
+            f"the cell holds a formula ({str(cell.value)[:40]}); type the value itself, not a formula",
+            ws.title, _cell_ref(column, row), subject,
+        ))
+        return None
+    value = cell.value
+    if isinstance(value, str) and value.startswith("#") and getattr(cell, "data_type", None) == "e":
+        parsed.problems.append(Problem(f"the cell holds an error ({value}); type the value itself",
+                                       ws.title, _cell_ref(column, row), subject))
+        return None
+    return value
+
+
+def _read_kpi_sheet(ws, found, period, parsed):
+    header_row, cols = found
+    figure_col = cols.get(period.label)
+    if figure_col is None:
+        quarters = [h for h in cols if re.fullmatch(r"\d{4}/\d{2} Q[1-4]", h)]
+        other = f" (it has {quarters[-1]})" if quarters else ""
+        parsed.problems.append(Problem(
+            f"there is no column headed “{period.label}” for this quarter's figures{other}: this sheet is not for "
+            f"{period.label}", ws.title, _cell_ref(1, header_row)))
+        return
+    id_col = cols[COL_KPI_ID]
+    seen = {}
+    for r, cells in _rows(ws, header_row, parsed):
+        id_cell = _cell(cells, id_col)
+        raw_id = None if id_cell is None else id_cell.value
+        if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+            continue
+        ref = _cell_ref(id_col, r)
+        if getattr(id_cell, "data_type", None) == "f":
+            parsed.problems.append(Problem("the KPI id holds a formula: KPI ids must not be changed", ws.title, ref))
+            continue
+        kpi_id = _id_value(raw_id)
+        if kpi_id is None:
+            parsed.problems.append(Problem(f"“{str(raw_id)[:30]}” is not a KPI id: the KPI id column must not be changed",
+                                           ws.title, ref))
+            continue
+        if kpi_id in seen:
+            parsed.problems.append(Problem(f"KPI id {kpi_id} appears twice (rows {seen[kpi_id]} and {r}): keep one row per KPI",
+                                           ws.title, ref))
+            continue
+        seen[kpi_id] = r
+        parsed.rows += 1
+        code_cell = _cell(cells, cols.get(COL_CODE))
+        row = {"id": kpi_id, "row": r, "sheet": ws.title, "code": code_cell.value if code_cell is not None else None,
+               "id_ref": ref}
+        for heading in (period.label, COL_DATA_FOR, COL_EXPECTED, COL_COMMENTARY, COL_RAG_OVERRIDE, COL_OVERRIDE_REASON):
+            column = cols.get(heading)
+            if column is not None:
+                row[heading] = (_value(ws, cells, column, r, parsed, code_cell.value if code_cell is not None else ""),
+                                _cell_ref(column, r))
+        parsed.edits.append(("kpi", row))
+
+
+def _read_id_sheet(ws, found, parsed, *, kind, id_heading, what, headings, owner):
+    """Rows of a sheet keyed by an id column (the Return sheet by sub-strand id, the Actions sheet
+    by action id): one edit of `kind` per row, with the cells under `headings`."""
+    header_row, cols = found
+    id_col = cols[id_heading]
+    for r, cells in _rows(ws, header_row, parsed):
+        id_cell = _cell(cells, id_col)
+        raw_id = None if id_cell is None else id_cell.value
+        if raw_id is None:
+            continue
+        ref = _cell_ref(id_col, r)
+        row_id = _id_value(raw_id) if getattr(id_cell, "data_type", None) != "f" else None
+        if row_id is None:
+            parsed.problems.append(Problem(f"this is not {what}: the {id_heading} column must not be changed",
+                                           ws.title, ref))
+            continue
+        parsed.rows += 1
+        row = {"id": row_id, "row": r, "sheet": ws.title, "id_ref": ref}
+        for heading in headings:
+            column = cols.get(heading)
+            if column is not None:
+                row[heading] = (_value(ws, cells, column, r, parsed, owner), _cell_ref(column, r))
+        parsed.edits.append((kind, row))
+
+
+def _read_return_sheet(ws, found, period, parsed):
+    _read_id_sheet(ws, found, parsed, kind="return", id_heading=COL_SUB_STRAND_ID, what="a sub-strand id",
+                   headings=(COL_OVERALL, COL_COMMENTARY, COL_RAG_EXPLANATION), owner="Return")
+
+
+def _read_action_sheet(ws, found, period, parsed):
+    _read_id_sheet(ws, found, parsed, kind="action", id_heading=COL_ACTION_ID, what="an action id",
+                   headings=(COL_PROGRESS, COL_ACTION_STATUS), owner="Action")
+
+
+# -- from cells to the return form's fields ------------------------------------------------------
+
+
+def _figure_fields(kpi, value):
+    """The figure cell → value (or milestone_status) and not_available, as the return form posts them."""
+    main = kpi_field(kpi.id, "milestone_status" if kpi.is_milestone else "value")
+    na = kpi_field(kpi.id, "not_available")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return {main: "", na: None}
+    if isinstance(value, str) and value.strip().lower() == NOT_AVAILABLE.lower():
+        return {main: "", na: "on"}
+    if kpi.is_milestone:
+        text = _text_value(value).strip()
+        return {main: MILESTONE_WORDS.get(text.lower(), text), na: None}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = Decimal(str(value))
+        if kpi.unit == KPI.Unit.PERCENT:
+            number *= 100  # a % cell holds 0.235 for 23.5%
+        return {main: format(number.normalize(), "f") if number == number else str(value), na: None}
+    return {main: _text_value(value).strip(), na: None}  # text: the form says what is wrong with it
+
+
+def _choice(value, words):
+    text = _text_value(value).strip()
+    return words.get(text.lower(), text)
+
+
+def _date_text(value):
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _text_value(value)  # a bare number: the form refuses it as a date
+    return _text_value(value).strip()
+
+
+def _edits_of(parsed, period, kpis, actions):
+    """Turn the rows read into Edits (cell → form fields), with problems for ids that do not fit."""
+    edits = []
+    for kind, row in parsed.edits:
+        sheet = row["sheet"]
+        if kind == "kpi":
+            kpi = kpis.get(row["id"])
+            if kpi is None:
+                parsed.problems.append(Problem(f"there is no KPI with id {row['id']}: the KPI id column must not be changed",
+                                               sheet, row["id_ref"]))
+                continue
+            if not kpi.is_active:
+                parsed.problems.append(Problem(f"{kpi.code} is no longer reported: delete its row", sheet, row["id_ref"]))
+                continue
+            if row.get("code") not in (None, "") and str(row["code"]).strip() != kpi.code:
+                parsed.problems.append(Problem(
+                    f"KPI id {kpi.id} is {kpi.code}, but the row's code says “{str(row['code'])[:20]}”: the KPI id and "
+                    "code columns must not be changed", sheet, row["id_ref"]))
+                continue
+            sid = kpi.sub_strand_id
+            for heading, (value, ref) in ((h, row[h]) for h in row if isinstance(row[h], tuple)):
+                if heading == period.label:
+                    edits.append(Edit(sheet, ref, sid, kpi.code, f"{period.label} figure", _figure_fields(kpi, value),
+                                      "figure", kpi))
+                elif heading == COL_DATA_FOR:
+                    edits.append(Edit(sheet, ref, sid, kpi.code, "Data for", {kpi_field(kpi.id, "data_for"): _text_value(value).strip()}))
+                elif heading == COL_EXPECTED:
+                    edits.append(Edit(sheet, ref, sid, kpi.code, "Expected date",
+                                      {kpi_field(kpi.id, "expected_date"): _date_text(value)}, "date"))
+                elif heading == COL_COMMENTARY:
+                    edits.append(Edit(sheet, ref, sid, kpi.code, "Commentary", {kpi_field(kpi.id, "commentary"): _text_value(value)}))
+                elif heading == COL_RAG_OVERRIDE:
+                    edits.append(Edit(sheet, ref, sid, kpi.code, "RAG override",
+                                      {kpi_field(kpi.id, "rag_override"): _choice(value, RAG_WORDS)}, "rag"))
+                elif heading == COL_OVERRIDE_REASON:
+                    edits.append(Edit(sheet, ref, sid, kpi.code, "Override reason",
+                                      {kpi_field(kpi.id, "override_reason"): _text_value(value)}))
+        elif kind == "return":
+            sid = row["id"]
+            for heading, (value, ref) in ((h, row[h]) for h in row if isinstance(row[h], tuple)):
+                if heading == COL_OVERALL:
+                    text = _text_value(value).strip()
+                    posted = "" if text.lower() in OVERALL_BLANKS else RAG_WORDS.get(text.lower(), text)
+                    edits.append(Edit(sheet, ref, sid, "Return", "Overall status", {"overall_rag": posted}, "overall"))
+                elif heading == COL_COMMENTARY:
+                    edits.append(Edit(sheet, ref, sid, "Return", "Commentary", {"commentary": _text_value(value)}))
+                elif heading == COL_RAG_EXPLANATION:
+                    edits.append(Edit(sheet, ref, sid, "Return", "Why the overall status differs",
+                                      {"rag_explanation": _text_value(value)}))
+        else:
+            action = actions.get(row["id"])
+            if action is None:
+                parsed.problems.append(Problem(f"there is no action with id {row['id']}: the Action id column must not be changed",
+                                               sheet, row["id_ref"]))
+                continue
+            if action.sub_strand_id is None:
+                continue  # not part of any sub-strand's return: shown for information only
+            subject = f"Action ({action.number})"
+            for heading, (value, ref) in ((h, row[h]) for h in row if isinstance(row[h], tuple)):
+                if heading == COL_PROGRESS:
+                    edits.append(Edit(sheet, ref, action.sub_strand_id, subject, "Progress this quarter",
+                                      {action_field(action.id, "narrative"): _text_value(value)}))
+                elif heading == COL_ACTION_STATUS:
+                    edits.append(Edit(sheet, ref, action.sub_strand_id, subject, "Status this quarter",
+                                      {action_field(action.id, "status"): _choice(value, ACTION_STATUS_WORDS)}, "action_status"))
+    return edits

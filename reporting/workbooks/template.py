@@ -1,0 +1,272 @@
+"""The return template: a workbook of every return the user may fill in for the period (drafts,
+returned ones, and ones not started while the period takes returns), pre-filled with what is saved
+now: ids locked by sheet protection, drop-downs for RAG, overall, milestone and action statuses,
+white cells to fill, grey cells locked."""
+import datetime
+import io
+from decimal import Decimal
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+from kpis.rag import RAG, MilestoneStatus
+from objectives.models import Action, ReportingPeriod, SubStrand
+from reporting.access import may
+from reporting.returns.forms import as_post_data, initial_form_data
+from reporting.models import QuarterlyReturn, WorkflowState
+from reporting.workflow import PERIOD_TAKES_NEW_RETURNS
+from reporting.returns.completeness import action_field, kpi_field
+from reporting.workbooks.cells import COL_ACTION_ID, COL_ACTION_STATUS, COL_COMMENTARY, COL_DATA_FOR, COL_EXPECTED, COL_OVERALL, COL_OVERRIDE_REASON, COL_PROGRESS, COL_RAG_EXPLANATION, COL_RAG_OVERRIDE, COL_SUB_STRAND_ID, DATE_FORMAT, FIRST_DATA_ROW, HEADER_ROW, NOT_AVAILABLE, TOP, WRAP, excel_number, finish_sheet, number_format_for, put, put_rag, return_state_label, start_sheet
+from reporting.workbooks.data import workbook_data
+from reporting.workbooks.export import column_numbers, set_properties, write_objective, write_tracker
+
+
+
+LOCKED_FILL = PatternFill("solid", fgColor="F3F2F1")
+EDITABLE_FILL = PatternFill("solid", fgColor="FFFFFF")
+UNLOCKED = Protection(locked=False)
+
+
+# -- the return template -------------------------------------------------------------------------
+
+
+def importable_returns(*, period, user):
+    """The returns this user may fill in for the period: drafts and returned ones they may edit, and
+    (while the period takes returns) unsaved ones for sub-strands not started. Three queries."""
+    subs = SubStrand.objects.select_related("objective").order_by("objective__strategy_id", "objective__number", "order")
+    existing = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period).select_related("period")}
+    takes_new = period.state in PERIOD_TAKES_NEW_RETURNS
+    found = []
+    for sub in subs:
+        ret = existing.get(sub.id)
+        if ret is None:
+            if not takes_new:
+                continue
+            ret = QuarterlyReturn(sub_strand=sub, period=period, state=WorkflowState.DRAFT, version=0)
+        if may(user, "edit_return", ret):
+            ret.sub_strand = sub
+            found.append(ret)
+    return found
+
+
+class NothingToFill(Exception):
+    """No return of the period can be filled in by this user; the message says why."""
+
+
+def _unlock(cell):
+    cell.protection = UNLOCKED
+    cell.fill = EDITABLE_FILL
+
+
+def _lock_grey(ws, row, columns, editable):
+    for name, col in columns.items():
+        if name not in editable:
+            ws.cell(row=row, column=col).fill = LOCKED_FILL
+
+
+def _protect(ws):
+    p = ws.protection
+    p.sheet = True
+    p.formatColumns = False
+    p.formatRows = False
+    p.autoFilter = False
+    p.sort = True
+    p.selectLockedCells = False
+    p.selectUnlockedCells = False
+
+
+def _list_validation(options, *, prompt, error=True):
+    dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
+                        showErrorMessage=error, showInputMessage=True)
+    dv.promptTitle = "Choose from the list"
+    dv.prompt = prompt
+    dv.errorTitle = "Not in the list"
+    dv.error = "Choose one of the values in the list, or leave the cell empty."
+    return dv
+
+
+def build_return_template(*, period, user, now=None):
+    """The return template for a period (an openpyxl Workbook); raises NothingToFill when there is none."""
+    rets = importable_returns(period=period, user=user)
+    if not rets:
+        if period.state == ReportingPeriod.State.NOT_OPEN:
+            raise NothingToFill(f"{period.label} is not open for returns yet.")
+        raise NothingToFill(f"There are no draft returns for {period.label} that you may fill in.")
+    ids = {r.sub_strand_id for r in rets}
+    by_sub = {r.sub_strand_id: r for r in rets}
+    data = workbook_data(period=period, user=user, sub_strand_ids=ids, now=now)
+    bases = {r.sub_strand_id: as_post_data(initial_form_data(r)) for r in rets}
+    wb = Workbook()
+    used = set()
+    _write_instructions(wb, data, used)
+    _write_returns(wb, data, used, by_sub, bases)
+    for sheet in data.objectives:
+        if sheet.kpis:
+            _write_template_kpis(wb, data, sheet, used, bases)
+    _write_template_actions(wb, data, used, ids, bases)
+    write_tracker(wb, kind="template", period=period, scope="template",
+                  versions={sid: (r.version if r.pk else 0) for sid, r in by_sub.items()}, exported_at=data.exported_at)
+    set_properties(wb, data, title=f"Return template – {period.label}", kind="Return template")
+    return wb
+
+
+INSTRUCTIONS = [
+    "Fill in the white cells. Grey cells are locked: they show the KPI, its target and earlier quarters for reference.",
+    "Figures: type the number as it is (640, 12.5, £35,000,000). For a percentage type 23.5% (the cells are formatted as per cent).",
+    "A figure that is not yet available: choose “Not yet available” from the cell's list, and give the expected date if known.",
+    "Milestone KPIs: choose the milestone status from the cell's list.",
+    "RAG override: leave it empty to use the rules' status. To override, choose Red, Amber or Green and give a reason.",
+    "Type values, not formulas. Do not change the id columns or the hidden _tracker sheet: they say which KPI each row is.",
+    "Upload the workbook on the tracker's “Import returns from Excel” page. You will see every change before anything is saved.",
+    "The returns stay drafts after the import: submit each one from its page on the tracker.",
+    "If a return is changed on the tracker after you download this workbook, download it again: the import refuses an "
+    "older workbook rather than undo someone's change.",
+]
+
+
+def _write_instructions(wb, data, used):
+    ws = start_sheet(wb, "Instructions", used, first=True,
+                     heading=f"Return template – {data.period.label} ({data.period.long_label})",
+                     note=f"Downloaded on {timezone.localtime(data.exported_at):%d/%m/%Y at %H:%M}.",
+                     columns=[("How to fill in this workbook", 120)])
+    for i, text in enumerate(INSTRUCTIONS, start=FIRST_DATA_ROW):
+        put(ws, i, 1, f"{i - HEADER_ROW}. {text}", alignment=WRAP)
+    ws.auto_filter.ref = None
+    _protect(ws)
+
+
+TEMPLATE_RETURN_COLUMNS = [
+    ("Objective", 26),
+    ("Sub-strand", 28),
+    ("Return status", 14),
+    ("Last quarter's status", 14),
+    (COL_OVERALL, 14),
+    (COL_COMMENTARY, 90),
+    (COL_RAG_EXPLANATION, 40),
+    (COL_SUB_STRAND_ID, 10),
+]
+
+
+def _write_returns(wb, data, used, by_sub, bases):
+    ws = start_sheet(wb, "Returns", used, heading=f"Overall status and commentary – {data.period.label}",
+                     note="One row per return: choose the overall status and write the commentary.",
+                     columns=TEMPLATE_RETURN_COLUMNS)
+    cols = column_numbers(TEMPLATE_RETURN_COLUMNS)
+    dv = _list_validation(["Red", "Amber", "Green"], prompt="The overall status: Red, Amber or Green.")
+    ws.add_data_validation(dv)
+    row = FIRST_DATA_ROW
+    for sheet in data.objectives:
+        for s in sheet.summary:
+            ret = by_sub[s.sub_strand.id]
+            base = bases[s.sub_strand.id]
+            put(ws, row, cols["Objective"], s.objective.name, alignment=WRAP)
+            put(ws, row, cols["Sub-strand"], s.sub_strand.name, alignment=WRAP)
+            put(ws, row, cols["Return status"], return_state_label(ret) if ret.pk else "Not started", alignment=WRAP)
+            put_rag(ws, row, cols["Last quarter's status"], s.previous.overall_rag if s.previous else None,
+                    label=None if s.previous and s.previous.overall_rag else "None")
+            rag = base.get("overall_rag") or ""
+            _unlock(put(ws, row, cols[COL_OVERALL], RAG(rag).label if rag in RAG.values else None, alignment=TOP))
+            dv.add(ws.cell(row=row, column=cols[COL_OVERALL]))
+            _unlock(put(ws, row, cols[COL_COMMENTARY], base.get("commentary", ""), alignment=WRAP))
+            _unlock(put(ws, row, cols[COL_RAG_EXPLANATION], base.get("rag_explanation", ""), alignment=WRAP))
+            put(ws, row, cols[COL_SUB_STRAND_ID], s.sub_strand.id, alignment=TOP)
+            _lock_grey(ws, row, cols, {COL_OVERALL, COL_COMMENTARY, COL_RAG_EXPLANATION})
+            row += 1
+    finish_sheet(ws, TEMPLATE_RETURN_COLUMNS, row - 1)
+    _protect(ws)
+
+
+def _write_template_kpis(wb, data, sheet, used, bases):
+    period = data.period
+    ws, cols = write_objective(
+        wb, data, sheet, used, template=True,
+        note=f"Fill in the white cells for {period.label}: the figure, the period the data is for, the expected date "
+        "of a figure not yet available, the commentary, and any RAG override with its reason.",
+    )
+    editable = {period.label, COL_DATA_FOR, COL_EXPECTED, COL_COMMENTARY, COL_RAG_OVERRIDE, COL_OVERRIDE_REASON}
+    milestone_dv = _list_validation([*(label for _, label in MilestoneStatus.choices), NOT_AVAILABLE],
+                                    prompt="The milestone's status, or Not yet available.")
+    figure_dv = _list_validation([NOT_AVAILABLE], prompt="Type the figure, or choose Not yet available.", error=False)
+    rag_dv = _list_validation(["Red", "Amber", "Green"], prompt="Leave empty to use the rules' status.")
+    for dv in (milestone_dv, figure_dv, rag_dv):
+        ws.add_data_validation(dv)
+    for i, r in enumerate(sheet.kpis):
+        row = FIRST_DATA_ROW + i
+        kpi, base = r.kpi, bases[r.sub_strand.id]
+        figure = ws.cell(row=row, column=cols[period.label])
+        if base.get(kpi_field(kpi.id, "not_available")) == "on":
+            value, number_format = NOT_AVAILABLE, None
+        elif kpi.is_milestone:
+            status = base.get(kpi_field(kpi.id, "milestone_status"), "")
+            value, number_format = (MilestoneStatus(status).label if status else None), None
+        else:
+            text = base.get(kpi_field(kpi.id, "value"), "")
+            value = excel_number(kpi, Decimal(text)) if text else None
+            number_format = number_format_for(kpi.unit, Decimal(text) if text else None)
+        put(ws, row, figure.column, value, number_format=number_format, alignment=TOP)
+        (milestone_dv if kpi.is_milestone else figure_dv).add(figure)
+        put(ws, row, cols[COL_DATA_FOR], base.get(kpi_field(kpi.id, "data_for"), ""), alignment=WRAP)
+        expected = base.get(kpi_field(kpi.id, "expected_date"), "")
+        put(ws, row, cols[COL_EXPECTED], datetime.date.fromisoformat(expected) if expected else None,
+            number_format=DATE_FORMAT, alignment=TOP)
+        put(ws, row, cols[COL_COMMENTARY], base.get(kpi_field(kpi.id, "commentary"), ""), alignment=WRAP)
+        override = base.get(kpi_field(kpi.id, "rag_override"), "")
+        put(ws, row, cols[COL_RAG_OVERRIDE], RAG(override).label if override in RAG.values else None, alignment=TOP)
+        rag_dv.add(ws.cell(row=row, column=cols[COL_RAG_OVERRIDE]))
+        put(ws, row, cols[COL_OVERRIDE_REASON], base.get(kpi_field(kpi.id, "override_reason"), ""), alignment=WRAP)
+        for name in editable:
+            _unlock(ws.cell(row=row, column=cols[name]))
+        _lock_grey(ws, row, {k: v for k, v in cols.items() if k != "RAG"}, editable)
+    _protect(ws)
+
+
+TEMPLATE_ACTION_COLUMNS = [
+    ("Action plan", 24),
+    ("No.", 6),
+    ("Action", 24),
+    ("Wording", 60),
+    ("Sub-strand", 22),
+    (COL_PROGRESS, 60),
+    (COL_ACTION_STATUS, 16),
+    (COL_ACTION_ID, 8),
+]
+
+
+def _write_template_actions(wb, data, used, ids, bases):
+    actions = [a for a, _ in data.actions if a.sub_strand_id in ids]
+    if not actions:
+        return
+    ws = start_sheet(wb, "Action plan", used, heading=f"Action plan progress – {data.period.label}",
+                     note="Progress this quarter on each action of your sub-strands.", columns=TEMPLATE_ACTION_COLUMNS,
+                     freeze="C4")
+    cols = column_numbers(TEMPLATE_ACTION_COLUMNS)
+    dv = _list_validation([label for value, label in Action.Status.choices if value != Action.Status.UNASSESSED],
+                          prompt="The action's status this quarter.")
+    ws.add_data_validation(dv)
+    row = FIRST_DATA_ROW
+    for action in actions:
+        base = bases[action.sub_strand_id]
+        put(ws, row, cols["Action plan"], action.plan.name, alignment=WRAP)
+        put(ws, row, cols["No."], action.number, alignment=TOP)
+        put(ws, row, cols["Action"], action.title, alignment=WRAP)
+        put(ws, row, cols["Wording"], action.wording, alignment=WRAP)
+        put(ws, row, cols["Sub-strand"], action.sub_strand.name, alignment=WRAP)
+        _unlock(put(ws, row, cols[COL_PROGRESS], base.get(action_field(action.id, "narrative"), ""), alignment=WRAP))
+        status = base.get(action_field(action.id, "status"), "")
+        _unlock(put(ws, row, cols[COL_ACTION_STATUS], Action.Status(status).label if status else None, alignment=TOP))
+        dv.add(ws.cell(row=row, column=cols[COL_ACTION_STATUS]))
+        put(ws, row, cols[COL_ACTION_ID], action.id, alignment=TOP)
+        _lock_grey(ws, row, cols, {COL_PROGRESS, COL_ACTION_STATUS})
+        row += 1
+    finish_sheet(ws, TEMPLATE_ACTION_COLUMNS, row - 1)
+    _protect(ws)
+
+
+def return_template_bytes(*, period, user, now=None):
+    buffer = io.BytesIO()
+    build_return_template(period=period, user=user, now=now).save(buffer)
+    return buffer.getvalue()
+
+
+def template_filename(period):
+    return f"sefton-ses-return-template-{period.slug}.xlsx"
