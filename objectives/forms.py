@@ -1,7 +1,7 @@
 """The GOV.UK look for every form: a mixin that gives widgets their classes and ARIA links."""
 from django import forms
-from django.forms.widgets import Input
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.widgets import Input
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",

@@ -24,10 +24,10 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from kpis.models import Measurement
 from objectives.models import ReportingPeriod
 from objectives.roles import Role, editable_sub_strand_ids, owned_action_ids, roles_of
 from reporting import workflow
-from kpis.models import Measurement
 from reporting.models import ActionUpdate, Briefing, QuarterlyReturn
 
 # -- predicates ----------------------------------------------------------------------------------

@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from reporting.models import (
-    ActionUpdate, Briefing, FigureBreakdownItem, OutputFigure, PlanUpdate, QuarterlyReturn, ReminderSent, ReturnRevision,
+    ActionUpdate,
+    Briefing,
+    FigureBreakdownItem,
+    OutputFigure,
+    PlanUpdate,
+    QuarterlyReturn,
+    ReminderSent,
+    ReturnRevision,
 )
 
 

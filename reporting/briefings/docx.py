@@ -17,13 +17,13 @@ import re
 from io import BytesIO
 
 from django.utils import timezone
-from objectives.roles import person_name
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from objectives.roles import person_name
 from reporting.workbooks.cells import RAG_COLOURS, clean_text
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -23,229 +23,34 @@ The dictionary it returns has these keys, in the briefing's order:
   period the data is for and the period it was reported in);
 - ``synthetic``: True when any of it is synthetic demonstration data.
 
-A fixed number of queries, whatever the number of sub-strands, KPIs or periods.
-"""
-import re
-from dataclasses import dataclass, field
+A fixed number of queries, whatever the number of sub-strands, KPIs or periods."""
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from kpis.figures import data_lag_words, judged_target, latest_measurements, primary_targets, target_text, target_year
 from kpis.models import KPI
 from kpis.rag import RAG, RAG_ORDER, movements, rag_label
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from reporting.access import BRIEFINGS, SEEN_BY_READERS, published_measurements, sees_drafts
+from reporting.briefings.contents import (
+    AnnexRow,
+    MissingReturn,
+    NotAvailable,
+    ObjectiveProgress,
+    Section,
+    StatusChange,
+    SubStrandProgress,
+    TurnedKPI,
+    WhatChanged,
+    briefing_for,
+    governance_calendar,
+    paragraphs,
+)
 from reporting.dashboard.selectors import figure_text
 from reporting.models import Briefing, QuarterlyReturn, WorkflowState
 from reporting.statuses import rated_before, status
-
-CARRIED_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction"]
-CALENDAR_COLUMNS = [
-    ("economy_cell_meeting", "Economy Cell meeting"),
-    ("dashboard_deadline", "Dashboard update deadline"),
-    ("cabinet_member_briefing", "Cabinet Member (Regeneration & Skills) briefings"),
-    ("scrutiny_meeting", "Cabinet Member / Overview & Scrutiny (Regeneration & Skills)"),
-]
-MONTHLY = re.compile(r"\bbriefings are monthly\b", re.IGNORECASE)
-
-
-@dataclass
-class Section:
-    number: str
-    key: str
-    heading: str
-    paragraphs: list
-
-
-@dataclass
-class CalendarRow:
-    period: ReportingPeriod | None
-    label: str
-    economy_cell_meeting: object = None
-    dashboard_deadline: object = None
-    cabinet_member_briefing: object = None
-    scrutiny_meeting: object = None
-    text: dict = field(default_factory=dict)  # column key -> words, e.g. {"cabinet_member_briefing": "Monthly"}
-
-    def cells(self):
-        """(column key, date or None, words) for each column, in order."""
-        return [(key, getattr(self, key), self.text.get(key, "")) for key, _ in CALENDAR_COLUMNS]
-
-
-@dataclass
-class Calendar:
-    financial_year_label: str
-    columns: list
-    rows: list
-    monthly_briefings: bool
-
-
-@dataclass
-class SubStrandProgress:
-    sub_strand: SubStrand
-    name: str
-    has_return: bool
-    rag: str | None
-    status_label: str
-    commentary: str
-    previous_rag: str | None
-    movement: object  # kpis.rag.Movement
-    is_synthetic: bool
-
-    @property
-    def movement_words(self):
-        return self.movement.words if self.rag and self.movement.direction else ""
-
-
-@dataclass
-class ObjectiveProgress:
-    objective: StrategicObjective
-    number: int
-    name: str
-    sub_strands: list
-
-
-@dataclass
-class AnnexRow:
-    kpi: KPI
-    code: str
-    title: str
-    sub_strand: str
-    unit: str
-    target_value: object
-    target_kind: str
-    target_text: str
-    value: object
-    value_text: str
-    rag: str | None
-    rag_label: str
-    data_for: str
-    reported_in: str
-    is_synthetic: bool
-
-
-@dataclass
-class StatusChange:
-    sub_strand: SubStrand
-    name: str
-    previous_rag: str
-    rag: str
-    direction: str
-    words: str
-
-    @property
-    def sentence(self):
-        return f"{self.name}: {rag_label(self.previous_rag)} to {rag_label(self.rag)} ({self.words.lower()})"
-
-
-@dataclass
-class TurnedKPI:
-    code: str
-    title: str
-    sub_strand: str
-    previous_rag: str | None
-    rag: str
-    value_text: str
-    data_for: str
-
-    @property
-    def sentence(self):
-        was = f"was {rag_label(self.previous_rag)}" if self.previous_rag else "first rated"
-        return f"{self.code} {self.title} ({self.sub_strand}): {rag_label(self.rag)}, {was}; {self.value_text}"
-
-
-@dataclass
-class NotAvailable:
-    code: str
-    title: str
-    sub_strand: str
-    data_for: str
-    expected_date: object
-
-    @property
-    def sentence(self):
-        expected = f", expected {self.expected_date.day} {self.expected_date:%B %Y}" if self.expected_date else ""
-        what = f"{self.data_for} figure" if self.data_for else "figure"
-        return f"{self.code} {self.title} ({self.sub_strand}): {what} not yet available{expected}"
-
-
-@dataclass
-class MissingReturn:
-    sub_strand: SubStrand
-    name: str
-    state_label: str  # "" for those who may not see drafts
-
-    @property
-    def sentence(self):
-        return f"{self.name}: {self.state_label}" if self.state_label else f"{self.name}: no approved return"
-
-
-@dataclass
-class WhatChanged:
-    previous_period: ReportingPeriod | None
-    status_movements: list
-    unchanged: int
-    no_comparison: int
-    turned_red_or_amber: list
-    not_available: list
-    missing_returns: list
-
-    @property
-    def has_previous(self):
-        return self.previous_period is not None
-
-
-def paragraphs(text):
-    """Paragraphs of a text field: separated by blank lines."""
-    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-
-
-def previous_briefing(period):
-    """The latest briefing of an earlier period: the one a new briefing carries its text from."""
-    earlier = Q(period__financial_year__lt=period.financial_year) | Q(
-        period__financial_year=period.financial_year, period__quarter__lt=period.quarter
-    )
-    return Briefing.objects.select_related("period").filter(earlier).order_by("-period__financial_year", "-period__quarter").first()
-
-
-def briefing_for(period):
-    """The period's briefing, or a new unsaved one whose text is carried forward from the last
-    briefing (its title moved on to this quarter). Never None."""
-    existing = Briefing.objects.filter(period=period).select_related("issued_by").first()
-    if existing is not None:
-        return existing
-    briefing = Briefing(period=period)
-    previous = previous_briefing(period)
-    if previous is not None:
-        for name in CARRIED_FIELDS:
-            setattr(briefing, name, getattr(previous, name))
-        old, new = f"Quarter {previous.period.quarter}", f"Quarter {period.quarter}"
-        if previous.period.financial_year == period.financial_year and old in briefing.title:
-            briefing.title = briefing.title.replace(old, new)
-    return briefing
-
-
-def governance_calendar(period):
-    """The governance calendar of the period's financial year (section 4.1): one row per period
-    with its Economy Cell meeting, dashboard update deadline, Cabinet Member briefing and
-    Overview & Scrutiny dates, led by a 'Monthly' row when Cabinet Member briefings are monthly."""
-    periods = list(ReportingPeriod.objects.filter(financial_year=period.financial_year).order_by("quarter"))
-    rows = []
-    monthly = any(MONTHLY.search(p.governance_notes or "") for p in periods)
-    if monthly:
-        rows.append(CalendarRow(period=None, label="Every month", text={"cabinet_member_briefing": "Monthly"}))
-    for p in periods:
-        rows.append(
-            CalendarRow(
-                period=p, label=p.label, economy_cell_meeting=p.economy_cell_meeting, dashboard_deadline=p.dashboard_deadline,
-                cabinet_member_briefing=p.cabinet_member_briefing, scrutiny_meeting=p.scrutiny_meeting,
-            )
-        )
-    return Calendar(
-        financial_year_label=period.financial_year_label, columns=[label for _, label in CALENDAR_COLUMNS], rows=rows,
-        monthly_briefings=monthly,
-    )
 
 
 def _objectives_for(period):

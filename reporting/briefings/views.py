@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from reporting.access import BRIEFINGS, may, require, require_may
 from objectives.selectors import get_period
+from reporting.access import BRIEFINGS, may, require, require_may
+from reporting.briefings.contents import briefing_for
 from reporting.briefings.forms import BriefingForm, IssueBriefingForm
-from reporting.briefings.selectors import briefing_context, briefing_for, issue_summary
-from reporting.briefings.services import BriefingError, StaleBriefing, issue_briefing as issue_briefing_service
-from reporting.briefings.services import update_briefing
-
+from reporting.briefings.selectors import briefing_context, issue_summary
+from reporting.briefings.services import BriefingError, StaleBriefing, update_briefing
+from reporting.briefings.services import issue_briefing as issue_briefing_service
 
 ANNEX_PER_PAGE = 100  # KPIs to a page of the annex; the Word document and workbook have them all
 

@@ -168,7 +168,7 @@ def dashboard(*, user, params=None, today=None):
     from django.utils import timezone
 
     from reporting.dashboard.filters import DashboardFilter
-    from reporting.plans.selectors import plan_status_counts  # the action plans' panel (one query)
+    from reporting.plans.selectors import plan_status_counts
 
     today = today or timezone.localdate()
     filterset = DashboardFilter(data=params if params is not None else {}, user=user)

@@ -1,6 +1,6 @@
 """The committee report as a Word document (python-docx), for the council's committee system.
 
-Built from the same `Report` as the page (reporting.plans.selectors.report_contents), so both
+Built from the same `Report` as the page (reporting.plans.report.report_contents), so both
 hold the same headings, recommendations and figure tables. Real Word headings (Heading 1–3, so
 the navigation pane and the committee system see the structure), recommendations as numbered
 paragraphs "(1)", "(2)"…, bullet lists as Word lists, and every figure and breakdown as a table

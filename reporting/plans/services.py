@@ -14,7 +14,8 @@ from django.utils import timezone
 from objectives.models import Action
 from reporting.access import require
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate, WorkflowState
-from reporting.plans.selectors import format_number, previous_plan_update
+from reporting.plans.report import format_number
+from reporting.plans.selectors import previous_plan_update
 from reporting.workflow import PLAN_UPDATE, WorkflowError
 
 # The committee report's cover fields: edited per report, carried forward to the next round.

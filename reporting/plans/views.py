@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from reporting.access import PLAN_UPDATES, can, may, require, require_may, sees_drafts
 from objectives.selectors_plans import plan_with_actions, plans_with_status_counts, status_breakdown
-from reporting.plans.forms import ActionUpdateEntry, PlanReportCoverForm, PlanUpdateStartForm, SendBackForm, WorkflowForm
-from reporting.plans import selectors
-from reporting.plans import services
+from reporting.access import PLAN_UPDATES, can, may, require, require_may, sees_drafts
+from reporting.plans import report as committee_report
+from reporting.plans import selectors, services
 from reporting.plans.docx import DOCX_CONTENT_TYPE, build_report_docx, report_filename
+from reporting.plans.entry import ActionUpdateEntry
+from reporting.plans.forms import PlanReportCoverForm, PlanUpdateStartForm, SendBackForm, WorkflowForm
 
 
 def _round(plan, update):
@@ -110,7 +111,7 @@ def plan_report(request, plan, update):
     """The committee report: cover in the council's template, introduction, progress by number."""
     require(request.user, "view_dashboard")
     plan_update = _round(plan, update)
-    report = selectors.report_contents(plan_update, request.user)
+    report = committee_report.report_contents(plan_update, request.user)
     return render(request, "reporting/plans/report.html", {
         "report": report, "plan_update": plan_update, "plan": plan_update.plan,
         "may_edit_cover": can(request.user, "edit_plan_report", plan_update),
@@ -121,7 +122,7 @@ def plan_report(request, plan, update):
 def plan_report_docx(request, plan, update):
     """The same report as a Word document."""
     require(request.user, "view_dashboard")
-    report = selectors.report_contents(_round(plan, update))
+    report = committee_report.report_contents(_round(plan, update))
     response = HttpResponse(build_report_docx(report), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report)}"'
     return response
@@ -196,7 +197,7 @@ def action_update_detail(request, plan, update, number):
     au = _update(plan_update, number)
     _require_visible(request.user, au)
     user = request.user
-    rec = selectors.recommendation_of(au)
+    rec = committee_report.recommendation_of(au)
     return render(request, "reporting/plans/update_detail.html", {
         "au": au, "plan_update": plan_update, "plan": plan_update.plan,
         "rec": rec, "narrative_blocks": rec.narrative_blocks,

@@ -12,7 +12,6 @@ from kpis.models import Measurement
 from objectives.roles import person_name
 from reporting.models import ActionUpdate, QuarterlyReturn
 
-
 HIDDEN_HISTORY_FIELDS = {
     "id", "version", "updated_by", "submitted_by", "approved_by", "updated_at", "created_at", "rag_basis", "kpi", "period",
     "sub_strand", "quarterly_return", "plan_update", "action", "is_synthetic", "frozen_target_kind", "frozen_at",

@@ -12,7 +12,6 @@ from reporting.returns.selectors import figure_text
 from reporting.statuses import rated_before, status
 
 
-
 @dataclass
 class KpiChange:
     kpi: KPI

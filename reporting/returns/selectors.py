@@ -21,7 +21,6 @@ from reporting.returns.completeness import saved_return_problems
 from reporting.returns.history import return_history
 from reporting.workflow import NOT_STARTED, is_outstanding, is_overdue
 
-
 # -- finding a return ----------------------------------------------------------------------------
 
 def return_for(period_slug, sub_strand_slug):

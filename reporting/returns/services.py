@@ -1,5 +1,4 @@
-"""Writes of quarterly returns: start, save, submit, approve (one or several), send back, reopen
-for correction.
+"""Writes of quarterly returns: start, save, submit, approve (one or several), send back.
 
 Every function runs in one transaction, locks what it changes (`select_for_update`), records who did
 it in the history (django-auditlog, through `save()`, never `.update()`), and takes each step of the
@@ -15,23 +14,21 @@ caller (a view, the spreadsheet import, a command) can break it.
     approve_return(*, quarterly_return, by)                 -> QuarterlyReturn (freezes each measurement)
     approve_returns(*, returns, by)                         -> list (all or none)
     send_back_return(*, quarterly_return, by, comment)      -> QuarterlyReturn
-    reopen_return(*, quarterly_return, by, reason)          -> QuarterlyReturn (snapshot in ReturnRevision)
 
-Reporting periods are opened and closed by reporting.returns.periods; reminders are sent by
-reporting.returns.reminders.
-"""
+A correction (reopen an approved return) is in reporting.returns.corrections. Reporting periods are opened and closed by reporting.returns.periods; reminders are sent by
+reporting.returns.reminders."""
 from contextlib import contextmanager
 
 from auditlog.context import auditlog_value, set_actor
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kpis.models import KPI, Measurement
 from kpis.figures import rating_contexts
-from kpis.services import freeze_measurement, rate_measurement, unfreeze_measurement
+from kpis.models import KPI, Measurement
+from kpis.services import freeze_measurement, rate_measurement
 from objectives.models import Action, ReportingPeriod
 from objectives.roles import person_name
-from reporting.models import ActionUpdate, QuarterlyReturn, ReturnRevision, WorkflowState
+from reporting.models import ActionUpdate, QuarterlyReturn, WorkflowState
 from reporting.returns.completeness import action_field, kpi_field, saved_return_problems
 from reporting.workflow import PERIOD_TAKES_NEW_RETURNS, RETURN, WorkflowError
 
@@ -360,71 +357,3 @@ def send_back_return(*, quarterly_return, by, comment):
         ret.save()
         _sync_action_updates(ret)
         return ret
-
-
-def snapshot_of(ret):
-    """An approved return as plain data, kept in ReturnRevision when a correction reopens it."""
-    measurements = Measurement.objects.filter(kpi__sub_strand_id=ret.sub_strand_id, period_id=ret.period_id).select_related("kpi")
-    updates = ActionUpdate.objects.filter(quarterly_return=ret).select_related("action")
-
-    def text(value):
-        if value is None:
-            return None
-        if hasattr(value, "normalize"):
-            return format(value.normalize(), "f")
-        return str(value)
-
-    return {
-        "revision": ret.revision,
-        "state": ret.state,
-        "overall_rag": ret.overall_rag,
-        "commentary": ret.commentary,
-        "rag_explanation": ret.rag_explanation,
-        "approved_at": ret.approved_at.isoformat() if ret.approved_at else None,
-        "measurements": [
-            {
-                "kpi": m.kpi.code, "title": m.kpi.title, "value": text(m.value), "milestone_status": m.milestone_status,
-                "not_available": m.not_available, "expected_date": text(m.expected_date), "data_for": m.data_for,
-                "rag": m.rag or "", "rag_override": m.rag_override, "override_reason": m.override_reason,
-                "commentary": m.commentary, "target": text(m.frozen_target), "target_kind": m.frozen_target_kind,
-                "tolerance": text(m.frozen_tolerance),
-            }
-            for m in measurements.order_by("kpi__order", "kpi__code")
-        ],
-        "action_updates": [
-            {"action": str(u.action), "status": u.status, "narrative": u.narrative}
-            for u in updates.order_by("action__plan_id", "action__number")
-        ],
-    }
-
-
-def reopen_return(*, quarterly_return, by, reason):
-    """Approved (or published) → a new draft revision for a correction; the approved one is kept."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReturnWorkflowError("Say why the return needs correcting.")
-    if len(reason) > COMMENT_MAX_LENGTH:
-        raise ReturnWorkflowError(f"The reason must be {COMMENT_MAX_LENGTH:,} characters or fewer.")
-    with transaction.atomic(), recorded_as(by):
-        ret = _lock(quarterly_return)
-        RETURN.check("reopen", ret, error=ReturnWorkflowError)
-        ReturnRevision.objects.create(
-            quarterly_return=ret, number=ret.revision, snapshot=snapshot_of(ret), approved_at=ret.approved_at,
-            approved_by_id=ret.approved_by_id, reopened_by=by, reason=reason,
-        )
-        kpi_ids = list(KPI.objects.filter(sub_strand_id=ret.sub_strand_id).values_list("id", flat=True))
-        for m in Measurement.objects.select_for_update().filter(kpi_id__in=kpi_ids, period_id=ret.period_id):
-            unfreeze_measurement(m)
-            m.version += 1
-            m.updated_by = by
-            m.save()
-        ret.revision += 1
-        RETURN.move("reopen", ret)
-        ret.return_comment = ""
-        ret.version += 1
-        ret.updated_by = by
-        ret.save()
-        _sync_action_updates(ret)
-        return ret
-
-

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from objectives.models import financial_year_label
 from reporting.access import RETURNS, can, may, require
 from reporting.plans.selectors import submitted_action_updates
-from reporting.returns import calendar, periods, review, selectors, services
+from reporting.returns import calendar, corrections, periods, review, selectors, services
 from reporting.returns.forms import BulkApproveForm, OpenPeriodForm, ReopenForm, ReturnForm, SendBackForm
 from reporting.workflow import RETURN
 
@@ -145,7 +145,7 @@ def reopen(request, period_slug, sub_strand_slug):
         if form.cleaned_data["version"] != ret.version:
             return _changed_since_message(request, ret)
         try:
-            services.reopen_return(quarterly_return=ret, by=request.user, reason=form.cleaned_data["reason"])
+            corrections.reopen_return(quarterly_return=ret, by=request.user, reason=form.cleaned_data["reason"])
         except services.ReturnWorkflowError as exc:
             form.add_error(None, str(exc))
         else:

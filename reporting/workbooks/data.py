@@ -2,8 +2,10 @@
 number of queries whatever the size of the council."""
 import datetime
 from dataclasses import dataclass, field
+
 from django.db.models import Q
 from django.utils import timezone
+
 from kpis.figures import judged_target, primary_targets, target_text, target_year
 from kpis.models import KPI
 from kpis.rag import movements
@@ -12,8 +14,6 @@ from objectives.selectors import objectives_with_sub_strands
 from reporting.access import SEEN_BY_READERS, visible_measurements, visible_returns
 from reporting.models import ActionUpdate
 from reporting.statuses import rated_before, status
-
-
 
 # -- reading what goes in ------------------------------------------------------------------------
 

@@ -18,14 +18,45 @@ fill in offline (reporting/workbooks/template.py) is written by the same helpers
 its KPI sheets have the same columns, so that the briefing workbook can be uploaded too."""
 import datetime
 import io
+
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
 from objectives.roles import person_name
 from reporting.access import sees_all_drafts
-from reporting.workbooks.cells import COL_ACTION_ID, COL_CODE, COL_COMMENTARY, COL_DATA_FOR, COL_EXPECTED, COL_KPI_ID, COL_OVERALL, COL_OVERRIDE_REASON, COL_RAG, COL_RAG_OVERRIDE, COL_SUB_STRAND_ID, DATE_FORMAT, FIRST_DATA_ROW, NOTE_FONT, TOP, TRACKER_FORMAT, TRACKER_SHEET, WRAP, excel_number, finish_sheet, number_format_for, put, put_figure, put_rag, return_state_label, scope_note, start_sheet, sub_strand_label, user_label
+from reporting.workbooks.cells import (
+    COL_ACTION_ID,
+    COL_CODE,
+    COL_COMMENTARY,
+    COL_DATA_FOR,
+    COL_EXPECTED,
+    COL_KPI_ID,
+    COL_OVERALL,
+    COL_OVERRIDE_REASON,
+    COL_RAG,
+    COL_RAG_OVERRIDE,
+    COL_SUB_STRAND_ID,
+    DATE_FORMAT,
+    FIRST_DATA_ROW,
+    NOTE_FONT,
+    TOP,
+    TRACKER_FORMAT,
+    TRACKER_SHEET,
+    WRAP,
+    excel_number,
+    finish_sheet,
+    number_format_for,
+    put,
+    put_figure,
+    put_rag,
+    return_state_label,
+    scope_note,
+    start_sheet,
+    sub_strand_label,
+    user_label,
+)
 from reporting.workbooks.data import workbook_data
-
 
 # -- the sheets ----------------------------------------------------------------------------------
 

@@ -16,23 +16,24 @@ file changes nothing. Returns stay drafts after an import: they are submitted fr
 """
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+
 from kpis.models import KPI
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action, ReportingPeriod, SubStrand
 from objectives.roles import person_name
 from reporting.access import can, may
-from reporting.returns.forms import ReturnForm, as_post_data, initial_form_data
 from reporting.models import QuarterlyReturn, WorkflowState
-from reporting.workflow import PERIOD_TAKES_NEW_RETURNS, RETURN
 from reporting.returns.completeness import kpi_field
+from reporting.returns.forms import ReturnForm, as_post_data, initial_form_data
 from reporting.returns.services import ReturnWorkflowError, StaleEditError, save_return
 from reporting.workbooks.cells import NOT_AVAILABLE, TRACKER_SHEET
 from reporting.workbooks.reader import _edits_of, read_workbook
 from reporting.workbooks.safety import ImportRefused, Problem, check_file
-
+from reporting.workflow import PERIOD_TAKES_NEW_RETURNS, RETURN
 
 TOKEN_MAX_AGE = 60 * 60  # a preview may be confirmed within an hour
 TOKEN_SALT = "reporting.workbook_import"

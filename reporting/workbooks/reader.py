@@ -5,15 +5,32 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
 from kpis.models import KPI
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action
 from reporting.returns.completeness import action_field, kpi_field
-from reporting.workbooks.cells import COL_ACTION_ID, COL_ACTION_STATUS, COL_CODE, COL_COMMENTARY, COL_DATA_FOR, COL_EXPECTED, COL_KPI_ID, COL_OVERALL, COL_OVERRIDE_REASON, COL_PROGRESS, COL_RAG_EXPLANATION, COL_RAG_OVERRIDE, COL_SUB_STRAND_ID, NOT_AVAILABLE, TRACKER_SHEET
+from reporting.workbooks.cells import (
+    COL_ACTION_ID,
+    COL_ACTION_STATUS,
+    COL_CODE,
+    COL_COMMENTARY,
+    COL_DATA_FOR,
+    COL_EXPECTED,
+    COL_KPI_ID,
+    COL_OVERALL,
+    COL_OVERRIDE_REASON,
+    COL_PROGRESS,
+    COL_RAG_EXPLANATION,
+    COL_RAG_OVERRIDE,
+    COL_SUB_STRAND_ID,
+    NOT_AVAILABLE,
+    TRACKER_SHEET,
+)
 from reporting.workbooks.safety import FORMAT_HINT, ImportRefused, Problem
-
 
 MAX_ROWS_PER_SHEET = 20_000
 

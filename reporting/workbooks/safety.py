@@ -3,9 +3,8 @@ entity tricks), and the problems an import can find, each naming its sheet and c
 import io
 import zipfile
 from dataclasses import dataclass
+
 from django.conf import settings
-
-
 
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100  # a real workbook's XML compresses 5 to 30 times; bombs compress thousands of times

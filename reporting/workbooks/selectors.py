@@ -3,8 +3,8 @@ from dataclasses import dataclass
 
 from objectives.models import ReportingPeriod
 from reporting.access import BRIEFINGS, can
-from reporting.workflow import PERIOD_TAKES_NEW_RETURNS
 from reporting.models import Briefing
+from reporting.workflow import PERIOD_TAKES_NEW_RETURNS
 
 
 @dataclass

@@ -5,22 +5,47 @@ white cells to fill, grey cells locked."""
 import datetime
 import io
 from decimal import Decimal
+
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
+
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action, ReportingPeriod, SubStrand
 from reporting.access import may
-from reporting.returns.forms import as_post_data, initial_form_data
 from reporting.models import QuarterlyReturn, WorkflowState
-from reporting.workflow import PERIOD_TAKES_NEW_RETURNS
 from reporting.returns.completeness import action_field, kpi_field
-from reporting.workbooks.cells import COL_ACTION_ID, COL_ACTION_STATUS, COL_COMMENTARY, COL_DATA_FOR, COL_EXPECTED, COL_OVERALL, COL_OVERRIDE_REASON, COL_PROGRESS, COL_RAG_EXPLANATION, COL_RAG_OVERRIDE, COL_SUB_STRAND_ID, DATE_FORMAT, FIRST_DATA_ROW, HEADER_ROW, NOT_AVAILABLE, TOP, WRAP, excel_number, finish_sheet, number_format_for, put, put_rag, return_state_label, start_sheet
+from reporting.returns.forms import as_post_data, initial_form_data
+from reporting.workbooks.cells import (
+    COL_ACTION_ID,
+    COL_ACTION_STATUS,
+    COL_COMMENTARY,
+    COL_DATA_FOR,
+    COL_EXPECTED,
+    COL_OVERALL,
+    COL_OVERRIDE_REASON,
+    COL_PROGRESS,
+    COL_RAG_EXPLANATION,
+    COL_RAG_OVERRIDE,
+    COL_SUB_STRAND_ID,
+    DATE_FORMAT,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    NOT_AVAILABLE,
+    TOP,
+    WRAP,
+    excel_number,
+    finish_sheet,
+    number_format_for,
+    put,
+    put_rag,
+    return_state_label,
+    start_sheet,
+)
 from reporting.workbooks.data import workbook_data
 from reporting.workbooks.export import column_numbers, set_properties, write_objective, write_tracker
-
-
+from reporting.workflow import PERIOD_TAKES_NEW_RETURNS
 
 LOCKED_FILL = PatternFill("solid", fgColor="F3F2F1")
 EDITABLE_FILL = PatternFill("solid", fgColor="FFFFFF")

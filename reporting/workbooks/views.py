@@ -5,16 +5,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reporting.access import require
 from objectives.selectors import get_period
-from reporting.workbooks.forms import ConfirmImportForm, ImportWorkbookForm
-from reporting.briefings.selectors import briefing_context
-from reporting.workbooks.selectors import export_periods
+from reporting.access import require
 from reporting.briefings.docx import DOCX_CONTENT_TYPE, briefing_docx_bytes
+from reporting.briefings.selectors import briefing_context
 from reporting.workbooks.cells import XLSX_CONTENT_TYPE
 from reporting.workbooks.export import briefing_filename, export_briefing_workbook
+from reporting.workbooks.forms import ConfirmImportForm, ImportWorkbookForm
 from reporting.workbooks.imports import apply_import, preview_import, unsign_plan
 from reporting.workbooks.safety import ImportRefused
+from reporting.workbooks.selectors import export_periods
 from reporting.workbooks.template import NothingToFill, return_template_bytes, template_filename
 
 

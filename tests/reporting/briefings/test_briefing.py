@@ -11,7 +11,8 @@ from django.urls import reverse
 from kpis.models import KPI, Measurement
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.models import Briefing, QuarterlyReturn
-from reporting.briefings.selectors import briefing_context, briefing_for
+from reporting.briefings.contents import briefing_for
+from reporting.briefings.selectors import briefing_context
 
 SEED = Path(__file__).resolve().parents[3] / "fixtures" / "sources" / "ses-q1-2023-24-briefing-note.txt"
 MARKER = "ZZDRAFTONLY"

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.models import ActionUpdate, Briefing, QuarterlyReturn
-from reporting.briefings.selectors import briefing_for
+from reporting.briefings.contents import briefing_for
 from reporting.briefings.services import BriefingError, StaleBriefing, issue_briefing, update_briefing
 
 EDIT = reverse("briefing-edit", args=["2023-24-q2"])

@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from objectives.models import Action
 from reporting.models import OutputFigure
-from reporting.plans.selectors import figure_text, format_money, plan_status_counts, text_blocks
+from reporting.plans.report import figure_text, text_blocks
+from kpis.formatting import format_money
+from reporting.plans.selectors import plan_status_counts
 from reporting.plans.services import breakdown_problem
 from tests.reporting.plan_helpers import make_plan
 

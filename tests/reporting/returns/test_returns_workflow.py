@@ -15,7 +15,7 @@ from reporting.models import ActionUpdate, QuarterlyReturn, ReturnRevision
 from reporting.access import visible_returns
 from kpis.figures import rating_contexts
 from reporting.returns.history import history_queryset, return_history
-from reporting.returns import periods, services
+from reporting.returns import corrections, periods, services
 from tests.reporting._returns_support import (  # noqa: F401
     HOUSING_COMPLETE, complete_changes, fast_password_hashing, fill, housing_return, return_url,
 )
@@ -174,7 +174,7 @@ def test_a_step_not_allowed_from_the_state_is_refused_clearly(demo_users, state,
         "submit": lambda: services.submit_return(quarterly_return=ret, by=demo_users["officer"]),
         "approve": lambda: services.approve_return(quarterly_return=ret, by=demo_users["approver"]),
         "send_back": lambda: services.send_back_return(quarterly_return=ret, by=demo_users["approver"], comment="x"),
-        "reopen": lambda: services.reopen_return(quarterly_return=ret, by=demo_users["approver"], reason="x"),
+        "reopen": lambda: corrections.reopen_return(quarterly_return=ret, by=demo_users["approver"], reason="x"),
     }[step]
     with pytest.raises(services.ReturnWorkflowError) as refused:
         call()
@@ -231,7 +231,7 @@ def test_readers_see_a_return_only_once_approved(demo_users):
 
 def test_reopening_keeps_the_approved_revision_and_unfreezes(demo_users, client_for):
     ret = housing_return(demo_users, "approved")
-    ret = services.reopen_return(quarterly_return=ret, by=demo_users["coordinator"], reason="HOU-02 was 565, not 655")
+    ret = corrections.reopen_return(quarterly_return=ret, by=demo_users["coordinator"], reason="HOU-02 was 565, not 655")
     assert (ret.state, ret.revision) == ("draft", 2)
     revision = ReturnRevision.objects.get(quarterly_return=ret)
     assert revision.number == 1 and revision.reason == "HOU-02 was 565, not 655"
@@ -253,7 +253,7 @@ def test_reopening_keeps_the_approved_revision_and_unfreezes(demo_users, client_
     ret = services.submit_return(quarterly_return=ret, by=demo_users["officer"])
     ret = services.approve_return(quarterly_return=ret, by=demo_users["approver"])
     assert Measurement.objects.get(kpi__code="HOU-02", period=period()).frozen_rag == "red"
-    reopened_again = services.reopen_return(quarterly_return=ret, by=demo_users["approver"], reason="Again")
+    reopened_again = corrections.reopen_return(quarterly_return=ret, by=demo_users["approver"], reason="Again")
     assert reopened_again.revision == 3
     assert list(ReturnRevision.objects.filter(quarterly_return=ret).values_list("number", flat=True)) == [1, 2]
 

@@ -1,0 +1,275 @@
+"""The committee report of an action plan's update round, as plain data.
+
+The committee report (page and Word document) is built from `report_contents()`, so both always
+hold the same headings, recommendations and figure tables. Readers (Cabinet Member, scrutiny
+members) and the report itself only ever see approved or published updates."""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kpis.formatting import format_money, plain_number
+from objectives.models import Action, ActionPlan
+from reporting.access import PLAN_UPDATES, sees_drafts, visible_plan_updates
+from reporting.models import ActionUpdate, OutputFigure, PlanUpdate
+from reporting.plans.selectors import _figures_prefetch
+
+# -- the committee report ------------------------------------------------------------------------
+
+
+def text_blocks(text):
+    """Paragraphs and bullet lists of a text field: [("p", [lines]) | ("ul", [items])].
+
+    Paragraphs are separated by blank lines; lines starting with '- ', '• ' or '* ' are bullets.
+    """
+    blocks = []
+    for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        paragraph = []
+        for line in lines:
+            if line[:2] in {"- ", "• ", "* "} or line.startswith("\uf0b7"):
+                if paragraph:
+                    blocks.append(("p", paragraph))
+                    paragraph = []
+                item = line[1:].strip()
+                if blocks and blocks[-1][0] == "ul" and not paragraph:
+                    blocks[-1][1].append(item)
+                else:
+                    blocks.append(("ul", [item]))
+            else:
+                paragraph.append(line)
+        if paragraph:
+            blocks.append(("p", paragraph))
+    return blocks
+
+
+QUALIFIER_WORDS = {value: label.lower() for value, label in OutputFigure.Qualifier.choices if value}
+YEARLY = {"p.a.", "pa", "per annum", "a year", "per year", "each year"}
+
+
+format_number = plain_number  # 1470 → '1,470'; 2.50 → '2.5'
+
+
+def _unit_parts(unit):
+    """('money', 'a year') for '£ a year'; ('count', 'jobs') for 'jobs'."""
+    unit = (unit or "").strip()
+    if unit.startswith("£"):
+        rest = unit[1:].strip()
+        if rest.lower() in YEARLY:
+            rest = "a year"
+        return "money", rest
+    return "count", unit
+
+
+def format_amount(value, unit, *, with_unit=True):
+    kind, rest = _unit_parts(unit)
+    if kind == "money":
+        text = format_money(value)
+        return f"{text} {rest}" if with_unit and rest else text
+    text = format_number(value)
+    return f"{text} {rest}" if with_unit and rest else text
+
+
+def figure_text(figure):
+    """An output figure in words: 'more than 400 people', '£860,000 a year', '200 jobs rising to 400',
+    '£150,000 a year (projected)'. Empty when only a breakdown is given."""
+    if figure.value is None:
+        return ""
+    parts = []
+    if figure.qualifier:
+        parts.append(QUALIFIER_WORDS.get(figure.qualifier, figure.qualifier))
+    parts.append(format_amount(figure.value, figure.unit))
+    if figure.rising_to is not None:
+        kind, _ = _unit_parts(figure.unit)
+        parts.append("rising to " + (format_money(figure.rising_to) if kind == "money" else format_number(figure.rising_to)))
+    if figure.is_projected:
+        parts.append("(projected)")
+    return " ".join(parts)
+
+
+def breakdown_total(figure):
+    items = list(figure.breakdown.all())
+    return sum((i.value for i in items), Decimal(0)) if items else None
+
+
+@dataclass
+class ReportSection:
+    heading: str
+    blocks: list = field(default_factory=list)
+    parts: list = field(default_factory=list)  # [(sub-heading, blocks)]
+    anchor: str = ""
+
+
+@dataclass
+class ReportFigure:
+    label: str
+    text: str
+    period_covered: str
+    note: str
+    breakdown: list  # [(label, value text)]
+    breakdown_caption: str
+
+
+@dataclass
+class ReportRecommendation:
+    number: int
+    wording_blocks: list
+    narrative_blocks: list
+    status: str
+    status_label: str
+    figures: list
+
+    @property
+    def figure_headings(self):
+        """The columns of the figures table: Output and Figure, then Period covered and Notes where any has them."""
+        headings = ["Output", "Figure"]
+        if any(f.period_covered for f in self.figures):
+            headings.append("Period covered")
+        if any(f.note for f in self.figures):
+            headings.append("Notes")
+        return headings
+
+    @property
+    def figure_rows(self):
+        headings = self.figure_headings
+        rows = []
+        for f in self.figures:
+            row = [f.label, f.text or "See the breakdown below"]
+            if "Period covered" in headings:
+                row.append(f.period_covered)
+            if "Notes" in headings:
+                row.append(f.note)
+            rows.append(row)
+        return rows
+
+    @property
+    def figures_caption(self):
+        return f"Output figures for recommendation ({self.number})"
+
+    @property
+    def breakdowns(self):
+        return [f for f in self.figures if f.breakdown]
+
+
+@dataclass
+class Report:
+    plan_update: PlanUpdate
+    plan: ActionPlan
+    cover: list
+    contact: list  # [(label, value)]
+    cover_tail: list  # appendices, background papers
+    introduction_blocks: list
+    recommendations: list
+    not_reported: list  # [Action]
+    in_progress_count: int
+    shows_work: bool = False
+
+
+def _cover(update):
+    def blocks(name):
+        return text_blocks(getattr(update, name))
+
+    def label(name):
+        return str(PlanUpdate._meta.get_field(name).verbose_name)
+
+    return [
+        ReportSection("Summary", blocks("summary"), anchor="summary"),
+        ReportSection("Recommendation(s)", blocks("recommendations"), anchor="recommendations"),
+        ReportSection("Reasons for the Recommendation(s)", blocks("reasons"), anchor="reasons"),
+        ReportSection("Alternative Options Considered and Rejected", blocks("alternative_options"), anchor="alternatives"),
+        ReportSection(
+            "What will it cost and how will it be financed?", blocks("costs"),
+            [("(A) Revenue Costs", blocks("revenue_costs")), ("(B) Capital Costs", blocks("capital_costs"))],
+            anchor="costs",
+        ),
+        ReportSection(
+            "Implications of the Proposals", [],
+            [
+                ("Resource Implications (Financial, IT, Staffing and Assets)", blocks("resource_implications")),
+                ("Legal Implications", blocks("legal_implications")),
+                ("Equality Implications", blocks("equality_implications")),
+            ],
+            anchor="implications",
+        ),
+        ReportSection(
+            "Contribution to the Council’s Core Purpose", [],
+            [(label(name), blocks(name)) for name in PlanUpdate.CORE_PURPOSE_FIELDS],
+            anchor="core-purpose",
+        ),
+        ReportSection(
+            "What consultations have taken place on the proposals and when?", [],
+            [("(A) Internal Consultations", blocks("consultations_internal")),
+             ("(B) External Consultations", blocks("consultations_external"))],
+            anchor="consultations",
+        ),
+        ReportSection("Implementation Date for the Decision", blocks("implementation_date"), anchor="implementation"),
+    ]
+
+
+def _tail(update):
+    return [
+        ReportSection("Appendices", text_blocks(update.appendices), anchor="appendices"),
+        ReportSection("Background Papers", text_blocks(update.background_papers), anchor="background-papers"),
+    ]
+
+
+def report_figure(figure, number):
+    items = list(figure.breakdown.all())
+    return ReportFigure(
+        label=figure.label,
+        text=figure_text(figure),
+        period_covered=figure.period_covered,
+        note=figure.note,
+        breakdown=[(i.label, format_amount(i.value, figure.unit, with_unit=False)) for i in items],
+        breakdown_caption=f"{figure.label}, by type (recommendation ({number}))" if items else "",
+    )
+
+
+def recommendation_of(action_update):
+    """One update as the report shows it: wording, narrative, status and figure tables."""
+    return ReportRecommendation(
+        number=action_update.action.number,
+        wording_blocks=text_blocks(action_update.action.wording),
+        narrative_blocks=text_blocks(action_update.narrative),
+        status=action_update.status,
+        status_label=action_update.get_status_display() if action_update.status else "",
+        figures=[report_figure(f, action_update.action.number) for f in action_update.figures.all()],
+    )
+
+
+def report_contents(plan_update, user=None):
+    """Everything the committee report shows, page and Word document alike.
+
+    Only approved and published updates are in the report, whoever reads it. Four queries
+    whatever the size (updates with actions, figures, breakdowns, actions not reported on), and
+    one more to count work in progress for those who may see it.
+    """
+    updates = list(
+        ActionUpdate.objects.filter(PLAN_UPDATES.published, plan_update=plan_update)
+        .select_related("action")
+        .prefetch_related(_figures_prefetch())
+        .order_by("action__number")
+    )
+    recommendations = [recommendation_of(u) for u in updates]
+    reported = {u.action_id for u in updates}
+    not_reported = [a for a in Action.objects.filter(plan_id=plan_update.plan_id).order_by("number") if a.id not in reported]
+    shows_work = user is not None and sees_drafts(user)
+    in_progress = 0
+    if shows_work:
+        in_progress = visible_plan_updates(user).filter(plan_update=plan_update).exclude(PLAN_UPDATES.published).count()
+    update = plan_update
+    contact = [
+        ("Contact Officer", update.contact_officer),
+        ("Telephone Number", update.contact_telephone),
+        ("Email Address", update.contact_email),
+    ]
+    return Report(
+        plan_update=update,
+        plan=update.plan,
+        cover=_cover(update),
+        contact=contact,
+        cover_tail=_tail(update),
+        introduction_blocks=text_blocks(update.introduction),
+        recommendations=recommendations,
+        not_reported=not_reported,
+        in_progress_count=in_progress,
+        shows_work=shows_work,
+    )
