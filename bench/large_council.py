@@ -20,7 +20,7 @@ def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_fina
     from django.db import transaction
     from django.utils import timezone
 
-    from kpis.models import KPI, Measurement, Target
+    from kpis.models import KPI, Measurement, Target, index_figures
     from kpis.rag import RAG
     from objectives.models import ReportingPeriod, StrategicObjective, Strategy, SubStrand, quarter_dates
     from reporting.models import Briefing, QuarterlyReturn
@@ -70,17 +70,15 @@ def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_fina
             for k in kpi_rows:
                 value = Decimal(rng.randint(850, 1150))
                 rag = RAG.GREEN if value >= 1000 else RAG.AMBER if value >= 950 else RAG.RED
-                batch.append(Measurement(kpi=k, period=p, value=value, data_for=p.slug, rag_calculated=rag,
+                batch.append(Measurement(kpi=k, period=p, period_key=p.order_key, value=value, data_for=p.slug, rag_calculated=rag,
                                          frozen_rag=rag, frozen_target=Decimal(1000), frozen_tolerance=Decimal(5),
                                          frozen_at=now, is_synthetic=True))
                 if len(batch) >= 5000:
                     Measurement.objects.bulk_create(batch)
+        index_figures([k.id for k in kpi_rows])  # bulk_create bypasses save(): place each figure in its series
                     batch = []
         Measurement.objects.bulk_create(batch)
         Briefing.objects.bulk_create(Briefing(period=p, purpose="Synthetic briefing", state="issued") for p in periods[:-1])
-    from reporting.page_cache import bump_data_version
-
-    bump_data_version()  # bulk_create sends no signals: mark the data as changed by hand
     return {"objectives": objectives, "sub_strands": sub_strands, "kpis": kpis, "quarters": quarters,
             "measurements": Measurement.objects.count(), "returns": QuarterlyReturn.objects.count()}
 
@@ -91,7 +89,7 @@ def create_bench_officers(count=10):
     from django.contrib.auth.models import Group
 
     from objectives.models import SubStrand
-    from objectives.permissions import GROUP_NAMES, Role, ensure_groups
+    from objectives.roles import GROUP_NAMES, Role, ensure_groups
 
     ensure_groups()
     group = Group.objects.get(name=GROUP_NAMES[Role.OFFICER])

@@ -3,10 +3,7 @@
 the median time over repeated requests beside the bare page of the same server (the sign-in page),
 and the page's SQL query count.
 
-Each page is measured twice: "built", with the page cache switched off (PAGE_CACHE_SECONDS=0), so
-every request builds the page from the database, as the first request after a change does; and
-"served", with the page cache on as in production, where repeated requests for an unchanged
-dashboard or briefing are served from it (reporting/page_cache.py).
+Every request builds its page from the database: there is no page cache.
 
     .venv/bin/python bench/pages.py [--repeat 30] [--databases sqlite,postgres]
 """
@@ -76,7 +73,6 @@ def count_queries(database_url, pages, user="coordinator", extra_env=None):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-MODES = {"built": {"PAGE_CACHE_SECONDS": "0"}, "served": {}}
 
 
 def main():
@@ -91,24 +87,20 @@ def main():
             t0 = time.perf_counter()
             prepare(url)
             print(f"[{kind}] generated the large council in {time.perf_counter() - t0:.1f} s", flush=True)
-            report[kind] = {}
-            for mode, extra_env in MODES.items():
-                queries = count_queries(url, pages, extra_env=extra_env)
-                with gunicorn(url, extra_env=extra_env) as base:
-                    timings = time_pages(base, pages, args.repeat)
-                report[kind][mode] = {name: {**timings[name], **queries[name]} for name in pages}
+            queries = count_queries(url, pages)
+            with gunicorn(url) as base:
+                timings = time_pages(base, pages, args.repeat)
+            report[kind] = {name: {**timings[name], **queries[name]} for name in pages}
     print()
-    for kind, modes in report.items():
+    for kind, rows in report.items():
+        bare = rows["sign-in page (bare)"]["median_ms"]
         print(f"## {kind}: medians over {args.repeat} requests, gunicorn 2 workers, loopback")
-        print("| page | built: median ms | × bare | queries | served: median ms | × bare | queries | KB |")
-        print("|---|---|---|---|---|---|---|---|")
-        built, served = modes["built"], modes["served"]
-        bare_built = built["sign-in page (bare)"]["median_ms"]
-        bare_served = served["sign-in page (bare)"]["median_ms"]
+        print("| page | median ms | p95 ms | × bare | queries | KB |")
+        print("|---|---|---|---|---|---|")
         for name in pages:
-            b, s = built[name], served[name]
-            print(f"| {name} | {b['median_ms']:.1f} | {b['median_ms'] / bare_built:.1f} | {b['queries']} "
-                  f"| {s['median_ms']:.1f} | {s['median_ms'] / bare_served:.1f} | {s['queries']} | {s['bytes'] // 1024} |")
+            r = rows[name]
+            print(f"| {name} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {r['median_ms'] / bare:.1f} | {r['queries']} "
+                  f"| {r['bytes'] // 1024} |")
         print()
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)

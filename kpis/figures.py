@@ -2,7 +2,7 @@
 
 - which target a figure is judged against (`target_year`, `rating_contexts`, `judged_target`);
 - what the rules compare a figure with when there is no target (the previous year's value);
-- each KPI's latest figure as at a period (`latest_measurements`);
+- each KPI's latest figure as at a period (`latest_as_at`);
 - the period the data is for, in words (`data_lag_words`).
 
 The RAG rules themselves (thresholds, overall mix, movement) are plain functions in kpis/rag.py;
@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 
 from kpis.formatting import format_kpi_value
 from kpis.models import KPI, Measurement, Target
@@ -21,7 +20,6 @@ from objectives.models import ReportingPeriod, financial_year_label
 
 YEARLY_CADENCES = {KPI.Cadence.ANNUAL, KPI.Cadence.ACADEMIC_YEAR}
 HAS_FIGURE = Q(value__isnull=False) | ~Q(milestone_status="") | Q(not_available=True)
-RECENT_QUARTERS = 8
 NO_TARGET = "No target: the previous year is the bar"
 
 
@@ -173,42 +171,30 @@ def bar_text(kpi, context):
 # -- the latest figure ----------------------------------------------------------------------------
 
 
-def _up_to(period, prefix="period__"):
-    return Q(**{f"{prefix}financial_year__lt": period.financial_year}) | Q(
-        **{f"{prefix}financial_year": period.financial_year, f"{prefix}quarter__lte": period.quarter}
-    )
+def latest_as_at(period, *, approved_only):
+    """Q() for each KPI's latest figure reported in `period` or before: its latest approved figure,
+    or with `approved_only=False` its latest figure of any state. At most one row per KPI.
+
+    A plain filter on the figure's place in its KPI's series (Measurement.period_key and the next
+    figure's key, kept by Measurement.save and delete): no subquery per KPI, so that a page lists,
+    sorts and pages a council's latest figures in the database."""
+    key = period.order_key
+    if approved_only:
+        nothing_later = Q(next_approved_key__isnull=True) | Q(next_approved_key__gt=key)
+        return HAS_FIGURE & Q(frozen_at__isnull=False, period_key__lte=key) & nothing_later
+    nothing_later = Q(next_figure_key__isnull=True) | Q(next_figure_key__gt=key)
+    return HAS_FIGURE & Q(period_key__lte=key) & nothing_later
 
 
-def latest_measurements(measurements, kpis, period, related=("period",), where=None):
-    """The latest measurement with a figure of each KPI, reported in `period` or before, from the
-    given (already visibility-filtered) measurements; only those matching `where` (a Q, which may
-    use `shown_rag`) when given. Three queries (which figures, the figures, their periods):
-    {kpi_id: Measurement}."""
-    if period is None:
-        return {}
-    newest_first = measurements.filter(HAS_FIGURE, kpi_id=OuterRef("pk")).order_by("-period__financial_year", "-period__quarter")
-    # Most KPIs have a figure in the last two years: look there first (a few rows per KPI), and
-    # through the whole history only for the KPIs with none (COALESCE stops at the first found).
-    recent = ReportingPeriod.objects.filter(_up_to(period, prefix="")).order_by("-financial_year", "-quarter")[:RECENT_QUARTERS]
-    latest_ids = kpis.order_by().annotate(latest_id=Coalesce(
-        Subquery(newest_first.filter(period_id__in=recent.values("id")).values("id")[:1]),
-        Subquery(newest_first.filter(_up_to(period)).values("id")[:1]),
-    )).values_list("latest_id", flat=True)
-    # The ids are fetched first: as an IN (subquery), PostgreSQL evaluated the COALESCE three
-    # times per KPI. And no default ordering: it would join four tables only to sort.
-    rows = Measurement.objects.filter(id__in=[i for i in latest_ids if i]).order_by()
-    if where is not None:
-        rows = rows.annotate(shown_rag=Measurement.shown_rag_expression()).filter(where)
-    joined = [r for r in related if r != "period"]
-    if joined:
-        rows = rows.select_related(*joined)  # never select_related() with no names: that follows every key
-    rows = list(rows)
-    if "period" in related and rows:
-        # A few periods shared by many figures: one small query rather than a join copied per row.
-        periods = ReportingPeriod.objects.in_bulk({m.period_id for m in rows})
-        for m in rows:
+def with_periods(measurements):
+    """Attach each figure's period from one small query (a few periods shared by many figures)
+    rather than a join copied into every row. Returns the list."""
+    measurements = list(measurements)
+    if measurements:
+        periods = ReportingPeriod.objects.in_bulk({m.period_id for m in measurements})
+        for m in measurements:
             m.period = periods[m.period_id]
-    return {m.kpi_id: m for m in rows}
+    return measurements
 
 
 # -- the data lag ---------------------------------------------------------------------------------

@@ -132,6 +132,12 @@ class Measurement(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Where the figure stands in its KPI's series, kept by save() and delete() (see `index_figures`),
+    # so that "each KPI's latest figure as at a period" is a plain filter (kpis.figures.latest_as_at):
+    # the period's place in time, and that of the KPI's next figure, and of its next approved figure.
+    period_key = models.PositiveIntegerField(default=0, editable=False, db_index=True)
+    next_figure_key = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    next_approved_key = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["kpi", "period"]
@@ -165,6 +171,17 @@ class Measurement(models.Model):
     @property
     def is_frozen(self):
         return self.frozen_at is not None
+
+    def save(self, *args, **kwargs):
+        self.period_key = self.period.order_key
+        super().save(*args, **kwargs)
+        index_figures([self.kpi_id])
+
+    def delete(self, *args, **kwargs):
+        kpi_id = self.kpi_id
+        result = super().delete(*args, **kwargs)
+        index_figures([kpi_id])
+        return result
 
     @staticmethod
     def shown_rag_expression():
@@ -208,3 +225,27 @@ class Measurement(models.Model):
     def apply_rating(self, rating: Rating):
         self.rag_calculated = rating.rag or ""
         self.rag_basis = rating.basis[:300]
+
+
+def index_figures(kpi_ids):
+    """Recompute where each figure of these KPIs stands in its series (`next_figure_key`,
+    `next_approved_key`): called by every save and delete, and by bulk writes that bypass them.
+    Two queries per call (one read, one bulk update of what changed), whatever the history's length."""
+    rows = list(
+        Measurement.objects.filter(kpi_id__in=set(kpi_ids)).order_by("kpi_id", "-period_key")
+        .only("id", "kpi_id", "period_key", "value", "milestone_status", "not_available", "frozen_at",
+              "next_figure_key", "next_approved_key")
+    )
+    changed, kpi, next_any, next_approved = [], None, None, None
+    for m in rows:  # newest first within each KPI
+        if m.kpi_id != kpi:
+            kpi, next_any, next_approved = m.kpi_id, None, None
+        if (m.next_figure_key, m.next_approved_key) != (next_any, next_approved):
+            m.next_figure_key, m.next_approved_key = next_any, next_approved
+            changed.append(m)
+        if m.has_figure:
+            next_any = m.period_key
+            if m.frozen_at is not None:
+                next_approved = m.period_key
+    if changed:
+        Measurement.objects.bulk_update(changed, ["next_figure_key", "next_approved_key"], batch_size=500)

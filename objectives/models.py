@@ -155,6 +155,11 @@ class ReportingPeriod(models.Model):
     def financial_year_label(self):
         return financial_year_label(self.financial_year)
 
+    @property
+    def order_key(self):
+        """The period's place in time as one number (2023/24 Q1 → 8093): later periods, larger keys."""
+        return self.financial_year * 4 + self.quarter - 1
+
     @staticmethod
     def slug_for(financial_year, quarter):
         return f"{financial_year}-{str(financial_year + 1)[-2:]}-q{quarter}"

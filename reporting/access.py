@@ -24,6 +24,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from kpis.figures import latest_as_at
 from kpis.models import Measurement
 from objectives.models import ReportingPeriod
 from objectives.roles import Role, editable_sub_strand_ids, owned_action_ids, roles_of
@@ -246,6 +247,23 @@ def visible_returns(user):
 
 def visible_measurements(user):
     return MEASUREMENTS.filter(user, Measurement.objects.all())
+
+
+def latest_visible_measurements(user, period):
+    """Each KPI's latest figure as at `period` that this user may see (kpis.figures.latest_as_at):
+    the latest approved one; for the Economy Cell, approvers, and an officer's own sub-strands, the
+    latest of any state. The same rule as MEASUREMENTS, applied to a figure's place in its series."""
+    approved = latest_as_at(period, approved_only=True)
+    any_state = latest_as_at(period, approved_only=False)
+    qs = Measurement.objects.all()
+    if sees_all_drafts(user):
+        return qs.filter(any_state)
+    if not roles_of(user):
+        return qs.none()
+    if MEASUREMENTS._owns(user):
+        own = Q(**{f"{MEASUREMENTS.owner_field}__in": MEASUREMENTS.owned(user)})
+        return qs.filter((own & any_state) | (~own & approved))
+    return qs.filter(approved)
 
 
 def published_measurements():

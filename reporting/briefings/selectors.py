@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 
-from kpis.figures import data_lag_words, judged_target, latest_measurements, primary_targets, target_text, target_year
-from kpis.models import KPI
+from kpis.figures import data_lag_words, judged_target, latest_as_at, primary_targets, target_text, target_year, with_periods
+from kpis.models import KPI, Measurement
 from kpis.rag import RAG, RAG_ORDER, movements, rag_label
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
-from reporting.access import BRIEFINGS, SEEN_BY_READERS, published_measurements, sees_drafts
+from reporting.access import BRIEFINGS, SEEN_BY_READERS, sees_drafts
 from reporting.briefings.contents import (
     AnnexRow,
     MissingReturn,
@@ -60,6 +60,12 @@ def _objectives_for(period):
         .prefetch_related(Prefetch("sub_strands", queryset=SubStrand.objects.order_by("order")))
         .order_by("strategy__name", "number")
     )
+
+
+def published_latest(period):
+    """Each KPI's latest approved figure as at `period`: a briefing reports what has been approved,
+    whoever reads it."""
+    return Measurement.objects.filter(latest_as_at(period, approved_only=True)).order_by()
 
 
 def _progress(objectives, period, show_states):
@@ -157,14 +163,13 @@ def _kpis(period, previous, sub_strands):
     kpis.sort(key=lambda k: position[k.sub_strand_id])  # stable: by sub-strand, then order and code
     for kpi in kpis:
         kpi.sub_strand = sub_strands[kpi.sub_strand_id]
-    measurements = published_measurements()
-    ids = KPI.objects.filter(id__in=[k.id for k in kpis])
-    latest = latest_measurements(measurements, ids, period)
+    ids = [k.id for k in kpis]
+    latest = {m.kpi_id: m for m in with_periods(published_latest(period).filter(kpi_id__in=ids))}
     # Only this quarter's Red and Amber figures are compared with the quarter before.
     now_red_or_amber = [k for k, m in latest.items() if m.period_id == period.id and m.rag in (RAG.RED, RAG.AMBER)]
     earlier = {}
     if previous and now_red_or_amber:
-        earlier = latest_measurements(measurements, KPI.objects.filter(id__in=now_red_or_amber), previous)
+        earlier = {m.kpi_id: m for m in published_latest(previous).filter(kpi_id__in=now_red_or_amber)}
     targets = primary_targets([k.id for k in kpis], [period.financial_year, *(target_year(m) for m in latest.values())])
     annex, turned, not_available = [], [], []
     synthetic = False

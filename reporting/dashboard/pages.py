@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from kpis.figures import HAS_FIGURE, data_lag_words, judged_target, latest_measurements, primary_targets, target_text, target_year
+from kpis.figures import HAS_FIGURE, data_lag_words, judged_target, primary_targets, target_text, target_year, with_periods
 from kpis.formatting import format_kpi_value, plain_number
 from kpis.models import KPI, Measurement, Target
 from kpis.rag import movements, rag_label
 from objectives.models import SubStrand, financial_year_label
-from reporting.access import BRIEFINGS, SEEN_BY_READERS, sees_all_drafts, visible_measurements, visible_returns
+from reporting.access import (
+    BRIEFINGS, SEEN_BY_READERS, latest_visible_measurements, sees_all_drafts, visible_measurements, visible_returns,
+)
 from reporting.dashboard.selectors import default_period, figure_text
 from reporting.models import QuarterlyReturn
 from reporting.statuses import status
@@ -36,7 +38,8 @@ def kpi_lines(*, user, kpis, period):
     kpis = list(kpis)
     latest = {}
     if period is not None and kpis:
-        latest = latest_measurements(visible_measurements(user), KPI.objects.filter(id__in=[k.id for k in kpis]), period)
+        found = latest_visible_measurements(user, period).filter(kpi__in=[k.id for k in kpis]).order_by()
+        latest = {m.kpi_id: m for m in with_periods(found)}
     this_year = period.financial_year if period else None
     targets = primary_targets([k.id for k in kpis], [this_year, *(target_year(m) for m in latest.values())])
     lines = []

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 
-from kpis.figures import data_lag_words, judged_target, latest_measurements, primary_targets, target_text, target_year
+from kpis.figures import data_lag_words, judged_target, primary_targets, target_text, target_year, with_periods
 from kpis.formatting import measurement_text
 from kpis.models import KPI, Measurement
 from kpis.rag import NO_MOVEMENT, RAG, Movement, movements, rag_label
 from objectives.models import ReportingPeriod, SubStrand
-from reporting.access import BRIEFINGS, SEEN_BY_READERS, sees_drafts, visible_measurements, visible_returns
+from reporting.access import BRIEFINGS, SEEN_BY_READERS, latest_visible_measurements, sees_drafts, visible_returns
 from reporting.models import Briefing, QuarterlyReturn
 from reporting.statuses import rated_before, status
 
@@ -240,12 +240,16 @@ def kpi_table_rows(*, user, sub_strands, period, today):
     available and its expected date has passed), as at `period`. Four queries."""
     if period is None or not sub_strands:
         return []
-    kpis = KPI.objects.filter(is_active=True, sub_strand_id__in=[s.id for s in sub_strands])
     off_target_or_overdue = Q(shown_rag__in=[RAG.RED, RAG.AMBER]) | Q(not_available=True, expected_date__lt=today)
-    latest = latest_measurements(visible_measurements(user), kpis, period, related=("period", "kpi"), where=off_target_or_overdue)
+    latest = with_periods(
+        latest_visible_measurements(user, period)
+        .filter(kpi__is_active=True, kpi__sub_strand_id__in=[s.id for s in sub_strands])
+        .annotate(shown_rag=Measurement.shown_rag_expression()).filter(off_target_or_overdue)
+        .select_related("kpi").order_by()
+    )
     sub_strand_by_id = {s.id: s for s in sub_strands}
     listed = []
-    for m in latest.values():
+    for m in latest:
         m.kpi.sub_strand = sub_strand_by_id[m.kpi.sub_strand_id]
         overdue = m.not_available and m.expected_date is not None and m.expected_date < today
         if m.rag in (RAG.RED, RAG.AMBER) or overdue:
