@@ -64,7 +64,8 @@ def test_a_transactional_test_that_does_not_ask_for_the_sefton_data_gets_an_empt
 
 def test_a_test_that_asks_for_the_data_while_it_runs_gets_it_loaded(request, db):
     assert not Strategy.objects.exists()
-    counts = request.getfixturevalue("demo_users") and request.getfixturevalue("sefton")
-    assert counts["strategy created"] == 1
+    users = request.getfixturevalue("demo_users")
+    counts = request.getfixturevalue("sefton")
+    assert counts["strategy created"] == 1 and set(users) == {username for username, *_ in DEMO_USERS}
     assert Strategy.objects.filter(slug="sefton-economic-strategy").exists()
     assert User.objects.filter(username="officer").exists()
