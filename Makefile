@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup install migrate demo-data test-sqlite test-postgres bench clean
+.PHONY: run test setup install migrate demo-data test-sqlite test-postgres lint bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -29,9 +29,12 @@ run: setup
 	@echo "Serving on http://127.0.0.1:8000 — sign in with a demo user from the README."
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## make test: the whole suite on SQLite, then on a throwaway PostgreSQL server, with browser tests.
+## make test: ruff, then the whole suite on SQLite, then on a throwaway PostgreSQL server, with browser tests.
 test: install
 	bash tools/run-tests.sh
+
+lint: install
+	$(PY) -m ruff check .
 
 bench: install
 	$(PY) bench/run_all.py

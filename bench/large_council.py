@@ -75,9 +75,9 @@ def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_fina
                                          frozen_at=now, is_synthetic=True))
                 if len(batch) >= 5000:
                     Measurement.objects.bulk_create(batch)
-        index_figures([k.id for k in kpi_rows])  # bulk_create bypasses save(): place each figure in its series
                     batch = []
         Measurement.objects.bulk_create(batch)
+        index_figures([k.id for k in kpi_rows])  # bulk_create bypasses save(): place each figure in its series
         Briefing.objects.bulk_create(Briefing(period=p, purpose="Synthetic briefing", state="issued") for p in periods[:-1])
     return {"objectives": objectives, "sub_strands": sub_strands, "kpis": kpis, "quarters": quarters,
             "measurements": Measurement.objects.count(), "returns": QuarterlyReturn.objects.count()}

@@ -1,9 +1,14 @@
-"""Shared fixtures: the real Sefton data where a test is about Sefton, small factories elsewhere."""
+"""Shared fixtures: the real Sefton data where a test is about Sefton, small factories elsewhere.
+
+The Sefton data and the demo users are loaded once per session, committed (tests/session_data.py):
+a test that asks for them finds them in the database; any other test that uses the database finds
+it as migrations left it."""
 import pytest
 from django.test import Client
 
 from reporting.demo import DEMO_USERS, create_demo_users
 from reporting.loaders import load_fixture_files
+from tests.session_data import EMPTY, USERS, needed_state, session_data
 
 DEMO_PASSWORDS = {username: password for username, password, *_ in DEMO_USERS}
 
@@ -15,16 +20,89 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _db_marker_says(item, name):
+    """What the test's django_db marker says for `transaction` or `reset_sequences`."""
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    given = dict(zip(("transaction", "reset_sequences"), marker.args))
+    given.update(marker.kwargs)
+    return bool(given.get(name))
+
+
+def _uses_db(item):
+    names = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or bool({"db", "transactional_db", "live_server"} & set(names))
+
+
+def _is_transactional(item):
+    """As pytest-django decides it: the test commits for real and the database is flushed after it."""
+    names = getattr(item, "fixturenames", ())
+    return (_db_marker_says(item, "transaction") or _db_marker_says(item, "reset_sequences")
+            or "transactional_db" in names or "live_server" in names)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb, request):
+    """The test database (pytest-django's django_db_setup), with the Sefton data and the demo users
+    loaded once and committed, if any test of the session uses them."""
+    if any(needed_state(getattr(item, "fixturenames", ())) != EMPTY for item in request.session.items):
+        with django_db_blocker.unblock():
+            session_data.load()
+    session_data.blocker = django_db_blocker
+    yield
+    session_data.blocker = None
+    if django_db_keepdb:  # a database kept for the next run (--reuse-db) is left as migrations left it
+        with django_db_blocker.unblock():
+            session_data.put_back(EMPTY)
+    session_data.loaded = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """After a transactional test the database is empty (flushed): load the data again, committed,
+    before the next test that needs it (before its transaction starts)."""
+    if (session_data.blocker is not None and not session_data.loaded
+            and _uses_db(item) and needed_state(item.fixturenames) != EMPTY):
+        with session_data.blocker.unblock():
+            session_data.load()
+
+
+@pytest.fixture(autouse=True)
+def _session_data_or_empty_database(request):
+    """Give each test that uses the database what it asked for: the Sefton data with the demo
+    users, the Sefton data without them, or the database as migrations left it. For an ordinary
+    test this happens inside its transaction, and is rolled back with it."""
+    item = request.node
+    if not _uses_db(item):
+        yield
+        return
+    transactional = _is_transactional(item)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    session_data.put_back(needed_state(item.fixturenames))
+    yield
+    session_data.seen = EMPTY
+    if transactional:
+        session_data.loaded = False  # pytest-django flushes the database as soon as this test ends
+
+
 @pytest.fixture
 def sefton(db):
     """The Sefton data of the seeds: strategy, KPIs, 2023/24 periods, the Q1 returns, the 2017 plan."""
-    return load_fixture_files()
+    if session_data.seen == EMPTY:  # only for a test that asks for it while it runs (getfixturevalue)
+        return load_fixture_files()
+    return dict(session_data.counts)
 
 
 @pytest.fixture
 def demo_users(sefton):
     """One user per role (officer edits housing and planning; officer2 health-wellbeing and digital)."""
-    return create_demo_users()
+    if session_data.seen != USERS:  # as above
+        return create_demo_users()
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.in_bulk([username for username, *_ in DEMO_USERS], field_name="username")
+    return {username: users[username] for username, *_ in DEMO_USERS}
 
 
 @pytest.fixture

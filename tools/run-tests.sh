@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Runs the whole test suite twice: on SQLite, then on a PostgreSQL server started here in a
-# temporary directory (initdb, pg_ctl) and stopped afterwards. Browser tests run in Debian's
-# Chromium, installed with apt-get when missing.
+# Checks the code with ruff, then runs the whole test suite twice: on SQLite, then on a PostgreSQL
+# server started here in a temporary directory (initdb, pg_ctl) and stopped afterwards. Browser
+# tests run in Debian's Chromium, installed with apt-get when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+
+# --- ruff (syntax errors and pyflakes; see [tool.ruff] in pyproject.toml) ---------------------
+echo "== ruff check . =="
+if ! $PY -m ruff check .; then
+  echo "== FAILED: ruff found problems (above); the tests were not run ==" >&2
+  exit 1
+fi
 
 # --- Chromium for the browser tests ---------------------------------------------------------
 if ! command -v chromium >/dev/null 2>&1; then

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.reporting.dashboard.test_kpi_page import housing_history  # noqa: F401 (fixture)
+from tests.reporting.dashboard import test_kpi_page
+
+housing_history = test_kpi_page.housing_history  # the fixture, shared
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -180,7 +180,7 @@ def q2_story(sefton):
     Measurement.objects.create(kpi=KPI.objects.get(code="PLA-02"), period=q2, value=Decimal("999999"), data_for=MARKER,
                                rag_calculated="red")
     Briefing.objects.create(period=q2, title="Quarter 2 progress", purpose="Q2 purpose", recommendations="Note it",
-                            governance=f"Before the table.\n\nAfter the table.")
+                            governance="Before the table.\n\nAfter the table.")
     return q2
 
 
