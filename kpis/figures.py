@@ -180,10 +180,8 @@ def latest_as_at(period, *, approved_only):
     sorts and pages a council's latest figures in the database."""
     key = period.order_key
     if approved_only:
-        nothing_later = Q(next_approved_key__isnull=True) | Q(next_approved_key__gt=key)
-        return HAS_FIGURE & Q(frozen_at__isnull=False, period_key__lte=key) & nothing_later
-    nothing_later = Q(next_figure_key__isnull=True) | Q(next_figure_key__gt=key)
-    return HAS_FIGURE & Q(period_key__lte=key) & nothing_later
+        return HAS_FIGURE & Q(frozen_at__isnull=False, period_key__lte=key, next_approved_key__gt=key)
+    return HAS_FIGURE & Q(period_key__lte=key, next_figure_key__gt=key)
 
 
 def with_periods(measurements):

@@ -12,6 +12,9 @@ from kpis.rag import RAG, RAG_VALUES, Direction, MilestoneStatus, Rating, rag_la
 from objectives.models import ReportingPeriod, SubStrand
 
 
+NO_LATER_FIGURE = 2**31 - 1  # the next-figure key of a KPI's latest figure: later than any period
+
+
 class KPI(models.Model):
     class Unit(models.TextChoices):
         NUMBER = "number", "Number"
@@ -135,9 +138,9 @@ class Measurement(models.Model):
     # Where the figure stands in its KPI's series, kept by save() and delete() (see `index_figures`),
     # so that "each KPI's latest figure as at a period" is a plain filter (kpis.figures.latest_as_at):
     # the period's place in time, and that of the KPI's next figure, and of its next approved figure.
-    period_key = models.PositiveIntegerField(default=0, editable=False, db_index=True)
-    next_figure_key = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    next_approved_key = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    period_key = models.PositiveIntegerField(default=0, editable=False)
+    next_figure_key = models.PositiveIntegerField(default=NO_LATER_FIGURE, editable=False, db_index=True)
+    next_approved_key = models.PositiveIntegerField(default=NO_LATER_FIGURE, editable=False, db_index=True)
 
     class Meta:
         ordering = ["kpi", "period"]
@@ -236,10 +239,10 @@ def index_figures(kpi_ids):
         .only("id", "kpi_id", "period_key", "value", "milestone_status", "not_available", "frozen_at",
               "next_figure_key", "next_approved_key")
     )
-    changed, kpi, next_any, next_approved = [], None, None, None
+    changed, kpi, next_any, next_approved = [], None, NO_LATER_FIGURE, NO_LATER_FIGURE
     for m in rows:  # newest first within each KPI
         if m.kpi_id != kpi:
-            kpi, next_any, next_approved = m.kpi_id, None, None
+            kpi, next_any, next_approved = m.kpi_id, NO_LATER_FIGURE, NO_LATER_FIGURE
         if (m.next_figure_key, m.next_approved_key) != (next_any, next_approved):
             m.next_figure_key, m.next_approved_key = next_any, next_approved
             changed.append(m)

@@ -11,11 +11,10 @@ sub-strands, KPIs or periods (the tests pin the counts).
 """
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 
-from kpis.figures import data_lag_words, judged_target, primary_targets, target_text, target_year, with_periods
 from kpis.formatting import measurement_text
-from kpis.models import KPI, Measurement
+from kpis.models import Measurement
 from kpis.rag import NO_MOVEMENT, RAG, Movement, movements, rag_label
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.access import BRIEFINGS, SEEN_BY_READERS, latest_visible_measurements, sees_drafts, visible_returns
@@ -112,31 +111,12 @@ class ObjectiveRows:
 
 
 @dataclass
-class KPIRow:
-    kpi: KPI
-    measurement: Measurement
-    code: str
-    title: str
-    sub_strand: str
-    value_text: str
-    target_text: str
-    rag: str | None
-    rag_label: str
-    rag_sort: int
-    data_for: str
-    reported_in: str
-    reason: str
-    is_draft: bool
-    is_synthetic: bool
-
-
-@dataclass
 class Dashboard:
     period: ReportingPeriod | None
     periods: list
     objectives: list
     counts: dict
-    kpi_rows: list
+    kpi_figures: object  # a queryset: the KPI table's rows (kpi_table_figures)
     shows_drafts: bool
     synthetic: bool = False
     filterset: object = None
@@ -203,13 +183,13 @@ def dashboard(*, user, params=None, today=None):
         else:
             counts[current.rag] += 1
 
-    kpi_rows = kpi_table_rows(user=user, sub_strands=sub_strands, period=period, today=today)
+    kpi_figures = kpi_table_figures(user=user, sub_strand_ids=sub_ids, period=period, today=today)
     briefings = briefing_links(user, periods[0] if periods else None)
-    synthetic = synthetic or any(r.is_synthetic for r in kpi_rows)
+    synthetic = synthetic or kpi_figures.filter(is_synthetic=True).exists()
     return Dashboard(
         period=period, periods=periods, objectives=objectives,
         counts={"red": counts[RAG.RED], "amber": counts[RAG.AMBER], "green": counts[RAG.GREEN]},
-        kpi_rows=kpi_rows, shows_drafts=sees_drafts(user), synthetic=synthetic, filterset=filterset,
+        kpi_figures=kpi_figures, shows_drafts=sees_drafts(user), synthetic=synthetic, filterset=filterset,
         not_approved=not_approved, no_status=no_status, briefings=briefings, plans=list(plan_status_counts()),
         briefing_period_ids={item["period"].id for item in briefings},
     )
@@ -235,45 +215,34 @@ def briefing_links(user, since):
     return links
 
 
-def kpi_table_rows(*, user, sub_strands, period, today):
-    """KPIs off target (latest figure Red or Amber) and KPIs whose figure is overdue (not yet
-    available and its expected date has passed), as at `period`. Four queries."""
-    if period is None or not sub_strands:
-        return []
-    off_target_or_overdue = Q(shown_rag__in=[RAG.RED, RAG.AMBER]) | Q(not_available=True, expected_date__lt=today)
-    latest = with_periods(
-        latest_visible_measurements(user, period)
-        .filter(kpi__is_active=True, kpi__sub_strand_id__in=[s.id for s in sub_strands])
-        .annotate(shown_rag=Measurement.shown_rag_expression()).filter(off_target_or_overdue)
-        .select_related("kpi").order_by()
+def kpi_table_figures(*, user, sub_strand_ids, period, today):
+    """The KPI table's rows as a queryset of figures (sorted and paged in the database): each KPI's
+    latest figure as at `period` that the user may see, where it is off target (Red or Amber) or
+    overdue (not yet available, and its expected date has passed). Annotated with `shown_rag`,
+    `rag_sort`, `code` and `title` for the table's columns."""
+    if period is None or not sub_strand_ids:
+        figures = Measurement.objects.none()
+    else:
+        figures = latest_visible_measurements(user, period).filter(kpi__is_active=True, kpi__sub_strand_id__in=sub_strand_ids)
+    off_target = Q(shown_rag__in=[RAG.RED, RAG.AMBER])
+    return (
+        figures.annotate(shown_rag=Measurement.shown_rag_expression())
+        .filter(off_target | Q(not_available=True, expected_date__lt=today))
+        .annotate(rag_sort=Case(When(shown_rag=RAG.RED, then=0), When(shown_rag=RAG.AMBER, then=1), default=3),
+                  code=F("kpi__code"), title=F("kpi__title"))
+        .select_related("kpi__sub_strand__objective", "period")
+        .order_by("rag_sort", "code")
     )
-    sub_strand_by_id = {s.id: s for s in sub_strands}
-    listed = []
-    for m in latest:
-        m.kpi.sub_strand = sub_strand_by_id[m.kpi.sub_strand_id]
-        overdue = m.not_available and m.expected_date is not None and m.expected_date < today
-        if m.rag in (RAG.RED, RAG.AMBER) or overdue:
-            listed.append((m, overdue))
-    targets = primary_targets({m.kpi_id for m, _ in listed}, [period.financial_year, *(target_year(m) for m, _ in listed)])
-    rows = [_kpi_row(m, overdue, targets) for m, overdue in listed]
-    rows.sort(key=lambda r: (r.rag_sort, r.code))
-    return rows
 
 
-def _kpi_row(m, overdue, targets):
-    kpi, rag = m.kpi, m.rag
+def listed_because(m, today):
+    """Why a figure is in the KPI table, in words: 'Off target (Amber)', 'Figure overdue: expected by …'."""
     reasons = []
-    if rag in (RAG.RED, RAG.AMBER):
-        reasons.append(f"Off target ({rag_label(rag)})")
-    if overdue:
+    if m.rag in (RAG.RED, RAG.AMBER):
+        reasons.append(f"Off target ({rag_label(m.rag)})")
+    if m.not_available and m.expected_date is not None and m.expected_date < today:
         reasons.append(f"Figure overdue: expected by {m.expected_date.day} {m.expected_date:%B %Y}")
-    value, kind = judged_target(kpi, m, targets=targets)
-    return KPIRow(
-        kpi=kpi, measurement=m, code=kpi.code, title=kpi.title, sub_strand=kpi.sub_strand.full_name,
-        value_text=figure_text(m), target_text=target_text(kpi, value, kind), rag=rag, rag_label=rag_label(rag),
-        rag_sort=RAG_SORT[rag], data_for=data_lag_words(m), reported_in=m.period.label,
-        reason="; ".join(reasons), is_draft=not m.is_frozen, is_synthetic=m.is_synthetic,
-    )
+    return "; ".join(reasons)
 
 
 def lead_services():

@@ -18,7 +18,7 @@ def dashboard(request):
     """Objectives and sub-strands × the last four quarters, the RAG counts and the KPI table."""
     require(request.user, "view_dashboard")
     data = dashboard_data(user=request.user, params=request.GET)
-    table = KPITable(data.kpi_rows, caption=f"KPIs off target or overdue, as at {data.period.label if data.period else 'no period'}")
+    table = KPITable(data.kpi_figures, caption=f"KPIs off target or overdue, as at {data.period.label if data.period else 'no period'}")
     if request.GET.get("_export") == "csv":
         RequestConfig(request, paginate=False).configure(table)
         return csv_response(table, f"kpis-off-target-or-overdue-{data.period.slug if data.period else 'none'}.csv")
