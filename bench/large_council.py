@@ -60,7 +60,7 @@ def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_fina
         )
         rags = [RAG.GREEN, RAG.GREEN, RAG.AMBER, RAG.RED]
         QuarterlyReturn.objects.bulk_create(
-            QuarterlyReturn(sub_strand=s, period=p, state="published" if p.state == "published" else "draft",
+            QuarterlyReturn(sub_strand=s, period=p, period_key=p.order_key, state="published" if p.state == "published" else "draft",
                             overall_rag=rng.choice(rags), commentary=f"Synthetic commentary for {s.name} in {p.slug}. " * 8,
                             approved_at=now if p.state == "published" else None, is_synthetic=True)
             for s in subs for p in periods

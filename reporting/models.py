@@ -41,9 +41,13 @@ class QuarterlyReturn(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_synthetic = models.BooleanField(default=False, help_text="Demonstration data, not the council's.")
+    # The period's place in time (ReportingPeriod.order_key), kept by save(), so that "the latest
+    # earlier status" of a sub-strand is an index seek (reporting.statuses.rated_before).
+    period_key = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["period", "sub_strand"]
+        indexes = [models.Index(fields=["sub_strand", "period_key"], name="return_sub_strand_in_time")]
         constraints = [
             models.UniqueConstraint(fields=["sub_strand", "period"], name="one_return_per_sub_strand_per_period"),
             models.CheckConstraint(condition=Q(overall_rag__in=["", *RAG_VALUES]), name="return_overall_rag_valid"),
@@ -56,6 +60,10 @@ class QuarterlyReturn(models.Model):
 
     def __str__(self):
         return f"{self.sub_strand} – {self.period}"
+
+    def save(self, *args, **kwargs):
+        self.period_key = self.period.order_key
+        super().save(*args, **kwargs)
 
     @property
     def overall_rag_label(self):

@@ -5,17 +5,10 @@ is `kpis.rag.movements`; these find the statuses it compares, through a visibili
 queryset of returns (reporting.access), so that each audience sees movement between the statuses
 it may see.
 """
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 
 from objectives.models import SubStrand
 from reporting.models import QuarterlyReturn
-
-
-def before(period, prefix="period__"):
-    """Q() for periods earlier than `period`."""
-    return Q(**{f"{prefix}financial_year__lt": period.financial_year}) | Q(
-        **{f"{prefix}financial_year": period.financial_year, f"{prefix}quarter__lt": period.quarter}
-    )
 
 
 def rated_before(returns, sub_strand_ids, period):
@@ -26,8 +19,8 @@ def rated_before(returns, sub_strand_ids, period):
     if period is None or not sub_strand_ids:
         return {}
     latest = (
-        returns.filter(before(period), sub_strand_id=OuterRef("pk")).exclude(overall_rag="")
-        .order_by("-period__financial_year", "-period__quarter")
+        returns.filter(sub_strand_id=OuterRef("pk"), period_key__lt=period.order_key).exclude(overall_rag="")
+        .order_by("-period_key")
     )
     ids = (
         SubStrand.objects.filter(id__in=sub_strand_ids).order_by()
