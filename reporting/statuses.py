@@ -26,7 +26,8 @@ def rated_before(returns, sub_strand_ids, period):
         SubStrand.objects.filter(id__in=sub_strand_ids).order_by()
         .annotate(previous_id=Subquery(latest.values("id")[:1])).values("previous_id")
     )
-    found = QuarterlyReturn.objects.filter(id__in=ids).select_related("period").order_by()
+    found = (QuarterlyReturn.objects.filter(id__in=ids).select_related("period").order_by()
+             .only("id", "sub_strand_id", "period", "state", "overall_rag", "is_synthetic", "period_key"))
     return {ret.sub_strand_id: ret for ret in found}
 
 

@@ -47,18 +47,18 @@ class RagColumn(tables.Column):
 class KPITable(GovukTable):
     """The dashboard's KPI table: KPIs off target and KPIs whose figure is overdue. Its rows are
     figures (reporting.dashboard.selectors.kpi_table_figures), sorted and paged in the database;
-    the words of each cell come from kpis.figures, for the rows shown only."""
+    the words of each cell (kpis.figures) are worked out for the rows shown only, in `describe`."""
 
     code = tables.Column("Code", linkify=lambda record: record.kpi.get_absolute_url(), order_by=("code",))
     title = tables.Column("KPI", order_by=("title",))
     sub_strand = tables.Column("Sub-strand", accessor="kpi__sub_strand__full_name",
                                linkify=lambda record: record.kpi.sub_strand.get_absolute_url(),
                                order_by=("kpi__sub_strand__objective__number", "kpi__sub_strand__order", "code"))
-    value_text = tables.Column("Latest figure", accessor="pk", orderable=False)
-    target_text = tables.Column("Target", accessor="pk", orderable=False)
+    value_text = tables.Column("Latest figure", orderable=False)
+    target_text = tables.Column("Target", orderable=False)
     rag = RagColumn("RAG status", accessor="shown_rag", order_by=("rag_sort", "code"))
-    data_for = tables.Column("Period the data is for", accessor="pk", orderable=False)
-    reason = tables.Column("Why it is listed", accessor="pk", orderable=False)
+    data_for = tables.Column("Period the data is for", accessor="data_lag", orderable=False)
+    reason = tables.Column("Why it is listed", orderable=False)
 
     class Meta(GovukTable.Meta):
         empty_text = "No KPI is off target or overdue."
@@ -67,40 +67,25 @@ class KPITable(GovukTable):
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        self._targets = None
 
     def paginate(self, *args, **kwargs):
         super().paginate(*args, **kwargs)
-        self._load_targets([row.record for row in self.page.object_list])
+        self.describe([row.record for row in self.page.object_list])
         return self
 
     def as_values(self, *args, **kwargs):
-        self._load_targets(list(self.data))
+        self.describe(list(self.data))
         return super().as_values(*args, **kwargs)
 
-    def _load_targets(self, records):
-        """The targets of the figures shown, in one query (kpis.figures.judged_target reads them)."""
-        years = [target_year(m) for m in records]
-        self._targets = primary_targets({m.kpi_id for m in records}, years)
-
-    def render_value_text(self, record):
-        text = figure_text(record)
-        return f"{text} (synthetic)" if record.is_synthetic else text
-
-    def render_target_text(self, record):
-        value, kind = judged_target(record.kpi, record, targets=self._targets)
-        return target_text(record.kpi, value, kind)
-
-    def render_data_for(self, record):
-        return data_lag_words(record)
-
-    def render_reason(self, record):
-        return listed_because(record, self.today)
-
-    value_value_text = render_value_text
-    value_target_text = render_target_text
-    value_data_for = render_data_for
-    value_reason = render_reason
+    def describe(self, records):
+        """Each figure's cells in words, with the targets read in one query."""
+        targets = primary_targets({m.kpi_id for m in records}, [target_year(m) for m in records])
+        for m in records:
+            value, kind = judged_target(m.kpi, m, targets=targets)
+            m.value_text = figure_text(m) + (" (synthetic)" if m.is_synthetic else "")
+            m.target_text = target_text(m.kpi, value, kind)
+            m.data_lag = data_lag_words(m)
+            m.reason = listed_because(m, self.today)
 
 
 def csv_response(table, filename):

@@ -44,11 +44,16 @@ ACTION_STATUS_COLOURS = {
 MOVEMENT_ARROWS = {"up": "&#9650;", "down": "&#9660;", "same": "&#9654;"}
 
 
+RAG_TAGS = {rag: mark_safe(f'<strong class="govuk-tag app-rag app-rag--{rag}">{rag_label(rag)}</strong>') for rag in RAG.values}
+DRAFT_LABEL = mark_safe('<strong class="govuk-tag govuk-tag--grey app-draft-label">Not yet approved</strong>')
+SYNTHETIC_LABEL = mark_safe('<span class="govuk-body-s app-synthetic-label">Synthetic</span>')
+
+
 @register.simple_tag
 def rag_tag(rag, none_label="Not rated"):
     """RAG as a word and a colour, never colour alone."""
-    if rag in RAG.values:
-        return format_html('<strong class="govuk-tag app-rag app-rag--{}">{}</strong>', rag, rag_label(rag))
+    if rag in RAG_TAGS:
+        return RAG_TAGS[rag]
     return format_html('<strong class="govuk-tag app-rag app-rag--none">{}</strong>', none_label)
 
 
@@ -83,7 +88,23 @@ def movement_tag(movement):
 
 @register.simple_tag
 def draft_label():
-    return mark_safe('<strong class="govuk-tag govuk-tag--grey app-draft-label">Not yet approved</strong>')
+    return DRAFT_LABEL
+
+
+@register.simple_tag
+def status_cell(cell):
+    """One quarter of a sub-strand on the dashboard (a reporting.dashboard.selectors.StatusCell): its
+    overall status, "not yet approved" and its state for a draft, its movement, "synthetic"."""
+    if cell.ret is None:
+        return mark_safe('<span class="govuk-body-s app-muted">No approved status</span>')
+    parts = [rag_tag(cell.rag, "Not yet given")]
+    if cell.is_draft:
+        parts.append(format_html('<br>{} <span class="govuk-body-s">{}</span>', DRAFT_LABEL, cell.ret.get_state_display()))
+    if cell.movement.direction:
+        parts.append(mark_safe("<br>") + movement_tag(cell.movement))
+    if cell.is_synthetic:
+        parts.append(mark_safe("<br>") + SYNTHETIC_LABEL)
+    return mark_safe("".join(parts))
 
 
 @register.filter
