@@ -127,7 +127,29 @@ def test_no_page_has_inline_script(client_for):
 def test_sessions_expire():
     assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # the expiry is from the last request
+    assert settings.SESSION_REFRESH_SECONDS < settings.SESSION_COOKIE_AGE / 10
+
+
+def test_an_active_session_moves_its_expiry_on_without_a_write_on_every_page(client_for, monkeypatch):
+    """The expiry runs from the last request (give or take SESSION_REFRESH_SECONDS), and reading a
+    page writes the session at most once every SESSION_REFRESH_SECONDS."""
+    import time
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("cabinet")
+    client.get(reverse("home"))
+    key = client.session.session_key
+    first_expiry = Session.objects.get(session_key=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("home"))
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+    later = time.time() + settings.SESSION_REFRESH_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > first_expiry
 
 
 @pytest.mark.django_db
