@@ -6,21 +6,29 @@ from rest_framework import serializers
 
 from kpis.formatting import measurement_text
 from kpis.models import KPI, Measurement, Target
-from kpis.rag import RAG, rag_label
+from kpis.rag import RAG, MilestoneStatus, rag_label
 from objectives.models import Action, ReportingPeriod, StrategicObjective, Strategy, SubStrand
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, QuarterlyReturn
 
-class RagField(serializers.ChoiceField):
-    """A RAG status as its value (red, amber, green), null for none: never an empty string."""
+class Choice(serializers.ChoiceField):
+    """A choice's value, null for none: never an empty string (which no enum in the document has)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(choices=RAG.choices, allow_null=True, read_only=True, **kwargs)
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices=[(value, label) for value, label in choices if value], allow_null=True,
+                         read_only=True, **kwargs)
 
     def to_representation(self, value):
         return value or None
 
     def get_attribute(self, instance):
         return super().get_attribute(instance) or None
+
+
+class RagField(Choice):
+    """A RAG status as its value (red, amber, green), null for none."""
+
+    def __init__(self, **kwargs):
+        super().__init__(RAG.choices, **kwargs)
 
 
 @extend_schema_field({"type": "string", "nullable": True, "description": "Red, Amber or Green in words; null for none."})
@@ -85,6 +93,7 @@ class KpiSerializer(Answer):
     """A KPI with its targets."""
 
     sub_strand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    cadence = Choice(KPI.Cadence.choices, help_text="How often the figure comes; null where the source does not say.")
     targets = TargetSerializer(many=True, read_only=True)
 
     class Meta:
@@ -126,6 +135,7 @@ class FigureSerializer(Answer):
     reported_in = serializers.SlugRelatedField(source="period", slug_field="slug", read_only=True,
                                                help_text="The reporting period the figure was reported in.")
     value_text = serializers.SerializerMethodField(help_text="The figure as the pages write it: '£35m', 'Not yet available'.")
+    milestone_status = Choice(MilestoneStatus.choices, help_text="For a milestone KPI; null for the others.")
     rag = RagField(help_text="The RAG shown: frozen at approval, else the officer's override, else the rules'.")
     rag_label = RagLabelField(source="rag")
     approved = serializers.SerializerMethodField(help_text="Approved with its return (and frozen).")
@@ -157,6 +167,7 @@ class BreakdownSerializer(Answer):
 class OutputFigureSerializer(Answer):
     """An output figure of an action-plan update: 'over 1,532 job opportunities'."""
 
+    qualifier = Choice(OutputFigure.Qualifier.choices, help_text="more_than, over, nearly, up_to; null for an exact figure.")
     breakdown = BreakdownSerializer(many=True, read_only=True)
 
     class Meta:
@@ -180,6 +191,7 @@ class PlanUpdateSerializer(Answer):
     round_title = serializers.CharField(source="plan_update.title", read_only=True)
     as_at = serializers.DateField(source="plan_update.as_at", read_only=True)
     action = ActionSerializer(read_only=True)
+    status = Choice(Action.Status.choices, help_text="The action's status in this update; null where none was given.")
     figures = OutputFigureSerializer(many=True, read_only=True)
 
     class Meta:

@@ -155,3 +155,11 @@ def test_a_list_costs_the_same_queries_whatever_its_length(sefton, drafts, api_f
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 8, counts
+
+
+def test_an_empty_choice_or_number_is_refused_but_an_empty_text_is_no_filter(sefton, api_for):
+    client = api_for("cabinet")
+    for url in ["/api/v1/returns/?state=", "/api/v1/periods/?financial_year=", "/api/v1/sub-strands/?objective_id=",
+                "/api/v1/kpis/?page="]:
+        assert client.get(url).status_code == 400, url
+    assert client.get("/api/v1/kpis/?code=").json()["count"] == client.get("/api/v1/kpis/").json()["count"]
