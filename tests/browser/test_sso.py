@@ -1,4 +1,4 @@
-"""Signing in with Microsoft in Chromium, through a real OpenID provider on loopback (tests/sso/provider/):
+"""Signing in with Microsoft in Chromium, through a real OpenID provider on loopback (tests/sso/openid_provider/):
 the person lands on the tracker with the role their group claim maps to."""
 import os
 

@@ -1,4 +1,4 @@
-"""Starts the test OpenID provider (tests/sso/provider/, django-oauth-toolkit) under gunicorn on a
+"""Starts the test OpenID provider (tests/sso/openid_provider/, django-oauth-toolkit) under gunicorn on a
 free loopback port, in a temporary folder, and stops it afterwards. No mock: the tracker talks to it
 over HTTP as it would to Entra ID, and the browser signs in on its own page."""
 import json
@@ -15,7 +15,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-PROJECT = Path(__file__).resolve().parent / "provider"
+PROJECT = Path(__file__).resolve().parent / "openid_provider"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Single sign-on through a real OpenID provider on loopback (django-oauth-toolkit, tests/sso/provider/),
+"""Single sign-on through a real OpenID provider on loopback (django-oauth-toolkit, tests/sso/openid_provider/),
 over HTTP as a browser would: authorisation code with PKCE and a nonce, the RS256 ID token checked
 against the provider's keys, the roles taken from its group claims through the administrator's mapping."""
 import html
