@@ -107,6 +107,7 @@ for name, predicate in {
     "view_review_queue": is_coordinator | is_approver,
     "view_my_returns": is_officer | is_coordinator,
     "export_workbook": signed_in_with_a_role,
+    "read_api": signed_in_with_a_role,
     # Quarterly returns
     "edit_return": is_coordinator | (edits_its_sub_strand & period_open_or_a_correction),
     "submit_return": is_coordinator | (edits_its_sub_strand & period_open_or_a_correction),

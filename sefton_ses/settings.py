@@ -57,9 +57,13 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "objectives",
     "kpis",
     "reporting",
+    "reporting.api",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -208,15 +212,95 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Email: SMTP by default (the console in development); GOV.UK Notify when its API key is set.
+GOVUK_NOTIFY_API_KEY = os.environ.get("GOVUK_NOTIFY_API_KEY", "")
+GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = os.environ.get("GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID", "")
+if GOVUK_NOTIFY_API_KEY and not GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID:
+    raise ImproperlyConfigured(
+        "GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID must be set with GOVUK_NOTIFY_API_KEY: the id of a Notify email "
+        "template whose subject is ((subject)) and whose body is ((body))."
+    )
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django_gov_notify.backends.NotifyEmailBackend" if GOVUK_NOTIFY_API_KEY
+    else "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "economy-cell@sefton.example")
 # The address people use to reach the product: links in reminder emails are built on it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reminders go this many days before a dashboard update deadline (send_reminders).
 REMINDER_DAYS_BEFORE = [int(d) for d in os.environ.get("REMINDER_DAYS_BEFORE", "14,7,1").split(",") if d.strip()]
+
+# The read API (reporting/api/): JSON only, a bearer token per user or service account.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "reporting.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["reporting.api.permissions.ReadsTheApi"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["reporting.api.throttling.PerUserThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "reporting.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "reporting.api.errors.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Economic Strategy Tracker read API",
+    "DESCRIPTION": (
+        "The strategy, its KPIs and targets, the reporting periods, the quarterly returns, the figures and "
+        "the action-plan updates, for the council's own reports (Power BI, Excel Power Query). Send "
+        "`Authorization: Bearer <token>`; each token sees what its user sees on the pages."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["reporting.api.permissions.ReadsTheApi"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "RagEnum": "kpis.rag.RAG",
+        "WorkflowStateEnum": "reporting.models.WorkflowState",
+        "PeriodStateEnum": "objectives.models.ReportingPeriod.State",
+    },
+}
+# Requests a minute each token (or signed-in user) may make; DRF's throttle, counted per server process.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "300/minute")
+# The answers' page size when the request gives none, and the most `page_size` may ask for.
+API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "1000"))
+
+# Single sign-on with Microsoft Entra ID (OpenID Connect, mozilla-django-oidc; sso/): off unless a
+# client id and secret and the provider's endpoints are set. OIDC_TENANT_ID fills in Entra's endpoints.
+OIDC_TENANT_ID = os.environ.get("OIDC_TENANT_ID", "")
+_ENTRA = f"https://login.microsoftonline.com/{OIDC_TENANT_ID}" if OIDC_TENANT_ID else ""
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", _ENTRA and f"{_ENTRA}/oauth2/v2.0/authorize")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", _ENTRA and f"{_ENTRA}/oauth2/v2.0/token")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", _ENTRA and f"{_ENTRA}/discovery/v2.0/keys")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", _ENTRA and "https://graph.microsoft.com/oidc/userinfo")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", _ENTRA and f"{_ENTRA}/v2.0")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+SSO_ENABLED = all([OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT,
+                   OIDC_OP_JWKS_ENDPOINT])
+if SSO_ENABLED:
+    AUTHENTICATION_BACKENDS.append("sso.backend.EntraIdBackend")
 
 # django-auditlog: record who changed what, and each field's old and new value.
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -11,5 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("reporting.api.urls")),
+    path("", include("sso.urls")),
     path("", include("reporting.urls")),
 ]

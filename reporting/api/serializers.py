@@ -1,0 +1,200 @@
+"""What each answer holds. Provenance notes (KPI source notes, governance notes) are for the
+administrator and never leave through the API; nor do the approver's comments on returns sent back."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kpis.formatting import measurement_text
+from kpis.models import KPI, Measurement, Target
+from kpis.rag import RAG, MilestoneStatus, rag_label
+from objectives.models import Action, ReportingPeriod, StrategicObjective, Strategy, SubStrand
+from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, QuarterlyReturn
+
+class Choice(serializers.ChoiceField):
+    """A choice's value, null for none: never an empty string (which no enum in the document has)."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices=[(value, label) for value, label in choices if value], allow_null=True,
+                         read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+    def get_attribute(self, instance):
+        return super().get_attribute(instance) or None
+
+
+class RagField(Choice):
+    """A RAG status as its value (red, amber, green), null for none."""
+
+    def __init__(self, **kwargs):
+        super().__init__(RAG.choices, **kwargs)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "description": "Red, Amber or Green in words; null for none."})
+class RagLabelField(serializers.Field):
+    def to_representation(self, value):
+        return rag_label(value) if value else None
+
+    def get_attribute(self, instance):
+        return super().get_attribute(instance) or None
+
+
+class Answer(serializers.ModelSerializer):
+    """Every field read-only, so that the OpenAPI document says each is always in the answer."""
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra[name] = {**extra.get(name, {}), "read_only": True}
+        return extra
+
+
+class StrategySerializer(Answer):
+    """A council strategy."""
+
+    class Meta:
+        model = Strategy
+        fields = ["id", "slug", "name", "council", "approved_on", "approved_by", "description"]
+
+
+class ObjectiveSerializer(Answer):
+    """A strategic objective of a strategy."""
+
+    strategy = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = StrategicObjective
+        fields = ["id", "strategy", "number", "slug", "name", "description"]
+
+
+class SubStrandSerializer(Answer):
+    """A sub-strand: the unit that reports each quarter."""
+
+    objective_id = serializers.IntegerField(read_only=True)
+    full_name = serializers.CharField(read_only=True, help_text="As the briefing note writes it.")
+
+    class Meta:
+        model = SubStrand
+        fields = ["id", "slug", "name", "full_name", "objective_id", "order", "reports_as_objective", "lead_service"]
+
+
+class TargetSerializer(Answer):
+    """A KPI's target for one financial year, of a kind."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Target
+        fields = ["financial_year", "kind", "kind_label", "value", "description", "amber_tolerance", "is_primary"]
+
+
+class KpiSerializer(Answer):
+    """A KPI with its targets."""
+
+    sub_strand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    cadence = Choice(KPI.Cadence.choices, help_text="How often the figure comes; null where the source does not say.")
+    targets = TargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = KPI
+        fields = ["id", "code", "title", "description", "sub_strand", "unit", "direction", "cadence", "data_source",
+                  "order", "is_active", "targets"]
+
+
+class PeriodSerializer(Answer):
+    """A reporting period (a financial-year quarter) and its governance dates."""
+
+    label = serializers.CharField(read_only=True, help_text="e.g. 2023/24 Q1")
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["id", "slug", "label", "financial_year", "quarter", "start_date", "end_date", "state",
+                  "dashboard_deadline", "economy_cell_meeting", "cabinet_member_briefing", "scrutiny_meeting"]
+
+
+class ReturnSerializer(Answer):
+    """A sub-strand's quarterly return: overall status, commentary and where it is in the workflow."""
+
+    period = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    sub_strand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    overall_status = RagField(source="overall_rag")
+    overall_status_label = RagLabelField(source="overall_rag")
+
+    class Meta:
+        model = QuarterlyReturn
+        fields = ["id", "period", "sub_strand", "state", "overall_status", "overall_status_label", "commentary",
+                  "rag_explanation", "revision", "submitted_at", "approved_at", "updated_at", "is_synthetic"]
+
+
+class FigureSerializer(Answer):
+    """A KPI's figure: reported in one period, for the period the data is for, with the RAG shown."""
+
+    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    sub_strand = serializers.SlugRelatedField(source="kpi.sub_strand", slug_field="slug", read_only=True)
+    reported_in = serializers.SlugRelatedField(source="period", slug_field="slug", read_only=True,
+                                               help_text="The reporting period the figure was reported in.")
+    value_text = serializers.SerializerMethodField(help_text="The figure as the pages write it: '£35m', 'Not yet available'.")
+    milestone_status = Choice(MilestoneStatus.choices, help_text="For a milestone KPI; null for the others.")
+    rag = RagField(help_text="The RAG shown: frozen at approval, else the officer's override, else the rules'.")
+    rag_label = RagLabelField(source="rag")
+    approved = serializers.SerializerMethodField(help_text="Approved with its return (and frozen).")
+
+    class Meta:
+        model = Measurement
+        fields = ["id", "kpi", "sub_strand", "reported_in", "value", "value_text", "milestone_status", "not_available",
+                  "expected_date", "data_for", "data_for_end", "rag", "rag_label", "rag_basis", "commentary",
+                  "approved", "frozen_target", "is_synthetic", "updated_at"]
+        extra_kwargs = {"data_for": {"help_text": "The period the data is for, e.g. Calendar year 2022."}}
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_value_text(self, measurement):
+        return measurement_text(measurement, missing="")
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_approved(self, measurement):
+        return measurement.frozen_at is not None
+
+
+class BreakdownSerializer(Answer):
+    """One line of an output figure's breakdown."""
+
+    class Meta:
+        model = FigureBreakdownItem
+        fields = ["label", "value"]
+
+
+class OutputFigureSerializer(Answer):
+    """An output figure of an action-plan update: 'over 1,532 job opportunities'."""
+
+    qualifier = Choice(OutputFigure.Qualifier.choices, help_text="more_than, over, nearly, up_to; null for an exact figure.")
+    breakdown = BreakdownSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = OutputFigure
+        fields = ["label", "qualifier", "value", "unit", "rising_to", "is_projected", "period_covered", "note", "breakdown"]
+
+
+class ActionSerializer(Answer):
+    """A numbered recommendation or action of a plan."""
+
+    class Meta:
+        model = Action
+        fields = ["id", "number", "title", "wording", "owner", "timescale"]
+
+
+class PlanUpdateSerializer(Answer):
+    """Progress on one action of an action plan in one update round."""
+
+    plan = serializers.SlugRelatedField(source="action.plan", slug_field="slug", read_only=True)
+    round = serializers.SlugRelatedField(source="plan_update", slug_field="slug", read_only=True)
+    round_title = serializers.CharField(source="plan_update.title", read_only=True)
+    as_at = serializers.DateField(source="plan_update.as_at", read_only=True)
+    action = ActionSerializer(read_only=True)
+    status = Choice(Action.Status.choices, help_text="The action's status in this update; null where none was given.")
+    figures = OutputFigureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["id", "plan", "round", "round_title", "as_at", "action", "status", "state", "narrative",
+                  "approved_at", "updated_at", "figures"]
