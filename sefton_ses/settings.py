@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a public page's response leaves with no cookie and no Vary: Cookie, so that a
+    # reverse proxy or CDN may serve it to everyone (reporting/public/caching.py).
+    "reporting.public.caching.PublicResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reporting.context_processors.navigation",
+                "reporting.context_processors.public_pages",
             ],
         },
     },
@@ -214,6 +218,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "economy-cell@sefton.e
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reminders go this many days before a dashboard update deadline (send_reminders).
 REMINDER_DAYS_BEFORE = [int(d) for d in os.environ.get("REMINDER_DAYS_BEFORE", "14,7,1").split(",") if d.strip()]
+
+# Where the accessibility statement and the privacy notice tell people to write (default: DEFAULT_FROM_EMAIL).
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+
+# The public pages under /public/ (reporting/public/): PUBLIC_PAGES=on or off overrides the
+# administrator's setting in the admin; unset, the admin decides (on until switched off).
+PUBLIC_PAGES = None if os.environ.get("PUBLIC_PAGES", "").strip() == "" else env_bool("PUBLIC_PAGES")
+# How long a reverse proxy, CDN or browser may keep a public page or open-data file before asking
+# again (with its ETag, answered 304 if nothing was published since).
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 
 # django-auditlog: record who changed what, and each field's old and new value.
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -1,0 +1,13 @@
+"""The dashboard's KPI table on the public pages: the same table, its links to the public pages."""
+import django_tables2 as tables
+
+from reporting.dashboard.tables import KPITable
+from reporting.templatetags.ses import page_url
+
+
+class PublicKPITable(KPITable):
+    code = tables.Column("Code", linkify=lambda record: page_url(record.kpi, True), order_by=("code",))
+    sub_strand = tables.Column("Sub-strand", linkify=lambda record: page_url(record.kpi.sub_strand, True))
+
+    class Meta(KPITable.Meta):
+        pass
