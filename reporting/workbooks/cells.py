@@ -209,7 +209,8 @@ def scope_note(data):
     what = (
         "Includes returns not yet approved: see the Return status column."
         if data.includes_drafts
-        else "Approved and published returns only."
+        else "Approved and published returns only." if getattr(data.user, "is_authenticated", False)
+        else "Published returns only."  # the command line without --user: what the public sees
     )
     return f"Exported on {fmt_date(exported)} at {exported:%H:%M} by {who}. {what}"
 
