@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, Max, Value
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_safe
 from django.views.defaults import page_not_found
 
@@ -71,7 +72,7 @@ def published_version(*, daily=False):
 
 def public_resource(*, daily=False):
     """Decorate a public page or file: 404 while the public pages are off; GET and HEAD only;
-    validators, 304 to a conditional request, and `Cache-Control: public, max-age`. `daily`: the
+    validators, 304 to a conditional request, gzip when asked, and `Cache-Control: public, max-age`. `daily`: the
     page also changes with the date."""
 
     def decorator(view):
@@ -83,8 +84,8 @@ def public_resource(*, daily=False):
                 patch_cache_control(response, no_cache=True)
                 return response
             version = published_version(daily=daily)
-            respond = condition(etag_func=lambda *a, **k: version.etag,
-                                last_modified_func=lambda *a, **k: version.last_modified)(view)
+            respond = gzip_page(condition(etag_func=lambda *a, **k: version.etag,  # gzip: the open data is megabytes
+                                          last_modified_func=lambda *a, **k: version.last_modified)(view))
             response = respond(request, *args, **kwargs)
             if response.status_code in (200, 304):
                 patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from kpis.figures import HAS_FIGURE, judged_target
 from kpis.models import KPI
 from kpis.rag import Direction, MilestoneStatus, movements, rag_label
+from objectives.models import ReportingPeriod
 from reporting.access import PUBLIC, visible_measurements, visible_returns
 from reporting.cell_safety import csv_cell
 from reporting.statuses import status
@@ -143,26 +144,37 @@ def _where(sub, period):
     }
 
 
+# What a figure's row reads: only these columns, and no model joined into each of tens of thousands of rows.
+FIGURE_COLUMNS = ["id", "kpi_id", "period_id", "value", "milestone_status", "data_for", "not_available", "expected_date",
+                  "commentary", "is_synthetic", "frozen_at", "frozen_rag", "frozen_target", "frozen_target_kind",
+                  "rag_override", "rag_calculated"]
+
+
 def figure_rows(audience=PUBLIC):
-    """Every figure this audience sees (the public: published), oldest first within each KPI. One query."""
-    measurements = (
-        visible_measurements(audience).filter(HAS_FIGURE).select_related("kpi__sub_strand__objective", "period")
-        .order_by("kpi__sub_strand__objective__number", "kpi__sub_strand__order", "kpi__order", "kpi__code",
-                  "period__financial_year", "period__quarter")
-    )
-    for m in measurements:
-        kpi = m.kpi
-        target, kind = judged_target(kpi, m)
-        yield {
-            "kpi_code": kpi.code, "kpi_title": kpi.title, **_where(kpi.sub_strand, m.period),
-            "unit": kpi.get_unit_display(), "direction": kpi.get_direction_display(),
-            "data_for": m.data_for or None, "value": _number(m.value),
-            "milestone_status": m.get_milestone_status_display() if m.milestone_status else None,
-            "not_yet_available": m.not_available, "expected_date": m.expected_date,
-            "target": _number(target), "target_kind": kind or None,
-            "rag_status": rag_label(m.rag) if m.rag else None, "commentary": m.commentary or None,
-            "synthetic": m.is_synthetic,
-        }
+    """Every figure this audience sees (the public: published), KPI by KPI in the strategy's order,
+    oldest first. Three queries: the KPIs with their sub-strands, the periods, the figures."""
+    kpis = KPI.objects.select_related("sub_strand__objective").in_bulk()
+    periods = ReportingPeriod.objects.in_bulk()
+    by_kpi = {}
+    for m in visible_measurements(audience).filter(HAS_FIGURE).only(*FIGURE_COLUMNS).order_by("period_key"):
+        by_kpi.setdefault(m.kpi_id, []).append(m)
+    units, directions, milestones = dict(KPI.Unit.choices), dict(Direction.choices), dict(MilestoneStatus.choices)
+    order = sorted(by_kpi, key=lambda k: (kpis[k].sub_strand.objective.number, kpis[k].sub_strand.order, kpis[k].order, kpis[k].code))
+    for kpi_id in order:
+        kpi = kpis[kpi_id]
+        about = {"kpi_code": kpi.code, "kpi_title": kpi.title, "unit": units[kpi.unit], "direction": directions[kpi.direction]}
+        for m in by_kpi[kpi_id]:
+            target, kind = judged_target(kpi, m)
+            rag = m.rag
+            yield {
+                **about, **_where(kpi.sub_strand, periods[m.period_id]),
+                "data_for": m.data_for or None, "value": _number(m.value),
+                "milestone_status": milestones.get(m.milestone_status) if m.milestone_status else None,
+                "not_yet_available": m.not_available, "expected_date": m.expected_date,
+                "target": _number(target), "target_kind": kind or None,
+                "rag_status": rag_label(rag) if rag else None, "commentary": m.commentary or None,
+                "synthetic": m.is_synthetic,
+            }
 
 
 def status_rows(audience=PUBLIC):
@@ -211,7 +223,7 @@ def as_json(dataset, rows):
     """The rows as a JSON array of objects keyed by the field names (dates as YYYY-MM-DD, empty as null)."""
     names = [f.name for f in dataset.fields]
     return json.dumps([{n: (row[n].isoformat() if hasattr(row[n], "isoformat") else row[n]) for n in names} for row in rows],
-                      ensure_ascii=False, indent=1)
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def data_package(council):

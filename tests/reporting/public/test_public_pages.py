@@ -156,3 +156,14 @@ def test_the_sign_in_page_links_to_the_public_pages_while_they_are_on(sefton, cl
     assert 'href="/public/"' in client.get("/accounts/login/").content.decode()
     settings.PUBLIC_PAGES = False
     assert 'href="/public/"' not in Client().get("/accounts/login/").content.decode()
+
+
+def test_the_open_data_is_compressed_when_asked(sefton, client):
+    import gzip
+
+    plain = client.get("/public/data/figures.csv")
+    packed = client.get("/public/data/figures.csv", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert client.get("/public/data/figures.csv", HTTP_ACCEPT_ENCODING="gzip",
+                      HTTP_IF_NONE_MATCH=packed["ETag"]).status_code == 304
