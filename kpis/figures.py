@@ -19,6 +19,7 @@ from kpis.rag import DEFAULT_AMBER_TOLERANCE
 from objectives.models import ReportingPeriod, financial_year_label
 
 YEARLY_CADENCES = {KPI.Cadence.ANNUAL, KPI.Cadence.ACADEMIC_YEAR}
+TARGET_KINDS = dict(Target.Kind.choices)  # kind -> its words
 HAS_FIGURE = Q(value__isnull=False) | ~Q(milestone_status="") | Q(not_available=True)
 NO_TARGET = "No target: the previous year is the bar"
 
@@ -135,7 +136,7 @@ def judged_target(kpi, measurement=None, *, financial_year=None, targets=None):
         if measurement.frozen_target is None:
             return None, ""
         kind = measurement.frozen_target_kind
-        return measurement.frozen_target, Target.Kind(kind).label if kind in Target.Kind.values else kind
+        return measurement.frozen_target, TARGET_KINDS.get(kind, kind)
     if measurement is not None:
         financial_year = target_year(measurement)
     if targets is not None:

@@ -1,7 +1,9 @@
 from auditlog.registry import auditlog
 
-from objectives.models import Action, Milestone, ReportingPeriod, SubStrand
+from objectives.models import Action, Milestone, ReportingPeriod, StrategicObjective, Strategy, SubStrand
 
+auditlog.register(Strategy)
+auditlog.register(StrategicObjective)
 auditlog.register(ReportingPeriod)
 auditlog.register(SubStrand, m2m_fields={"editors"})
 auditlog.register(Action)

@@ -1,7 +1,9 @@
 """Reads of the strategy's structure."""
 from django.db.models import Prefetch
 
-from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
+from objectives.models import ReportingPeriod, StrategicObjective, Strategy, SubStrand
+
+NO_COUNCIL = "The council"
 
 
 def objectives_with_sub_strands(strategy=None):
@@ -19,3 +21,9 @@ def open_period():
 
 def get_period(slug):
     return ReportingPeriod.objects.filter(slug=slug).first()
+
+
+def council_name():
+    """The council's name as pages write it: from the data (today the strategy's `council`), never
+    from the code. The one place that reads it. One query."""
+    return Strategy.objects.order_by("pk").values_list("council", flat=True).first() or NO_COUNCIL

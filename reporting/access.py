@@ -10,6 +10,11 @@ Two kinds of rule live here, and nowhere else:
   object (`RETURNS.test(user, ret)`) and as its queryset twin (`RETURNS.filter(user, qs)`).
   Readers (Cabinet Member, scrutiny members) see what has been approved and nothing else; officers
   also see their own work in progress; the Economy Cell, approvers and the administrator see all.
+- **The public** (`PUBLIC`: anyone on the public pages under /public/, and any request not signed
+  in) is the most restricted audience: what has been *published*, that is approved and then
+  released by issuing its quarter's briefing (a correction approved after that is published at
+  once). Never a draft, a submitted or returned return, nor an approved one whose briefing is still
+  to be issued. Each Visibility rule below says what the public sees beside what readers see.
 
 `can` uses a RuleSet of our own rather than Django's `user.has_perm`: Django answers yes to every
 `has_perm` of an active superuser, which would skip the draft rules below for the administrator
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
@@ -29,7 +35,16 @@ from kpis.models import Measurement
 from objectives.models import ReportingPeriod
 from objectives.roles import Role, editable_sub_strand_ids, owned_action_ids, roles_of
 from reporting import workflow
-from reporting.models import ActionUpdate, Briefing, QuarterlyReturn
+from reporting.models import ActionUpdate, Briefing, QuarterlyReturn, WorkflowState
+
+# The public: the audience of the public pages, whoever is signed in, and of any request not signed in.
+PUBLIC = AnonymousUser()
+
+
+def is_the_public(user):
+    """Is this the public (nobody signed in)? The most restricted audience: published data only."""
+    return not getattr(user, "is_authenticated", False)
+
 
 # -- predicates ----------------------------------------------------------------------------------
 
@@ -184,15 +199,20 @@ def require_may(user, action, obj):
 class Visibility:
     """Who sees objects of one kind. Readers see the published ones (`published`, as a filter, and
     `is_published`, the same test on one object); officers also see the ones they own
-    (`owner_field` in `owned(user)`); the Economy Cell, approvers and the administrator see all."""
+    (`owner_field` in `owned(user)`); the Economy Cell, approvers and the administrator see all.
+    The public sees fewer still (`public` and `is_public`; None: none of them)."""
 
     published: Q
     is_published: object  # obj -> bool, the same condition as `published`
     owner_field: str | None = None
     owned: object = None  # user -> ids
+    public: Q | None = None
+    is_public: object = None  # obj -> bool, the same condition as `public`
 
     def filter(self, user, queryset):
         """The objects of `queryset` this user may see."""
+        if is_the_public(user):
+            return queryset.none() if self.public is None else queryset.filter(self.public)
         if sees_all_drafts(user):
             return queryset
         if not roles_of(user):
@@ -201,6 +221,8 @@ class Visibility:
 
     def test(self, user, obj):
         """May this user see `obj`? The same answer as `filter`, for one object."""
+        if is_the_public(user):
+            return self.is_public is not None and bool(self.is_public(obj))
         if sees_all_drafts(user):
             return True
         if not roles_of(user):
@@ -219,24 +241,44 @@ class Visibility:
 
 
 SEEN_BY_READERS = workflow.APPROVED  # approved and published: the states readers see
+SEEN_BY_THE_PUBLIC = frozenset({WorkflowState.PUBLISHED})  # published: the state the public sees
+PUBLISHED_PERIOD = ReportingPeriod.State.PUBLISHED
 
 RETURNS = Visibility(
     published=Q(state__in=SEEN_BY_READERS), is_published=lambda ret: ret.state in SEEN_BY_READERS,
     owner_field="sub_strand_id", owned=editable_sub_strand_ids,
+    public=Q(state__in=SEEN_BY_THE_PUBLIC), is_public=lambda ret: ret.state in SEEN_BY_THE_PUBLIC,
 )
 # A figure is approved with its return, which freezes it (kpis.services.freeze_measurement):
-# frozen figures are exactly the figures of approved and published returns.
+# frozen figures are exactly the figures of approved and published returns. Issuing a briefing
+# publishes its period with every approved return of it, and a return approved in a published
+# period is published at once: so the frozen figures of published periods are exactly the figures
+# of published returns (a test checks both ways agree).
 MEASUREMENTS = Visibility(
     published=Q(frozen_at__isnull=False), is_published=lambda m: m.frozen_at is not None,
     owner_field="kpi__sub_strand_id", owned=editable_sub_strand_ids,
+    public=Q(frozen_at__isnull=False, period__state=PUBLISHED_PERIOD),
+    is_public=lambda m: m.frozen_at is not None and m.period.state == PUBLISHED_PERIOD,
 )
-PLAN_UPDATES = Visibility(
+PLAN_UPDATES = Visibility(  # the public pages hold no action plans: the public sees no update
     published=Q(state__in=SEEN_BY_READERS), is_published=lambda au: au.state in SEEN_BY_READERS,
     owner_field="action_id", owned=owned_action_ids,
 )
 BRIEFINGS = Visibility(
     published=Q(state=Briefing.State.ISSUED), is_published=lambda b: b.state == Briefing.State.ISSUED,
+    public=Q(state=Briefing.State.ISSUED), is_public=lambda b: b.state == Briefing.State.ISSUED,
 )
+
+
+def published_states(user):
+    """The return states that published pages and papers (the briefing, the dashboard's approved
+    columns) report to `user`: approved and published for anyone signed in, published only for the public."""
+    return SEEN_BY_THE_PUBLIC if is_the_public(user) else SEEN_BY_READERS
+
+
+def published_figures(user):
+    """Q() for the figures published pages and papers report to `user`: approved ones; for the public, published ones."""
+    return MEASUREMENTS.public if is_the_public(user) else MEASUREMENTS.published
 
 
 # -- the querysets every page, export and document reads through -----------------------------------
@@ -253,10 +295,15 @@ def visible_measurements(user):
 def latest_visible_measurements(user, period):
     """Each KPI's latest figure as at `period` that this user may see (kpis.figures.latest_as_at):
     the latest approved one; for the Economy Cell, approvers, and an officer's own sub-strands, the
-    latest of any state. The same rule as MEASUREMENTS, applied to a figure's place in its series."""
+    latest of any state; for the public, the latest published one. The same rule as MEASUREMENTS,
+    applied to a figure's place in its series."""
     approved = latest_as_at(period, approved_only=True)
     any_state = latest_as_at(period, approved_only=False)
     qs = Measurement.objects.all()
+    if is_the_public(user):
+        # The latest approved figure, if it is published. Where a later quarter's figure was
+        # approved but its quarter never published, the KPI shows no figure rather than an older one.
+        return qs.filter(approved & MEASUREMENTS.public)
     if sees_all_drafts(user):
         return qs.filter(any_state)
     if not roles_of(user):
@@ -267,9 +314,10 @@ def latest_visible_measurements(user, period):
     return qs.filter(approved)
 
 
-def published_measurements():
-    """The figures readers see, whoever asks: a briefing reports what has been approved."""
-    return Measurement.objects.filter(MEASUREMENTS.published)
+def published_measurements(user=None):
+    """The figures readers see, whoever asks (a briefing reports what has been approved); for the
+    public, the published ones."""
+    return Measurement.objects.filter(MEASUREMENTS.published if user is None else published_figures(user))
 
 
 def visible_plan_updates(user):

@@ -9,6 +9,7 @@ from reporting.models import (
     QuarterlyReturn,
     ReminderSent,
     ReturnRevision,
+    SiteSettings,
 )
 
 
@@ -97,3 +98,31 @@ class FigureBreakdownItemAdmin(admin.ModelAdmin):
     list_filter = ["figure__action_update__plan_update"]
     search_fields = ["label", "figure__label"]
     list_select_related = ["figure"]
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row: changed, never added twice or deleted. Says when the environment overrides it."""
+
+    list_display = ["__str__", "public_pages"]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        from django.conf import settings
+
+        return ["public_pages"] if settings.PUBLIC_PAGES is not None else []
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        from django.conf import settings
+        from django.contrib import messages
+
+        if settings.PUBLIC_PAGES is not None:
+            state = "on" if settings.PUBLIC_PAGES else "off"
+            messages.warning(request, f"The PUBLIC_PAGES environment variable switches the public pages {state}, "
+                                      "whatever is set here. Remove it from the server's environment to decide here.")
+        return super().render_change_form(request, context, *args, **kwargs)

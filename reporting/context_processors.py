@@ -25,3 +25,14 @@ def navigation(request):
                 continue
             links.append((label, name))
     return {"nav_links": links}
+
+
+def public_pages(request):
+    """`public_pages_on`, for pages that link to the public pages (the sign-in page): asked of the
+    database only by a template that uses it. And `public`: False, since a page rendered for a
+    request is a signed-in page (the public pages are rendered without one, with `public` True)."""
+    from django.utils.functional import SimpleLazyObject
+
+    from reporting.public.switch import public_pages_on
+
+    return {"public_pages_on": SimpleLazyObject(public_pages_on), "public": False}

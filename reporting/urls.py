@@ -1,8 +1,10 @@
 """Each domain of the reporting app keeps its own URL module; they are joined here."""
 from reporting.briefings import urls as briefings
 from reporting.dashboard import urls as dashboard
+from reporting.legal import urls as legal
 from reporting.overview import urls as overview
 from reporting.plans import urls as plans
+from reporting.public import urls as public
 from reporting.returns import urls as returns
 from reporting.workbooks import urls as workbooks
 
@@ -13,4 +15,6 @@ urlpatterns = [
     *returns.urlpatterns,
     *dashboard.urlpatterns,
     *briefings.urlpatterns,
+    *public.urlpatterns,
+    *legal.urlpatterns,
 ]

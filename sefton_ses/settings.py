@@ -67,6 +67,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a public page's response leaves with no cookie and no Vary: Cookie, so that a
+    # reverse proxy or CDN may serve it to everyone (reporting/public/caching.py).
+    "reporting.public.caching.PublicResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reporting.context_processors.navigation",
+                "reporting.context_processors.public_pages",
             ],
         },
     },
@@ -301,6 +305,16 @@ SSO_ENABLED = all([OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATI
                    OIDC_OP_JWKS_ENDPOINT])
 if SSO_ENABLED:
     AUTHENTICATION_BACKENDS.append("sso.backend.EntraIdBackend")
+
+# Where the accessibility statement and the privacy notice tell people to write (default: DEFAULT_FROM_EMAIL).
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+
+# The public pages under /public/ (reporting/public/): PUBLIC_PAGES=on or off overrides the
+# administrator's setting in the admin; unset, the admin decides (on until switched off).
+PUBLIC_PAGES = None if os.environ.get("PUBLIC_PAGES", "").strip() == "" else env_bool("PUBLIC_PAGES")
+# How long a reverse proxy, CDN or browser may keep a public page or open-data file before asking
+# again (with its ETag, answered 304 if nothing was published since).
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 
 # django-auditlog: record who changed what, and each field's old and new value.
 AUDITLOG_INCLUDE_ALL_MODELS = False

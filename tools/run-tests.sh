@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the code with ruff, then runs the whole test suite twice: on SQLite, then on a PostgreSQL
 # server started here in a temporary directory (initdb, pg_ctl) and stopped afterwards. Browser
-# tests run in Debian's Chromium, installed with apt-get when missing.
+# tests run in Debian's Chromium, and the formula-injection test in LibreOffice Calc, installed with
+# apt-get when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -20,6 +21,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
+
+# --- LibreOffice Calc: the formula-injection test opens the product's CSVs and workbooks in it -------
+if ! command -v soffice >/dev/null 2>&1; then
+  echo "== LibreOffice is missing: installing Debian's libreoffice-calc-nogui =="
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null
+fi
 
 # --- PostgreSQL: find the server binaries ----------------------------------------------------
 PG_BIN=""

@@ -3,7 +3,8 @@
 `briefing_context(*, period, user)` is the one source of the briefing: the page
 (templates/reporting/briefings/briefing.html), the Word document and the workbook are all built from
 it, so they always agree. It holds only approved and published data, whoever asks: a briefing
-reports what has been approved. Drafts and returns awaiting approval appear only as "returns
+reports what has been approved (the public pages, asking for reporting.access.PUBLIC, get what
+has been published). Drafts and returns awaiting approval appear only as "returns
 missing" (with their state for those who may see drafts).
 
 The dictionary it returns has these keys, in the briefing's order:
@@ -33,7 +34,7 @@ from kpis.figures import data_lag_words, judged_target, latest_as_at, primary_ta
 from kpis.models import KPI, Measurement
 from kpis.rag import RAG, RAG_ORDER, movements, rag_label
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
-from reporting.access import BRIEFINGS, SEEN_BY_READERS, sees_drafts
+from reporting.access import BRIEFINGS, published_figures, published_states, sees_drafts
 from reporting.briefings.contents import (
     AnnexRow,
     MissingReturn,
@@ -62,30 +63,32 @@ def _objectives_for(period):
     )
 
 
-def published_latest(period):
+def published_latest(period, user=None):
     """Each KPI's latest approved figure as at `period`: a briefing reports what has been approved,
-    whoever reads it."""
-    return Measurement.objects.filter(latest_as_at(period, approved_only=True)).order_by()
+    whoever reads it (the public: what has been published, reporting.access.published_figures)."""
+    figures = Measurement.objects.filter(latest_as_at(period, approved_only=True)).order_by()
+    return figures if user is None else figures.filter(published_figures(user))
 
 
-def _progress(objectives, period, show_states):
+def _progress(objectives, period, user):
     """Each objective's sub-strands with their approved status this period and its movement since
     the latest earlier approved status; and what the quarter's summary says moved, stood still or
     is missing. Three queries."""
+    show_states, shown = sees_drafts(user), published_states(user)
     sub_ids = [s.id for o in objectives for s in o.sub_strands.all()]
     current = {
         r.sub_strand_id: r
         for r in QuarterlyReturn.objects.filter(period=period, sub_strand_id__in=sub_ids).only(
             "id", "sub_strand_id", "period_id", "state", "overall_rag", "commentary", "is_synthetic")
     }
-    earlier = rated_before(QuarterlyReturn.objects.filter(state__in=SEEN_BY_READERS), sub_ids, period)
+    earlier = rated_before(QuarterlyReturn.objects.filter(state__in=shown), sub_ids, period)
     progress, changes, missing = [], [], []
     counts = {"unchanged": 0, "no_comparison": 0, "synthetic": False}
     for objective in objectives:
         subs = []
         for sub in objective.sub_strands.all():
             ret = current.get(sub.id)
-            approved = ret if ret is not None and ret.state in SEEN_BY_READERS else None
+            approved = ret if ret is not None and ret.state in shown else None
             before = earlier.get(sub.id)
             rag = (approved.overall_rag or None) if approved else None
             move = movements([(period, rag)], before=status(before) if before else None)[0]
@@ -120,10 +123,10 @@ def briefing_context(*, period, user, briefing=None):
         raise PermissionDenied("This briefing has not been issued yet.")
     previous = period.previous()
     objectives = _objectives_for(period)
-    progress, changes, missing, counts = _progress(objectives, period, sees_drafts(user))
+    progress, changes, missing, counts = _progress(objectives, period, user)
     synthetic = counts["synthetic"]
     sub_strands = {s.id: s for o in objectives for s in o.sub_strands.all()}
-    annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_strands)
+    annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_strands, user)
     what_changed = WhatChanged(
         previous_period=previous, status_movements=changes, unchanged=counts["unchanged"], no_comparison=counts["no_comparison"],
         turned_red_or_amber=turned, not_available=not_available, missing_returns=missing,
@@ -154,7 +157,7 @@ def briefing_context(*, period, user, briefing=None):
     }
 
 
-def _kpis(period, previous, sub_strands):
+def _kpis(period, previous, sub_strands, user=None):
     """The KPI annex (each KPI's latest approved figure as at the period), the KPIs that turned Red
     or Amber this quarter, and the figures still not available. `sub_strands` is {id: SubStrand},
     in the briefing's order, with their objectives. Eight queries at most."""
@@ -164,12 +167,12 @@ def _kpis(period, previous, sub_strands):
     for kpi in kpis:
         kpi.sub_strand = sub_strands[kpi.sub_strand_id]
     ids = [k.id for k in kpis]
-    latest = {m.kpi_id: m for m in with_periods(published_latest(period).filter(kpi_id__in=ids))}
+    latest = {m.kpi_id: m for m in with_periods(published_latest(period, user).filter(kpi_id__in=ids))}
     # Only this quarter's Red and Amber figures are compared with the quarter before.
     now_red_or_amber = [k for k, m in latest.items() if m.period_id == period.id and m.rag in (RAG.RED, RAG.AMBER)]
     earlier = {}
     if previous and now_red_or_amber:
-        earlier = {m.kpi_id: m for m in published_latest(previous).filter(kpi_id__in=now_red_or_amber)}
+        earlier = {m.kpi_id: m for m in published_latest(previous, user).filter(kpi_id__in=now_red_or_amber)}
     targets = primary_targets([k.id for k in kpis], [period.financial_year, *(target_year(m) for m in latest.values())])
     annex, turned, not_available = [], [], []
     synthetic = False

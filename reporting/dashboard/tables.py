@@ -10,10 +10,10 @@ from django.utils import timezone
 from kpis.figures import data_lag_words, judged_target, primary_targets, target_text, target_year
 from kpis.rag import rag_label
 from reporting.dashboard.selectors import figure_text, listed_because
+from reporting.cell_safety import csv_cell
 from reporting.templatetags.ses import draft_label, rag_tag
 
 TEMPLATE = "reporting/tables/govuk_table.html"
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class GovukTable(tables.Table):
@@ -90,16 +90,11 @@ class KPITable(GovukTable):
 
 def csv_response(table, filename):
     """The table's rows (all pages) as a CSV download; cells that a spreadsheet would read as a
-    formula are prefixed with an apostrophe."""
+    formula are prefixed with an apostrophe (reporting.cell_safety)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so that Excel reads the file as UTF-8 (£, en dashes)
     writer = csv.writer(response)
     for row in table.as_values():
-        writer.writerow(_safe(cell) for cell in row)
+        writer.writerow(csv_cell("" if cell is None else str(cell)) for cell in row)
     return response
-
-
-def _safe(cell):
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(CSV_FORMULA_PREFIXES) else text

@@ -91,12 +91,17 @@ def draft_label():
     return DRAFT_LABEL
 
 
+NO_STATUS = {False: mark_safe('<span class="govuk-body-s app-muted">No approved status</span>'),
+             True: mark_safe('<span class="govuk-body-s app-muted">No published status</span>')}
+
+
 @register.simple_tag
-def status_cell(cell):
+def status_cell(cell, public=False):
     """One quarter of a sub-strand on the dashboard (a reporting.dashboard.selectors.StatusCell): its
-    overall status, "not yet approved" and its state for a draft, its movement, "synthetic"."""
+    overall status, "not yet approved" and its state for a draft, its movement, "synthetic". On the
+    public pages (`public`), a quarter with nothing published says so."""
     if cell.ret is None:
-        return mark_safe('<span class="govuk-body-s app-muted">No approved status</span>')
+        return NO_STATUS[bool(public)]
     parts = [rag_tag(cell.rag, "Not yet given")]
     if cell.is_draft:
         parts.append(format_html('<br>{} <span class="govuk-body-s">{}</span>', DRAFT_LABEL, cell.ret.get_state_display()))
@@ -111,3 +116,30 @@ def status_cell(cell):
 def person(user):
     """A person's name as pages show it: their full name, or their username if they have none."""
     return person_name(user)
+
+
+# The pages that have a public twin under /public/ (reporting/public/urls.py): {URL name: public URL name}.
+PUBLIC_TWINS = {"dashboard": "public-dashboard", "kpi": "public-kpi", "sub-strand": "public-sub-strand",
+                "briefing": "public-briefing"}
+
+
+@register.filter
+def page_url(obj, public=False):
+    """The address of a KPI's page, a sub-strand's page, a period's briefing, or a page named by its
+    URL name ("dashboard"); on the public pages (`public`), of its public twin.
+
+        {{ row.kpi|page_url:public }}   {{ period|page_url:public }}   {{ "dashboard"|page_url:public }}"""
+    from django.urls import reverse
+
+    from kpis.models import KPI
+    from objectives.models import SubStrand
+
+    if isinstance(obj, KPI):
+        name, args = "kpi", [obj.code]
+    elif isinstance(obj, SubStrand):
+        name, args = "sub-strand", [obj.slug]
+    elif isinstance(obj, ReportingPeriod):
+        name, args = "briefing", [obj.slug]
+    else:
+        name, args = str(obj), []
+    return reverse(PUBLIC_TWINS[name] if public else name, args=args)

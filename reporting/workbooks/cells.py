@@ -12,6 +12,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from kpis.models import KPI
 from kpis.rag import MilestoneStatus, rag_label
 from objectives.roles import person_name
+from reporting.cell_safety import starts_like_a_formula
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,13 +69,15 @@ def clean_text(value):
 
 
 def put(ws, row, column, value, *, number_format=None, alignment=None, font=None, fill=None):
-    """Write a cell. Text is always text: '=HYPERLINK(…)' typed into a commentary never becomes a formula."""
+    """Write a cell. Text is always text: '=HYPERLINK(…)' typed into a commentary never becomes a
+    formula (reporting.cell_safety: stored as text, with Excel's quote prefix)."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
         value = clean_text(value)
         cell.value = value
-        if cell.data_type == "f" or cell.data_type == "e":
+        if cell.data_type in ("f", "e") or starts_like_a_formula(value):
             cell.data_type = "s"
+            cell.quotePrefix = True
     else:
         cell.value = value
     if number_format:
@@ -206,7 +209,8 @@ def scope_note(data):
     what = (
         "Includes returns not yet approved: see the Return status column."
         if data.includes_drafts
-        else "Approved and published returns only."
+        else "Approved and published returns only." if getattr(data.user, "is_authenticated", False)
+        else "Published returns only."  # the command line without --user: what the public sees
     )
     return f"Exported on {fmt_date(exported)} at {exported:%H:%M} by {who}. {what}"
 

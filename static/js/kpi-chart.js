@@ -17,6 +17,11 @@
     figure = JSON.parse(figure) // fig.to_json() arrives as a JSON string inside the JSON
   }
   target.hidden = false
+  // On a phone the chart's own title would be cut off: the page's headings already say what it shows.
+  if (target.clientWidth < 600) {
+    figure.layout.title = { text: '' }
+    figure.layout.margin = { l: 60, r: 10, t: 20, b: 80 }
+  }
   // A static picture: the container is role="img" with the table beside it as the accessible
   // alternative, so it must hold no controls (axe: nested-interactive, target-size).
   window.Plotly.newPlot(target, figure.data, figure.layout, {

@@ -1,5 +1,7 @@
-"""Walks the whole URLconf: every page but sign-in, health and static needs a login, and no
-reader (Cabinet Member, scrutiny member) can reach a draft or unpublished figure through any URL."""
+"""Walks the whole URLconf: every page but sign-in, health, the public pages and the accessibility,
+privacy and cookies pages needs a login; no reader (Cabinet Member, scrutiny member) can reach a
+draft or unpublished figure through any URL; anonymous users see published results only on the
+public pages, and nothing at all there when the public pages are switched off."""
 import io
 import re
 import zipfile
@@ -12,7 +14,10 @@ from kpis.models import KPI, Measurement
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.models import QuarterlyReturn
 
-PUBLIC = {"login", "healthz"}
+PUBLIC_PAGES = {"public-dashboard", "public-quarter", "public-briefing", "public-sub-strand", "public-kpi", "public-data",
+                "public-data-package", "public-data-file"}
+FOR_EVERYONE = {"accessibility", "privacy", "cookies"}
+PUBLIC = {"login", "healthz", *PUBLIC_PAGES, *FOR_EVERYONE}
 # Single sign-on's two addresses: open to anyone, like the sign-in page; not found while it is off.
 SIGN_IN_WITH_MICROSOFT = {"sso-sign-in", "sso-callback"}
 MARKER = "ZZDRAFTMARKER"
@@ -35,6 +40,8 @@ SAMPLES = {
     "id": "1",
     "action": "14",
     "number": "14",
+    "dataset": "figures",
+    "fmt": "csv",
 }
 
 
@@ -87,7 +94,8 @@ def test_every_page_but_sign_in_and_health_needs_a_login(url, name):
     for method in ("get", "post"):
         response = getattr(Client(), method)(url)
         if name in PUBLIC:
-            assert response.status_code in (200, 302, 405), (url, response.status_code)
+            allowed = (200, 302, 405, 404) if name in PUBLIC_PAGES else (200, 302, 405)  # nothing published yet: 404
+            assert response.status_code in allowed, (url, response.status_code)
             continue
         if name in SIGN_IN_WITH_MICROSOFT:
             assert response.status_code == 404, (url, response.status_code)  # single sign-on is off
@@ -165,3 +173,95 @@ def test_no_reader_reaches_a_draft_through_any_url(drafts, client_for, reader):
             assert MARKER not in text, f"{reader} saw draft text at {url + query}"
             assert SECRET_VALUE not in text.replace(",", ""), f"{reader} saw a draft figure at {url + query}"
     assert checked > 0
+
+
+# -- the public pages ------------------------------------------------------------------------------
+
+# Each public address with its URL arguments as the walk fills them, and with the draft's.
+PUBLIC_SAMPLES = [{}, {"dataset": "statuses"}, {"fmt": "json"}, {"dataset": "statuses", "fmt": "json"},
+                  {"period_slug": "2023-24-q1"}, {"slug": "planning", "code": "PLA-02"}, {"slug": "tourism", "code": "TOU-01"}]
+
+
+def public_urls():
+    seen = []
+    for overrides in PUBLIC_SAMPLES:
+        for url, name in all_urls(**overrides):
+            if name in PUBLIC_PAGES and url not in seen:
+                seen.append(url)
+    return seen
+
+
+def test_the_walk_finds_every_public_page():
+    urls = public_urls()
+    assert "/public/" in urls and "/public/data/figures.csv" in urls and "/public/data/statuses.json" in urls
+    assert "/public/quarters/2023-24-q1/briefing/" in urls and "/public/kpis/HOU-02/" in urls
+
+
+@pytest.fixture
+def approved_not_published(drafts, demo_users):
+    """Besides the drafts: Q2's Health & Wellbeing return approved, but its briefing not issued."""
+    from reporting.returns.services import approve_return
+
+    period = ReportingPeriod.objects.get(slug="2023-24-q2")
+    sub = SubStrand.objects.get(slug="health-wellbeing")
+    ret = QuarterlyReturn.objects.create(sub_strand=sub, period=period, state="submitted", overall_rag="amber",
+                                         commentary=f"{MARKER} approved, not yet published")
+    for kpi in KPI.objects.filter(sub_strand=sub):
+        if kpi.is_milestone:
+            Measurement.objects.create(kpi=kpi, period=period, milestone_status="at_risk", commentary=MARKER)
+        else:
+            Measurement.objects.create(kpi=kpi, period=period, value=SECRET_VALUE, commentary=MARKER, data_for=MARKER)
+    approve_return(quarterly_return=ret, by=demo_users["approver"])
+    ret.refresh_from_db()
+    assert ret.state == "approved"
+    return ret
+
+
+@pytest.mark.django_db
+def test_anonymous_users_see_published_results_only(approved_not_published, client):
+    """Draft, submitted, returned and approved-but-unpublished content planted: the public pages
+    and files show none of it, through any URL or query."""
+    checked = 0
+    for url in public_urls():
+        for query in QUERIES + ["?annex=2", "?sort=code"]:
+            response = client.get(url + query)
+            assert response.status_code in (200, 404), f"{url + query} answered {response.status_code}"
+            if response.status_code != 200:
+                continue
+            text = texts_of(response)
+            checked += 1
+            assert MARKER not in text, f"the public saw unpublished text at {url + query}"
+            assert SECRET_VALUE not in text.replace(",", ""), f"the public saw an unpublished figure at {url + query}"
+            assert "/accounts/logout/" not in text and "csrfmiddlewaretoken" not in text
+    assert checked >= 40
+    # and the published Q1 results are there
+    assert "Regenerated Places" in client.get("/public/").content.decode()
+    assert client.get("/public/quarters/2023-24-q2/").status_code == 404  # Q2 is not published
+    assert client.get("/public/quarters/2023-24-q2/briefing/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("switch", ["admin", "environment"])
+def test_nothing_at_all_when_the_public_pages_are_switched_off(drafts, client, client_for, settings, switch):
+    from reporting.models import SiteSettings
+
+    if switch == "admin":
+        SiteSettings.objects.create(public_pages=False)
+    else:
+        SiteSettings.objects.create(public_pages=True)
+        settings.PUBLIC_PAGES = False  # PUBLIC_PAGES=off in the environment beats the admin
+    reader = client_for("cabinet")
+    for url in public_urls():
+        for who in (client, reader):
+            for query in ("", "?period=2023-24-q1"):
+                response = who.get(url + query)
+                assert response.status_code == 404, f"{url + query} answered {response.status_code} while switched off"
+                assert "Regenerated Places" not in response.content.decode()
+    # and no page links to them
+    for url, name in all_urls():
+        if name in {"logout"} or name in PUBLIC_PAGES:
+            continue
+        for who in (client, reader):
+            response = who.get(url)
+            if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                assert 'href="/public/' not in response.content.decode(), f"{url} links to the public pages while they are off"

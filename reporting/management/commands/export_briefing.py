@@ -11,8 +11,8 @@ from reporting.workbooks.export import export_briefing_workbook
 class Command(BaseCommand):
     help = (
         "Write the briefing workbook (.xlsx) of a reporting period, e.g. "
-        "`export_briefing 2023-24-q1 briefing.xlsx`. Without --user it holds approved and published "
-        "returns only, as the Cabinet Member sees them; with --user, what that user may see."
+        "`export_briefing 2023-24-q1 briefing.xlsx`. Without --user it holds published returns only, "
+        "as the public sees them; with --user, what that user may see."
     )
 
     def add_arguments(self, parser):
@@ -33,5 +33,5 @@ class Command(BaseCommand):
             path.write_bytes(content)
         except OSError as exc:
             raise CommandError(f"Could not write {path}: {exc.strerror}.") from exc
-        scope = "what that user may see" if user else "approved and published returns only"
+        scope = "what that user may see" if user else "published returns only"
         self.stdout.write(self.style.SUCCESS(f"Wrote the {found.label} briefing workbook to {path} ({scope})."))

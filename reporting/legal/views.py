@@ -1,0 +1,32 @@
+"""The accessibility statement, the privacy notice and the cookies page: for everyone, signed in
+or not, and linked from the footer of every page (templates/base.html)."""
+from django.conf import settings
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from objectives.selectors import council_name
+from reporting.legal import content
+
+
+def _legal(request, template, **extra):
+    return render(request, template, {
+        "council_name": council_name(), "contact_email": content.contact_email(), "site_url": settings.SITE_URL,
+        "prepared_on": content.PREPARED_ON, **extra,
+    })
+
+
+@require_safe
+def accessibility(request):
+    return _legal(request, "reporting/legal/accessibility.html", axe_version=content.AXE_CORE_VERSION,
+                  axe_rules=content.AXE_RULE_SETS, checked=content.AXE_CHECKED_PAGES)
+
+
+@require_safe
+def privacy(request):
+    return _legal(request, "reporting/legal/privacy.html", session_hours=settings.SESSION_COOKIE_AGE // 3600,
+                  lockout_failures=settings.AXES_FAILURE_LIMIT)
+
+
+@require_safe
+def cookies(request):
+    return _legal(request, "reporting/legal/cookies.html", cookies=content.cookies())

@@ -1,0 +1,250 @@
+"""Open data: every published figure and every published overall status, as CSV and JSON, with the
+data dictionary that describes them (a page, and a Frictionless Data Package whose Table Schemas a
+test validates the files against), under the Open Government Licence v3.0.
+
+What is published is what the public may see (reporting.access.PUBLIC): published returns and the
+figures approved with them. One query for each file.
+"""
+import csv
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kpis.figures import HAS_FIGURE, judged_target
+from kpis.models import KPI
+from kpis.rag import Direction, MilestoneStatus, movements, rag_label
+from objectives.models import ReportingPeriod
+from reporting.access import PUBLIC, visible_measurements, visible_returns
+from reporting.cell_safety import csv_cell
+from reporting.statuses import status
+
+LICENCE = {
+    "name": "OGL-UK-3.0",
+    "title": "Open Government Licence v3.0",
+    "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
+FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+RAG_WORDS = ["Red", "Amber", "Green"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # a Table Schema type: string, integer, number, boolean, date
+    title: str
+    description: str
+    required: bool = False
+    enum: tuple = ()
+
+    def schema(self):
+        out = {"name": self.name, "type": self.type, "title": self.title, "description": self.description}
+        constraints = {}
+        if self.required:
+            constraints["required"] = True
+        if self.enum:
+            constraints["enum"] = list(self.enum)
+        if constraints:
+            out["constraints"] = constraints
+        return out
+
+
+PERIOD_FIELDS = [
+    Field("reported_in", "string", "Reported in", "The quarter the figure or status was reported in, e.g. 2023/24 Q1.", True),
+    Field("financial_year", "integer", "Financial year", "The year the financial year (April to March) starts: 2023 for 2023/24.", True),
+    Field("quarter", "integer", "Quarter", "The quarter of the financial year: 1 is April to June.", True, (1, 2, 3, 4)),
+]
+OBJECTIVE_FIELDS = [
+    Field("objective_number", "integer", "Objective number", "The strategic objective's number in the strategy.", True),
+    Field("objective", "string", "Strategic objective", "The strategic objective's name.", True),
+    Field("sub_strand_code", "string", "Sub-strand code", "A short reference for the sub-strand that reports, e.g. housing.", True),
+    Field("sub_strand", "string", "Sub-strand", "The sub-strand's full name: objective – sub-strand.", True),
+]
+SYNTHETIC = Field("synthetic", "boolean", "Synthetic", "true for demonstration data that is not the council's; false otherwise.", True)
+COMMENTARY_NOTE = ("In the CSV, text that begins with =, +, - or @ starts with an apostrophe (') so that no "
+                   "spreadsheet runs it as a formula; the JSON has the text as written.")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    description: str
+    fields: list
+    primary_key: list
+
+    def schema(self):
+        return {"fields": [f.schema() for f in self.fields], "primaryKey": self.primary_key, "missingValues": [""]}
+
+
+FIGURES = Dataset(
+    name="figures", title="KPI figures",
+    description="Every published figure reported against each key performance indicator (KPI), quarter by quarter, "
+                "with the target it was judged against and its RAG status as approved.",
+    fields=[
+        Field("kpi_code", "string", "KPI code", "The KPI's reference, e.g. HOU-02.", True),
+        Field("kpi_title", "string", "KPI", "What the KPI measures.", True),
+        *OBJECTIVE_FIELDS,
+        Field("unit", "string", "Unit", "What the value is counted in. Per cent values are written as 23.5 for 23.5%.", True,
+              tuple(label for _, label in KPI.Unit.choices)),
+        Field("direction", "string", "Direction", "Whether a higher or a lower value is better, or a milestone.", True,
+              tuple(label for _, label in Direction.choices)),
+        *PERIOD_FIELDS,
+        Field("data_for", "string", "Period the data is for",
+              "Figures often lag: the period the figure describes, e.g. Calendar year 2022."),
+        Field("value", "number", "Value", "The figure. Empty for a milestone KPI and for a figure not yet available."),
+        Field("milestone_status", "string", "Milestone status", "For a milestone KPI, its status.",
+              enum=tuple(label for _, label in MilestoneStatus.choices)),
+        Field("not_yet_available", "boolean", "Not yet available",
+              "true when the figure had not been published by its source when the quarter was reported.", True),
+        Field("expected_date", "date", "Expected", "For a figure not yet available, when it is expected."),
+        Field("target", "number", "Target", "The target the figure was judged against, in the same unit. "
+                                            "Empty where there was none (the previous year's figure is then the bar)."),
+        Field("target_kind", "string", "Kind of target", "Where the target comes from, e.g. Local Plan requirement."),
+        Field("rag_status", "string", "RAG status", "Red, Amber or Green as approved; empty where the figure was not rated.",
+              enum=tuple(RAG_WORDS)),
+        Field("commentary", "string", "Commentary", "The lead officer's note on the figure. " + COMMENTARY_NOTE),
+        SYNTHETIC,
+    ],
+    primary_key=["kpi_code", "reported_in"],
+)
+STATUSES = Dataset(
+    name="statuses", title="Overall statuses",
+    description="Every published overall RAG status of each sub-strand, quarter by quarter, with its commentary "
+                "and how it moved since the status before.",
+    fields=[
+        *OBJECTIVE_FIELDS,
+        Field("lead_service", "string", "Lead service", "The council service that leads the sub-strand."),
+        *PERIOD_FIELDS,
+        Field("overall_status", "string", "Overall status", "The sub-strand's overall RAG status as approved.", True,
+              tuple(RAG_WORDS)),
+        Field("movement", "string", "Since the status before",
+              "How the status moved since the sub-strand's previous published status, in words."),
+        Field("commentary", "string", "Commentary", "The sub-strand's commentary for the quarter. " + COMMENTARY_NOTE),
+        SYNTHETIC,
+    ],
+    primary_key=["sub_strand_code", "reported_in"],
+)
+DATASETS = {d.name: d for d in (FIGURES, STATUSES)}
+
+
+def _number(value):
+    if value is None:
+        return None
+    d = Decimal(value).normalize()
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def _where(sub, period):
+    objective = sub.objective
+    return {
+        "objective_number": objective.number, "objective": objective.name, "sub_strand_code": sub.slug,
+        "sub_strand": sub.full_name, "reported_in": period.label, "financial_year": period.financial_year,
+        "quarter": period.quarter,
+    }
+
+
+# What a figure's row reads: only these columns, and no model joined into each of tens of thousands of rows.
+FIGURE_COLUMNS = ["id", "kpi_id", "period_id", "value", "milestone_status", "data_for", "not_available", "expected_date",
+                  "commentary", "is_synthetic", "frozen_at", "frozen_rag", "frozen_target", "frozen_target_kind",
+                  "rag_override", "rag_calculated"]
+
+
+def figure_rows(audience=PUBLIC):
+    """Every figure this audience sees (the public: published), KPI by KPI in the strategy's order,
+    oldest first. Three queries: the KPIs with their sub-strands, the periods, the figures."""
+    kpis = KPI.objects.select_related("sub_strand__objective").in_bulk()
+    periods = ReportingPeriod.objects.in_bulk()
+    by_kpi = {}
+    for m in visible_measurements(audience).filter(HAS_FIGURE).only(*FIGURE_COLUMNS).order_by("period_key"):
+        by_kpi.setdefault(m.kpi_id, []).append(m)
+    units, directions, milestones = dict(KPI.Unit.choices), dict(Direction.choices), dict(MilestoneStatus.choices)
+    order = sorted(by_kpi, key=lambda k: (kpis[k].sub_strand.objective.number, kpis[k].sub_strand.order, kpis[k].order, kpis[k].code))
+    for kpi_id in order:
+        kpi = kpis[kpi_id]
+        about = {"kpi_code": kpi.code, "kpi_title": kpi.title, "unit": units[kpi.unit], "direction": directions[kpi.direction]}
+        for m in by_kpi[kpi_id]:
+            target, kind = judged_target(kpi, m)
+            rag = m.rag
+            yield {
+                **about, **_where(kpi.sub_strand, periods[m.period_id]),
+                "data_for": m.data_for or None, "value": _number(m.value),
+                "milestone_status": milestones.get(m.milestone_status) if m.milestone_status else None,
+                "not_yet_available": m.not_available, "expected_date": m.expected_date,
+                "target": _number(target), "target_kind": kind or None,
+                "rag_status": rag_label(rag) if rag else None, "commentary": m.commentary or None,
+                "synthetic": m.is_synthetic,
+            }
+
+
+def status_rows(audience=PUBLIC):
+    """Every overall status this audience sees (the public: published), with its movement. One query."""
+    returns = list(
+        visible_returns(audience).exclude(overall_rag="").select_related("sub_strand__objective", "period")
+        .order_by("sub_strand__objective__number", "sub_strand__order", "sub_strand__slug",
+                  "period__financial_year", "period__quarter")
+    )
+    by_sub = {}
+    for ret in returns:
+        by_sub.setdefault(ret.sub_strand_id, []).append(ret)
+    for rets in by_sub.values():
+        for ret, move in zip(rets, movements([status(r) for r in rets])):
+            yield {
+                **_where(ret.sub_strand, ret.period), "lead_service": ret.sub_strand.lead_service or None,
+                "overall_status": rag_label(ret.overall_rag), "movement": move.words or None,
+                "commentary": ret.commentary or None, "synthetic": ret.is_synthetic,
+            }
+
+
+ROWS = {"figures": figure_rows, "statuses": status_rows}
+
+
+def _csv_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return csv_cell(value)
+
+
+def as_csv(dataset, rows):
+    """The rows as CSV text, headed by the field names, with a byte-order mark so that Excel reads UTF-8."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    names = [f.name for f in dataset.fields]
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow(_csv_value(row[name]) for name in names)
+    return out.getvalue()
+
+
+def as_json(dataset, rows):
+    """The rows as a JSON array of objects keyed by the field names (dates as YYYY-MM-DD, empty as null)."""
+    names = [f.name for f in dataset.fields]
+    return json.dumps([{n: (row[n].isoformat() if hasattr(row[n], "isoformat") else row[n]) for n in names} for row in rows],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def data_package(council):
+    """The data dictionary, machine-readable: a Frictionless Tabular Data Package, each file beside it."""
+    resources = []
+    for dataset in DATASETS.values():
+        for fmt in FORMATS:
+            resources.append({
+                "name": f"{dataset.name}-{fmt}", "title": f"{dataset.title} ({fmt.upper()})", "description": dataset.description,
+                "path": f"{dataset.name}.{fmt}", "format": fmt, "mediatype": FORMATS[fmt].split(";")[0],
+                "encoding": "utf-8-sig" if fmt == "csv" else "utf-8", "profile": "tabular-data-resource",
+                "schema": dataset.schema(), "licenses": [LICENCE],
+            })
+    return {
+        "profile": "tabular-data-package", "name": "economic-strategy-results",
+        "title": f"{council}: economic strategy results",
+        "description": "The published quarterly results of the council's economic strategy: each KPI's figures and each "
+                       "sub-strand's overall status.",
+        "licenses": [LICENCE], "resources": resources,
+    }
+
+
+def as_json_text(value):
+    return json.dumps(value, ensure_ascii=False, indent=1)

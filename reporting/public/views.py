@@ -1,0 +1,117 @@
+"""The public pages: the published dashboard, each issued briefing, sub-strand and KPI pages, and
+the open data, for anyone without signing in. They show what reporting.access lets the public see
+(`PUBLIC`: published data only), through the same selectors and templates as the signed-in pages.
+
+Each page is built for the public whoever asks, without the signed-in header, messages or sign-out
+token, so that one copy serves everyone and shared caches may keep it (reporting/public/caching.py).
+"""
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django_tables2 import RequestConfig
+
+from objectives.models import ReportingPeriod
+from objectives.selectors import council_name
+from reporting.access import BRIEFINGS, PUBLIC
+from reporting.briefings.contents import briefing_for
+from reporting.briefings.selectors import briefing_context
+from reporting.briefings.views import ANNEX_PER_PAGE
+from reporting.dashboard.charts import kpi_chart
+from reporting.dashboard.pages import kpi_page, sub_strand_page
+from reporting.dashboard.selectors import dashboard as dashboard_data
+from reporting.dashboard.views import KPI_TABLE_PER_PAGE
+from reporting.public import opendata
+from reporting.public.caching import public_resource
+from reporting.public.tables import PublicKPITable
+
+BASE = "reporting/public/base.html"
+
+
+def _page(request, template, context):
+    """A public page: the same for everyone who asks, so rendered without the request's user."""
+    council = council_name()
+    return HttpResponse(render_to_string(template, {
+        "public": True, "base": BASE, "council_name": council, "request": request, **context,
+    }))
+
+
+def _published_periods():
+    return list(ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-financial_year", "-quarter"))
+
+
+@public_resource(daily=True)
+def dashboard(request, period_slug=None):
+    """The published dashboard: the four quarters to the latest published one (or to `period_slug`)."""
+    periods = _published_periods()
+    period = next((p for p in periods if p.slug == period_slug), None) if period_slug else (periods[0] if periods else None)
+    if period_slug and period is None:
+        raise Http404("No published quarter")
+    context = {"periods": periods, "period": period}
+    if period is not None:
+        data = dashboard_data(user=PUBLIC, params={"period": period.slug})
+        table = PublicKPITable(data.kpi_figures, caption=f"KPIs off target or overdue, as at {period.label}")
+        RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
+        context.update(data=data, table=table, synthetic_banner=data.synthetic)
+    return _page(request, "reporting/public/dashboard.html", context)
+
+
+@public_resource()
+def briefing(request, period_slug):
+    """An issued briefing note, as the Cabinet Member reads it, with what the public may see."""
+    period = ReportingPeriod.objects.filter(slug=period_slug).first()
+    note = briefing_for(period) if period else None
+    if note is None or not BRIEFINGS.test(PUBLIC, note):
+        raise Http404("No issued briefing")
+    b = briefing_context(period=period, user=PUBLIC, briefing=note)
+    return _page(request, "reporting/briefings/briefing.html", {
+        "b": b, "period": period, "synthetic_banner": b["synthetic"],
+        "annex": Paginator(b["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex")),
+    })
+
+
+@public_resource()
+def sub_strand(request, slug):
+    page = sub_strand_page(user=PUBLIC, slug=slug)
+    if page is None:
+        raise Http404("No such sub-strand")
+    return _page(request, "reporting/dashboard/sub_strand.html", {"page": page, "synthetic_banner": page.synthetic})
+
+
+@public_resource()
+def kpi(request, code):
+    page = kpi_page(user=PUBLIC, code=code)
+    if page is None:
+        raise Http404("No such KPI")
+    figure = kpi_chart(page)
+    return _page(request, "reporting/dashboard/kpi.html", {
+        "page": page, "chart_json": figure.to_json() if figure else None, "synthetic_banner": page.synthetic,
+    })
+
+
+@public_resource()
+def data(request):
+    """The open data: what each file holds, field by field (the data dictionary), and the licence."""
+    return _page(request, "reporting/public/data.html", {"datasets": opendata.DATASETS.values(), "licence": opendata.LICENCE})
+
+
+@public_resource()
+def data_package(request):
+    """The data dictionary, machine-readable (a Frictionless Tabular Data Package)."""
+    return _file(opendata.as_json_text(opendata.data_package(council_name())), "json", "datapackage.json")
+
+
+@public_resource()
+def data_file(request, dataset, fmt):
+    """Every published figure or status, as CSV or JSON."""
+    if dataset not in opendata.DATASETS or fmt not in opendata.FORMATS:
+        raise Http404("No such file")
+    rows = opendata.ROWS[dataset]()
+    writer = opendata.as_csv if fmt == "csv" else opendata.as_json
+    return _file(writer(opendata.DATASETS[dataset], rows), fmt, f"{dataset}.{fmt}")
+
+
+def _file(text, fmt, filename):
+    response = HttpResponse(text, content_type=opendata.FORMATS[fmt])
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Link"] = f'<{opendata.LICENCE["path"]}>; rel="license"'
+    return response
