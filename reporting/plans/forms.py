@@ -3,11 +3,10 @@ breakdown rows), a new update round, its committee report's cover, and the workf
 
 Every message says what is wrong and how to put it right, and appears beside the field and in
 the error summary at the top of the page."""
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.core.validators import RegexValidator
 
+from kpis.numbers import NumberError, check_figure, figure_limit, parse_number
 from objectives.forms import GovukFormMixin
 from objectives.models import Action
 from reporting.models import PlanUpdate
@@ -19,10 +18,12 @@ DAMAGED = "The form was damaged or is out of date. Reload the page and enter you
 MAX_BREAKDOWN_ITEMS = 40
 BLANK_FIGURES = 2
 BLANK_BREAKDOWN_ROWS = 3
+FIGURE_PLACES = 2  # an output figure is to the penny (reporting.models.OutputFigure)
 
 
 class AmountField(forms.CharField):
-    """A number as a person types it: '1,470', '£35,000,000' and ' 860000 ' are all accepted."""
+    """A number as a person types it in en-GB (kpis.numbers.parse_number): '1,470', '£35,000,000' and
+    ' 860000 ' are accepted; within the range the database holds (two decimal places)."""
 
     def __init__(self, *args, what="the figure", **kwargs):
         self.what = what
@@ -34,24 +35,23 @@ class AmountField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        cleaned = value.replace(",", "").replace("£", "").replace(" ", "")
-        if len(cleaned) > 30:
-            raise forms.ValidationError(f"Enter {self.what} as a number of no more than 30 characters", code="too_long")
+        what = self.what
         try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            raise forms.ValidationError(
-                f"Enter {self.what} as a number, like 1470 or 35000000 (not words such as “{value[:30]}”)",
-                code="invalid",
-            )
-        if not number.is_finite():
-            raise forms.ValidationError(f"Enter {self.what} as a number, like 1470 or 35000000", code="invalid")
-        if number < 0:
-            raise forms.ValidationError(f"{self.what[0].upper()}{self.what[1:]} cannot be negative", code="negative")
-        if number >= Decimal(10) ** 14:
-            raise forms.ValidationError(f"{self.what[0].upper()}{self.what[1:]} is too large", code="too_large")
-        if number != number.quantize(Decimal("0.01")):
-            raise forms.ValidationError(f"Give {self.what} to no more than 2 decimal places", code="decimals")
+            number = parse_number(value, pounds=True)
+            check_figure(number, places=FIGURE_PLACES)
+        except NumberError as exc:
+            if exc.code == "invalid":
+                raise forms.ValidationError(
+                    f"Enter {what} as a number, like 1470 or 35000000 (not words such as “{value[:30]}”)", code="invalid")
+            if exc.code == "negative":
+                raise forms.ValidationError(f"{what[0].upper()}{what[1:]} cannot be negative", code="negative")
+            if exc.code == "too_large":
+                raise forms.ValidationError(
+                    f"{what[0].upper()}{what[1:]} is too large: the largest it can be is {figure_limit(FIGURE_PLACES):,f}",
+                    code="too_large")
+            if exc.code == "decimals":
+                raise forms.ValidationError(f"Give {what} to no more than {FIGURE_PLACES} decimal places", code="decimals")
+            raise forms.ValidationError(f"{what[0].upper()}{what[1:]}: {exc.message}", code=exc.code)
         return number
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from kpis.numbers import whole_number
 from objectives.selectors_plans import plan_with_actions, plans_with_status_counts, status_breakdown
 from reporting.access import PLAN_UPDATES, can, may, require, require_may, sees_drafts
 from reporting.plans import report as committee_report
@@ -17,6 +18,8 @@ from reporting.plans import selectors, services
 from reporting.plans.docx import DOCX_CONTENT_TYPE, build_report_docx, report_filename
 from reporting.plans.entry import ActionUpdateEntry
 from reporting.plans.forms import PlanReportCoverForm, PlanUpdateStartForm, SendBackForm, WorkflowForm
+
+SMALL_INT_MAX = 32767  # a recommendation's number (PositiveSmallIntegerField)
 
 
 def _round(plan, update):
@@ -170,8 +173,8 @@ def action_update_new(request, plan, update):
     if not selectors.may_enter_updates(plan_update, request.user):
         require(request.user, "start_action_update", None)
     choices = selectors.startable_actions(plan_update, request.user)
-    preselected = request.GET.get("recommendation", "")
-    initial = {"recommendation": choices.filter(number=preselected).first()} if preselected.isdigit() else {}
+    preselected = whole_number(request.GET.get("recommendation"), maximum=SMALL_INT_MAX)
+    initial = {"recommendation": choices.filter(number=preselected).first()} if preselected is not None else {}
     entry = ActionUpdateEntry(request.POST or None, recommendations=choices, initial=initial)
     if request.method == "POST" and entry.is_valid():
         try:

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kpis.models import KPI, Measurement
+from kpis.numbers import FIGURE_DIGITS, NumberError, figure_limit, parse_number
 from kpis.rag import RAG, MilestoneStatus
 from kpis.services import rate_measurements
 from objectives.forms import GovukFormMixin
@@ -21,8 +22,8 @@ from reporting.returns.services import COMMENT_MAX_LENGTH, prefill
 COMMENTARY_MAX_LENGTH = 10_000
 SHORT_TEXT_MAX_LENGTH = 2_000
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y", "%d.%m.%Y"]
-# The largest value a measurement holds (DecimalField(max_digits=16, decimal_places=3)).
-MAX_VALUE = Decimal("9999999999999.999")
+# The largest value a measurement holds exactly on every database (kpis.numbers).
+MAX_VALUE = figure_limit(3)
 UNIT_WORDS = {
     KPI.Unit.NUMBER: "",
     KPI.Unit.PERCENT: "%",
@@ -46,12 +47,22 @@ def _too_long(label, limit):
 
 
 class LenientDecimalField(forms.DecimalField):
-    """A number as officers type it: '1,532', '£35,000', '12.5%' and ' 640 ' are all read."""
+    """A number as officers type it in en-GB (kpis.numbers.parse_number): '1,532', '12.5' and ' 640 ';
+    '£35,000' for money and '12.5%' for a percentage. Anything else is refused with its reason
+    ("1,2,3", "5%" for a number, digits other than 0 to 9), in the field's own words where it has them."""
+
+    def __init__(self, *args, code="", percent=False, pounds=False, **kwargs):
+        self.code, self.percent, self.pounds = code, percent, pounds
+        super().__init__(*args, **kwargs)
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", "").replace("£", "").rstrip("%").strip()
-        return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_number(value, percent=self.percent, pounds=self.pounds)
+        except NumberError as exc:
+            message = self.error_messages["invalid"] if exc.code == "invalid" else f"{self.code}: {exc.message}"
+            raise ValidationError(message, code=exc.code) from None
 
 
 def _text(label, *, limit, rows=5, required=False, help_text=""):
@@ -145,16 +156,17 @@ class ReturnForm(GovukFormMixin, forms.Form):
             limits = {"min_value": Decimal("0"), "max_value": Decimal("100") if kpi.unit == KPI.Unit.PERCENT else MAX_VALUE}
             what = "a percentage from 0 to 100" if kpi.unit == KPI.Unit.PERCENT else "a number, like 640 or 12.5"
             f[kpi_field(kpi.id, "value")] = LenientDecimalField(
-                label=f"Value{f' ({unit})' if unit else ''}", required=False, max_digits=16, decimal_places=3,
+                label=f"Value{f' ({unit})' if unit else ''}", required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
+                code=code, percent=kpi.unit == KPI.Unit.PERCENT, pounds=kpi.unit == KPI.Unit.GBP,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}),
                 error_messages={
                     "invalid": f"{code}: enter {what}",
                     "min_value": f"{code}: the value cannot be negative",
                     "max_value": (f"{code}: a percentage cannot be more than 100" if kpi.unit == KPI.Unit.PERCENT
-                                  else f"{code}: the value is too large"),
-                    "max_digits": f"{code}: the value is too large",
+                                  else f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}"),
+                    "max_digits": f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}",
                     "max_decimal_places": f"{code}: use no more than 3 decimal places",
-                    "max_whole_digits": f"{code}: the value is too large",
+                    "max_whole_digits": f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}",
                 },
                 **limits,
             )

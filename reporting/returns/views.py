@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kpis.numbers import whole_number
 from objectives.models import financial_year_label
 from reporting.access import RETURNS, can, may, require
 from reporting.plans.selectors import submitted_action_updates
@@ -172,7 +173,7 @@ def review_queue(request):
 def approve_selected(request):
     """Approve several submitted returns at once from the review queue: all of them or none."""
     require(request.user, "view_review_queue")
-    ids = [v for v in request.POST.getlist("returns") if v.isdigit()]
+    ids = [i for i in (whole_number(v) for v in request.POST.getlist("returns")) if i is not None]
     chosen = review.returns_by_ids(ids)
     form = BulkApproveForm(request.POST, choices=[(r.pk, str(r)) for r in chosen])
     if not form.is_valid():
@@ -200,8 +201,7 @@ def approve_selected(request):
 def period_calendar(request):
     """The year's periods with their governance dates, and each sub-strand's return state per period."""
     require(request.user, "view_calendar")
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    year = whole_number(request.GET.get("year"), minimum=2000, maximum=2100)
     financial_year, year_periods, rows = calendar.period_calendar(request.user, financial_year=year)
     return render(request, "reporting/returns/calendar.html", {
         "financial_year": financial_year, "year_label": financial_year_label(financial_year), "periods": year_periods, "rows": rows, "years": calendar.calendar_years(),

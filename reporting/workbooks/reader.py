@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from kpis.models import KPI
+from kpis.numbers import whole_number
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action
 from reporting.returns.completeness import action_field, kpi_field
@@ -106,18 +107,17 @@ def _id_value(value):
     """A whole-number id from a cell, or None when it is not one."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        value = int(value)
+    if isinstance(value, (int, str)):
+        return whole_number(value)
     return None
 
 
 def read_workbook(content, period):
     """Read the tracker sheet and every KPI, return and action row (openpyxl, read-only, formulas kept)."""
     parsed = Parsed()
+    sheet = ""
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
@@ -128,10 +128,15 @@ def read_workbook(content, period):
                 "This workbook was not made by the tracker (its hidden “_tracker” sheet is missing). Download the "
                 f"return template for {period.label}, fill that in, and upload it."
             )])
+        for ws in wb.worksheets:
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()  # read every row there is, not the size the file states
+        sheet = TRACKER_SHEET
         _read_tracker(wb[TRACKER_SHEET], parsed)
         for ws in wb.worksheets:
             if ws.title == TRACKER_SHEET:
                 continue
+            sheet = ws.title
             for wanted, reader in ((COL_KPI_ID, _read_kpi_sheet), (COL_SUB_STRAND_ID, _read_return_sheet),
                                    (COL_ACTION_ID, _read_action_sheet)):
                 found = _header(ws, wanted)
@@ -140,6 +145,10 @@ def read_workbook(content, period):
                     break
     except ImportRefused:
         raise
+    except (ValueError, OverflowError) as exc:  # openpyxl reading "INF" or "NaN" where a number belongs
+        raise ImportRefused([Problem(
+            "a cell holds a value that is not a number (such as INF or NaN) where the file says it holds a number. "
+            "Type the figure itself, or leave the cell empty", sheet)]) from exc
     except Exception as exc:  # noqa: BLE001 - a damaged sheet part: refuse it, never a 500
         raise ImportRefused([Problem(f"Part of the workbook cannot be read ({type(exc).__name__}). {FORMAT_HINT}")]) from exc
     finally:
@@ -163,8 +172,30 @@ def _read_tracker(ws, parsed):
 
 
 def _rows(ws, header_row, parsed):
-    for r, cells in enumerate(ws.iter_rows(min_row=header_row + 1, max_row=header_row + MAX_ROWS_PER_SHEET),
-                              start=header_row + 1):
+    """The rows below the headings, to the last one the sheet holds (whatever its stated size says).
+    A sheet with values past MAX_ROWS_PER_SHEET rows is refused, not read in part; a cell that holds
+    no number where the file says it holds one (INF, NaN) is refused, naming the row."""
+    last = header_row + MAX_ROWS_PER_SHEET
+    r = header_row
+    rows = ws.iter_rows(min_row=header_row + 1)
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ImportRefused([Problem(
+                f"a cell after row {r:,} holds a value that is not a number (such as INF or NaN) where the file says "
+                f"it holds a number ({type(exc).__name__}). Type the figure itself, or leave the cell empty",
+                ws.title)]) from exc
+        r += 1
+        if r > last:
+            if any(getattr(c, "value", None) not in (None, "") for c in cells):
+                raise ImportRefused([Problem(
+                    f"the sheet has rows past row {last:,}, more than the {MAX_ROWS_PER_SHEET:,} rows a sheet of a return "
+                    f"workbook can have, so none of it has been read. Delete the rows after row {last:,} and upload it again",
+                    ws.title, _cell_ref(1, r))])
+            continue
         yield r, cells
 
 
