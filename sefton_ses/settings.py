@@ -105,9 +105,21 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+SQLITE_BUSY_TIMEOUT = int(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several people save at once: wait for the write lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite as a real multi-user database: several people save at once, and their saves queue for
+    # the write lock instead of failing with "database is locked". Every transaction takes the write
+    # lock when it starts (IMMEDIATE), so the busy timeout applies to it (a deferred transaction that
+    # turns into a write later gets SQLITE_BUSY at once, whatever the timeout); WAL lets pages be
+    # read while someone saves.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": SQLITE_BUSY_TIMEOUT,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}"
+        ),
+    })
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

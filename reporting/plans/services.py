@@ -211,8 +211,8 @@ def submit_action_update(*, action_update, by, version=None):
     """Send an update for approval. It needs a narrative."""
     locked = _lock(action_update)
     require(by, "submit_action_update", locked)
+    PLAN_UPDATE.check("submit", locked, error=PlanError)  # before the version: "already submitted" says more
     _check_version(locked, version, "this update")
-    PLAN_UPDATE.check("submit", locked, error=PlanError)
     if not locked.narrative.strip():
         raise PlanError("Write the progress narrative before you submit the update.", field="narrative")
     PLAN_UPDATE.move("submit", locked)
@@ -230,6 +230,7 @@ def approve_action_update(*, action_update, by, version=None):
     recommendation's status (when this is the plan's latest round)."""
     locked = _lock(action_update)
     require(by, "approve_action_update", locked)
+    PLAN_UPDATE.check("approve", locked, error=PlanError)  # before the version: "already approved" says more
     _check_version(locked, version, "this update")
     PLAN_UPDATE.move("approve", locked, error=PlanError)
     locked.approved_at = timezone.now()
@@ -250,8 +251,8 @@ def send_back_action_update(*, action_update, by, comment, version=None):
     """Return a submitted update to its officer with a comment saying what to change."""
     locked = _lock(action_update)
     require(by, "send_back_action_update", locked)
-    _check_version(locked, version, "this update")
     PLAN_UPDATE.check("send_back", locked, error=PlanError)
+    _check_version(locked, version, "this update")
     if not (comment or "").strip():
         raise PlanError("Say what needs to change, so that the officer knows what to do.", field="comment")
     PLAN_UPDATE.move("send_back", locked)

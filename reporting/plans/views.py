@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from kpis.numbers import whole_number
 from objectives.selectors_plans import plan_with_actions, plans_with_status_counts, status_breakdown
-from reporting.access import PLAN_UPDATES, can, may, require, require_may, sees_drafts
+from reporting.access import PLAN_UPDATES, STEPS, can, may, require, require_may, sees_drafts
 from reporting.plans import report as committee_report
 from reporting.plans import selectors, services
 from reporting.plans.docx import DOCX_CONTENT_TYPE, build_report_docx, report_filename
 from reporting.plans.entry import ActionUpdateEntry
+from reporting.workflow import PLAN_UPDATE
 from reporting.plans.forms import PlanReportCoverForm, PlanUpdateStartForm, SendBackForm, WorkflowForm
 
 SMALL_INT_MAX = 32767  # a recommendation's number (PositiveSmallIntegerField)
@@ -240,6 +241,11 @@ def _workflow(request, plan, update, number, *, rule, service, done, form_class=
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
     _require_visible(request.user, au)
+    already = PLAN_UPDATE.refusal(STEPS[rule][1], au, subject=f"The update on recommendation ({number})")
+    if already and can(request.user, rule, au):
+        # Taken a moment ago (a second click, or someone else first): say so on the update's page.
+        messages.error(request, already)
+        return redirect(_update_url(au))
     form = form_class(request.POST)
     if form.is_valid() and form.cleaned_data["version"] != au.version and sees_drafts(request.user):
         # Someone moved it on since the page was opened (or this is a second click): say so plainly.

@@ -92,8 +92,7 @@ def _save_return(request, ret):
 
 
 def _version_matches(request, ret):
-    posted = request.POST.get("version")
-    return posted is None or posted == str(ret.version)
+    return request.POST.get("version") == str(ret.version)
 
 
 def _changed_since_message(request, ret):
@@ -106,6 +105,10 @@ def _changed_since_message(request, ret):
 def approve(request, period_slug, sub_strand_slug):
     ret = selectors.return_for(period_slug, sub_strand_slug)
     require(request.user, "approve_return", ret)
+    already = RETURN.refusal("approve", ret, subject=f"{ret.sub_strand.name} ({ret.period.label})")
+    if already:  # approved a moment ago (a second click, or another approver): say so, not "changed"
+        messages.error(request, already)
+        return redirect(ret.get_absolute_url())
     if not _version_matches(request, ret):
         return _changed_since_message(request, ret)
     try:
@@ -185,7 +188,7 @@ def approve_selected(request):
                                     "nothing was approved. Check the queue again.")
             return redirect("review-queue")
         require(request.user, "approve_return", ret)
-        if request.POST.get(f"version-{ret.pk}", str(ret.version)) != str(ret.version):
+        if request.POST.get(f"version-{ret.pk}") != str(ret.version):
             messages.error(request, f"{ret} has changed since you opened the queue: nothing was approved. Check it again.")
             return redirect("review-queue")
     try:
