@@ -26,6 +26,9 @@ DJANGO_ENV = os.environ.get("DJANGO_ENV", "development")
 PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # DEBUG shows settings, code and data on every error page: never in production, whatever is set.
+    raise ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production: unset DEBUG (or set DEBUG=0).")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "reporting.middleware.private_to_the_signed_in",
 ]
 
 ROOT_URLCONF = "sefton_ses.urls"
@@ -183,10 +187,17 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Login throttling (django-axes): five failures lock the username from that address for an hour.
+# Login throttling (django-axes, rules in objectives/signin.py): five failures lock the username from
+# that address for an hour; AXES_IP_FAILURE_LIMIT failures from one address, across any usernames
+# (password spraying), lock the address. The client's address is the connection's, or, behind
+# TRUSTED_PROXY_COUNT proxies of our own, the one they recorded in X-Forwarded-For.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "objectives.signin.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "objectives.signin.client_address"
+AXES_USERNAME_CALLABLE = "objectives.signin.username"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
@@ -210,6 +221,8 @@ CONTENT_SECURITY_POLICY = {
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # The load balancer's health probe comes over plain HTTP and must see the 200 itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -16,6 +16,7 @@ from kpis.rag import RAG, MilestoneStatus
 from kpis.services import rate_measurements
 from objectives.forms import GovukFormMixin
 from objectives.models import Action
+from objectives.text import is_blank
 from reporting.returns.completeness import action_field, completeness_problems, kpi_field
 from reporting.returns.services import COMMENT_MAX_LENGTH, prefill
 
@@ -268,7 +269,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
                            f"{code}: an expected date goes with “not yet available”: tick it, or remove the date")
         if expected and not (datetime.date(2000, 1, 1) <= expected <= datetime.date(2100, 12, 31)):
             self.add_error(kpi_field(kpi.id, "expected_date"), f"{code}: enter an expected date between 2000 and 2100")
-        if override and not (reason or "").strip():
+        if override and is_blank(reason):
             self.add_error(kpi_field(kpi.id, "override_reason"), f"{code}: give a reason for overriding the status")
 
     def kpi_entries(self):

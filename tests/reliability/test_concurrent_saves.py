@@ -89,7 +89,7 @@ def test_twenty_writers_saving_one_return_one_wins_and_the_rest_get_409(live):
     for status, body in results:
         if status == 409:  # the loser is told, and keeps what they typed
             text = body.decode()
-            assert "since you opened it" in text and "your changes have not been saved" in text
+            assert "your changes" in text and "have not been saved" in text and "What you typed is still on this page" in text
     saved = query(url, "import json; from reporting.models import QuarterlyReturn as R; "
                        f"r = R.objects.get(period__slug='{PERIOD}', sub_strand__slug='{sub}'); print(json.dumps([r.commentary, r.version]))")
     assert saved == [f"Writer {winner} was here", int(pages[0]["version"]) + 1]
