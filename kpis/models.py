@@ -11,6 +11,7 @@ from django.urls import reverse
 from kpis.numbers import figure_field
 from kpis.rag import RAG, RAG_VALUES, Direction, MilestoneStatus, Rating, rag_label, rate
 from objectives.models import ReportingPeriod, SubStrand
+from objectives.text import is_blank
 
 
 class KPI(models.Model):
@@ -160,7 +161,7 @@ class Measurement(models.Model):
 
     def clean(self):
         errors = {}
-        if self.rag_override and not self.override_reason.strip():
+        if self.rag_override and is_blank(self.override_reason):
             errors["override_reason"] = "Give a reason for overriding the RAG status."
         if self.not_available and self.value is not None:
             errors["value"] = "A figure that is not yet available cannot have a value."
