@@ -3,6 +3,7 @@ entity tricks), and the problems an import can find, each naming its sheet and c
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -105,7 +106,8 @@ def check_file(content, *, filename=""):
                 _check_part(zf, e)
     except ImportRefused:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError,
+            UnicodeDecodeError) as exc:
         raise ImportRefused([Problem(f"The file is damaged and cannot be read ({type(exc).__name__}). {FORMAT_HINT}")]) from exc
 
 
