@@ -29,12 +29,35 @@ def live():
         print(f"  {case}: {n} × {status}")
 
 
-def query(url, code):
+def shell(url, code):
     """Run Python against the live database (as manage.py shell), printing JSON; returns it."""
     result = subprocess.run([PY, "manage.py", "shell", "-c", code], cwd=ROOT, env=server_env(url),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def sql(url, statement, *params):
+    """Rows of one SQL query on the live database (SQLite file or PostgreSQL), straight from the driver."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        with sqlite3.connect(url[len("sqlite:///"):]) as db:
+            return [tuple(r) for r in db.execute(statement.replace("%s", "?"), params).fetchall()]
+    import psycopg2
+
+    with psycopg2.connect(url.replace("postgres://", "postgresql://", 1)) as db, db.cursor() as cur:
+        cur.execute(statement, params)
+        return [tuple(r) for r in cur.fetchall()]
+
+
+RETURN_SQL = ("SELECT s.slug, r.commentary, r.version, r.state FROM reporting_quarterlyreturn r "
+              "JOIN objectives_substrand s ON s.id = r.sub_strand_id JOIN objectives_reportingperiod p ON p.id = r.period_id "
+              "WHERE p.slug = %s")
+
+
+def returns_now(url):
+    return {slug: (commentary, version, state) for slug, commentary, version, state in sql(url, RETURN_SQL, PERIOD)}
 
 
 def return_path(sub):
@@ -61,10 +84,9 @@ def test_ten_writers_saving_ten_different_returns_at_once_all_save(live):
 
     results = run_at_once([lambda sub=sub: save(sub) for sub in TEN])
     assert tally("10 writers, 10 returns", results) == Counter({302: 10}), [(r[0], r[1][:300]) for r in results]
-    saved = query(url, "import json; from reporting.models import QuarterlyReturn as R; "
-                       f"print(json.dumps({{r.sub_strand.slug: [r.commentary, r.version] for r in R.objects.filter(period__slug='{PERIOD}')}}))")
+    saved = returns_now(url)
     for sub in TEN:  # nothing lost: each return holds its own writer's words, saved once
-        assert saved[sub] == [f"Saved at once by writer {sub}", 2], (sub, saved.get(sub))
+        assert saved[sub][:2] == (f"Saved at once by writer {sub}", 2), (sub, saved.get(sub))
 
 
 def test_twenty_writers_saving_one_return_one_wins_and_the_rest_get_409(live):
@@ -90,9 +112,7 @@ def test_twenty_writers_saving_one_return_one_wins_and_the_rest_get_409(live):
         if status == 409:  # the loser is told, and keeps what they typed
             text = body.decode()
             assert "your changes" in text and "have not been saved" in text and "What you typed is still on this page" in text
-    saved = query(url, "import json; from reporting.models import QuarterlyReturn as R; "
-                       f"r = R.objects.get(period__slug='{PERIOD}', sub_strand__slug='{sub}'); print(json.dumps([r.commentary, r.version]))")
-    assert saved == [f"Writer {winner} was here", int(pages[0]["version"]) + 1]
+    assert returns_now(url)[sub][:2] == (f"Writer {winner} was here", int(pages[0]["version"]) + 1)
 
 
 def test_two_periods_opened_at_the_same_moment_only_one_opens(live):
@@ -116,14 +136,12 @@ def test_two_periods_opened_at_the_same_moment_only_one_opens(live):
     assert counts[500] == 0 and counts[302] == 1, counts
     refused = [r[1].decode() for r in results if r[0] == 200]
     assert len(refused) == 7 and all("one period is open at a time" in text or "already open" in text for text in refused)
-    open_now = query(url, "import json; from objectives.models import ReportingPeriod as P; "
-                          "print(json.dumps(list(P.objects.filter(state='open').values_list('slug', flat=True))))")
-    assert len(open_now) == 1
+    assert len(sql(url, "SELECT slug FROM objectives_reportingperiod WHERE state = %s", "open")) == 1
 
 
 def test_approvers_racing_to_approve_one_return_one_wins_and_the_rest_are_told(live):
     base, url = live
-    query(url, "import json; from django.contrib.auth import get_user_model; "
+    shell(url, "import json; from django.contrib.auth import get_user_model; "
                "from tests.reporting._returns_support import housing_return; "
                "users = {u.username: u for u in get_user_model().objects.all()}; "
                "print(json.dumps(housing_return(users, 'submitted').state))")
@@ -141,6 +159,34 @@ def test_approvers_racing_to_approve_one_return_one_wins_and_the_rest_are_told(l
     assert counts == Counter({302: 6}), counts  # the winner goes to the queue, the others back to the return with a message
     told = [tabs[i].get(path)[1].decode() for i, r in enumerate(results) if r[0] == 302]
     assert sum("has already been approved" in page for page in told) == 5, [p[:200] for p in told]
-    state = query(url, "import json; from reporting.models import QuarterlyReturn as R; "
-                       f"r = R.objects.get(period__slug='{PERIOD}', sub_strand__slug='housing'); print(json.dumps([r.state, r.version]))")
-    assert state == ["approved", int(version) + 1]
+    assert returns_now(url)["housing"][1:] == (int(version) + 1, "approved")
+
+
+def test_the_same_new_plan_round_started_at_once_is_started_once(live):
+    base, url = live
+    coordinator = signed_in(base, "coordinator")
+    tabs = [clone(coordinator) for _ in range(6)]
+    path = "/action-plans/employment/reports/new/"
+    pages = [form_fields(tab.get(path)[1], css_class=None) for tab in tabs]
+    fields = {"title": "Action Plan for Employment – update at June 2018", "slug": "2018-06", "as_at": "31 May 2018"}
+    results = run_at_once([lambda i=i: tabs[i].post(path, {**pages[i], **fields}) for i in range(6)])
+    counts = tally("6 coordinators starting one plan round", results)
+    assert counts == Counter({302: 1, 200: 5}), counts
+    assert all("already has an update round called 2018-06" in r[1].decode() for r in results if r[0] == 200)
+    assert sql(url, "SELECT count(*) FROM reporting_planupdate WHERE slug = %s", "2018-06") == [(1,)]
+
+
+def test_a_briefings_first_save_at_once_is_saved_once(live):
+    base, url = live
+    coordinator = signed_in(base, "coordinator")
+    tabs = [clone(coordinator) for _ in range(6)]
+    path = "/periods/2023-24-q3/briefing/edit/"
+    pages = [form_fields(tab.get(path)[1], css_class=None) for tab in tabs]
+    assert all(p.get("version") == "0" for p in pages)
+    results = run_at_once([lambda i=i: tabs[i].post(path, {**pages[i], "purpose": f"Purpose by writer {i}"}) for i in range(6)])
+    counts = tally("6 coordinators saving a new briefing", results)
+    assert counts[500] == 0 and counts[302] == 1 and counts[200] == 5, counts
+    assert all("Someone else saved this briefing" in r[1].decode() for r in results if r[0] == 200)
+    winner = next(i for i, r in enumerate(results) if r[0] == 302)
+    assert sql(url, "SELECT b.purpose, b.version FROM reporting_briefing b JOIN objectives_reportingperiod p "
+                    "ON p.id = b.period_id WHERE p.slug = %s", "2023-24-q3") == [(f"Purpose by writer {winner}", 1)]
