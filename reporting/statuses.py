@@ -23,7 +23,8 @@ def rated_before(returns, sub_strand_ids, period):
 
     `returns` is a visibility-filtered queryset of QuarterlyReturn. One query whatever the size."""
     sub_strand_ids = list(sub_strand_ids)
-    if period is None or not sub_strand_ids:
+    if period is None or not sub_strand_ids or returns.query.is_empty():
+        # Nothing visible (`.none()`): its subquery would be an untyped NULL, which PostgreSQL refuses.
         return {}
     latest = (
         returns.filter(before(period), sub_strand_id=OuterRef("pk")).exclude(overall_rag="")
