@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kpis.numbers import whole_number
 from objectives.selectors_plans import plan_with_actions, plans_with_status_counts, status_breakdown
-from reporting.access import PLAN_UPDATES, STEPS, can, may, require, require_may, sees_drafts
+from reporting.access import PLAN_UPDATES, STEPS, can, may, require, require_may, sees_drafts, step_refusal
 from reporting.plans import report as committee_report
 from reporting.plans import selectors, services
 from reporting.plans.docx import DOCX_CONTENT_TYPE, build_report_docx, report_filename
@@ -217,7 +217,10 @@ def action_update_edit(request, plan, update, number):
     """Change a draft or returned update: narrative, status, figures and breakdowns."""
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
-    require_may(request.user, "edit_action_update", au)
+    refused = step_refusal(request.user, "edit_action_update", au, subject=f"The update on recommendation ({number})")
+    if refused:  # submitted or approved since the page was opened: say so on the update's page
+        messages.error(request, refused)
+        return redirect(_update_url(au))
     entry = ActionUpdateEntry(request.POST or None, action_update=au)
     if request.method == "POST" and entry.is_valid():
         try:

@@ -273,3 +273,13 @@ def test_what_a_signed_in_person_gets_is_private_to_them(client_for, url):
     assert response.status_code == 200, response.status_code
     assert "private" in response["Cache-Control"], (url, response.get("Cache-Control"))
     assert "public" not in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_second_click_on_issue_says_the_briefing_is_already_issued(client_for):
+    for method in ("get", "post"):
+        response = getattr(client_for("approver"), method)(reverse("briefing-issue", args=["2023-24-q1"]),
+                                                           *([{"version": "1"}] if method == "post" else []), follow=True)
+        assert response.redirect_chain[-1][0] == reverse("briefing", args=["2023-24-q1"])
+        assert "This briefing has already been issued." in text(response)
+    assert client_for("cabinet").get(reverse("briefing-issue", args=["2023-24-q1"])).status_code == 403
