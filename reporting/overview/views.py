@@ -36,7 +36,8 @@ def bad_request(request, exception):
     from django.conf import settings
     from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 
-    limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:.0f} MB"
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    limit = f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
     if isinstance(exception, RequestDataTooBig):
         reason = (f"What you sent is larger than the {limit} this service takes at once, so nothing has been saved. "
                   "Go back, shorten the text (or split it), and save again.")

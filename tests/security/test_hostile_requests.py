@@ -258,7 +258,8 @@ def test_a_body_over_the_upload_limit_gets_a_page_in_words(client_for, june, set
     response = client_for("officer").post(reverse("action-update-edit", args=[PLAN, "2018-06", 14]), update_post(
         narrative="z" * 200_000, version=au.version))
     assert response.status_code == 400
-    assert "What you sent is larger than" in text(response) and "nothing has been saved" in text(response)
+    assert "What you sent is larger than the 98 KB this service takes at once" in text(response)
+    assert "nothing has been saved" in text(response)
     assert "Bad Request (400)" not in text(response)
     assert plan_state() == before
 
