@@ -8,8 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from kpis.numbers import figure_field
 from kpis.rag import RAG, RAG_VALUES, Direction, MilestoneStatus, Rating, rag_label, rate
 from objectives.models import ReportingPeriod, SubStrand
+from objectives.text import is_blank
 
 
 NO_LATER_FIGURE = 2**31 - 1  # the next-figure key of a KPI's latest figure: later than any period
@@ -79,7 +81,7 @@ class Target(models.Model):
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="targets")
     financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts: 2023 for 2023/24.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    value = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    value = figure_field(3, null=True, blank=True)
     description = models.CharField(max_length=300, blank=True, help_text="e.g. Local Plan average annual requirement 2012–2030")
     amber_tolerance = models.DecimalField(
         "Amber tolerance (%)",
@@ -112,7 +114,7 @@ class Measurement(models.Model):
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, related_name="measurements", help_text="The period it was reported in."
     )
-    value = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    value = figure_field(3, null=True, blank=True)
     milestone_status = models.CharField(max_length=12, choices=MilestoneStatus.choices, blank=True)
     data_for = models.CharField(
         "period the data is for", max_length=100, blank=True, help_text="e.g. Calendar year 2022, 2022/23, Q1 2023/24"
@@ -126,7 +128,7 @@ class Measurement(models.Model):
     override_reason = models.TextField(blank=True)
     commentary = models.TextField(blank=True)
     # Frozen when the return is approved, so that a later change of target never re-rates history.
-    frozen_target = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    frozen_target = figure_field(3, null=True, blank=True)
     frozen_target_kind = models.CharField(max_length=20, blank=True)
     frozen_tolerance = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     frozen_rag = models.CharField(max_length=6, choices=RAG.choices, blank=True)
@@ -162,7 +164,7 @@ class Measurement(models.Model):
 
     def clean(self):
         errors = {}
-        if self.rag_override and not self.override_reason.strip():
+        if self.rag_override and is_blank(self.override_reason):
             errors["override_reason"] = "Give a reason for overriding the RAG status."
         if self.not_available and self.value is not None:
             errors["value"] = "A figure that is not yet available cannot have a value."

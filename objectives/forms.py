@@ -73,3 +73,11 @@ class LoginForm(GovukFormMixin, AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["username"].widget.attrs["spellcheck"] = "false"
+
+    def clean_username(self):
+        """A username longer than any account's is refused before anyone is asked about it (Django sets
+        the field's max_length after the field is made, so it is not checked on its own)."""
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > (self.fields["username"].max_length or 150):
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return username

@@ -137,6 +137,9 @@ class ReportingPeriod(models.Model):
             models.CheckConstraint(
                 condition=Q(state__in=["not_open", "open", "closed", "published"]), name="period_state_valid"
             ),
+            # One period open for entry at a time, held by the database itself, so that two periods
+            # opened at the same moment cannot both open (reporting.returns.periods.open_period).
+            models.UniqueConstraint(fields=["state"], condition=Q(state="open"), name="one_open_period"),
         ]
 
     def __str__(self):

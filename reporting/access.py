@@ -181,6 +181,15 @@ def may(user, action, obj):
     return can(user, action, obj) and machine.allows(step, obj)
 
 
+def step_refusal(user, action, obj, *, subject=None):
+    """For a page that takes a step: PermissionDenied unless the user may take it at all; then why
+    the object's state refuses it now, in the workflow's words (None: it may be taken). A second
+    click, or someone else first, reads better as this message on the object's page than as a 403."""
+    require(user, action, obj)
+    machine, step = STEPS[action]
+    return machine.refusal(step, obj, subject=subject)
+
+
 def require_may(user, action, obj):
     """Raise PermissionDenied (a 403 page saying why) unless the user may take this step now: for a
     page that exists only to take the step (an edit form, the issue page)."""

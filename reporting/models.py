@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from kpis.numbers import figure_field
 from kpis.rag import RAG, RAG_VALUES, rag_label
 from objectives.models import Action, ActionPlan, ReportingPeriod, SubStrand
 
@@ -261,11 +262,9 @@ class OutputFigure(models.Model):
     order = models.PositiveSmallIntegerField(default=1)
     label = models.CharField(max_length=300)
     qualifier = models.CharField(max_length=10, choices=Qualifier.choices, blank=True)
-    value = models.DecimalField(
-        max_digits=16, decimal_places=2, null=True, blank=True, help_text="Empty where the source gives only a breakdown."
-    )
+    value = figure_field(2, null=True, blank=True, help_text="Empty where the source gives only a breakdown.")
     unit = models.CharField(max_length=40, blank=True, help_text="e.g. jobs, businesses, £, £ a year, people")
-    rising_to = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    rising_to = figure_field(2, null=True, blank=True)
     is_projected = models.BooleanField(default=False)
     period_covered = models.CharField(max_length=200, blank=True, help_text="e.g. since the start of the ESF programme")
     note = models.TextField(blank=True)
@@ -285,7 +284,7 @@ class FigureBreakdownItem(models.Model):
     figure = models.ForeignKey(OutputFigure, on_delete=models.CASCADE, related_name="breakdown")
     order = models.PositiveSmallIntegerField(default=1)
     label = models.CharField(max_length=200)
-    value = models.DecimalField(max_digits=16, decimal_places=2)
+    value = figure_field(2)
 
     class Meta:
         ordering = ["figure", "order"]

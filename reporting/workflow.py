@@ -58,16 +58,22 @@ class Machine:
         """May `obj` take step `name` from the state it is in? (An object with no state is a draft.)"""
         return state_of(obj) in self.step(name).sources
 
+    def refusal(self, name, obj, *, subject=None):
+        """Why `obj` may not take step `name` from its current state, in words; None if it may."""
+        step = self.step(name)
+        state = state_of(obj)
+        if state in step.sources:
+            return None
+        template = step.refusals.get(state) or step.refusals[None]
+        subject = subject or f"This {self.noun}"
+        return template.format(subject=subject, subject_lower=subject[:1].lower() + subject[1:], state=self.label(state))
+
     def check(self, name, obj, *, subject=None, error=None):
         """Raise WorkflowError (or `error`, a subclass) unless `obj` may take step `name` from its
         current state."""
-        step = self.step(name)
-        state = state_of(obj)
-        if state not in step.sources:
-            template = step.refusals.get(state) or step.refusals[None]
-            subject = subject or f"This {self.noun}"
-            raise (error or WorkflowError)(template.format(subject=subject, subject_lower=subject[:1].lower() + subject[1:],
-                                                state=self.label(state)))
+        message = self.refusal(name, obj, subject=subject)
+        if message is not None:
+            raise (error or WorkflowError)(message)
 
     def move(self, name, obj, *, subject=None, error=None):
         """Check the step, then set the state it leads to (the caller saves the object)."""
@@ -96,14 +102,20 @@ SUBMITTED = frozenset({WorkflowState.SUBMITTED})
 WORKFLOW_LABELS = dict(WorkflowState.choices)
 
 CHANGED = "{subject} is {state}, so it cannot be changed."
+# What the second of two people taking the same step at once is told (a double click, or a race).
+ALREADY_SUBMITTED = "{subject} has already been submitted for approval."
+ALREADY_APPROVED = {WorkflowState.APPROVED: "{subject} has already been approved.",
+                    WorkflowState.PUBLISHED: "{subject} has already been approved and published."}
+ALREADY_RETURNED = "{subject} has already been returned for changes."
 RETURN = Machine("return", WORKFLOW_LABELS, [
     Step("edit", EDITABLE, None, {None: CHANGED}),
     Step("submit", EDITABLE, WorkflowState.SUBMITTED,
-         {None: "Only a draft or a returned return can be submitted; {subject_lower} is {state}."}),
+         {WorkflowState.SUBMITTED: ALREADY_SUBMITTED,
+          None: "Only a draft or a returned return can be submitted; {subject_lower} is {state}."}),
     Step("approve", SUBMITTED, WorkflowState.APPROVED,
-         {None: "{subject} is {state}: only a submitted return can be approved."}),
+         {**ALREADY_APPROVED, None: "{subject} is {state}: only a submitted return can be approved."}),
     Step("send_back", SUBMITTED, WorkflowState.RETURNED,
-         {None: "{subject} is {state}: only a submitted return can be sent back."}),
+         {WorkflowState.RETURNED: ALREADY_RETURNED, None: "{subject} is {state}: only a submitted return can be sent back."}),
     Step("publish", frozenset({WorkflowState.APPROVED}), WorkflowState.PUBLISHED,
          {None: "{subject} is {state}: only an approved return can be published."}),
     Step("reopen", APPROVED, WorkflowState.DRAFT,
@@ -113,11 +125,12 @@ RETURN = Machine("return", WORKFLOW_LABELS, [
 PLAN_UPDATE = Machine("update", WORKFLOW_LABELS, [
     Step("edit", EDITABLE, None, {None: CHANGED}),
     Step("submit", EDITABLE, WorkflowState.SUBMITTED,
-         {None: "{subject} is {state}: only a draft or a returned update can be submitted."}),
+         {WorkflowState.SUBMITTED: ALREADY_SUBMITTED,
+          None: "{subject} is {state}: only a draft or a returned update can be submitted."}),
     Step("approve", SUBMITTED, WorkflowState.APPROVED,
-         {None: "{subject} is {state}: only a submitted update can be approved."}),
+         {**ALREADY_APPROVED, None: "{subject} is {state}: only a submitted update can be approved."}),
     Step("send_back", SUBMITTED, WorkflowState.RETURNED,
-         {None: "{subject} is {state}: only a submitted update can be sent back."}),
+         {WorkflowState.RETURNED: ALREADY_RETURNED, None: "{subject} is {state}: only a submitted update can be sent back."}),
     Step("publish", frozenset({WorkflowState.APPROVED}), WorkflowState.PUBLISHED,
          {None: "{subject} is {state}: only an approved update can be published."}),
 ])
@@ -135,7 +148,8 @@ PERIOD = Machine("period", dict(PeriodState.choices), [
         PeriodState.OPEN: "{subject} is already open.",
         None: "{subject} is published: its briefing has been issued, so it cannot reopen.",
     }),
-    Step("close", frozenset({PeriodState.OPEN}), PeriodState.CLOSED, {None: "{subject} is not open, so it cannot be closed."}),
+    Step("close", frozenset({PeriodState.OPEN}), PeriodState.CLOSED,
+         {PeriodState.CLOSED: "{subject} is already closed.", None: "{subject} is not open, so it cannot be closed."}),
     Step("publish", frozenset({PeriodState.OPEN, PeriodState.CLOSED}), PeriodState.PUBLISHED,
          {None: "{subject} is {state}, so its briefing cannot publish it."}),
 ])

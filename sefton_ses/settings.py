@@ -26,6 +26,9 @@ DJANGO_ENV = os.environ.get("DJANGO_ENV", "development")
 PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # DEBUG shows settings, code and data on every error page: never in production, whatever is set.
+    raise ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production: unset DEBUG (or set DEBUG=0).")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -83,6 +86,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "reporting.middleware.private_to_the_signed_in",
 ]
 
 ROOT_URLCONF = "sefton_ses.urls"
@@ -114,9 +118,21 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+SQLITE_BUSY_TIMEOUT = int(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several people save at once: wait for the write lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite as a real multi-user database: several people save at once, and their saves queue for
+    # the write lock instead of failing with "database is locked". Every transaction takes the write
+    # lock when it starts (IMMEDIATE), so the busy timeout applies to it (a deferred transaction that
+    # turns into a write later gets SQLITE_BUSY at once, whatever the timeout); WAL lets pages be
+    # read while someone saves.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": SQLITE_BUSY_TIMEOUT,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}"
+        ),
+    })
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -182,10 +198,17 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Login throttling (django-axes): five failures lock the username from that address for an hour.
+# Login throttling (django-axes, rules in objectives/signin.py): five failures lock the username from
+# that address for an hour; AXES_IP_FAILURE_LIMIT failures from one address, across any usernames
+# (password spraying), lock the address. The client's address is the connection's, or, behind
+# TRUSTED_PROXY_COUNT proxies of our own, the one they recorded in X-Forwarded-For.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "objectives.signin.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "objectives.signin.client_address"
+AXES_USERNAME_CALLABLE = "objectives.signin.username"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
@@ -209,6 +232,8 @@ CONTENT_SECURITY_POLICY = {
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # The load balancer's health probe comes over plain HTTP and must see the 200 itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from objectives.forms import LoginForm
 
+handler400 = "reporting.overview.views.bad_request"
+
 admin.site.site_header = "Sefton SES Tracker administration"
 admin.site.site_title = "Sefton SES Tracker"
 

@@ -62,7 +62,9 @@ class PeriodFactory(factory.django.DjangoModelFactory):
 
     financial_year = 2023
     quarter = 1
-    state = ReportingPeriod.State.OPEN
+    # One period is open at a time (the one_open_period constraint): the first made is open, later ones closed.
+    state = factory.LazyFunction(lambda: ReportingPeriod.State.CLOSED if ReportingPeriod.objects.filter(
+        state=ReportingPeriod.State.OPEN).exists() else ReportingPeriod.State.OPEN)
 
 
 class KPIFactory(factory.django.DjangoModelFactory):

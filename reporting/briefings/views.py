@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from objectives.selectors import get_period
-from reporting.access import BRIEFINGS, may, require, require_may
+from reporting.access import BRIEFINGS, may, require, step_refusal
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.forms import BriefingForm, IssueBriefingForm
 from reporting.briefings.selectors import briefing_context, issue_summary
@@ -44,13 +44,25 @@ def briefing(request, period_slug):
     })
 
 
+def _against_theirs(request, period):
+    """Someone else saved first: their briefing, and the form of what this user typed, ready to save
+    over theirs knowingly."""
+    theirs = briefing_for(period)
+    data = request.POST.copy()
+    data["version"] = theirs.version if theirs.pk else 0
+    return theirs, BriefingForm(data, instance=briefing_for(period))  # its own copy: validating it fills it in
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_briefing(request, period_slug):
     """The coordinator edits the briefing's own text; a new briefing starts from the last one's."""
     period = _period_or_404(period_slug)
     note = briefing_for(period)
-    require_may(request.user, "edit_briefing", note)
+    refused = step_refusal(request.user, "edit_briefing", note)
+    if refused:
+        messages.error(request, refused)
+        return redirect("briefing", period_slug=period.slug)
     errors_extra, theirs = [], None
     if request.method == "POST":
         form = BriefingForm(request.POST, instance=note)
@@ -59,10 +71,7 @@ def edit_briefing(request, period_slug):
                 update_briefing(briefing=note, by=request.user, data=form.cleaned_data,
                                 expected_version=form.cleaned_data["version"])
             except StaleBriefing as exc:
-                theirs = briefing_for(period)
-                data = request.POST.copy()
-                data["version"] = theirs.version if theirs.pk else 0
-                form = BriefingForm(data, instance=briefing_for(period))  # its own copy: validating it fills it in
+                theirs, form = _against_theirs(request, period)
                 errors_extra = [("main-content", str(exc))]
             except BriefingError as exc:
                 messages.error(request, str(exc))
@@ -83,7 +92,10 @@ def issue_briefing(request, period_slug):
     """The approver issues the briefing: the period and its approved returns are published."""
     period = _period_or_404(period_slug)
     note = briefing_for(period)
-    require_may(request.user, "issue_briefing", note)
+    refused = step_refusal(request.user, "issue_briefing", note)
+    if refused:  # issued a moment ago (a second click, or another approver)
+        messages.error(request, refused)
+        return redirect("briefing", period_slug=period.slug)
     errors_extra = []
     form = IssueBriefingForm(initial={"version": note.version})
     if request.method == "POST":

@@ -29,3 +29,20 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bad_request(request, exception):
+    """The 400 page: what was sent could not be taken (too large, too many fields, a broken form), in words."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    limit = f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+    if isinstance(exception, RequestDataTooBig):
+        reason = (f"What you sent is larger than the {limit} this service takes at once, so nothing has been saved. "
+                  "Go back, shorten the text (or split it), and save again.")
+    elif isinstance(exception, TooManyFieldsSent):
+        reason = "The form you sent has more fields than any of this service's forms, so nothing has been saved."
+    else:
+        reason = "Your browser sent something this service could not read, so nothing has been saved."
+    return render(request, "400.html", {"reason": reason}, status=400)

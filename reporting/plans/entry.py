@@ -3,6 +3,8 @@ breakdowns (formsets), validated together."""
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.forms.utils import ErrorDict
 
 from objectives.forms import GovukFormMixin
@@ -79,14 +81,30 @@ class BreakdownForm(GovukFormMixin, forms.Form):
         return data
 
 
-class _FigureFormSetBase(forms.BaseFormSet):
+class _CountedFormSet(forms.BaseFormSet):
+    """A formset whose counts must be the page's own: no fewer rows than it showed (a forged
+    TOTAL_FORMS of -1 or 0 once removed every saved figure: a saved row goes only when its "Remove"
+    box is ticked, or a breakdown row's item is emptied)."""
+
+    def clean(self):
+        super().clean()
+        if not self.is_bound:
+            return
+        counts = self.management_form.cleaned_data
+        total, shown = counts.get(TOTAL_FORM_COUNT), counts.get(INITIAL_FORM_COUNT)
+        saved = len(self.initial or [])
+        if total is None or shown is None or total < saved or shown < 0:
+            raise ValidationError(DAMAGED, code="damaged")
+
+
+class _FigureFormSetBase(_CountedFormSet):
     saved = 0  # how many of the rows are figures already saved (they get a "Remove" box)
 
     def get_form_kwargs(self, index):
         return {"number": index + 1, "has_saved": index < self.saved}
 
 
-class _BreakdownFormSetBase(forms.BaseFormSet):
+class _BreakdownFormSetBase(_CountedFormSet):
     figure_number = 1
 
     def get_form_kwargs(self, index):
@@ -124,7 +142,8 @@ class ActionUpdateEntry:
                     "is_projected": fig.is_projected, "period_covered": fig.period_covered, "note": fig.note,
                 })
                 breakdown_initial.append([{"label": b.label, "value": _plain(b.value)} for b in fig.breakdown.all()])
-        self.form = ActionUpdateForm(data, initial=initial, recommendations=recommendations)
+        self.form = ActionUpdateForm(data, initial=initial, recommendations=recommendations,
+                                     editing=action_update is not None)
         self.figures = FigureFormSet(data, initial=figures_initial, prefix="figures")
         self.figures.saved = len(figures_initial)
         for form in self.figures.forms:

@@ -3,11 +3,10 @@ breakdown rows), a new update round, its committee report's cover, and the workf
 
 Every message says what is wrong and how to put it right, and appears beside the field and in
 the error summary at the top of the page."""
-from decimal import Decimal, InvalidOperation
-
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 
+from kpis.numbers import NumberError, check_figure, figure_limit, parse_number
 from objectives.forms import GovukFormMixin
 from objectives.models import Action
 from reporting.models import PlanUpdate
@@ -19,10 +18,14 @@ DAMAGED = "The form was damaged or is out of date. Reload the page and enter you
 MAX_BREAKDOWN_ITEMS = 40
 BLANK_FIGURES = 2
 BLANK_BREAKDOWN_ROWS = 3
+FIGURE_PLACES = 2  # an output figure is to the penny (reporting.models.OutputFigure)
+NARRATIVE_MAX_LENGTH = 10_000  # as a return's commentary
+COVER_TEXT_MAX_LENGTH = 20_000  # each of a committee report's cover fields, as the briefing's
 
 
 class AmountField(forms.CharField):
-    """A number as a person types it: '1,470', '£35,000,000' and ' 860000 ' are all accepted."""
+    """A number as a person types it in en-GB (kpis.numbers.parse_number): '1,470', '£35,000,000' and
+    ' 860000 ' are accepted; within the range the database holds (two decimal places)."""
 
     def __init__(self, *args, what="the figure", **kwargs):
         self.what = what
@@ -34,24 +37,23 @@ class AmountField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        cleaned = value.replace(",", "").replace("£", "").replace(" ", "")
-        if len(cleaned) > 30:
-            raise forms.ValidationError(f"Enter {self.what} as a number of no more than 30 characters", code="too_long")
+        what = self.what
         try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            raise forms.ValidationError(
-                f"Enter {self.what} as a number, like 1470 or 35000000 (not words such as “{value[:30]}”)",
-                code="invalid",
-            )
-        if not number.is_finite():
-            raise forms.ValidationError(f"Enter {self.what} as a number, like 1470 or 35000000", code="invalid")
-        if number < 0:
-            raise forms.ValidationError(f"{self.what[0].upper()}{self.what[1:]} cannot be negative", code="negative")
-        if number >= Decimal(10) ** 14:
-            raise forms.ValidationError(f"{self.what[0].upper()}{self.what[1:]} is too large", code="too_large")
-        if number != number.quantize(Decimal("0.01")):
-            raise forms.ValidationError(f"Give {self.what} to no more than 2 decimal places", code="decimals")
+            number = parse_number(value, pounds=True)
+            check_figure(number, places=FIGURE_PLACES)
+        except NumberError as exc:
+            if exc.code == "invalid":
+                raise forms.ValidationError(
+                    f"Enter {what} as a number, like 1470 or 35000000 (not words such as “{value[:30]}”)", code="invalid")
+            if exc.code == "negative":
+                raise forms.ValidationError(f"{what[0].upper()}{what[1:]} cannot be negative", code="negative")
+            if exc.code == "too_large":
+                raise forms.ValidationError(
+                    f"{what[0].upper()}{what[1:]} is too large: the largest it can be is {figure_limit(FIGURE_PLACES):,f}",
+                    code="too_large")
+            if exc.code == "decimals":
+                raise forms.ValidationError(f"Give {what} to no more than {FIGURE_PLACES} decimal places", code="decimals")
+            raise forms.ValidationError(f"{what[0].upper()}{what[1:]}: {exc.message}", code=exc.code)
         return number
 
 
@@ -90,7 +92,8 @@ class ActionUpdateForm(GovukFormMixin, forms.Form):
     narrative = forms.CharField(
         label="Progress in this period",
         widget=forms.Textarea(attrs={"rows": 12}),
-        required=False,
+        required=False, max_length=NARRATIVE_MAX_LENGTH,
+        error_messages={"max_length": f"The progress must be {NARRATIVE_MAX_LENGTH:,} characters or fewer"},
         help_text="Write it as it should appear in the committee report. Leave a blank line between paragraphs; "
         "start a line with “- ” for a bullet point.",
     )
@@ -98,10 +101,13 @@ class ActionUpdateForm(GovukFormMixin, forms.Form):
         label="Status", choices=STATUS_CHOICES, required=False, widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose one of the statuses listed"},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, error_messages={
+        "required": DAMAGED, "invalid": DAMAGED, "min_value": DAMAGED})
 
-    def __init__(self, *args, recommendations=None, **kwargs):
+    def __init__(self, *args, recommendations=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].required = editing  # changing a saved update: the version it was opened at
+        self.fields["narrative"].widget.attrs.pop("maxlength", None)  # the server says it is too long, not the browser
         if recommendations is None:
             del self.fields["recommendation"]
         else:
@@ -137,7 +143,8 @@ class PlanReportCoverForm(GovukFormMixin, forms.ModelForm):
     as_at = DateTextField(label="Progress reported up to", what="the date progress is reported up to",
                           help_text="For example, 31 May 2018")
     meeting_date = DateTextField(label="Meeting date (optional)", what="the meeting date", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={
+        "required": DAMAGED, "invalid": DAMAGED, "min_value": DAMAGED})
 
     class Meta:
         model = PlanUpdate
@@ -172,6 +179,10 @@ class PlanReportCoverForm(GovukFormMixin, forms.ModelForm):
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 12 if name == "introduction" else 4
+                field.max_length = COVER_TEXT_MAX_LENGTH
+                field.validators.append(MaxLengthValidator(COVER_TEXT_MAX_LENGTH))
+                field.error_messages["max_length"] = (
+                    f"{field.label} must be {COVER_TEXT_MAX_LENGTH:,} characters or fewer")
         if self.instance and self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         self.apply_govuk_classes()

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from objectives.models import Action
+from objectives.text import is_blank
 from reporting.access import require
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate, WorkflowState
 from reporting.plans.report import format_number
@@ -115,7 +116,10 @@ def _lock(action_update):
     return ActionUpdate.objects.select_for_update().get(pk=action_update.pk)
 
 
-def _check_version(obj, version, what):
+def _check_version(obj, version, what, *, required=False):
+    """Refuse a change made from an older version; an edit (`required`) must say its version."""
+    if version is None and required:
+        raise PlanError("The form is missing its version: reload the page and enter your changes again.")
     if version is not None and int(version) != obj.version:
         raise StaleEdit(what)
 
@@ -150,7 +154,7 @@ def save_report_cover(*, plan_update, by, version, **fields):
     """Save the cover fields of a round's committee report (Economy Cell), refusing a stale edit."""
     require(by, "edit_plan_report", plan_update)
     locked = PlanUpdate.objects.select_for_update().get(pk=plan_update.pk)
-    _check_version(locked, version, "this report")
+    _check_version(locked, version, "this report", required=True)
     unknown = set(fields) - set(COVER_FIELDS) - {"title", "as_at", "meeting_date"}
     if unknown:
         raise PlanError(f"Unknown report fields: {', '.join(sorted(unknown))}")
@@ -193,7 +197,7 @@ def save_action_update(*, action_update, by, version, narrative, status="", figu
     """Save a draft (or returned) update's narrative, status and figures, refusing a stale edit."""
     locked = _lock(action_update)
     require(by, "edit_action_update", locked)
-    _check_version(locked, version, "this update")
+    _check_version(locked, version, "this update", required=True)
     PLAN_UPDATE.check("edit", locked, error=PlanError)
     figures = list(figures)
     _check_figures(figures)
@@ -211,9 +215,9 @@ def submit_action_update(*, action_update, by, version=None):
     """Send an update for approval. It needs a narrative."""
     locked = _lock(action_update)
     require(by, "submit_action_update", locked)
+    PLAN_UPDATE.check("submit", locked, error=PlanError)  # before the version: "already submitted" says more
     _check_version(locked, version, "this update")
-    PLAN_UPDATE.check("submit", locked, error=PlanError)
-    if not locked.narrative.strip():
+    if is_blank(locked.narrative):
         raise PlanError("Write the progress narrative before you submit the update.", field="narrative")
     PLAN_UPDATE.move("submit", locked)
     locked.submitted_at = timezone.now()
@@ -230,6 +234,7 @@ def approve_action_update(*, action_update, by, version=None):
     recommendation's status (when this is the plan's latest round)."""
     locked = _lock(action_update)
     require(by, "approve_action_update", locked)
+    PLAN_UPDATE.check("approve", locked, error=PlanError)  # before the version: "already approved" says more
     _check_version(locked, version, "this update")
     PLAN_UPDATE.move("approve", locked, error=PlanError)
     locked.approved_at = timezone.now()
@@ -250,9 +255,9 @@ def send_back_action_update(*, action_update, by, comment, version=None):
     """Return a submitted update to its officer with a comment saying what to change."""
     locked = _lock(action_update)
     require(by, "send_back_action_update", locked)
-    _check_version(locked, version, "this update")
     PLAN_UPDATE.check("send_back", locked, error=PlanError)
-    if not (comment or "").strip():
+    _check_version(locked, version, "this update")
+    if is_blank(comment):
         raise PlanError("Say what needs to change, so that the officer knows what to do.", field="comment")
     PLAN_UPDATE.move("send_back", locked)
     locked.return_comment = comment.strip()

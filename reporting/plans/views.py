@@ -10,13 +10,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from kpis.numbers import whole_number
 from objectives.selectors_plans import plan_with_actions, plans_with_status_counts, status_breakdown
-from reporting.access import PLAN_UPDATES, can, may, require, require_may, sees_drafts
+from reporting.access import PLAN_UPDATES, STEPS, can, may, require, require_may, sees_drafts, step_refusal
 from reporting.plans import report as committee_report
 from reporting.plans import selectors, services
 from reporting.plans.docx import DOCX_CONTENT_TYPE, build_report_docx, report_filename
 from reporting.plans.entry import ActionUpdateEntry
+from reporting.workflow import PLAN_UPDATE
 from reporting.plans.forms import PlanReportCoverForm, PlanUpdateStartForm, SendBackForm, WorkflowForm
+
+SMALL_INT_MAX = 32767  # a recommendation's number (PositiveSmallIntegerField)
 
 
 def _round(plan, update):
@@ -170,8 +174,8 @@ def action_update_new(request, plan, update):
     if not selectors.may_enter_updates(plan_update, request.user):
         require(request.user, "start_action_update", None)
     choices = selectors.startable_actions(plan_update, request.user)
-    preselected = request.GET.get("recommendation", "")
-    initial = {"recommendation": choices.filter(number=preselected).first()} if preselected.isdigit() else {}
+    preselected = whole_number(request.GET.get("recommendation"), maximum=SMALL_INT_MAX)
+    initial = {"recommendation": choices.filter(number=preselected).first()} if preselected is not None else {}
     entry = ActionUpdateEntry(request.POST or None, recommendations=choices, initial=initial)
     if request.method == "POST" and entry.is_valid():
         try:
@@ -213,7 +217,10 @@ def action_update_edit(request, plan, update, number):
     """Change a draft or returned update: narrative, status, figures and breakdowns."""
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
-    require_may(request.user, "edit_action_update", au)
+    refused = step_refusal(request.user, "edit_action_update", au, subject=f"The update on recommendation ({number})")
+    if refused:  # submitted or approved since the page was opened: say so on the update's page
+        messages.error(request, refused)
+        return redirect(_update_url(au))
     entry = ActionUpdateEntry(request.POST or None, action_update=au)
     if request.method == "POST" and entry.is_valid():
         try:
@@ -237,6 +244,11 @@ def _workflow(request, plan, update, number, *, rule, service, done, form_class=
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
     _require_visible(request.user, au)
+    already = PLAN_UPDATE.refusal(STEPS[rule][1], au, subject=f"The update on recommendation ({number})")
+    if already and can(request.user, rule, au):
+        # Taken a moment ago (a second click, or someone else first): say so on the update's page.
+        messages.error(request, already)
+        return redirect(_update_url(au))
     form = form_class(request.POST)
     if form.is_valid() and form.cleaned_data["version"] != au.version and sees_drafts(request.user):
         # Someone moved it on since the page was opened (or this is a second click): say so plainly.

@@ -7,6 +7,7 @@ Submit (reporting.returns.services), the return form (reporting.returns.forms), 
 Also the POST field names the form, the services and the import share.
 """
 from kpis.rag import RAG, rag_label, suggested_overall
+from objectives.text import is_blank
 
 
 def kpi_field(kpi_id, part):
@@ -33,7 +34,7 @@ def completeness_problems(*, overall_rag, commentary, rag_explanation, entries):
     problems = {}
     if not overall_rag:
         problems["overall_rag"] = "Choose the overall status: Red, Amber or Green"
-    if not (commentary or "").strip():
+    if is_blank(commentary):
         problems["commentary"] = "Write a commentary on the quarter"
     for entry in entries:
         kpi = entry["kpi"]
@@ -42,10 +43,10 @@ def completeness_problems(*, overall_rag, commentary, rag_explanation, entries):
             part = "milestone_status" if kpi.is_milestone else "value"
             what = "a milestone status" if kpi.is_milestone else "a value"
             problems[kpi_field(kpi.id, part)] = f"{kpi.code}: enter {what}, or tick “not yet available”"
-        elif entry.get("rag_calculated") == RAG.RED and not (entry.get("commentary") or "").strip():
+        elif entry.get("rag_calculated") == RAG.RED and is_blank(entry.get("commentary")):
             problems[kpi_field(kpi.id, "commentary")] = f"{kpi.code} is rated Red by the rules: explain why in its commentary"
     suggested = suggested_overall([entry.get("rag") for entry in entries])
-    if overall_rag and suggested and overall_rag != suggested and not (rag_explanation or "").strip():
+    if overall_rag and suggested and overall_rag != suggested and is_blank(rag_explanation):
         problems["rag_explanation"] = (
             f"The KPIs suggest {rag_label(suggested)} but the overall status is {rag_label(overall_rag)}: "
             "explain the difference"

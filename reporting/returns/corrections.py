@@ -6,6 +6,7 @@ from django.db import transaction
 
 from kpis.models import KPI, Measurement
 from kpis.services import unfreeze_measurement
+from objectives.text import clean_text
 from reporting.models import ActionUpdate, ReturnRevision
 from reporting.returns.services import COMMENT_MAX_LENGTH, ReturnWorkflowError, _lock, _sync_action_updates, recorded_as
 from reporting.workflow import RETURN
@@ -49,7 +50,7 @@ def snapshot_of(ret):
 
 def reopen_return(*, quarterly_return, by, reason):
     """Approved (or published) → a new draft revision for a correction; the approved one is kept."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise ReturnWorkflowError("Say why the return needs correcting.")
     if len(reason) > COMMENT_MAX_LENGTH:

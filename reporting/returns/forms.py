@@ -1,8 +1,7 @@
 """The quarterly return form, and the small forms of the workflow (send back, reopen, open a period).
 
 All validation of a return is here (and in the services it calls), never in a view, so that the
-spreadsheet import can build the same POST-style dict from a row and validate it with this form.
-"""
+spreadsheet import can build the same POST-style dict from a row and validate it with this form."""
 import datetime
 import re
 from decimal import Decimal
@@ -11,18 +10,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kpis.models import KPI, Measurement
+from kpis.numbers import FIGURE_DIGITS, NumberError, figure_limit, parse_number
 from kpis.rag import RAG, MilestoneStatus
 from kpis.services import rate_measurements
 from objectives.forms import GovukFormMixin
 from objectives.models import Action
+from objectives.text import is_blank
 from reporting.returns.completeness import action_field, completeness_problems, kpi_field
-from reporting.returns.services import COMMENT_MAX_LENGTH, prefill
+from reporting.returns.services import prefill
 
 COMMENTARY_MAX_LENGTH = 10_000
 SHORT_TEXT_MAX_LENGTH = 2_000
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y", "%d.%m.%Y"]
-# The largest value a measurement holds (DecimalField(max_digits=16, decimal_places=3)).
-MAX_VALUE = Decimal("9999999999999.999")
+# The largest value a measurement holds exactly on every database (kpis.numbers).
+MAX_VALUE = figure_limit(3)
 UNIT_WORDS = {
     KPI.Unit.NUMBER: "",
     KPI.Unit.PERCENT: "%",
@@ -46,12 +47,22 @@ def _too_long(label, limit):
 
 
 class LenientDecimalField(forms.DecimalField):
-    """A number as officers type it: '1,532', '£35,000', '12.5%' and ' 640 ' are all read."""
+    """A number as officers type it in en-GB (kpis.numbers.parse_number): '1,532', '12.5' and ' 640 ';
+    '£35,000' for money and '12.5%' for a percentage. Anything else is refused with its reason
+    ("1,2,3", "5%" for a number, digits other than 0 to 9), in the field's own words where it has them."""
+
+    def __init__(self, *args, code="", percent=False, pounds=False, **kwargs):
+        self.code, self.percent, self.pounds = code, percent, pounds
+        super().__init__(*args, **kwargs)
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", "").replace("£", "").rstrip("%").strip()
-        return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_number(value, percent=self.percent, pounds=self.pounds)
+        except NumberError as exc:
+            message = self.error_messages["invalid"] if exc.code == "invalid" else f"{self.code}: {exc.message}"
+            raise ValidationError(message, code=exc.code) from None
 
 
 def _text(label, *, limit, rows=5, required=False, help_text=""):
@@ -145,16 +156,17 @@ class ReturnForm(GovukFormMixin, forms.Form):
             limits = {"min_value": Decimal("0"), "max_value": Decimal("100") if kpi.unit == KPI.Unit.PERCENT else MAX_VALUE}
             what = "a percentage from 0 to 100" if kpi.unit == KPI.Unit.PERCENT else "a number, like 640 or 12.5"
             f[kpi_field(kpi.id, "value")] = LenientDecimalField(
-                label=f"Value{f' ({unit})' if unit else ''}", required=False, max_digits=16, decimal_places=3,
+                label=f"Value{f' ({unit})' if unit else ''}", required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
+                code=code, percent=kpi.unit == KPI.Unit.PERCENT, pounds=kpi.unit == KPI.Unit.GBP,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}),
                 error_messages={
                     "invalid": f"{code}: enter {what}",
                     "min_value": f"{code}: the value cannot be negative",
                     "max_value": (f"{code}: a percentage cannot be more than 100" if kpi.unit == KPI.Unit.PERCENT
-                                  else f"{code}: the value is too large"),
-                    "max_digits": f"{code}: the value is too large",
+                                  else f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}"),
+                    "max_digits": f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}",
                     "max_decimal_places": f"{code}: use no more than 3 decimal places",
-                    "max_whole_digits": f"{code}: the value is too large",
+                    "max_whole_digits": f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}",
                 },
                 **limits,
             )
@@ -256,7 +268,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
                            f"{code}: an expected date goes with “not yet available”: tick it, or remove the date")
         if expected and not (datetime.date(2000, 1, 1) <= expected <= datetime.date(2100, 12, 31)):
             self.add_error(kpi_field(kpi.id, "expected_date"), f"{code}: enter an expected date between 2000 and 2100")
-        if override and not (reason or "").strip():
+        if override and is_blank(reason):
             self.add_error(kpi_field(kpi.id, "override_reason"), f"{code}: give a reason for overriding the status")
 
     def kpi_entries(self):
@@ -351,45 +363,3 @@ def as_post_data(data):
         else:
             posted[key] = str(value)
     return posted
-
-
-class SendBackForm(GovukFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    comment = forms.CharField(
-        label="What needs to change", widget=forms.Textarea(attrs={"rows": 5}), max_length=COMMENT_MAX_LENGTH,
-        help_text="The officer sees this comment on their return.",
-        error_messages={"required": "Write a comment saying what needs to change",
-                        "max_length": _too_long("The comment", COMMENT_MAX_LENGTH)},
-    )
-
-
-class ReopenForm(GovukFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    reason = forms.CharField(
-        label="Why does the approved return need correcting?", widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=COMMENT_MAX_LENGTH,
-        help_text="The approved version is kept as a revision; the return becomes a draft again.",
-        error_messages={"required": "Say why the return needs correcting",
-                        "max_length": _too_long("The reason", COMMENT_MAX_LENGTH)},
-    )
-
-
-class OpenPeriodForm(GovukFormMixin, forms.Form):
-    dashboard_deadline = forms.DateField(
-        label="Dashboard update deadline", required=False, input_formats=DATE_INPUT_FORMATS,
-        help_text="For example 1/9/2023. Leave it empty to keep the current deadline.",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={"invalid": "Enter the deadline as a real date, for example 1/9/2023"},
-    )
-
-
-class BulkApproveForm(GovukFormMixin, forms.Form):
-    returns = forms.TypedMultipleChoiceField(
-        label="Returns to approve", coerce=int, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one return to approve",
-                        "invalid_choice": "One of the returns selected is no longer waiting for approval: reload the page"},
-    )
-
-    def __init__(self, *args, choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["returns"].choices = list(choices)

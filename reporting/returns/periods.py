@@ -1,9 +1,10 @@
-"""Writes of reporting periods: open one for entry (one at a time), close it.
+"""Writes of reporting periods: open one for entry (one at a time, which the database holds too:
+the one_open_period constraint), close it.
 
 Each step goes through `reporting.workflow.PERIOD`; publishing a period is the briefing's issue
 (reporting.briefings.services).
 """
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from objectives.models import ReportingPeriod
 from reporting.returns.services import ReturnWorkflowError, recorded_as
@@ -31,7 +32,16 @@ def open_period(*, period, by, dashboard_deadline=None):
             period.dashboard_deadline = dashboard_deadline
         PERIOD.move("open", period)
         period.version += 1
-        period.save()
+        try:
+            with transaction.atomic():
+                period.save()
+        except IntegrityError as exc:  # another period opened at the same moment (the one_open_period constraint)
+            other = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).exclude(pk=period.pk).first()
+            name = other.label if other is not None else "Another period"
+            raise ReturnWorkflowError(
+                f"{name} was opened a moment ago, so {period.label} has not been opened: one period is open at a time. "
+                f"Close {name} first if {period.label} should be open instead."
+            ) from exc
         return period
 
 

@@ -28,6 +28,7 @@ from kpis.models import KPI, Measurement
 from kpis.services import freeze_measurement, rate_measurement
 from objectives.models import Action, ReportingPeriod
 from objectives.roles import person_name
+from objectives.text import clean_text
 from reporting.models import ActionUpdate, QuarterlyReturn, WorkflowState
 from reporting.returns.completeness import action_field, kpi_field, saved_return_problems
 from reporting.workflow import PERIOD_TAKES_NEW_RETURNS, RETURN, WorkflowError
@@ -42,7 +43,7 @@ class ReturnWorkflowError(WorkflowError):
 class StaleEditError(ReturnWorkflowError):
     """Someone saved the return after the form was opened: saving would overwrite their change."""
 
-    def __init__(self, current):
+    def __init__(self, current, by=None):
         self.current = current
         who = "someone else"
         if current is not None and current.updated_by_id:
@@ -51,6 +52,14 @@ class StaleEditError(ReturnWorkflowError):
         if current is not None and current.updated_at:
             local = timezone.localtime(current.updated_at)
             when = f" at {local:%H:%M} on {local.day} {local:%B %Y}"
+        if by is not None and current is not None and current.updated_by_id == getattr(by, "pk", None):
+            # Their own earlier save: a second click on Save, or the return open in another tab.
+            super().__init__(
+                f"You saved this return{when}, after this page was opened (perhaps by pressing Save twice, or in "
+                "another tab or window), so your changes on this page have not been saved. What you typed is still "
+                "on this page: check the return as it is now, then save again to keep what is on this page."
+            )
+            return
         super().__init__(
             f"This return has been changed by {who}{when} since you opened it, so your changes have not been saved. "
             "What you typed is still on this page: check their changes, then save again to replace them with yours."
@@ -182,18 +191,18 @@ def save_return_data(*, quarterly_return, by, data, submit=False):
                 .filter(sub_strand=quarterly_return.sub_strand, period=quarterly_return.period).first()
             )
             if existing is not None:
-                raise StaleEditError(existing)
+                raise StaleEditError(existing, by)
             _guard_period_takes_new_returns(quarterly_return.period)
             ret = _create_return(quarterly_return.sub_strand, quarterly_return.period, by, with_prefill=False)
             if ret is None:  # created by someone else a moment ago
                 raise StaleEditError(
-                    QuarterlyReturn.objects.get(sub_strand=quarterly_return.sub_strand, period=quarterly_return.period)
+                    QuarterlyReturn.objects.get(sub_strand=quarterly_return.sub_strand, period=quarterly_return.period), by
                 )
             ret = _lock(ret)
         else:
             ret = _lock(quarterly_return)
             if ret.version != data.get("version"):
-                raise StaleEditError(ret)
+                raise StaleEditError(ret, by)
         RETURN.check("edit", ret, error=ReturnWorkflowError)
         if ret.period.state == ReportingPeriod.State.NOT_OPEN:
             raise ReturnWorkflowError(f"{ret.period.label} is not open for returns yet.")
@@ -343,7 +352,7 @@ def approve_returns(*, returns, by):
 
 def send_back_return(*, quarterly_return, by, comment):
     """Submitted → returned to the officer, with the approver's comment saying what to change."""
-    comment = (comment or "").strip()
+    comment = clean_text(comment)
     if not comment:
         raise ReturnWorkflowError("Write a comment saying what needs to change.")
     if len(comment) > COMMENT_MAX_LENGTH:

@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kpis.numbers import whole_number
 from objectives.models import financial_year_label
 from reporting.access import RETURNS, can, may, require
 from reporting.plans.selectors import submitted_action_updates
 from reporting.returns import calendar, corrections, periods, review, selectors, services
-from reporting.returns.forms import BulkApproveForm, OpenPeriodForm, ReopenForm, ReturnForm, SendBackForm
+from reporting.returns.forms import ReturnForm
+from reporting.returns.step_forms import BulkApproveForm, OpenPeriodForm, ReopenForm, SendBackForm
 from reporting.workflow import RETURN
 
 STALE_STATUS = 409
@@ -91,8 +93,7 @@ def _save_return(request, ret):
 
 
 def _version_matches(request, ret):
-    posted = request.POST.get("version")
-    return posted is None or posted == str(ret.version)
+    return request.POST.get("version") == str(ret.version)
 
 
 def _changed_since_message(request, ret):
@@ -105,6 +106,10 @@ def _changed_since_message(request, ret):
 def approve(request, period_slug, sub_strand_slug):
     ret = selectors.return_for(period_slug, sub_strand_slug)
     require(request.user, "approve_return", ret)
+    already = RETURN.refusal("approve", ret, subject=f"{ret.sub_strand.name} ({ret.period.label})")
+    if already:  # approved a moment ago (a second click, or another approver): say so, not "changed"
+        messages.error(request, already)
+        return redirect(ret.get_absolute_url())
     if not _version_matches(request, ret):
         return _changed_since_message(request, ret)
     try:
@@ -172,7 +177,7 @@ def review_queue(request):
 def approve_selected(request):
     """Approve several submitted returns at once from the review queue: all of them or none."""
     require(request.user, "view_review_queue")
-    ids = [v for v in request.POST.getlist("returns") if v.isdigit()]
+    ids = [i for i in (whole_number(v) for v in request.POST.getlist("returns")) if i is not None]
     chosen = review.returns_by_ids(ids)
     form = BulkApproveForm(request.POST, choices=[(r.pk, str(r)) for r in chosen])
     if not form.is_valid():
@@ -184,7 +189,7 @@ def approve_selected(request):
                                     "nothing was approved. Check the queue again.")
             return redirect("review-queue")
         require(request.user, "approve_return", ret)
-        if request.POST.get(f"version-{ret.pk}", str(ret.version)) != str(ret.version):
+        if request.POST.get(f"version-{ret.pk}") != str(ret.version):
             messages.error(request, f"{ret} has changed since you opened the queue: nothing was approved. Check it again.")
             return redirect("review-queue")
     try:
@@ -200,8 +205,7 @@ def approve_selected(request):
 def period_calendar(request):
     """The year's periods with their governance dates, and each sub-strand's return state per period."""
     require(request.user, "view_calendar")
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    year = whole_number(request.GET.get("year"), minimum=2000, maximum=2100)
     financial_year, year_periods, rows = calendar.period_calendar(request.user, financial_year=year)
     return render(request, "reporting/returns/calendar.html", {
         "financial_year": financial_year, "year_label": financial_year_label(financial_year), "periods": year_periods, "rows": rows, "years": calendar.calendar_years(),

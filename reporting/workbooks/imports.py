@@ -31,7 +31,8 @@ from reporting.returns.completeness import kpi_field
 from reporting.returns.forms import ReturnForm, as_post_data, initial_form_data
 from reporting.returns.services import ReturnWorkflowError, StaleEditError, save_return
 from reporting.workbooks.cells import NOT_AVAILABLE, TRACKER_SHEET
-from reporting.workbooks.reader import _edits_of, read_workbook
+from reporting.workbooks.fields import _edits_of
+from reporting.workbooks.reader import read_workbook
 from reporting.workbooks.safety import ImportRefused, Problem, check_file
 from reporting.workflow import PERIOD_TAKES_NEW_RETURNS, RETURN
 

@@ -4,15 +4,13 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from kpis.models import KPI
+from kpis.numbers import whole_number
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action
-from reporting.returns.completeness import action_field, kpi_field
 from reporting.workbooks.cells import (
     COL_ACTION_ID,
     COL_ACTION_STATUS,
@@ -27,7 +25,6 @@ from reporting.workbooks.cells import (
     COL_RAG_EXPLANATION,
     COL_RAG_OVERRIDE,
     COL_SUB_STRAND_ID,
-    NOT_AVAILABLE,
     TRACKER_SHEET,
 )
 from reporting.workbooks.safety import FORMAT_HINT, ImportRefused, Problem
@@ -106,18 +103,17 @@ def _id_value(value):
     """A whole-number id from a cell, or None when it is not one."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        value = int(value)
+    if isinstance(value, (int, str)):
+        return whole_number(value)
     return None
 
 
 def read_workbook(content, period):
     """Read the tracker sheet and every KPI, return and action row (openpyxl, read-only, formulas kept)."""
     parsed = Parsed()
+    sheet = ""
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
@@ -128,10 +124,15 @@ def read_workbook(content, period):
                 "This workbook was not made by the tracker (its hidden “_tracker” sheet is missing). Download the "
                 f"return template for {period.label}, fill that in, and upload it."
             )])
+        for ws in wb.worksheets:
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()  # read every row there is, not the size the file states
+        sheet = TRACKER_SHEET
         _read_tracker(wb[TRACKER_SHEET], parsed)
         for ws in wb.worksheets:
             if ws.title == TRACKER_SHEET:
                 continue
+            sheet = ws.title
             for wanted, reader in ((COL_KPI_ID, _read_kpi_sheet), (COL_SUB_STRAND_ID, _read_return_sheet),
                                    (COL_ACTION_ID, _read_action_sheet)):
                 found = _header(ws, wanted)
@@ -140,6 +141,10 @@ def read_workbook(content, period):
                     break
     except ImportRefused:
         raise
+    except (ValueError, OverflowError) as exc:  # openpyxl reading "INF" or "NaN" where a number belongs
+        raise ImportRefused([Problem(
+            "a cell holds a value that is not a number (such as INF or NaN) where the file says it holds a number. "
+            "Type the figure itself, or leave the cell empty", sheet)]) from exc
     except Exception as exc:  # noqa: BLE001 - a damaged sheet part: refuse it, never a 500
         raise ImportRefused([Problem(f"Part of the workbook cannot be read ({type(exc).__name__}). {FORMAT_HINT}")]) from exc
     finally:
@@ -163,8 +168,30 @@ def _read_tracker(ws, parsed):
 
 
 def _rows(ws, header_row, parsed):
-    for r, cells in enumerate(ws.iter_rows(min_row=header_row + 1, max_row=header_row + MAX_ROWS_PER_SHEET),
-                              start=header_row + 1):
+    """The rows below the headings, to the last one the sheet holds (whatever its stated size says).
+    A sheet with values past MAX_ROWS_PER_SHEET rows is refused, not read in part; a cell that holds
+    no number where the file says it holds one (INF, NaN) is refused, naming the row."""
+    last = header_row + MAX_ROWS_PER_SHEET
+    r = header_row
+    rows = ws.iter_rows(min_row=header_row + 1)
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ImportRefused([Problem(
+                f"a cell after row {r:,} holds a value that is not a number (such as INF or NaN) where the file says "
+                f"it holds a number ({type(exc).__name__}). Type the figure itself, or leave the cell empty",
+                ws.title)]) from exc
+        r += 1
+        if r > last:
+            if any(getattr(c, "value", None) not in (None, "") for c in cells):
+                raise ImportRefused([Problem(
+                    f"the sheet has rows past row {last:,}, more than the {MAX_ROWS_PER_SHEET:,} rows a sheet of a return "
+                    f"workbook can have, so none of it has been read. Delete the rows after row {last:,} and upload it again",
+                    ws.title, _cell_ref(1, r))])
+            continue
         yield r, cells
 
 
@@ -269,108 +296,3 @@ def _read_return_sheet(ws, found, period, parsed):
 def _read_action_sheet(ws, found, period, parsed):
     _read_id_sheet(ws, found, parsed, kind="action", id_heading=COL_ACTION_ID, what="an action id",
                    headings=(COL_PROGRESS, COL_ACTION_STATUS), owner="Action")
-
-
-# -- from cells to the return form's fields ------------------------------------------------------
-
-
-def _figure_fields(kpi, value):
-    """The figure cell → value (or milestone_status) and not_available, as the return form posts them."""
-    main = kpi_field(kpi.id, "milestone_status" if kpi.is_milestone else "value")
-    na = kpi_field(kpi.id, "not_available")
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return {main: "", na: None}
-    if isinstance(value, str) and value.strip().lower() == NOT_AVAILABLE.lower():
-        return {main: "", na: "on"}
-    if kpi.is_milestone:
-        text = _text_value(value).strip()
-        return {main: MILESTONE_WORDS.get(text.lower(), text), na: None}
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = Decimal(str(value))
-        if kpi.unit == KPI.Unit.PERCENT:
-            number *= 100  # a % cell holds 0.235 for 23.5%
-        return {main: format(number.normalize(), "f") if number == number else str(value), na: None}
-    return {main: _text_value(value).strip(), na: None}  # text: the form says what is wrong with it
-
-
-def _choice(value, words):
-    text = _text_value(value).strip()
-    return words.get(text.lower(), text)
-
-
-def _date_text(value):
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _text_value(value)  # a bare number: the form refuses it as a date
-    return _text_value(value).strip()
-
-
-def _edits_of(parsed, period, kpis, actions):
-    """Turn the rows read into Edits (cell → form fields), with problems for ids that do not fit."""
-    edits = []
-    for kind, row in parsed.edits:
-        sheet = row["sheet"]
-        if kind == "kpi":
-            kpi = kpis.get(row["id"])
-            if kpi is None:
-                parsed.problems.append(Problem(f"there is no KPI with id {row['id']}: the KPI id column must not be changed",
-                                               sheet, row["id_ref"]))
-                continue
-            if not kpi.is_active:
-                parsed.problems.append(Problem(f"{kpi.code} is no longer reported: delete its row", sheet, row["id_ref"]))
-                continue
-            if row.get("code") not in (None, "") and str(row["code"]).strip() != kpi.code:
-                parsed.problems.append(Problem(
-                    f"KPI id {kpi.id} is {kpi.code}, but the row's code says “{str(row['code'])[:20]}”: the KPI id and "
-                    "code columns must not be changed", sheet, row["id_ref"]))
-                continue
-            sid = kpi.sub_strand_id
-            for heading, (value, ref) in ((h, row[h]) for h in row if isinstance(row[h], tuple)):
-                if heading == period.label:
-                    edits.append(Edit(sheet, ref, sid, kpi.code, f"{period.label} figure", _figure_fields(kpi, value),
-                                      "figure", kpi))
-                elif heading == COL_DATA_FOR:
-                    edits.append(Edit(sheet, ref, sid, kpi.code, "Data for", {kpi_field(kpi.id, "data_for"): _text_value(value).strip()}))
-                elif heading == COL_EXPECTED:
-                    edits.append(Edit(sheet, ref, sid, kpi.code, "Expected date",
-                                      {kpi_field(kpi.id, "expected_date"): _date_text(value)}, "date"))
-                elif heading == COL_COMMENTARY:
-                    edits.append(Edit(sheet, ref, sid, kpi.code, "Commentary", {kpi_field(kpi.id, "commentary"): _text_value(value)}))
-                elif heading == COL_RAG_OVERRIDE:
-                    edits.append(Edit(sheet, ref, sid, kpi.code, "RAG override",
-                                      {kpi_field(kpi.id, "rag_override"): _choice(value, RAG_WORDS)}, "rag"))
-                elif heading == COL_OVERRIDE_REASON:
-                    edits.append(Edit(sheet, ref, sid, kpi.code, "Override reason",
-                                      {kpi_field(kpi.id, "override_reason"): _text_value(value)}))
-        elif kind == "return":
-            sid = row["id"]
-            for heading, (value, ref) in ((h, row[h]) for h in row if isinstance(row[h], tuple)):
-                if heading == COL_OVERALL:
-                    text = _text_value(value).strip()
-                    posted = "" if text.lower() in OVERALL_BLANKS else RAG_WORDS.get(text.lower(), text)
-                    edits.append(Edit(sheet, ref, sid, "Return", "Overall status", {"overall_rag": posted}, "overall"))
-                elif heading == COL_COMMENTARY:
-                    edits.append(Edit(sheet, ref, sid, "Return", "Commentary", {"commentary": _text_value(value)}))
-                elif heading == COL_RAG_EXPLANATION:
-                    edits.append(Edit(sheet, ref, sid, "Return", "Why the overall status differs",
-                                      {"rag_explanation": _text_value(value)}))
-        else:
-            action = actions.get(row["id"])
-            if action is None:
-                parsed.problems.append(Problem(f"there is no action with id {row['id']}: the Action id column must not be changed",
-                                               sheet, row["id_ref"]))
-                continue
-            if action.sub_strand_id is None:
-                continue  # not part of any sub-strand's return: shown for information only
-            subject = f"Action ({action.number})"
-            for heading, (value, ref) in ((h, row[h]) for h in row if isinstance(row[h], tuple)):
-                if heading == COL_PROGRESS:
-                    edits.append(Edit(sheet, ref, action.sub_strand_id, subject, "Progress this quarter",
-                                      {action_field(action.id, "narrative"): _text_value(value)}))
-                elif heading == COL_ACTION_STATUS:
-                    edits.append(Edit(sheet, ref, action.sub_strand_id, subject, "Status this quarter",
-                                      {action_field(action.id, "status"): _choice(value, ACTION_STATUS_WORDS)}, "action_status"))
-    return edits

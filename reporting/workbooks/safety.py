@@ -1,7 +1,9 @@
 """A workbook upload checked before openpyxl opens it (size, a real .xlsx, no zip bomb, no XML
 entity tricks), and the problems an import can find, each naming its sheet and cell."""
 import io
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -100,25 +102,48 @@ def check_file(content, *, filename=""):
                     )])
                 if e.flag_bits & 0x1:
                     raise ImportRefused([Problem("The file is encrypted: remove the password and upload it again.")])
-            for e in entries:
-                if e.filename.endswith((".xml", ".rels", ".vml")):
-                    _check_xml_part(zf, e)
+            for e in entries:  # every part, whatever its name: openpyxl follows the relationships, not the names
+                _check_part(zf, e)
     except ImportRefused:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError,
+            UnicodeDecodeError) as exc:
         raise ImportRefused([Problem(f"The file is damaged and cannot be read ({type(exc).__name__}). {FORMAT_HINT}")]) from exc
 
 
-def _check_xml_part(zf, entry):
-    """No DTDs or entities in any XML part (an .xlsx never has them; XML bombs do). Reads at most
-    the declared size, which zipfile enforces, and checks each part's CRC on the way."""
+# "<!DOCTYPE" and "<!ENTITY" as they look in each encoding an XML parser detects on its own (UTF-8 and
+# the ASCII-compatible ones, UTF-16 and UTF-32 either way round, with or without a byte order mark).
+ENCODINGS_SEEN = ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+MARKERS = tuple(word.encode(enc) for word in ("<!DOCTYPE", "<!ENTITY") for enc in ENCODINGS_SEEN)
+LONGEST_MARKER = max(len(m) for m in MARKERS)
+# The encodings an XML part of a workbook may declare (Excel writes UTF-8; the rest are ones the parser
+# reads itself, where the markers above are found).
+DECLARED_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "utf-32", "utf-32le", "utf-32be", "us-ascii",
+                      "ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252"}
+DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']{1,40})["']""", re.I)
+
+
+def _check_part(zf, entry):
+    """No DTD or entity declaration in any part (an .xlsx never has one; XML bombs and external
+    entities need one), in any encoding the XML parser would read it in, and no XML declaring an
+    encoding a workbook never uses (in which a declaration could hide). Reads at most the declared
+    size, which zipfile enforces, and checks each part's CRC on the way."""
     tail = b""
+    first = True
     with zf.open(entry) as part:
         while True:
             chunk = part.read(64 * 1024)
             if not chunk:
                 break
+            if first:
+                first = False
+                declared = DECLARATION.match(chunk.lstrip(b"\xef\xbb\xbf"))
+                if declared and declared.group(1).decode("ascii", "replace").strip().lower() not in DECLARED_ENCODINGS:
+                    raise ImportRefused([Problem(
+                        f"Part {entry.filename[:60]} of the file is written in an encoding that workbooks never use "
+                        f"({declared.group(1).decode('ascii', 'replace')[:20]}): it has not been opened."
+                    )])
             window = (tail + chunk).upper()
-            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+            if any(marker in window for marker in MARKERS):
                 raise ImportRefused([Problem(f"Part {entry.filename[:60]} of the file declares XML entities: it has not been opened.")])
-            tail = chunk[-16:]
+            tail = chunk[-LONGEST_MARKER:]

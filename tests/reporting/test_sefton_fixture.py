@@ -124,7 +124,7 @@ def test_loading_twice_changes_nothing(sefton):
 
 BROKEN = """
 periods:
-  - {financial_year: 2030, quarter: 1, state: open}
+  - {financial_year: 2030, quarter: 1, state: not_open}
 returns:
   - period: 2030-31-q1
     sub_strand: housng

@@ -119,7 +119,9 @@ def test_only_the_economy_cell_edits_the_briefing(client_for, q2, username):
 
 def test_an_issued_briefing_can_no_longer_be_edited(client_for, demo_users):
     q1 = Briefing.objects.get(period__slug="2023-24-q1")
-    assert client_for("coordinator").get(reverse("briefing-edit", args=["2023-24-q1"])).status_code == 403
+    refused = client_for("coordinator").get(reverse("briefing-edit", args=["2023-24-q1"]), follow=True)
+    assert refused.redirect_chain[-1][0] == reverse("briefing", args=["2023-24-q1"])  # the briefing, saying why
+    assert "has been issued, so its text can no longer be changed" in refused.content.decode()
     with pytest.raises(PermissionDenied):
         update_briefing(briefing=q1, by=demo_users["coordinator"], data={"purpose": "x"}, expected_version=q1.version)
 

@@ -1,5 +1,7 @@
 """Bad input to the action-plan forms gets a clear message beside the field and in the error
 summary, never a 500, and changes nothing."""
+from decimal import Decimal
+
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
@@ -204,3 +206,29 @@ def test_cover_form_explains_a_bad_email_address(client_for, june):
     assert "Enter the email address in the right format, like name@sefton.gov.uk" in html
     assert "There is a problem" in html
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("typed, message", [
+    # Issue 13: 99999999999999.99 was accepted and broke every page showing it on SQLite, before the permission check.
+    ("99999999999999.99", "Figure 1 is too large: the largest it can be is 9,999,999,999,999.99"),
+    ("1,2,3", "Figure 1: put commas only between thousands"),
+    ("5%", "Figure 1: a % sign goes only with a percentage"),
+    ("１２", "Figure 1: type the number with the digits 0 to 9"),
+    ("12.345", "Give figure 1 to no more than 2 decimal places"),
+])
+def test_a_figure_the_database_cannot_hold_or_not_typed_as_a_number_is_refused(client_for, june, typed, message):
+    before = snapshot()
+    response = client_for("officer").post(url("action-update-new", "2018-06"), update_post(
+        narrative="New", recommendation=3, figures=[{"label": "Jobs", "value": typed, "unit": "jobs"}]))
+    assert_refused(response, message, before)
+
+
+def test_the_largest_figure_is_saved_and_shown_exactly(client_for, june):
+    plan_update, _ = june
+    response = client_for("officer").post(url("action-update-new", "2018-06"), update_post(
+        narrative="New", recommendation=3, figures=[{"label": "Investment", "value": "£9,999,999,999,999.99", "unit": "£"}]))
+    assert response.status_code == 302
+    au = ActionUpdate.objects.get(plan_update=plan_update, action__number=3)
+    assert au.figures.get().value == Decimal("9999999999999.99")
+    for user in ("officer", "cabinet", "coordinator"):
+        assert client_for(user).get(url("plan-report", "2018-06")).status_code == 200

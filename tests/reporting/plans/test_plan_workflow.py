@@ -129,7 +129,8 @@ def test_officer_update_goes_through_the_workflow_and_the_next_report_shows_it(c
     au.refresh_from_db()
     assert au.state == "submitted" and au.submitted_at is not None
     assert not reader_sees_it()
-    assert officer.get(url("action-update-edit", "2018-06", 14)).status_code == 403  # locked while submitted
+    locked = officer.get(url("action-update-edit", "2018-06", 14), follow=True)  # locked while submitted: says so
+    assert "The update on recommendation (14) is submitted, so it cannot be changed." in main_text(locked)
 
     # Returned with a comment.
     assert officer.post(url("action-update-approve", "2018-06", 14), {"version": au.version}).status_code == 403
@@ -176,8 +177,10 @@ def test_officer_update_goes_through_the_workflow_and_the_next_report_shows_it(c
     assert employment.on_track_count == 1 and employment.superseded_count == 5
 
     # Approved updates cannot be changed.
-    assert officer.get(url("action-update-edit", "2018-06", 14)).status_code == 403
-    assert officer.post(url("action-update-submit", "2018-06", 14), {"version": au.version}).status_code == 403
+    assert "is approved, so it cannot be changed" in main_text(officer.get(url("action-update-edit", "2018-06", 14), follow=True))
+    refused = officer.post(url("action-update-submit", "2018-06", 14), {"version": au.version}, follow=True)
+    assert refused.redirect_chain[-1][0] == url("action-update", "2018-06", 14)  # the update's page, saying why
+    assert "is approved: only a draft or a returned update can be submitted" in main_text(refused)
 
     # History: who did what.
     entries = LogEntry.objects.get_for_object(au)
@@ -259,9 +262,9 @@ def test_a_second_click_on_approve_says_the_update_has_moved_on(client_for, june
     au.refresh_from_db()
     submitted_version = au.version
     assert approver.post(url("action-update-approve", "2018-06", 3), {"version": submitted_version}).status_code == 302
-    again = approver.post(url("action-update-approve", "2018-06", 3), {"version": submitted_version})
-    assert again.status_code == 200
-    assert "Someone else changed this update while you had it open" in again.content.decode()
+    again = approver.post(url("action-update-approve", "2018-06", 3), {"version": submitted_version}, follow=True)
+    assert again.redirect_chain[-1][0] == url("action-update", "2018-06", 3)
+    assert "The update on recommendation (3) has already been approved." in main_text(again)
     au.refresh_from_db()
     assert au.state == "approved" and au.version == submitted_version + 1
     # A reader learns nothing from posting: they may not see drafts, and may not approve.

@@ -178,7 +178,10 @@ def test_a_step_not_allowed_from_the_state_is_refused_clearly(demo_users, state,
     }[step]
     with pytest.raises(services.ReturnWorkflowError) as refused:
         call()
-    assert f"is {QuarterlyReturn.objects.get(pk=ret.pk).get_state_display().lower()}" in str(refused.value)
+    if state == {"submit": "submitted", "approve": "approved"}.get(step):  # a second click, or someone else first
+        assert f"has already been {state}" in str(refused.value)
+    else:
+        assert f"is {QuarterlyReturn.objects.get(pk=ret.pk).get_state_display().lower()}" in str(refused.value)
     assert QuarterlyReturn.objects.get(pk=ret.pk).state == state
 
 
@@ -304,7 +307,7 @@ def test_periods_open_one_at_a_time_and_close(demo_users):
     q3 = periods.open_period(period=q3, by=demo_users["coordinator"], dashboard_deadline=datetime.date(2023, 12, 1))
     assert (q3.state, q3.dashboard_deadline) == ("open", datetime.date(2023, 12, 1))
     assert period().state == "closed"
-    with pytest.raises(services.ReturnWorkflowError, match="is not open, so it cannot be closed"):
+    with pytest.raises(services.ReturnWorkflowError, match="is already closed"):
         periods.close_period(period=period(), by=demo_users["coordinator"])
     with pytest.raises(services.ReturnWorkflowError, match="is published"):
         periods.open_period(period=period("2023-24-q1"), by=demo_users["coordinator"])

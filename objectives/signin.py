@@ -1,0 +1,64 @@
+"""How sign-in is throttled (django-axes, configured in sefton_ses/settings.py by these functions).
+
+- Five failures for one username from one address lock that username from that address for an
+  hour (AXES_FAILURE_LIMIT); and once an address has failed AXES_IP_FAILURE_LIMIT times in the hour
+  across any usernames (password spraying), the address itself is locked for the rest of the hour.
+- The client's address is the connection's own, unless the product runs behind proxies that say
+  who connected to them: with TRUSTED_PROXY_COUNT=N, the address is the one the N-th proxy from our
+  side wrote into X-Forwarded-For (entries further left can be typed by anyone, so are never used).
+- The username recorded is cut to the 255 characters its column holds.
+"""
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+USERNAME_COLUMN = 255  # axes.models.AccessAttempt.username
+
+
+def client_address(request):
+    """The client's address: REMOTE_ADDR, or the one our trusted proxies recorded (see above)."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote
+    address = hops[-proxies]
+    return address[:45] if _looks_like_an_address(address) else remote
+
+
+def _looks_like_an_address(text):
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def username(request, credentials):
+    """The username tried, as axes records it (at most the column's 255 characters)."""
+    source = credentials if credentials else getattr(request, "POST", None) or {}
+    return str(source.get("username", "") or "")[:USERNAME_COLUMN]
+
+
+def lockout_parameters(request_or_attempt, credentials=None):
+    """Username and address together, always; the address alone once it is spraying passwords."""
+    address = getattr(request_or_attempt, "axes_ip_address", None) or getattr(request_or_attempt, "ip_address", None)
+    if address and failures_from(address) >= settings.AXES_IP_FAILURE_LIMIT:
+        return ["ip_address"]
+    return [["username", "ip_address"]]
+
+
+def failures_from(address):
+    """Failed sign-ins from this address, across all usernames, in the cool-off period."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
+    return AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+        n=Sum("failures_since_start"))["n"] or 0

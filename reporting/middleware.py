@@ -1,0 +1,15 @@
+"""What every response to a signed-in person carries: `Cache-Control: private`, so that no shared
+cache (a proxy, a CDN) keeps a page, a CSV, a workbook or a Word document made for one person and
+hands it to another. (Static files are served before this, by whitenoise, and stay cacheable.)"""
+from django.utils.cache import patch_cache_control
+
+
+def private_to_the_signed_in(get_response):
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True)
+        return response
+
+    return middleware

@@ -1,0 +1,179 @@
+"""A live server for the reliability tests: a throwaway database of the suite's own kind (a SQLite
+file, or a new database on the suite's PostgreSQL server) holding the Sefton data and the demo users,
+served by gunicorn with several workers and threads on loopback, as production serves it.
+
+The HTTP session (cookies, CSRF) and the form reader are the benchmarks' (bench/serve.py)."""
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from bench.serve import Session, free_port
+from tests.reporting._returns_support import form_fields
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+DEMO_PASSWORDS = {"officer": "officer-demo-pass", "officer2": "officer2-demo-pass", "coordinator": "coordinator-demo-pass",
+                  "approver": "approver-demo-pass", "cabinet": "cabinet-demo-pass", "admin": "admin-demo-pass"}
+
+__all__ = ["LiveSession", "signed_in", "statuses", "form_fields", "live_database", "live_server", "run_at_once", "clone", "server_env"]
+
+
+def server_env(database_url, **extra):
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(DATABASE_URL=database_url, DJANGO_ENV="development", DEBUG="false",
+               ALLOWED_HOSTS="127.0.0.1,localhost,testserver", LOG_LEVEL="ERROR")
+    env.update(extra)
+    return env
+
+
+def manage(database_url, *args, **extra):
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=server_env(database_url, **extra),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@contextlib.contextmanager
+def live_database():
+    """A DATABASE_URL for a new database of the kind the suite runs on, migrated, with the Sefton data
+    and the demo users; removed afterwards."""
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        tmp = tempfile.mkdtemp(prefix="ses-live-")
+        url = f"sqlite:///{tmp}/live.sqlite3"
+        cleanup = lambda: shutil.rmtree(tmp, ignore_errors=True)  # noqa: E731
+    else:
+        import psycopg2
+
+        db = settings.DATABASES["default"]
+        name = f"ses_live_{uuid.uuid4().hex[:10]}"
+        params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"],
+                  "password": db["PASSWORD"] or None, "dbname": "postgres"}
+        admin = psycopg2.connect(**params)
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            cur.execute(f'CREATE DATABASE "{name}"')
+        auth = urllib.parse.quote(db["USER"]) + (f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+        url = f"postgres://{auth}@{params['host']}:{params['port']}/{name}"
+
+        def cleanup():
+            with admin.cursor() as cur:
+                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.close()
+    try:
+        manage(url, "shell", "-c", "from django.core.management import call_command as c; "
+                                   "c('migrate', interactive=False, verbosity=0); c('load_sefton', verbosity=0); "
+                                   "c('create_demo_users', verbosity=0)")
+        yield url
+    finally:
+        cleanup()
+
+
+@contextlib.contextmanager
+def live_server(database_url, *, workers=2, threads=8, env=None, argv=None):
+    """gunicorn serving the product on a free loopback port; yields its base URL."""
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="ses-gunicorn-", suffix=".log", delete=False)
+    command = argv or [str(Path(PY).parent / "gunicorn"), "sefton_ses.wsgi", "--bind", f"127.0.0.1:{port}",
+                       "--workers", str(workers), "--threads", str(threads), "--timeout", "120", "--log-level", "warning"]
+    proc = subprocess.Popen([c.replace("{port}", str(port)) for c in command], cwd=ROOT,
+                            env=server_env(database_url, **(env or {})), stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"the server stopped at once:\n{Path(log.name).read_text()}")
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2):
+                    break
+            except Exception:  # noqa: BLE001 - not listening yet
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"the server did not answer /healthz within 60 s:\n{Path(log.name).read_text()}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        server_log = Path(log.name).read_text()
+        os.unlink(log.name)
+        assert "Traceback" not in server_log, f"the server logged an error:\n{server_log[-5000:]}"
+
+
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 302 is an answer to look at, not to follow
+
+
+class LiveSession(Session):
+    """bench.serve.Session that reports a redirect (302) as it is instead of following it."""
+
+    def __init__(self, base):
+        super().__init__(base)
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _KeepRedirects)
+
+    def sign_in(self, username, password):
+        self.get("/accounts/login/")
+        status, _ = self.post("/accounts/login/", {"username": username, "password": password})
+        if status != 302 or b"Sign out" not in self.get("/")[1]:
+            raise RuntimeError(f"could not sign in as {username} ({status})")
+        return self
+
+
+_SIGNED_IN = {}
+
+
+def signed_in(base, username):
+    """A session of `username` on the server at `base` (signed in once per server: hashing a password
+    takes a third of a second, on purpose)."""
+    if (base, username) not in _SIGNED_IN:
+        _SIGNED_IN[(base, username)] = LiveSession(base).sign_in(username, DEMO_PASSWORDS[username])
+    return clone(_SIGNED_IN[(base, username)])
+
+
+def clone(session):
+    """Another browser tab of the same signed-in session (its own cookie jar and connections)."""
+    copy = LiveSession(session.base)
+    for cookie in session.jar:
+        copy.jar.set_cookie(cookie)
+    return copy
+
+
+def run_at_once(calls, timeout=120):
+    """Run each call in its own thread, all released at the same instant; returns their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 - reported in the results
+            results[i] = ("error", repr(exc))
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    return results
+
+
+def statuses(results):
+    return Counter(r[0] if isinstance(r, tuple) else r for r in results)
