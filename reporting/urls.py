@@ -5,6 +5,7 @@ from reporting.overview import urls as overview
 from reporting.plans import urls as plans
 from reporting.returns import urls as returns
 from reporting.workbooks import urls as workbooks
+from reporting.years import urls as years
 
 urlpatterns = [
     *overview.urlpatterns,
@@ -13,4 +14,5 @@ urlpatterns = [
     *returns.urlpatterns,
     *dashboard.urlpatterns,
     *briefings.urlpatterns,
+    *years.urlpatterns,
 ]

@@ -210,10 +210,12 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "economy-cell@sefton.example")
-# The address people use to reach the product: links in reminder emails are built on it.
+# The address people use to reach the product: links in emails are built on it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reminders go this many days before a dashboard update deadline (send_reminders).
 REMINDER_DAYS_BEFORE = [int(d) for d in os.environ.get("REMINDER_DAYS_BEFORE", "14,7,1").split(",") if d.strip()]
+# After the deadline: the day after it, then every this many days, the Economy Cell copied.
+REMINDER_EVERY_DAYS_AFTER = int(os.environ.get("REMINDER_EVERY_DAYS_AFTER", "3"))
 
 # django-auditlog: record who changed what, and each field's old and new value.
 AUDITLOG_INCLUDE_ALL_MODELS = False

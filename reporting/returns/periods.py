@@ -6,6 +6,7 @@ Each step goes through `reporting.workflow.PERIOD`; publishing a period is the b
 from django.db import transaction
 
 from objectives.models import ReportingPeriod
+from reporting import notifications
 from reporting.returns.services import ReturnWorkflowError, recorded_as
 from reporting.workflow import PERIOD
 
@@ -32,6 +33,7 @@ def open_period(*, period, by, dashboard_deadline=None):
         PERIOD.move("open", period)
         period.version += 1
         period.save()
+        notifications.period_opened(period, by=by)
         return period
 
 

@@ -33,6 +33,7 @@ SAMPLES = {
     "id": "1",
     "action": "14",
     "number": "14",
+    "year": "2023",
 }
 
 
