@@ -30,7 +30,7 @@ def set_up_year(request, year):
     require(request.user, "set_up_year")
     year, label = _year_or_404(year), financial_year_label(year)
     quarters = selectors.proposed_year(year)
-    form = SetUpYearForm(request.POST or None, quarters=quarters)
+    form = SetUpYearForm(request.POST if request.method == "POST" else None, quarters=quarters)
     errors_extra = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -53,7 +53,7 @@ def targets(request, year):
     """Each KPI's target for the year, beside last year's: all saved at once, or none."""
     require(request.user, "set_targets")
     year, label = _year_or_404(year), financial_year_label(year)
-    form = TargetsForm(request.POST or None, rows=selectors.target_rows(year))
+    form = TargetsForm(request.POST if request.method == "POST" else None, rows=selectors.target_rows(year))
     errors_extra = []
     if request.method == "POST" and form.is_valid():
         try:
