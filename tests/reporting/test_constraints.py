@@ -6,7 +6,7 @@ from objectives.models import Action, ActionPlan
 from reporting.models import (
     ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate, Notification, QuarterlyReturn, ReturnRevision,
 )
-from tests.factories import PeriodFactory, ReturnFactory, SubStrandFactory
+from tests.factories import ReturnFactory
 
 pytestmark = pytest.mark.django_db
 
