@@ -21,6 +21,7 @@ from reporting.models import Notification
 log = logging.getLogger(__name__)
 MAX_FAILURES = 5
 RETRY_AFTER = timedelta(minutes=10)  # a row this old and unsent was not sent by its own commit
+EVENT_HEADER = "X-SES-Event"  # each email names its event, so that a duplicate can be told from a like one
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def deliver(ids):
         return 0
     try:
         for row in rows:
-            message = EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.email], connection=connection)
+            message = EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.email], connection=connection,
+                                   headers={EVENT_HEADER: row.key})
             try:
                 message.send()
             except Exception as exc:  # noqa: BLE001 - one address refused: the others still go
