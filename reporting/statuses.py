@@ -16,8 +16,8 @@ def rated_before(returns, sub_strand_ids, period):
 
     `returns` is a visibility-filtered queryset of QuarterlyReturn. One query whatever the size."""
     sub_strand_ids = list(sub_strand_ids)
-    if period is None or not sub_strand_ids:
-        return {}
+    if period is None or not sub_strand_ids or returns.query.is_empty():
+        return {}  # (an empty queryset as a subquery is NULL, which PostgreSQL will not compare with an id)
     latest = (
         returns.filter(sub_strand_id=OuterRef("pk"), period_key__lt=period.order_key).exclude(overall_rag="")
         .order_by("-period_key")
