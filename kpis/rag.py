@@ -146,6 +146,26 @@ def movement(previous, current):
 
 MOVEMENT_WORDS = {"up": "Improved", "down": "Worsened", "same": "No change", None: "No previous status"}
 
+# A milestone's own order, worst first: two statuses of the same colour are not the same place
+# (Achieved and On track are both Green, but going from Achieved back to On track is a step back).
+MILESTONE_ORDER = {
+    MilestoneStatus.MISSED: 0,
+    MilestoneStatus.AT_RISK: 1,
+    MilestoneStatus.NOT_STARTED: 2,
+    MilestoneStatus.ON_TRACK: 3,
+    MilestoneStatus.ACHIEVED: 4,
+}
+
+
+def figure_movement(previous_rag, current_rag, *, previous_milestone="", current_milestone=""):
+    """'up', 'down', 'same' or None: how a KPI's figure moved since the quarter before. A
+    milestone KPI with a status both times moves along the milestone's order (MILESTONE_ORDER);
+    any other figure by its RAG (`movement`)."""
+    if previous_milestone and current_milestone:
+        diff = MILESTONE_ORDER[MilestoneStatus(current_milestone)] - MILESTONE_ORDER[MilestoneStatus(previous_milestone)]
+        return "up" if diff > 0 else "down" if diff < 0 else "same"
+    return movement(previous_rag, current_rag)
+
 
 @dataclass(frozen=True)
 class Movement:

@@ -46,3 +46,61 @@ def unfreeze_measurement(measurement):
     measurement.frozen_rag = ""
     measurement.frozen_at = None
     return measurement
+
+
+# -- targets -------------------------------------------------------------------------------------
+
+
+def carry_targets_forward(*, from_year, to_year):
+    """Copy each active KPI's targets of `from_year` to `to_year` (value, kind, description,
+    tolerance, which is primary), for the KPIs that have no target in `to_year` yet: a new year
+    starts from last year's targets, to adjust. Returns the targets created. Saved one by one, so
+    that the history records each."""
+    from kpis.models import KPI, Target
+
+    has_targets = set(Target.objects.filter(financial_year=to_year).values_list("kpi_id", flat=True))
+    made = []
+    for old in Target.objects.filter(financial_year=from_year, kpi__in=KPI.objects.filter(is_active=True)).order_by(
+            "kpi_id", "-is_primary", "kind"):
+        if old.kpi_id in has_targets:
+            continue
+        made.append(Target.objects.create(kpi_id=old.kpi_id, financial_year=to_year, kind=old.kind, value=old.value,
+                                          description=old.description, amber_tolerance=old.amber_tolerance,
+                                          is_primary=old.is_primary))
+    return made
+
+
+class TargetError(ValueError):
+    """A target that cannot be set as asked; the message says why."""
+
+
+def set_primary_target(*, kpi, financial_year, value, kind):
+    """Set (or, with no value, remove) the KPI's primary target for the year: the one its RAG is
+    measured against. Its other targets for the year are left as they are. Returns True when
+    something changed."""
+    from kpis.models import Target
+
+    current = Target.objects.select_for_update().filter(kpi=kpi, financial_year=financial_year, is_primary=True).first()
+    if value is None:
+        if current is None:
+            return False
+        current.delete()
+        return True
+    if current is not None and current.kind == kind:
+        if current.value == value:
+            return False
+        current.value = value
+        current.save()
+        return True
+    if Target.objects.filter(kpi=kpi, financial_year=financial_year, kind=kind, is_primary=False).exists():
+        raise TargetError(f"{kpi.code} already has a {Target.Kind(kind).label} target for this year that is not the one it "
+                          "is measured against: change it in the administration.")
+    tolerance = current.amber_tolerance if current else None
+    description = current.description if current else ""
+    if current is not None:
+        current.delete()
+    target = Target(kpi=kpi, financial_year=financial_year, kind=kind, value=value, description=description, is_primary=True)
+    if tolerance is not None:
+        target.amber_tolerance = tolerance
+    target.save()
+    return True

@@ -122,8 +122,9 @@ class ReportingPeriod(models.Model):
     economy_cell_meeting = models.DateField(null=True, blank=True)
     cabinet_member_briefing = models.DateField("Cabinet Member briefing", null=True, blank=True)
     scrutiny_meeting = models.DateField("Cabinet Member / Overview & Scrutiny", null=True, blank=True)
-    governance_notes = models.TextField(
-        blank=True, help_text="Anything the calendar cannot say in a date, and where a date was inferred."
+    governance_notes = models.TextField(blank=True, help_text="Anything the calendar cannot say in a date.")
+    source_notes = models.TextField(
+        blank=True, help_text="Where a date was inferred rather than read in the source: for the administrator only."
     )
     state = models.CharField(max_length=12, choices=State.choices, default=State.NOT_OPEN)
     version = models.PositiveIntegerField(default=1)

@@ -87,3 +87,26 @@ def person_name(user, *, nobody=""):
     if user is None:
         return nobody
     return user.get_full_name() or user.get_username()
+
+
+def people_with_role(role):
+    """The active users holding `role` (its group), with an email address, by name. Holding the
+    Administrator role does not make someone an approver or a reader here: emails go to the people
+    named in the role's group."""
+    from django.contrib.auth import get_user_model
+
+    return (get_user_model().objects.filter(is_active=True, groups__name=GROUP_NAMES[role]).exclude(email="")
+            .distinct().order_by("first_name", "last_name", "username"))
+
+
+def editors_of(sub_strand):
+    """The people who fill in a sub-strand's returns: its lead officer and its editors, active and
+    with an email address, the lead first, each once. Uses prefetched editors when there are any."""
+    people = [sub_strand.lead_officer] if sub_strand.lead_officer_id else []
+    people += sorted(sub_strand.editors.all(), key=lambda u: (u.get_full_name() or u.get_username()).lower())
+    seen, found = set(), []
+    for user in people:
+        if user is not None and user.is_active and user.email and user.pk not in seen:
+            seen.add(user.pk)
+            found.append(user)
+    return found

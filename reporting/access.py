@@ -107,9 +107,13 @@ def owns_its_action(user, obj):
 
 
 @rules.predicate
-def period_open_or_a_correction(user, ret):
-    """Officers enter a return while its period is open, or correct one reopened after approval."""
-    return ret.period.state == ReportingPeriod.State.OPEN or (ret.revision or 1) > 1
+def period_takes_entry(user, ret):
+    """Officers enter a return while its period is open, finish a late one once the period's
+    briefing has been issued (workflow.is_late), or correct one reopened after approval. (A closed
+    period is the Economy Cell's, while it assembles the briefing.)"""
+    state = ret.period.state
+    return state == ReportingPeriod.State.OPEN or workflow.is_late(ret.state if ret.pk else None, ret.period) or (
+        (ret.revision or 1) > 1)
 
 
 # -- who may take each step ----------------------------------------------------------------------
@@ -124,16 +128,22 @@ for name, predicate in {
     "export_workbook": signed_in_with_a_role,
     "read_api": signed_in_with_a_role,
     # Quarterly returns
-    "edit_return": is_coordinator | (edits_its_sub_strand & period_open_or_a_correction),
-    "submit_return": is_coordinator | (edits_its_sub_strand & period_open_or_a_correction),
+    "edit_return": is_coordinator | (edits_its_sub_strand & period_takes_entry),
+    "submit_return": is_coordinator | (edits_its_sub_strand & period_takes_entry),
     "approve_return": is_approver,
     "send_back_return": is_approver | is_coordinator,
     "reopen_return": is_coordinator | is_approver,
-    # Periods, briefings, imports
+    "chase_returns": is_coordinator,
+    # Periods, years, briefings, imports
     "manage_periods": is_coordinator,
+    "set_up_year": is_coordinator,
+    "set_targets": is_coordinator,
     "edit_briefing": is_coordinator,
     "issue_briefing": is_approver,
-    "import_returns": is_coordinator,
+    "reissue_briefing": is_approver,
+    # The spreadsheet route: officers for their own sub-strands (each return is checked against
+    # edit_return), the Economy Cell for all.
+    "import_returns": is_coordinator | is_officer,
     # Action plans
     "start_action_update": is_coordinator | owns_its_action,
     "edit_action_update": is_coordinator | owns_its_action,
@@ -153,6 +163,7 @@ STEPS = {
     "reopen_return": (workflow.RETURN, "reopen"),
     "edit_briefing": (workflow.BRIEFING, "edit"),
     "issue_briefing": (workflow.BRIEFING, "issue"),
+    "reissue_briefing": (workflow.BRIEFING, "reissue"),
     "edit_action_update": (workflow.PLAN_UPDATE, "edit"),
     "submit_action_update": (workflow.PLAN_UPDATE, "submit"),
     "approve_action_update": (workflow.PLAN_UPDATE, "approve"),

@@ -3,11 +3,12 @@ from django.contrib import admin
 from reporting.models import (
     ActionUpdate,
     Briefing,
+    BriefingRevision,
     FigureBreakdownItem,
     OutputFigure,
     PlanUpdate,
     QuarterlyReturn,
-    ReminderSent,
+    Notification,
     ReturnRevision,
     SiteSettings,
 )
@@ -38,12 +39,21 @@ class BriefingAdmin(admin.ModelAdmin):
     list_select_related = ["period", "issued_by"]
 
 
-@admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
-    list_display = ["sub_strand", "period", "days_before", "recipient", "sent_at"]
-    list_filter = ["period", "days_before"]
-    search_fields = ["recipient", "sub_strand__name"]
-    list_select_related = ["sub_strand", "period"]
+@admin.register(BriefingRevision)
+class BriefingRevisionAdmin(admin.ModelAdmin):
+    list_display = ["briefing", "number", "issued_at", "issued_by"]
+    list_filter = ["number"]
+    search_fields = ["briefing__period__slug"]
+    list_select_related = ["briefing__period", "issued_by"]
+    readonly_fields = ["briefing", "number", "issued_at", "issued_by", "snapshot"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["subject", "email", "kind", "created_at", "sent_at", "failures"]
+    list_filter = ["kind", "sent_at"]
+    search_fields = ["email", "subject", "key"]
+    readonly_fields = ["key", "kind", "email", "user", "subject", "body", "created_at", "sent_at", "failures", "last_error"]
 
 
 @admin.register(PlanUpdate)

@@ -195,6 +195,7 @@ class _Loader:
         for field in ("dashboard_deadline", "economy_cell_meeting", "cabinet_member_briefing", "scrutiny_meeting"):
             setattr(period, field, self.date(data.get(field), where, field))
         period.governance_notes = data.get("governance_notes", "")
+        period.source_notes = data.get("source_notes", "")
         period.state = self.choice(data.get("state"), ReportingPeriod.State.choices, where, "state", ReportingPeriod.State.NOT_OPEN)
         period.slug = ReportingPeriod.slug_for(fy, quarter)
         from objectives.models import quarter_dates

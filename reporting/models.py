@@ -112,6 +112,9 @@ class Briefing(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    # Issued once (revision 1); re-issued after late returns are approved (2, 3…), each earlier
+    # issue kept as a BriefingRevision.
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["period"]
@@ -123,21 +126,51 @@ class Briefing(models.Model):
         return f"Briefing {self.period}"
 
 
-class ReminderSent(models.Model):
-    """A reminder already emailed, so that send_reminders never sends the same one twice."""
+class BriefingRevision(models.Model):
+    """A briefing as it was issued, kept when it is issued (and so kept when it is re-issued): its
+    text and each sub-strand's status and commentary as the readers saw them."""
 
-    sub_strand = models.ForeignKey(SubStrand, on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
-    days_before = models.IntegerField()
-    recipient = models.EmailField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    snapshot = models.JSONField()
 
     class Meta:
+        ordering = ["briefing", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["sub_strand", "period", "days_before", "recipient"], name="one_reminder_per_deadline_step"
-            ),
+            models.UniqueConstraint(fields=["briefing", "number"], name="one_briefing_revision_number"),
         ]
+
+    def __str__(self):
+        return f"{self.briefing}, revision {self.number}"
+
+
+class Notification(models.Model):
+    """One email to one person, about one event: the outbox every notification and reminder goes
+    through (reporting.outbox). Written in the transaction of the change it tells of and sent once
+    that transaction has committed; the key names the event, so that nobody is sent the same email
+    twice (one row per event and address); a send that failed is tried again by send_reminders."""
+
+    key = models.CharField(max_length=200, help_text="The event, e.g. submitted:2023-24-q2:housing:3.")
+    kind = models.CharField(max_length=30)
+    email = models.EmailField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "email"], name="one_email_per_event_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} to {self.email}"
 
 
 class PlanUpdate(models.Model):

@@ -7,6 +7,7 @@ from reporting.plans import urls as plans
 from reporting.public import urls as public
 from reporting.returns import urls as returns
 from reporting.workbooks import urls as workbooks
+from reporting.years import urls as years
 
 urlpatterns = [
     *overview.urlpatterns,
@@ -17,4 +18,5 @@ urlpatterns = [
     *briefings.urlpatterns,
     *public.urlpatterns,
     *legal.urlpatterns,
+    *years.urlpatterns,
 ]

@@ -12,8 +12,12 @@ say yes (`reporting.access.may`).
                    └──────────────── reopen ───────────────────┘ (from approved or published)
     PLAN_UPDATE  draft ─submit→ submitted ─approve→ approved ─publish→ published;
                  submitted ─send_back→ returned ─submit→ submitted
-    BRIEFING     draft ─issue→ issued
+    BRIEFING     draft ─issue→ issued ─reissue→ issued (the next revision; the earlier one kept)
     PERIOD       not open ─open→ open ─close→ closed ─open→ open; open or closed ─publish→ published
+
+A published period's unfinished returns are late, not stranded: they can still be started, filled
+in, submitted and approved, and an approved late return joins the issued briefing ("updated
+after issue"), which the approver may then re-issue.
 """
 from dataclasses import dataclass
 
@@ -140,6 +144,8 @@ BRIEFING = Machine("briefing", dict(Briefing.State.choices), [
          {None: "{subject} has been issued, so its text can no longer be changed."}),
     Step("issue", frozenset({Briefing.State.DRAFT}), Briefing.State.ISSUED,
          {None: "{subject} has already been issued."}),
+    Step("reissue", frozenset({Briefing.State.ISSUED}), None,
+         {None: "{subject} has not been issued yet: issue it first."}),
 ])
 
 PeriodState = ReportingPeriod.State
@@ -154,8 +160,8 @@ PERIOD = Machine("period", dict(PeriodState.choices), [
          {None: "{subject} is {state}, so its briefing cannot publish it."}),
 ])
 
-# New returns may start in a period in one of these states (a published period takes none).
-PERIOD_TAKES_NEW_RETURNS = frozenset({PeriodState.OPEN, PeriodState.CLOSED})
+# New returns may start in a period in one of these states: a published period's are late returns.
+PERIOD_TAKES_NEW_RETURNS = frozenset({PeriodState.OPEN, PeriodState.CLOSED, PeriodState.PUBLISHED})
 # Outstanding: still to be submitted (not started, a draft, or returned for changes).
 OUTSTANDING = frozenset({NOT_STARTED, WorkflowState.DRAFT, WorkflowState.RETURNED})
 
@@ -163,6 +169,13 @@ OUTSTANDING = frozenset({NOT_STARTED, WorkflowState.DRAFT, WorkflowState.RETURNE
 def is_outstanding(state):
     """Still to be submitted: not started (None), a draft, or returned for changes."""
     return (state or NOT_STARTED) in OUTSTANDING
+
+
+def is_late(state, period):
+    """A late return: its period's briefing has been issued and it is not approved yet (not started,
+    a draft, returned for changes, or waiting for approval). It stays open to its editors and the
+    approver, and joins the issued briefing once approved."""
+    return period.state == PeriodState.PUBLISHED and (state or NOT_STARTED) not in APPROVED
 
 
 def is_overdue(state, period, today):

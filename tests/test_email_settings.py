@@ -60,14 +60,20 @@ def test_the_notify_backend_is_the_one_django_sends_with(settings):
 
 @pytest.mark.django_db
 def test_a_reminder_becomes_a_notify_message_on_the_plain_template(settings, demo_users):
+    import datetime
+
     from objectives.models import ReportingPeriod, SubStrand
-    from reporting.returns.reminders import Reminder, reminder_email
+    from reporting import notifications
+    from reporting.returns import services
 
     settings.GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = TEMPLATE
     officer = demo_users["officer"]
-    period = ReportingPeriod.objects.filter(dashboard_deadline__isnull=False).first()
-    reminder = Reminder(SubStrand.objects.get(slug="housing"), period, 7, officer.email, None, 7)
-    subject, body = reminder_email(reminder, officer)
+    period = ReportingPeriod.objects.get(slug="2023-24-q2")
+    ret = services.start_return(sub_strand=SubStrand.objects.get(slug="housing"), period=period, by=officer)
+    today = period.dashboard_deadline - datetime.timedelta(days=7)
+    queued = notifications.reminder(ret, key="test-reminder", kind="before", today=today)
+    mine = next(row for row in queued if row.email == officer.email)
+    subject, body = mine.subject, mine.body
     # As send_mail builds it: with a from address, which Notify sets itself and the backend leaves out.
     message = cast_to_notify_email_message(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [officer.email]),
                                            fail_silently=False)

@@ -62,6 +62,7 @@ class SubStrandProgress:
     previous_rag: str | None
     movement: object  # kpis.rag.Movement
     is_synthetic: bool
+    updated_after_issue: object = None  # when a late return was approved, after the briefing was issued
 
     @property
     def movement_words(self):
@@ -160,10 +161,21 @@ class WhatChanged:
     turned_red_or_amber: list
     not_available: list
     missing_returns: list
+    period: ReportingPeriod | None = None
+    approved: int = 0  # sub-strands with an approved status this quarter
 
     @property
     def has_previous(self):
         return self.previous_period is not None
+
+    @property
+    def nothing_to_compare(self):
+        """Why no movement can be told: nothing approved this quarter yet, or nothing before it."""
+        earlier = self.previous_period.label if self.previous_period else "an earlier quarter"
+        if not self.approved and self.period is not None:
+            return (f"No return for {self.period.label} has been approved yet: once one is, its status is compared "
+                    f"here with {earlier}.")
+        return f"There is no approved status from {earlier} to compare with."
 
 
 def paragraphs(text):

@@ -259,8 +259,7 @@ def _what_changed(doc, wc, period):
     elif wc.unchanged:
         doc.add_paragraph(f"No sub-strand's overall status changed ({wc.unchanged} unchanged).")
     else:
-        earlier = wc.previous_period.label if wc.previous_period else "an earlier quarter"
-        doc.add_paragraph(f"There is no approved status from {earlier} to compare with.")
+        doc.add_paragraph(wc.nothing_to_compare)
     doc.add_heading("KPIs that turned Red or Amber", level=2)
     _bullets(doc, [k.sentence for k in wc.turned_red_or_amber], "None.")
     doc.add_heading("Figures still not available", level=2)

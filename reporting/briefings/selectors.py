@@ -28,13 +28,14 @@ A fixed number of queries, whatever the number of sub-strands, KPIs or periods."
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from kpis.figures import data_lag_words, judged_target, latest_as_at, primary_targets, target_text, target_year, with_periods
 from kpis.models import KPI, Measurement
 from kpis.rag import RAG, RAG_ORDER, movements, rag_label
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from reporting.access import BRIEFINGS, published_figures, published_states, sees_drafts
+from reporting.briefings import revisions
 from reporting.briefings.contents import (
     AnnexRow,
     MissingReturn,
@@ -61,6 +62,13 @@ def _objectives_for(period):
         .prefetch_related(Prefetch("sub_strands", queryset=SubStrand.objects.order_by("order")))
         .order_by("strategy__name", "number")
     )
+
+
+def last_published_before(period):
+    """The latest published quarter before `period`: the one a briefing compares with."""
+    return (ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED)
+            .filter(Q(financial_year__lt=period.financial_year) | Q(financial_year=period.financial_year, quarter__lt=period.quarter))
+            .order_by("-financial_year", "-quarter").first())
 
 
 def published_latest(period, user=None):
@@ -124,12 +132,16 @@ def briefing_context(*, period, user, briefing=None):
     previous = period.previous()
     objectives = _objectives_for(period)
     progress, changes, missing, counts = _progress(objectives, period, user)
+    late = revisions.approved_after(briefing, revisions.first_issued_at(briefing))  # late returns, marked
+    for s in (s for o in progress for s in o.sub_strands):
+        s.updated_after_issue = late.get(s.sub_strand.id)
     synthetic = counts["synthetic"]
     sub_strands = {s.id: s for o in objectives for s in o.sub_strands.all()}
     annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_strands, user)
     what_changed = WhatChanged(
-        previous_period=previous, status_movements=changes, unchanged=counts["unchanged"], no_comparison=counts["no_comparison"],
+        previous_period=last_published_before(period) or previous, status_movements=changes, unchanged=counts["unchanged"], no_comparison=counts["no_comparison"],
         turned_red_or_amber=turned, not_available=not_available, missing_returns=missing,
+        period=period, approved=sum(1 for o in progress for s in o.sub_strands if s.has_return),
     )
     progress_paras = paragraphs(briefing.progress_introduction)
     governance_paras = paragraphs(briefing.governance)

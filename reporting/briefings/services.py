@@ -7,14 +7,17 @@ Issuing is guarded:
   return waiting for the approver would be left out of a briefing that looks complete. The approver
   approves it or returns it for changes first. Drafts, returned and missing returns do not block
   issue: the briefing lists them under "returns missing", which is what the Cabinet Member should
-  be told;
+  be told, and they stay open as late returns, added to the issued briefing once approved
+  (reporting.briefings.revisions, where re-issuing is);
 - not with nothing approved: a briefing that publishes no return has nothing to report.
 """
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from objectives.models import ReportingPeriod
+from reporting import notifications
 from reporting.access import require_may
+from reporting.briefings import revisions
 from reporting.models import ActionUpdate, Briefing, QuarterlyReturn, WorkflowState
 from reporting.workflow import BRIEFING, PERIOD, PLAN_UPDATE, RETURN, WorkflowError
 
@@ -104,4 +107,8 @@ def issue_briefing(*, briefing, by, expected_version=None):
         current.issued_by = by
         current.version += 1
         current.save()
+        # Late returns (reporting.briefings.revisions): this issue is kept as revision 1, and the
+        # readers are told once it has committed.
+        revisions.keep(current, by=by)
+        notifications.briefing_issued(current, by=by)
         return current

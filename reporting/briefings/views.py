@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from objectives.selectors import get_period
-from reporting.access import BRIEFINGS, may, require, step_refusal
+from reporting.access import BRIEFINGS, may, require, require_may, step_refusal
+from reporting.briefings import revisions
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.forms import BriefingForm, IssueBriefingForm
 from reporting.briefings.selectors import briefing_context, issue_summary
@@ -41,6 +42,8 @@ def briefing(request, period_slug):
         "annex": Paginator(context["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex")),
         "may_edit": may(request.user, "edit_briefing", note),
         "may_issue": note.pk is not None and may(request.user, "issue_briefing", note),
+        "history": revisions.issue_history(note),
+        "may_reissue": note.pk is not None and may(request.user, "reissue_briefing", note),
     })
 
 
@@ -112,4 +115,46 @@ def issue_briefing(request, period_slug):
     return render(request, "reporting/briefings/issue.html", {
         "period": period, "briefing": note, "form": form, "errors_extra": errors_extra,
         "summary": issue_summary(period),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reissue_briefing(request, period_slug):
+    """The approver re-issues an issued briefing once late returns have been approved: the next
+    revision, the earlier one kept, the readers told."""
+    period = _period_or_404(period_slug)
+    note = briefing_for(period)
+    require_may(request.user, "reissue_briefing", note)
+    errors_extra = []
+    if request.method == "POST":
+        form = IssueBriefingForm(request.POST)
+        if form.is_valid():
+            try:
+                done = revisions.reissue_briefing(briefing=note, by=request.user, expected_version=form.cleaned_data["version"])
+            except revisions.ReissueError as exc:
+                errors_extra = [("main-content", str(exc))]
+            else:
+                messages.success(request, f"The briefing for {period.label} has been re-issued as revision {done.revision}.")
+                return redirect("briefing", period_slug=period.slug)
+    note = briefing_for(period)
+    return render(request, "reporting/briefings/reissue.html", {
+        "period": period, "briefing": note, "form": IssueBriefingForm(initial={"version": note.version}),
+        "errors_extra": errors_extra, "history": revisions.issue_history(note),
+    })
+
+
+@login_required
+@require_GET
+def briefing_revision(request, period_slug, number):
+    """An earlier revision of an issued briefing, as it was issued."""
+    require(request.user, "view_dashboard")
+    period = _period_or_404(period_slug)
+    note = briefing_for(period)
+    kept = note.revisions.filter(number=number).select_related("issued_by").first() if note.pk else None
+    if kept is None or not BRIEFINGS.test(request.user, note):
+        raise Http404("There is no such revision of this briefing.")
+    return render(request, "reporting/briefings/revision.html", {
+        "period": period, "briefing": note, "kept": kept, "snapshot": kept.snapshot,
+        "text": [(name, revisions.paragraphs(kept.snapshot["text"].get(name, ""))) for name in ("purpose", "recommendations", "background")],
     })

@@ -1,6 +1,26 @@
 """Reads for the overview page."""
+import re
+
 from objectives.selectors import objectives_with_sub_strands
 from reporting.access import visible_returns
+
+OPENING_LENGTH = 280  # about three lines on a phone, two on a laptop
+
+
+def opening(text, limit=OPENING_LENGTH):
+    """(the first lines of a commentary, the rest): its first paragraph, cut at the last sentence
+    that ends within `limit` characters when the paragraph is longer (or at a word, if no sentence
+    ends there). The rest is '' when the opening is all of it."""
+    text = (text or "").strip()
+    first, _, after = text.partition("\n\n") if "\n\n" in text else (text, "", "")
+    first = first.strip()
+    if len(first) <= limit:
+        return first, after.strip()
+    ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", first[:limit + 1])]
+    cut = ends[-1] if ends else (first.rfind(" ", 0, limit) if first.rfind(" ", 0, limit) > 0 else limit)
+    head = first[:cut].rstrip()
+    tail = (first[cut:].strip() + ("\n\n" + after.strip() if after.strip() else "")).strip()
+    return head + ("" if ends else " …"), tail
 
 
 def overview(user):
@@ -21,4 +41,5 @@ def overview(user):
     for objective in objectives:
         for sub in objective.sub_strands.all():
             sub.latest_return = latest.get(sub.id)
+            sub.opening, sub.rest = opening(sub.latest_return.commentary if sub.latest_return else "")
     return objectives

@@ -1,5 +1,6 @@
 """The reporting calendar: a financial year's periods with their governance dates, and per
-sub-strand the state of each period's return, overdue ones marked."""
+sub-strand the state of each period's return, overdue and late ones marked, and a flag where there
+is nobody to send a reminder to."""
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -8,7 +9,8 @@ from kpis.figures import financial_year_of
 from objectives.models import ReportingPeriod, SubStrand, financial_year_label
 from objectives.selectors import open_period
 from reporting.models import QuarterlyReturn
-from reporting.workflow import NOT_STARTED, is_overdue, state_label
+from reporting.notifications import people_to_remind
+from reporting.workflow import NOT_STARTED, is_late, is_outstanding, is_overdue, state_label
 
 
 @dataclass
@@ -17,17 +19,39 @@ class CalendarCell:
     ret: QuarterlyReturn | None
     state: str | None  # None: the period is not open yet
     overdue: bool
+    late: bool = False  # not approved, and the period's briefing has been issued
 
     @property
     def state_label(self):
         return "Not open yet" if self.state is None else state_label(self.state)
 
 
-
 @dataclass
 class CalendarRow:
     sub_strand: SubStrand
     cells: list
+    nobody_to_remind: bool = False  # no lead or editor with an email address
+
+
+@dataclass(frozen=True)
+class Years:
+    """The financial years the calendar moves between: those with periods, the one shown, and the
+    years either side of it (each always offered, set up or not)."""
+
+    shown: int
+    with_periods: list  # [(2023, "2023/24")]
+
+    @property
+    def previous(self):
+        return (self.shown - 1, financial_year_label(self.shown - 1))
+
+    @property
+    def next(self):
+        return (self.shown + 1, financial_year_label(self.shown + 1))
+
+    @property
+    def next_is_set_up(self):
+        return any(y == self.shown + 1 for y, _ in self.with_periods)
 
 
 def calendar_years():
@@ -36,15 +60,30 @@ def calendar_years():
     return [(y, financial_year_label(y)) for y in years]
 
 
+def default_year(today=None):
+    """The year the calendar opens at: the open period's; else this financial year if it has
+    periods; else the latest earlier year that has some (never an empty year while one has
+    periods); else the first year set up."""
+    current = open_period()
+    if current is not None:
+        return current.financial_year
+    this_year = financial_year_of(today or timezone.localdate())
+    years = [y for y, _ in calendar_years()]
+    if not years or this_year in years:
+        return this_year
+    earlier = [y for y in years if y < this_year]
+    return earlier[-1] if earlier else years[0]
+
+
 def period_calendar(user, *, financial_year=None, today=None):
     """A financial year's periods with their governance dates, and per sub-strand the state of each
-    period's return, overdue ones marked. Three queries whatever the size."""
+    period's return, overdue and late ones marked. Four queries whatever the size."""
     today = today or timezone.localdate()
     if financial_year is None:
-        current = open_period()
-        financial_year = current.financial_year if current else financial_year_of(today)
+        financial_year = default_year(today)
     periods = list(ReportingPeriod.objects.filter(financial_year=financial_year).order_by("quarter"))
-    subs = list(SubStrand.objects.select_related("objective", "lead_officer").order_by("objective__number", "order"))
+    subs = list(SubStrand.objects.select_related("objective", "lead_officer").prefetch_related("editors")
+                .order_by("objective__number", "order"))
     returns = {
         (r.sub_strand_id, r.period_id): r
         for r in QuarterlyReturn.objects.filter(period__in=periods).only("id", "sub_strand_id", "period_id", "state", "overall_rag")
@@ -58,6 +97,9 @@ def period_calendar(user, *, financial_year=None, today=None):
                 cells.append(CalendarCell(period, None, None, False))
                 continue
             state = ret.state if ret else NOT_STARTED
-            cells.append(CalendarCell(period, ret, state, is_overdue(state, period, today)))
-        rows.append(CalendarRow(sub, cells))
+            cells.append(CalendarCell(period, ret, state, is_overdue(state, period, today), is_late(state, period)))
+        rows.append(CalendarRow(sub, cells, nobody_to_remind=not people_to_remind(sub)))
+    for period in periods:  # how many are still to be submitted: "Remind everyone outstanding (7)"
+        period.outstanding = sum(1 for row in rows for cell in row.cells
+                                 if cell.period.pk == period.pk and cell.state is not None and is_outstanding(cell.state))
     return financial_year, periods, rows

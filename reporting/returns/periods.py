@@ -7,6 +7,7 @@ Each step goes through `reporting.workflow.PERIOD`; publishing a period is the b
 from django.db import IntegrityError, transaction
 
 from objectives.models import ReportingPeriod
+from reporting import notifications
 from reporting.returns.services import ReturnWorkflowError, recorded_as
 from reporting.workflow import PERIOD
 
@@ -42,6 +43,7 @@ def open_period(*, period, by, dashboard_deadline=None):
                 f"{name} was opened a moment ago, so {period.label} has not been opened: one period is open at a time. "
                 f"Close {name} first if {period.label} should be open instead."
             ) from exc
+        notifications.period_opened(period, by=by)
         return period
 
 

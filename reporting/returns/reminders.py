@@ -1,42 +1,38 @@
-"""Reminders emailed before a period's dashboard update deadline, never the same one twice."""
-from dataclasses import dataclass
+"""Chasing outstanding returns: the reminders `send_reminders` sends each day, and the Economy
+Cell's "Send a reminder" and "Remind everyone outstanding".
+
+- Before the deadline: on each of REMINDER_DAYS_BEFORE days before an open period's dashboard
+  update deadline (default 14, 7 and 1), to the lead and editors of each outstanding return.
+- After it: the day after the deadline and then every REMINDER_EVERY_DAYS_AFTER days (default 3),
+  the Economy Cell copied.
+- A chase: whenever the Economy Cell asks, the Economy Cell copied; once a day for each return.
+
+Who is told, and in what words, is reporting.notifications'; every email goes through the outbox
+(reporting.outbox), whose key for each reminder ("before-7", "overdue-2", the day of a chase)
+means that nobody gets the same reminder twice, however often the command runs. A reminder the
+day's run missed (the server was off) is not sent late: the next run sends the one due then."""
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 
 from objectives.models import ReportingPeriod, SubStrand
-from objectives.roles import person_name
-from reporting.models import QuarterlyReturn, ReminderSent, WorkflowState
-from reporting.workflow import NOT_STARTED, OUTSTANDING
+from reporting import notifications
+from reporting.models import QuarterlyReturn, WorkflowState
+from reporting.outbox import send_pending
+from reporting.returns.services import ReturnWorkflowError, recorded_as
+from reporting.workflow import NOT_STARTED, is_outstanding
 
 
-@dataclass(frozen=True)
-class Reminder:
-    sub_strand: object
-    period: object
-    days_before: int
-    recipient: str
-    state: str | None
-    days_left: int
-
-
-def _recipients(sub_strand):
-    """The lead officer, or (if none has an email address) the sub-strand's editors."""
-    lead = sub_strand.lead_officer
-    if lead is not None and lead.is_active and lead.email:
-        return [lead]
-    return sorted({u.email: u for u in sub_strand.editors.all() if u.is_active and u.email}.values(), key=lambda u: u.email)
+class _DryRun(Exception):
+    pass
 
 
 def reminder_step(deadline, today, steps):
-    """The reminder due today: the nearest step (days before the deadline) not yet passed, or None.
-
-    With steps 14, 7, 1 and a deadline 5 days away, the 7-day reminder is due; on the deadline day
-    the 1-day one; after the deadline none.
-    """
+    """The reminder due today before the deadline: the nearest step (days before it) not yet
+    passed, or None. With steps 14, 7, 1 and a deadline 5 days away, the 7-day reminder is due;
+    on the deadline day the 1-day one; after the deadline none."""
     days_left = (deadline - today).days
     if days_left < 0:
         return None
@@ -44,65 +40,108 @@ def reminder_step(deadline, today, steps):
     return min(due) if due else None
 
 
-def send_reminders(*, today=None, steps=None, dry_run=False):
-    """Email the lead of each outstanding return of each open period a set number of days before its
-    dashboard deadline, never the same reminder twice (ReminderSent). Returns the reminders sent."""
+def overdue_step(deadline, today, every):
+    """Which overdue reminder is due today: 0 from the day after the deadline, 1 from `every` days
+    later, and so on; None before then."""
+    days_late = (today - deadline).days
+    if days_late < 1:
+        return None
+    return (days_late - 1) // max(1, every)
+
+
+def outstanding_returns(period, sub_strands=None):
+    """Each outstanding return of the period (not started ones as unsaved returns), in the order of
+    the strategy. Three queries."""
+    subs = sub_strands or SubStrand.objects.select_related("objective", "lead_officer").prefetch_related("editors").order_by(
+        "objective__number", "order")
+    existing = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period)}
+    found = []
+    for sub in subs:
+        ret = existing.get(sub.id) or QuarterlyReturn(sub_strand=sub, period=period, state=WorkflowState.DRAFT, version=0)
+        ret.sub_strand, ret.period = sub, period
+        if is_outstanding(ret.state if ret.pk else NOT_STARTED):
+            found.append(ret)
+    return found
+
+
+def send_reminders(*, today=None, steps=None, every=None, dry_run=False):
+    """Send the reminders due today for every open period with a deadline (and first, any email
+    that failed to go earlier). Returns the Notification rows written (with dry_run, what would be
+    written: nothing is kept or sent)."""
     today = today or timezone.localdate()
-    steps = sorted(set(steps or settings.REMINDER_DAYS_BEFORE))
-    sent = []
-    periods = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN, dashboard_deadline__isnull=False)
-    for period in periods:
-        step = reminder_step(period.dashboard_deadline, today, steps)
-        if step is None:
-            continue
-        states = dict(QuarterlyReturn.objects.filter(period=period).values_list("sub_strand_id", "state"))
-        subs = SubStrand.objects.select_related("lead_officer", "objective").prefetch_related("editors")
-        for sub in subs:
-            state = states.get(sub.id)
-            if (state or NOT_STARTED) not in OUTSTANDING:
-                continue
-            for user in _recipients(sub):
-                reminder = Reminder(sub, period, step, user.email, state, (period.dashboard_deadline - today).days)
-                if dry_run:
-                    if not ReminderSent.objects.filter(sub_strand=sub, period=period, days_before=step,
-                                                       recipient=user.email).exists():
-                        sent.append(reminder)
-                    continue
-                if _send_one(reminder, user):
-                    sent.append(reminder)
-    return sent
-
-
-def _send_one(reminder, user):
-    """Record then send, in one transaction: a failed send records nothing; a second run sends nothing."""
+    steps = sorted(set(settings.REMINDER_DAYS_BEFORE if steps is None else steps))
+    every = every or settings.REMINDER_EVERY_DAYS_AFTER
+    if not dry_run:
+        send_pending()
+    rows = []
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(
-                sub_strand=reminder.sub_strand, period=reminder.period, days_before=reminder.days_before,
-                recipient=reminder.recipient,
-            )
-            subject, body = reminder_email(reminder, user)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.recipient])
-    except IntegrityError:
-        return False
-    return True
+            periods = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN, dashboard_deadline__isnull=False)
+            for period in periods:
+                deadline = period.dashboard_deadline
+                before, late = reminder_step(deadline, today, steps), overdue_step(deadline, today, every)
+                if before is None and late is None:
+                    continue
+                kind, step = ("before", f"before-{before}") if before is not None else ("overdue", f"overdue-{late}")
+                for ret in outstanding_returns(period):
+                    key = f"reminder:{period.slug}:{ret.sub_strand.slug}:{step}"
+                    rows += notifications.reminder(ret, key=key, kind=kind, today=today)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return rows
 
 
-def reminder_email(reminder, user):
-    period, sub = reminder.period, reminder.sub_strand
-    deadline = period.dashboard_deadline
-    when = f"{deadline.day} {deadline:%B %Y}"
-    days = {0: "today", 1: "tomorrow"}.get(reminder.days_left, f"in {reminder.days_left} days")
-    state = {None: "not started", WorkflowState.DRAFT: "a draft, not yet submitted",
-             WorkflowState.RETURNED: "returned to you for changes"}[reminder.state]
-    site = getattr(settings, "SITE_URL", "") or ""
-    link = site.rstrip("/") + reverse("return", args=[period.slug, sub.slug])
-    name = person_name(user)
-    subject = f"Reminder: the {sub.name} return for {period.label} is due by {when}"
-    body = (
-        f"Dear {name},\n\n"
-        f"The {sub.full_name} return for {period.label} is due by {when} ({days}). It is {state}.\n\n"
-        f"Fill it in and submit it here: {link}\n\n"
-        "Economy Cell, Sefton Council\n"
-    )
-    return subject, body
+@dataclass
+class ChaseResult:
+    reminded: list = field(default_factory=list)  # sub-strands whose people were sent a reminder
+    already: list = field(default_factory=list)  # reminded today already
+    nobody: list = field(default_factory=list)  # no lead or editor to send to
+    emails: int = 0
+
+
+def _chase_one(ret, by, today, result):
+    if not notifications.people_to_remind(ret.sub_strand):
+        result.nobody.append(ret.sub_strand)
+        return
+    rows = notifications.reminder(ret, key=f"chase:{ret.period.slug}:{ret.sub_strand.slug}:{today.isoformat()}",
+                                  kind="chase", today=today, by=by)
+    if rows:
+        result.reminded.append(ret.sub_strand)
+        result.emails += len(rows)
+    else:
+        result.already.append(ret.sub_strand)
+
+
+def _guard_chase(period):
+    """Chase only where officers can act: an open period, or late returns once it is published."""
+    if period.state == ReportingPeriod.State.NOT_OPEN:
+        raise ReturnWorkflowError(f"{period.label} is not open for returns yet, so there is nothing to chase.")
+    if period.state == ReportingPeriod.State.CLOSED:
+        raise ReturnWorkflowError(f"{period.label} is closed: officers cannot change its returns, so there is nothing to chase.")
+
+
+def chase(*, quarterly_return, by, today=None):
+    """'Send a reminder': one outstanding return's lead and editors, the Economy Cell copied."""
+    today = today or timezone.localdate()
+    ret = quarterly_return
+    _guard_chase(ret.period)
+    if not is_outstanding(ret.state if ret.pk else NOT_STARTED):
+        raise ReturnWorkflowError(f"The {ret.sub_strand.name} return is {ret.get_state_display().lower()}: "
+                                  "there is nothing to chase.")
+    result = ChaseResult()
+    with transaction.atomic(), recorded_as(by):
+        _chase_one(ret, by, today, result)
+    return result
+
+
+def chase_everyone(*, period, by, today=None):
+    """'Remind everyone outstanding': every outstanding return of the period at once."""
+    today = today or timezone.localdate()
+    _guard_chase(period)
+    result = ChaseResult()
+    with transaction.atomic(), recorded_as(by):
+        for ret in outstanding_returns(period):
+            _chase_one(ret, by, today, result)
+    return result

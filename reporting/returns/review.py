@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from kpis.models import KPI, Measurement
-from kpis.rag import MOVEMENT_WORDS, movement, movements
+from kpis.rag import MOVEMENT_WORDS, figure_movement, movements
 from reporting.access import visible_measurements, visible_returns
 from reporting.models import QuarterlyReturn, WorkflowState
 from reporting.returns.selectors import figure_text
@@ -28,7 +28,10 @@ class KpiChange:
 
     @property
     def movement_word(self):
-        return MOVEMENT_WORDS[movement(self.before.rag if self.before else None, self.now.rag if self.now else None)]
+        before, now = self.before, self.now
+        return MOVEMENT_WORDS[figure_movement(before.rag if before else None, now.rag if now else None,
+                                              previous_milestone=before.milestone_status if before else "",
+                                              current_milestone=now.milestone_status if now else "")]
 
 
 @dataclass

@@ -13,13 +13,13 @@ from kpis.formatting import measurement_text
 from kpis.models import KPI, Measurement
 from kpis.rag import suggested_overall
 from objectives.models import Action, ReportingPeriod, SubStrand
-from objectives.roles import Role, editable_sub_strand_ids, roles_of
+from objectives.roles import Role, editable_sub_strand_ids, editors_of, roles_of
 from objectives.selectors import open_period
 from reporting.access import may, sees_drafts_of, visible_measurements, visible_returns
 from reporting.models import ActionUpdate, QuarterlyReturn, ReturnRevision, WorkflowState
 from reporting.returns.completeness import saved_return_problems
 from reporting.returns.history import return_history
-from reporting.workflow import NOT_STARTED, is_outstanding, is_overdue
+from reporting.workflow import APPROVED, NOT_STARTED, is_outstanding, is_overdue
 
 # -- finding a return ----------------------------------------------------------------------------
 
@@ -149,11 +149,14 @@ class MyReturnRow:
     state: str
     missing: list
     overdue: bool
+    period: ReportingPeriod | None = None
+    nobody_to_remind: bool = False
 
 
 
 def _sub_strands_for(user):
-    subs = SubStrand.objects.select_related("objective", "lead_officer").order_by("objective__number", "order")
+    subs = SubStrand.objects.select_related("objective", "lead_officer").prefetch_related("editors").order_by(
+        "objective__number", "order")
     if roles_of(user) & {Role.COORDINATOR, Role.ADMINISTRATOR}:
         return subs
     return subs.filter(id__in=editable_sub_strand_ids(user))
@@ -179,7 +182,40 @@ def my_returns(user, *, period=None, today=None):
         ret = returns.get(sub.id)
         state = ret.state if ret else NOT_STARTED
         missing = missing_items(ret, kpis_by_sub.get(sub.id, []), measurements) if is_outstanding(state) else []
-        rows.append(MyReturnRow(sub, ret, state, missing, is_overdue(state, period, today)))
+        rows.append(MyReturnRow(sub, ret, state, missing, is_overdue(state, period, today), period,
+                                nobody_to_remind=not editors_of(sub)))
     return period, rows
+
+
+def late_returns(user):
+    """The late returns this user fills in (the Economy Cell: all): those of published periods not
+    approved yet. Every started one (a draft, returned, or waiting for approval) of any published
+    period; and, for the latest published period, the sub-strands that never started theirs. Newest
+    period first. Five queries whatever the size."""
+    published = list(ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-financial_year", "-quarter"))
+    if not published:
+        return []
+    latest = published[0]
+    subs = {s.id: s for s in _sub_strands_for(user)}
+    started = list(QuarterlyReturn.objects.filter(period__in=published, sub_strand_id__in=list(subs))
+                   .exclude(state__in=APPROVED).select_related("period"))
+    have_latest = set(QuarterlyReturn.objects.filter(period=latest, sub_strand_id__in=list(subs)).values_list("sub_strand_id", flat=True))
+    kpis = list(KPI.objects.filter(sub_strand_id__in=list(subs), is_active=True).order_by("order", "code"))
+    by_sub = {}
+    for kpi in kpis:
+        by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
+    measurements = {(m.kpi_id, m.period_id): m for m in Measurement.objects.filter(kpi__in=kpis, period__in={r.period_id for r in started})}
+    rows = []
+    for ret in started:
+        sub = subs[ret.sub_strand_id]
+        theirs = {k.id: measurements[(k.id, ret.period_id)] for k in by_sub.get(sub.id, []) if (k.id, ret.period_id) in measurements}
+        missing = missing_items(ret, by_sub.get(sub.id, []), theirs) if is_outstanding(ret.state) else []
+        rows.append(MyReturnRow(sub, ret, ret.state, missing, False, ret.period, nobody_to_remind=not editors_of(sub)))
+    for sub in subs.values():
+        if sub.id not in have_latest:
+            rows.append(MyReturnRow(sub, None, NOT_STARTED, ["Not started"], False, latest, nobody_to_remind=not editors_of(sub)))
+    order = {s_id: i for i, s_id in enumerate(subs)}
+    rows.sort(key=lambda r: (-r.period.order_key, order[r.sub_strand.id]))
+    return rows
 
 

@@ -29,6 +29,7 @@ from kpis.services import freeze_measurement, rate_measurement
 from objectives.models import Action, ReportingPeriod
 from objectives.roles import person_name
 from objectives.text import clean_text
+from reporting import notifications
 from reporting.models import ActionUpdate, QuarterlyReturn, WorkflowState
 from reporting.returns.completeness import action_field, kpi_field, saved_return_problems
 from reporting.workflow import PERIOD_TAKES_NEW_RETURNS, RETURN, WorkflowError
@@ -104,9 +105,7 @@ def _lock(ret):
 def _guard_period_takes_new_returns(period):
     if period.state in PERIOD_TAKES_NEW_RETURNS:
         return
-    if period.state == ReportingPeriod.State.NOT_OPEN:
-        raise ReturnWorkflowError(f"{period.label} is not open for returns yet.")
-    raise ReturnWorkflowError(f"The briefing for {period.label} has been issued: no new returns can start.")
+    raise ReturnWorkflowError(f"{period.label} is not open for returns yet.")
 
 
 def _sync_action_updates(ret):
@@ -298,6 +297,7 @@ def _submit(ret, by):
     ret.updated_by = by
     ret.save()
     _sync_action_updates(ret)
+    notifications.return_submitted(ret, by=by)
 
 
 def submit_return(*, quarterly_return, by):
@@ -323,13 +323,15 @@ def _approve(ret, by, now):
         m.updated_by = by
         m.save()
     RETURN.move("approve", ret)
-    if ret.period.state == ReportingPeriod.State.PUBLISHED:  # approved after its briefing was issued
+    late = ret.period.state == ReportingPeriod.State.PUBLISHED  # approved after its briefing was issued
+    if late:
         RETURN.move("publish", ret)
     ret.approved_at, ret.approved_by = now, by
     ret.version += 1
-    ret.updated_by = by
-    ret.save()
+    # A decision, not a save of what is in it: "last saved" stays with whoever wrote it.
+    ret.save(update_fields=["state", "approved_at", "approved_by", "version"])
     _sync_action_updates(ret)
+    notifications.return_approved(ret, by=by, late=late)
     return ret
 
 
@@ -362,7 +364,8 @@ def send_back_return(*, quarterly_return, by, comment):
         RETURN.move("send_back", ret, error=ReturnWorkflowError)
         ret.return_comment = comment
         ret.version += 1
-        ret.updated_by = by
-        ret.save()
+        # A decision, not a save of what is in it: "last saved" stays with whoever wrote it.
+        ret.save(update_fields=["state", "return_comment", "version"])
         _sync_action_updates(ret)
+        notifications.return_sent_back(ret, by=by)
         return ret

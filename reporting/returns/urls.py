@@ -11,9 +11,11 @@ urlpatterns = [
     path(RETURN + "approve/", returns.approve, name="return-approve"),
     path(RETURN + "send-back/", returns.send_back, name="return-send-back"),
     path(RETURN + "reopen/", returns.reopen, name="return-reopen"),
+    path(RETURN + "remind/", returns.remind, name="return-remind"),
     path("review/", returns.review_queue, name="review-queue"),
     path("review/approve/", returns.approve_selected, name="review-approve"),
     path("calendar/", returns.period_calendar, name="period-calendar"),
     path("periods/<slug:period_slug>/open/", returns.open_period, name="period-open"),
     path("periods/<slug:period_slug>/close/", returns.close_period, name="period-close"),
+    path("periods/<slug:period_slug>/remind/", returns.remind_everyone, name="period-remind"),
 ]

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 
 from kpis.numbers import whole_number
 from objectives.models import financial_year_label
+from objectives.roles import Role, roles_of
 from reporting.access import RETURNS, can, may, require
 from reporting.plans.selectors import submitted_action_updates
-from reporting.returns import calendar, corrections, periods, review, selectors, services
+from reporting.returns import calendar, corrections, periods, reminders, review, selectors, services
 from reporting.returns.forms import ReturnForm
 from reporting.returns.step_forms import BulkApproveForm, OpenPeriodForm, ReopenForm, SendBackForm
 from reporting.workflow import RETURN
@@ -24,7 +25,10 @@ def my_returns(request):
     """The officer's landing page: each of their sub-strands in the open period, its state and what is missing."""
     require(request.user, "view_my_returns")
     period, rows = selectors.my_returns(request.user)
-    return render(request, "reporting/returns/my_returns.html", {"period": period, "rows": rows})
+    return render(request, "reporting/returns/my_returns.html", {
+        "period": period, "rows": rows, "late": selectors.late_returns(request.user),
+        "may_chase": can(request.user, "chase_returns"), "may_import": can(request.user, "import_returns"),
+    })
 
 
 @login_required
@@ -203,13 +207,17 @@ def approve_selected(request):
 
 @login_required
 def period_calendar(request):
-    """The year's periods with their governance dates, and each sub-strand's return state per period."""
+    """The year's periods with their governance dates, and each sub-strand's return state per period;
+    links to the years either side, and (for the Economy Cell) chasing and setting up the next year."""
     require(request.user, "view_calendar")
     year = whole_number(request.GET.get("year"), minimum=2000, maximum=2100)
     financial_year, year_periods, rows = calendar.period_calendar(request.user, financial_year=year)
     return render(request, "reporting/returns/calendar.html", {
-        "financial_year": financial_year, "year_label": financial_year_label(financial_year), "periods": year_periods, "rows": rows, "years": calendar.calendar_years(),
-        "may_manage": can(request.user, "manage_periods"),
+        "financial_year": financial_year, "year_label": financial_year_label(financial_year), "periods": year_periods,
+        "rows": rows, "years": calendar.Years(financial_year, calendar.calendar_years()),
+        "may_manage": can(request.user, "manage_periods"), "may_chase": can(request.user, "chase_returns"),
+        "may_set_up": can(request.user, "set_up_year"), "may_see_sources": Role.ADMINISTRATOR in roles_of(request.user),
+        "nobody_to_remind": sum(1 for row in rows if row.nobody_to_remind),
     })
 
 
@@ -248,3 +256,48 @@ def _calendar_url(period):
     from django.urls import reverse
 
     return f"{reverse('period-calendar')}?year={period.financial_year}"
+
+
+def _names(subs):
+    return ", ".join(s.name for s in subs)
+
+
+def _chase_message(request, result):
+    if result.reminded:
+        messages.success(request, f"Reminders sent about {_names(result.reminded)}: {result.emails} email"
+                                  f"{'s' if result.emails != 1 else ''}, to each lead and editor, the Economy Cell copied.")
+    if result.already:
+        messages.info(request, f"Already reminded today, so not sent again: {_names(result.already)}.")
+    if result.nobody:
+        messages.warning(request, f"No one to remind about {_names(result.nobody)}: no lead officer or editor with an "
+                                  "email address. An administrator can name them on the sub-strand.")
+
+
+def _back(request, period):
+    return redirect(_calendar_url(period) if request.POST.get("next") == "calendar" else "my-returns")
+
+
+@login_required
+@require_POST
+def remind(request, period_slug, sub_strand_slug):
+    """'Send a reminder': email one outstanding return's lead and editors, the Economy Cell copied."""
+    ret = selectors.return_for(period_slug, sub_strand_slug)
+    require(request.user, "chase_returns", ret)
+    try:
+        _chase_message(request, reminders.chase(quarterly_return=ret, by=request.user))
+    except services.ReturnWorkflowError as exc:
+        messages.error(request, str(exc))
+    return _back(request, ret.period)
+
+
+@login_required
+@require_POST
+def remind_everyone(request, period_slug):
+    """'Remind everyone outstanding': every return of the period not yet submitted."""
+    require(request.user, "chase_returns")
+    period = selectors.get_period(period_slug)
+    try:
+        _chase_message(request, reminders.chase_everyone(period=period, by=request.user))
+    except services.ReturnWorkflowError as exc:
+        messages.error(request, str(exc))
+    return _back(request, period)

@@ -1,9 +1,11 @@
 """Reads for the workbooks page: each period with the files this user may download or import."""
 from dataclasses import dataclass
 
-from objectives.models import ReportingPeriod
-from reporting.access import BRIEFINGS, can
-from reporting.models import Briefing
+from django.db.models import Count
+
+from objectives.models import ReportingPeriod, SubStrand
+from reporting.access import BRIEFINGS, SEEN_BY_READERS, can
+from reporting.models import Briefing, QuarterlyReturn
 from reporting.workflow import PERIOD_TAKES_NEW_RETURNS
 
 
@@ -16,10 +18,14 @@ class PeriodFiles:
 
 
 def export_periods(user):
-    """Every reporting period, latest first, with what this user may do with its files. Two queries."""
+    """Every reporting period, latest first, with what this user may do with its files. Four queries."""
     periods = list(ReportingPeriod.objects.order_by("-financial_year", "-quarter"))
     briefings = {b.period_id: b for b in Briefing.objects.only("id", "period_id", "state")}
     may_import = can(user, "import_returns")
+    # A published period takes imports only while it has late returns (not all approved).
+    approved = dict(QuarterlyReturn.objects.filter(period__state=ReportingPeriod.State.PUBLISHED, state__in=SEEN_BY_READERS)
+                    .values_list("period_id").annotate(n=Count("id")).order_by())
+    sub_strands = SubStrand.objects.count()
     rows = []
     for period in periods:
         briefing = briefings.get(period.id) or Briefing(period=period)  # not started yet: a draft
@@ -27,6 +33,7 @@ def export_periods(user):
             period=period,
             briefing_state=briefing.state if briefing.pk else "",
             may_download_note=BRIEFINGS.test(user, briefing),
-            may_import=may_import and period.state in PERIOD_TAKES_NEW_RETURNS,
+            may_import=may_import and period.state in PERIOD_TAKES_NEW_RETURNS and (
+                period.state != ReportingPeriod.State.PUBLISHED or approved.get(period.id, 0) < sub_strands),
         ))
     return rows

@@ -15,6 +15,8 @@
 // Keep the semicolon after the import: in production collectstatic rewrites the path to the
 // hashed file name (sefton_ses/storage.py), and Django only finds imports that end with one.
 import { initAll } from '../vendor/govuk-frontend/govuk-frontend.min.js';
+import { regionsForWideTables } from './table-regions.js';
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
+regionsForWideTables()

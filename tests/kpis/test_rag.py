@@ -103,3 +103,24 @@ def test_movement_and_words():
     assert movement(None, "green") is None
     assert rag_label("amber") == "Amber"
     assert rag_label("") == "Not rated"
+
+
+def test_a_milestone_moves_along_its_own_order_not_only_its_colour():
+    """Achieved to On track is Green to Green, but a step back: it used to say "No change"."""
+    from kpis.rag import figure_movement
+
+    assert figure_movement("green", "green", previous_milestone="achieved", current_milestone="on_track") == "down"
+    assert figure_movement("green", "green", previous_milestone="on_track", current_milestone="achieved") == "up"
+    assert figure_movement("amber", "amber", previous_milestone="at_risk", current_milestone="at_risk") == "same"
+    assert figure_movement(None, "amber", previous_milestone="not_started", current_milestone="at_risk") == "down"
+    assert figure_movement("green", "green") == "same"  # a figure that is not a milestone: by its RAG
+
+
+def test_the_review_queue_labels_a_milestone_that_went_back_as_worsened():
+    from kpis.models import KPI, Measurement
+    from reporting.returns.review import KpiChange
+
+    kpi = KPI(code="DIG-01", title="Infrastructure", unit="milestone", direction="milestone")
+    before = Measurement(kpi=kpi, milestone_status="achieved", rag_calculated="green")
+    now = Measurement(kpi=kpi, milestone_status="on_track", rag_calculated="green")
+    assert KpiChange(kpi, now, before).movement_word == "Worsened"

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kpis.models import Measurement
 from objectives.models import ReportingPeriod
-from reporting.models import ActionUpdate, QuarterlyReturn, ReminderSent, ReturnRevision
+from reporting.models import ActionUpdate, Notification, QuarterlyReturn, ReturnRevision
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +118,7 @@ def database_state():
         "action_updates": list(ActionUpdate.objects.order_by("pk").values()),
         "revisions": list(ReturnRevision.objects.order_by("pk").values()),
         "periods": list(ReportingPeriod.objects.order_by("pk").values()),
-        "reminders": list(ReminderSent.objects.order_by("pk").values()),
+        "emails": list(Notification.objects.order_by("pk").values()),
         "log_entries": LogEntry.objects.count(),
     }
 

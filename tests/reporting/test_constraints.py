@@ -4,9 +4,9 @@ from django.db import IntegrityError, transaction
 
 from objectives.models import Action, ActionPlan
 from reporting.models import (
-    ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate, QuarterlyReturn, ReminderSent, ReturnRevision,
+    ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate, Notification, QuarterlyReturn, ReturnRevision,
 )
-from tests.factories import PeriodFactory, ReturnFactory, SubStrandFactory
+from tests.factories import ReturnFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +38,13 @@ def test_revision_numbers_unique_per_return():
     refused(lambda: ReturnRevision.objects.create(quarterly_return=ret, number=1, snapshot={}, reason="r"))
 
 
-def test_reminder_sent_once_per_deadline_step():
-    sub, period = SubStrandFactory(), PeriodFactory()
-    ReminderSent.objects.create(sub_strand=sub, period=period, days_before=7, recipient="a@example.org")
-    refused(lambda: ReminderSent.objects.create(sub_strand=sub, period=period, days_before=7, recipient="a@example.org"))
+def test_one_email_per_event_per_person():
+    Notification.objects.create(key="reminder:2023-24-q2:housing:before-7", kind="reminder_before", email="a@example.org",
+                                subject="s", body="b")
+    Notification.objects.create(key="reminder:2023-24-q2:housing:before-7", kind="reminder_before", email="b@example.org",
+                                subject="s", body="b")
+    refused(lambda: Notification.objects.create(key="reminder:2023-24-q2:housing:before-7", kind="reminder_before",
+                                                email="a@example.org", subject="s", body="b"))
 
 
 @pytest.fixture

@@ -70,7 +70,10 @@ def test_collectstatic_in_production_rewrites_module_imports_to_hashed_names(col
     assert re.fullmatch(r"js/govuk-init\.[0-9a-f]{12}\.js", init_name)
     init = (static_root / init_name).read_text(encoding="utf-8")
     imports = re.findall(r"^import .*? from (.*)$", init, re.M)
-    assert imports == [f'"../{frontend}";'], imports  # the hashed name, which whitenoise serves as immutable
+    regions = paths["js/table-regions.js"]
+    assert re.fullmatch(r"js/table-regions\.[0-9a-f]{12}\.js", regions)
+    # the hashed names, which whitenoise serves as immutable
+    assert imports == [f'"../{frontend}";', f'"./{regions.removeprefix("js/")}";'], imports
     # Post-processing leaves the vendored bundles themselves byte for byte as they are.
     for name in ["vendor/govuk-frontend/govuk-frontend.min.js", "vendor/plotly/plotly-basic.min.js"]:
         assert (static_root / paths[name]).read_bytes() == (ROOT / "static" / name).read_bytes(), name

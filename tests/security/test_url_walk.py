@@ -42,6 +42,7 @@ SAMPLES = {
     "number": "14",
     "dataset": "figures",
     "fmt": "csv",
+    "year": "2023",
 }
 
 

@@ -1,10 +1,12 @@
-"""Email the leads of outstanding returns a set number of days before the dashboard deadline.
+"""Chase outstanding returns by email, before and after the dashboard update deadline.
 
-    python manage.py send_reminders [--today 2023-08-25] [--days 14,7,1] [--dry-run]
+    python manage.py send_reminders [--today 2023-08-25] [--days 14,7,1] [--every 3] [--dry-run]
 
-Run it once a day (cron). Reminders go REMINDER_DAYS_BEFORE days before the deadline of each open
-period (default 14, 7 and 1) to the lead officer of each return not yet submitted (not started, a
-draft, or returned for changes); the same reminder is never sent twice (reporting.ReminderSent).
+Run it once a day (cron: see the README). For each open period: REMINDER_DAYS_BEFORE days before
+the deadline (default 14, 7 and 1), and after it the next day and every REMINDER_EVERY_DAYS_AFTER
+days (default 3, the Economy Cell copied), to the lead and editors of each return not yet
+submitted (not started, a draft, or returned for changes). The same reminder is never sent twice
+(reporting.outbox), and emails that failed to go earlier are tried again first.
 """
 import datetime
 
@@ -14,14 +16,15 @@ from reporting.returns.reminders import send_reminders
 
 
 class Command(BaseCommand):
-    help = "Email the leads of outstanding returns a set number of days before the dashboard update deadline."
+    help = "Email the leads and editors of outstanding returns before and after the dashboard update deadline."
 
     def add_arguments(self, parser):
         parser.add_argument("--today", help="Act as if today were this date (YYYY-MM-DD).")
         parser.add_argument("--days", help="Days before the deadline to remind, e.g. 14,7,1 (default: REMINDER_DAYS_BEFORE).")
+        parser.add_argument("--every", help="After the deadline, remind every this many days (default: REMINDER_EVERY_DAYS_AFTER).")
         parser.add_argument("--dry-run", action="store_true", help="List the reminders that would go, send nothing.")
 
-    def handle(self, *args, today=None, days=None, dry_run=False, **options):
+    def handle(self, *args, today=None, days=None, every=None, dry_run=False, **options):
         try:
             today = datetime.date.fromisoformat(today) if today else None
         except ValueError as exc:
@@ -34,9 +37,12 @@ class Command(BaseCommand):
                 raise CommandError(f"--days must be whole numbers separated by commas, like 14,7,1, not {days!r}.") from exc
             if any(d < 0 for d in steps):
                 raise CommandError("--days cannot be negative.")
-        reminders = send_reminders(today=today, steps=steps, dry_run=dry_run)
+        if every is not None:
+            if not every.isdigit() or int(every) < 1:
+                raise CommandError(f"--every must be a whole number of days, 1 or more, not {every!r}.")
+            every = int(every)
+        rows = send_reminders(today=today, steps=steps, every=every, dry_run=dry_run)
         verb = "Would send" if dry_run else "Sent"
-        for r in reminders:
-            self.stdout.write(f"{verb}: {r.sub_strand.name} {r.period.label} to {r.recipient} "
-                              f"({r.days_left} days before the deadline)")
-        self.stdout.write(self.style.SUCCESS(f"{verb} {len(reminders)} reminder{'s' if len(reminders) != 1 else ''}."))
+        for row in rows:
+            self.stdout.write(f"{verb}: {row.subject} to {row.email}")
+        self.stdout.write(self.style.SUCCESS(f"{verb} {len(rows)} email{'s' if len(rows) != 1 else ''}."))

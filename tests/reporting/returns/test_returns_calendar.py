@@ -71,7 +71,7 @@ def test_calendar_page_shows_the_governance_dates_and_states(demo_users, client_
 
 def test_calendar_of_another_year_and_a_garbled_year(client_for):
     coordinator = client_for("coordinator")
-    assert "No reporting periods are set up for this year" in coordinator.get(reverse("period-calendar") + "?year=2030").content.decode()
+    assert "No reporting periods are set up for 2030/31" in coordinator.get(reverse("period-calendar") + "?year=2030").content.decode()
     assert coordinator.get(reverse("period-calendar") + "?year=20x3").status_code == 200
 
 
@@ -136,10 +136,10 @@ def test_review_queue_shows_what_changed_since_last_quarter(demo_users, client_f
     hou02 = next(c for c in row.kpi_changes if c.kpi.code == "HOU-02")
     assert (hou02.before_text, hou02.now_text) == ("Not yet available", "655")
     page = client_for("approver").get(reverse("review-queue")).content.decode()
-    assert "Approve the selected returns" in page and "Regenerated Places – Housing" in page
+    assert "Approve<span class=\"govuk-visually-hidden\"> Housing 2023/24 Q2</span>" in page and "Regenerated Places – Housing" in page
     coordinator_page = client_for("coordinator").get(reverse("review-queue")).content.decode()
     assert "Regenerated Places – Housing" in coordinator_page
-    assert "Approve the selected returns" not in coordinator_page  # the Economy Cell does not approve
+    assert "Approve<span" not in coordinator_page  # the Economy Cell does not approve
 
 
 def test_review_queue_is_empty_when_nothing_is_submitted(client_for):

@@ -297,13 +297,32 @@ def test_the_import_applies_the_return_forms_rules(q2, client_for):
 # -- who may import ----------------------------------------------------------------------------------
 
 
-def test_only_the_economy_cell_and_administrators_may_import(q2, client_for):
-    for username in ("officer", "approver", "cabinet", "scrutiny"):
+def test_officers_the_economy_cell_and_administrators_may_import(q2, client_for):
+    for username in ("approver", "cabinet", "scrutiny"):
         client = client_for(username)
         assert client.get(IMPORT_URL).status_code == 403, username
         assert client.get(f"/periods/{PERIOD}/return-template.xlsx").status_code == 403, username
         assert client.post(f"{IMPORT_URL}confirm/", {"plan": "x"}).status_code == 403, username
     assert client_for("admin").get(IMPORT_URL).status_code == 200
+    assert client_for("officer").get(IMPORT_URL).status_code == 200  # the officers' spreadsheet route
+
+
+def test_an_officer_downloads_a_template_of_their_own_sub_strands_and_imports_it(q2, client_for, demo_users):
+    """It used to answer 403 to officers, so templates went round by email."""
+    officer = client_for("officer")
+    response = officer.get(f"/periods/{PERIOD}/return-template.xlsx")
+    assert response.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    codes = {row[0].value for ws in wb.worksheets for row in ws.iter_rows() if row and isinstance(row[0].value, str)}
+    assert any(c.startswith("HOU-") for c in codes) and any(c.startswith("PLA-") for c in codes)
+    assert not any(c.startswith(("HW-", "DIG-", "TOU-")) for c in codes), "only the officer's own sub-strands"
+    cell_of(wb, "HOU-02", "2023/24 Q2").value = 702
+    preview = page_text(upload(officer, as_upload(wb, "mine.xlsx")))
+    assert "HOU-02" in preview and "702" in preview, preview
+    token = re.search(r'name="plan" value="([^"]+)"', upload(officer, as_upload(wb, "mine.xlsx")).content.decode()).group(1)
+    done = officer.post(f"{IMPORT_URL}confirm/", {"plan": token}, follow=True)
+    assert "Saved 1 changed cell to 1 return (Housing)" in done.content.decode()
+    assert Measurement.objects.get(kpi__code="HOU-02", period__slug=PERIOD).value == Decimal("702")
 
 
 def test_an_officer_cannot_change_a_sub_strand_they_do_not_edit(q2, demo_users):
@@ -349,7 +368,7 @@ def test_import_returns_command_lists_changes_and_dry_run_saves_nothing(q2, demo
     call_command("import_returns", PERIOD, str(path), "--user", "coordinator")
     assert Measurement.objects.get(kpi__code="HOU-02", period__slug=PERIOD).value == Decimal("700")
     with pytest.raises(CommandError, match="may not import"):
-        call_command("import_returns", PERIOD, str(path), "--user", "officer")
+        call_command("import_returns", PERIOD, str(path), "--user", "approver")
     with pytest.raises(CommandError, match="There is no reporting period '2099-00-q9'"):
         call_command("import_returns", "2099-00-q9", str(path), "--user", "coordinator")
     with pytest.raises(CommandError, match="There is no user 'nobody-here'"):

@@ -1,0 +1,69 @@
+"""Setting up a financial year from the calendar: its quarters (dates copied from the year before,
+to adjust) and the KPIs' targets. The Economy Cell's pages."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from objectives.models import financial_year_label
+from reporting.access import require
+from reporting.years import selectors, services
+from reporting.years.forms import SetUpYearForm, TargetsForm
+
+
+def _year_or_404(year):
+    if not 2000 <= year <= 2100:
+        raise Http404("There is no such financial year.")
+    return year
+
+
+def _calendar(year):
+    return f"{reverse('period-calendar')}?year={year}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_up_year(request, year):
+    """Set up a year's quarters that do not exist yet, with the year before's dates a year on."""
+    require(request.user, "set_up_year")
+    year, label = _year_or_404(year), financial_year_label(year)
+    quarters = selectors.proposed_year(year)
+    form = SetUpYearForm(request.POST if request.method == "POST" else None, quarters=quarters)
+    errors_extra = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.set_up_year(financial_year=year, by=request.user, dates=form.dates())
+        except services.YearError as exc:
+            errors_extra = [("main-content", str(exc))]
+        else:
+            messages.success(request, f"{label} is set up: {len(created)} quarter{'s' if len(created) != 1 else ''}, with "
+                                      "the KPIs' targets carried forward. Check the targets, then open Quarter 1 when it starts.")
+            return redirect("year-targets", year=year)
+    return render(request, "reporting/years/set_up.html", {
+        "year": year, "year_label": label, "previous_label": financial_year_label(year - 1), "form": form,
+        "quarters": form.bound_quarters(), "existing": [q for q in quarters if q.existing], "errors_extra": errors_extra,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request, year):
+    """Each KPI's target for the year, beside last year's: all saved at once, or none."""
+    require(request.user, "set_targets")
+    year, label = _year_or_404(year), financial_year_label(year)
+    form = TargetsForm(request.POST if request.method == "POST" else None, rows=selectors.target_rows(year))
+    errors_extra = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.set_targets(financial_year=year, by=request.user, values=form.values())
+        except services.YearError as exc:
+            errors_extra = [("main-content", str(exc))]
+        else:
+            messages.success(request, f"The targets for {label} have been saved ({changed} changed).")
+            return redirect(_calendar(year))
+    return render(request, "reporting/years/targets.html", {
+        "year": year, "year_label": label, "previous_label": financial_year_label(year - 1), "form": form,
+        "rows": form.bound_rows(), "errors_extra": errors_extra, "calendar_url": _calendar(year),
+    })

@@ -1,0 +1,84 @@
+"""The next year in the app: the Economy Cell sets up a financial year's quarters from the calendar
+(dates copied from the year before, to adjust), the KPIs' targets carried forward, and a page to
+set the year's targets. It used to exist only in the raw administration."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from kpis.models import KPI, Target
+from objectives.models import ReportingPeriod
+from reporting.years.selectors import a_year_later, proposed_year
+
+
+def test_a_year_later_keeps_the_day_except_the_29th_of_february():
+    assert a_year_later(datetime.date(2023, 9, 1)) == datetime.date(2024, 9, 1)
+    assert a_year_later(datetime.date(2024, 2, 29)) == datetime.date(2025, 2, 28)
+    assert a_year_later(None) is None
+
+
+def test_the_next_year_is_proposed_from_this_years_dates(sefton):
+    q = {p.quarter: p for p in proposed_year(2024)}
+    assert q[2].dates["dashboard_deadline"] == datetime.date(2024, 9, 1)
+    assert q[4].dates["scrutiny_meeting"] == datetime.date(2025, 3, 5)
+    assert q[3].governance_notes == "Cabinet Member (Regeneration & Skills) briefings are monthly."
+    assert all(p.existing is None for p in q.values())
+
+
+def test_the_coordinator_sets_up_the_next_year_from_the_calendar(client_for):
+    coordinator = client_for("coordinator")
+    assert "Set up 2024/25" in coordinator.get(reverse("period-calendar") + "?year=2023").content.decode()
+    page = coordinator.get(reverse("year-set-up", args=[2024])).content.decode()
+    assert 'value="01/09/2024"' in page and "copied from the same quarter of 2023/24" in page
+    response = coordinator.post(reverse("year-set-up", args=[2024]), {
+        "q2-dashboard_deadline": "2/9/2024", "q3-economy_cell_meeting": "28/11/2024", "q4-dashboard_deadline": "7/2/2025"})
+    assert response.status_code == 302 and response["Location"] == reverse("year-targets", args=[2024])
+    made = {p.quarter: p for p in ReportingPeriod.objects.filter(financial_year=2024)}
+    assert sorted(made) == [1, 2, 3, 4] and {p.state for p in made.values()} == {"not_open"}
+    assert made[2].dashboard_deadline == datetime.date(2024, 9, 2) and made[2].slug == "2024-25-q2"
+    assert made[3].economy_cell_meeting == datetime.date(2024, 11, 28) and made[3].start_date == datetime.date(2024, 10, 1)
+    assert made[3].source_notes == ""  # where last year's dates came from is not carried forward
+    hou02 = KPI.objects.get(code="HOU-02")
+    assert sorted(Target.objects.filter(kpi=hou02, financial_year=2024).values_list("kind", "value", "is_primary")) == [
+        ("local_plan", Decimal("640.000"), True), ("standard_method", Decimal("587.000"), False)]
+    again = coordinator.get(reverse("year-set-up", args=[2024])).content.decode()
+    assert "2024/25 is already set up" in again
+
+
+def test_bad_dates_are_explained_beside_the_field_and_nothing_is_set_up(client_for):
+    coordinator = client_for("coordinator")
+    response = coordinator.post(reverse("year-set-up", args=[2024]), {"q2-dashboard_deadline": "31/2/2024"})
+    assert response.status_code == 200
+    assert "Enter the 2024/25 Q2 dashboard update deadline as a real date" in response.content.decode()
+    response = coordinator.post(reverse("year-set-up", args=[2024]), {"q2-dashboard_deadline": "1/6/2024"})
+    assert "must be on or after the start of the quarter (1 July 2024)" in response.content.decode()
+    assert not ReportingPeriod.objects.filter(financial_year=2024).exists()
+    assert not Target.objects.filter(financial_year=2024).exists()
+
+
+@pytest.mark.parametrize("username", ["officer", "approver", "cabinet"])
+def test_only_the_economy_cell_sets_up_a_year(client_for, username):
+    assert client_for(username).get(reverse("year-set-up", args=[2024])).status_code == 403
+    assert client_for(username).post(reverse("year-targets", args=[2024])).status_code == 403
+
+
+def test_the_targets_page_sets_changes_and_clears_the_years_targets(client_for):
+    coordinator = client_for("coordinator")
+    coordinator.post(reverse("year-set-up", args=[2024]), {})
+    hou01, hou02 = KPI.objects.get(code="HOU-01"), KPI.objects.get(code="HOU-02")
+    page = coordinator.get(reverse("year-targets", args=[2024])).content.decode()
+    assert "2023/24: 640 (Local Plan requirement)" in page and "DIG-01" not in page  # milestones have no target
+    refused = coordinator.post(reverse("year-targets", args=[2024]), {f"target-{hou01.id}-value": "120"})
+    assert "Choose what kind of target the HOU-01 target is" in refused.content.decode()
+    assert not Target.objects.filter(kpi=hou01, financial_year=2024).exists()
+    response = coordinator.post(reverse("year-targets", args=[2024]), {
+        f"target-{hou01.id}-value": "120", f"target-{hou01.id}-kind": "corporate",
+        f"target-{hou02.id}-value": "650", f"target-{hou02.id}-kind": "local_plan"})
+    assert response.status_code == 302
+    assert Target.objects.get(kpi=hou01, financial_year=2024, is_primary=True).value == Decimal("120")
+    assert Target.objects.get(kpi=hou02, financial_year=2024, is_primary=True).value == Decimal("650")
+    coordinator.post(reverse("year-targets", args=[2024]), {f"target-{hou01.id}-value": "", f"target-{hou02.id}-value": "650",
+                                                            f"target-{hou02.id}-kind": "local_plan"})
+    assert not Target.objects.filter(kpi=hou01, financial_year=2024).exists()
+    assert Target.objects.filter(kpi=hou02, financial_year=2024).count() == 2  # the standard method's is left alone
