@@ -1,7 +1,7 @@
 """Reads of the strategy's structure."""
 from django.db.models import Prefetch
 
-from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
+from objectives.models import ReportingPeriod, StrategicObjective, Strategy, SubStrand
 
 
 def objectives_with_sub_strands(strategy=None):
@@ -19,3 +19,9 @@ def open_period():
 
 def get_period(slug):
     return ReportingPeriod.objects.filter(slug=slug).first()
+
+
+def council_name():
+    """The council's name as its papers print it ("Sefton Council"): the one place documents ask for
+    it. Read from the strategies today (the first strategy's council); empty when none is loaded."""
+    return Strategy.objects.order_by("pk").values_list("council", flat=True).first() or ""

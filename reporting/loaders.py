@@ -17,10 +17,12 @@ from django.utils import timezone
 from kpis.models import KPI, Measurement, Target
 from kpis.services import freeze_measurement, rate_measurement
 from objectives.models import Action, ActionPlan, Milestone, ReportingPeriod, StrategicObjective, Strategy, SubStrand
-from reporting.models import ActionUpdate, Briefing, FigureBreakdownItem, OutputFigure, PlanUpdate, QuarterlyReturn
+from objectives.models import quarter_dates
+from reporting.models import ActionUpdate, Attachment, Briefing, FigureBreakdownItem, OutputFigure, PlanUpdate, QuarterlyReturn
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 DEFAULT_FILES = ["sefton_ses.yaml", "employment_action_plan_2017.yaml"]
+CHOICE_FIELDS = ("include_what_changed", "include_kpi_appendix")  # a briefing's optional parts
 
 
 class FixtureError(Exception):
@@ -197,8 +199,6 @@ class _Loader:
         period.governance_notes = data.get("governance_notes", "")
         period.state = self.choice(data.get("state"), ReportingPeriod.State.choices, where, "state", ReportingPeriod.State.NOT_OPEN)
         period.slug = ReportingPeriod.slug_for(fy, quarter)
-        from objectives.models import quarter_dates
-
         period.start_date, period.end_date = quarter_dates(fy, quarter)
         self.save(period, where)
         self.count("period", created)
@@ -285,6 +285,10 @@ class _Loader:
             au.approved_at = timezone.now()
         self.save(au, where)
         self.count("action update", created)
+        for i, item in enumerate(data.get("attachments") or []):  # by name, so that an uploaded file is kept
+            attachment, made = Attachment.objects.get_or_create(action_update=au, name=self.require(item, "name", where))
+            attachment.url = attachment.url if attachment.file else (item.get("url") or "")
+            self.count("attachment", bool(self.save(attachment, f"{where}.attachments[{i}]")) and made)
         au.figures.all().delete()
         for i, fig in enumerate(data.get("figures") or []):
             f_where = f"{where}.figures[{i}]"
@@ -361,9 +365,10 @@ class _Loader:
         briefing, created = Briefing.objects.get_or_create(period=period)
         for field in ("title", "purpose", "recommendations", "background", "governance", "progress_introduction"):
             setattr(briefing, field, (data.get(field) or "").strip())
+        briefing.include_what_changed, briefing.include_kpi_appendix = (bool(data.get(f)) for f in CHOICE_FIELDS)
         briefing.state = self.choice(data.get("state"), Briefing.State.choices, where, "state", "draft")
-        if briefing.state == Briefing.State.ISSUED:
-            briefing.issued_at = briefing.issued_at or timezone.now()
+        issued_on = self.date(data.get("issued_on"), where, "issued_on") if briefing.state == "issued" else None  # never today
+        briefing.issued_at = timezone.make_aware(datetime.datetime.combine(issued_on, datetime.time(12))) if issued_on else None
         self.save(briefing, where)
         self.count("briefing", created)
 
