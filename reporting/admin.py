@@ -159,6 +159,11 @@ class DocumentTemplateForm(forms.ModelForm):
             check_template(content, upload.name)
         return upload
 
+    def _get_validation_exclusions(self):
+        """One template in use is the service's rule (saving a new one takes the others out of use),
+        so the form does not refuse a second one."""
+        return {*super()._get_validation_exclusions(), "in_use"}
+
 
 @admin.register(DocumentTemplate)
 class DocumentTemplateAdmin(admin.ModelAdmin):

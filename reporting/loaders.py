@@ -130,8 +130,8 @@ class _Loader:
         objective, created = StrategicObjective.objects.get_or_create(
             strategy=strategy, number=number, defaults={"name": self.require(data, "name", where), "slug": self.require(data, "slug", where)}
         )
-        objective.name = data["name"]
-        objective.slug = data["slug"]
+        objective.name, objective.slug = data["name"], data["slug"]
+        objective.short_name = data.get("short_name", "")
         objective.description = data.get("description", "")
         self.save(objective, where)
         self.count("objective", created)

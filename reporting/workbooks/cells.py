@@ -1,6 +1,7 @@
 """Writing cells and sheets the same way in every workbook the product writes: fonts, fills, number
 formats, RAG cells, safe text and sheet names, column headings and widths."""
 import re
+from copy import copy
 from decimal import Decimal
 
 from django.utils import timezone
@@ -9,6 +10,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from kpis.models import KPI
@@ -197,6 +199,7 @@ def start_sheet(wb, title, used, *, heading, note, columns, freeze="A4", first=F
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.print_options.gridLines = False
+    ws.page_margins = copy(MARGINS)
     ws.oddFooter.center.text = "&A – page &P of &N"
     ws.oddFooter.center.font = f"{FONT},Regular"
     ws.oddFooter.center.size = 9
@@ -236,14 +239,14 @@ def _first_page_columns(ws, columns, visible):
 
 # -- fitting wrapped text, and printing --------------------------------------------------------
 
-LINE_POINTS = {FONT_SIZE: 12.5, 14: 18.0}  # the height of a line of Arial in points, by font size
+LINE_POINTS = {FONT_SIZE: 12.5, FONT_SIZE - 1: 11.5, FONT_SIZE - 2: 10.5, 14: 18.0}  # the height of a line of Arial in points, by font size
 MAX_ROW_POINTS = 409  # Excel's tallest row
 
 
 def text_lines(text, width):
     """How many lines `text` takes wrapped in a column `width` characters wide (words kept whole;
     Arial's letters are on average narrower than the column's unit, a '0' of the default font)."""
-    per_line = max(1, int(width * 1.25) - 1)
+    per_line = max(1, int(width * 1.15) - 1)
     lines = 0
     for paragraph in str(text).split("\n"):
         length = 0
@@ -258,10 +261,21 @@ def text_lines(text, width):
     return lines
 
 
+def _cell_points(cell, width):
+    """The height in points the cell's text needs in a column `width` wide."""
+    size = int(cell.font.sz or FONT_SIZE) if cell.font is not None else FONT_SIZE
+    line = LINE_POINTS.get(size, size * 1.3)
+    if not (cell.alignment is not None and cell.alignment.wrap_text and isinstance(cell.value, str)):
+        return line + 4
+    bold = 0.78 if cell.font is not None and cell.font.b else 1  # bold letters are wider
+    return text_lines(cell.value, width * bold * FONT_SIZE / size) * line + 4
+
+
 def fit_row_heights(ws, columns, last_row, *, span=None):
     """Set each row's height to fit its wrapped cells, so that no text runs over the row below
     (LibreOffice does not size rows it reads; Excel sizes them only when asked). Rows 1 and 2 (the
-    title and note) span the first `span` columns."""
+    title and note) span the first `span` columns. A text too long for Excel's tallest row at
+    10 pt is written a point or two smaller, so that it is all there to read."""
     widths = {i: w for i, (_, w) in enumerate(columns, start=1)}
     merged_width = sum(w for i, w in widths.items()
                        if not ws.column_dimensions[get_column_letter(i)].hidden and (span is None or i <= span))
@@ -270,18 +284,22 @@ def fit_row_heights(ws, columns, last_row, *, span=None):
         for cell in ws[row]:
             if cell.value is None or cell.column not in widths:
                 continue
-            size = int(cell.font.sz or FONT_SIZE) if cell.font is not None else FONT_SIZE
-            line = LINE_POINTS.get(size, size * 1.3)
-            wraps = cell.alignment is not None and cell.alignment.wrap_text
             width = merged_width if row in (1, 2) else widths[cell.column]
-            bold = 0.88 if cell.font is not None and cell.font.b else 1  # bold letters are wider
-            lines = text_lines(cell.value, width * bold * FONT_SIZE / size) if wraps and isinstance(cell.value, str) else 1
-            points = max(points, lines * line + 4)
+            needed = _cell_points(cell, width)
+            for smaller in (FONT_SIZE - 1, FONT_SIZE - 2):
+                if needed <= MAX_ROW_POINTS or (cell.font.sz or FONT_SIZE) < smaller:
+                    break
+                font = copy(cell.font)
+                font.sz = smaller
+                cell.font = font
+                needed = _cell_points(cell, width)
+            points = max(points, needed)
         if points:
             ws.row_dimensions[row].height = min(MAX_ROW_POINTS, round(points, 1))
 
 
-PRINTABLE_POINTS = 26.1 / 2.54 * 72  # A4 landscape, less Excel's default 1.8 cm margins
+MARGINS = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)  # inches
+PRINTABLE_POINTS = (11.69 - MARGINS.left - MARGINS.right) * 72  # A4 landscape, less the side margins
 SMALLEST_SCALE = 0.8  # never print smaller than 8 pt text
 
 

@@ -67,14 +67,14 @@ from reporting.workbooks.data import workbook_data
 # -- the sheets ----------------------------------------------------------------------------------
 
 SUMMARY_COLUMNS = [
-    ("Objective", 16),
-    ("Sub-strand", 20),
-    ("Lead service", 14),
-    ("Lead officer", 12),
-    (COL_OVERALL, 11),
-    ("Movement since last quarter", 14),
-    ("Return status", 12),
-    (COL_COMMENTARY, 70),
+    ("Objective", 14),
+    ("Sub-strand", 18),
+    ("Lead service", 13),
+    ("Lead officer", 11),
+    (COL_OVERALL, 10),
+    ("Movement since last quarter", 12),
+    ("Return status", 11),
+    (COL_COMMENTARY, 84),
     (COL_SUB_STRAND_ID, 10),
 ]
 
@@ -134,7 +134,7 @@ def write_kpi_row(ws, row, r, quarters, cols):
     put(ws, row, cols[COL_CODE], kpi.code, alignment=TOP)
     put(ws, row, cols["KPI"], kpi.title, alignment=WRAP)
     put(ws, row, cols["Sub-strand"], sub_strand_label(r.sub_strand), alignment=WRAP)
-    put(ws, row, cols["Unit"], kpi.get_unit_display(), alignment=TOP)
+    put(ws, row, cols["Unit"], kpi.get_unit_display(), alignment=WRAP)
     target_value, target_kind = r.target
     put(ws, row, cols["Target"], excel_number(kpi, target_value),
         number_format=number_format_for(kpi.unit, target_value) if target_value is not None else None, alignment=TOP)

@@ -177,15 +177,15 @@ COL_COMMENTARY_FROM = "Commentary so far"
 COL_PROGRESS_FROM = "Progress so far"
 CARRIED = "Last quarter's, carried forward: update it"
 TEMPLATE_RETURN_COLUMNS = [
-    ("Objective", 13),
-    ("Sub-strand", 16),
-    ("Return status", 11),
-    ("Last quarter's status", 11),
-    (COL_OVERALL, 11),
-    (COL_COMMENTARY_FROM, 14),
-    (COL_COMMENTARY, 60),
-    (COL_RAG_EXPLANATION, 22),
-    (COL_SUB_STRAND_ID, 10),
+    ("Objective", 12),
+    ("Sub-strand", 14),
+    ("Return status", 10),
+    ("Last quarter's status", 10),
+    (COL_OVERALL, 10),
+    (COL_COMMENTARY_FROM, 12),
+    (COL_COMMENTARY, 80),
+    (COL_RAG_EXPLANATION, 16),
+    (COL_SUB_STRAND_ID, 8),
 ]
 
 

@@ -222,7 +222,7 @@ def test_what_changed_says_plainly_what_moved_turned_and_is_missing(q2_story, de
     missing = {m.sub_strand.slug: m.sentence for m in wc.missing_returns}
     assert len(missing) == 9
     assert missing["planning"] == "Regenerated Places – Planning: Submitted, not yet approved"
-    assert missing["digital"] == "Social Inclusion & Access for all – Digital: Draft, not yet approved"
+    assert missing["digital"] == "Social Inclusion – Digital: Draft, not yet approved"
     assert missing["equality-diversity"].endswith(": Not started")
 
 
