@@ -45,6 +45,7 @@ def pages_for_large_council():
         "sign-in page (bare)": "/accounts/login/",
         "dashboard": "/dashboard/",
         "briefing": "/periods/2023-24-q3/briefing/",
+        "briefing with its optional parts": "/periods/2023-24-q2/briefing/",
         "KPI page": "/kpis/B-00001/",
         "return page": "/periods/2023-24-q4/returns/bench-sub-1/",
     }

@@ -41,7 +41,8 @@ def build_report_docx(report, *, now=None):
         _section(paper, section)
     for label, value in report.contact:
         if value:
-            line = paper.paragraph(f"{label}: ")
+            line = paper.paragraph()
+            line.add_run(f"{label}: ")
             if label == "Email Address":
                 paper.link(line, value, f"mailto:{value}")
             else:

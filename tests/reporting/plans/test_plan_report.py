@@ -231,6 +231,10 @@ def test_report_downloads_as_a_word_document_with_the_papers_headings_and_recomm
     assert any(p._p.pPr is not None and p._p.pPr.numPr is not None for p in doc.paragraphs)  # bullets as a Word list
     assert doc.tables == [] and body.count("MSIFloanfinance") == 1
     assert "Progress reported up to" not in body  # the paper gives the month only: no inferred date
+    lines = [p.text for p in doc.paragraphs]
+    for line in ("Contact Officer: Claire Maguire", "Telephone Number: 0151 934 2684",
+                 "Email Address: claire.maguire@sefton.gov.uk"):
+        assert line in lines, line
 
 
 def test_readers_never_see_an_unapproved_update_on_the_page_or_in_the_docx(sefton, client_for):
