@@ -16,6 +16,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from kpis.models import KPI
 from kpis.rag import MilestoneStatus, rag_label
 from objectives.roles import person_name
+from objectives.selectors import council_name
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -78,6 +79,7 @@ def new_workbook():
     default = Font(name=FONT, size=FONT_SIZE, family=2)
     wb._fonts = IndexedList([default])
     wb._named_styles["Normal"].font = default
+    wb.council_name = council_name()  # for every sheet's running header: read once
     return wb
 
 
@@ -200,9 +202,16 @@ def start_sheet(wb, title, used, *, heading, note, columns, freeze="A4", first=F
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.print_options.gridLines = False
     ws.page_margins = copy(MARGINS)
-    ws.oddFooter.center.text = "&A – page &P of &N"
-    ws.oddFooter.center.font = f"{FONT},Regular"
-    ws.oddFooter.center.size = 9
+    # The same running header and footer as the Word documents: the council and the sheet's title;
+    # "Page X of Y" (in Excel's header codes, a literal "&" is written "&&").
+    council = getattr(wb, "council_name", None)
+    if council is None:
+        council = wb.council_name = council_name()
+    for part, words in ((ws.oddHeader.left, council.replace("&", "&&")), (ws.oddHeader.right, heading.replace("&", "&&")),
+                        (ws.oddFooter.left, "&A"), (ws.oddFooter.center, "Page &P of &N")):
+        part.text = words
+        part.font = f"{FONT},Regular"
+        part.size = 9
     return ws
 
 

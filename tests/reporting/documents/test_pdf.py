@@ -104,6 +104,15 @@ def test_every_page_has_the_header_and_page_x_of_y(papers, name):
         assert lines[-1] == f"Page {number} of {len(pages)}", (name, number, lines[-1])
 
 
+@pytest.mark.parametrize("name", ["workbook", "template"])
+def test_every_printed_page_of_a_workbook_has_the_council_and_page_x_of_y(papers, name):
+    pages = papers[name].text("-layout").split("\f")[:-1]
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert lines[0].startswith(council_name()), (name, number, lines[0])
+        assert lines[-1].endswith(f"Page {number} of {len(pages)}"), (name, number, lines[-1])
+
+
 @pytest.mark.parametrize("name", ["briefing", "briefing-full", "report", "workbook", "template"])
 def test_one_font_family_and_no_internal_notes(papers, name):
     paper = papers[name]
@@ -200,7 +209,9 @@ def overlapping(boxes):
             for _, a0, b0, a1, b1, other in words[i + 1:]:
                 if b0 >= y1 - 1:
                     break
-                if min(x1, a1) - max(x0, a0) > 1 and min(y1, b1) - max(y0, b0) > 2:
+                # The glyph boxes of a cell's consecutive lines overlap by a tenth of their height;
+                # a row's text run over the next row's overlaps by much more.
+                if min(x1, a1) - max(x0, a0) > 1 and min(y1, b1) - max(y0, b0) > 0.25 * min(y1 - y0, b1 - b0):
                     found.append((word, other))
     return found
 
