@@ -22,6 +22,6 @@ def get_period(slug):
 
 
 def council_name():
-    """The council's name as its papers print it ("Sefton Council"): the one place documents ask for
+    """The council's name as its papers print it: the one place documents ask for
     it. Read from the strategies today (the first strategy's council); empty when none is loaded."""
     return Strategy.objects.order_by("pk").values_list("council", flat=True).first() or ""

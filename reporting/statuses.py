@@ -23,7 +23,9 @@ def rated_before(returns, sub_strand_ids, period):
 
     `returns` is a visibility-filtered queryset of QuarterlyReturn. One query whatever the size."""
     sub_strand_ids = list(sub_strand_ids)
-    if period is None or not sub_strand_ids:
+    # Nothing visible (`.none()`, for a user with no role): no query. As a subquery it would compare
+    # ids with an empty text literal, which PostgreSQL refuses.
+    if period is None or not sub_strand_ids or returns.query.is_empty():
         return {}
     latest = (
         returns.filter(before(period), sub_strand_id=OuterRef("pk")).exclude(overall_rag="")
