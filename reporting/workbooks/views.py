@@ -10,6 +10,7 @@ from objectives.selectors import get_period
 from reporting.access import require
 from reporting.briefings.docx import DOCX_CONTENT_TYPE, briefing_docx_bytes
 from reporting.briefings.selectors import briefing_context
+from reporting.documents.pdf import pdf_available
 from reporting.documents.responses import download, pdf_download
 from reporting.workbooks.cells import XLSX_CONTENT_TYPE
 from reporting.workbooks.export import briefing_filename, export_briefing_workbook
@@ -35,7 +36,8 @@ _download = download
 def index(request):
     """Each period's briefing workbook and note, and (for the Economy Cell) the return template and import."""
     require(request.user, "export_workbook")
-    return render(request, "reporting/workbooks/index.html", {"rows": export_periods(request.user)})
+    return render(request, "reporting/workbooks/index.html", {"rows": export_periods(request.user),
+                                                               "pdf_available": pdf_available()})
 
 
 @login_required
