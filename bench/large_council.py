@@ -79,6 +79,8 @@ def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_fina
         Measurement.objects.bulk_create(batch)
         index_figures([k.id for k in kpi_rows])  # bulk_create bypasses save(): place each figure in its series
         Briefing.objects.bulk_create(Briefing(period=p, purpose="Synthetic briefing", state="issued") for p in periods[:-1])
+        # One briefing with both optional parts: "what changed" and the appendix of every KPI with a figure.
+        Briefing.objects.filter(period=periods[-3]).update(include_what_changed=True, include_kpi_appendix=True)
     return {"objectives": objectives, "sub_strands": sub_strands, "kpis": kpis, "quarters": quarters,
             "measurements": Measurement.objects.count(), "returns": QuarterlyReturn.objects.count()}
 

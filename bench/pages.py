@@ -46,6 +46,7 @@ def pages_for_large_council():
         "dashboard": "/dashboard/",
         "briefing": "/periods/2023-24-q3/briefing/",
         "sub-strand page": "/sub-strands/bench-sub-1/",
+        "briefing with its optional parts": "/periods/2023-24-q2/briefing/",
         "KPI page": "/kpis/B-00001/",
         "return page": "/periods/2023-24-q4/returns/bench-sub-1/",
     }

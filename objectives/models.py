@@ -33,6 +33,11 @@ class StrategicObjective(models.Model):
     strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="objectives")
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
+    short_name = models.CharField(
+        max_length=100, blank=True,
+        help_text="The name the council's papers put before a sub-strand's, as in “Social Inclusion – Digital”. "
+        "Left empty, the full name is used.",
+    )
     slug = models.SlugField(max_length=80)
     description = models.TextField(blank=True)
 
@@ -80,10 +85,10 @@ class SubStrand(models.Model):
 
     @property
     def full_name(self):
-        """The name as the briefing note writes it: 'Regenerated Places – Housing'."""
+        """The name as the briefing note writes it: 'Regenerated Places – Housing', 'Social Inclusion – Digital'."""
         if self.reports_as_objective:
             return self.objective.name
-        return f"{self.objective.name} – {self.name}"
+        return f"{self.objective.short_name or self.objective.name} – {self.name}"
 
     def get_absolute_url(self):
         return reverse("sub-strand", args=[self.slug])

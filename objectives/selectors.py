@@ -24,6 +24,6 @@ def get_period(slug):
 
 
 def council_name():
-    """The council's name as pages write it: from the data (today the strategy's `council`), never
-    from the code. The one place that reads it. One query."""
+    """The council's name as pages and papers write it: from the data (today the first strategy's
+    `council`), never from the code. The one place that reads it. One query."""
     return Strategy.objects.order_by("pk").values_list("council", flat=True).first() or NO_COUNCIL

@@ -1,9 +1,27 @@
-from django.contrib import admin
+import io
+import zipfile
 
+from django import forms
+from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+from django.urls import path
+
+from objectives import admin as objectives_admin
+from objectives.models import ReportingPeriod
+from reporting.access import require
+from reporting.briefings.docx import briefing_docx_bytes
+from reporting.briefings.selectors import briefing_context
+from reporting.documents.base import default_template_bytes
+from reporting.documents.responses import download
+from reporting.documents.templates import check_template, save_template
+from reporting.documents.word import DOCX_CONTENT_TYPE
 from reporting.models import (
     ActionUpdate,
+    Attachment,
     Briefing,
     BriefingRevision,
+    DocumentTemplate,
     FigureBreakdownItem,
     OutputFigure,
     PlanUpdate,
@@ -12,6 +30,8 @@ from reporting.models import (
     ReturnRevision,
     SiteSettings,
 )
+from reporting.workbooks.cells import XLSX_CONTENT_TYPE
+from reporting.workbooks.export import briefing_filename, export_briefing_workbook
 
 
 class ReturnRevisionInline(admin.TabularInline):
@@ -33,7 +53,7 @@ class QuarterlyReturnAdmin(admin.ModelAdmin):
 
 @admin.register(Briefing)
 class BriefingAdmin(admin.ModelAdmin):
-    list_display = ["period", "state", "issued_at", "issued_by"]
+    list_display = ["period", "state", "issued_at", "issued_by", "include_what_changed", "include_kpi_appendix"]
     list_filter = ["state"]
     search_fields = ["purpose", "background"]
     list_select_related = ["period", "issued_by"]
@@ -136,3 +156,113 @@ class SiteSettingsAdmin(admin.ModelAdmin):
             messages.warning(request, f"The PUBLIC_PAGES environment variable switches the public pages {state}, "
                                       "whatever is set here. Remove it from the server's environment to decide here.")
         return super().render_change_form(request, context, *args, **kwargs)
+
+
+# -- papers attached to updates, and the council's Word template ----------------------------------
+
+
+HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    formfield_overrides = HTTPS
+    fields = ["name", "file", "url", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["uploaded_by", "uploaded_at"]
+
+
+ActionUpdateAdmin.inlines = [OutputFigureInline, AttachmentInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "action_update", "file", "url", "uploaded_at"]
+    list_filter = ["action_update__plan_update", "uploaded_at"]
+    search_fields = ["name", "url"]
+    list_select_related = ["action_update__action", "action_update__plan_update"]
+    formfield_overrides = HTTPS
+    readonly_fields = ["uploaded_by", "uploaded_at"]
+
+
+class DocumentTemplateForm(forms.ModelForm):
+    class Meta:
+        model = DocumentTemplate
+        fields = ["name", "file", "in_use"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if isinstance(upload, UploadedFile):  # a new upload (not the file already saved)
+            content = upload.read()
+            upload.seek(0)
+            check_template(content, upload.name)
+        return upload
+
+    def _get_validation_exclusions(self):
+        """One template in use is the service's rule (saving a new one takes the others out of use),
+        so the form does not refuse a second one."""
+        return {*super()._get_validation_exclusions(), "in_use"}
+
+
+@admin.register(DocumentTemplate)
+class DocumentTemplateAdmin(admin.ModelAdmin):
+    """The council's Word template: upload a .docx with the letterhead, header, footer and styles;
+    the one in use is the base of every briefing note and committee report (Word and PDF)."""
+
+    form = DocumentTemplateForm
+    list_display = ["name", "in_use", "uploaded_at", "file"]
+    list_filter = ["in_use", "uploaded_at"]
+    search_fields = ["name"]
+    change_list_template = "admin/reporting/documenttemplate/change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        save_template(obj)
+
+    def get_urls(self):
+        return [path("default.docx", self.admin_site.admin_view(self.default_template), name="reporting_documenttemplate_default"),
+                *super().get_urls()]
+
+    def default_template(self, request):
+        """The plain default that ships with the product, to start the council's own from."""
+        return download(default_template_bytes(), DOCX_CONTENT_TYPE, "document-template.docx")
+
+
+# -- the briefing workbook and note, where the administrator works --------------------------------
+
+
+def _period_files(request, queryset, make, extension):
+    """Each chosen period's file, through the same export and access rules as the pages: one period
+    gives its file, several a zip of them."""
+    files = []
+    for period in queryset.order_by("financial_year", "quarter"):
+        require(request.user, "export_workbook", period)
+        files.append((briefing_filename(period, extension), make(period)))
+    if len(files) == 1:
+        name, content = files[0]
+        return download(content, XLSX_CONTENT_TYPE if extension == "xlsx" else DOCX_CONTENT_TYPE, name)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in files:
+            zf.writestr(name, content)
+    return download(out.getvalue(), "application/zip", f"ses-briefings-{extension}.zip")
+
+
+admin.site.unregister(ReportingPeriod)
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(objectives_admin.ReportingPeriodAdmin):
+    """The reporting periods, with their briefing workbook and note to download (a list action, and
+    links on each period's page)."""
+
+    actions = ["download_briefing_workbook", "download_briefing_note"]
+    change_form_template = "admin/objectives/reportingperiod/change_form.html"
+
+    @admin.action(description="Download the briefing workbook (Excel)")
+    def download_briefing_workbook(self, request, queryset):
+        return _period_files(request, queryset, lambda p: export_briefing_workbook(period=p, user=request.user), "xlsx")
+
+    @admin.action(description="Download the briefing note (Word)")
+    def download_briefing_note(self, request, queryset):
+        return _period_files(request, queryset,
+                             lambda p: briefing_docx_bytes(briefing_context(period=p, user=request.user)), "docx")

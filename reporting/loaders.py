@@ -1,9 +1,8 @@
 """Loads the council's data from the YAML files in fixtures/ (see fixtures/README.md).
 
-Loading is all or nothing: every file is read and every reference checked inside one
-transaction, and the first problem stops the load with a message naming the file, the entry
-and what is wrong, leaving the database as it was. Loading the same files twice changes nothing.
-"""
+Loading is all or nothing: every file is read and every reference checked inside one transaction,
+and the first problem stops the load with a message naming the file, the entry and what is wrong,
+leaving the database as it was. Loading the same files twice changes nothing."""
 import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,10 +16,12 @@ from django.utils import timezone
 from kpis.models import KPI, Measurement, Target
 from kpis.services import freeze_measurement, rate_measurement
 from objectives.models import Action, ActionPlan, Milestone, ReportingPeriod, StrategicObjective, Strategy, SubStrand
-from reporting.models import ActionUpdate, Briefing, FigureBreakdownItem, OutputFigure, PlanUpdate, QuarterlyReturn
+from objectives.models import quarter_dates
+from reporting.models import ActionUpdate, Attachment, Briefing, FigureBreakdownItem, OutputFigure, PlanUpdate, QuarterlyReturn
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 DEFAULT_FILES = ["sefton_ses.yaml", "employment_action_plan_2017.yaml"]
+CHOICE_FIELDS = ("include_what_changed", "include_kpi_appendix")  # a briefing's optional parts
 
 
 class FixtureError(Exception):
@@ -128,8 +129,8 @@ class _Loader:
         objective, created = StrategicObjective.objects.get_or_create(
             strategy=strategy, number=number, defaults={"name": self.require(data, "name", where), "slug": self.require(data, "slug", where)}
         )
-        objective.name = data["name"]
-        objective.slug = data["slug"]
+        objective.name, objective.slug = data["name"], data["slug"]
+        objective.short_name = data.get("short_name", "")
         objective.description = data.get("description", "")
         self.save(objective, where)
         self.count("objective", created)
@@ -198,8 +199,6 @@ class _Loader:
         period.source_notes = data.get("source_notes", "")
         period.state = self.choice(data.get("state"), ReportingPeriod.State.choices, where, "state", ReportingPeriod.State.NOT_OPEN)
         period.slug = ReportingPeriod.slug_for(fy, quarter)
-        from objectives.models import quarter_dates
-
         period.start_date, period.end_date = quarter_dates(fy, quarter)
         self.save(period, where)
         self.count("period", created)
@@ -286,6 +285,10 @@ class _Loader:
             au.approved_at = timezone.now()
         self.save(au, where)
         self.count("action update", created)
+        for i, item in enumerate(data.get("attachments") or []):  # by name, so that an uploaded file is kept
+            attachment, made = Attachment.objects.get_or_create(action_update=au, name=self.require(item, "name", where))
+            attachment.url = attachment.url if attachment.file else (item.get("url") or "")
+            self.count("attachment", bool(self.save(attachment, f"{where}.attachments[{i}]")) and made)
         au.figures.all().delete()
         for i, fig in enumerate(data.get("figures") or []):
             f_where = f"{where}.figures[{i}]"
@@ -362,9 +365,10 @@ class _Loader:
         briefing, created = Briefing.objects.get_or_create(period=period)
         for field in ("title", "purpose", "recommendations", "background", "governance", "progress_introduction"):
             setattr(briefing, field, (data.get(field) or "").strip())
+        briefing.include_what_changed, briefing.include_kpi_appendix = (bool(data.get(f)) for f in CHOICE_FIELDS)
         briefing.state = self.choice(data.get("state"), Briefing.State.choices, where, "state", "draft")
-        if briefing.state == Briefing.State.ISSUED:
-            briefing.issued_at = briefing.issued_at or timezone.now()
+        issued_on = self.date(data.get("issued_on"), where, "issued_on") if briefing.state == "issued" else None  # never today
+        briefing.issued_at = timezone.make_aware(datetime.datetime.combine(issued_on, datetime.time(12))) if issued_on else None
         self.save(briefing, where)
         self.count("briefing", created)
 

@@ -107,6 +107,16 @@ class Briefing(models.Model):
     background = models.TextField(blank=True)
     governance = models.TextField(blank=True, help_text="The text around the governance calendar table.")
     progress_introduction = models.TextField(blank=True)
+    include_what_changed = models.BooleanField(
+        "include “What changed since last quarter”", default=False,
+        help_text="A section after the quarter's summary: status movements, KPIs that turned Red or Amber, figures "
+        "still not available and returns missing.",
+    )
+    include_kpi_appendix = models.BooleanField(
+        "include the appendix of KPIs", default=False,
+        help_text="An appendix of the KPIs with a figure to report: latest figure, target, RAG status and the period "
+        "the data is for.",
+    )
     state = models.CharField(max_length=8, choices=State.choices, default=State.DRAFT)
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -330,25 +340,7 @@ class FigureBreakdownItem(models.Model):
         return f"{self.label}: {self.value}"
 
 
-class SiteSettings(models.Model):
-    """What the administrator switches on and off for the whole site, in the admin: one row.
-
-    An environment variable may override a setting (PUBLIC_PAGES, see the README): the admin then
-    says so beside it."""
-
-    public_pages = models.BooleanField(
-        "publish results on the public pages", default=True,
-        help_text="The published dashboard, issued briefings, KPI pages and open data under /public/, for anyone "
-                  "without signing in. Switched off, every public address answers “Page not found” and no page links to them.",
-    )
-
-    class Meta:
-        verbose_name = "site settings"
-        verbose_name_plural = "site settings"
-
-    def __str__(self):
-        return "Site settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1  # one row, whoever saves it
-        super().save(*args, **kwargs)
+# The site's settings and the documents' papers and template live beside the code that uses them;
+# imported here so that they are models of this app.
+from reporting.documents.models import Attachment, DocumentTemplate  # noqa: E402, F401
+from reporting.site_settings import SiteSettings  # noqa: E402, F401

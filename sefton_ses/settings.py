@@ -186,6 +186,16 @@ MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
+# Uploaded files (the council's Word template, papers attached to plan updates) are kept by Django's
+# default storage under MEDIA_ROOT, which every app server must share. They are never served as
+# static files: only through views that apply the same access rules as the report they belong to.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+# PDF copies of the briefing note and committee report are made by LibreOffice headless where it is
+# installed (Debian's libreoffice-writer-nogui), within this many seconds.
+LIBREOFFICE = os.environ.get("LIBREOFFICE", "soffice")
+PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "60"))
+
 # Sessions expire after two hours of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
 # An idle session ends after SESSION_COOKIE_AGE; an active one is written again (its expiry moved

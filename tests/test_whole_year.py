@@ -200,7 +200,7 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     assert smtp.per_person() == expected
 
     # -- the briefing issued with Digital late; the readers told -------------------------------------
-    post_form(coordinator, reverse("briefing-edit", args=[Q2]), css_class=None)
+    post_form(coordinator, reverse("briefing-edit", args=[Q2]), {"include_what_changed": "on"}, css_class=None)
     response = post_form(approver, reverse("briefing-issue", args=[Q2]), css_class=None)
     assert "The briefing has been issued" in text(response)
     expected.update({CABINET: 1, SCRUTINY: 1})
@@ -240,7 +240,7 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     assert "re-issued as revision 2" in text(response)
     expected.update({CABINET: 1, SCRUTINY: 1})
     assert smtp.to(CABINET)[-1]["Subject"] == "The briefing note for 2023/24 Q2 has been updated (revision 2)"
-    assert "It now includes: Social Inclusion & Access for all – Digital." in body(smtp.to(CABINET)[-1])
+    assert f"It now includes: {SubStrand.objects.get(slug='digital').full_name}." in body(smtp.to(CABINET)[-1])
     assert Briefing.objects.get(period__slug=Q2).revision == 2
     revision_1 = text(cabinet.get(reverse("briefing-revision", args=[Q2, 1])))
     assert "This is revision 1" in revision_1 and "The digital strategy's milestones" not in revision_1

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks the code with ruff, then runs the whole test suite twice: on SQLite, then on a PostgreSQL
 # server started here in a temporary directory (initdb, pg_ctl) and stopped afterwards. Browser
-# tests run in Debian's Chromium, and the formula-injection test in LibreOffice Calc, installed with
-# apt-get when missing.
+# tests run in Debian's Chromium, and the document tests in Debian's LibreOffice and poppler-utils,
+# installed with apt-get when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -22,11 +22,21 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 
-# --- LibreOffice Calc: the formula-injection test opens the product's CSVs and workbooks in it -------
-if ! command -v soffice >/dev/null 2>&1; then
-  echo "== LibreOffice is missing: installing Debian's libreoffice-calc-nogui =="
+# --- LibreOffice and poppler for the document tests ------------------------------------------
+# The tests convert every document to PDF with LibreOffice headless (as the product does) and read
+# the PDFs with poppler's tools; Liberation Sans is Arial's metric twin, which LibreOffice draws.
+DOC_PACKAGES=()
+command -v soffice >/dev/null 2>&1 || DOC_PACKAGES+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+if command -v soffice >/dev/null 2>&1 && ! ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1; then
+  DOC_PACKAGES+=(libreoffice-calc-nogui)
+fi
+command -v pdftotext >/dev/null 2>&1 || DOC_PACKAGES+=(poppler-utils)
+fc-list 2>/dev/null | grep -q "Liberation Sans" || DOC_PACKAGES+=(fonts-liberation2)
+if [ ${#DOC_PACKAGES[@]} -gt 0 ]; then
+  echo "== Installing Debian's ${DOC_PACKAGES[*]} for the document tests =="
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    "${DOC_PACKAGES[@]}" >/dev/null
 fi
 
 # --- PostgreSQL: find the server binaries ----------------------------------------------------

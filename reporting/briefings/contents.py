@@ -4,13 +4,16 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
 from kpis.models import KPI
 from kpis.rag import rag_label
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
+from objectives.roles import person_name
 from reporting.models import Briefing
 
-CARRIED_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction"]
+CARRIED_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction",
+                  "include_what_changed", "include_kpi_appendix"]
 CALENDAR_COLUMNS = [
     ("economy_cell_meeting", "Economy Cell meeting"),
     ("dashboard_deadline", "Dashboard update deadline"),
@@ -22,10 +25,18 @@ MONTHLY = re.compile(r"\bbriefings are monthly\b", re.IGNORECASE)
 
 @dataclass
 class Section:
+    """A numbered section of the note, numbered as the council numbers it ("1.0", "3.", "4"): its
+    paragraphs as (paragraph number or "", text), and those after its table, if it has one."""
+
     number: str
     key: str
     heading: str
-    paragraphs: list
+    paragraphs: list = field(default_factory=list)
+    after_table: list = field(default_factory=list)
+
+    @property
+    def title(self):
+        return f"{self.number} {self.heading}"
 
 
 @dataclass
@@ -63,6 +74,7 @@ class SubStrandProgress:
     movement: object  # kpis.rag.Movement
     is_synthetic: bool
     updated_after_issue: object = None  # when a late return was approved, after the briefing was issued
+    commentary_blocks: list = field(default_factory=list)  # reporting.documents.text.text_blocks
 
     @property
     def movement_words(self):
@@ -94,6 +106,7 @@ class AnnexRow:
     data_for: str
     reported_in: str
     is_synthetic: bool
+    has_figure: bool = True  # a value, a milestone status or "not yet available": something to report
 
 
 @dataclass
@@ -181,6 +194,24 @@ class WhatChanged:
 def paragraphs(text):
     """Paragraphs of a text field: separated by blank lines."""
     return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def numbered(section_number, texts, *, start=1):
+    """Paragraphs numbered within their section as the council numbers them: 3.1, 3.2 …"""
+    return [(f"{section_number.rstrip('.')}.{n}", text) for n, text in enumerate(texts, start=start)]
+
+
+def status_line(briefing, *, named=True):
+    """What the note says of itself under its title: the day it was issued and (`named`) by whom;
+    nothing for a paper issued on a day not known (one loaded from the council's own); or that it is
+    a draft. The public pages name no officer."""
+    if briefing.state != Briefing.State.ISSUED:
+        return "Draft: this briefing has not been issued yet."
+    if briefing.issued_at is None:
+        return ""
+    issued = timezone.localtime(briefing.issued_at)
+    by = f" by {person_name(briefing.issued_by)}" if briefing.issued_by_id and named else ""
+    return f"Issued on {issued.day} {issued:%B %Y}{by}."
 
 
 def previous_briefing(period):

@@ -6,6 +6,7 @@ from reporting.models import Briefing
 
 MAX_TEXT = 20_000
 PARAGRAPH_HINT = "Leave a blank line between paragraphs."
+TEXT_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction"]
 
 
 class BriefingForm(GovukFormMixin, forms.ModelForm):
@@ -13,14 +14,17 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = Briefing
-        fields = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction"]
+        fields = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction",
+                  "include_what_changed", "include_kpi_appendix"]
         labels = {
             "title": "Title",
-            "purpose": "1. Purpose of the briefing note",
-            "recommendations": "2. Recommendations",
+            "purpose": "1.0 Purpose of Briefing Note",
+            "recommendations": "2.0 Recommendations",
             "background": "3. Background",
-            "governance": "4. Governance and reporting",
+            "governance": "4 Governance & reporting",
             "progress_introduction": "5. Progress to date: introduction",
+            "include_what_changed": "Include “7. What changed since last quarter” after the quarter's summary",
+            "include_kpi_appendix": "Include an appendix of the KPIs with a figure to report",
         }
         help_texts = {
             "title": "For example, Sefton Economic Strategy Action Plan 2023/24 – Quarter 2 progress",
@@ -31,6 +35,10 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "The table itself is built from the reporting periods' dates.",
             "progress_introduction": "The first paragraph comes before the table of objectives and sub-strands, "
             "the rest after it. Each sub-strand's status and commentary come from its approved return.",
+            "include_what_changed": "Status movements since last quarter, KPIs that turned Red or Amber, figures still "
+            "not available and returns missing, built from the approved data.",
+            "include_kpi_appendix": "Each KPI's latest approved figure, its target, RAG status and the period the data "
+            "is for. The briefing workbook always has every KPI.",
         }
         error_messages = {
             "purpose": {"required": "Enter the purpose of the briefing note"},
@@ -47,7 +55,7 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "invalid": "The form is missing its version: open the briefing again.",
             "min_value": "The form is missing its version: open the briefing again.",
         }
-        for name in self.Meta.fields:
+        for name in TEXT_FIELDS:
             if name != "title":
                 self.fields[name].widget.attrs["rows"] = 6
         self.fields["title"].widget.attrs["maxlength"] = 300
@@ -55,7 +63,7 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in self.Meta.fields:
+        for name in TEXT_FIELDS:
             value = data.get(name) or ""
             if len(value) > MAX_TEXT:
                 self.add_error(name, f"{self.fields[name].label} must be {MAX_TEXT:,} characters or fewer "

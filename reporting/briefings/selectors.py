@@ -1,27 +1,30 @@
 """Everything the briefing note for a period shows, in its order, as plain data (no HTML).
 
 `briefing_context(*, period, user)` is the one source of the briefing: the page
-(templates/reporting/briefings/briefing.html), the Word document and the workbook are all built from
-it, so they always agree. It holds only approved and published data, whoever asks: a briefing
-reports what has been approved (the public pages, asking for reporting.access.PUBLIC, get what
-has been published). Drafts and returns awaiting approval appear only as "returns
-missing" (with their state for those who may see drafts).
+(templates/reporting/briefings/briefing.html) and the Word document (reporting/briefings/docx.py,
+and so its PDF) are both built from it, so they always say the same things in the same order. It
+holds only approved and published data, whoever asks: a briefing reports what has been approved
+(the public pages, asking for reporting.access.PUBLIC, get what has been published).
 
-The dictionary it returns has these keys, in the briefing's order:
+The note follows the council's own (fixtures/sources/ses-q1-2023-24-briefing-note.txt), numbered
+as the council numbers it. The dictionary it returns has these keys, in the note's order:
 
 - ``period``, ``briefing`` (a Briefing; unsaved and carried forward from the last briefing when
-  none exists yet), ``is_saved``, ``is_issued``, ``title``;
-- ``what_changed``: a WhatChanged (previous_period; status_movements, unchanged, no_comparison;
-  turned_red_or_amber; not_available; missing_returns);
-- ``sections``: purpose, recommendations, background as Section(number, key, heading, paragraphs);
-- ``governance_before_table`` and ``governance_after_table`` (paragraphs around the calendar),
-  ``calendar`` (a Calendar: columns, rows of CalendarRow with dates, monthly_briefings);
-- ``progress_paragraphs_before_table``, ``progress_paragraphs_after_table`` (around the table of
-  objectives and sub-strands), ``progress`` (ObjectiveProgress with SubStrandProgress: full name,
-  overall status, its word, commentary, movement since last quarter in words);
-- ``summary_heading`` ("Quarter 1 April–June 2023 performance summary");
-- ``kpi_annex``: AnnexRow per KPI (code, title, unit, target and its kind, latest value, RAG, the
-  period the data is for and the period it was reported in);
+  none exists yet), ``is_saved``, ``is_issued``, ``title``, ``status_line`` (the day it was
+  issued and by whom; empty for a paper issued on a day not known; "Draft: …" for a draft);
+- ``sections``: 1.0 Purpose of Briefing Note, 2.0 Recommendations, 3. Background (3.1, 3.2 …), each a
+  Section(number, key, heading, paragraphs as (number, text));
+- ``governance``: 4 Governance & reporting, its paragraphs before the calendar and after it;
+  ``calendar`` (a Calendar: columns, rows of CalendarRow);
+- ``progress_section``: 5. Progress to date, its paragraphs before and after the table of
+  objectives and sub-strands; ``progress`` (ObjectiveProgress with SubStrandProgress);
+- ``summary``: 6. the quarter's performance summary; ``areas``: each sub-strand as the note
+  writes it (its full name, overall status, movement where there was an earlier status, and its
+  commentary as paragraphs and lists: reporting.documents.text);
+- ``what_changed_section`` and ``what_changed`` (a WhatChanged), when the coordinator included
+  it: 7. What changed since last quarter; otherwise None;
+- ``kpi_annex``: when included, the appendix of the KPIs with something to report: AnnexRow per
+  KPI (latest approved figure, target, RAG, the period the data is for); otherwise empty;
 - ``synthetic``: True when any of it is synthetic demonstration data.
 
 A fixed number of queries, whatever the number of sub-strands, KPIs or periods."""
@@ -34,7 +37,7 @@ from kpis.figures import data_lag_words, judged_target, latest_as_at, primary_ta
 from kpis.models import KPI, Measurement
 from kpis.rag import RAG, RAG_ORDER, movements, rag_label
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
-from reporting.access import BRIEFINGS, published_figures, published_states, sees_drafts
+from reporting.access import BRIEFINGS, is_the_public, published_figures, published_states, sees_drafts
 from reporting.briefings import revisions
 from reporting.briefings.contents import (
     AnnexRow,
@@ -48,8 +51,11 @@ from reporting.briefings.contents import (
     WhatChanged,
     briefing_for,
     governance_calendar,
+    numbered,
     paragraphs,
+    status_line,
 )
+from reporting.documents.text import text_blocks
 from reporting.dashboard.selectors import figure_text
 from reporting.models import Briefing, QuarterlyReturn, WorkflowState
 from reporting.statuses import rated_before, status
@@ -106,6 +112,7 @@ def _progress(objectives, period, user):
                 status_label=rag_label(rag) if approved else "No approved return",
                 commentary=approved.commentary if approved else "", previous_rag=move.previous_rag, movement=move,
                 is_synthetic=bool(approved and approved.is_synthetic),
+                commentary_blocks=text_blocks(approved.commentary) if approved else [],
             ))
             if approved is None:
                 state = ""
@@ -124,7 +131,7 @@ def _progress(objectives, period, user):
 
 
 def briefing_context(*, period, user, briefing=None):
-    """Everything the briefing page shows, in order (see the module's docstring). Raises
+    """Everything the briefing shows, in order (see the module's docstring). Raises
     PermissionDenied when the user may not read this briefing (a draft, for a reader)."""
     briefing = briefing or briefing_for(period)
     if not BRIEFINGS.test(user, briefing):
@@ -136,36 +143,47 @@ def briefing_context(*, period, user, briefing=None):
     for s in (s for o in progress for s in o.sub_strands):
         s.updated_after_issue = late.get(s.sub_strand.id)
     synthetic = counts["synthetic"]
-    sub_strands = {s.id: s for o in objectives for s in o.sub_strands.all()}
-    annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_strands, user)
-    what_changed = WhatChanged(
-        previous_period=last_published_before(period) or previous, status_movements=changes, unchanged=counts["unchanged"], no_comparison=counts["no_comparison"],
-        turned_red_or_amber=turned, not_available=not_available, missing_returns=missing,
-        period=period, approved=sum(1 for o in progress for s in o.sub_strands if s.has_return),
-    )
+    annex, what_changed, what_changed_section = [], None, None
+    if briefing.include_what_changed or briefing.include_kpi_appendix:
+        sub_strands = {s.id: s for o in objectives for s in o.sub_strands.all()}
+        annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_strands, user)
+        synthetic = synthetic or (annex_synthetic and briefing.include_kpi_appendix)
+    if briefing.include_what_changed:
+        what_changed = WhatChanged(
+            previous_period=last_published_before(period) or previous, status_movements=changes,
+            unchanged=counts["unchanged"], no_comparison=counts["no_comparison"], turned_red_or_amber=turned,
+            not_available=not_available, missing_returns=missing,
+            period=period, approved=sum(1 for o in progress for s in o.sub_strands if s.has_return),
+        )
+        compared = what_changed.previous_period
+        since = f"since {compared.label}" if compared else "this quarter"
+        what_changed_section = Section("7.", "what-changed", f"What changed {since}")
+    governance = paragraphs(briefing.governance)
     progress_paras = paragraphs(briefing.progress_introduction)
-    governance_paras = paragraphs(briefing.governance)
     return {
         "period": period,
         "briefing": briefing,
         "is_saved": briefing.pk is not None,
         "is_issued": briefing.state == Briefing.State.ISSUED,
         "title": briefing.title or f"Briefing note: {period.label}",
-        "what_changed": what_changed,
+        "status_line": status_line(briefing, named=not is_the_public(user)),
         "sections": [
-            Section("1.0", "purpose", "Purpose of Briefing Note", paragraphs(briefing.purpose)),
-            Section("2.0", "recommendations", "Recommendations", paragraphs(briefing.recommendations)),
-            Section("3", "background", "Background", paragraphs(briefing.background)),
+            Section("1.0", "purpose", "Purpose of Briefing Note", [("", p) for p in paragraphs(briefing.purpose)]),
+            Section("2.0", "recommendations", "Recommendations", [("", p) for p in paragraphs(briefing.recommendations)]),
+            Section("3.", "background", "Background", numbered("3", paragraphs(briefing.background))),
         ],
-        "governance_before_table": governance_paras[:1],
-        "governance_after_table": governance_paras[1:],
+        "governance": Section("4", "governance", "Governance & reporting", numbered("4", governance[:1]),
+                              numbered("4", governance[1:], start=2)),
         "calendar": governance_calendar(period),
-        "progress_paragraphs_before_table": progress_paras[:1],
-        "progress_paragraphs_after_table": progress_paras[1:],
+        "progress_section": Section("5.", "progress", "Progress to date", numbered("5", progress_paras[:1]),
+                                    numbered("5", progress_paras[1:], start=2)),
         "progress": progress,
-        "summary_heading": f"{period.long_label} performance summary",
-        "kpi_annex": annex,
-        "synthetic": synthetic or annex_synthetic,
+        "summary": Section("6.", "summary", f"{period.long_label} performance summary"),
+        "areas": [item for objective in progress for item in objective.sub_strands],
+        "what_changed_section": what_changed_section,
+        "what_changed": what_changed,
+        "kpi_annex": [row for row in annex if row.has_figure] if briefing.include_kpi_appendix else [],
+        "synthetic": synthetic,
     }
 
 
@@ -196,11 +214,12 @@ def _kpis(period, previous, sub_strands, user=None):
         synthetic = synthetic or bool(m and m.is_synthetic)
         annex.append(
             AnnexRow(
-                kpi=kpi, code=kpi.code, title=kpi.title, sub_strand=kpi.sub_strand.full_name, unit=kpi.get_unit_display(),
+                kpi=kpi, code=kpi.code, title=kpi.title, sub_strand=kpi.sub_strand.name, unit=kpi.get_unit_display(),
                 target_value=value, target_kind=kind, target_text=target_text(kpi, value, kind),
                 value=m.value if m else None, value_text=figure_text(m), rag=m.rag if m else None,
                 rag_label=rag_label(m.rag if m else None), data_for=data_lag_words(m),
                 reported_in=m.period.label if m else "", is_synthetic=bool(m and m.is_synthetic),
+                has_figure=m is not None and (m.not_available or bool(m.milestone_status) or m.value is not None),
             )
         )
         if m is None or m.period_id != period.id:

@@ -22,6 +22,7 @@ from reporting.models import ActionUpdate, Briefing, QuarterlyReturn, WorkflowSt
 from reporting.workflow import BRIEFING, PERIOD, PLAN_UPDATE, RETURN, WorkflowError
 
 TEXT_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction"]
+CHOICE_FIELDS = ["include_what_changed", "include_kpi_appendix"]  # the optional parts the coordinator includes
 
 
 class BriefingError(WorkflowError):
@@ -33,7 +34,8 @@ class StaleBriefing(BriefingError):
 
 
 def update_briefing(*, briefing, by, data, expected_version):
-    """Save the briefing's own text (the fields in TEXT_FIELDS found in `data`).
+    """Save the briefing's own text (the fields in TEXT_FIELDS found in `data`) and which optional
+    parts it includes (CHOICE_FIELDS).
 
     `briefing` may be unsaved (a new one, carried forward by `briefing_for`); its expected version
     is then 0. Raises StaleBriefing when the briefing was saved by someone else since
@@ -55,6 +57,9 @@ def update_briefing(*, briefing, by, data, expected_version):
             for name in TEXT_FIELDS:
                 if name in data:
                     setattr(current, name, (data[name] or "").strip())
+            for name in CHOICE_FIELDS:
+                if name in data:
+                    setattr(current, name, bool(data[name]))
             current.version += 1
             current.save()
             return current

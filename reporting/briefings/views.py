@@ -16,8 +16,9 @@ from reporting.briefings.forms import BriefingForm, IssueBriefingForm
 from reporting.briefings.selectors import briefing_context, issue_summary
 from reporting.briefings.services import BriefingError, StaleBriefing, update_briefing
 from reporting.briefings.services import issue_briefing as issue_briefing_service
+from reporting.documents.pdf import pdf_available
 
-ANNEX_PER_PAGE = 100  # KPIs to a page of the annex; the Word document and workbook have them all
+ANNEX_PER_PAGE = 100  # KPIs to a page of the appendix; the Word document and workbook have them all
 
 
 def _period_or_404(slug):
@@ -40,6 +41,7 @@ def briefing(request, period_slug):
     return render(request, "reporting/briefings/briefing.html", {
         "b": context, "period": period, "synthetic_banner": context["synthetic"],
         "annex": Paginator(context["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex")),
+        "pdf_available": pdf_available(),
         "may_edit": may(request.user, "edit_briefing", note),
         "may_issue": note.pk is not None and may(request.user, "issue_briefing", note),
         "history": revisions.issue_history(note),

@@ -40,6 +40,10 @@ AXE_CHECKED_PAGES = [
     ("API tokens page", "/account/api-tokens/", "1280 px"),
     ("API tokens page at 375 px", "/account/api-tokens/", "375 px"),
     ("new token page", "/account/api-tokens/, after making a token", "1280 px"),
+    ("committee report", "an action plan's committee report", "1280 px"),
+    ("attach papers", "a recommendation's update: its attached papers", "1280 px"),
+    ("attach papers with errors", "a recommendation's update: its attached papers", "1280 px"),
+    ("attach papers with one attached", "a recommendation's update: its attached papers", "1280 px"),
 ]
 
 

@@ -94,8 +94,8 @@ class ActionUpdateForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         required=False, max_length=NARRATIVE_MAX_LENGTH,
         error_messages={"max_length": f"The progress must be {NARRATIVE_MAX_LENGTH:,} characters or fewer"},
-        help_text="Write it as it should appear in the committee report. Leave a blank line between paragraphs; "
-        "start a line with “- ” for a bullet point.",
+        help_text="Write it as it should appear in the committee report, figures included. Leave a blank line between "
+        "paragraphs; start a line with “- ” for a bullet point, “# ” for a heading.",
     )
     status = forms.ChoiceField(
         label="Status", choices=STATUS_CHOICES, required=False, widget=forms.RadioSelect,
@@ -189,6 +189,28 @@ class PlanReportCoverForm(GovukFormMixin, forms.ModelForm):
 
     def validate_unique(self):
         """Uniqueness is the service's job; the form only checks what was typed."""
+
+
+class AttachmentForm(GovukFormMixin, forms.Form):
+    """A paper attached to an update: a file, or the address where it is published."""
+
+    name = forms.CharField(
+        label="Name", max_length=300, required=False,
+        help_text="As the narrative names it, for example “mrg september 17 minutes.docx”. A line of the narrative that "
+        "is exactly this name becomes the link to it. Left empty, the file's name is used.",
+    )
+    file = forms.FileField(label="File (optional)", required=False,
+                           help_text="A PDF, Word, Excel, PowerPoint, OpenDocument, text or CSV file")
+    url = forms.URLField(label="Or its web address (optional)", required=False, max_length=500, assume_scheme="https",
+                         error_messages={"invalid": "Enter the web address in full, like https://www.example.gov.uk/minutes.pdf"})
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and bool(data.get("file")) == bool(data.get("url")):
+            message = ("Choose the file to attach, or enter its web address" if not data.get("file")
+                       else "Attach a file or give a web address, not both")
+            self.add_error("file", message)
+        return data
 
 
 class WorkflowForm(GovukFormMixin, forms.Form):

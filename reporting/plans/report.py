@@ -1,44 +1,28 @@
 """The committee report of an action plan's update round, as plain data.
 
 The committee report (page and Word document) is built from `report_contents()`, so both always
-hold the same headings, recommendations and figure tables. Readers (Cabinet Member, scrutiny
+hold the same headings and recommendations, as the council's paper has them: the cover fields,
+then the body, each recommendation's wording (numbered once, "(1) …") and its narrative as the
+officer wrote it, figures and breakdowns included, once. Output figures recorded as data are not
+printed again as tables of their own. An attachment named in a narrative is a link there (its file
+or its address), or says plainly that it is not available. Readers (Cabinet Member, scrutiny
 members) and the report itself only ever see approved or published updates."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Prefetch
+from django.urls import reverse
+
 from kpis.formatting import format_money, plain_number
 from objectives.models import Action, ActionPlan
 from reporting.access import PLAN_UPDATES, sees_drafts, visible_plan_updates
-from reporting.models import ActionUpdate, OutputFigure, PlanUpdate
+from reporting.documents.text import Link, text_blocks, with_links
+from reporting.models import ActionUpdate, Attachment, OutputFigure, PlanUpdate
 from reporting.plans.selectors import _figures_prefetch
 
 # -- the committee report ------------------------------------------------------------------------
 
-
-def text_blocks(text):
-    """Paragraphs and bullet lists of a text field: [("p", [lines]) | ("ul", [items])].
-
-    Paragraphs are separated by blank lines; lines starting with '- ', '• ' or '* ' are bullets.
-    """
-    blocks = []
-    for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
-        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
-        paragraph = []
-        for line in lines:
-            if line[:2] in {"- ", "• ", "* "} or line.startswith("\uf0b7"):
-                if paragraph:
-                    blocks.append(("p", paragraph))
-                    paragraph = []
-                item = line[1:].strip()
-                if blocks and blocks[-1][0] == "ul" and not paragraph:
-                    blocks[-1][1].append(item)
-                else:
-                    blocks.append(("ul", [item]))
-            else:
-                paragraph.append(line)
-        if paragraph:
-            blocks.append(("p", paragraph))
-    return blocks
+NOT_AVAILABLE = "this attachment is not available"
 
 
 QUALIFIER_WORDS = {value: label.lower() for value, label in OutputFigure.Qualifier.choices if value}
@@ -112,10 +96,16 @@ class ReportFigure:
 class ReportRecommendation:
     number: int
     wording_blocks: list
-    narrative_blocks: list
+    narrative_blocks: list  # with its attachments as links where it names them, the others after it
     status: str
     status_label: str
-    figures: list
+    figures: list  # the output figures as data: on the update's page, not printed in the report
+
+    @property
+    def heading(self):
+        """The recommendation's wording as the paper sets it, numbered once: "(1) Actively supports …"."""
+        words = " ".join(" ".join(item if isinstance(item, str) else item[1] for item in items) for _, items in self.wording_blocks)
+        return f"({self.number}) {words}".strip()
 
     @property
     def figure_headings(self):
@@ -223,12 +213,29 @@ def report_figure(figure, number):
     )
 
 
+def attachment_link(action_update, attachment):
+    """An attachment as a link: to its file (served by the report's own access rules), to its
+    address, or, with neither, its name and that it is not available."""
+    if attachment.file:
+        plan_update = action_update.plan_update
+        href = reverse("plan-attachment", args=[plan_update.plan.slug, plan_update.slug, action_update.action.number,
+                                                attachment.pk])
+        return Link(attachment.name, href)
+    if attachment.url:
+        return Link(attachment.name, attachment.url)
+    return Link(attachment.name, missing=NOT_AVAILABLE)
+
+
 def recommendation_of(action_update):
-    """One update as the report shows it: wording, narrative, status and figure tables."""
+    """One update as the report shows it: wording, narrative (attachments linked), status, figures."""
+    links = {a.name: attachment_link(action_update, a) for a in action_update.attachments.all()}
+    narrative, others = with_links(text_blocks(action_update.narrative), links)
+    if others:
+        narrative.append(("link", others))
     return ReportRecommendation(
         number=action_update.action.number,
         wording_blocks=text_blocks(action_update.action.wording),
-        narrative_blocks=text_blocks(action_update.narrative),
+        narrative_blocks=narrative,
         status=action_update.status,
         status_label=action_update.get_status_display() if action_update.status else "",
         figures=[report_figure(f, action_update.action.number) for f in action_update.figures.all()],
@@ -238,14 +245,14 @@ def recommendation_of(action_update):
 def report_contents(plan_update, user=None):
     """Everything the committee report shows, page and Word document alike.
 
-    Only approved and published updates are in the report, whoever reads it. Four queries
-    whatever the size (updates with actions, figures, breakdowns, actions not reported on), and
-    one more to count work in progress for those who may see it.
+    Only approved and published updates are in the report, whoever reads it. Five queries
+    whatever the size (updates with actions, figures, breakdowns, attachments, actions not reported
+    on), and one more to count work in progress for those who may see it.
     """
     updates = list(
         ActionUpdate.objects.filter(PLAN_UPDATES.published, plan_update=plan_update)
-        .select_related("action")
-        .prefetch_related(_figures_prefetch())
+        .select_related("action", "plan_update__plan")
+        .prefetch_related(_figures_prefetch(), Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("action__number")
     )
     recommendations = [recommendation_of(u) for u in updates]

@@ -6,15 +6,18 @@ locks the row it changes (`select_for_update`) and compares the version the form
 so that a stale edit is refused rather than silently overwriting someone else's. Audited models are
 saved with `.save()` so that django-auditlog records who changed what.
 """
+import os
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from objectives.models import Action
 from objectives.text import is_blank
 from reporting.access import require
-from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, PlanUpdate, WorkflowState
+from reporting.models import ActionUpdate, Attachment, FigureBreakdownItem, OutputFigure, PlanUpdate, WorkflowState
 from reporting.plans.report import format_number
 from reporting.plans.selectors import previous_plan_update
 from reporting.workflow import PLAN_UPDATE, WorkflowError
@@ -264,3 +267,56 @@ def send_back_action_update(*, action_update, by, comment, version=None):
     locked.version += 1
     locked.save()
     return locked
+
+
+# -- attachments ---------------------------------------------------------------------------------
+
+ATTACHMENT_TYPES = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".pptx", ".ppt", ".odt", ".ods", ".odp", ".rtf", ".txt", ".csv"}
+
+
+@transaction.atomic
+def add_attachment(*, action_update, by, name="", file=None, url=""):
+    """Attach a paper to a draft or returned update: an uploaded file (kept by Django's default
+    storage under MEDIA_ROOT, served only through the report's access rules) or a web address."""
+    locked = _lock(action_update)
+    require(by, "edit_action_update", locked)
+    PLAN_UPDATE.check("edit", locked, error=PlanError)
+    if bool(file) == bool(url):
+        raise PlanError("Attach a file or give a web address, not both" if file else "Choose the file to attach, or enter its "
+                        "web address", field="file")
+    if file is not None:
+        extension = os.path.splitext(file.name)[1].lower()
+        if extension not in ATTACHMENT_TYPES:
+            raise PlanError(f"The file must be a PDF, Word, Excel, PowerPoint, OpenDocument, text or CSV file, not "
+                            f"“{extension or 'no extension'}”", field="file")
+        if file.size > settings.MAX_UPLOAD_BYTES:
+            raise PlanError(f"The file must be smaller than {settings.MAX_UPLOAD_BYTES / 1024 / 1024:.0f} MB", field="file")
+    name = (name or "").strip() or (os.path.basename(file.name) if file is not None else url)
+    attachment = Attachment(action_update=locked, name=name[:300], url=url or "", uploaded_by=by)
+    if file is not None:
+        attachment.file.save(os.path.basename(file.name), file, save=False)
+    try:
+        attachment.save()
+        locked.updated_by = by
+        locked.version += 1
+        locked.save()
+    except Exception:
+        if attachment.file:  # not kept: no row refers to it
+            attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment, by):
+    """Remove a paper from a draft or returned update; its file goes once the change is committed."""
+    locked = _lock(attachment.action_update)
+    require(by, "edit_action_update", locked)
+    PLAN_UPDATE.check("edit", locked, error=PlanError)
+    stored = attachment.file.name if attachment.file else ""
+    attachment.delete()
+    if stored:
+        transaction.on_commit(lambda: default_storage.delete(stored))
+    locked.updated_by = by
+    locked.version += 1
+    locked.save()

@@ -5,7 +5,7 @@ Each view checks the permission, then calls one selector (reads) or one service 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,12 +13,14 @@ from django.views.decorators.http import require_POST
 from kpis.numbers import whole_number
 from objectives.selectors_plans import plan_with_actions, plans_with_status_counts, status_breakdown
 from reporting.access import PLAN_UPDATES, STEPS, can, may, require, require_may, sees_drafts, step_refusal
+from reporting.documents.pdf import pdf_available
+from reporting.documents.responses import download, pdf_download
 from reporting.plans import report as committee_report
 from reporting.plans import selectors, services
 from reporting.plans.docx import DOCX_CONTENT_TYPE, build_report_docx, report_filename
 from reporting.plans.entry import ActionUpdateEntry
 from reporting.workflow import PLAN_UPDATE
-from reporting.plans.forms import PlanReportCoverForm, PlanUpdateStartForm, SendBackForm, WorkflowForm
+from reporting.plans.forms import AttachmentForm, PlanReportCoverForm, PlanUpdateStartForm, SendBackForm, WorkflowForm
 
 SMALL_INT_MAX = 32767  # a recommendation's number (PositiveSmallIntegerField)
 
@@ -118,7 +120,7 @@ def plan_report(request, plan, update):
     report = committee_report.report_contents(plan_update, request.user)
     return render(request, "reporting/plans/report.html", {
         "report": report, "plan_update": plan_update, "plan": plan_update.plan,
-        "may_edit_cover": can(request.user, "edit_plan_report", plan_update),
+        "may_edit_cover": can(request.user, "edit_plan_report", plan_update), "pdf_available": pdf_available(),
     })
 
 
@@ -127,9 +129,17 @@ def plan_report_docx(request, plan, update):
     """The same report as a Word document."""
     require(request.user, "view_dashboard")
     report = committee_report.report_contents(_round(plan, update))
-    response = HttpResponse(build_report_docx(report), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(report)}"'
-    return response
+    return download(build_report_docx(report), DOCX_CONTENT_TYPE, report_filename(report))
+
+
+@login_required
+def plan_report_pdf(request, plan, update):
+    """The same report as a PDF (tagged, A4), made from the Word document by LibreOffice."""
+    require(request.user, "view_dashboard")
+    plan_update = _round(plan, update)
+    report = committee_report.report_contents(plan_update)
+    return pdf_download(request, build_report_docx(report), report_filename(report, "pdf"), title=plan_update.title,
+                        word_url=reverse("plan-report-docx", args=[plan, update]), back_url=plan_update.get_absolute_url())
 
 
 @login_required
@@ -299,3 +309,58 @@ def action_update_send_back(request, plan, update, number):
     return render(request, "reporting/plans/workflow_problem.html", {
         "form": form, "au": au, "plan_update": plan_update, "plan": plan_update.plan, "send_back": True,
     })
+
+
+# -- papers attached to an update ----------------------------------------------------------------
+
+
+@login_required
+def action_update_attachments(request, plan, update, number):
+    """Attach papers to a draft or returned update (a file, or a web address), or remove them."""
+    plan_update = _round(plan, update)
+    au = _update(plan_update, number)
+    require_may(request.user, "edit_action_update", au)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.add_attachment(action_update=au, by=request.user, name=form.cleaned_data["name"],
+                                            file=form.cleaned_data["file"], url=form.cleaned_data["url"])
+        except services.PlanError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, f"“{added.name}” is attached to the update on recommendation ({number}).")
+            return redirect(reverse("action-update-attachments", args=[plan, update, number]))
+    return render(request, "reporting/plans/attachments.html", {
+        "au": au, "plan_update": plan_update, "plan": plan_update.plan, "form": form,
+        "attachments": au.attachments.order_by("id"),
+    })
+
+
+@login_required
+@require_POST
+def action_update_attachment_remove(request, plan, update, number, attachment):
+    plan_update = _round(plan, update)
+    au = _update(plan_update, number)
+    require_may(request.user, "edit_action_update", au)
+    found = au.attachments.filter(pk=attachment).first()
+    if found is None:
+        raise Http404("There is no such attachment.")
+    services.remove_attachment(attachment=found, by=request.user)
+    messages.success(request, f"“{found.name}” is no longer attached.")
+    return redirect(reverse("action-update-attachments", args=[plan, update, number]))
+
+
+@login_required
+def plan_attachment(request, plan, update, number, attachment):
+    """An attached paper's file, for whoever may read the update it belongs to (the report's rules)."""
+    require(request.user, "view_dashboard")
+    au = _update(_round(plan, update), number)
+    _require_visible(request.user, au)
+    found = au.attachments.filter(pk=attachment).exclude(file="").first()
+    if found is None:
+        raise Http404("There is no such attachment, or it has no file.")
+    stored = found.file.name.rsplit("/", 1)[-1]
+    filename = found.name if found.name.lower().endswith(stored.rsplit(".", 1)[-1].lower()) else stored
+    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

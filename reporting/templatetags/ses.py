@@ -8,10 +8,11 @@ everywhere and a RAG is always a word as well as a colour.
     {% action_status_tag status label %} a recommendation's status
     {% movement_tag movement %}          a kpis.rag.Movement in words
     {% draft_label %}                    "Not yet approved"
+    {% text_blocks blocks %}             typed text's paragraphs, lists, headings and links (reporting.documents.text)
     {{ user|person }}                    "Olivia Officer" (or the username)
 """
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from kpis.rag import RAG, rag_label
@@ -143,3 +144,39 @@ def page_url(obj, public=False):
     else:
         name, args = str(obj), []
     return reverse(PUBLIC_TWINS[name] if public else name, args=args)
+
+
+HEADING_CLASSES = {2: "govuk-heading-m", 3: "govuk-heading-m", 4: "govuk-heading-s", 5: "govuk-heading-s", 6: "govuk-heading-s"}
+
+
+def _link_html(link):
+    if link.href:
+        return format_html('<p class="govuk-body"><a class="govuk-link" href="{}">{}</a></p>', link.href, link.text)
+    missing = format_html(" <span class=\"app-muted\">({})</span>", link.missing) if link.missing else ""
+    return format_html('<p class="govuk-body">{}{}</p>', link.text, missing)
+
+
+@register.simple_tag
+def text_blocks(blocks, empty_text="", heading_level=3):
+    """Typed text as the documents write it (reporting.documents.text): paragraphs with their line
+    breaks, bullet lists, lists numbered as written, headings ("# ", "## ") and links. One tag, so
+    that a page with many such texts renders no template per text."""
+    parts = []
+    for kind, items in blocks:
+        if kind == "ul":
+            parts.append(format_html('<ul class="govuk-list govuk-list--bullet">{}</ul>',
+                                     format_html_join("", "<li>{}</li>", ((item,) for item in items))))
+        elif kind == "ol":
+            parts.append(format_html('<ol class="govuk-list app-list--as-written">{}</ol>',
+                                     format_html_join("", "<li>{} {}</li>", items)))
+        elif kind in ("h1", "h2"):
+            level = min(heading_level + (kind == "h2"), 6)
+            parts.append(format_html('<h{} class="{}">{}</h{}>', level, HEADING_CLASSES[level], items[0], level))
+        elif kind == "link":
+            parts.extend(_link_html(link) for link in items)
+        else:
+            parts.append(format_html('<p class="govuk-body">{}</p>',
+                                     mark_safe("<br>".join(conditional_escape(line) for line in items))))
+    if not parts and empty_text:
+        parts.append(format_html('<p class="govuk-body app-report__empty">{}</p>', empty_text))
+    return mark_safe("".join(parts))

@@ -1,18 +1,23 @@
 """Writing cells and sheets the same way in every workbook the product writes: fonts, fills, number
 formats, RAG cells, safe text and sheet names, column headings and widths."""
 import re
+from copy import copy
 from decimal import Decimal
 
 from django.utils import timezone
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from kpis.models import KPI
 from kpis.rag import MilestoneStatus, rag_label
 from objectives.roles import person_name
 from reporting.cell_safety import starts_like_a_formula
+from objectives.selectors import council_name
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,16 +29,22 @@ RAG_COLOURS = {
     None: ("E8E9EA", "0B0C0C"),
 }
 NOT_AVAILABLE = "Not yet available"
+FONT = "Arial"  # named on every cell written: the same family as the Word documents
+FONT_SIZE = 10
+BODY_FONT = Font(name=FONT, size=FONT_SIZE)
+BOLD_FONT = Font(name=FONT, size=FONT_SIZE, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="1D70B8")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-TITLE_FONT = Font(bold=True, size=14)
-NOTE_FONT = Font(italic=True, color="505A5F")
+HEADER_FONT = Font(name=FONT, size=FONT_SIZE, bold=True, color="FFFFFF")
+TITLE_FONT = Font(name=FONT, size=14, bold=True)
+NOTE_FONT = Font(name=FONT, size=FONT_SIZE, italic=True, color="505A5F")
 WRAP = Alignment(wrap_text=True, vertical="top")
+DATE_ALIGN = Alignment(horizontal="left", vertical="top")
 TOP = Alignment(vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 THIN = Side(style="thin", color="B1B4B6")
 CELL_BORDER = Border(bottom=THIN)
 DATE_FORMAT = "d mmmm yyyy"
+DATE_WIDTH = 19  # "30 September 2023" in full, with room to spare in Excel and LibreOffice
 HEADER_ROW = 3  # rows 1-2: title and a note; row 3: column headings; data from row 4
 FIRST_DATA_ROW = HEADER_ROW + 1
 
@@ -61,6 +72,19 @@ _FORBIDDEN_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 # -- cells ---------------------------------------------------------------------------------------
 
 
+def new_workbook():
+    """An empty workbook whose default font is Arial 10, as its cells are: Excel and LibreOffice
+    measure column widths in the default font's digits, so both then lay the columns out alike
+    (with Calibri, which LibreOffice replaces by a wider font, its columns came out a quarter wider)."""
+    wb = Workbook()
+    default = Font(name=FONT, size=FONT_SIZE, family=2)
+    wb._fonts = IndexedList([default])
+    wb._named_styles["Normal"].font = default
+    wb.council_name = council_name()  # for every sheet's running header: read once
+    return wb
+
+
+
 def clean_text(value):
     """Text as Excel can hold it: no control characters, at most 32,767 characters."""
     if value is None:
@@ -84,15 +108,15 @@ def put(ws, row, column, value, *, number_format=None, alignment=None, font=None
         cell.number_format = number_format
     if alignment is not None:
         cell.alignment = alignment
-    if font is not None:
-        cell.font = font
+    cell.font = font if font is not None else BODY_FONT
     if fill is not None:
         cell.fill = fill
     return cell
 
 
 _RAG_STYLES = {
-    rag: (PatternFill("solid", fgColor=fill), Font(bold=True, color=text)) for rag, (fill, text) in RAG_COLOURS.items()
+    rag: (PatternFill("solid", fgColor=fill), Font(name=FONT, size=FONT_SIZE, bold=True, color=text))
+    for rag, (fill, text) in RAG_COLOURS.items()
 }
 
 
@@ -139,10 +163,16 @@ def excel_number(kpi, value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def put_id(ws, row, column, value):
+    """An id the import reads back, written as text: a number in a hidden column would print as
+    "###" in LibreOffice (a hidden column has no width), text prints as nothing."""
+    return put(ws, row, column, str(value), number_format="@", alignment=TOP)
+
+
 def put_figure(ws, row, column, kpi, measurement):
     value = figure_value(kpi, measurement)
     number_format = number_format_for(kpi.unit, measurement.value) if isinstance(value, (int, float)) else None
-    return put(ws, row, column, value, number_format=number_format, alignment=TOP)
+    return put(ws, row, column, value, number_format=number_format, alignment=WRAP if isinstance(value, str) else TOP)
 
 
 def safe_sheet_name(name, used):
@@ -165,27 +195,145 @@ def start_sheet(wb, title, used, *, heading, note, columns, freeze="A4", first=F
     ws = wb.active if first else wb.create_sheet()
     ws.title = safe_sheet_name(title, used)
     put(ws, 1, 1, heading, font=TITLE_FONT)
-    put(ws, 2, 1, note, font=NOTE_FONT)
+    put(ws, 2, 1, note, font=NOTE_FONT, alignment=WRAP)
     for i, (name, width) in enumerate(columns, start=1):
         put(ws, HEADER_ROW, i, name, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN)
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.row_dimensions[HEADER_ROW].height = 32
     ws.freeze_panes = freeze
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.gridLines = False
-    ws.oddFooter.center.text = "&A – page &P of &N"
+    ws.page_margins = copy(MARGINS)
+    # The same running header and footer as the Word documents: the council and the sheet's title;
+    # "Page X of Y" (in Excel's header codes, a literal "&" is written "&&").
+    council = getattr(wb, "council_name", None)
+    if council is None:
+        council = wb.council_name = council_name()
+    for part, words in ((ws.oddHeader.left, council.replace("&", "&&")), (ws.oddHeader.right, heading.replace("&", "&&")),
+                        (ws.oddFooter.left, "&A"), (ws.oddFooter.center, "Page &P of &N")):
+        part.text = words
+        part.font = f"{FONT},Regular"
+        part.size = 9
     return ws
 
 
 def finish_sheet(ws, columns, last_row):
-    """Autofilter over the heading row and the data."""
+    """Autofilter over the heading row and the data; the title and note across the sheet; every
+    row as tall as its wrapped text; printing at a readable size."""
     last_row = max(last_row, HEADER_ROW)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
+    visible = [i for i, _ in enumerate(columns, start=1) if not ws.column_dimensions[get_column_letter(i)].hidden]
+    one_page_wide = print_setup(ws, [columns[i - 1][1] for i in visible])
+    # The title and note span the sheet; on a sheet printed over several pages across, the columns
+    # printed on every page, so that they are whole on each.
+    span = max(visible or [1]) if one_page_wide else _first_page_columns(ws, columns, visible)
+    if span > 1:
+        for row in (1, 2):
+            ws.merge_cells(f"A{row}:{get_column_letter(span)}{row}")
+    ws.cell(row=1, column=1).alignment = WRAP
+    fit_row_heights(ws, columns, last_row, span=span)
+
+
+def _first_page_columns(ws, columns, visible):
+    """The columns a wide sheet's title spans: those printed on every page, or else those that fit
+    on its first page."""
+    if ws.print_title_cols:
+        return max(1, ws[ws.freeze_panes].column - 1)
+    points, last = 0, 1
+    for i in visible:
+        points += (columns[i - 1][1] * 7 + 5) * 0.75 * SMALLEST_SCALE
+        if points > PRINTABLE_POINTS:
+            break
+        last = i
+    return last
+
+
+# -- fitting wrapped text, and printing --------------------------------------------------------
+
+LINE_POINTS = {FONT_SIZE: 12.5, FONT_SIZE - 1: 11.5, FONT_SIZE - 2: 10.5, 14: 18.0}  # the height of a line of Arial in points, by font size
+MAX_ROW_POINTS = 409  # Excel's tallest row
+
+
+def text_lines(text, width):
+    """How many lines `text` takes wrapped in a column `width` characters wide (words kept whole;
+    Arial's letters are on average narrower than the column's unit, a '0' of the default font)."""
+    per_line = max(1, int(width * 1.15) - 1)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        length = 0
+        lines += 1
+        for word in paragraph.split():
+            needed = len(word) if length == 0 else length + 1 + len(word)
+            if needed > per_line:
+                lines += (1 if length else 0) + (len(word) - 1) // per_line
+                length = len(word) % per_line or per_line
+            else:
+                length = needed
+    return lines
+
+
+def _cell_points(cell, width):
+    """The height in points the cell's text needs in a column `width` wide."""
+    size = int(cell.font.sz or FONT_SIZE) if cell.font is not None else FONT_SIZE
+    line = LINE_POINTS.get(size, size * 1.3)
+    if not (cell.alignment is not None and cell.alignment.wrap_text and isinstance(cell.value, str)):
+        return line + 4
+    bold = 0.78 if cell.font is not None and cell.font.b else 1  # bold letters are wider
+    return text_lines(cell.value, width * bold * FONT_SIZE / size) * line + 4
+
+
+def fit_row_heights(ws, columns, last_row, *, span=None):
+    """Set each row's height to fit its wrapped cells, so that no text runs over the row below
+    (LibreOffice does not size rows it reads; Excel sizes them only when asked). Rows 1 and 2 (the
+    title and note) span the first `span` columns. A text too long for Excel's tallest row at
+    10 pt is written a point or two smaller, so that it is all there to read."""
+    widths = {i: w for i, (_, w) in enumerate(columns, start=1)}
+    merged_width = sum(w for i, w in widths.items()
+                       if not ws.column_dimensions[get_column_letter(i)].hidden and (span is None or i <= span))
+    for row in range(1, last_row + 1):
+        points = 0
+        for cell in ws[row]:
+            if cell.value is None or cell.column not in widths:
+                continue
+            width = merged_width if row in (1, 2) else widths[cell.column]
+            needed = _cell_points(cell, width)
+            for smaller in (FONT_SIZE - 1, FONT_SIZE - 2):
+                if needed <= MAX_ROW_POINTS or (cell.font.sz or FONT_SIZE) < smaller:
+                    break
+                font = copy(cell.font)
+                font.sz = smaller
+                cell.font = font
+                needed = _cell_points(cell, width)
+            points = max(points, needed)
+        if points:
+            ws.row_dimensions[row].height = min(MAX_ROW_POINTS, round(points, 1))
+
+
+MARGINS = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)  # inches
+PRINTABLE_POINTS = (11.69 - MARGINS.left - MARGINS.right) * 72  # A4 landscape, less the side margins
+SMALLEST_SCALE = 0.8  # never print smaller than 8 pt text
+
+
+def print_setup(ws, widths):
+    """Fit the sheet to the page's width only when that leaves the text at 80% or more; a wider
+    sheet prints at 80% over as many pages across as it needs, its first columns on every page.
+    True when the sheet prints one page wide."""
+    points = sum(width * 7 + 5 for width in widths) * 0.75
+    if points * SMALLEST_SCALE <= PRINTABLE_POINTS:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        return True
+    else:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+        ws.page_setup.scale = int(SMALLEST_SCALE * 100)
+        ws.page_setup.pageOrder = "overThenDown"
+        frozen = ws.freeze_panes or "A4"
+        columns = "".join(ch for ch in frozen if ch.isalpha())
+        if columns and columns != "A":
+            ws.print_title_cols = f"A:{get_column_letter(max(1, ws[frozen].column - 1))}"
+        return False
 
 
 def fmt_date(d):

@@ -19,12 +19,13 @@ its KPI sheets have the same columns, so that the briefing workbook can be uploa
 import datetime
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from objectives.roles import person_name
+from objectives.selectors import council_name
 from reporting.access import sees_all_drafts
+from reporting.briefings.contents import CALENDAR_COLUMNS as BRIEFING_CALENDAR_COLUMNS
+from reporting.briefings.contents import governance_calendar
 from reporting.workbooks.cells import (
     COL_ACTION_ID,
     COL_CODE,
@@ -37,7 +38,10 @@ from reporting.workbooks.cells import (
     COL_RAG,
     COL_RAG_OVERRIDE,
     COL_SUB_STRAND_ID,
+    BOLD_FONT,
+    DATE_ALIGN,
     DATE_FORMAT,
+    DATE_WIDTH,
     FIRST_DATA_ROW,
     NOTE_FONT,
     TOP,
@@ -46,9 +50,11 @@ from reporting.workbooks.cells import (
     WRAP,
     excel_number,
     finish_sheet,
+    new_workbook,
     number_format_for,
     put,
     put_figure,
+    put_id,
     put_rag,
     return_state_label,
     scope_note,
@@ -61,14 +67,14 @@ from reporting.workbooks.data import workbook_data
 # -- the sheets ----------------------------------------------------------------------------------
 
 SUMMARY_COLUMNS = [
-    ("Objective", 28),
-    ("Sub-strand", 30),
-    ("Lead service", 24),
-    ("Lead officer", 20),
-    (COL_OVERALL, 14),
-    ("Movement since last quarter", 18),
-    ("Return status", 16),
-    (COL_COMMENTARY, 100),
+    ("Objective", 14),
+    ("Sub-strand", 18),
+    ("Lead service", 13),
+    ("Lead officer", 11),
+    (COL_OVERALL, 10),
+    ("Movement since last quarter", 12),
+    ("Return status", 11),
+    (COL_COMMENTARY, 84),
     (COL_SUB_STRAND_ID, 10),
 ]
 
@@ -95,7 +101,7 @@ def write_summary(wb, data, used):
             put(ws, row, 6, s.movement_word, alignment=WRAP)
             put(ws, row, 7, return_state_label(s.ret), alignment=WRAP)
             put(ws, row, 8, s.ret.commentary if s.ret else "", alignment=WRAP)
-            put(ws, row, 9, s.sub_strand.id, alignment=TOP)
+            put_id(ws, row, 9, s.sub_strand.id)
             row += 1
     ws.column_dimensions[get_column_letter(len(SUMMARY_COLUMNS))].hidden = True
     finish_sheet(ws, SUMMARY_COLUMNS, row - 1)
@@ -106,19 +112,19 @@ def kpi_columns(quarters, *, template=False):
     """The KPI sheet's columns; the return template adds the override columns (the import reads
     the KPI id, this quarter's figure, data for, expected date, commentary and the overrides)."""
     return [
-        (COL_CODE, 10),
-        ("KPI", 40),
-        ("Sub-strand", 22),
-        ("Unit", 12),
-        ("Target", 12),
-        ("Target kind", 22),
-        *[(p.label, 13) for p in quarters],
+        (COL_CODE, 9),
+        ("KPI", 30),
+        ("Sub-strand", 18),
+        ("Unit", 10),
+        ("Target", 11),
+        ("Target kind", 18),
+        *[(p.label, 12) for p in quarters],
         (COL_RAG, 11),
-        ("RAG basis", 26),
+        ("RAG basis", 24),
         (COL_DATA_FOR, 16),
-        (COL_EXPECTED, 15),
-        (COL_COMMENTARY, 70),
-        *([(COL_RAG_OVERRIDE, 13), (COL_OVERRIDE_REASON, 40)] if template else []),
+        (COL_EXPECTED, DATE_WIDTH),
+        (COL_COMMENTARY, 60),
+        *([(COL_RAG_OVERRIDE, 12), (COL_OVERRIDE_REASON, 36)] if template else []),
         (COL_KPI_ID, 8),
     ]
 
@@ -128,7 +134,7 @@ def write_kpi_row(ws, row, r, quarters, cols):
     put(ws, row, cols[COL_CODE], kpi.code, alignment=TOP)
     put(ws, row, cols["KPI"], kpi.title, alignment=WRAP)
     put(ws, row, cols["Sub-strand"], sub_strand_label(r.sub_strand), alignment=WRAP)
-    put(ws, row, cols["Unit"], kpi.get_unit_display(), alignment=TOP)
+    put(ws, row, cols["Unit"], kpi.get_unit_display(), alignment=WRAP)
     target_value, target_kind = r.target
     put(ws, row, cols["Target"], excel_number(kpi, target_value),
         number_format=number_format_for(kpi.unit, target_value) if target_value is not None else None, alignment=TOP)
@@ -143,13 +149,18 @@ def write_kpi_row(ws, row, r, quarters, cols):
     put(ws, row, cols["RAG basis"], basis, alignment=WRAP)
     put(ws, row, cols[COL_DATA_FOR], current.data_for if current else "", alignment=WRAP)
     put(ws, row, cols[COL_EXPECTED], current.expected_date if current else None,
-        number_format=DATE_FORMAT if current and current.expected_date else None, alignment=TOP)
+        number_format=DATE_FORMAT if current and current.expected_date else None, alignment=DATE_ALIGN)
     put(ws, row, cols[COL_COMMENTARY], current.commentary if current else "", alignment=WRAP)
-    put(ws, row, cols[COL_KPI_ID], kpi.id, alignment=TOP)
+    put_id(ws, row, cols[COL_KPI_ID], kpi.id)
 
 
 def column_numbers(columns):
     return {name: i for i, (name, _) in enumerate(columns, start=1)}
+
+
+def sheet_name(objective):
+    """A KPI sheet's tab: short by design ("Objective 3 KPIs"), the objective's name in its title row."""
+    return f"Objective {objective.number} KPIs"
 
 
 def write_objective(wb, data, sheet, used, *, template=False, note=None):
@@ -158,7 +169,7 @@ def write_objective(wb, data, sheet, used, *, template=False, note=None):
     cols = column_numbers(columns)
     objective = sheet.objective
     ws = start_sheet(
-        wb, f"{objective.number}. {objective.name}", used,
+        wb, sheet_name(objective), used,
         heading=f"{objective.number}. {objective.name} – KPIs, {data.period.label}",
         note=note or (
             f"Figures for the last four quarters; RAG, basis, data period and commentary are {data.period.label}'s. "
@@ -180,17 +191,16 @@ def write_objective(wb, data, sheet, used, *, template=False, note=None):
 
 
 ACTION_COLUMNS = [
-    ("Action plan", 26),
-    ("No.", 6),
-    ("Action", 26),
-    ("Wording", 70),
-    ("Sub-strand", 22),
-    ("Owner", 22),
-    ("Timescale", 16),
-    ("Status", 14),
-    ("Progress this quarter", 60),
-    ("Status this quarter", 16),
-    ("Note", 30),
+    ("Action plan", 12),
+    ("No.", 5),
+    ("Action", 14),
+    ("Wording", 36),
+    ("Sub-strand", 12),
+    ("Owner", 14),
+    ("Timescale", 10),
+    ("Status", 11),
+    ("Progress this quarter", 40),
+    ("Status this quarter", 11),
     (COL_ACTION_ID, 8),
 ]
 
@@ -212,8 +222,7 @@ def write_actions(wb, data, used):
         put(ws, row, 8, action.get_status_display(), alignment=WRAP)
         put(ws, row, 9, update.narrative if update else "", alignment=WRAP)
         put(ws, row, 10, update.get_status_display() if update and update.status else "", alignment=WRAP)
-        put(ws, row, 11, action.status_note, alignment=WRAP)
-        put(ws, row, 12, action.id, alignment=TOP)
+        put_id(ws, row, 11, action.id)
         row += 1
     if not data.actions:
         put(ws, row, 1, "No actions recorded.", font=NOTE_FONT)
@@ -224,17 +233,16 @@ def write_actions(wb, data, used):
 
 
 CALENDAR_COLUMNS = [
-    ("Quarter", 14),
-    ("Economy Cell meeting", 18),
-    ("Dashboard update deadline", 18),
-    ("Cabinet Member briefing", 18),
-    ("Cabinet Member / Overview & Scrutiny", 20),
-    ("State", 16),
-    ("Notes", 80),
+    ("Quarter", 12),
+    *[(label, DATE_WIDTH + 3) for _, label in BRIEFING_CALENDAR_COLUMNS],
+    ("State", 14),
 ]
 
 
 def write_calendar(wb, data, used):
+    """The governance calendar of the financial year, as the briefing note's section 4.1 has it
+    (reporting.briefings.contents.governance_calendar), with each quarter's state."""
+    calendar = governance_calendar(data.period)
     ws = start_sheet(
         wb, "Calendar", used,
         heading=f"Governance calendar {data.period.financial_year_label}",
@@ -242,14 +250,12 @@ def write_calendar(wb, data, used):
         columns=CALENDAR_COLUMNS,
     )
     row = FIRST_DATA_ROW
-    for p in data.calendar:
-        put(ws, row, 1, p.label, alignment=TOP, font=Font(bold=p.id == data.period.id))
-        for col, d in enumerate(
-            [p.economy_cell_meeting, p.dashboard_deadline, p.cabinet_member_briefing, p.scrutiny_meeting], start=2
-        ):
-            put(ws, row, col, d, number_format=DATE_FORMAT if d else None, alignment=TOP)
-        put(ws, row, 6, p.get_state_display(), alignment=TOP)
-        put(ws, row, 7, p.governance_notes, alignment=WRAP)
+    for entry in calendar.rows:
+        current = entry.period is not None and entry.period.id == data.period.id
+        put(ws, row, 1, entry.label, alignment=TOP, font=BOLD_FONT if current else None)
+        for col, (_key, d, words) in enumerate(entry.cells(), start=2):
+            put(ws, row, col, d or words or None, number_format=DATE_FORMAT if d else None, alignment=DATE_ALIGN)
+        put(ws, row, len(CALENDAR_COLUMNS), entry.period.get_state_display() if entry.period else "", alignment=TOP)
         row += 1
     finish_sheet(ws, CALENDAR_COLUMNS, row - 1)
     return ws
@@ -260,9 +266,9 @@ def set_properties(wb, data, *, title, kind):
     props = wb.properties
     props.title = title
     props.subject = f"{data.period.label} ({data.period.long_label})"
-    props.keywords = f"{data.period.slug}; {data.period.label}; {kind}; Sefton Economic Strategy"
-    props.description = f"{kind} for {data.period.label}, exported from the Sefton SES Tracker. {scope_note(data)}"
-    props.creator = "Sefton SES Tracker"
+    props.keywords = f"{data.period.slug}; {data.period.label}; {kind}; {data.strategy_name}"
+    props.description = f"{kind} for {data.period.label}, exported from the tracker. {scope_note(data)}"
+    props.creator = council_name() or "SES Tracker"
     props.lastModifiedBy = user_label(data.user)
     props.created = exported
     props.modified = exported
@@ -277,7 +283,7 @@ def write_tracker(wb, *, kind, period, scope, versions, exported_at):
     ws = wb.create_sheet(TRACKER_SHEET)
     ws.sheet_state = "hidden"
     rows = [
-        ("about", "Used by the Sefton SES Tracker to read this workbook back. Do not change it."),
+        ("about", "Used by the tracker to read this workbook back. Do not change it."),
         ("format", TRACKER_FORMAT),
         ("kind", kind),
         ("period", period.slug),
@@ -300,7 +306,7 @@ def write_tracker(wb, *, kind, period, scope, versions, exported_at):
 def build_briefing_workbook(*, period, user, now=None):
     """The briefing workbook for a period, as `user` may see it (an openpyxl Workbook)."""
     data = workbook_data(period=period, user=user, now=now)
-    wb = Workbook()
+    wb = new_workbook()
     used = set()
     write_summary(wb, data, used)
     for sheet in data.objectives:
@@ -326,4 +332,4 @@ def export_briefing_workbook(*, period, user, now=None):
 
 
 def briefing_filename(period, extension):
-    return f"sefton-ses-briefing-{period.slug}.{extension}"
+    return f"ses-briefing-{period.slug}.{extension}"

@@ -7,8 +7,7 @@ import io
 from decimal import Decimal
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill, Protection
+from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kpis.rag import RAG, MilestoneStatus
@@ -29,16 +28,24 @@ from reporting.workbooks.cells import (
     COL_RAG_EXPLANATION,
     COL_RAG_OVERRIDE,
     COL_SUB_STRAND_ID,
+    DATE_ALIGN,
     DATE_FORMAT,
     FIRST_DATA_ROW,
+    FONT,
+    FONT_SIZE,
     HEADER_ROW,
     NOT_AVAILABLE,
     TOP,
     WRAP,
     excel_number,
     finish_sheet,
+    fit_row_heights,
+    fmt_date,
+    new_workbook,
     number_format_for,
+    print_setup,
     put,
+    put_id,
     put_rag,
     return_state_label,
     start_sheet,
@@ -48,6 +55,7 @@ from reporting.workbooks.export import column_numbers, set_properties, write_obj
 from reporting.workflow import PERIOD_TAKES_NEW_RETURNS
 
 LOCKED_FILL = PatternFill("solid", fgColor="F3F2F1")
+CARRIED_FONT = Font(name=FONT, size=FONT_SIZE, italic=True, color="505A5F")  # 6.9:1 on white
 EDITABLE_FILL = PatternFill("solid", fgColor="FFFFFF")
 UNLOCKED = Protection(locked=False)
 
@@ -121,14 +129,14 @@ def build_return_template(*, period, user, now=None):
     by_sub = {r.sub_strand_id: r for r in rets}
     data = workbook_data(period=period, user=user, sub_strand_ids=ids, now=now)
     bases = {r.sub_strand_id: as_post_data(initial_form_data(r)) for r in rets}
-    wb = Workbook()
+    wb = new_workbook()
     used = set()
     _write_instructions(wb, data, used)
     _write_returns(wb, data, used, by_sub, bases)
     for sheet in data.objectives:
         if sheet.kpis:
             _write_template_kpis(wb, data, sheet, used, bases)
-    _write_template_actions(wb, data, used, ids, bases)
+    _write_template_actions(wb, data, used, ids, bases, by_sub)
     write_tracker(wb, kind="template", period=period, scope="template",
                   versions={sid: (r.version if r.pk else 0) for sid, r in by_sub.items()}, exported_at=data.exported_at)
     set_properties(wb, data, title=f"Return template – {period.label}", kind="Return template")
@@ -142,6 +150,8 @@ INSTRUCTIONS = [
     "Milestone KPIs: choose the milestone status from the cell's list.",
     "RAG override: leave it empty to use the rules' status. To override, choose Red, Amber or Green and give a reason.",
     "Type values, not formulas. Do not change the id columns or the hidden _tracker sheet: they say which KPI each row is.",
+    "Commentary and progress carried forward from last quarter are in grey italics, marked “Last quarter's, carried "
+    "forward”: write this quarter's over them.",
     "Upload the workbook on the tracker's “Import returns from Excel” page. You will see every change before anything is saved.",
     "The returns stay drafts after the import: submit each one from its page on the tracker.",
     "If a return is changed on the tracker after you download this workbook, download it again: the import refuses an "
@@ -150,31 +160,40 @@ INSTRUCTIONS = [
 
 
 def _write_instructions(wb, data, used):
+    columns = [("How to fill in this workbook", 120)]
+    downloaded = timezone.localtime(data.exported_at)
     ws = start_sheet(wb, "Instructions", used, first=True,
                      heading=f"Return template – {data.period.label} ({data.period.long_label})",
-                     note=f"Downloaded on {timezone.localtime(data.exported_at):%d/%m/%Y at %H:%M}.",
-                     columns=[("How to fill in this workbook", 120)])
+                     note=f"Downloaded on {fmt_date(downloaded)} at {downloaded:%H:%M}.", columns=columns)
     for i, text in enumerate(INSTRUCTIONS, start=FIRST_DATA_ROW):
         put(ws, i, 1, f"{i - HEADER_ROW}. {text}", alignment=WRAP)
     ws.auto_filter.ref = None
+    fit_row_heights(ws, columns, FIRST_DATA_ROW + len(INSTRUCTIONS))
+    print_setup(ws, [width for _, width in columns])
     _protect(ws)
 
 
+COL_COMMENTARY_FROM = "Commentary so far"
+COL_PROGRESS_FROM = "Progress so far"
+CARRIED = "Last quarter's, carried forward: update it"
 TEMPLATE_RETURN_COLUMNS = [
-    ("Objective", 26),
-    ("Sub-strand", 28),
-    ("Return status", 14),
-    ("Last quarter's status", 14),
-    (COL_OVERALL, 14),
-    (COL_COMMENTARY, 90),
-    (COL_RAG_EXPLANATION, 40),
-    (COL_SUB_STRAND_ID, 10),
+    ("Objective", 12),
+    ("Sub-strand", 14),
+    ("Return status", 10),
+    ("Last quarter's status", 10),
+    (COL_OVERALL, 10),
+    (COL_COMMENTARY_FROM, 12),
+    (COL_COMMENTARY, 80),
+    (COL_RAG_EXPLANATION, 16),
+    (COL_SUB_STRAND_ID, 8),
 ]
 
 
 def _write_returns(wb, data, used, by_sub, bases):
     ws = start_sheet(wb, "Returns", used, heading=f"Overall status and commentary – {data.period.label}",
-                     note="One row per return: choose the overall status and write the commentary.",
+                     note="One row per return: choose the overall status and write the commentary. A return not started "
+                     f"yet comes with last quarter's commentary, in grey italics and marked “{CARRIED}”: "
+                     "write this quarter's over it.",
                      columns=TEMPLATE_RETURN_COLUMNS)
     cols = column_numbers(TEMPLATE_RETURN_COLUMNS)
     dv = _list_validation(["Red", "Amber", "Green"], prompt="The overall status: Red, Amber or Green.")
@@ -192,10 +211,16 @@ def _write_returns(wb, data, used, by_sub, bases):
             rag = base.get("overall_rag") or ""
             _unlock(put(ws, row, cols[COL_OVERALL], RAG(rag).label if rag in RAG.values else None, alignment=TOP))
             dv.add(ws.cell(row=row, column=cols[COL_OVERALL]))
-            _unlock(put(ws, row, cols[COL_COMMENTARY], base.get("commentary", ""), alignment=WRAP))
+            carried = ret.pk is None and bool(base.get("commentary"))
+            put(ws, row, cols[COL_COMMENTARY_FROM], CARRIED if carried else ("This quarter's" if ret.pk else "None yet"),
+                alignment=WRAP)
+            _unlock(put(ws, row, cols[COL_COMMENTARY], base.get("commentary", ""), alignment=WRAP,
+                        font=CARRIED_FONT if carried else None))
             _unlock(put(ws, row, cols[COL_RAG_EXPLANATION], base.get("rag_explanation", ""), alignment=WRAP))
-            put(ws, row, cols[COL_SUB_STRAND_ID], s.sub_strand.id, alignment=TOP)
-            _lock_grey(ws, row, cols, {COL_OVERALL, COL_COMMENTARY, COL_RAG_EXPLANATION})
+            put_id(ws, row, cols[COL_SUB_STRAND_ID], s.sub_strand.id)
+            # Last quarter's status keeps its RAG fill: grey under white text could not be read.
+            _lock_grey(ws, row, {k: v for k, v in cols.items() if k != "Last quarter's status"},
+                       {COL_OVERALL, COL_COMMENTARY, COL_RAG_EXPLANATION})
             row += 1
     finish_sheet(ws, TEMPLATE_RETURN_COLUMNS, row - 1)
     _protect(ws)
@@ -233,7 +258,7 @@ def _write_template_kpis(wb, data, sheet, used, bases):
         put(ws, row, cols[COL_DATA_FOR], base.get(kpi_field(kpi.id, "data_for"), ""), alignment=WRAP)
         expected = base.get(kpi_field(kpi.id, "expected_date"), "")
         put(ws, row, cols[COL_EXPECTED], datetime.date.fromisoformat(expected) if expected else None,
-            number_format=DATE_FORMAT, alignment=TOP)
+            number_format=DATE_FORMAT, alignment=DATE_ALIGN)
         put(ws, row, cols[COL_COMMENTARY], base.get(kpi_field(kpi.id, "commentary"), ""), alignment=WRAP)
         override = base.get(kpi_field(kpi.id, "rag_override"), "")
         put(ws, row, cols[COL_RAG_OVERRIDE], RAG(override).label if override in RAG.values else None, alignment=TOP)
@@ -246,23 +271,25 @@ def _write_template_kpis(wb, data, sheet, used, bases):
 
 
 TEMPLATE_ACTION_COLUMNS = [
-    ("Action plan", 24),
-    ("No.", 6),
-    ("Action", 24),
-    ("Wording", 60),
-    ("Sub-strand", 22),
-    (COL_PROGRESS, 60),
-    (COL_ACTION_STATUS, 16),
+    ("Action plan", 16),
+    ("No.", 5),
+    ("Action", 16),
+    ("Wording", 36),
+    ("Sub-strand", 14),
+    (COL_PROGRESS_FROM, 14),
+    (COL_PROGRESS, 44),
+    (COL_ACTION_STATUS, 12),
     (COL_ACTION_ID, 8),
 ]
 
 
-def _write_template_actions(wb, data, used, ids, bases):
+def _write_template_actions(wb, data, used, ids, bases, by_sub):
     actions = [a for a, _ in data.actions if a.sub_strand_id in ids]
     if not actions:
         return
     ws = start_sheet(wb, "Action plan", used, heading=f"Action plan progress – {data.period.label}",
-                     note="Progress this quarter on each action of your sub-strands.", columns=TEMPLATE_ACTION_COLUMNS,
+                     note="Progress this quarter on each action of your sub-strands. Progress carried forward from last "
+                     f"quarter is in grey italics and marked “{CARRIED}”.", columns=TEMPLATE_ACTION_COLUMNS,
                      freeze="C4")
     cols = column_numbers(TEMPLATE_ACTION_COLUMNS)
     dv = _list_validation([label for value, label in Action.Status.choices if value != Action.Status.UNASSESSED],
@@ -276,11 +303,15 @@ def _write_template_actions(wb, data, used, ids, bases):
         put(ws, row, cols["Action"], action.title, alignment=WRAP)
         put(ws, row, cols["Wording"], action.wording, alignment=WRAP)
         put(ws, row, cols["Sub-strand"], action.sub_strand.name, alignment=WRAP)
-        _unlock(put(ws, row, cols[COL_PROGRESS], base.get(action_field(action.id, "narrative"), ""), alignment=WRAP))
+        narrative = base.get(action_field(action.id, "narrative"), "")
+        carried = not by_sub[action.sub_strand_id].pk and bool(narrative)
+        put(ws, row, cols[COL_PROGRESS_FROM], CARRIED if carried else ("This quarter's" if narrative else "None yet"),
+            alignment=WRAP)
+        _unlock(put(ws, row, cols[COL_PROGRESS], narrative, alignment=WRAP, font=CARRIED_FONT if carried else None))
         status = base.get(action_field(action.id, "status"), "")
         _unlock(put(ws, row, cols[COL_ACTION_STATUS], Action.Status(status).label if status else None, alignment=TOP))
         dv.add(ws.cell(row=row, column=cols[COL_ACTION_STATUS]))
-        put(ws, row, cols[COL_ACTION_ID], action.id, alignment=TOP)
+        put_id(ws, row, cols[COL_ACTION_ID], action.id)
         _lock_grey(ws, row, cols, {COL_PROGRESS, COL_ACTION_STATUS})
         row += 1
     finish_sheet(ws, TEMPLATE_ACTION_COLUMNS, row - 1)
@@ -294,4 +325,4 @@ def return_template_bytes(*, period, user, now=None):
 
 
 def template_filename(period):
-    return f"sefton-ses-return-template-{period.slug}.xlsx"
+    return f"ses-return-template-{period.slug}.xlsx"

@@ -6,6 +6,7 @@ urlpatterns = [
     path("workbooks/", exports.index, name="exports"),
     path("periods/<slug:period_slug>/briefing.xlsx", exports.briefing_xlsx, name="briefing-xlsx"),
     path("periods/<slug:period_slug>/briefing.docx", exports.briefing_docx, name="briefing-docx"),
+    path("periods/<slug:period_slug>/briefing.pdf", exports.briefing_pdf, name="briefing-pdf"),
     path("periods/<slug:period_slug>/return-template.xlsx", exports.return_template, name="return-template"),
     path("periods/<slug:period_slug>/import/", exports.import_returns, name="import-returns"),
     path("periods/<slug:period_slug>/import/confirm/", exports.import_returns_confirm, name="import-returns-confirm"),

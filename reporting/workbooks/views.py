@@ -1,14 +1,17 @@
 """The briefing pack as files: the workbook (.xlsx), the note (.docx), and returns back from Excel."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from objectives.selectors import get_period
 from reporting.access import require
 from reporting.briefings.docx import DOCX_CONTENT_TYPE, briefing_docx_bytes
 from reporting.briefings.selectors import briefing_context
+from reporting.documents.pdf import pdf_available
+from reporting.documents.responses import download, pdf_download
 from reporting.workbooks.cells import XLSX_CONTENT_TYPE
 from reporting.workbooks.export import briefing_filename, export_briefing_workbook
 from reporting.workbooks.forms import ConfirmImportForm, ImportWorkbookForm
@@ -25,11 +28,7 @@ def _period_or_404(slug):
     return period
 
 
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+_download = download
 
 
 @login_required
@@ -37,7 +36,8 @@ def _download(content, content_type, filename):
 def index(request):
     """Each period's briefing workbook and note, and (for the Economy Cell) the return template and import."""
     require(request.user, "export_workbook")
-    return render(request, "reporting/workbooks/index.html", {"rows": export_periods(request.user)})
+    return render(request, "reporting/workbooks/index.html", {"rows": export_periods(request.user),
+                                                               "pdf_available": pdf_available()})
 
 
 @login_required
@@ -58,6 +58,17 @@ def briefing_docx(request, period_slug):
     require(request.user, "export_workbook", period)
     context = briefing_context(period=period, user=request.user)  # refuses a draft briefing to readers
     return _download(briefing_docx_bytes(context), DOCX_CONTENT_TYPE, briefing_filename(period, "docx"))
+
+
+@login_required
+@require_GET
+def briefing_pdf(request, period_slug):
+    """The briefing note as a PDF (tagged, A4), made from the Word document by LibreOffice."""
+    period = _period_or_404(period_slug)
+    require(request.user, "export_workbook", period)
+    context = briefing_context(period=period, user=request.user)  # refuses a draft briefing to readers
+    return pdf_download(request, briefing_docx_bytes(context), briefing_filename(period, "pdf"), title=context["title"],
+                        word_url=reverse("briefing-docx", args=[period.slug]), back_url=reverse("briefing", args=[period.slug]))
 
 
 @login_required

@@ -125,6 +125,10 @@ def test_provenance_notes_are_for_the_administrator_only(client_for, demo_users)
 
 def test_the_draft_briefing_says_why_it_has_nothing_to_compare_yet(client_for, demo_users):
     """It used to say "There is no approved status from 2023/24 Q1 to compare with" though Q1 is published."""
+    from reporting.models import Briefing
+
+    Briefing.objects.create(period=ReportingPeriod.objects.get(slug=Q2), purpose="Q2", recommendations="Note it",
+                            include_what_changed=True)  # the coordinator chose to include "What changed"
     page = client_for("coordinator").get(reverse("briefing", args=[Q2])).content.decode()
     assert "There is no approved status from 2023/24 Q1" not in page
     assert "No return for 2023/24 Q2 has been approved yet: once one is, its status is compared here with 2023/24 Q1." in page

@@ -1,4 +1,5 @@
-"""The briefing page: the seed's briefing note rebuilt from the approved data, with "what changed"."""
+"""The briefing page: the seed's briefing note rebuilt from the approved data, with "what changed"
+and the appendix of KPIs when the coordinator includes them."""
 import datetime
 import html as htmllib
 import re
@@ -79,13 +80,28 @@ def q1_html(client_for):
 # -- the Done-when of issue 5 -----------------------------------------------------------------
 
 
-def test_q1_briefing_shows_four_objectives_eleven_sub_strands_status_and_commentary_exactly_as_the_seed(q1_html):
-    summary = q1_html[q1_html.index('id="section-summary"'):q1_html.index('id="section-annex"')]
-    objectives = re.findall(r'<h3 class="govuk-heading-m" id="objective-\d+">(.*?)</h3>', summary)
-    assert [htmllib.unescape(o) for o in objectives] == [
-        "1. Business Growth & Investment", "2. Employment and access to work", "3. Regenerated Places",
-        "4. Social Inclusion & Access for all",
-    ]
+@pytest.fixture
+def q1_with_options(sefton):
+    """The Q1 briefing with both optional parts included (the council's own has neither)."""
+    Briefing.objects.filter(period__slug="2023-24-q1").update(include_what_changed=True, include_kpi_appendix=True)
+
+
+@pytest.fixture
+def q1_full_html(q1_with_options, client_for):
+    response = client_for("cabinet").get(reverse("briefing", args=["2023-24-q1"]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_q1_briefing_shows_eleven_areas_status_and_commentary_exactly_as_the_seed(q1_html):
+    summary = q1_html[q1_html.index('id="section-summary"'):q1_html.index("</article>")]
+    headings = [htmllib.unescape(h) for h in re.findall(r'<h3 class="govuk-heading-s">(.*?)</h3>', summary)]
+    # One heading per area, as the seed writes them: an objective with no sub-strands named once,
+    # and no numbered objective headings to clash with the note's 1.0–6.
+    assert headings[:3] == ["Business Growth & Investment", "Employment and access to work",
+                            "Regenerated Places – Growth & Strategic Investment Programme"]
+    assert len(headings) == 11 and not any(re.match(r"\d\.", h) for h in headings)
+    assert "No previous status" not in summary
     slugs_in_order = re.findall(r'<div class="app-sub-strand" id="progress-([\w-]+)">', summary)
     assert slugs_in_order == [slug for _, slug in SEED_AREAS]
     for slug, (status, commentary) in seed_section_6().items():
@@ -99,7 +115,7 @@ def test_q1_briefing_has_the_governance_calendar_of_section_4_1(q1_html):
     table = q1_html[q1_html.index('id="governance-calendar"'):]
     table = table[:table.index("</table>")]
     headings = [text_of(h).strip() for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table)]
-    assert headings == ["Quarter", "Economy Cell meeting", "Dashboard update deadline",
+    assert headings == ["Economy Cell meeting", "Dashboard update deadline",
                         "Cabinet Member (Regeneration & Skills) briefings",
                         "Cabinet Member / Overview & Scrutiny (Regeneration & Skills)"]
     rows = []
@@ -108,20 +124,23 @@ def test_q1_briefing_has_the_governance_calendar_of_section_4_1(q1_html):
     # The seed's table: "Monthly"; "9 June"; "7 September 1 September"; "30 November 7 November";
     # "18 January 2024 7 February 2024 5 March 2024" (columns as reconstructed in the fixture).
     assert rows == [
-        ["Every month", "", "", "Monthly", ""],
-        ["2023/24 Q1", "9 June 2023", "", "", ""],
-        ["2023/24 Q2", "7 September 2023", "1 September 2023", "", ""],
-        ["2023/24 Q3", "30 November 2023", "", "7 November 2023", ""],
-        ["2023/24 Q4", "18 January 2024", "7 February 2024", "", "5 March 2024"],
+        ["", "", "Monthly", ""],
+        ["9 June 2023", "", "", ""],
+        ["7 September 2023", "1 September 2023", "", ""],
+        ["30 November 2023", "", "7 November 2023", ""],
+        ["18 January 2024", "7 February 2024", "", "5 March 2024"],
     ]
 
 
-def test_briefing_follows_the_seeds_structure_with_what_changed_above_it(q1_html):
-    order = ["What changed", "1.0 Purpose of Briefing Note", "2.0 Recommendations", "3 Background",
-             "4 Governance &amp; reporting", "5. Progress to date", "6. Quarter 1 April–June 2023 performance summary",
-             "Annex: Key Performance Indicators"]
+def test_briefing_follows_the_seeds_structure(q1_html):
+    order = ["1.0 Purpose of Briefing Note", "2.0 Recommendations", "3. Background",
+             "4 Governance &amp; reporting", "5. Progress to date", "6. Quarter 1 April–June 2023 performance summary"]
     positions = [q1_html.index(heading) for heading in order]
     assert positions == sorted(positions)
+    # The council's own note has neither "what changed" nor an appendix of KPIs, so neither is there.
+    assert 'id="what-changed"' not in q1_html and 'id="kpi-annex"' not in q1_html
+    # It gives no date of issue: none is shown (never the day the data was loaded).
+    assert "Issued on" not in q1_html
     assert "To update Cabinet Member on progress with the Sefton Economic Strategy Action Plan 2023/24" in q1_html
     assert '<span class="app-para-number">3.2</span> Cabinet Member (Regeneration &amp; Skills) approved' in q1_html
     assert '<span class="app-para-number">4.2</span> Cabinet Member will be fully consulted' in q1_html
@@ -129,8 +148,15 @@ def test_briefing_follows_the_seeds_structure_with_what_changed_above_it(q1_html
     assert q1_html.index('id="governance-calendar"') < q1_html.index("4.2</span>")
 
 
-def test_q1_what_changed_lists_figures_not_available_and_no_missing_returns(q1_html):
-    changed = q1_html[q1_html.index('id="what-changed"'):q1_html.index('id="section-purpose"')]
+def test_what_changed_and_the_appendix_come_after_the_summary_when_included(q1_full_html):
+    order = ["6. Quarter 1 April–June 2023 performance summary", "7. What changed this quarter",
+             "Appendix: Key Performance Indicators"]
+    positions = [q1_full_html.index(heading) for heading in order]
+    assert positions == sorted(positions)
+
+
+def test_q1_what_changed_lists_figures_not_available_and_no_missing_returns(q1_full_html):
+    changed = q1_full_html[q1_full_html.index('id="what-changed"'):q1_full_html.index('id="section-annex"')]
     text = " ".join(text_of(changed).split())
     assert "There is no approved status from an earlier quarter to compare with." in text
     assert "TOU-01 Visitor numbers (Regenerated Places – Tourism): Calendar year 2022 figure not yet available" in text
@@ -138,10 +164,11 @@ def test_q1_what_changed_lists_figures_not_available_and_no_missing_returns(q1_h
     assert "None: every sub-strand has an approved return for 2023/24 Q1." in text
 
 
-def test_kpi_annex_has_every_kpi_with_target_figure_rag_and_data_lag(q1_html, sefton):
-    annex = q1_html[q1_html.index('id="kpi-annex"'):]
+def test_the_appendix_has_the_kpis_with_a_figure_to_report_with_target_rag_and_data_lag(q1_full_html, sefton):
+    annex = q1_full_html[q1_full_html.index('id="kpi-annex"'):]
     annex = annex[:annex.index("</table>")]
-    assert annex.count('<th scope="row"') == KPI.objects.filter(is_active=True).count()
+    assert annex.count('<th scope="row"') == Measurement.objects.filter(period__slug="2023-24-q1").count() == 7
+    assert "No figure reported" not in annex
     text = " ".join(text_of(annex).split())
     assert "HOU-02 Net additional dwellings per annum" in text
     assert "640 (Local Plan requirement)" in text
@@ -180,7 +207,8 @@ def q2_story(sefton):
     Measurement.objects.create(kpi=KPI.objects.get(code="PLA-02"), period=q2, value=Decimal("999999"), data_for=MARKER,
                                rag_calculated="red")
     Briefing.objects.create(period=q2, title="Quarter 2 progress", purpose="Q2 purpose", recommendations="Note it",
-                            governance="Before the table.\n\nAfter the table.")
+                            governance="Before the table.\n\nAfter the table.", include_what_changed=True,
+                            include_kpi_appendix=True)
     return q2
 
 
@@ -194,7 +222,7 @@ def test_what_changed_says_plainly_what_moved_turned_and_is_missing(q2_story, de
     missing = {m.sub_strand.slug: m.sentence for m in wc.missing_returns}
     assert len(missing) == 9
     assert missing["planning"] == "Regenerated Places – Planning: Submitted, not yet approved"
-    assert missing["digital"] == "Social Inclusion & Access for all – Digital: Draft, not yet approved"
+    assert missing["digital"] == "Social Inclusion – Digital: Draft, not yet approved"
     assert missing["equality-diversity"].endswith(": Not started")
 
 
@@ -230,7 +258,7 @@ def test_a_reader_cannot_read_a_briefing_that_is_not_issued(q2_story, client_for
 
 def test_the_economy_cell_sees_a_draft_briefing_labelled_as_such(q2_story, client_for):
     html = client_for("coordinator").get(reverse("briefing", args=["2023-24-q2"])).content.decode()
-    assert "Draft: not yet issued" in html
+    assert "Draft: this briefing has not been issued yet." in html
     assert '<span class="app-para-number">4.1</span> Before the table.' in html
     assert reverse("briefing-edit", args=["2023-24-q2"]) in html
     approver_html = client_for("approver").get(reverse("briefing", args=["2023-24-q2"])).content.decode()
@@ -278,9 +306,13 @@ def test_unknown_period_is_a_404(client_for):
     assert client_for("cabinet").get("/periods/1999-00-q1/briefing/").status_code == 404
 
 
-def test_a_long_kpi_annex_is_shown_a_page_at_a_time(client_for, sefton, monkeypatch):
+def test_a_long_kpi_annex_is_shown_a_page_at_a_time(client_for, q1_with_options, monkeypatch):
     from reporting.briefings import views as briefing_views
 
+    q1 = ReportingPeriod.objects.get(slug="2023-24-q1")
+    for kpi in KPI.objects.filter(is_active=True).exclude(measurements__period=q1):
+        Measurement.objects.create(kpi=kpi, period=q1, not_available=True, frozen_at=datetime.datetime(2023, 7, 1,
+                                                                                                       tzinfo=datetime.timezone.utc))
     monkeypatch.setattr(briefing_views, "ANNEX_PER_PAGE", 10)
     client = client_for("cabinet")
     total = KPI.objects.filter(is_active=True).count()
@@ -299,5 +331,5 @@ def test_a_long_kpi_annex_is_shown_a_page_at_a_time(client_for, sefton, monkeypa
         assert client.get(f"/periods/2023-24-q1/briefing/?annex={bad}").status_code == 200
 
 
-def test_a_short_kpi_annex_has_no_pages(q1_html):
-    assert "Pages of the KPI annex" not in q1_html
+def test_a_short_kpi_annex_has_no_pages(q1_full_html):
+    assert "Pages of the KPI appendix" not in q1_full_html

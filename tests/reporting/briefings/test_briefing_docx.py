@@ -12,6 +12,7 @@ from objectives.models import ReportingPeriod
 from reporting.models import Briefing
 from reporting.briefings.selectors import briefing_context
 from reporting.briefings.docx import build_briefing_docx
+from tests.reporting.document_text import docx_blocks, html_blocks, paragraph_texts, words
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "sources" / "ses-q1-2023-24-briefing-note.txt"
 # The seed's own headings of section 6, in its order (as the PDF's text gives them).
@@ -61,11 +62,13 @@ def open_docx(response):
 
 
 def summary_of(document):
-    """[(heading, status word, commentary)] from section 6 of the document, in its order."""
+    """[(heading, status word, commentary)] from section 6 of the document, in its order (list
+    items with the numbers Word draws for them)."""
     paragraphs = document.paragraphs
+    texts = paragraph_texts(document, paragraphs)
     start = next(i for i, p in enumerate(paragraphs) if p.style.name == "Heading 1" and p.text.startswith("6. "))
     found, heading, current = [], None, None
-    for p in paragraphs[start + 1:]:
+    for p, text in zip(paragraphs[start + 1:], texts[start + 1:]):
         if p.style.name == "Heading 1":
             break
         if p.style.name.startswith("Heading"):
@@ -75,7 +78,7 @@ def summary_of(document):
             current = [heading, p.text.split(":", 1)[1].split()[0], ""]
             found.append(current)
         elif current is not None:
-            current[2] += p.text
+            current[2] += text
     return found
 
 
@@ -102,17 +105,18 @@ def test_the_note_has_real_headings_numbered_as_the_seed(q1_docx):
     headings = [(p.style.name, p.text) for p in q1_docx.paragraphs if p.style.name.startswith("Heading")]
     level_one = [text for style, text in headings if style == "Heading 1"]
     assert level_one == [
-        "What changed this quarter",
         "1.0 Purpose of Briefing Note",
         "2.0 Recommendations",
-        "3 Background",
+        "3. Background",
         "4 Governance & reporting",
         "5. Progress to date",
         "6. Quarter 1 April–June 2023 performance summary",
-        "Annex: Key Performance Indicators",
     ]
-    assert ("Heading 2", "3. Regenerated Places") in headings
-    assert ("Heading 3", "Regenerated Places – Housing") in headings
+    # Section 6 is area by area, as the seed writes it: no objective headings numbered 1.–4.
+    level_two = [text for style, text in headings if style == "Heading 2"]
+    assert level_two[:3] == ["Business Growth & Investment", "Employment and access to work",
+                             "Regenerated Places – Growth & Strategic Investment Programme"]
+    assert len(level_two) == 11 and not any(text[:1].isdigit() for text in level_two)
     texts = [p.text for p in q1_docx.paragraphs]
     background = next(t for t in texts if t.startswith("3.1\t"))
     assert "On 3rd November 2022 Sefton Council Cabinet approved" in background
@@ -120,45 +124,104 @@ def test_the_note_has_real_headings_numbered_as_the_seed(q1_docx):
     assert any(t.startswith("4.1\tThe Economy Cell meets quarterly") for t in texts)
     assert any(t.startswith("4.2\tCabinet Member will be fully consulted") for t in texts)
     assert "To update Cabinet Member on progress with the Sefton Economic Strategy Action Plan 2023/24" in texts
-    assert "There is no approved status from an earlier quarter to compare with." in texts
+    assert not any("previous status" in t or t.startswith("Issued") for t in texts)
+
+
+def test_the_summarys_lists_are_word_lists_numbered_as_written(q1_docx):
+    texts = paragraph_texts(q1_docx, q1_docx.paragraphs)
+    listed = [(p, t) for p, t in zip(q1_docx.paragraphs, texts) if p._p.pPr is not None and p._p.pPr.numPr is not None]
+    assert [t for _, t in listed][:5] == [
+        "1. Progress of the Youth Board / Shadow Board discussions",
+        "2. Engagement with Southport Learning Trust schools, Southport Learning Partnership and Colleges "
+        "(Southport College and Hugh Baird)",
+        "3. Review of Future Southport pages – Digital engagement",
+        "4. Representatives at the inaugural Sefton Huddle",
+        "5. Updating website information.",
+    ]
+    assert [t for _, t in listed][5].startswith("1) Employment related opportunities for key priority groups")
+    assert len(listed) == 10
+    # The Digital highlights keep their lines, as in the seed.
+    digital = next(p for p in q1_docx.paragraphs if p.text.startswith("Sefton's Digital strategy work"))
+    assert digital.text.split("\n")[1:3] == [
+        "Gov Roam deployed across all Council sites alongside public, guest and corporate wifi to support co-location",
+        "Sefton's Data Centre migrated to Azure Cloud",
+    ]
 
 
 def test_the_governance_calendar_is_a_real_table(q1_docx):
     calendar = q1_docx.tables[0]
     headings = [c.text for c in calendar.rows[0].cells]
-    assert headings[1:3] == ["Economy Cell meeting", "Dashboard update deadline"]
-    rows = {r.cells[0].text: [c.text for c in r.cells] for r in calendar.rows[1:]}
-    assert rows["2023/24 Q1"][1] == "9 June 2023"
-    assert rows["2023/24 Q2"][1:3] == ["7 September 2023", "1 September 2023"]
-    assert rows["2023/24 Q4"][1:3] == ["18 January 2024", "7 February 2024"]
-    assert "5 March 2024" in rows["2023/24 Q4"]
-    assert "Monthly" in [c.text for c in calendar.rows[1].cells]
+    assert headings[:2] == ["Economy Cell meeting", "Dashboard update deadline"]
+    rows = [[c.text for c in r.cells] for r in calendar.rows[1:]]
+    assert rows == [
+        ["", "", "Monthly", ""],
+        ["9 June 2023", "", "", ""],
+        ["7 September 2023", "1 September 2023", "", ""],
+        ["30 November 2023", "", "7 November 2023", ""],
+        ["18 January 2024", "7 February 2024", "", "5 March 2024"],
+    ]
     header = calendar.rows[0]._tr.trPr
     assert header is not None and "tblHeader" in header.xml
 
 
-def test_the_objectives_table_and_the_kpi_annex_are_tables(q1_docx):
+def test_the_objectives_table_and_no_kpi_annex_the_seed_does_not_have(q1_docx):
     objectives = q1_docx.tables[1]
     rows = {r.cells[0].text: r.cells[1].text.split("\n") for r in objectives.rows[1:]}
     assert rows["Regenerated Places"] == ["Growth & Strategic Investment Programme", "Housing", "Planning", "Tourism"]
-    annex = q1_docx.tables[2]
+    assert rows["Business Growth & Investment"] == [""]
+    assert len(q1_docx.tables) == 2
+
+
+def test_what_changed_and_the_kpi_appendix_when_the_coordinator_includes_them(demo_users, sefton):
+    Briefing.objects.filter(period__slug="2023-24-q1").update(include_what_changed=True, include_kpi_appendix=True)
+    period = ReportingPeriod.objects.get(slug="2023-24-q1")
+    document = build_briefing_docx(briefing_context(period=period, user=demo_users["cabinet"]))
+    level_one = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert level_one[-3:] == ["6. Quarter 1 April–June 2023 performance summary", "7. What changed this quarter",
+                              "Appendix: Key Performance Indicators"]
+    annex = document.tables[2]
     rows = {r.cells[0].text.split()[0]: [c.text for c in r.cells] for r in annex.rows[1:]}
-    assert "HOU-02" in rows and len(rows) >= 40
-    assert "640" in rows["HOU-02"][3]
-    assert rows["TOU-01"][4].startswith("Not yet available")
-    assert "Calendar year 2022" in rows["TOU-01"][6]
-    assert rows["PLA-01"][5] == "Green" and rows["PLA-01"][4] == "Achieved"
+    assert sorted(rows) == ["HOU-02", "PLA-01", "PLA-02", "TOU-01", "TOU-02", "TOU-03", "TOU-04"]
+    assert "640" in rows["HOU-02"][2]
+    assert rows["TOU-01"][3].startswith("Not yet available")
+    assert "Calendar year 2022" in rows["TOU-01"][5]
+    assert rows["PLA-01"][4] == "Green" and rows["PLA-01"][3] == "Achieved"
+
+
+def test_the_page_and_the_document_say_the_same_things_in_the_same_order(client_for, sefton):
+    Briefing.objects.filter(period__slug="2023-24-q1").update(include_what_changed=True, include_kpi_appendix=True)
+    client = client_for("cabinet")
+    page = client.get("/periods/2023-24-q1/briefing/").content.decode()
+    document = open_docx(client.get("/periods/2023-24-q1/briefing.docx"))
+    on_page, in_document = words(html_blocks(page, "app-briefing")), words(docx_blocks(document))
+    assert len(on_page) > 3000
+    assert on_page == in_document
+
+
+def test_the_day_it_was_issued_is_on_the_page_and_in_the_document_alike(client_for, demo_users, sefton):
+    briefing = Briefing.objects.get(period__slug="2023-24-q1")
+    client = client_for("cabinet")
+    document = open_docx(client.get("/periods/2023-24-q1/briefing.docx"))
+    assert "dcterms:created" not in document.core_properties._element.xml  # loaded without a date: none at all
+    briefing.issued_at = datetime.datetime(2023, 7, 5, 10, 0, tzinfo=datetime.timezone.utc)
+    briefing.issued_by = demo_users["approver"]
+    briefing.save()
+    line = "Issued on 5 July 2023 by " + demo_users["approver"].get_full_name() + "."
+    page = client.get("/periods/2023-24-q1/briefing/").content.decode()
+    document = open_docx(client.get("/periods/2023-24-q1/briefing.docx"))
+    assert line in html_blocks(page, "app-briefing")
+    assert line in [p.text for p in document.paragraphs][:3]
+    assert document.core_properties.created == briefing.issued_at
 
 
 def test_the_page_and_the_document_come_from_the_same_context(demo_users, sefton):
     period = ReportingPeriod.objects.get(slug="2023-24-q1")
     context = briefing_context(period=period, user=demo_users["approver"])
     document = build_briefing_docx(context, now=datetime.datetime(2024, 3, 5, 9, 0, tzinfo=datetime.timezone.utc))
-    names = [(item.name, item.status_label) for o in context["progress"] for item in o.sub_strands]
+    names = [(item.name, item.status_label) for item in context["areas"]]
     assert [(h, w) for h, w, _ in summary_of(document)] == names
     assert document.core_properties.title == context["title"]
     assert "2023/24 Q1" in document.core_properties.subject
-    assert document.core_properties.created == datetime.datetime(2024, 3, 5, 9, 0, tzinfo=datetime.timezone.utc)
 
 
 def test_a_reader_cannot_download_a_briefing_not_yet_issued(client_for):
@@ -166,6 +229,7 @@ def test_a_reader_cannot_download_a_briefing_not_yet_issued(client_for):
     assert client_for("cabinet").get("/periods/2023-24-q2/briefing.docx").status_code == 403
     document = open_docx(client_for("coordinator").get("/periods/2023-24-q2/briefing.docx"))
     assert any(p.text.startswith("Draft: this briefing has not been issued yet") for p in document.paragraphs)
+    assert document.core_properties.created is not None  # a draft carries the day it was written
 
 
 def test_unknown_period_is_not_found(client_for):

@@ -67,6 +67,23 @@ def test_the_coordinator_starts_from_last_quarters_text_and_saves(client_for, q2
     assert LogEntry.objects.get_for_object(saved).count() >= 2  # history through save()
 
 
+def test_the_coordinator_chooses_whether_the_note_has_what_changed_and_the_kpi_appendix(client_for, q2, q2_returns):
+    client = client_for("coordinator")
+    html = client.get(EDIT).content.decode()
+    assert 'name="include_what_changed"' in html and 'name="include_kpi_appendix"' in html
+    page = reverse("briefing", args=["2023-24-q2"])
+    assert client.post(EDIT, form_data()).status_code == 302
+    assert "What changed since" not in client.get(page).content.decode()
+    assert client.post(EDIT, form_data(version="1", include_what_changed="on")).status_code == 302
+    saved = Briefing.objects.get(period=q2)
+    assert saved.include_what_changed and not saved.include_kpi_appendix
+    html = client.get(page).content.decode()
+    assert "7. What changed since 2023/24 Q1" in html
+    assert html.index("6. Quarter 2 July–September 2023 performance summary") < html.index("7. What changed since")
+    # The next quarter's briefing starts with the same choice.
+    assert briefing_for(ReportingPeriod.objects.get(slug="2023-24-q3")).include_what_changed
+
+
 def test_a_stale_edit_is_refused_and_what_was_typed_stays_on_the_page(client_for, q2):
     first, second = client_for("coordinator"), client_for("admin")
     first.post(EDIT, form_data(purpose="The first editor's purpose"))

@@ -104,12 +104,28 @@ def test_the_dashboard_changes_with_the_day(sefton, client, settings):
         assert client.get("/public/data/figures.csv", HTTP_IF_NONE_MATCH=etag(client)).status_code == 304
 
 
+def client_for_reader(users):
+    from django.test import Client
+
+    reader = Client()
+    reader.force_login(users["cabinet"], backend="django.contrib.auth.backends.ModelBackend")
+    return reader
+
+
 def test_public_pages_show_published_results_and_name_no_one(sefton, demo_users, client):
     approve_q2(demo_users, commentary="Approved, not yet published")
     housing = client.get("/public/sub-strands/housing/").content.decode()
     assert "Lead officer" not in housing and "/returns/" not in housing
+    from django.utils import timezone as tz
+
+    from reporting.models import Briefing
+
+    Briefing.objects.filter(period__slug="2023-24-q1").update(issued_at=tz.now(), issued_by=demo_users["approver"],
+                                                              include_kpi_appendix=True)  # its KPIs link too
     briefing = client.get("/public/quarters/2023-24-q1/briefing/").content.decode()
-    assert "Issued" in briefing and " by " not in briefing.split("Issued")[1][:200]
+    assert "Issued on" in briefing and "Alex Approver" not in briefing  # the public pages name no officer
+    signed_in = client_for_reader(demo_users).get("/periods/2023-24-q1/briefing/").content.decode()
+    assert "Issued on" in signed_in and "by Alex Approver" in signed_in
     assert 'href="/kpis/' not in briefing and 'href="/sub-strands/' not in briefing and 'href="/dashboard/' not in briefing
     assert 'href="/public/kpis/HOU-02/"' in briefing
     for url in PAGES:

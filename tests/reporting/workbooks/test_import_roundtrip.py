@@ -135,7 +135,7 @@ def return_cell(wb, sub_slug, heading):
         if "Sub-strand id" not in headings:
             continue
         for row in ws.iter_rows(min_row=HEADER_ROW + 1):
-            if row[headings.index("Sub-strand id")].value == sub.id:
+            if row[headings.index("Sub-strand id")].value == str(sub.id):
                 return row[headings.index(heading)]
     raise AssertionError(f"{sub_slug} / {heading} not found")
 
@@ -211,7 +211,7 @@ def test_the_preview_lists_each_change_with_its_sheet_and_cell(q2, client_for):
     cell = cell_of(wb, "HOU-02", "2023/24 Q2")
     cell.value = 655
     text = page_text(upload(coordinator, as_upload(wb)))
-    assert f"3. Regenerated Places, {cell.coordinate}" in text
+    assert f"Objective 3 KPIs, {cell.coordinate}" in text
     assert "HOU-02: 2023/24 Q2 figure 712 655" in text
     assert "1 cell in 1 return" in text
 
@@ -222,7 +222,7 @@ def test_the_action_plan_progress_can_be_imported(q2, client_for):
     ws = wb["Action plan"]
     headings = [c.value for c in ws[HEADER_ROW]]
     action = Action.objects.get(plan__slug="ses-2023-24", number=1)
-    row = next(r for r in ws.iter_rows(min_row=HEADER_ROW + 1) if r[headings.index("Action id")].value == action.id)
+    row = next(r for r in ws.iter_rows(min_row=HEADER_ROW + 1) if r[headings.index("Action id")].value == str(action.id))
     row[headings.index("Progress this quarter")].value = "Phase 2 complete."
     row[headings.index("Status this quarter")].value = "Complete"
     response = upload(coordinator, as_upload(wb))
@@ -287,7 +287,7 @@ def test_the_import_applies_the_return_forms_rules(q2, client_for):
     status.value = "Purple"
     before = snapshot()
     text = page_text(upload(coordinator, as_upload(wb)))
-    assert f"Sheet “4. Social Inclusion & Access fo”, cell {percent.coordinate} (HW-01): a percentage cannot be more than 100" in text
+    assert f"Sheet “Objective 4 KPIs”, cell {percent.coordinate} (HW-01): a percentage cannot be more than 100" in text
     reason = cell_of(wb, "HOU-02", "Override reason")
     assert f"cell {reason.coordinate} (HOU-02): give a reason for overriding the status" in text
     assert "Choose Red, Amber or Green for the overall status" in text

@@ -69,7 +69,7 @@ def test_the_ids_are_locked_and_only_the_cells_to_fill_are_open(template):
 
 
 def test_the_statuses_have_drop_down_lists(template):
-    kpis = template["3. Regenerated Places"]
+    kpis = template["Objective 3 KPIs"]
     lists = validations_of(kpis)
     override = lists[cell_of(template, "HOU-02", "RAG override").coordinate]
     assert override.type == "list" and override.formula1 == '"Red,Amber,Green"' and override.showErrorMessage
@@ -112,3 +112,46 @@ def test_the_workbooks_page_takes_the_same_number_of_queries_at_two_sizes(q2, cl
         response = client.get("/workbooks/")
     assert "2015/16 Q1" in page_text(response)
     assert len(large) == len(small)
+
+
+def _luminance(hex_colour):
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a, b):
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def colour(value, default):
+    rgb = getattr(value, "rgb", None)
+    return rgb[-6:].upper() if isinstance(rgb, str) and len(rgb) >= 6 else default
+
+
+def test_every_status_and_text_in_the_template_is_readable_against_its_fill(template):
+    checked = 0
+    for ws in template.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None:
+                    continue
+                fill = colour(cell.fill.fgColor, "FFFFFF") if cell.fill.fill_type == "solid" else "FFFFFF"
+                text = colour(cell.font.color, "000000") if cell.font.color is not None else "000000"
+                assert contrast(text, fill) >= 4.5, (ws.title, cell.coordinate, cell.value, text, fill)
+                checked += 1
+    assert checked > 200
+    last = return_cell(template, "planning", "Last quarter's status")
+    assert last.value == "Green" and colour(last.fill.fgColor, "") == "00703C"  # its own colour, not grey
+
+
+def test_commentary_carried_forward_from_last_quarter_is_marked_as_last_quarters(template):
+    carried = return_cell(template, "digital", "Commentary")  # not started: it starts from Q1's commentary
+    assert carried.value.startswith("Sefton Council has an established digital strategy")
+    assert carried.font.i
+    assert return_cell(template, "digital", "Commentary so far").value == "Last quarter's, carried forward: update it"
+    saved = return_cell(template, "housing", "Commentary")  # a draft saved for Q2: this quarter's
+    assert not saved.font.i
+    assert return_cell(template, "housing", "Commentary so far").value == "This quarter's"
+    assert "carried forward" in template["Returns"]["A2"].value

@@ -1,0 +1,103 @@
+"""How typed text is read into paragraphs, lists and headings: the one reading of a text field, for
+the pages (the `text_blocks` tag in reporting/templatetags/ses.py) and the Word documents alike.
+
+- paragraphs are separated by blank lines; a single line break inside one is kept;
+- a line starting with "- ", "• " or "* " is a bullet point;
+- two or more lines in a row numbered "1." or "1)" are a numbered list, numbered as written;
+- a line starting with "# " is a heading, "## " a heading below it;
+- a line that is only a web address is a link.
+
+Blocks are (kind, items): ("p", [lines]), ("ul", [items]), ("ol", [(marker, text)]),
+("h1", [text]), ("h2", [text]), ("link", [Link]).
+"""
+import re
+from dataclasses import dataclass
+
+NUMBERED = re.compile(r"^(\d{1,3})([.)])\s+(\S.*)$")
+HEADING = re.compile(r"^(#{1,2})\s+(\S.*)$")
+ADDRESS = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link in a document: `href` is a web address, or a path on this site ("/action-plans/…").
+    With no href, the text is shown with `missing` beside it, saying plainly why there is no link."""
+
+    text: str
+    href: str = ""
+    missing: str = ""
+
+
+def _bullet(line):
+    if line[:2] in {"- ", "• ", "* "} or line.startswith("\uf0b7"):
+        return line[1:].strip()
+    return None
+
+
+def text_blocks(text):
+    """The blocks of a text field (see the module's docstring)."""
+    blocks = []
+    for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        numbered = [NUMBERED.match(line) for line in lines]
+        paragraph = []
+
+        def flush():
+            if paragraph:
+                blocks.append(("p", list(paragraph)))
+                paragraph.clear()
+
+        for i, line in enumerate(lines):
+            heading, bullet, number = HEADING.match(line), _bullet(line), numbered[i]
+            in_a_list = number is not None and ((i > 0 and numbered[i - 1]) or (i + 1 < len(lines) and numbered[i + 1]))
+            if heading:
+                flush()
+                blocks.append((f"h{len(heading.group(1))}", [heading.group(2)]))
+            elif bullet is not None:
+                flush()
+                if blocks and blocks[-1][0] == "ul":
+                    blocks[-1][1].append(bullet)
+                else:
+                    blocks.append(("ul", [bullet]))
+            elif in_a_list:
+                flush()
+                item = (number.group(1) + number.group(2), number.group(3))
+                if blocks and blocks[-1][0] == "ol" and i > 0 and numbered[i - 1]:
+                    blocks[-1][1].append(item)
+                else:
+                    blocks.append(("ol", [item]))
+            elif ADDRESS.match(line):
+                flush()
+                blocks.append(("link", [Link(line, line)]))
+            else:
+                paragraph.append(line)
+        flush()
+    return blocks
+
+
+def with_links(blocks, links):
+    """The blocks with each paragraph that is exactly a link's text (an attachment's name, as the
+    narrative gives it) made that link; `links` is {text: Link}. Returns (blocks, links not used)."""
+    used = set()
+    result = []
+    for kind, items in blocks:
+        if kind == "p" and len(items) == 1 and items[0] in links:
+            result.append(("link", [links[items[0]]]))
+            used.add(items[0])
+        else:
+            result.append((kind, items))
+    return result, [link for text, link in links.items() if text not in used]
+
+
+def plain_text(blocks):
+    """The blocks' words, in order, one line each (for checks and comparisons)."""
+    lines = []
+    for kind, items in blocks:
+        for item in items:
+            if kind == "ol":
+                lines.append(f"{item[0]} {item[1]}")
+            elif kind == "link":
+                lines.append(item.text)
+            else:
+                lines.append(item)
+    return lines
