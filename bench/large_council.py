@@ -22,14 +22,14 @@ def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_fina
 
     from kpis.models import KPI, Measurement, Target, index_figures
     from kpis.rag import RAG
-    from objectives.models import ReportingPeriod, StrategicObjective, Strategy, SubStrand, quarter_dates
+    from objectives.models import Council, ReportingPeriod, StrategicObjective, Strategy, SubStrand, quarter_dates
     from reporting.models import Briefing, QuarterlyReturn
 
     rng = random.Random(seed)
     now = timezone.now()
     with transaction.atomic():
-        strategy = Strategy.objects.create(name="Benchmark Borough Economic Strategy", slug="benchmark-strategy",
-                                           council="Benchmark Borough Council (synthetic)")
+        Council.objects.update_or_create(key=1, defaults={"name": "Benchmark Borough Council (synthetic)"})
+        strategy = Strategy.objects.create(name="Benchmark Borough Economic Strategy", slug="benchmark-strategy")
         objs = StrategicObjective.objects.bulk_create(
             StrategicObjective(strategy=strategy, number=i + 1, name=f"Objective {i + 1}", slug=f"objective-{i + 1}")
             for i in range(objectives)

@@ -1,30 +1,66 @@
 from django.contrib import admin
 
-from objectives.models import Action, ActionPlan, Milestone, ReportingPeriod, StrategicObjective, Strategy, SubStrand
+from objectives.admin_site import InCouncilWords
+from objectives.council import DEFAULT_TERMS, forget
+from objectives.models import (TERM_KEYS, Action, ActionPlan, Council, Milestone, ReportingPeriod, StrategicObjective,
+                               Strategy, SubStrand)
 
 
-class StrategicObjectiveInline(admin.TabularInline):
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    """The council: one row, changed, never added twice or deleted. Each word left empty shows
+    today's word, which the form shows in the empty box."""
+
+    list_display = ["name", "short_name"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "logo"]}),
+        ("The council's words", {
+            "description": "The words every page, email, document and export uses for the levels of a strategy and for "
+                           "the people in it. Leave a box empty to keep the word shown in it.",
+            "fields": [(f"{key}_one", f"{key}_many") for key in TERM_KEYS],
+        }),
+    ]
+
+    def has_add_permission(self, request):
+        return not Council.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        key, _, number = db_field.name.rpartition("_")
+        if formfield is not None and key in DEFAULT_TERMS and number in ("one", "many"):
+            formfield.widget.attrs["placeholder"] = DEFAULT_TERMS[key][0 if number == "one" else 1]
+        return formfield
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget()
+
+
+class StrategicObjectiveInline(InCouncilWords, admin.TabularInline):
     model = StrategicObjective
     extra = 0
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
-    list_display = ["name", "council", "approved_on"]
-    list_filter = ["council", "approved_on"]
-    search_fields = ["name", "council"]
+class StrategyAdmin(InCouncilWords, admin.ModelAdmin):
+    list_display = ["name", "slug", "approved_on"]
+    list_filter = ["approved_on"]
+    search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StrategicObjectiveInline]
 
 
-class SubStrandInline(admin.TabularInline):
+class SubStrandInline(InCouncilWords, admin.TabularInline):
     model = SubStrand
     extra = 0
     fields = ["order", "name", "slug", "lead_service", "lead_officer"]
 
 
 @admin.register(StrategicObjective)
-class StrategicObjectiveAdmin(admin.ModelAdmin):
+class StrategicObjectiveAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["number", "name", "strategy"]
     list_filter = ["strategy"]
     search_fields = ["name"]
@@ -32,7 +68,7 @@ class StrategicObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubStrand)
-class SubStrandAdmin(admin.ModelAdmin):
+class SubStrandAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["name", "objective", "lead_service", "lead_officer", "reports_as_objective"]
     list_filter = ["objective", "lead_service", "reports_as_objective"]
     search_fields = ["name", "slug", "lead_service", "lead_officer__username", "lead_officer__last_name"]
@@ -42,7 +78,7 @@ class SubStrandAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["label", "start_date", "end_date", "dashboard_deadline", "economy_cell_meeting",
                     "cabinet_member_briefing", "scrutiny_meeting", "state"]
     list_filter = ["state", "financial_year", "quarter"]
@@ -72,7 +108,7 @@ class ActionPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["number", "title", "plan", "owner", "timescale", "status"]
     list_filter = ["plan", "status"]
     search_fields = ["title", "wording", "owner"]

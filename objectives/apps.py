@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ObjectivesConfig(AppConfig):
@@ -12,3 +13,10 @@ class ObjectivesConfig(AppConfig):
         from objectives.roles import ensure_groups
 
         post_migrate.connect(ensure_groups, sender=self)
+
+
+class CouncilAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the council's admin site (objectives.admin_site): in INSTALLED_APPS in its place."""
+
+    default = False  # ObjectivesConfig is this module's app
+    default_site = "objectives.admin_site.CouncilAdminSite"

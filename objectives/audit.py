@@ -1,7 +1,8 @@
 from auditlog.registry import auditlog
 
-from objectives.models import Action, Milestone, ReportingPeriod, StrategicObjective, Strategy, SubStrand
+from objectives.models import Action, Council, Milestone, ReportingPeriod, StrategicObjective, Strategy, SubStrand
 
+auditlog.register(Council)
 auditlog.register(Strategy)
 auditlog.register(StrategicObjective)
 auditlog.register(ReportingPeriod)

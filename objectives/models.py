@@ -1,4 +1,5 @@
-"""The strategy itself: strategies, objectives, sub-strands, action plans and the reporting calendar.
+"""The council and its strategy: the council and its words, strategies, objectives, sub-strands,
+action plans and the reporting calendar.
 
 Nothing here imports `kpis` or `reporting`: they build on this app, never the other way round.
 """
@@ -6,20 +7,97 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 
+# The council's words for the levels of a strategy and for the roles, each singular and plural
+# (objectives/council.py has the defaults, today's words, and is where every page asks for them).
+TERM_KEYS = ["objective", "sub_strand", "officer", "coordinator", "approver", "reader", "scrutiny"]
+TERM_LABELS = {  # what each word is for, as the admin's form labels it
+    "objective": ("Top level", "the top level of a strategy, e.g. Priority"),
+    "sub_strand": ("Reporting level", "the level under it that reports each period, e.g. Theme"),
+    "officer": ("Who fills in returns", "the people who fill in returns, e.g. Officer"),
+    "coordinator": ("Coordinating team", "the team that runs the reporting, e.g. Performance Team"),
+    "approver": ("Approver", "who approves returns and issues the briefing, e.g. Head of Service"),
+    "reader": ("Reader", "who the briefing is for, e.g. Portfolio Holder"),
+    "scrutiny": ("Scrutiny committee", "the committee that scrutinises the results, e.g. Performance Board"),
+}
+LOGO_TYPES = ["png", "jpg", "jpeg"]
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def validate_logo(file):
+    """A PNG or JPEG of at most 512 KB, by what it holds as well as by its name."""
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError("The logo must be 512 KB or smaller.")
+    head = file.read(8)
+    file.seek(0)
+    if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+        raise ValidationError("The logo must be a PNG or JPEG image.")
+
+
+def _term(key, plural=False):
+    label, example = TERM_LABELS[key]
+    if plural:
+        return models.CharField(f"{label}: more than one", max_length=100, blank=True,
+                                help_text="Its plural. Empty: the default.")
+    return models.CharField(f"{label}: one", max_length=100, blank=True,
+                            help_text=f"The word for {example}. Empty: the default.")
+
+
+class Council(models.Model):
+    """The council this deployment serves (one per deployment): its name as pages and papers write
+    it, a short name, an optional logo, and its words. Read through objectives.council, never directly."""
+
+    key = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+    name = models.CharField(max_length=200, help_text="As pages and papers write it, e.g. “Anytown Borough Council”.")
+    short_name = models.CharField(max_length=100, blank=True, help_text="e.g. “Anytown”. Empty: the name.")
+    logo = models.FileField(upload_to="council/", blank=True, help_text="A PNG or JPEG of at most 512 KB, shown in the "
+                            "header of every page.", validators=[FileExtensionValidator(LOGO_TYPES), validate_logo])
+    objective_one = _term("objective")
+    objective_many = _term("objective", plural=True)
+    sub_strand_one = _term("sub_strand")
+    sub_strand_many = _term("sub_strand", plural=True)
+    officer_one = _term("officer")
+    officer_many = _term("officer", plural=True)
+    coordinator_one = _term("coordinator")
+    coordinator_many = _term("coordinator", plural=True)
+    approver_one = _term("approver")
+    approver_many = _term("approver", plural=True)
+    reader_one = _term("reader")
+    reader_many = _term("reader", plural=True)
+    scrutiny_one = _term("scrutiny")
+    scrutiny_many = _term("scrutiny", plural=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(key=1), name="one_council")]
+
+    def __str__(self):
+        return self.name
+
+
+def _heading(what):
+    return models.CharField(f"calendar heading: {what}", max_length=200, blank=True,
+                            help_text="As the governance calendar heads the column. Empty: the default, in the "
+                            "council's words.")
+
+
 class Strategy(models.Model):
-    """A council strategy, e.g. the Sefton Economic Strategy approved by Cabinet on 3 November 2022."""
+    """A council strategy, e.g. an Economic Strategy approved by Cabinet on 3 November 2022."""
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    council = models.CharField(max_length=200, default="Sefton Council")
     approved_on = models.DateField(null=True, blank=True, help_text="The date Cabinet approved it.")
     approved_by = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
+    # How the governance calendar (section 4.1 of a briefing note) heads its columns.
+    coordinator_meeting_heading = _heading("the coordinating team's meetings")
+    deadline_heading = _heading("the dashboard update deadline")
+    reader_briefing_heading = _heading("the readers' briefings")
+    scrutiny_meeting_heading = _heading("the scrutiny meetings")
 
     class Meta:
         ordering = ["name"]
@@ -124,9 +202,10 @@ class ReportingPeriod(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
     dashboard_deadline = models.DateField("dashboard update deadline", null=True, blank=True)
-    economy_cell_meeting = models.DateField(null=True, blank=True)
-    cabinet_member_briefing = models.DateField("Cabinet Member briefing", null=True, blank=True)
-    scrutiny_meeting = models.DateField("Cabinet Member / Overview & Scrutiny", null=True, blank=True)
+    # The governance events of section 4.1; the calendar heads them in the council's words.
+    economy_cell_meeting = models.DateField("coordinating team's meeting", null=True, blank=True)
+    cabinet_member_briefing = models.DateField("readers' briefing", null=True, blank=True)
+    scrutiny_meeting = models.DateField("scrutiny meeting", null=True, blank=True)
     governance_notes = models.TextField(blank=True, help_text="Anything the calendar cannot say in a date.")
     source_notes = models.TextField(
         blank=True, help_text="Where a date was inferred rather than read in the source: for the administrator only."
@@ -259,7 +338,7 @@ class Action(models.Model):
     sub_strand = models.ForeignKey(SubStrand, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
     timescale = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNASSESSED)
-    status_note = models.TextField(blank=True, help_text="e.g. rolled into the Sefton Economic Strategy")
+    status_note = models.TextField(blank=True, help_text="e.g. rolled into the Economic Strategy")
 
     class Meta:
         ordering = ["plan", "number"]

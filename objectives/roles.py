@@ -8,16 +8,19 @@ from django.db import models
 
 
 class Role(models.TextChoices):
+    """The roles. Their labels here are the roles' own; pages and the admin name them in the
+    council's words (objectives.council.Terms.role_label)."""
+
     OFFICER = "officer", "Officer"
-    COORDINATOR = "coordinator", "Economy Cell coordinator"
+    COORDINATOR = "coordinator", "Coordinator"
     APPROVER = "approver", "Approver"
-    READER = "reader", "Cabinet Member or scrutiny member"
+    READER = "reader", "Reader"
     ADMINISTRATOR = "administrator", "Administrator"
 
 
 GROUP_NAMES = {
     Role.OFFICER: "Officers",
-    Role.COORDINATOR: "Economy Cell coordinators",
+    Role.COORDINATOR: "Coordinators",
     Role.APPROVER: "Approvers",
     Role.READER: "Readers",
     Role.ADMINISTRATOR: "Administrators",

@@ -1,9 +1,8 @@
 """Reads of the strategy's structure."""
 from django.db.models import Prefetch
 
-from objectives.models import ReportingPeriod, StrategicObjective, Strategy, SubStrand
-
-NO_COUNCIL = "The council"
+from objectives.council import NO_COUNCIL, council_name  # noqa: F401 - read there, once
+from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 
 
 def objectives_with_sub_strands(strategy=None):
@@ -22,8 +21,3 @@ def open_period():
 def get_period(slug):
     return ReportingPeriod.objects.filter(slug=slug).first()
 
-
-def council_name():
-    """The council's name as pages and papers write it: from the data (today the first strategy's
-    `council`), never from the code. The one place that reads it. One query."""
-    return Strategy.objects.order_by("pk").values_list("council", flat=True).first() or NO_COUNCIL

@@ -36,3 +36,15 @@ def public_pages(request):
     from reporting.public.switch import public_pages_on
 
     return {"public_pages_on": SimpleLazyObject(public_pages_on), "public": False}
+
+
+def council_words(request):
+    """`council` (objectives.models.Council), `terms` (its words: {{ terms.sub_strand.one }}) and
+    `main_strategy` (the strategy the pages are about, its name the pages' caption), read once a
+    request, when a template first uses them."""
+    from django.utils.functional import SimpleLazyObject
+
+    from objectives.council import council, main_strategy, terms
+
+    return {"council": SimpleLazyObject(council), "terms": SimpleLazyObject(terms),
+            "main_strategy": SimpleLazyObject(main_strategy)}

@@ -13,3 +13,14 @@ def private_to_the_signed_in(get_response):
         return response
 
     return middleware
+
+
+def council_read_once(get_response):
+    """The council and its words are read once a request, whatever asks for them (objectives.council)."""
+    from objectives.council import remembered
+
+    def middleware(request):
+        with remembered():
+            return get_response(request)
+
+    return middleware

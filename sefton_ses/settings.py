@@ -46,7 +46,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "objectives.apps.CouncilAdminConfig",  # django.contrib.admin, in the council's words
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +73,7 @@ MIDDLEWARE = [
     # Outermost: a public page's response leaves with no cookie and no Vary: Cookie, so that a
     # reverse proxy or CDN may serve it to everyone (reporting/public/caching.py).
     "reporting.public.caching.PublicResponseMiddleware",
+    "reporting.middleware.council_read_once",  # the council and its words, read once a request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reporting.context_processors.navigation",
                 "reporting.context_processors.public_pages",
+                "reporting.context_processors.council_words",
             ],
         },
     },
@@ -304,7 +306,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Economic Strategy Tracker read API",
+    "TITLE": "Strategy Tracker read API",
     "DESCRIPTION": (
         "The strategy, its KPIs and targets, the reporting periods, the quarterly returns, the figures and "
         "the action-plan updates, for the council's own reports (Power BI, Excel Power Query). Send "

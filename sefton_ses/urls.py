@@ -6,9 +6,6 @@ from objectives.forms import LoginForm
 
 handler400 = "reporting.overview.views.bad_request"
 
-admin.site.site_header = "Sefton SES Tracker administration"
-admin.site.site_title = "Sefton SES Tracker"
-
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

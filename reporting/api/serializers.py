@@ -7,6 +7,7 @@ from rest_framework import serializers
 from kpis.formatting import measurement_text
 from kpis.models import KPI, Measurement, Target
 from kpis.rag import RAG, MilestoneStatus, rag_label
+from objectives.council import council_name
 from objectives.models import Action, ReportingPeriod, StrategicObjective, Strategy, SubStrand
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, QuarterlyReturn
 
@@ -51,11 +52,16 @@ class Answer(serializers.ModelSerializer):
 
 
 class StrategySerializer(Answer):
-    """A council strategy."""
+    """A council strategy; `council` is the deployment's council's name (objectives.council)."""
+
+    council = serializers.SerializerMethodField()
 
     class Meta:
         model = Strategy
         fields = ["id", "slug", "name", "council", "approved_on", "approved_by", "description"]
+
+    def get_council(self, obj) -> str:
+        return council_name()
 
 
 class ObjectiveSerializer(Answer):

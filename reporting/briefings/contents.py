@@ -8,18 +8,14 @@ from django.utils import timezone
 
 from kpis.models import KPI
 from kpis.rag import rag_label
+from objectives.council import calendar_headings
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from objectives.roles import person_name
 from reporting.models import Briefing
 
 CARRIED_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction",
                   "include_what_changed", "include_kpi_appendix"]
-CALENDAR_COLUMNS = [
-    ("economy_cell_meeting", "Economy Cell meeting"),
-    ("dashboard_deadline", "Dashboard update deadline"),
-    ("cabinet_member_briefing", "Cabinet Member (Regeneration & Skills) briefings"),
-    ("scrutiny_meeting", "Cabinet Member / Overview & Scrutiny (Regeneration & Skills)"),
-]
+CALENDAR_FIELDS = ["economy_cell_meeting", "dashboard_deadline", "cabinet_member_briefing", "scrutiny_meeting"]
 MONTHLY = re.compile(r"\bbriefings are monthly\b", re.IGNORECASE)
 
 
@@ -51,7 +47,7 @@ class CalendarRow:
 
     def cells(self):
         """(column key, date or None, words) for each column, in order."""
-        return [(key, getattr(self, key), self.text.get(key, "")) for key, _ in CALENDAR_COLUMNS]
+        return [(key, getattr(self, key), self.text.get(key, "")) for key in CALENDAR_FIELDS]
 
 
 @dataclass
@@ -241,8 +237,9 @@ def briefing_for(period):
 
 def governance_calendar(period):
     """The governance calendar of the period's financial year (section 4.1): one row per period
-    with its Economy Cell meeting, dashboard update deadline, Cabinet Member briefing and
-    Overview & Scrutiny dates, led by a 'Monthly' row when Cabinet Member briefings are monthly."""
+    with its coordinating team's meeting, dashboard update deadline, readers' briefing and scrutiny
+    dates, headed as the strategy heads them (objectives.council.calendar_headings), led by a
+    'Monthly' row when the readers' briefings are monthly."""
     periods = list(ReportingPeriod.objects.filter(financial_year=period.financial_year).order_by("quarter"))
     rows = []
     monthly = any(MONTHLY.search(p.governance_notes or "") for p in periods)
@@ -256,6 +253,6 @@ def governance_calendar(period):
             )
         )
     return Calendar(
-        financial_year_label=period.financial_year_label, columns=[label for _, label in CALENDAR_COLUMNS], rows=rows,
+        financial_year_label=period.financial_year_label, columns=[label for _, label in calendar_headings()], rows=rows,
         monthly_briefings=monthly,
     )

@@ -4,13 +4,12 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from objectives.selectors import council_name
 from reporting.legal import content
 
 
 def _legal(request, template, **extra):
     return render(request, template, {
-        "council_name": council_name(), "contact_email": content.contact_email(), "site_url": settings.SITE_URL,
+        "contact_email": content.contact_email(), "site_url": settings.SITE_URL,
         "prepared_on": content.PREPARED_ON, **extra,
     })
 

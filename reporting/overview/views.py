@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
 
 from reporting.access import require
 from reporting.overview.selectors import overview
@@ -46,3 +47,21 @@ def bad_request(request, exception):
     else:
         reason = "Your browser sent something this service could not read, so nothing has been saved."
     return render(request, "400.html", {"reason": reason}, status=400)
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def council_logo(request):
+    """The council's logo (objectives.models.Council.logo), for the header of every page: public,
+    as the header is. 404 when there is none."""
+    from objectives.council import council
+
+    logo = council().logo
+    if not logo:
+        raise Http404("No logo")
+    try:
+        handle = logo.open("rb")
+    except OSError as exc:
+        raise Http404("No logo") from exc
+    content_type = "image/png" if logo.name.lower().endswith(".png") else "image/jpeg"
+    return FileResponse(handle, content_type=content_type)

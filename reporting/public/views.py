@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django_tables2 import RequestConfig
 
 from objectives.models import ReportingPeriod
-from objectives.selectors import council_name
+from objectives.council import council, council_name, terms
 from reporting.access import BRIEFINGS, PUBLIC
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.selectors import briefing_context
@@ -29,9 +29,8 @@ BASE = "reporting/public/base.html"
 
 def _page(request, template, context):
     """A public page: the same for everyone who asks, so rendered without the request's user."""
-    council = council_name()
     return HttpResponse(render_to_string(template, {
-        "public": True, "base": BASE, "council_name": council, "request": request, **context,
+        "public": True, "base": BASE, "council": council(), "terms": terms(), "request": request, **context,
     }))
 
 

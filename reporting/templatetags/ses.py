@@ -10,6 +10,8 @@ everywhere and a RAG is always a word as well as a colour.
     {% draft_label %}                    "Not yet approved"
     {% text_blocks blocks %}             typed text's paragraphs, lists, headings and links (reporting.documents.text)
     {{ user|person }}                    "Olivia Officer" (or the username)
+    {{ terms.sub_strand|lower_for:n }}   the council's word for n of them, mid-sentence: "sub-strand", "sub-strands"
+    {{ terms.sub_strand|for_count:n }}   the same as a heading writes it: "Sub-strand", "Sub-strands"
 """
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -80,7 +82,7 @@ def action_status_tag(status, label=None):
 
 @register.simple_tag
 def movement_tag(movement):
-    """A movement since the quarter before, in words (the arrow is decoration)."""
+    """A movement since the period before, in words (the arrow is decoration)."""
     if movement is None or movement.direction is None:
         return ""
     return format_html('<span class="app-movement app-movement--{}"><span aria-hidden="true">{}</span> {}</span>',
@@ -98,9 +100,9 @@ NO_STATUS = {False: mark_safe('<span class="govuk-body-s app-muted">No approved 
 
 @register.simple_tag
 def status_cell(cell, public=False):
-    """One quarter of a sub-strand on the dashboard (a reporting.dashboard.selectors.StatusCell): its
+    """One period of a sub-strand on the dashboard (a reporting.dashboard.selectors.StatusCell): its
     overall status, "not yet approved" and its state for a draft, its movement, "synthetic". On the
-    public pages (`public`), a quarter with nothing published says so."""
+    public pages (`public`), a period with nothing published says so."""
     if cell.ret is None:
         return NO_STATUS[bool(public)]
     parts = [rag_tag(cell.rag, "Not yet given")]
@@ -111,6 +113,18 @@ def status_cell(cell, public=False):
     if cell.is_synthetic:
         parts.append(mark_safe("<br>") + SYNTHETIC_LABEL)
     return mark_safe("".join(parts))
+
+
+@register.filter
+def lower_for(term, count):
+    """The council's word (an objectives.council.Term) for `count` of them, mid-sentence."""
+    return term.one_lower if count == 1 else term.many_lower
+
+
+@register.filter
+def for_count(term, count):
+    """The council's word for `count` of them, as a heading or a sentence's start writes it."""
+    return term.one if count == 1 else term.many
 
 
 @register.filter

@@ -22,9 +22,8 @@ import io
 from openpyxl.utils import get_column_letter
 
 from objectives.roles import person_name
-from objectives.selectors import council_name
+from objectives.council import council_name, terms
 from reporting.access import sees_all_drafts
-from reporting.briefings.contents import CALENDAR_COLUMNS as BRIEFING_CALENDAR_COLUMNS
 from reporting.briefings.contents import governance_calendar
 from reporting.workbooks.cells import (
     COL_ACTION_ID,
@@ -232,22 +231,22 @@ def write_actions(wb, data, used):
     return ws
 
 
-CALENDAR_COLUMNS = [
-    ("Quarter", 12),
-    *[(label, DATE_WIDTH + 3) for _, label in BRIEFING_CALENDAR_COLUMNS],
-    ("State", 14),
-]
+def calendar_columns(calendar):
+    """The calendar sheet's columns: the quarter, the briefing's calendar headings, the state."""
+    return [("Quarter", 12), *[(label, DATE_WIDTH + 3) for label in calendar.columns], ("State", 14)]
 
 
 def write_calendar(wb, data, used):
     """The governance calendar of the financial year, as the briefing note's section 4.1 has it
     (reporting.briefings.contents.governance_calendar), with each quarter's state."""
     calendar = governance_calendar(data.period)
+    words = terms()
+    columns = calendar_columns(calendar)
     ws = start_sheet(
         wb, "Calendar", used,
         heading=f"Governance calendar {data.period.financial_year_label}",
-        note="The Economy Cell meets quarterly; Cabinet Member briefings follow the dashboard update.",
-        columns=CALENDAR_COLUMNS,
+        note=f"The {words.coordinator.one} meets quarterly; {words.reader.one} briefings follow the dashboard update.",
+        columns=columns,
     )
     row = FIRST_DATA_ROW
     for entry in calendar.rows:
@@ -255,9 +254,9 @@ def write_calendar(wb, data, used):
         put(ws, row, 1, entry.label, alignment=TOP, font=BOLD_FONT if current else None)
         for col, (_key, d, words) in enumerate(entry.cells(), start=2):
             put(ws, row, col, d or words or None, number_format=DATE_FORMAT if d else None, alignment=DATE_ALIGN)
-        put(ws, row, len(CALENDAR_COLUMNS), entry.period.get_state_display() if entry.period else "", alignment=TOP)
+        put(ws, row, len(columns), entry.period.get_state_display() if entry.period else "", alignment=TOP)
         row += 1
-    finish_sheet(ws, CALENDAR_COLUMNS, row - 1)
+    finish_sheet(ws, columns, row - 1)
     return ws
 
 
@@ -268,7 +267,7 @@ def set_properties(wb, data, *, title, kind):
     props.subject = f"{data.period.label} ({data.period.long_label})"
     props.keywords = f"{data.period.slug}; {data.period.label}; {kind}; {data.strategy_name}"
     props.description = f"{kind} for {data.period.label}, exported from the tracker. {scope_note(data)}"
-    props.creator = council_name() or "SES Tracker"
+    props.creator = council_name()
     props.lastModifiedBy = user_label(data.user)
     props.created = exported
     props.modified = exported

@@ -1,18 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
-
-from reporting.loaders import FixtureError, load_fixture_files
+from reporting.management.commands.load_strategy import Command as LoadStrategy
 
 
-class Command(BaseCommand):
-    help = "Load the Sefton data from fixtures/ (or the given YAML files). All or nothing; safe to run twice."
+class Command(LoadStrategy):
+    help = ("The demo's shortcut: load the demo council's strategy files (fixtures/demo_files.txt), or the given "
+            "ones. All or nothing; safe to run twice.")
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="*", help="YAML fixture files (default: the Sefton data in fixtures/)")
+        parser.add_argument("files", nargs="*", help="strategy files (YAML) (default: those of fixtures/demo_files.txt)")
 
     def handle(self, *args, files=None, **options):
-        try:
-            counts = load_fixture_files(files or None)
-        except FixtureError as exc:
-            raise CommandError(f"Nothing was loaded. {exc}") from exc
-        summary = ", ".join(f"{n} {key}" for key, n in sorted(counts.items()))
-        self.stdout.write(self.style.SUCCESS(f"Loaded: {summary}"))
+        from reporting.loaders import demo_files
+
+        return super().handle(*args, files=files or [str(p) for p in demo_files()], **options)

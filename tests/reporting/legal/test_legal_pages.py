@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from objectives.models import Strategy
+from objectives.models import Council
 from reporting.legal import content
 from tests.security.test_url_walk import PUBLIC_PAGES, all_urls, public_urls
 
@@ -43,7 +43,7 @@ def test_every_page_links_to_them_in_its_footer(sefton, client_for):
 
 
 def test_the_councils_name_comes_from_the_data(sefton, client):
-    Strategy.objects.update(council="Anytown Borough Council")
+    Council.objects.update(name="Anytown Borough Council")
     for url in ["/accessibility/", "/privacy/", "/cookies/", "/public/", "/public/kpis/HOU-02/", "/public/data/"]:
         text = client.get(url).content.decode()
         assert "Anytown Borough Council" in text, url

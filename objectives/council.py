@@ -1,0 +1,195 @@
+"""The council and its words: the one place every page, email, document, export, the API's
+descriptions and the admin ask for them.
+
+    council()  -> the Council (or an unsaved one with no name yet: "The council")
+    terms()    -> Terms: terms().sub_strand.one ("Sub-strand"), .many, .one_lower ("sub-strand"),
+                  .many_lower, .a ("a sub-strand"); terms().role_label(Role.COORDINATOR)
+
+The words are data (objectives.models.Council); each one left empty is today's word, below.
+Templates get `council` and `terms` from a context processor (reporting.context_processors);
+Python code calls these. Inside a request (`remembered()`, opened by reporting.middleware) the
+council is read once, whatever asks; outside one (commands, tests) each call reads it.
+"""
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from objectives.models import TERM_KEYS, Council
+
+NO_COUNCIL = "The council"
+DEFAULT_TERMS = {  # today's words: what a council that gives none of its own sees
+    "objective": ("Strategic objective", "Strategic objectives"),
+    "sub_strand": ("Sub-strand", "Sub-strands"),
+    "officer": ("Officer", "Officers"),
+    "coordinator": ("Economy Cell", "Economy Cell"),
+    "approver": ("Assistant Director", "Assistant Directors"),
+    "reader": ("Cabinet Member", "Cabinet Members"),
+    "scrutiny": ("Overview & Scrutiny committee", "Overview & Scrutiny committees"),
+}
+assert set(DEFAULT_TERMS) == set(TERM_KEYS)
+
+_scope = contextvars.ContextVar("council_scope", default=None)
+
+
+def _mid_sentence(words):
+    """How a word is written mid-sentence: 'Sub-strand' → 'sub-strand', 'Strategic objectives' →
+    'strategic objectives'; a name whose other words are capitalised, or an acronym, is kept as it
+    is ('Economy Cell', 'Portfolio Holder', 'Overview & Scrutiny committee', 'KPI')."""
+    parts = words.split()
+    if not parts or not parts[0][:1].isupper() or parts[0].isupper() and len(parts[0]) > 1:
+        return words
+    if any(p[:1].isupper() for p in parts[1:]):
+        return words
+    return parts[0][:1].lower() + words[1:]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A council's word, singular and plural, as a heading writes it; `one_lower` and `many_lower`
+    mid-sentence."""
+
+    one: str
+    many: str
+
+    @property
+    def one_lower(self):
+        return _mid_sentence(self.one)
+
+    @property
+    def many_lower(self):
+        return _mid_sentence(self.many)
+
+    @property
+    def a(self):
+        """'a sub-strand', 'an objective', 'the Economy Cell' for a name."""
+        word = self.one_lower
+        if word != self.one.lower() and word == self.one:
+            return f"the {word}"
+        return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+    def count(self, n):
+        """'1 sub-strand', '3 sub-strands'."""
+        return f"{n} {self.one_lower if n == 1 else self.many_lower}"
+
+    def __str__(self):
+        return self.one
+
+
+class Terms:
+    """The council's words, one Term per key of objectives.models.TERM_KEYS."""
+
+    def __init__(self, council_obj):
+        for key in TERM_KEYS:
+            one = (getattr(council_obj, f"{key}_one", "") or "").strip()
+            many = (getattr(council_obj, f"{key}_many", "") or "").strip()
+            default_one, default_many = DEFAULT_TERMS[key]
+            if one and not many:
+                many = one if one.endswith("s") else f"{one}s"
+            setattr(self, key, Term(one or default_one, many or default_many))
+
+    def __iter__(self):
+        return iter((key, getattr(self, key)) for key in TERM_KEYS)
+
+    def role_label(self, role):
+        """A role as the council names it: 'Officer', 'Economy Cell coordinator', 'Approver
+        (Assistant Director)', 'Reader (Cabinet Member or Overview & Scrutiny committee member)'."""
+        value = getattr(role, "value", role)
+        coordinator = self.coordinator.one
+        return {
+            "officer": self.officer.one,
+            "coordinator": coordinator if "coordinator" in coordinator.lower() else f"{coordinator} coordinator",
+            "approver": f"Approver ({self.approver.one})",
+            "reader": f"Reader ({self.reader.one} or {self.scrutiny.one_lower} member)",
+            "administrator": "Administrator",
+        }[value]
+
+    def readers_phrase(self):
+        """Who reads the approved results, mid-sentence: 'the Cabinet Member and members of the
+        Overview & Scrutiny committee'."""
+        return f"the {self.reader.one} and members of the {self.scrutiny.one_lower}"
+
+
+def _load():
+    found = Council.objects.order_by("pk").first()
+    return found if found is not None else Council(name=NO_COUNCIL)
+
+
+def council():
+    """The deployment's council (unsaved, named "The council", when none has been set up)."""
+    scope = _scope.get()
+    if scope is None:
+        return _load()
+    if "council" not in scope:
+        scope["council"] = _load()
+    return scope["council"]
+
+
+def terms():
+    """The council's words (see Terms)."""
+    scope = _scope.get()
+    if scope is not None and "terms" in scope:
+        return scope["terms"]
+    found = Terms(council())
+    if scope is not None:
+        scope["terms"] = found
+    return found
+
+
+def council_name():
+    """The council's name as pages and papers write it."""
+    return council().name or NO_COUNCIL
+
+
+def short_name():
+    """The council's short name ('Anytown'), else its name."""
+    found = council()
+    return found.short_name or found.name or NO_COUNCIL
+
+
+@contextmanager
+def remembered():
+    """Read the council once for everything inside (a request): see the module's docstring."""
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def forget():
+    """After the council is saved: read it afresh (within the request that saved it, too)."""
+    scope = _scope.get()
+    if scope is not None:
+        scope.clear()
+
+
+def main_strategy():
+    """The strategy the pages are about (the first one loaded), or None before any is."""
+    from objectives.models import Strategy
+
+    scope = _scope.get()
+    if scope is not None and "strategy" in scope:
+        return scope["strategy"]
+    found = Strategy.objects.order_by("pk").first()
+    if scope is not None:
+        scope["strategy"] = found
+    return found
+
+
+def calendar_headings(strategy=None):
+    """[(period field, heading)] of the governance calendar's columns (section 4.1 of a briefing
+    note), in order: the strategy's own headings (with none given, the first strategy's), each one
+    it leaves empty in the council's words."""
+    strategy = strategy or main_strategy()
+    words = terms()
+    defaults = {
+        "economy_cell_meeting": f"{words.coordinator.one} meeting",
+        "dashboard_deadline": "Dashboard update deadline",
+        "cabinet_member_briefing": f"{words.reader.one} briefings",
+        "scrutiny_meeting": f"{words.reader.one} / {words.scrutiny.one}",
+    }
+    own = {
+        "economy_cell_meeting": "coordinator_meeting_heading", "dashboard_deadline": "deadline_heading",
+        "cabinet_member_briefing": "reader_briefing_heading", "scrutiny_meeting": "scrutiny_meeting_heading",
+    }
+    return [(name, (getattr(strategy, own[name], "") or "").strip() or default) for name, default in defaults.items()]
