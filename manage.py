@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Django's command-line utility for the Sefton SES Tracker."""
+"""Django's command-line utility for the Economic Strategy Tracker."""
 import os
 import sys
 

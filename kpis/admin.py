@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from objectives.admin_site import InCouncilWords
 from kpis.models import KPI, Measurement, Target
 
 
@@ -9,7 +10,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(KPI)
-class KPIAdmin(admin.ModelAdmin):
+class KPIAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["code", "title", "sub_strand", "unit", "direction", "cadence", "data_source", "is_active"]
     list_filter = ["sub_strand__objective", "sub_strand", "unit", "direction", "cadence", "is_active"]
     search_fields = ["code", "title", "data_source"]
@@ -18,7 +19,7 @@ class KPIAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["kpi", "financial_year", "kind", "value", "amber_tolerance", "is_primary"]
     list_filter = ["financial_year", "kind", "is_primary"]
     search_fields = ["kpi__code", "kpi__title", "description"]
@@ -26,7 +27,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["kpi", "period", "value", "milestone_status", "data_for", "not_available", "rag_calculated",
                     "rag_override", "frozen_rag", "is_synthetic"]
     list_filter = ["period", "not_available", "rag_calculated", "rag_override", "is_synthetic", "kpi__sub_strand"]

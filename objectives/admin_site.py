@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 
-from objectives.council import council_name, terms
+from objectives.council import council_name, in_words, terms
 
 # Models the council names, by "app_label.ModelName": a term's key, or a function of the terms.
 MODEL_WORDS = {
@@ -110,8 +110,14 @@ class InCouncilWords:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None and db_field.name in FIELD_WORDS:
+        if formfield is None:
+            return formfield
+        if db_field.name in FIELD_WORDS:
             formfield.label = field_label(db_field.name, formfield.label)
+        elif formfield.label:
+            formfield.label = in_words(str(formfield.label))
+        if formfield.help_text:
+            formfield.help_text = in_words(str(formfield.help_text))
         return formfield
 
     def get_list_display(self, request):

@@ -3,7 +3,8 @@ descriptions and the admin ask for them.
 
     council()  -> the Council (or an unsaved one with no name yet: "The council")
     terms()    -> Terms: terms().sub_strand.one ("Sub-strand"), .many, .one_lower ("sub-strand"),
-                  .many_lower, .a ("a sub-strand"); terms().role_label(Role.COORDINATOR)
+                  .many_lower, .a ("a sub-strand")
+    in_words(text) -> one of our own fixed texts with today's words put in the council's
 
 The words are data (objectives.models.Council); each one left empty is today's word, below.
 Templates get `council` and `terms` from a context processor (reporting.context_processors);
@@ -13,6 +14,8 @@ council is read once, whatever asks; outside one (commands, tests) each call rea
 import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+from django.db import DatabaseError
 
 from objectives.models import TERM_KEYS, Council
 
@@ -90,27 +93,12 @@ class Terms:
     def __iter__(self):
         return iter((key, getattr(self, key)) for key in TERM_KEYS)
 
-    def role_label(self, role):
-        """A role as the council names it: 'Officer', 'Economy Cell coordinator', 'Approver
-        (Assistant Director)', 'Reader (Cabinet Member or Overview & Scrutiny committee member)'."""
-        value = getattr(role, "value", role)
-        coordinator = self.coordinator.one
-        return {
-            "officer": self.officer.one,
-            "coordinator": coordinator if "coordinator" in coordinator.lower() else f"{coordinator} coordinator",
-            "approver": f"Approver ({self.approver.one})",
-            "reader": f"Reader ({self.reader.one} or {self.scrutiny.one_lower} member)",
-            "administrator": "Administrator",
-        }[value]
-
-    def readers_phrase(self):
-        """Who reads the approved results, mid-sentence: 'the Cabinet Member and members of the
-        Overview & Scrutiny committee'."""
-        return f"the {self.reader.one} and members of the {self.scrutiny.one_lower}"
-
 
 def _load():
-    found = Council.objects.order_by("pk").first()
+    try:
+        found = Council.objects.order_by("pk").first()
+    except DatabaseError:  # no tables yet (manage.py check --deploy before migrate): today's words
+        found = None
     return found if found is not None else Council(name=NO_COUNCIL)
 
 
@@ -148,7 +136,11 @@ def short_name():
 
 @contextmanager
 def remembered():
-    """Read the council once for everything inside (a request): see the module's docstring."""
+    """Read the council once for everything inside (a request, a document, a workbook): see the
+    module's docstring. Inside another, the same (a decorator too: @remembered())."""
+    if _scope.get() is not None:
+        yield
+        return
     token = _scope.set({})
     try:
         yield
@@ -193,3 +185,54 @@ def calendar_headings(strategy=None):
         "cabinet_member_briefing": "reader_briefing_heading", "scrutiny_meeting": "scrutiny_meeting_heading",
     }
     return [(name, (getattr(strategy, own[name], "") or "").strip() or default) for name, default in defaults.items()]
+
+
+def mail_domain(suffix="gov.uk"):
+    """The council's short name as an email domain, for examples and the demo: 'anytown.gov.uk'."""
+    from django.utils.text import slugify
+
+    return f"{slugify(short_name()).replace('-', '') or 'council'}.{suffix}"
+
+
+def word(key, form="one"):
+    """A council's word, read when it is shown (for labels and columns defined once, at import):
+    word("sub_strand") → "Theme", word("sub_strand", "many_lower") → "themes"."""
+    from django.utils.functional import lazy
+
+    return lazy(lambda: getattr(getattr(terms(), key), form), str)()
+
+
+def _swaps():
+    found = terms()
+    swaps = []
+    for key, (one, many) in DEFAULT_TERMS.items():
+        if key == "officer":  # "lead officer", "officers": the role's own word, not one to swap
+            continue
+        term = getattr(found, key)
+        swaps += [(many, term.many), (one, term.one), (_mid_sentence(many), term.many_lower),
+                  (_mid_sentence(one), term.one_lower)]
+    return [(old, new) for old, new in swaps if old != new]
+
+
+def in_words(text):
+    """One of our own fixed texts (never a council's data), today's words in it put in the council's:
+    'Choose a strategic objective' → 'Choose a priority'. Longest first, each form as written."""
+    for old, new in sorted(_swaps(), key=lambda pair: -len(pair[0])):
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def from_words(text):
+    """in_words undone, for a heading read back (a workbook's column 'Theme id' is 'Sub-strand id')."""
+    for old, new in sorted(_swaps(), key=lambda pair: -len(pair[1])):
+        if new in text:
+            text = text.replace(new, old)
+    return text
+
+
+def lazy_in_words(text):
+    """in_words(text), when it is shown."""
+    from django.utils.functional import lazy
+
+    return lazy(lambda: in_words(text), str)()

@@ -8,8 +8,8 @@ from django.db import models
 
 
 class Role(models.TextChoices):
-    """The roles. Their labels here are the roles' own; pages and the admin name them in the
-    council's words (objectives.council.Terms.role_label)."""
+    """The roles, by what they do; the council's own words for the people in them are data
+    (objectives.council: coordinator, approver, reader)."""
 
     OFFICER = "officer", "Officer"
     COORDINATOR = "coordinator", "Coordinator"

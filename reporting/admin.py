@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.urls import path
 
+from objectives.admin_site import InCouncilWords
 from objectives import admin as objectives_admin
 from objectives.models import ReportingPeriod
 from reporting.access import require
@@ -42,7 +43,7 @@ class ReturnRevisionInline(admin.TabularInline):
 
 
 @admin.register(QuarterlyReturn)
-class QuarterlyReturnAdmin(admin.ModelAdmin):
+class QuarterlyReturnAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["sub_strand", "period", "state", "overall_rag", "revision", "submitted_at", "approved_at", "is_synthetic"]
     list_filter = ["period", "state", "overall_rag", "sub_strand__objective", "is_synthetic"]
     search_fields = ["sub_strand__name", "commentary"]
@@ -52,7 +53,7 @@ class QuarterlyReturnAdmin(admin.ModelAdmin):
 
 
 @admin.register(Briefing)
-class BriefingAdmin(admin.ModelAdmin):
+class BriefingAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["period", "state", "issued_at", "issued_by", "include_what_changed", "include_kpi_appendix"]
     list_filter = ["state"]
     search_fields = ["purpose", "background"]
@@ -60,7 +61,7 @@ class BriefingAdmin(admin.ModelAdmin):
 
 
 @admin.register(BriefingRevision)
-class BriefingRevisionAdmin(admin.ModelAdmin):
+class BriefingRevisionAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["briefing", "number", "issued_at", "issued_by"]
     list_filter = ["number"]
     search_fields = ["briefing__period__slug"]
@@ -69,7 +70,7 @@ class BriefingRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["subject", "email", "kind", "created_at", "sent_at", "failures"]
     list_filter = ["kind", "sent_at"]
     search_fields = ["email", "subject", "key"]
@@ -77,7 +78,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanUpdate)
-class PlanUpdateAdmin(admin.ModelAdmin):
+class PlanUpdateAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["title", "plan", "as_at", "committee"]
     list_filter = ["plan"]
     search_fields = ["title", "summary", "introduction"]
@@ -90,7 +91,7 @@ class OutputFigureInline(admin.TabularInline):
 
 
 @admin.register(ActionUpdate)
-class ActionUpdateAdmin(admin.ModelAdmin):
+class ActionUpdateAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["action", "plan_update", "quarterly_return", "status", "state", "updated_at"]
     list_filter = ["state", "status", "action__plan"]
     search_fields = ["narrative", "action__wording"]
@@ -104,7 +105,7 @@ class FigureBreakdownItemInline(admin.TabularInline):
 
 
 @admin.register(OutputFigure)
-class OutputFigureAdmin(admin.ModelAdmin):
+class OutputFigureAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["label", "qualifier", "value", "unit", "rising_to", "is_projected", "action_update"]
     list_filter = ["unit", "is_projected"]
     search_fields = ["label", "note"]
@@ -113,7 +114,7 @@ class OutputFigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReturnRevision)
-class ReturnRevisionAdmin(admin.ModelAdmin):
+class ReturnRevisionAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["quarterly_return", "number", "approved_at", "reopened_at", "reopened_by"]
     list_filter = ["quarterly_return__period"]
     search_fields = ["quarterly_return__sub_strand__name", "reason"]
@@ -123,7 +124,7 @@ class ReturnRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FigureBreakdownItem)
-class FigureBreakdownItemAdmin(admin.ModelAdmin):
+class FigureBreakdownItemAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["label", "value", "figure", "order"]
     list_filter = ["figure__action_update__plan_update"]
     search_fields = ["label", "figure__label"]
@@ -131,7 +132,7 @@ class FigureBreakdownItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(InCouncilWords, admin.ModelAdmin):
     """One row: changed, never added twice or deleted. Says when the environment overrides it."""
 
     list_display = ["__str__", "public_pages"]
@@ -176,7 +177,7 @@ ActionUpdateAdmin.inlines = [OutputFigureInline, AttachmentInline]
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["name", "action_update", "file", "url", "uploaded_at"]
     list_filter = ["action_update__plan_update", "uploaded_at"]
     search_fields = ["name", "url"]
@@ -205,7 +206,7 @@ class DocumentTemplateForm(forms.ModelForm):
 
 
 @admin.register(DocumentTemplate)
-class DocumentTemplateAdmin(admin.ModelAdmin):
+class DocumentTemplateAdmin(InCouncilWords, admin.ModelAdmin):
     """The council's Word template: upload a .docx with the letterhead, header, footer and styles;
     the one in use is the base of every briefing note and committee report (Word and PDF)."""
 

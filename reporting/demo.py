@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from objectives.council import mail_domain
 from objectives.models import Action, SubStrand
 from objectives.roles import GROUP_NAMES, Role, ensure_groups
 
@@ -35,7 +36,7 @@ def create_demo_users():
     for username, password, first, last, role, sub_strands in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
-        user.email = f"{username}@sefton.example"
+        user.email = f"{username}@{mail_domain('example')}"
         user.is_staff = role == Role.ADMINISTRATOR
         user.is_superuser = role == Role.ADMINISTRATOR
         user.set_password(password)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from objectives.council import terms
 from objectives.models import SubStrand
 from objectives.roles import Role, editors_of, people_with_role, person_name
 from reporting.outbox import Email, queue
@@ -109,7 +110,7 @@ def return_approved(ret, *, by, late=False):
         after = (f"\n\nThe briefing for {ret.period.label} had already been issued: your return has been added to it, "
                  "marked as updated after issue.")
     body = (f"{person_name(by)} approved the {name} return for {ret.period.label} on {day_and_time(ret.approved_at)}. "
-            f"The Cabinet Member and scrutiny members can now see it.{after}\n\nSee it here:\n{return_link(ret)}")
+            f"The {terms().reader.one} and {terms().scrutiny.one} members can now see it.{after}\n\nSee it here:\n{return_link(ret)}")
     emails = _each(editors_of(ret.sub_strand), f"{name} return for {ret.period.label} has been approved", body)
     return queue(key=_return_key("approved", ret), kind="approved", emails=emails)
 
@@ -167,7 +168,7 @@ def reminder(ret, *, key, kind, today, by=None):
         due = f" It was due by {day(deadline)}." if deadline and deadline < today else (
             f" It is due by {day(deadline)}." if deadline else "")
         subject = f"Reminder: please complete the {name} return for {period.label}"
-        opening = f"{person_name(by)} of the Economy Cell asked us to remind you: the {ret.sub_strand.full_name} return for {period.label} is {state}.{due}"
+        opening = f"{person_name(by)} of the {terms().coordinator.one} asked us to remind you: the {ret.sub_strand.full_name} return for {period.label} is {state}.{due}"
     body = f"{opening}\n\nFill it in and submit it here:\n{return_link(ret)}"
     emails = _each(people, subject, body)
     if kind in ("overdue", "chase"):

@@ -1,4 +1,4 @@
-"""Settings for the Sefton SES Tracker.
+"""Settings for the Economic Strategy Tracker.
 
 Everything that differs between a laptop and production comes from the environment
 (twelve-factor): DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, DJANGO_ENV. With nothing
@@ -274,7 +274,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "economy-cell@sefton.example")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "strategy-tracker@council.example")
 # The SMTP server notifications and reminders go through (reporting.outbox).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -306,7 +306,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Strategy Tracker read API",
+    "TITLE": "Economic Strategy Tracker read API",
     "DESCRIPTION": (
         "The strategy, its KPIs and targets, the reporting periods, the quarterly returns, the figures and "
         "the action-plan updates, for the council's own reports (Power BI, Excel Power Query). Send "
@@ -316,6 +316,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["reporting.api.permissions.ReadsTheApi"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The document's descriptions in the council's words (reporting.api.schema.in_council_words).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "reporting.api.schema.in_council_words"],
     "ENUM_NAME_OVERRIDES": {
         "RagEnum": "kpis.rag.RAG",
         "WorkflowStateEnum": "reporting.models.WorkflowState",

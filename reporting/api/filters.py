@@ -3,6 +3,7 @@ import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
 
+from objectives.council import lazy_in_words
 from kpis.models import KPI, Measurement
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from reporting.models import ActionUpdate, QuarterlyReturn, WorkflowState
@@ -69,7 +70,7 @@ class SubStrandFilter(Strict):
 
 class KpiFilter(Strict):
     code = by("code", "A KPI's code, e.g. HOU-02.")
-    sub_strand = by("sub_strand__slug", "A sub-strand's slug, e.g. housing.")
+    sub_strand = by("sub_strand__slug", lazy_in_words("A sub-strand's slug, e.g. housing."))
 
     class Meta:
         model = KPI
@@ -87,7 +88,7 @@ class PeriodFilter(Strict):
 
 class ReturnFilter(Strict):
     period = by("period__slug", "The reporting period's slug, e.g. 2023-24-q1.")
-    sub_strand = by("sub_strand__slug", "A sub-strand's slug, e.g. housing.")
+    sub_strand = by("sub_strand__slug", lazy_in_words("A sub-strand's slug, e.g. housing."))
     state = django_filters.ChoiceFilter(choices=WorkflowState.choices)
 
     class Meta:
@@ -98,7 +99,7 @@ class ReturnFilter(Strict):
 class FigureFilter(Strict):
     reported_in = by("period__slug", "The reporting period the figure was reported in, e.g. 2023-24-q1.")
     kpi = by("kpi__code", "A KPI's code, e.g. HOU-02.")
-    sub_strand = by("kpi__sub_strand__slug", "A sub-strand's slug, e.g. housing.")
+    sub_strand = by("kpi__sub_strand__slug", lazy_in_words("A sub-strand's slug, e.g. housing."))
 
     class Meta:
         model = Measurement

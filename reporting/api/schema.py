@@ -1,4 +1,5 @@
-"""The OpenAPI document (drf-spectacular): how the bearer token is sent, and the document's own view."""
+"""The OpenAPI document (drf-spectacular): how the bearer token is sent, its descriptions in the
+council's words, and the document's own view."""
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.views import SpectacularJSONAPIView
 
@@ -20,3 +21,19 @@ class OpenApiDocument(SpectacularJSONAPIView):
         response["Cache-Control"] = "private, max-age=0"
         response["Vary"] = "Authorization, Cookie"
         return response
+
+
+def in_council_words(result, generator, request, public):
+    """A postprocessing hook: every summary and description (our own texts: docstrings and help
+    texts) in the council's words (objectives.council.in_words); names and addresses as they are."""
+    from objectives.council import in_words
+
+    def walk(node):
+        if isinstance(node, dict):
+            return {key: in_words(value) if key in ("summary", "description") and isinstance(value, str) else walk(value)
+                    for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    return walk(result)

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from objectives.council import lazy_in_words
 from kpis.models import KPI, Target
 from objectives.models import ReportingPeriod, StrategicObjective, Strategy, SubStrand
 from reporting import access
@@ -39,9 +40,10 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet):
 
 def documented(name, plural, serializer):
     return extend_schema_view(
-        list=extend_schema(summary=f"List {plural}", responses={200: serializer(many=True), **LIST_REFUSALS},
-                           tags=[plural]),
-        retrieve=extend_schema(summary=f"One {name}", responses={200: serializer, **ONE_REFUSALS}, tags=[plural]),
+        list=extend_schema(summary=lazy_in_words(f"List {plural}"), responses={200: serializer(many=True), **LIST_REFUSALS},
+                           tags=[lazy_in_words(plural)]),
+        retrieve=extend_schema(summary=lazy_in_words(f"One {name}"), responses={200: serializer, **ONE_REFUSALS},
+                               tags=[lazy_in_words(plural)]),
     )
 
 

@@ -13,13 +13,14 @@ from io import BytesIO
 
 from django.utils import timezone
 
+from objectives.council import remembered, terms, word
 from reporting.documents.word import DOCX_CONTENT_TYPE, Paper, fmt_date  # noqa: F401 - DOCX_CONTENT_TYPE for the views
 
 # Column proportions of the tables, so that no word breaks inside a cell.
 CALENDAR_WIDTHS = [1, 1, 1, 1.2]
 OBJECTIVE_WIDTHS = [1, 1.3]
 ANNEX_WIDTHS = [3.0, 1.6, 2.0, 1.8, 1.5, 2.1]
-ANNEX_HEADINGS = ["KPI", "Sub-strand", "Target", "Latest figure", "RAG", "Period the data is for"]
+ANNEX_HEADINGS = ["KPI", word("sub_strand"), "Target", "Latest figure", "RAG", "Period the data is for"]
 
 
 def _created(context, now):
@@ -45,11 +46,12 @@ def _strategy_name(context):
     return ""
 
 
+@remembered()
 def build_briefing_docx(context, *, now=None):
     """The briefing note of `briefing_context(...)` as a python-docx Document."""
     period = context["period"]
     paper = Paper(
-        title=context["title"], subject=f"Cabinet Member briefing note, {period.label} ({period.long_label})",
+        title=context["title"], subject=f"{terms().reader.one} briefing note, {period.label} ({period.long_label})",
         keywords=f"{period.slug}; {period.label}; briefing note; {_strategy_name(context)}",
         created=_created(context, now),
     )
@@ -77,10 +79,10 @@ def build_briefing_docx(context, *, now=None):
     paper.heading(progress.title, 1)
     _numbered(paper, progress.paragraphs)
     paper.table(
-        ["Strategic objective", "Sub-strands"],
+        [terms().objective.one, terms().sub_strand.many],
         [[o.name, "\n".join(s.sub_strand.name for s in o.sub_strands if not s.sub_strand.reports_as_objective)]
          for o in context["progress"]],
-        widths=OBJECTIVE_WIDTHS, caption="Strategic objectives and their sub-strands",
+        widths=OBJECTIVE_WIDTHS, caption=f"{terms().objective.many} and their {terms().sub_strand.many_lower}",
     )
     _numbered(paper, progress.after_table)
 
@@ -130,9 +132,10 @@ def _what_changed(paper, section, wc, period):
     if wc.status_movements:
         _bullets(paper, [m.sentence for m in wc.status_movements], "")
         if wc.unchanged:
-            paper.paragraph(f"{wc.unchanged} other sub-strand{' is' if wc.unchanged == 1 else 's are'} unchanged.")
+            paper.paragraph(f"{terms().sub_strand.count(wc.unchanged).replace(' ', ' other ', 1)} "
+                            f"{'is' if wc.unchanged == 1 else 'are'} unchanged.")
     elif wc.unchanged:
-        paper.paragraph(f"No sub-strand's overall status changed ({wc.unchanged} unchanged).")
+        paper.paragraph(f"No {terms().sub_strand.one_lower}'s overall status changed ({wc.unchanged} unchanged).")
     else:
         paper.paragraph(wc.nothing_to_compare)
     paper.heading("KPIs that turned Red or Amber", 2)
@@ -140,7 +143,7 @@ def _what_changed(paper, section, wc, period):
     paper.heading("Figures still not available", 2)
     _bullets(paper, [n.sentence for n in wc.not_available], "None.")
     paper.heading("Returns missing", 2)
-    _bullets(paper, [r.sentence for r in wc.missing_returns], f"None: every sub-strand has an approved return for {period.label}.")
+    _bullets(paper, [r.sentence for r in wc.missing_returns], f"None: every {terms().sub_strand.one_lower} has an approved return for {period.label}.")
 
 
 def briefing_docx_bytes(context, *, now=None):

@@ -1,6 +1,7 @@
 """The coordinator's form for the briefing's own text, and the approver's confirmation to issue it."""
 from django import forms
 
+from objectives.council import lazy_in_words
 from objectives.forms import GovukFormMixin
 from reporting.models import Briefing
 
@@ -27,14 +28,15 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "include_kpi_appendix": "Include an appendix of the KPIs with a figure to report",
         }
         help_texts = {
-            "title": "For example, Sefton Economic Strategy Action Plan 2023/24 – Quarter 2 progress",
+            "title": "For example, Economic Strategy Action Plan 2023/24 – Quarter 2 progress",
             "purpose": PARAGRAPH_HINT,
             "recommendations": PARAGRAPH_HINT,
             "background": "Each paragraph is numbered (3.1, 3.2 …). " + PARAGRAPH_HINT,
             "governance": "The first paragraph comes before the governance calendar table, the rest after it. "
             "The table itself is built from the reporting periods' dates.",
-            "progress_introduction": "The first paragraph comes before the table of objectives and sub-strands, "
-            "the rest after it. Each sub-strand's status and commentary come from its approved return.",
+            "progress_introduction": lazy_in_words(
+                "The first paragraph comes before the table of objectives and sub-strands, "
+                "the rest after it. Each sub-strand's status and commentary come from its approved return."),
             "include_what_changed": "Status movements since last quarter, KPIs that turned Red or Amber, figures still "
             "not available and returns missing, built from the approved data.",
             "include_kpi_appendix": "Each KPI's latest approved figure, its target, RAG status and the period the data "

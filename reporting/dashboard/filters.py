@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 
 from kpis.rag import RAG
+from objectives.council import lazy_in_words, word
 from objectives.forms import GovukFormMixin
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from reporting.access import SEEN_BY_READERS, visible_returns
@@ -41,9 +42,9 @@ class DashboardFilter(django_filters.FilterSet):
     objective = django_filters.ModelChoiceFilter(
         queryset=StrategicObjective.objects.order_by("strategy__name", "number"),
         field_name="objective",
-        label="Strategic objective",
+        label=word("objective"),
         empty_label="All objectives",
-        error_messages={"invalid_choice": "Choose a strategic objective from the list"},
+        error_messages={"invalid_choice": lazy_in_words("Choose a strategic objective from the list")},
     )
     lead_service = django_filters.ChoiceFilter(
         choices=[],

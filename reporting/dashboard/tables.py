@@ -12,6 +12,7 @@ from kpis.rag import rag_label
 from reporting.dashboard.selectors import figure_text, listed_because
 from reporting.cell_safety import csv_cell
 from reporting.templatetags.ses import draft_label, rag_tag
+from objectives.council import word
 
 TEMPLATE = "reporting/tables/govuk_table.html"
 
@@ -51,7 +52,7 @@ class KPITable(GovukTable):
 
     code = tables.Column("Code", linkify=lambda record: record.kpi.get_absolute_url(), order_by=("code",))
     title = tables.Column("KPI", order_by=("title",))
-    sub_strand = tables.Column("Sub-strand", accessor="kpi__sub_strand__full_name",
+    sub_strand = tables.Column(word("sub_strand"), accessor="kpi__sub_strand__full_name",
                                linkify=lambda record: record.kpi.sub_strand.get_absolute_url(),
                                order_by=("kpi__sub_strand__objective__number", "kpi__sub_strand__order", "code"))
     value_text = tables.Column("Latest figure", orderable=False)

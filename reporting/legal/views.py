@@ -4,6 +4,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from objectives.council import in_words
 from reporting.legal import content
 
 
@@ -17,7 +18,8 @@ def _legal(request, template, **extra):
 @require_safe
 def accessibility(request):
     return _legal(request, "reporting/legal/accessibility.html", axe_version=content.AXE_CORE_VERSION,
-                  axe_rules=content.AXE_RULE_SETS, checked=content.AXE_CHECKED_PAGES)
+                  axe_rules=content.AXE_RULE_SETS,
+                  checked=[[in_words(part) if isinstance(part, str) else part for part in row] for row in content.AXE_CHECKED_PAGES])
 
 
 @require_safe

@@ -5,8 +5,10 @@ Every message says what is wrong and how to put it right, and appears beside the
 the error summary at the top of the page."""
 from django import forms
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.utils.functional import lazy
 
 from kpis.numbers import NumberError, check_figure, figure_limit, parse_number
+from objectives.council import mail_domain
 from objectives.forms import GovukFormMixin
 from objectives.models import Action
 from reporting.models import PlanUpdate
@@ -21,6 +23,7 @@ BLANK_BREAKDOWN_ROWS = 3
 FIGURE_PLACES = 2  # an output figure is to the penny (reporting.models.OutputFigure)
 NARRATIVE_MAX_LENGTH = 10_000  # as a return's commentary
 COVER_TEXT_MAX_LENGTH = 20_000  # each of a committee report's cover fields, as the briefing's
+EMAIL_EXAMPLE = lazy(lambda: f"Enter the email address in the right format, like name@{mail_domain()}", str)()
 
 
 class AmountField(forms.CharField):
@@ -120,7 +123,7 @@ class PlanUpdateStartForm(GovukFormMixin, forms.Form):
 
     title = forms.CharField(
         label="Title", max_length=300, help_text="As the committee report will be headed, for example "
-        "“Sefton MBC – Action Plan for Employment – update at June 2018”",
+        "“Action Plan for Employment – update at June 2018”",
         error_messages={"required": "Enter the report's title"},
     )
     slug = forms.CharField(
@@ -172,7 +175,7 @@ class PlanReportCoverForm(GovukFormMixin, forms.ModelForm):
             "introduction": "Introduction / background",
         }
         error_messages = {"title": {"required": "Enter the report's title"},
-                          "contact_email": {"invalid": "Enter the email address in the right format, like name@sefton.gov.uk"}}
+                          "contact_email": {"invalid": EMAIL_EXAMPLE}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from objectives.council import in_words
 from kpis.figures import HAS_FIGURE, judged_target
 from kpis.models import KPI
 from kpis.rag import Direction, MilestoneStatus, movements, rag_label
@@ -38,7 +39,7 @@ class Field:
     enum: tuple = ()
 
     def schema(self):
-        out = {"name": self.name, "type": self.type, "title": self.title, "description": self.description}
+        out = {"name": self.name, "type": self.type, "title": in_words(self.title), "description": in_words(self.description)}
         constraints = {}
         if self.required:
             constraints["required"] = True
@@ -232,7 +233,8 @@ def data_package(council):
     for dataset in DATASETS.values():
         for fmt in FORMATS:
             resources.append({
-                "name": f"{dataset.name}-{fmt}", "title": f"{dataset.title} ({fmt.upper()})", "description": dataset.description,
+                "name": f"{dataset.name}-{fmt}", "title": f"{dataset.title} ({fmt.upper()})",
+                "description": in_words(dataset.description),
                 "path": f"{dataset.name}.{fmt}", "format": fmt, "mediatype": FORMATS[fmt].split(";")[0],
                 "encoding": "utf-8-sig" if fmt == "csv" else "utf-8", "profile": "tabular-data-resource",
                 "schema": dataset.schema(), "licenses": [LICENCE],
@@ -240,8 +242,8 @@ def data_package(council):
     return {
         "profile": "tabular-data-package", "name": "economic-strategy-results",
         "title": f"{council}: economic strategy results",
-        "description": "The published quarterly results of the council's economic strategy: each KPI's figures and each "
-                       "sub-strand's overall status.",
+        "description": in_words("The published quarterly results of the council's economic strategy: each KPI's figures "
+                                "and each sub-strand's overall status."),
         "licenses": [LICENCE], "resources": resources,
     }
 

@@ -3,11 +3,12 @@ import django_tables2 as tables
 
 from reporting.dashboard.tables import KPITable
 from reporting.templatetags.ses import page_url
+from objectives.council import word
 
 
 class PublicKPITable(KPITable):
     code = tables.Column("Code", linkify=lambda record: page_url(record.kpi, True), order_by=("code",))
-    sub_strand = tables.Column("Sub-strand", accessor="kpi__sub_strand__full_name",
+    sub_strand = tables.Column(word("sub_strand"), accessor="kpi__sub_strand__full_name",
                                linkify=lambda record: page_url(record.kpi.sub_strand, True),
                                order_by=("kpi__sub_strand__objective__number", "kpi__sub_strand__order", "code"))
 

@@ -13,6 +13,7 @@ from kpis.models import KPI, Measurement
 from kpis.numbers import FIGURE_DIGITS, NumberError, figure_limit, parse_number
 from kpis.rag import RAG, MilestoneStatus
 from kpis.services import rate_measurements
+from objectives.council import lazy_in_words
 from objectives.forms import GovukFormMixin
 from objectives.models import Action
 from objectives.text import is_blank
@@ -108,11 +109,11 @@ class ReturnForm(GovukFormMixin, forms.Form):
     })
     overall_rag = forms.ChoiceField(
         label="Overall status", choices=RAG_CHOICES, required=False, widget=forms.RadioSelect,
-        help_text="Your judgement for the sub-strand this quarter.",
+        help_text=lazy_in_words("Your judgement for the sub-strand this quarter."),
         error_messages={"invalid_choice": "Choose Red, Amber or Green for the overall status"},
     )
     commentary = _text("Commentary", limit=COMMENTARY_MAX_LENGTH, rows=10,
-                       help_text="Progress this quarter, as it will appear in the Cabinet Member briefing.")
+                       help_text=lazy_in_words("Progress this quarter, as it will appear in the Cabinet Member briefing."))
     rag_explanation = _text(
         "Why the overall status differs from what the KPIs suggest", limit=SHORT_TEXT_MAX_LENGTH, rows=3,
         help_text="Needed only when your overall status is not the one the KPIs' statuses suggest.",

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kpis.numbers import whole_number
+from objectives.council import terms
 from objectives.models import financial_year_label
 from objectives.roles import Role, roles_of
 from reporting.access import RETURNS, can, may, require
@@ -265,12 +266,12 @@ def _names(subs):
 def _chase_message(request, result):
     if result.reminded:
         messages.success(request, f"Reminders sent about {_names(result.reminded)}: {result.emails} email"
-                                  f"{'s' if result.emails != 1 else ''}, to each lead and editor, the Economy Cell copied.")
+                                  f"{'s' if result.emails != 1 else ''}, to each lead and editor, the {terms().coordinator.one} copied.")
     if result.already:
         messages.info(request, f"Already reminded today, so not sent again: {_names(result.already)}.")
     if result.nobody:
         messages.warning(request, f"No one to remind about {_names(result.nobody)}: no lead officer or editor with an "
-                                  "email address. An administrator can name them on the sub-strand.")
+                                  "email address. An administrator can name them on the " + terms().sub_strand.one_lower + ".")
 
 
 def _back(request, period):

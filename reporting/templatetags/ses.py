@@ -12,6 +12,7 @@ everywhere and a RAG is always a word as well as a colour.
     {{ user|person }}                    "Olivia Officer" (or the username)
     {{ terms.sub_strand|lower_for:n }}   the council's word for n of them, mid-sentence: "sub-strand", "sub-strands"
     {{ terms.sub_strand|for_count:n }}   the same as a heading writes it: "Sub-strand", "Sub-strands"
+    {{ text|in_words }}                  one of our own fixed texts in the council's words
 """
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -113,6 +114,14 @@ def status_cell(cell, public=False):
     if cell.is_synthetic:
         parts.append(mark_safe("<br>") + SYNTHETIC_LABEL)
     return mark_safe("".join(parts))
+
+
+@register.filter(name="in_words")
+def in_words_filter(text):
+    """One of our own fixed texts in the council's words (objectives.council.in_words)."""
+    from objectives.council import in_words
+
+    return in_words(str(text))
 
 
 @register.filter

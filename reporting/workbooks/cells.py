@@ -17,7 +17,7 @@ from kpis.models import KPI
 from kpis.rag import MilestoneStatus, rag_label
 from objectives.roles import person_name
 from reporting.cell_safety import starts_like_a_formula
-from objectives.selectors import council_name
+from objectives.council import council_name, in_words
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -194,10 +194,10 @@ def start_sheet(wb, title, used, *, heading, note, columns, freeze="A4", first=F
     """A sheet with a title row, a note row and a heading row; columns: [(heading, width), …]."""
     ws = wb.active if first else wb.create_sheet()
     ws.title = safe_sheet_name(title, used)
-    put(ws, 1, 1, heading, font=TITLE_FONT)
-    put(ws, 2, 1, note, font=NOTE_FONT, alignment=WRAP)
-    for i, (name, width) in enumerate(columns, start=1):
-        put(ws, HEADER_ROW, i, name, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN)
+    put(ws, 1, 1, in_words(heading), font=TITLE_FONT)
+    put(ws, 2, 1, in_words(note), font=NOTE_FONT, alignment=WRAP)
+    for i, (name, width) in enumerate(columns, start=1):  # headings in the council's words (the import reads them back)
+        put(ws, HEADER_ROW, i, in_words(name), font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN)
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = freeze
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"

@@ -22,7 +22,7 @@ import io
 from openpyxl.utils import get_column_letter
 
 from objectives.roles import person_name
-from objectives.council import council_name, terms
+from objectives.council import council_name, remembered, terms
 from reporting.access import sees_all_drafts
 from reporting.briefings.contents import governance_calendar
 from reporting.workbooks.cells import (
@@ -302,6 +302,7 @@ def write_tracker(wb, *, kind, period, scope, versions, exported_at):
     return ws
 
 
+@remembered()
 def build_briefing_workbook(*, period, user, now=None):
     """The briefing workbook for a period, as `user` may see it (an openpyxl Workbook)."""
     data = workbook_data(period=period, user=user, now=now)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from objectives.council import from_words, remembered
 from kpis.numbers import whole_number
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action
@@ -74,7 +75,7 @@ def _header(ws, wanted, max_rows=10):
         headings = {}
         for c, cell in enumerate(cells, start=1):
             if isinstance(cell.value, str) and cell.value.strip():
-                headings.setdefault(cell.value.strip(), c)
+                headings.setdefault(from_words(cell.value.strip()), c)  # as written, in the council's words
         if wanted in headings:
             return r, headings
     return None
@@ -110,6 +111,7 @@ def _id_value(value):
     return None
 
 
+@remembered()
 def read_workbook(content, period):
     """Read the tracker sheet and every KPI, return and action row (openpyxl, read-only, formulas kept)."""
     parsed = Parsed()

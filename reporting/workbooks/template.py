@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from objectives.council import remembered
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action, ReportingPeriod, SubStrand
 from reporting.access import may
@@ -118,6 +119,7 @@ def _list_validation(options, *, prompt, error=True):
     return dv
 
 
+@remembered()
 def build_return_template(*, period, user, now=None):
     """The return template for a period (an openpyxl Workbook); raises NothingToFill when there is none."""
     rets = importable_returns(period=period, user=user)

@@ -3,14 +3,17 @@ each KPI's target beside last year's."""
 import datetime
 from dataclasses import dataclass
 
+from django.utils.functional import lazy
+
 from kpis.models import KPI, Target
+from objectives.council import terms
 from objectives.models import ReportingPeriod, financial_year_label, quarter_dates
 
-DATE_FIELDS = [
+DATE_FIELDS = [  # each period's governance dates, labelled in the council's words when shown
     ("dashboard_deadline", "Dashboard update deadline"),
-    ("economy_cell_meeting", "Economy Cell meeting"),
-    ("cabinet_member_briefing", "Cabinet Member briefing"),
-    ("scrutiny_meeting", "Cabinet Member / Overview & Scrutiny"),
+    ("economy_cell_meeting", lazy(lambda: f"{terms().coordinator.one} meeting", str)()),
+    ("cabinet_member_briefing", lazy(lambda: f"{terms().reader.one} briefing", str)()),
+    ("scrutiny_meeting", lazy(lambda: f"{terms().reader.one} / {terms().scrutiny.one}", str)()),
 ]
 
 

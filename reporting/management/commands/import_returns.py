@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from objectives.council import terms
 from reporting.access import can
 from reporting.management.lookups import active_user_or_error, period_or_error
 from reporting.workbooks.imports import apply_import, preview_import
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         found = period_or_error(period)
         who = active_user_or_error(user)
         if not can(who, "import_returns", found):
-            raise CommandError(f"{user} may not import returns (only the Economy Cell and administrators may).")
+            raise CommandError(f"{user} may not import returns (only the {terms().coordinator.one} and administrators may).")
         path = Path(file)
         try:
             size = path.stat().st_size
