@@ -69,6 +69,7 @@ is_officer = role(Role.OFFICER)
 is_coordinator = role(Role.COORDINATOR)
 is_approver = role(Role.APPROVER)
 sees_all_drafts = role(Role.COORDINATOR, Role.APPROVER)
+is_administrator = role()
 
 
 @rules.predicate
@@ -137,6 +138,7 @@ for name, predicate in {
     # Periods, years, briefings, imports
     "manage_periods": is_coordinator,
     "set_up_year": is_coordinator,
+    "onboard_strategy": is_administrator,  # the onboarding workbook: the strategy itself (reporting/workbooks/onboarding.py)
     "set_targets": is_coordinator,
     "edit_briefing": is_coordinator,
     "issue_briefing": is_approver,

@@ -18,7 +18,7 @@ from reporting.loaders.plans import PlanLoading
 from reporting.loaders.returns import CHOICE_FIELDS, ReturnLoading
 from reporting.loaders.strategy import StrategyLoading
 
-__all__ = ["FixtureError", "load_fixture_files", "read_yaml", "demo_files", "CHOICE_FIELDS"]
+__all__ = ["FixtureError", "Loader", "load_fixture_files", "read_yaml", "demo_files", "CHOICE_FIELDS"]
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 DEMO_LIST = FIXTURES_DIR / "demo_files.txt"  # the demo's strategy files, one a line (load_sefton)
@@ -45,6 +45,9 @@ class _Loader(StrategyLoading, PlanLoading, ReturnLoading):
             self.load_return(ret, f"returns[{i}]")
         for i, briefing in enumerate(doc.get("briefings") or []):
             self.load_briefing(briefing, f"briefings[{i}]")
+
+
+Loader = _Loader  # for a strategy read from elsewhere than a file (reporting.workbooks.onboarding)
 
 
 def demo_files():

@@ -1,9 +1,13 @@
 from django.urls import path
 
+from reporting.workbooks import onboarding_views as onboarding
 from reporting.workbooks import views as exports
 
 urlpatterns = [
     path("workbooks/", exports.index, name="exports"),
+    path("workbooks/onboarding/", onboarding.onboarding, name="onboarding"),
+    path("workbooks/onboarding/strategy.xlsx", onboarding.onboarding_xlsx, name="onboarding-xlsx"),
+    path("workbooks/onboarding/confirm/", onboarding.onboarding_confirm, name="onboarding-confirm"),
     path("periods/<slug:period_slug>/briefing.xlsx", exports.briefing_xlsx, name="briefing-xlsx"),
     path("periods/<slug:period_slug>/briefing.docx", exports.briefing_docx, name="briefing-docx"),
     path("periods/<slug:period_slug>/briefing.pdf", exports.briefing_pdf, name="briefing-pdf"),

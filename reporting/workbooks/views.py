@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from objectives.selectors import get_period
-from reporting.access import require
+from reporting.access import can, require
 from reporting.briefings.docx import DOCX_CONTENT_TYPE, briefing_docx_bytes
 from reporting.briefings.selectors import briefing_context
 from reporting.documents.pdf import pdf_available
@@ -37,7 +37,8 @@ def index(request):
     """Each period's briefing workbook and note, and (for the Economy Cell) the return template and import."""
     require(request.user, "export_workbook")
     return render(request, "reporting/workbooks/index.html", {"rows": export_periods(request.user),
-                                                               "pdf_available": pdf_available()})
+                                                               "pdf_available": pdf_available(),
+                                                               "may_onboard": can(request.user, "onboard_strategy")})
 
 
 @login_required

@@ -1,0 +1,205 @@
+"""The onboarding workbook: a council's strategy in Excel (its objectives, sub-strands, KPIs and
+targets, sheet by sheet, in the council's words), filled in or changed offline and imported with
+the return import's care: the file checked (reporting.workbooks.safety), every cell read and
+checked, every problem named by its sheet and cell, a preview of what would be made and changed,
+and on confirmation one transaction through the strategy file's loader (reporting.loaders), so
+that the workbook and a strategy file follow the same rules. Nothing is written unless all of it is.
+
+The workbook written holds what is there now, so that one downloaded and uploaded again changes
+nothing (a round trip)."""
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from kpis.models import KPI, Target
+from kpis.numbers import NumberError, parse_number
+from objectives.council import in_words, remembered, terms
+from objectives.models import StrategicObjective, Strategy, SubStrand
+from reporting.loaders import FixtureError, Loader
+from reporting.workbooks.cells import FIRST_DATA_ROW, finish_sheet, put, start_sheet
+from reporting.workbooks.onboarding_reader import CHOICES, NO, SHEETS, YES, document, read_sheets, text
+from reporting.workbooks.safety import ImportRefused, Problem, check_file
+
+TOKEN_SALT = "reporting.workbooks.onboarding"
+TOKEN_MAX_AGE = 3600
+NOTES = {
+    "strategy": "The strategy these belong to: its slug (its address) and its name. One row.",
+    "objectives": "One row for each strategic objective. Slugs: lower case letters, digits and hyphens.",
+    "sub_strands": "One row for each sub-strand, under the strategic objective of its number.",
+    "kpis": "One row for each KPI. Unit: {units}. Direction: higher, lower or milestone. Cadence: {cadences} "
+            "or empty.",
+    "targets": "One row for each KPI's target for a financial year (2023 for 2023/24). Kind: {kinds}. Primary: Yes or No.",
+}
+# -- the workbook written ------------------------------------------------------------------------
+
+
+def _rows():
+    """Each sheet's rows as they are now, in the strategy file's keys. A fixed number of queries."""
+    strategy = Strategy.objects.order_by("pk").first()
+    objectives = StrategicObjective.objects.filter(strategy=strategy).order_by("number")
+    subs = SubStrand.objects.filter(objective__strategy=strategy).select_related("objective").order_by(
+        "objective__number", "order", "slug")
+    kpis = KPI.objects.filter(sub_strand__objective__strategy=strategy).select_related("sub_strand").order_by(
+        "sub_strand__objective__number", "sub_strand__order", "order", "code")
+    targets = Target.objects.filter(kpi__in=kpis).select_related("kpi").order_by("kpi__code", "financial_year", "kind")
+    return {
+        "strategy": [{"slug": strategy.slug, "name": strategy.name}] if strategy else [],
+        "objectives": [{"number": o.number, "name": o.name, "slug": o.slug, "short_name": o.short_name,
+                        "description": o.description} for o in objectives],
+        "sub_strands": [{"slug": s.slug, "objective": s.objective.number, "name": s.name, "order": s.order,
+                         "lead_service": s.lead_service, "reports_as_objective": YES if s.reports_as_objective else NO}
+                        for s in subs],
+        "kpis": [{"code": k.code, "sub_strand": k.sub_strand.slug, "title": k.title, "unit": k.unit,
+                  "direction": k.direction, "cadence": k.cadence, "order": k.order, "data_source": k.data_source,
+                  "description": k.description, "source_notes": k.source_notes} for k in kpis],
+        "targets": [{"kpi": t.kpi.code, "financial_year": t.financial_year, "kind": t.kind,
+                     "value": t.value, "is_primary": YES if t.is_primary else NO, "description": t.description}
+                    for t in targets],
+    }
+
+
+def _note(key):
+    values = {name: ", ".join(v for v, _ in choices) for name, choices in
+              (("units", CHOICES["unit"]), ("cadences", CHOICES["cadence"]), ("kinds", CHOICES["kind"]))}
+    return NOTES[key].format(**values)
+
+
+@remembered()
+def onboarding_workbook_bytes():
+    """The onboarding workbook (.xlsx) holding the strategy as it is now (empty sheets when there is none)."""
+    wb, used = Workbook(), set()
+    for i, (key, rows) in enumerate(_rows().items()):
+        title, columns = SHEETS[key]
+        ws = start_sheet(wb, in_words(title), used, heading=in_words(title), note=_note(key),
+                         columns=[(heading, width) for heading, width, _ in columns], first=i == 0)
+        for r, row in enumerate(rows, start=FIRST_DATA_ROW):
+            for c, (_, _, name) in enumerate(columns, start=1):
+                value = row.get(name)
+                put(ws, r, c, value if value not in (None, "") else None)
+        finish_sheet(ws, [(heading, width) for heading, width, _ in columns], FIRST_DATA_ROW + max(len(rows), 1) - 1)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _load(doc):
+    """Load the document through the strategy file's loader, in the caller's transaction; its counts."""
+    loader = Loader(Path("the onboarding workbook"))
+    strategy, created = Strategy.objects.get_or_create(slug=doc["strategy"]["slug"],
+                                                       defaults={"name": doc["strategy"]["name"]})
+    if created:  # an existing strategy's own fields are the admin's and the strategy file's, not the workbook's
+        loader.count("strategy", created)
+    try:
+        for i, objective in enumerate(doc["objectives"]):
+            loader.load_objective(objective, strategy, f"{in_words('Strategic objectives')}, row {i + 1}")
+    except FixtureError as exc:
+        raise ImportRefused([Problem(f"{exc}. Nothing was saved.")]) from exc
+    except IntegrityError as exc:
+        raise ImportRefused([Problem(f"the workbook breaks a rule of the database ({exc}). Nothing was saved.")]) from exc
+    return loader.counts
+
+
+@dataclass
+class Change:
+    sheet: str
+    cell: str
+    subject: str
+    label: str
+    before: str
+    after: str
+
+
+def _same(name, old, new):
+    if name == "value":
+        try:
+            return parse_number(old) == parse_number(new)
+        except NumberError:
+            return False
+    return text(old) == new
+
+
+def _changes(sheets):
+    """[Change] for each cell that differs from what is saved now, and each new row (before: empty)."""
+    before = _rows()
+    out = []
+    for key, sheet in sheets.items():
+        _, columns = SHEETS[key]
+        names = [name for _, _, name in columns]
+        known = {(r["kpi"], text(r["financial_year"]), r["kind"]) if key == "targets" else text(r[names[0]]): r
+                 for r in before[key]}
+        for number, row in sheet.rows:
+            old = known.get((row["kpi"], row["financial_year"], row["kind"]) if key == "targets" else row[names[0]])
+            subject = " ".join(row[n] for n in (names[:3] if key == "targets" else names[:1]))
+            for heading, _, name in columns:
+                if old is not None and _same(name, old.get(name), row[name]):
+                    continue
+                if old is None and not row[name]:
+                    continue
+                out.append(Change(sheet.title, f"{get_column_letter(sheet.letters[name])}{number}", subject,
+                                  in_words(heading), "" if old is None else text(old.get(name)), row[name]))
+    return out
+
+
+@dataclass
+class Preview:
+    doc: dict
+    counts: dict
+    changes: list = field(default_factory=list)
+
+    @property
+    def has_changes(self):
+        return bool(self.changes)
+
+    def lines(self):
+        """'3 KPIs created', '48 KPIs updated' … in the council's words, in the sheets' order."""
+        words = terms()
+        names = {"strategy": ("strategy", "strategies"), "objective": (words.objective.one_lower, words.objective.many_lower),
+                 "sub-strand": (words.sub_strand.one_lower, words.sub_strand.many_lower), "KPI": ("KPI", "KPIs"),
+                 "target": ("target", "targets")}
+        out = []
+        for what, (one, many) in names.items():
+            for state in ("created", "updated"):
+                n = self.counts.get(f"{what} {state}", 0)
+                if n:
+                    out.append(f"{n:,} {one if n == 1 else many} {'to be created' if state == 'created' else 'to be updated'}")
+        return out
+
+    def token(self, user):
+        return signing.dumps({"user": user.pk, "doc": self.doc}, salt=TOKEN_SALT, compress=True)
+
+
+@remembered()
+def preview_onboarding(*, content, filename=""):
+    """What the workbook would make and change, worked out in a transaction rolled back; ImportRefused
+    with every problem by its cell when it cannot be imported."""
+    check_file(content, filename=filename)
+    sheets = read_sheets(content)
+    doc = document(sheets)
+    with transaction.atomic():
+        counts = _load(doc)
+        transaction.set_rollback(True)
+    return Preview(doc, counts, _changes(sheets))
+
+
+def unsign_onboarding(token, user):
+    try:
+        found = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ImportRefused([Problem("The preview is more than an hour old: upload the workbook again.")]) from exc
+    except signing.BadSignature as exc:
+        raise ImportRefused([Problem("The preview could not be confirmed: upload the workbook again.")]) from exc
+    if not isinstance(found, dict) or found.get("user") != user.pk or not isinstance(found.get("doc"), dict):
+        raise ImportRefused([Problem("The preview could not be confirmed: upload the workbook again.")])
+    return found["doc"]
+
+
+@remembered()
+def apply_onboarding(doc):
+    """Save a previewed workbook in one transaction: all of it, or nothing. Its counts."""
+    with transaction.atomic():
+        return _load(doc)
