@@ -1,4 +1,6 @@
 """The forms of the Excel import: the upload, and the confirmation of a previewed import."""
+import copy
+
 from django import forms
 from django.conf import settings
 
@@ -58,3 +60,15 @@ class ConfirmImportForm(GovukFormMixin, forms.Form):
     plan = forms.CharField(widget=forms.HiddenInput, error_messages={
         "required": "The preview could not be confirmed: upload the workbook again",
     })
+
+
+def _onboarding_field():
+    found = copy.deepcopy(ImportWorkbookForm.base_fields["workbook"])
+    found.help_text = f"The onboarding workbook as an Excel workbook (.xlsx), smaller than {_megabytes(settings.MAX_UPLOAD_BYTES)}."
+    return found
+
+
+class OnboardingWorkbookForm(ImportWorkbookForm):
+    """The upload of the onboarding workbook (reporting/workbooks/onboarding.py): the same checks."""
+
+    workbook = _onboarding_field()

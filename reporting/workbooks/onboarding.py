@@ -58,7 +58,7 @@ def _rows():
                   "direction": k.direction, "cadence": k.cadence, "order": k.order, "data_source": k.data_source,
                   "description": k.description, "source_notes": k.source_notes} for k in kpis],
         "targets": [{"kpi": t.kpi.code, "financial_year": t.financial_year, "kind": t.kind,
-                     "value": t.value, "is_primary": YES if t.is_primary else NO, "description": t.description}
+                     "value": None if t.value is None else format(t.value.normalize(), "f"), "is_primary": YES if t.is_primary else NO, "description": t.description}
                     for t in targets],
     }
 
@@ -156,17 +156,16 @@ class Preview:
         return bool(self.changes)
 
     def lines(self):
-        """'3 KPIs created', '48 KPIs updated' … in the council's words, in the sheets' order."""
+        """'2 priorities to be created', '1 KPI to be created' … in the council's words, in the sheets' order."""
         words = terms()
         names = {"strategy": ("strategy", "strategies"), "objective": (words.objective.one_lower, words.objective.many_lower),
                  "sub-strand": (words.sub_strand.one_lower, words.sub_strand.many_lower), "KPI": ("KPI", "KPIs"),
                  "target": ("target", "targets")}
         out = []
         for what, (one, many) in names.items():
-            for state in ("created", "updated"):
-                n = self.counts.get(f"{what} {state}", 0)
-                if n:
-                    out.append(f"{n:,} {one if n == 1 else many} {'to be created' if state == 'created' else 'to be updated'}")
+            n = self.counts.get(f"{what} created", 0)
+            if n:
+                out.append(f"{n:,} {one if n == 1 else many} to be created")
         return out
 
     def token(self, user):

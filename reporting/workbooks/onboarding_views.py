@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reporting.access import require
 from reporting.documents.responses import download
 from reporting.workbooks.cells import XLSX_CONTENT_TYPE
-from reporting.workbooks.forms import ConfirmImportForm, ImportWorkbookForm
+from reporting.workbooks.forms import ConfirmImportForm, OnboardingWorkbookForm
+
 from reporting.workbooks.onboarding import apply_onboarding, onboarding_workbook_bytes, preview_onboarding, unsign_onboarding
 from reporting.workbooks.safety import ImportRefused
 
@@ -29,14 +30,14 @@ def onboarding(request):
     """Upload a filled-in onboarding workbook; show what it would make and change before anything is saved."""
     require(request.user, "onboard_strategy")
     if request.method == "GET":
-        return render(request, PAGE, {"form": ImportWorkbookForm()})
-    form = ImportWorkbookForm(request.POST, request.FILES)
+        return render(request, PAGE, {"form": OnboardingWorkbookForm()})
+    form = OnboardingWorkbookForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, PAGE, {"form": form})
     try:
         preview = preview_onboarding(content=form.content(), filename=form.cleaned_data["workbook"].name)
     except ImportRefused as exc:
-        return render(request, PAGE, {"form": ImportWorkbookForm.with_problems(exc.messages, form)})
+        return render(request, PAGE, {"form": OnboardingWorkbookForm.with_problems(exc.messages, form)})
     return render(request, PREVIEW, {"preview": preview, "filename": form.cleaned_data["workbook"].name,
                                      "confirm_form": ConfirmImportForm(initial={"plan": preview.token(request.user)})})
 
@@ -52,7 +53,7 @@ def onboarding_confirm(request):
             raise ImportRefused([form.errors["plan"][0]])
         counts = apply_onboarding(unsign_onboarding(form.cleaned_data["plan"], request.user))
     except ImportRefused as exc:
-        return render(request, PAGE, {"form": ImportWorkbookForm.with_problems(exc.messages)})
+        return render(request, PAGE, {"form": OnboardingWorkbookForm.with_problems(exc.messages)})
     made = sum(n for key, n in counts.items() if key.endswith("created"))
     changed = sum(n for key, n in counts.items() if key.endswith("updated"))
     messages.success(request, f"The onboarding workbook was saved: {made:,} created, {changed:,} checked and updated.")
