@@ -7,7 +7,7 @@ from objectives.models import (TERM_KEYS, Action, ActionPlan, Council, Milestone
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin):
+class CouncilAdmin(InCouncilWords, admin.ModelAdmin):
     """The council: one row, changed, never added twice or deleted. Each word left empty shows
     today's word, which the form shows in the empty box."""
 
@@ -86,12 +86,12 @@ class ReportingPeriodAdmin(InCouncilWords, admin.ModelAdmin):
     readonly_fields = ["version"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(InCouncilWords, admin.TabularInline):
     model = Milestone
     extra = 0
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(InCouncilWords, admin.TabularInline):
     model = Action
     extra = 0
     fields = ["number", "title", "owner", "timescale", "status"]
@@ -99,7 +99,7 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["name", "originating_body", "cabinet_approved_on", "agreed_on", "owner"]
     list_filter = ["strategy", "agreed_on"]
     search_fields = ["name", "originating_body", "owner"]
@@ -118,7 +118,7 @@ class ActionAdmin(InCouncilWords, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["title", "action", "due_date", "completed_on"]
     list_filter = ["action__plan"]
     search_fields = ["title", "action__title"]

@@ -22,7 +22,7 @@ FIELD_WORDS = {
     "objective": lambda t: t.objective.one,
     "sub_strand": lambda t: t.sub_strand.one,
     "sub_strands": lambda t: t.sub_strand.many,
-    "lead_officer": lambda t: f"Lead {t.officer.one_lower}",
+    "lead_officer": lambda t: t.officer.one if "lead" in t.officer.one.lower() else f"Lead {t.officer.one_lower}",
     "editors": lambda t: f"{t.officer.many} who may fill in its returns",
     "reports_as_objective": lambda t: f"Reports as its {t.objective.one_lower}",
     "economy_cell_meeting": lambda t: f"{t.coordinator.one} meeting",
