@@ -158,7 +158,7 @@ def test_bad_filter_values_get_a_clear_message_and_never_a_500(client_for):
 
 
 def test_a_readers_request_for_a_drafts_data_shows_nothing_of_it(client_for, q2_draft):
-    """Built afresh for each reader (test_page_cache checks what a cached page shows)."""
+    """Each reader's page is built from what that reader may see: no draft figure, status or filter result leaks."""
     for reader in ("cabinet", "scrutiny"):
         client = client_for(reader)
         for params in [{"period": "2023-24-q2", "status": "red"}, {"period": "2023-24-q2"}, {"status": "red"},

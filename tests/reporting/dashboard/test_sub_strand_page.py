@@ -45,7 +45,7 @@ def test_kpis_show_their_latest_figure_against_target_and_the_period_it_is_for(c
 
 
 def test_a_reader_never_sees_the_draft(client_for, history):
-    """Built afresh for each reader (test_page_cache checks what a cached page shows)."""
+    """Each reader's page is built from what that reader may see: no draft figure, status or filter result leaks."""
     for reader in ("cabinet", "scrutiny"):
         response = client_for(reader).get(reverse("sub-strand", args=["health-wellbeing"]))
         html = response.content.decode()
