@@ -39,12 +39,17 @@ def return_page(request, period_slug, sub_strand_slug):
         return _save_return(request, ret)
     if not RETURNS.test(request.user, ret):
         raise PermissionDenied("This return has not been approved yet, so it is not available to you.")
-    form = ReturnForm(quarterly_return=ret, user=request.user) if may(request.user, "edit_return", ret) else None
-    return _render_return(request, ret, form)
-
-
-def _render_return(request, ret, form, status=200, errors_extra=()):
     context = selectors.return_page(request.user, ret)
+    form = None
+    if context["may"]["edit"]:
+        form = ReturnForm(quarterly_return=ret, user=request.user, **context["form_data"])
+    return _render_return(request, ret, form, context=context)
+
+
+def _render_return(request, ret, form, status=200, errors_extra=(), context=None):
+    if context is None:
+        shared = {"kpis": form.kpis, "actions": form.actions} if form is not None else {}
+        context = selectors.return_page(request.user, ret, **shared)
     if form is not None:
         for row in context["kpi_rows"]:
             row.fields = form.kpi_bound_fields(row.kpi)
@@ -273,8 +278,12 @@ def _chase_message(request, result):
                                   "email address. An administrator can name them on the sub-strand.")
 
 
-def _back(request, period):
-    return redirect(_calendar_url(period) if request.POST.get("next") == "calendar" else "my-returns")
+def _back(request, period, ret=None):
+    """Back to the page the reminder was sent from: the calendar, the return, or My returns."""
+    back = request.POST.get("next")
+    if back == "return" and ret is not None:
+        return redirect(ret.get_absolute_url())
+    return redirect(_calendar_url(period) if back == "calendar" else "my-returns")
 
 
 @login_required
@@ -287,7 +296,7 @@ def remind(request, period_slug, sub_strand_slug):
         _chase_message(request, reminders.chase(quarterly_return=ret, by=request.user))
     except services.ReturnWorkflowError as exc:
         messages.error(request, str(exc))
-    return _back(request, ret.period)
+    return _back(request, ret.period, ret)
 
 
 @login_required
