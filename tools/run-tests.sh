@@ -74,14 +74,30 @@ echo "== Starting a throwaway PostgreSQL ($("$PG_BIN/postgres" --version)) on 12
 "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 \
   -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGTMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 
-status=0
+# --- the two passes, side by side ---------------------------------------------------------------
+# The machine has (at least) two cores and each pass is mostly one Python process: the SQLite and
+# PostgreSQL passes run at the same time, each into its own log, printed in turn when both are done.
+LOGS="$(mktemp -d /tmp/ses-test-logs.XXXXXX)"
 echo
-echo "== Test suite on SQLite =="
-env -u DATABASE_URL DJANGO_ENV=development $PY -m pytest "$@" || status=$?
+echo "== Test suite on SQLite and on PostgreSQL, side by side (logs in $LOGS) =="
+( env -u DATABASE_URL DJANGO_ENV=development \
+    $PY -m pytest "$@" >"$LOGS/sqlite.log" 2>&1; echo $? >"$LOGS/sqlite.status" ) &
+SQLITE_PID=$!
+( DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres" DJANGO_ENV=development \
+    $PY -m pytest "$@" >"$LOGS/postgres.log" 2>&1; echo $? >"$LOGS/postgres.status" ) &
+POSTGRES_PID=$!
+wait $SQLITE_PID $POSTGRES_PID || true
 
-echo
-echo "== Test suite on PostgreSQL =="
-DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres" DJANGO_ENV=development $PY -m pytest "$@" || status=$?
+status=0
+for kind in sqlite postgres; do
+  name=$([ "$kind" = sqlite ] && echo SQLite || echo PostgreSQL)
+  echo
+  echo "== Test suite on $name =="
+  cat "$LOGS/$kind.log"
+  code=$(cat "$LOGS/$kind.status" 2>/dev/null || echo 1)
+  [ "$code" -eq 0 ] || { echo "== $name: FAILED (exit $code) =="; status=1; }
+done
+rm -rf "$LOGS"
 
 if [ $status -ne 0 ]; then echo "== FAILED on at least one database =="; else echo "== Passed on SQLite and PostgreSQL =="; fi
 exit $status
