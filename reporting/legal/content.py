@@ -45,6 +45,7 @@ AXE_CHECKED_PAGES = [
     ("attach papers with errors", "a recommendation's update: its attached papers", "1280 px"),
     ("attach papers with one attached", "a recommendation's update: its attached papers", "1280 px"),
     ("return form at 375 px", "a quarter's return", "375 px"),
+    ("session timeout warning", "any signed-in page, a few minutes before the session ends", "1280 px"),
 ]
 
 

@@ -11,6 +11,7 @@ from kpis.numbers import whole_number
 from objectives.models import financial_year_label
 from objectives.roles import Role, roles_of
 from reporting.access import RETURNS, can, may, require
+from reporting.kept_work import keeps_work, take_kept_work
 from reporting.plans.selectors import submitted_action_updates
 from reporting.returns import calendar, corrections, periods, reminders, review, selectors, services
 from reporting.returns.forms import ReturnForm
@@ -18,6 +19,8 @@ from reporting.returns.step_forms import BulkApproveForm, OpenPeriodForm, Reopen
 from reporting.workflow import RETURN
 
 STALE_STATUS = 409
+RESTORED_MESSAGE = ("What you typed before your session ended has been put back. It has not been saved yet: "
+                    "check it, then save it as a draft or submit it.")
 
 
 @login_required
@@ -31,9 +34,11 @@ def my_returns(request):
     })
 
 
+@keeps_work
 @login_required
 def return_page(request, period_slug, sub_strand_slug):
-    """The return: read it, or (who may edit it) fill it in, save it as a draft and submit it."""
+    """The return: read it, or (who may edit it) fill it in, save it as a draft and submit it. What
+    was typed before the session ended comes back into the form (reporting.kept_work)."""
     ret = selectors.return_for(period_slug, sub_strand_slug)
     if request.method == "POST":
         return _save_return(request, ret)
@@ -41,8 +46,13 @@ def return_page(request, period_slug, sub_strand_slug):
         raise PermissionDenied("This return has not been approved yet, so it is not available to you.")
     context = selectors.return_page(request.user, ret)
     form = None
+    kept = take_kept_work(request)
     if context["may"]["edit"]:
-        form = ReturnForm(quarterly_return=ret, user=request.user, **context["form_data"])
+        if kept is not None:
+            kept["intent"] = "save"  # shown as typed; checked as a whole only when they submit
+            messages.warning(request, RESTORED_MESSAGE)
+            context["restored"] = True  # unsaved from the start: leaving warns (static/js/unsaved-changes.js)
+        form = ReturnForm(quarterly_return=ret, user=request.user, data=kept, **context["form_data"])
     return _render_return(request, ret, form, context=context)
 
 

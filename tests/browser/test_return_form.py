@@ -77,3 +77,78 @@ def test_the_digital_return_is_shorter_and_fits_a_phone(page, sign_in, demo_user
     axe_check(page, "return form at 375 px")
     page.goto(DIGITAL)
     assert page_width(page) <= PHONE["width"]
+
+
+# -- no lost work (item 5) ---------------------------------------------------------------------
+
+TYPED = "Completions ahead of plan; typed while the session ran out."
+
+
+def test_a_session_that_ends_mid_return_gives_the_typed_text_back_after_signing_in(page, sign_in, demo_users):
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from tests.conftest import DEMO_PASSWORDS
+
+    sign_in("officer")
+    page.goto(HOUSING)
+    commentary = page.get_by_label("Commentary", exact=True)
+    commentary.fill("")
+    commentary.press_sequentially(TYPED)
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(minutes=1))  # the session ends
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save as draft").click()
+    assert "/accounts/login/" in page.url
+    assert "what you typed has been kept" in page.content()
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill(DEMO_PASSWORDS["officer"])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert page.url.endswith(HOUSING)
+    assert page.get_by_label("Commentary", exact=True).input_value() == TYPED
+    assert "What you typed before your session ended has been put back" in page.content()
+
+
+def test_leaving_a_changed_form_warns_and_saving_it_does_not(page, sign_in, demo_users):
+    sign_in("officer")
+    page.goto(HOUSING)
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # "Stay on page"
+
+    page.on("dialog", answer)
+    page.get_by_role("link", name="My returns").first.click()  # nothing changed: no question
+    page.wait_for_url("**/my-returns/")
+    assert asked == []
+    page.goto(HOUSING)
+    page.get_by_label("Commentary", exact=True).press_sequentially(" And one more thing.")
+    page.get_by_role("link", name="My returns").first.click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"] and page.url.endswith(HOUSING)  # stayed, the text still there
+    assert "And one more thing." in page.get_by_label("Commentary", exact=True).input_value()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save as draft").click()
+    assert asked == ["beforeunload"], "saving is not leaving"
+    assert "And one more thing." in page.get_by_label("Commentary", exact=True).input_value()
+
+
+def test_a_warning_before_the_session_ends_and_stay_signed_in(page, sign_in, demo_users, settings, axe_check):
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_WARNING_SECONDS = settings.SESSION_COOKIE_AGE - 2  # the warning two seconds after the page
+    sign_in("officer")
+    page.goto(HOUSING)
+    dialog = page.get_by_role("dialog", name="You will be signed out soon")
+    dialog.wait_for(state="visible", timeout=10000)
+    assert page.evaluate("document.activeElement.id") == "session-timeout-title"  # focus moved to it
+    assert "you will be signed out in" in dialog.inner_text()
+    axe_check(page, "session timeout warning")
+    before = Session.objects.get().expire_date
+    dialog.get_by_role("button", name="Stay signed in").click()
+    dialog.wait_for(state="hidden")
+    assert Session.objects.get().expire_date > before  # the session's end moved on
+    assert page.url.endswith(HOUSING) and page.console_errors == []
