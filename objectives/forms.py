@@ -5,10 +5,13 @@ import calendar
 import datetime
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm, SetPasswordMixin
 from django.forms.widgets import Input
 
 from objectives.govuk_markup import GovukBoundField
+from objectives.signin import tries_left
+
+LAST_TRIES_WARNED = 2  # a wrong password warns when this many tries (or fewer) are left before the pause
 
 # A date typed as text (the spreadsheet import, or a script posting one field): these are read.
 DATE_TEXT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y", "%d.%m.%Y"]
@@ -90,6 +93,21 @@ class LoginForm(GovukFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["username"].widget.attrs["spellcheck"] = "false"
 
+    def clean(self):
+        """A wrong password on one of the last tries before sign-in is paused says so."""
+        try:
+            return super().clean()
+        except forms.ValidationError as exc:
+            if getattr(exc, "code", None) != "invalid_login":
+                raise
+            left = tries_left(self.request, self.cleaned_data.get("username"))
+            if left is None or not 0 < left <= LAST_TRIES_WARNED:
+                raise
+            tries = "1 more try" if left == 1 else f"{left} more tries"
+            raise forms.ValidationError(
+                f"{self.error_messages['invalid_login']} You have {tries} before sign-in is paused for an hour. "
+                "If you have forgotten your password, reset it instead.", code="invalid_login") from None
+
     def clean_username(self):
         """A username longer than any account's is refused before anyone is asked about it (Django sets
         the field's max_length after the field is made, so it is not checked on its own)."""
@@ -97,6 +115,32 @@ class LoginForm(GovukFormMixin, AuthenticationForm):
         if len(username) > (self.fields["username"].max_length or 150):
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         return username
+
+
+class GovukPasswordResetForm(GovukFormMixin, PasswordResetForm):
+    """'Reset your password': the account's email address (Django's own reset, in GOV.UK words)."""
+
+    email = forms.EmailField(
+        label="Email address", max_length=254,
+        help_text="The address your account uses. We will email a link to reset your password.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"required": "Enter your email address",
+                        "invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+
+
+class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
+    """'Choose a new password', from the emailed link."""
+
+    new_password1, new_password2 = SetPasswordMixin.create_password_fields(
+        label1="New password", label2="Confirm new password")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.error_messages = {**self.error_messages,
+                               "password_mismatch": "The two passwords do not match: enter the same password twice"}
 
 
 # -- dates ---------------------------------------------------------------------------------------

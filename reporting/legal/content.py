@@ -46,6 +46,9 @@ AXE_CHECKED_PAGES = [
     ("attach papers with one attached", "a recommendation's update: its attached papers", "1280 px"),
     ("return form at 375 px", "a quarter's return", "375 px"),
     ("session timeout warning", "any signed-in page, a few minutes before the session ends", "1280 px"),
+    ("sign-in paused page", "/accounts/login/, after too many incorrect passwords", "375 px"),
+    ("password reset page", "/accounts/password-reset/", "375 px"),
+    ("refusal page", "a page the account's role may not open", "375 px"),
 ]
 
 
