@@ -16,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 REFRESHED = "_ses_refreshed_at"
 
@@ -30,7 +30,8 @@ class SlidingSessionMiddleware:
         session = getattr(request, "session", None)
         if session is not None and not session.is_empty():
             now = int(time.time())
-            if now - int(session.get(REFRESHED, 0)) >= settings.SESSION_REFRESH_SECONDS:
+            if now - int(session.get(REFRESHED, 0)) >= settings.SESSION_REFRESH_SECONDS and not getattr(
+                    request, "ses_keep_end", False):
                 session[REFRESHED] = now  # marks it modified: SessionMiddleware saves it, with a new expiry
         return response
 
@@ -52,6 +53,17 @@ def session_timeout(request):
     if user is None or not user.is_authenticated or not hasattr(request, "session"):
         return {}
     return {"session_ends_in": session_ends_in(request), "session_warn_before": settings.SESSION_WARNING_SECONDS}
+
+
+@require_GET
+def session_status(request):
+    """How long the session has left, for the dialog's script before it warns (another tab may have
+    kept the session going): asking does not itself move the end on."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"ended": True}, status=401)
+    request.ses_keep_end = True
+    left = int(request.session.get(REFRESHED, 0)) + settings.SESSION_COOKIE_AGE - int(time.time())
+    return JsonResponse({"ends_in": max(0, left) if REFRESHED in request.session else session_ends_in(request)})
 
 
 @require_POST

@@ -63,7 +63,8 @@ def cookies():
     """Every cookie the product sets: all of them essential (none for analytics or advertising)."""
     hours = settings.SESSION_COOKIE_AGE // 3600
     return [
-        Cookie(settings.SESSION_COOKIE_NAME, "Keeps you signed in. Set only when you sign in.",
+        Cookie(settings.SESSION_COOKIE_NAME, "Keeps you signed in. Set when you sign in, or when your session ends "
+                                             "while you are sending a form, to keep what you typed until you sign in again.",
                f"When you close your browser, or after {hours} hour{'s' if hours != 1 else ''} without using the service"),
         Cookie(settings.CSRF_COOKIE_NAME, "Stops other websites sending forms in your name (cross-site request forgery). "
                                           "Set on pages with a form, such as the sign-in page.",

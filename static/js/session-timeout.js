@@ -2,7 +2,8 @@
 // minutes before the session ends, with "Stay signed in", which writes the session again
 // (reporting.sessions.stay_signed_in) without leaving the page. Focus goes to the dialog's heading
 // and back where it was when the dialog closes; Escape stays signed in too. Once the time has run
-// out, the dialog says so and how to keep what was typed.
+// out, the dialog says so and how to keep what was typed. Before warning, it asks the server how long
+// is really left (reporting.sessions.session_status), since another tab may have kept it going.
 (function () {
   var dialog = document.getElementById('session-timeout');
   if (!dialog || typeof dialog.showModal !== 'function') { return; }
@@ -35,8 +36,25 @@
     dialog.querySelector('#session-timeout-title').textContent = yes ? 'You have been signed out' : 'You will be signed out soon';
   }
 
+  // The session's real time left (another tab may have kept it going), then `next`.
+  function check (next) {
+    fetch(dialog.getAttribute('data-status-url'), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (response) { return response.ok ? response.json() : { ended: true }; })
+      .then(function (answer) { endsAt = answer.ended ? 0 : Date.now() + answer.ends_in * 1000; next(); })
+      .catch(next);
+  }
+
   function tick () {
+    check(warnOrWait);
+  }
+
+  function warnOrWait () {
     var seconds = secondsLeft();
+    if (seconds > warnBefore + 5) {  // kept going elsewhere: no warning yet
+      if (dialog.open) { close(); }
+      schedule(seconds);
+      return;
+    }
     if (!dialog.open) {
       returnFocus = document.activeElement;
       ended(false);

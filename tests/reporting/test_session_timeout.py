@@ -35,3 +35,20 @@ def test_stay_signed_in_after_the_end_says_so_and_goes_only_to_this_site(client_
     assert officer.post(reverse("stay-signed-in"), {"next": "/my-returns/"})["Location"] == "/my-returns/"
     assert client.post(reverse("stay-signed-in"), HTTP_ACCEPT="application/json").status_code == 401
     assert client.get(reverse("stay-signed-in")).status_code == 405
+
+
+def test_asking_how_long_is_left_does_not_move_the_end_on(client_for, client, settings, monkeypatch):
+    import time
+
+    officer = client_for("officer")
+    officer.get(reverse("my-returns"))  # the first page after signing in marks the session written
+    first = Session.objects.get().expire_date
+    later = time.time() + settings.SESSION_REFRESH_SECONDS + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    answer = officer.get(reverse("session-status"), HTTP_ACCEPT="application/json")
+    assert answer.status_code == 200
+    assert settings.SESSION_COOKIE_AGE - settings.SESSION_REFRESH_SECONDS - 70 < answer.json()["ends_in"] < settings.SESSION_COOKIE_AGE
+    assert Session.objects.get().expire_date == first  # asking is not using the service
+    officer.get(reverse("my-returns"))
+    assert Session.objects.get().expire_date > first  # a page is
+    assert client.get(reverse("session-status")).status_code == 401

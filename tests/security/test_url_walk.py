@@ -17,7 +17,9 @@ from reporting.models import QuarterlyReturn
 PUBLIC_PAGES = {"public-dashboard", "public-quarter", "public-briefing", "public-sub-strand", "public-kpi", "public-data",
                 "public-data-package", "public-data-file"}
 FOR_EVERYONE = {"accessibility", "privacy", "cookies"}
-PUBLIC = {"login", "healthz", *PUBLIC_PAGES, *FOR_EVERYONE}
+# Password reset by email (objectives/password_reset.py): for someone who cannot sign in.
+PASSWORD_RESET = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+PUBLIC = {"login", "healthz", *PUBLIC_PAGES, *FOR_EVERYONE, *PASSWORD_RESET}
 # Single sign-on's two addresses: open to anyone, like the sign-in page; not found while it is off.
 SIGN_IN_WITH_MICROSOFT = {"sso-sign-in", "sso-callback"}
 MARKER = "ZZDRAFTMARKER"
@@ -44,6 +46,8 @@ SAMPLES = {
     "fmt": "csv",
     "year": "2023",
     "attachment": "1",
+    "uidb64": "MQ",
+    "token": "no-such-token",
 }
 
 
