@@ -188,7 +188,8 @@ def require(user, action, obj=None):
 
 def refusal(user, action):
     """Why a step is refused, in words: who the user is signed in as, and what their role cannot do."""
-    what = action.replace("_", " ")
+    verb, _, rest = action.replace("_", " ").partition(" ")
+    what = f"{verb} {rest}" if not rest or rest.startswith(("my ", "all ")) else f"{verb} the {rest}"  # "view the review queue"
     roles = sorted(Role(role).label for role in roles_of(user))
     if not roles:
         return f"Your account has no role in the tracker yet, so it cannot {what}."

@@ -146,6 +146,7 @@ def test_a_warning_before_the_session_ends_and_stay_signed_in(page, sign_in, dem
     dialog.wait_for(state="visible", timeout=10000)
     assert page.evaluate("document.activeElement.id") == "session-timeout-title"  # focus moved to it
     assert "you will be signed out in" in dialog.inner_text()
+    assert not dialog.get_by_role("button", name="Close").is_visible()  # only once the time has run out
     axe_check(page, "session timeout warning")
     before = Session.objects.get().expire_date
     dialog.get_by_role("button", name="Stay signed in").click()
