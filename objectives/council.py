@@ -34,7 +34,7 @@ assert set(DEFAULT_TERMS) == set(TERM_KEYS)
 _scope = contextvars.ContextVar("council_scope", default=None)
 
 
-def _mid_sentence(words):
+def mid_sentence(words):
     """How a word is written mid-sentence: 'Sub-strand' → 'sub-strand', 'Strategic objectives' →
     'strategic objectives'; a name whose other words are capitalised, or an acronym, is kept as it
     is ('Economy Cell', 'Portfolio Holder', 'Overview & Scrutiny committee', 'KPI')."""
@@ -44,6 +44,9 @@ def _mid_sentence(words):
     if any(p[:1].isupper() for p in parts[1:]):
         return words
     return parts[0][:1].lower() + words[1:]
+
+
+_mid_sentence = mid_sentence
 
 
 @dataclass(frozen=True)

@@ -62,3 +62,43 @@ def failures_from(address):
     since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
     return AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
         n=Sum("failures_since_start"))["n"] or 0
+
+
+def _failures(username, address):
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
+    return AccessAttempt.objects.filter(username=username[:USERNAME_COLUMN], ip_address=address,
+                                        attempt_time__gte=since).aggregate(n=Sum("failures_since_start"))["n"] or 0
+
+
+def tries_left(request, typed_username):
+    """How many more wrong passwords this username may have from this address before sign-in is paused
+    (None when sign-in is not throttled). Counted whether or not the username exists, so that the
+    answer says nothing about which accounts there are."""
+    if not getattr(settings, "AXES_ENABLED", True) or request is None:
+        return None
+    address = getattr(request, "axes_ip_address", None) or client_address(request)
+    return max(0, settings.AXES_FAILURE_LIMIT - _failures(str(typed_username or ""), address))
+
+
+def paused_until(request, typed_username):
+    """When sign-in for this username from this address (or this address, once it is spraying) may
+    be tried again: the latest failure and the cool-off period after it; None if not known."""
+    from axes.models import AccessAttempt
+
+    address = getattr(request, "axes_ip_address", None) or client_address(request)
+    attempts = AccessAttempt.objects.filter(ip_address=address)
+    if typed_username and failures_from(address) < settings.AXES_IP_FAILURE_LIMIT:
+        attempts = attempts.filter(username=str(typed_username)[:USERNAME_COLUMN])
+    latest = attempts.order_by("-attempt_time").first()
+    if latest is None:
+        return None
+    return timezone.localtime(latest.attempt_time + timedelta(hours=settings.AXES_COOLOFF_TIME))
+
+
+def unpause(username):
+    """A new password set from the emailed link: the pause on this username's sign-in is lifted."""
+    from axes.utils import reset
+
+    reset(username=username)

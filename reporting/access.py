@@ -185,7 +185,18 @@ def can(user, action, obj=None):
 def require(user, action, obj=None):
     """Raise PermissionDenied (a 403 page) unless the user may do it."""
     if not can(user, action, obj):
-        raise PermissionDenied(f"You do not have permission to {action.replace('_', ' ')}.")
+        raise PermissionDenied(refusal(user, action))
+
+
+def refusal(user, action):
+    """Why a step is refused, in words: who the user is signed in as, and what their role cannot do."""
+    verb, _, rest = action.replace("_", " ").partition(" ")
+    what = f"{verb} {rest}" if not rest or rest.startswith(("my ", "all ")) else f"{verb} the {rest}"  # "view the review queue"
+    roles = sorted(Role(role).label for role in roles_of(user))
+    if not roles:
+        return f"Your account has no role in the tracker yet, so it cannot {what}."
+    held = " and ".join(roles)
+    return f"You are signed in as {user.get_full_name() or user.get_username()} ({held}), and that role cannot {what}."
 
 
 def may(user, action, obj):

@@ -7,3 +7,4 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from reporting import audit  # noqa: F401  (registers the models with django-auditlog)
+        from reporting import kept_work  # noqa: F401  (forgets another person's kept work at sign-in)

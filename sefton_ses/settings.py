@@ -105,6 +105,7 @@ TEMPLATES = [
                 "reporting.context_processors.navigation",
                 "reporting.context_processors.public_pages",
                 "reporting.context_processors.council_words",
+                "reporting.sessions.session_timeout",
             ],
         },
     },
@@ -203,6 +204,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
 # An idle session ends after SESSION_COOKIE_AGE; an active one is written again (its expiry moved
 # on) at most once every SESSION_REFRESH_SECONDS, not on every request (reporting/sessions.py).
 SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "300"))
+# How long before the session ends a signed-in page warns, with a "Stay signed in" button.
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "300"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

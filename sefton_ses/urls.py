@@ -9,6 +9,7 @@ handler400 = "reporting.overview.views.bad_request"
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("objectives.password_reset")),
     path("admin/", admin.site.urls),
     path("", include("reporting.api.urls")),
     path("", include("sso.urls")),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks the code with ruff, then runs the whole test suite twice: on SQLite, then on a PostgreSQL
-# server started here in a temporary directory (initdb, pg_ctl) and stopped afterwards. Browser
+# Checks the code with ruff, then runs the whole test suite twice, side by side: on SQLite and on a
+# PostgreSQL server started here in a temporary directory (initdb, pg_ctl) and stopped afterwards. Browser
 # tests run in Debian's Chromium, and the document tests in Debian's LibreOffice and poppler-utils,
 # installed with apt-get when missing.
 set -euo pipefail

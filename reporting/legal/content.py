@@ -44,6 +44,11 @@ AXE_CHECKED_PAGES = [
     ("attach papers", "a recommendation's update: its attached papers", "1280 px"),
     ("attach papers with errors", "a recommendation's update: its attached papers", "1280 px"),
     ("attach papers with one attached", "a recommendation's update: its attached papers", "1280 px"),
+    ("return form at 375 px", "a quarter's return", "375 px"),
+    ("session timeout warning", "any signed-in page, a few minutes before the session ends", "1280 px"),
+    ("sign-in paused page", "/accounts/login/, after too many incorrect passwords", "375 px"),
+    ("password reset page", "/accounts/password-reset/", "375 px"),
+    ("refusal page", "a page the account's role may not open", "375 px"),
 ]
 
 
@@ -58,7 +63,8 @@ def cookies():
     """Every cookie the product sets: all of them essential (none for analytics or advertising)."""
     hours = settings.SESSION_COOKIE_AGE // 3600
     return [
-        Cookie(settings.SESSION_COOKIE_NAME, "Keeps you signed in. Set only when you sign in.",
+        Cookie(settings.SESSION_COOKIE_NAME, "Keeps you signed in. Set when you sign in, or when your session ends "
+                                             "while you are sending a form, to keep what you typed until you sign in again.",
                f"When you close your browser, or after {hours} hour{'s' if hours != 1 else ''} without using the service"),
         Cookie(settings.CSRF_COOKIE_NAME, "Stops other websites sending forms in your name (cross-site request forgery). "
                                           "Set on pages with a form, such as the sign-in page.",

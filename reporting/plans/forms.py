@@ -9,12 +9,11 @@ from django.utils.functional import lazy
 
 from kpis.numbers import NumberError, check_figure, figure_limit, parse_number
 from objectives.council import mail_domain
-from objectives.forms import GovukFormMixin
+from objectives.forms import GovukDateField, GovukFormMixin
 from objectives.models import Action
 from reporting.models import PlanUpdate
 from reporting.plans.services import COVER_FIELDS
 
-DATE_FORMATS = ["%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 MAX_FIGURES = 30
 DAMAGED = "The form was damaged or is out of date. Reload the page and enter your changes again."
 MAX_BREAKDOWN_ITEMS = 40
@@ -60,13 +59,9 @@ class AmountField(forms.CharField):
         return number
 
 
-class DateTextField(forms.DateField):
-    def __init__(self, *args, what="the date", **kwargs):
-        kwargs.setdefault("input_formats", DATE_FORMATS)
-        kwargs.setdefault("widget", forms.DateInput(format="%-d %B %Y"))
-        super().__init__(*args, **kwargs)
-        self.error_messages["invalid"] = f"Enter {what} as a real date, like 31 May 2018"
-        self.error_messages["required"] = f"Enter {what}"
+def date_field(label, *, what, required=True, example="31 5 2018"):
+    """A date of a round (GOV.UK's date input, objectives.forms.GovukDateField)."""
+    return GovukDateField(label=label, what=what, required=required, example=example)
 
 
 class RecommendationChoiceField(forms.ModelChoiceField):
@@ -132,20 +127,17 @@ class PlanUpdateStartForm(GovukFormMixin, forms.Form):
         validators=[RegexValidator(r"^[0-9]{4}-[0-9]{2}$", "Enter the year and month as four digits, a hyphen and two digits, like 2018-06")],
         error_messages={"required": "Enter the year and month it reports to, like 2018-06"},
     )
-    as_at = DateTextField(label="Progress reported up to", what="the date progress is reported up to",
-                          help_text="For example, 31 May 2018")
+    as_at = date_field("Progress reported up to", what="the date progress is reported up to")
     committee = forms.CharField(label="Committee (optional)", max_length=300, required=False,
                                 help_text="Left empty, it is the same as the previous report's")
-    meeting_date = DateTextField(label="Meeting date (optional)", what="the meeting date", required=False,
-                                 help_text="For example, 12 June 2018")
+    meeting_date = date_field("Meeting date (optional)", what="the meeting date", required=False, example="12 6 2018")
 
 
 class PlanReportCoverForm(GovukFormMixin, forms.ModelForm):
     """The cover of a round's committee report, in the council's template, field by field."""
 
-    as_at = DateTextField(label="Progress reported up to", what="the date progress is reported up to",
-                          help_text="For example, 31 May 2018")
-    meeting_date = DateTextField(label="Meeting date (optional)", what="the meeting date", required=False)
+    as_at = date_field("Progress reported up to", what="the date progress is reported up to")
+    meeting_date = date_field("Meeting date (optional)", what="the meeting date", required=False, example="12 6 2018")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={
         "required": DAMAGED, "invalid": DAMAGED, "min_value": DAMAGED})
 

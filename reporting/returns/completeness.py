@@ -27,7 +27,7 @@ def completeness_problems(*, overall_rag, commentary, rag_explanation, entries):
     rag_calculated (the rules' RAG), rag (the RAG shown: override or rules) and commentary.
 
     * an overall status and a commentary;
-    * every KPI has a value, a milestone status, or is marked "not yet available";
+    * every KPI has a value or is marked "not yet available"; every milestone has a status;
     * a KPI the rules rate Red has a commentary saying why;
     * an overall status that differs from what the KPIs' statuses suggest has an explanation.
     """
@@ -40,9 +40,10 @@ def completeness_problems(*, overall_rag, commentary, rag_explanation, entries):
         kpi = entry["kpi"]
         has_figure = entry.get("value") is not None or bool(entry.get("milestone_status")) or entry.get("not_available")
         if not has_figure:
-            part = "milestone_status" if kpi.is_milestone else "value"
-            what = "a milestone status" if kpi.is_milestone else "a value"
-            problems[kpi_field(kpi.id, part)] = f"{kpi.code}: enter {what}, or tick “not yet available”"
+            if kpi.is_milestone:  # a milestone always has a status: it has no "not yet available"
+                problems[kpi_field(kpi.id, "milestone_status")] = f"{kpi.code}: choose a milestone status"
+            else:
+                problems[kpi_field(kpi.id, "value")] = f"{kpi.code}: enter a value, or tick “not yet available”"
         elif entry.get("rag_calculated") == RAG.RED and is_blank(entry.get("commentary")):
             problems[kpi_field(kpi.id, "commentary")] = f"{kpi.code} is rated Red by the rules: explain why in its commentary"
     suggested = suggested_overall([entry.get("rag") for entry in entries])

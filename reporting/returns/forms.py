@@ -14,7 +14,7 @@ from kpis.numbers import FIGURE_DIGITS, NumberError, figure_limit, parse_number
 from kpis.rag import RAG, MilestoneStatus
 from kpis.services import rate_measurements
 from objectives.council import lazy_in_words
-from objectives.forms import GovukFormMixin
+from objectives.forms import GovukDateField, GovukFormMixin
 from objectives.models import Action
 from objectives.text import is_blank
 from reporting.returns.completeness import action_field, completeness_problems, kpi_field
@@ -22,24 +22,23 @@ from reporting.returns.services import prefill
 
 COMMENTARY_MAX_LENGTH = 10_000
 SHORT_TEXT_MAX_LENGTH = 2_000
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y", "%d.%m.%Y"]
 # The largest value a measurement holds exactly on every database (kpis.numbers).
 MAX_VALUE = figure_limit(3)
-UNIT_WORDS = {
-    KPI.Unit.NUMBER: "",
-    KPI.Unit.PERCENT: "%",
-    KPI.Unit.GBP: "£",
-    KPI.Unit.SQM: "square metres",
-    KPI.Unit.FTE: "FTE jobs",
-    KPI.Unit.YEARS: "years",
-}
+# Each value's unit: in words in its label, and beside the box as GOV.UK's prefix or suffix.
+UNIT_WORDS = {KPI.Unit.NUMBER: "number", KPI.Unit.PERCENT: "%", KPI.Unit.GBP: "£", KPI.Unit.SQM: "sq m",
+              KPI.Unit.FTE: "FTE", KPI.Unit.YEARS: "years"}
+UNIT_PREFIX = {KPI.Unit.GBP: "£"}
+UNIT_SUFFIX = {KPI.Unit.PERCENT: "%", KPI.Unit.SQM: "sq m", KPI.Unit.FTE: "FTE", KPI.Unit.YEARS: "years"}
 RAG_CHOICES = list(RAG.choices)
 NOT_READY_MESSAGE = (
     "The return is not ready to submit, and nothing has been saved. Complete the items below, "
     "or choose “Save as draft” to keep your changes."
 )
 FIELD_RE = re.compile(r"^(kpi|action)-([^-]*)-(.+)$")
-KPI_PARTS = {"value", "milestone_status", "not_available", "expected_date", "data_for", "rag_override", "override_reason", "commentary"}
+KPI_PARTS = {"value", "milestone_status", "not_available", "expected_date", "data_for", "override", "rag_override",
+             "override_reason", "commentary"}
+DATE_BOXES = {"expected_date-day", "expected_date-month", "expected_date-year"}  # GOV.UK's date input
+NOT_FOR_MILESTONES = {"not_available", "expected_date", *DATE_BOXES}
 ACTION_PARTS = {"status", "narrative"}
 
 
@@ -89,9 +88,11 @@ class ReturnForm(GovukFormMixin, forms.Form):
     ``rag_explanation``                 why the overall status differs from what the KPIs suggest
     ``kpi-<kpi_id>-value``              a number (not for milestone KPIs): not negative; 0–100 for %
     ``kpi-<kpi_id>-milestone_status``   milestone KPIs only: not_started, on_track, at_risk, achieved, missed
-    ``kpi-<kpi_id>-not_available``      ``on`` when the figure is not yet available (no value then)
-    ``kpi-<kpi_id>-expected_date``      when a figure not yet available is expected: 31/10/2023 or 2023-10-31
+    ``kpi-<kpi_id>-not_available``      ``on`` when the figure is not yet available (no value then); not for milestones
+    ``kpi-<kpi_id>-expected_date-day``  when a figure not yet available is expected: GOV.UK's date input,
+    ``…-expected_date-month``, ``-year``  31, 10, 2023; or ``kpi-<kpi_id>-expected_date`` as one text, 31/10/2023
     ``kpi-<kpi_id>-data_for``           the period the data is for, e.g. "2022/23", "Calendar year 2022"
+    ``kpi-<kpi_id>-override``           ``on`` to override the rules' RAG with the two below (refused without it)
     ``kpi-<kpi_id>-rag_override``       ``red``, ``amber``, ``green`` or empty (the rules' RAG)
     ``kpi-<kpi_id>-override_reason``    required with an override
     ``kpi-<kpi_id>-commentary``         text, up to 10,000 characters; required on submit for a KPI rated Red
@@ -119,14 +120,18 @@ class ReturnForm(GovukFormMixin, forms.Form):
         help_text="Needed only when your overall status is not the one the KPIs' statuses suggest.",
     )
 
-    def __init__(self, *, quarterly_return, user, data=None):
+    def __init__(self, *, quarterly_return, user, data=None, kpis=None, actions=None, measurements=None, updates=None):
+        """`kpis`, `actions`, `measurements` ({kpi id: Measurement}) and `updates` ({action id: ActionUpdate})
+        may be given when the page has read them already (reporting.returns.selectors.return_page)."""
         self.quarterly_return = quarterly_return
         self.user = user
-        self.kpis = list(KPI.objects.filter(sub_strand_id=quarterly_return.sub_strand_id, is_active=True).order_by("order", "code"))
-        self.actions = list(
+        self.kpis = kpis if kpis is not None else list(
+            KPI.objects.filter(sub_strand_id=quarterly_return.sub_strand_id, is_active=True).order_by("order", "code"))
+        self.actions = actions if actions is not None else list(
             Action.objects.filter(sub_strand_id=quarterly_return.sub_strand_id).select_related("plan").order_by("plan__name", "number")
         )
-        initial = None if data is not None else initial_form_data(quarterly_return, kpis=self.kpis, actions=self.actions)
+        initial = None if data is not None else initial_form_data(
+            quarterly_return, kpis=self.kpis, actions=self.actions, measurements=measurements, updates=updates)
         super().__init__(data=data, initial=initial)
         for kpi in self.kpis:
             self._add_kpi_fields(kpi)
@@ -145,6 +150,9 @@ class ReturnForm(GovukFormMixin, forms.Form):
     # -- fields ------------------------------------------------------------------------------
 
     def _add_kpi_fields(self, kpi):
+        """A KPI's fields. A milestone has a status and no "not yet available"; the expected date is
+        revealed by ticking "Not yet available", and the status to show and its reason by ticking
+        "Override" (GOV.UK conditional reveals: objectives.govuk_markup)."""
         code = kpi.code
         f = self.fields
         if kpi.is_milestone:
@@ -153,53 +161,62 @@ class ReturnForm(GovukFormMixin, forms.Form):
                 error_messages={"invalid_choice": f"{code}: choose a milestone status from the list"},
             )
         else:
-            unit = UNIT_WORDS.get(kpi.unit, "")
-            limits = {"min_value": Decimal("0"), "max_value": Decimal("100") if kpi.unit == KPI.Unit.PERCENT else MAX_VALUE}
-            what = "a percentage from 0 to 100" if kpi.unit == KPI.Unit.PERCENT else "a number, like 640 or 12.5"
-            f[kpi_field(kpi.id, "value")] = LenientDecimalField(
-                label=f"Value{f' ({unit})' if unit else ''}", required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
-                code=code, percent=kpi.unit == KPI.Unit.PERCENT, pounds=kpi.unit == KPI.Unit.GBP,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}),
-                error_messages={
-                    "invalid": f"{code}: enter {what}",
-                    "min_value": f"{code}: the value cannot be negative",
-                    "max_value": (f"{code}: a percentage cannot be more than 100" if kpi.unit == KPI.Unit.PERCENT
-                                  else f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}"),
-                    "max_digits": f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}",
-                    "max_decimal_places": f"{code}: use no more than 3 decimal places",
-                    "max_whole_digits": f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}",
-                },
-                **limits,
+            self._add_value_field(kpi)
+            f[kpi_field(kpi.id, "not_available")] = forms.BooleanField(
+                label="Not yet available", required=False,
+                help_text="The figure is expected later (for example an annual figure published next quarter).",
             )
-        f[kpi_field(kpi.id, "not_available")] = forms.BooleanField(
-            label="Not yet available", required=False,
-            help_text="The figure is expected later (for example an annual figure published next quarter).",
-        )
-        f[kpi_field(kpi.id, "expected_date")] = forms.DateField(
-            label="Expected date (optional)", required=False, input_formats=DATE_INPUT_FORMATS,
-            help_text="When the figure is expected, for example 31/10/2023.",
-            widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
-            error_messages={"invalid": f"{code}: enter the expected date as a real date, for example 31/10/2023"},
-        )
+            f[kpi_field(kpi.id, "not_available")].reveals = [kpi_field(kpi.id, "expected_date")]
+            f[kpi_field(kpi.id, "expected_date")] = GovukDateField(
+                label="Expected date (optional)", required=False, what="the expected date", prefix=f"{code}: ",
+                example="31 10 2023", help_text="When the figure is expected. For example, 31 10 2023",
+            )
         f[kpi_field(kpi.id, "data_for")] = forms.CharField(
             label="Period the data is for", required=False, max_length=100,
             help_text="For example 2022/23, Calendar year 2022 or Q2 2023/24.",
             widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
             error_messages={"max_length": f"{code}: the period the data is for must be 100 characters or fewer"},
         )
+        f[kpi_field(kpi.id, "commentary")] = _text("Commentary on this KPI", limit=COMMENTARY_MAX_LENGTH, rows=3)
+        f[kpi_field(kpi.id, "commentary")].error_messages["max_length"] = (
+            f"{code}: the commentary must be {COMMENTARY_MAX_LENGTH:,} characters or fewer"
+        )
+        f[kpi_field(kpi.id, "override")] = forms.BooleanField(
+            label="Override the status by the rules", required=False,
+            help_text="Only when the rules' status would mislead: choose the status to show and say why.",
+        )
+        f[kpi_field(kpi.id, "override")].reveals = [kpi_field(kpi.id, "rag_override"), kpi_field(kpi.id, "override_reason")]
         f[kpi_field(kpi.id, "rag_override")] = forms.ChoiceField(
-            label="Override the status (optional)", required=False,
-            choices=[("", "No override: use the rules' status"), *RAG_CHOICES],
+            label="Status to show", required=False, choices=[("", "Choose a status"), *RAG_CHOICES],
             error_messages={"invalid_choice": f"{code}: choose Red, Amber or Green, or no override"},
         )
         f[kpi_field(kpi.id, "override_reason")] = _text("Reason for the override", limit=SHORT_TEXT_MAX_LENGTH, rows=2)
         f[kpi_field(kpi.id, "override_reason")].error_messages["max_length"] = (
             f"{code}: the reason must be {SHORT_TEXT_MAX_LENGTH:,} characters or fewer"
         )
-        f[kpi_field(kpi.id, "commentary")] = _text("Commentary on this KPI", limit=COMMENTARY_MAX_LENGTH, rows=3)
-        f[kpi_field(kpi.id, "commentary")].error_messages["max_length"] = (
-            f"{code}: the commentary must be {COMMENTARY_MAX_LENGTH:,} characters or fewer"
+
+    def _add_value_field(self, kpi):
+        code = kpi.code
+        percent = kpi.unit == KPI.Unit.PERCENT
+        unit = UNIT_WORDS.get(kpi.unit, "number")
+        limits = {"min_value": Decimal("0"), "max_value": Decimal("100") if percent else MAX_VALUE}
+        what = "a percentage from 0 to 100" if percent else "a number, like 640 or 12.5"
+        field = self.fields[kpi_field(kpi.id, "value")] = LenientDecimalField(
+            label=f"Value ({unit})", required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
+            code=code, percent=percent, pounds=kpi.unit == KPI.Unit.GBP,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}),
+            error_messages={
+                "invalid": f"{code}: enter {what}",
+                "min_value": f"{code}: the value cannot be negative",
+                "max_value": (f"{code}: a percentage cannot be more than 100" if percent
+                              else f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}"),
+                "max_digits": f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}",
+                "max_decimal_places": f"{code}: use no more than 3 decimal places",
+                "max_whole_digits": f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}",
+            },
+            **limits,
         )
+        field.prefix, field.suffix = UNIT_PREFIX.get(kpi.unit, ""), UNIT_SUFFIX.get(kpi.unit, "")
 
     def _add_action_fields(self, action):
         label = f"({action.number})"
@@ -217,16 +234,22 @@ class ReturnForm(GovukFormMixin, forms.Form):
 
     def _check_foreign_fields(self):
         """Refuse KPI or action fields that are not this sub-strand's (a forged or stale form)."""
-        kpi_ids = {str(k.id) for k in self.kpis}
+        kpis = {str(k.id): k for k in self.kpis}
         action_ids = {str(a.id) for a in self.actions}
         for key in self.data or {}:
             match = FIELD_RE.match(key)
             if not match:
                 continue
             kind, ident, part = match.groups()
-            own = kpi_ids if kind == "kpi" else action_ids
-            parts = KPI_PARTS if kind == "kpi" else ACTION_PARTS
-            if ident not in own or part not in parts or key not in self.fields:
+            if kind == "kpi" and ident in kpis and kpis[ident].is_milestone and part in NOT_FOR_MILESTONES:
+                if self.data.get(key) not in (None, "", "off", "false", "False"):
+                    self.add_error(kpi_field(ident, "milestone_status"), f"{kpis[ident].code} is a milestone, which has no "
+                                   "“not yet available”: choose its status (“Not started” if it has not begun)")
+                continue  # a milestone's empty "not yet available" (an old page, an empty cell): nothing to refuse
+            own = kpis if kind == "kpi" else action_ids
+            parts = KPI_PARTS | DATE_BOXES if kind == "kpi" else ACTION_PARTS
+            field_name = key.rsplit("-", 1)[0] if part in DATE_BOXES else key
+            if ident not in own or part not in parts or field_name not in self.fields:
                 name = "a KPI" if kind == "kpi" else "an action"
                 raise ValidationError(
                     f"The form included {name} that is not part of {self.quarterly_return.sub_strand.name} "
@@ -255,22 +278,28 @@ class ReturnForm(GovukFormMixin, forms.Form):
         value = cleaned.get(kpi_field(kpi.id, "value"))
         not_available = cleaned.get(kpi_field(kpi.id, "not_available"))
         expected = cleaned.get(kpi_field(kpi.id, "expected_date"))
+        overriding = cleaned.get(kpi_field(kpi.id, "override"))
         override = cleaned.get(kpi_field(kpi.id, "rag_override"))
         reason = cleaned.get(kpi_field(kpi.id, "override_reason"))
-        status = cleaned.get(kpi_field(kpi.id, "milestone_status"))
         if not_available and value is not None:
             self.add_error(kpi_field(kpi.id, "value"),
                            f"{code}: either enter a value or tick “not yet available”, not both")
-        if not_available and status:
-            self.add_error(kpi_field(kpi.id, "milestone_status"),
-                           f"{code}: either choose a milestone status or tick “not yet available”, not both")
         if expected and not not_available:
             self.add_error(kpi_field(kpi.id, "expected_date"),
                            f"{code}: an expected date goes with “not yet available”: tick it, or remove the date")
         if expected and not (datetime.date(2000, 1, 1) <= expected <= datetime.date(2100, 12, 31)):
             self.add_error(kpi_field(kpi.id, "expected_date"), f"{code}: enter an expected date between 2000 and 2100")
-        if override and is_blank(reason):
-            self.add_error(kpi_field(kpi.id, "override_reason"), f"{code}: give a reason for overriding the status")
+        if overriding:
+            if not override and kpi_field(kpi.id, "rag_override") not in self.errors:
+                self.add_error(kpi_field(kpi.id, "rag_override"), f"{code}: choose the status to show: Red, Amber or Green")
+            if is_blank(reason):
+                self.add_error(kpi_field(kpi.id, "override_reason"), f"{code}: give a reason for overriding the status")
+        elif override:
+            self.add_error(kpi_field(kpi.id, "rag_override"), f"{code}: tick “Override the status by the rules” to show "
+                                                               f"{RAG(override).label}, or choose “Choose a status”")
+        elif not is_blank(reason):
+            self.add_error(kpi_field(kpi.id, "override_reason"), f"{code}: a reason goes with an override: tick “Override "
+                                                                  "the status by the rules”, or remove the reason")
 
     def kpi_entries(self):
         """The completeness entries of what was typed, rated by the same rules as a save (kpis.services)."""
@@ -311,9 +340,10 @@ class ReturnForm(GovukFormMixin, forms.Form):
         return {part: self[action_field(action.id, part)] for part in ACTION_PARTS}
 
 
-def initial_form_data(quarterly_return, *, kpis=None, actions=None):
+def initial_form_data(quarterly_return, *, kpis=None, actions=None, measurements=None, updates=None):
     """The return's current values as a ReturnForm POST dict (a return not yet started: last quarter's
-    commentary and action narratives, as start_return would create it)."""
+    commentary and action narratives, as start_return would create it). `measurements` ({kpi id: m})
+    and `updates` ({action id: update}) when already read."""
     ret = quarterly_return
     if kpis is None:
         kpis = list(KPI.objects.filter(sub_strand_id=ret.sub_strand_id, is_active=True))
@@ -322,21 +352,24 @@ def initial_form_data(quarterly_return, *, kpis=None, actions=None):
     data = {"version": ret.version if ret.pk else 0, "intent": "save"}
     if ret.pk:
         data.update(overall_rag=ret.overall_rag, commentary=ret.commentary, rag_explanation=ret.rag_explanation)
-        updates = {u.action_id: {"narrative": u.narrative, "status": u.status} for u in ret.action_updates.all()}
+        saved = updates.values() if updates is not None else ret.action_updates.all()
+        updates = {u.action_id: {"narrative": u.narrative, "status": u.status} for u in saved}
     else:
         start = prefill(ret.sub_strand, ret.period)
         data.update(overall_rag="", commentary=start["commentary"], rag_explanation="")
         updates = start["actions"]
-    measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period_id=ret.period_id)}
+    if measurements is None:
+        measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period_id=ret.period_id)}
     for kpi in kpis:
         m = measurements.get(kpi.id)
         if kpi.is_milestone:
             data[kpi_field(kpi.id, "milestone_status")] = m.milestone_status if m else ""
         else:
             data[kpi_field(kpi.id, "value")] = "" if m is None or m.value is None else _plain(m.value)
-        data[kpi_field(kpi.id, "not_available")] = bool(m and m.not_available)
-        data[kpi_field(kpi.id, "expected_date")] = m.expected_date.isoformat() if m and m.expected_date else ""
+            data[kpi_field(kpi.id, "not_available")] = bool(m and m.not_available)
+            data[kpi_field(kpi.id, "expected_date")] = m.expected_date.isoformat() if m and m.expected_date else ""
         data[kpi_field(kpi.id, "data_for")] = m.data_for if m else ""
+        data[kpi_field(kpi.id, "override")] = bool(m and m.rag_override)
         data[kpi_field(kpi.id, "rag_override")] = m.rag_override if m else ""
         data[kpi_field(kpi.id, "override_reason")] = m.override_reason if m else ""
         data[kpi_field(kpi.id, "commentary")] = m.commentary if m else ""

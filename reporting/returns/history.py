@@ -1,5 +1,7 @@
 """A return's history in words: who changed what and when, from django-auditlog's entries for the
-return, its measurements and its action updates (one query)."""
+return, its measurements and its action updates (one query): "Olivia Officer changed HOU-01 from
+600 to 640 on 5 September 2023 at 10:02". Dates as "5 September 2023", figures with their units,
+never a raw timestamp or an "(empty)"."""
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,6 +10,7 @@ from auditlog.models import LogEntry
 from django.db.models import Q
 from django.utils import timezone
 
+from kpis.formatting import format_kpi_value
 from kpis.models import Measurement
 from objectives.roles import person_name
 from reporting.models import ActionUpdate, QuarterlyReturn
@@ -37,11 +40,64 @@ HISTORY_MODELS = {
 }
 
 
+EMPTY = ""
+TEXT_LIMIT = 300
+# Fields whose values are typed text: quoted in a sentence.
+TEXT_KINDS = {"CharField", "TextField"}
+
+
+def when_text(moment):
+    """'5 September 2023 at 10:02', in the council's time zone."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+
+
 @dataclass
 class HistoryChange:
-    field: str
-    old: str
+    field: str  # the field's label: "Commentary", "Value"
+    old: str  # the values in words ("" for none)
     new: str
+    who: str = ""
+    subject: str = ""  # "HOU-01", "the return", "action (3)"
+    quoted: bool = False
+    when: datetime.datetime | None = None
+    value_of: bool = False  # the figure itself: "changed HOU-01 from 600 to 640"
+    flag: bool = False  # a yes/no: "marked HOU-01 “not yet available”"
+    words: str = ""  # the whole change, where no field says it ("started the return")
+
+    def _words(self, value):
+        return f"“{value}”" if self.quoted else value
+
+    @property
+    def text(self):
+        """The change in words, without the time: 'Olivia Officer changed HOU-01 from 600 to 640'."""
+        if self.words:
+            return self.words
+        if self.flag:
+            verb = "marked" if self.new == "Yes" else "unmarked"
+            return f"{self.who} {verb} {self.subject} “{self.field.lower()}”"
+        what = self.subject if self.value_of else f"{_in_sentence(self.field)} {_of(self.subject)}"
+        if not self.old:
+            return f"{self.who} set {what} to {self._words(self.new)}"
+        if not self.new:
+            return f"{self.who} cleared {what} (it was {self._words(self.old)})"
+        return f"{self.who} changed {what} from {self._words(self.old)} to {self._words(self.new)}"
+
+    @property
+    def sentence(self):
+        """'Olivia Officer changed HOU-01 from 600 to 640 on 5 September 2023 at 10:02'."""
+        return f"{self.text} on {when_text(self.when)}" if self.when else self.text
+
+
+def _in_sentence(label):
+    """'Status override' → 'the status override'; "Approver's comment" → "the approver's comment"."""
+    words = label.split(" ", 1)
+    first = words[0] if words[0].isupper() and len(words[0]) > 1 else words[0].lower()
+    return "the " + " ".join([first, *words[1:]])
+
+
+def _of(subject):
+    return f"of {subject}" if subject == "the return" else f"on {subject}"
 
 
 @dataclass
@@ -52,10 +108,22 @@ class HistoryEntry:
     action: str
     changes: list
 
+    @property
+    def when_text(self):
+        return when_text(self.when)
 
-def _display(model_field, raw):
+
+def _moment(raw):
+    """A timestamp as auditlog keeps it ('2026-12-01 07:41:02.584646', with or without its offset) in words."""
+    moment = datetime.datetime.fromisoformat(raw)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.timezone.utc)
+    return when_text(moment)
+
+
+def _display(model_field, raw, unit=None):
     if raw in (None, "None", ""):
-        return "(empty)"
+        return EMPTY
     raw = str(raw)
     choices = dict(model_field.choices or []) if getattr(model_field, "choices", None) else None
     if choices:
@@ -71,27 +139,45 @@ def _display(model_field, raw):
             return raw
     if kind == "DateTimeField":
         try:
-            d = timezone.localtime(datetime.datetime.fromisoformat(raw))
-            return f"{d.day} {d:%B %Y} {d:%H:%M}"
+            return _moment(raw)
         except ValueError:
             return raw
     if kind == "DecimalField":
         try:
             value = Decimal(raw)
-            return f"{value.normalize():,f}"
         except ArithmeticError:
             return raw
-    return raw if len(raw) <= 300 else raw[:300] + "…"
+        if unit is not None:
+            return format_kpi_value(value, unit)
+        return f"{value.normalize():,f}"
+    return raw if len(raw) <= TEXT_LIMIT else raw[:TEXT_LIMIT] + "…"
 
 
-def history_entries(queryset):
-    """LogEntry rows as who, when, what, and each field's old → new value in words."""
+def _subject(log, model):
+    if model is QuarterlyReturn:
+        return "the return"
+    if model is Measurement:
+        return log.object_repr.split(" in ")[0]
+    return log.object_repr.replace("Update on ", "action ").split(") ")[0] + ")"
+
+
+def history_entries(queryset, units=None):
+    """LogEntry rows as who, when, what, and each field's old → new value in words. `units` ({KPI code:
+    unit}) writes each figure with its unit."""
+    units = units or {}
     entries = []
     for log in queryset:
         model = HISTORY_MODELS.get((log.content_type.app_label, log.content_type.model))
+        if model is None:
+            continue
+        who = person_name(log.actor, nobody="The system")
+        subject = _subject(log, model)
         changes = []
+        if log.action == 0 and model is QuarterlyReturn:
+            changes.append(HistoryChange("Return", "", "", who=who, subject=subject, when=log.timestamp,
+                                         words=f"{who} started the return"))
         for name, values in (log.changes_dict or {}).items():
-            if name in HIDDEN_HISTORY_FIELDS or model is None:
+            if name in HIDDEN_HISTORY_FIELDS:
                 continue
             if log.action == 0 and name in ("revision", "state", "not_available"):
                 continue  # a new record's defaults say nothing
@@ -102,22 +188,20 @@ def history_entries(queryset):
             if not getattr(model_field, "concrete", False):
                 continue
             old, new = (list(values) + [None, None])[:2] if isinstance(values, (list, tuple)) else (None, values)
-            old_text, new_text = _display(model_field, old), _display(model_field, new)
+            unit = units.get(subject) if model is Measurement and name == "value" else None
+            old_text, new_text = _display(model_field, old, unit), _display(model_field, new, unit)
             if old_text == new_text:
                 continue
             label = HISTORY_LABELS.get(name) or str(model_field.verbose_name).capitalize()
-            changes.append(HistoryChange(label, old_text, new_text))
+            kind = model_field.get_internal_type()
+            changes.append(HistoryChange(
+                label, old_text, new_text, who=who, subject=subject, when=log.timestamp,
+                quoted=kind in TEXT_KINDS and not getattr(model_field, "choices", None),
+                value_of=model is Measurement and name == "value", flag=kind == "BooleanField"))
         if not changes:
             continue
-        actor = log.actor
-        who = person_name(actor, nobody="The system")
-        if model is QuarterlyReturn:
-            what = "Return"
-        elif model is Measurement:
-            what = log.object_repr.split(" in ")[0]
-        else:
-            what = log.object_repr.replace("Update on ", "Action ")
         action = {0: "Created", 1: "Changed", 2: "Deleted"}.get(log.action, "Changed")
+        what = {QuarterlyReturn: "Return", Measurement: subject}.get(model) or log.object_repr.replace("Update on ", "Action ")
         entries.append(HistoryEntry(log.timestamp, who, what, action, changes))
     return entries
 
@@ -137,7 +221,9 @@ def history_queryset(ret):
     )
 
 
-def return_history(ret):
-    return history_entries(history_queryset(ret))
+def return_history(ret, kpis=None):
+    """The return's history in words; `kpis` (the sub-strand's, if already read) give each figure its unit."""
+    units = {k.code: k.unit for k in kpis} if kpis is not None else None
+    return history_entries(history_queryset(ret), units=units)
 
 

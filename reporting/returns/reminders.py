@@ -122,6 +122,12 @@ def _guard_chase(period):
         raise ReturnWorkflowError(f"{period.label} is closed: officers cannot change its returns, so there is nothing to chase.")
 
 
+def chaseable(ret):
+    """Could "Send a reminder" go about this return now (its period takes entry, it is outstanding)?"""
+    return (ret.period.state not in (ReportingPeriod.State.NOT_OPEN, ReportingPeriod.State.CLOSED)
+            and is_outstanding(ret.state if ret.pk else NOT_STARTED))
+
+
 def chase(*, quarterly_return, by, today=None):
     """'Send a reminder': one outstanding return's lead and editors, the Economy Cell copied."""
     today = today or timezone.localdate()

@@ -3,36 +3,39 @@ of queries whatever its size (tests pin the counts), and each filters what the u
 (reporting.access). The review queue is in reporting.returns.review, the calendar in
 reporting.returns.calendar, a return's history in reporting.returns.history.
 """
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kpis.figures import RatingContext, bar_text, rating_contexts
-from kpis.formatting import measurement_text
+from kpis.formatting import format_kpi_value, measurement_text
 from kpis.models import KPI, Measurement
-from kpis.rag import suggested_overall
+from kpis.rag import MilestoneStatus, suggested_overall
 from objectives.models import Action, ReportingPeriod, SubStrand
 from objectives.roles import Role, editable_sub_strand_ids, editors_of, roles_of
 from objectives.selectors import open_period
-from reporting.access import may, sees_drafts_of, visible_measurements, visible_returns
+from reporting.access import can, may, sees_drafts_of, visible_measurements, visible_returns
 from reporting.models import ActionUpdate, QuarterlyReturn, ReturnRevision, WorkflowState
 from reporting.returns.completeness import saved_return_problems
 from reporting.returns.history import return_history
+from reporting.returns.reminders import chaseable
 from reporting.workflow import APPROVED, NOT_STARTED, is_outstanding, is_overdue
 
 # -- finding a return ----------------------------------------------------------------------------
 
 def return_for(period_slug, sub_strand_slug):
     """The return of a sub-strand for a period, or an unsaved draft (version 0) when not started. 404s on bad slugs."""
-    period = get_object_or_404(ReportingPeriod, slug=period_slug)
-    sub_strand = get_object_or_404(SubStrand.objects.select_related("objective"), slug=sub_strand_slug)
     ret = (
         QuarterlyReturn.objects.select_related("period", "sub_strand__objective", "updated_by", "submitted_by", "approved_by")
-        .filter(period=period, sub_strand=sub_strand)
+        .filter(period__slug=period_slug, sub_strand__slug=sub_strand_slug)
         .first()
     )
-    if ret is None:
+    if ret is None:  # not started (or no such period or sub-strand: 404)
+        period = get_object_or_404(ReportingPeriod, slug=period_slug)
+        sub_strand = get_object_or_404(SubStrand.objects.select_related("objective"), slug=sub_strand_slug)
         ret = QuarterlyReturn(period=period, sub_strand=sub_strand, state=WorkflowState.DRAFT, version=0)
     return ret
 
@@ -78,13 +81,16 @@ class ActionRow:
     fields: dict = field(default_factory=dict)
 
 
-def return_page(user, ret):
+def return_page(user, ret, *, kpis=None, actions=None):
     """Everything the return page shows beside the form: KPI rows with last quarter's figures, action
-    rows, last quarter's return, the revisions, the history and what the user may do. A fixed number
-    of queries however many KPIs, actions and history entries there are."""
+    rows, last quarter's return, the revisions, the history and what the user may do; and under
+    "form_data" what the return form would read again (its KPIs, actions, figures and updates). A
+    fixed number of queries however many KPIs, actions and history entries there are. `kpis` and
+    `actions`, in the form's order, when a form has read them already."""
     period, sub = ret.period, ret.sub_strand
     previous_period = period.previous()
-    kpis = list(KPI.objects.filter(sub_strand=sub, is_active=True).order_by("order", "code"))
+    if kpis is None:
+        kpis = list(KPI.objects.filter(sub_strand=sub, is_active=True).order_by("order", "code"))
     current = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period).select_related("period")}
     previous = {}
     previous_return = None
@@ -97,17 +103,25 @@ def return_page(user, ret):
     contexts = rating_contexts(kpis, period, current)
     kpi_rows = [KpiRow(k, current.get(k.id), previous.get(k.id), contexts[k.id]) for k in kpis]
 
-    actions = list(Action.objects.filter(sub_strand=sub).select_related("plan").order_by("plan__name", "number"))
+    if actions is None:
+        actions = list(Action.objects.filter(sub_strand=sub).select_related("plan").order_by("plan__name", "number"))
     updates = {}
-    if ret.pk:
+    if ret.pk and actions:
         updates = {u.action_id: u for u in ActionUpdate.objects.filter(quarterly_return=ret)}
     previous_updates = {}
-    if previous_return is not None:
+    if previous_return is not None and actions:
         previous_updates = {u.action_id: u for u in ActionUpdate.objects.filter(quarterly_return=previous_return)}
     action_rows = [ActionRow(a, updates.get(a.id), previous_updates.get(a.id)) for a in actions]
 
     rags = [row.measurement.rag if row.measurement else None for row in kpi_rows]
-    revisions = list(ReturnRevision.objects.filter(quarterly_return=ret).select_related("approved_by", "reopened_by")) if ret.pk else []
+    chase = can(user, "chase_returns", ret) and chaseable(ret)
+    revisions = []
+    if ret.pk and ret.revision > 1:  # a revision is kept only when a correction reopens the return
+        revisions = list(ReturnRevision.objects.filter(quarterly_return=ret).select_related("approved_by", "reopened_by"))
+    units = {k.code: k.unit for k in kpis}
+    for revision in revisions:
+        for m in revision.snapshot.get("measurements", []):
+            m["shown"] = snapshot_figure_text(m, units.get(m.get("kpi")))
     return {
         "kpi_rows": kpi_rows,
         "action_rows": action_rows,
@@ -116,19 +130,37 @@ def return_page(user, ret):
         "suggested_overall": suggested_overall(rags),
         "revisions": revisions,
         # The history holds every draft value: only for those who may see this sub-strand's drafts.
-        "history": return_history(ret) if ret.pk and sees_drafts_of(user, ret.sub_strand_id) else None,
+        "history": return_history(ret, kpis) if ret.pk and sees_drafts_of(user, ret.sub_strand_id) else None,
         "may": {
             "edit": may(user, "edit_return", ret),
             "submit": may(user, "submit_return", ret),
             "approve": ret.pk is not None and may(user, "approve_return", ret),
             "send_back": ret.pk is not None and may(user, "send_back_return", ret),
             "reopen": ret.pk is not None and may(user, "reopen_return", ret),
+            "chase": chase,
         },
+        "nobody_to_remind": chase and not editors_of(sub),
         "overdue": is_overdue(ret.state if ret.pk else None, period, timezone.localdate()),
+        "form_data": {"kpis": kpis, "actions": actions, "measurements": current, "updates": updates if ret.pk else None},
         "live_rules": {
             "kpis": {str(row.kpi.id): row.context.as_json(row.kpi) for row in kpi_rows},
         },
     }
+
+
+def snapshot_figure_text(m, unit):
+    """A figure of a kept revision (reporting.returns.corrections.snapshot_of) in words, with its unit."""
+    if m.get("not_available"):
+        expected = m.get("expected_date")
+        if expected:
+            day = datetime.date.fromisoformat(expected[:10])
+            return f"Not yet available (expected {day.day} {day:%B %Y})"
+        return "Not yet available"
+    if m.get("milestone_status") in MilestoneStatus.values:
+        return MilestoneStatus(m["milestone_status"]).label
+    if m.get("value") not in (None, ""):
+        return format_kpi_value(Decimal(m["value"]), unit or KPI.Unit.NUMBER)
+    return "Not entered"
 
 
 # -- My returns ----------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 a period, approve several at once."""
 from django import forms
 
-from objectives.forms import GovukFormMixin
-from reporting.returns.forms import DATE_INPUT_FORMATS, _too_long
+from objectives.forms import GovukDateField, GovukFormMixin
+from reporting.returns.forms import _too_long
 from reporting.returns.services import COMMENT_MAX_LENGTH
 
 
@@ -29,11 +29,9 @@ class ReopenForm(GovukFormMixin, forms.Form):
 
 
 class OpenPeriodForm(GovukFormMixin, forms.Form):
-    dashboard_deadline = forms.DateField(
-        label="Dashboard update deadline", required=False, input_formats=DATE_INPUT_FORMATS,
-        help_text="For example 1/9/2023. Leave it empty to keep the current deadline.",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={"invalid": "Enter the deadline as a real date, for example 1/9/2023"},
+    dashboard_deadline = GovukDateField(
+        label="Dashboard update deadline", required=False, what="the deadline", example="1 9 2023",
+        help_text="For example, 1 9 2023. Leave it empty to keep the current deadline.",
     )
 
 

@@ -12,6 +12,7 @@ from objectives.council import terms
 from objectives.models import financial_year_label
 from objectives.roles import Role, roles_of
 from reporting.access import RETURNS, can, may, require
+from reporting.kept_work import keeps_work, take_kept_work
 from reporting.plans.selectors import submitted_action_updates
 from reporting.returns import calendar, corrections, periods, reminders, review, selectors, services
 from reporting.returns.forms import ReturnForm
@@ -19,6 +20,8 @@ from reporting.returns.step_forms import BulkApproveForm, OpenPeriodForm, Reopen
 from reporting.workflow import RETURN
 
 STALE_STATUS = 409
+RESTORED_MESSAGE = ("What you typed before your session ended has been put back. It has not been saved yet: "
+                    "check it, then save it as a draft or submit it.")
 
 
 @login_required
@@ -32,20 +35,32 @@ def my_returns(request):
     })
 
 
+@keeps_work
 @login_required
 def return_page(request, period_slug, sub_strand_slug):
-    """The return: read it, or (who may edit it) fill it in, save it as a draft and submit it."""
+    """The return: read it, or (who may edit it) fill it in, save it as a draft and submit it. What
+    was typed before the session ended comes back into the form (reporting.kept_work)."""
     ret = selectors.return_for(period_slug, sub_strand_slug)
     if request.method == "POST":
         return _save_return(request, ret)
     if not RETURNS.test(request.user, ret):
         raise PermissionDenied("This return has not been approved yet, so it is not available to you.")
-    form = ReturnForm(quarterly_return=ret, user=request.user) if may(request.user, "edit_return", ret) else None
-    return _render_return(request, ret, form)
-
-
-def _render_return(request, ret, form, status=200, errors_extra=()):
     context = selectors.return_page(request.user, ret)
+    form = None
+    kept = take_kept_work(request)
+    if context["may"]["edit"]:
+        if kept is not None:
+            kept["intent"] = "save"  # shown as typed; checked as a whole only when they submit
+            messages.warning(request, RESTORED_MESSAGE)
+            context["restored"] = True  # unsaved from the start: leaving warns (static/js/unsaved-changes.js)
+        form = ReturnForm(quarterly_return=ret, user=request.user, data=kept, **context["form_data"])
+    return _render_return(request, ret, form, context=context)
+
+
+def _render_return(request, ret, form, status=200, errors_extra=(), context=None):
+    if context is None:
+        shared = {"kpis": form.kpis, "actions": form.actions} if form is not None else {}
+        context = selectors.return_page(request.user, ret, **shared)
     if form is not None:
         for row in context["kpi_rows"]:
             row.fields = form.kpi_bound_fields(row.kpi)
@@ -274,8 +289,12 @@ def _chase_message(request, result):
                                   "email address. An administrator can name them on the " + terms().sub_strand.one_lower + ".")
 
 
-def _back(request, period):
-    return redirect(_calendar_url(period) if request.POST.get("next") == "calendar" else "my-returns")
+def _back(request, period, ret=None):
+    """Back to the page the reminder was sent from: the calendar, the return, or My returns."""
+    back = request.POST.get("next")
+    if back == "return" and ret is not None:
+        return redirect(ret.get_absolute_url())
+    return redirect(_calendar_url(period) if back == "calendar" else "my-returns")
 
 
 @login_required
@@ -288,7 +307,7 @@ def remind(request, period_slug, sub_strand_slug):
         _chase_message(request, reminders.chase(quarterly_return=ret, by=request.user))
     except services.ReturnWorkflowError as exc:
         messages.error(request, str(exc))
-    return _back(request, ret.period)
+    return _back(request, ret.period, ret)
 
 
 @login_required

@@ -203,3 +203,20 @@ def text_blocks(blocks, empty_text="", heading_level=3):
     if not parts and empty_text:
         parts.append(format_html('<p class="govuk-body app-report__empty">{}</p>', empty_text))
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def contact_email():
+    """Where people write for help (reporting.legal.content.contact_email)."""
+    from reporting.legal.content import contact_email as address
+
+    return address()
+
+
+@register.simple_tag(takes_context=True)
+def paused_until(context, username):
+    """When a paused sign-in may be tried again (objectives.signin.paused_until), or None."""
+    from objectives.signin import paused_until as until
+
+    request = context.get("request")
+    return until(request, username) if request is not None else None

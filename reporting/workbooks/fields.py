@@ -89,8 +89,10 @@ def _edits_of(parsed, period, kpis, actions):
                 elif heading == COL_COMMENTARY:
                     edits.append(Edit(sheet, ref, sid, kpi.code, "Commentary", {kpi_field(kpi.id, "commentary"): _text_value(value)}))
                 elif heading == COL_RAG_OVERRIDE:
+                    chosen = _choice(value, RAG_WORDS)  # a status in the cell ticks "Override" as the form has it
                     edits.append(Edit(sheet, ref, sid, kpi.code, "RAG override",
-                                      {kpi_field(kpi.id, "rag_override"): _choice(value, RAG_WORDS)}, "rag"))
+                                      {kpi_field(kpi.id, "rag_override"): chosen,
+                                       kpi_field(kpi.id, "override"): "on" if chosen else None}, "rag"))
                 elif heading == COL_OVERRIDE_REASON:
                     edits.append(Edit(sheet, ref, sid, kpi.code, "Override reason",
                                       {kpi_field(kpi.id, "override_reason"): _text_value(value)}))

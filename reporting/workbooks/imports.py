@@ -51,7 +51,7 @@ def _norm_text(value):
 
 def _same(name, before, after):
     """Is a posted value the same as the saved one? Numbers by value, text ignoring outer spaces."""
-    if name.endswith("-not_available"):
+    if name.endswith(("-not_available", "-override")):
         return bool(before) == bool(after)
     a, b = _norm_text(before), _norm_text(after)
     if name.endswith("-value") and a and b:

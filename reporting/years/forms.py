@@ -3,21 +3,21 @@ from decimal import Decimal
 
 from django import forms
 
+from objectives.council import mid_sentence
 from kpis.formatting import plain_number
 from kpis.models import Target
-from objectives.forms import GovukFormMixin
-from reporting.returns.forms import DATE_INPUT_FORMATS
+from objectives.forms import GovukDateField, GovukFormMixin
 from reporting.years.selectors import DATE_FIELDS
 
-DATE_DISPLAY = "%d/%m/%Y"
 
 
-def date_field(label, example):
-    return forms.DateField(
-        label=label, required=False, input_formats=DATE_INPUT_FORMATS, help_text=f"For example {example}",
-        widget=forms.DateInput(format=DATE_DISPLAY, attrs={"class": "govuk-input--width-10"}),
-        error_messages={"invalid": f"Enter the {label[:1].lower() + label[1:]} as a real date, for example {example}"},
-    )
+
+def date_field(label, example, *, quarter_label):
+    """A quarter's governance date: its label on the page, and the quarter for screen readers and messages."""
+    words = mid_sentence(str(label))  # "the Q2 Economy Cell meeting", but "the Q2 dashboard update deadline"
+    field = GovukDateField(label=label, required=False, what=f"the {quarter_label} {words}", example=example)
+    field.legend_hidden = f" for {quarter_label}"
+    return field
 
 
 class SetUpYearForm(GovukFormMixin, forms.Form):
@@ -30,8 +30,7 @@ class SetUpYearForm(GovukFormMixin, forms.Form):
             q.fields = []
             for name, label in DATE_FIELDS:
                 key = f"q{q.quarter}-{name}"
-                self.fields[key] = date_field(f"{q.label} {label[:1].lower() + label[1:]}", f"{q.end.day}/{q.end.month}/{q.end.year}")
-                self.fields[key].label_text = label
+                self.fields[key] = date_field(label, f"{q.end.day} {q.end.month} {q.end.year}", quarter_label=q.label)
                 self.initial.setdefault(key, q.dates.get(name))
                 q.fields.append(key)
 

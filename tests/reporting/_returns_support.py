@@ -91,6 +91,12 @@ def form_fields(html, css_class="app-return-form"):
     return parser.fields
 
 
+def date_boxes(html, name):
+    """What GOV.UK's date input `name` shows in its day, month and year boxes."""
+    fields = form_fields(html, css_class=None)
+    return tuple(fields.get(f"{name}-{part}") for part in ("day", "month", "year"))
+
+
 def return_url(period_slug="2023-24-q2", sub_slug="housing"):
     return reverse("return", args=[period_slug, sub_slug])
 

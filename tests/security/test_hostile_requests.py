@@ -217,7 +217,8 @@ def test_an_override_reason_of_invisible_characters_is_refused(demo_users, clien
     ret = housing_return(demo_users, "draft")
     hou02 = KPI.objects.get(code="HOU-02")
     data = as_post_data(initial_form_data(ret))
-    data.update({f"kpi-{hou02.id}-rag_override": "red", f"kpi-{hou02.id}-override_reason": reason, "intent": "save"})
+    data.update({f"kpi-{hou02.id}-override": "on", f"kpi-{hou02.id}-rag_override": "red",
+                 f"kpi-{hou02.id}-override_reason": reason, "intent": "save"})
     before = database_state()
     response = client_for("officer").post(return_url(), data)
     assert "HOU-02: give a reason for overriding the status" in text(response)

@@ -18,7 +18,11 @@ PUBLIC_PAGES = {"public-dashboard", "public-quarter", "public-briefing", "public
                 "public-data-package", "public-data-file"}
 FOR_EVERYONE = {"accessibility", "privacy", "cookies"}
 LOGO = {"council-logo"}  # the council's logo, in the header of every page (404 while there is none)
-PUBLIC = {"login", "healthz", *PUBLIC_PAGES, *FOR_EVERYONE, *LOGO}
+# Password reset by email (objectives/password_reset.py): for someone who cannot sign in.
+PASSWORD_RESET = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+PUBLIC = {"login", "healthz", *PUBLIC_PAGES, *FOR_EVERYONE, *PASSWORD_RESET, *LOGO}
+# Asked by the sign-out warning's script (reporting/sessions.py): a 401 in JSON, not the sign-in page.
+FOR_SCRIPTS = {"session-status"}
 # Single sign-on's two addresses: open to anyone, like the sign-in page; not found while it is off.
 SIGN_IN_WITH_MICROSOFT = {"sso-sign-in", "sso-callback"}
 MARKER = "ZZDRAFTMARKER"
@@ -45,6 +49,8 @@ SAMPLES = {
     "fmt": "csv",
     "year": "2023",
     "attachment": "1",
+    "uidb64": "MQ",
+    "token": "no-such-token",
 }
 
 
@@ -102,6 +108,9 @@ def test_every_page_but_sign_in_and_health_needs_a_login(url, name):
             continue
         if name in SIGN_IN_WITH_MICROSOFT:
             assert response.status_code == 404, (url, response.status_code)  # single sign-on is off
+            continue
+        if name in FOR_SCRIPTS:
+            assert response.status_code == (401 if method == "get" else 405), (url, response.status_code)
             continue
         if url.startswith("/api/"):  # the read API: a bearer token (or a signed-in session), never a redirect
             expected = 404 if name == "api-not-found" else 401

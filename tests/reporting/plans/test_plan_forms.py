@@ -191,8 +191,8 @@ def test_start_round_form_explains_a_bad_address_and_date(client_for, june):
     html = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in html
     for message in ["Enter the year and month as four digits, a hyphen and two digits, like 2018-06",
-                    "Enter the date progress is reported up to as a real date, like 31 May 2018",
-                    "Enter the meeting date as a real date, like 31 May 2018"]:
+                    "Enter the date progress is reported up to as a real date, for example 31 5 2018",
+                    "Enter the meeting date as a real date, for example 12 6 2018"]:
         assert html.count(message) == 2, message
     assert snapshot() == before
 

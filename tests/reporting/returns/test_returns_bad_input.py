@@ -48,7 +48,7 @@ def assert_refused(response, message, field_id=None, status=200):
     assert message in summary, f"{message!r} is not in the error summary"
     if field_id:
         assert f'href="#{field_id}"' in summary
-        beside = text.split(f'id="{field_id}-error"')[1].split("</p>")[0]
+        beside = text.split(f'id="{field_id.removesuffix("-day")}-error"')[1].split("</p>")[0]  # a date: its group
         assert message in beside, f"{message!r} is not beside the field"
 
 
@@ -167,7 +167,7 @@ def test_a_value_and_not_yet_available_together_are_refused(draft, officer):
 def test_an_expected_date_without_not_yet_available_is_refused(draft, officer):
     hou02 = kpi_id("HOU-02")
     response = post(officer, draft, {f"kpi-{hou02}-expected_date": "31/10/2023"})
-    assert_refused(response, "HOU-02: an expected date goes with “not yet available”", f"id_kpi-{hou02}-expected_date")
+    assert_refused(response, "HOU-02: an expected date goes with “not yet available”", f"id_kpi-{hou02}-expected_date-day")
 
 
 @pytest.mark.parametrize("typed", ["31/02/2023", "next summer", "2023-13-01", "1/1/1066"])
@@ -175,15 +175,29 @@ def test_an_impossible_expected_date_is_refused(draft, officer, typed):
     hou01 = kpi_id("HOU-01")
     before = database_state()
     response = post(officer, draft, {f"kpi-{hou01}-expected_date": typed, f"kpi-{hou01}-not_available": "on"})
-    assert_refused(response, "HOU-01: ", f"id_kpi-{hou01}-expected_date")
+    assert_refused(response, "HOU-01: ", f"id_kpi-{hou01}-expected_date-day")
     assert database_state() == before
 
 
 def test_an_override_without_a_reason_is_refused(draft, officer):
     hou02 = kpi_id("HOU-02")
     before = database_state()
-    response = post(officer, draft, {f"kpi-{hou02}-rag_override": "red", f"kpi-{hou02}-override_reason": "  "})
+    response = post(officer, draft, {f"kpi-{hou02}-override": "on", f"kpi-{hou02}-rag_override": "red",
+                                     f"kpi-{hou02}-override_reason": "  "})
     assert_refused(response, "HOU-02: give a reason for overriding the status", f"id_kpi-{hou02}-override_reason")
+    assert database_state() == before
+
+
+def test_an_override_status_without_the_override_ticked_is_refused_and_shown(draft, officer):
+    """Without JavaScript every field shows: a status chosen without ticking "Override" is not saved
+    silently, and the message is beside a field that is revealed, never inside a hidden one."""
+    hou02 = kpi_id("HOU-02")
+    before = database_state()
+    response = post(officer, draft, {f"kpi-{hou02}-rag_override": "red", f"kpi-{hou02}-override_reason": "Data late"})
+    assert_refused(response, "HOU-02: tick “Override the status by the rules” to show Red", f"id_kpi-{hou02}-rag_override")
+    text = text_of(response)
+    conditional = text.split(f'id="conditional-id_kpi-{hou02}-override"')[0].rsplit("<div", 1)[1]
+    assert "govuk-checkboxes__conditional--hidden" not in conditional
     assert database_state() == before
 
 
@@ -304,7 +318,7 @@ def test_bulk_approve_by_the_economy_cell_is_refused(demo_users, client_for):
 def test_opening_a_period_with_an_impossible_deadline_is_refused(demo_users, client_for, typed):
     before = database_state()
     response = client_for("coordinator").post(reverse("period-open", args=["2023-24-q3"]), {"dashboard_deadline": typed})
-    assert_refused(response, "Enter the deadline as a real date", "id_dashboard_deadline")
+    assert_refused(response, "Enter the deadline as a real date", "id_dashboard_deadline-day")
     assert database_state() == before
 
 

@@ -150,7 +150,7 @@ def test_action_updates_are_saved_and_follow_the_return(demo_users):
     action = Action.objects.get(plan__slug="ses-2023-24", number=4)
     ret = fill(ret, demo_users["coordinator"], {
         "overall_rag": "green", "commentary": "Net Zero progress",
-        f"kpi-{kpi('NZC-01').id}-not_available": "on",
+        f"kpi-{kpi('NZC-01').id}-milestone_status": "not_started",
         f"action-{action.id}-narrative": "Mersey Tidal phase 3 under way", f"action-{action.id}-status": "on_track",
     })
     update = ActionUpdate.objects.get(quarterly_return=ret, action=action)
@@ -268,7 +268,8 @@ def test_several_returns_approved_at_once(demo_users, client_for):
     tourism = services.start_return(sub_strand=sub("tourism"), period=period(), by=demo_users["coordinator"])
     tourism = fill(tourism, demo_users["coordinator"], {
         "overall_rag": "green", "commentary": "Tourism Q2",
-        **{f"kpi-{k.id}-not_available": "on" for k in KPI.objects.filter(sub_strand__slug="tourism")},
+        **{f"kpi-{k.id}-{'milestone_status' if k.is_milestone else 'not_available'}": "not_started" if k.is_milestone else "on"
+           for k in KPI.objects.filter(sub_strand__slug="tourism")},
     }, submit=True)
     approver = client_for("approver")
     response = approver.post(reverse("review-approve"), {
