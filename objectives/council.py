@@ -158,6 +158,19 @@ def forget():
         scope.clear()
 
 
+def role_name(role):
+    """A role as the council names it: 'Officer', 'Economy Cell coordinator', 'Approver',
+    'Cabinet Member or scrutiny member', 'Administrator'."""
+    words = terms()
+    return {
+        "officer": words.officer.one,
+        "coordinator": f"{words.coordinator.one} coordinator",
+        "approver": "Approver",
+        "reader": f"{words.reader.one} or scrutiny member",
+        "administrator": "Administrator",
+    }[getattr(role, "value", role)]
+
+
 def main_strategy():
     """The strategy the pages are about (the first one loaded), or None before any is."""
     from objectives.models import Strategy

@@ -32,6 +32,7 @@ from django.db.models import Q
 
 from kpis.figures import latest_as_at
 from kpis.models import Measurement
+from objectives.council import role_name
 from objectives.models import ReportingPeriod
 from objectives.roles import Role, editable_sub_strand_ids, owned_action_ids, roles_of
 from reporting import workflow
@@ -192,7 +193,7 @@ def refusal(user, action):
     """Why a step is refused, in words: who the user is signed in as, and what their role cannot do."""
     verb, _, rest = action.replace("_", " ").partition(" ")
     what = f"{verb} {rest}" if not rest or rest.startswith(("my ", "all ")) else f"{verb} the {rest}"  # "view the review queue"
-    roles = sorted(Role(role).label for role in roles_of(user))
+    roles = sorted(role_name(role) for role in roles_of(user))  # in the council's words
     if not roles:
         return f"Your account has no role in the tracker yet, so it cannot {what}."
     held = " and ".join(roles)
