@@ -31,7 +31,9 @@ if command -v soffice >/dev/null 2>&1 && ! ls /usr/lib/libreoffice/program/libsc
   DOC_PACKAGES+=(libreoffice-calc-nogui)
 fi
 command -v pdftotext >/dev/null 2>&1 || DOC_PACKAGES+=(poppler-utils)
-fc-list 2>/dev/null | grep -q "Liberation Sans" || DOC_PACKAGES+=(fonts-liberation2)
+# (grep reads all of fc-list: with -q it would stop early, fc-list would die of SIGPIPE and pipefail
+# would call the font missing every time.)
+fc-list 2>/dev/null | grep "Liberation Sans" >/dev/null || DOC_PACKAGES+=(fonts-liberation2)
 if [ ${#DOC_PACKAGES[@]} -gt 0 ]; then
   echo "== Installing Debian's ${DOC_PACKAGES[*]} for the document tests =="
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
