@@ -17,7 +17,6 @@ file changes nothing. Returns stay drafts after an import: they are submitted fr
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,11 +31,11 @@ from reporting.returns.forms import ReturnForm, as_post_data, initial_form_data
 from reporting.returns.services import ReturnWorkflowError, StaleEditError, save_return
 from reporting.workbooks.cells import NOT_AVAILABLE, TRACKER_SHEET
 from reporting.workbooks.fields import _edits_of
+from reporting.workbooks import preview_token
 from reporting.workbooks.reader import read_workbook
 from reporting.workbooks.safety import ImportRefused, Problem, check_file
 from reporting.workflow import PERIOD_TAKES_NEW_RETURNS, RETURN
 
-TOKEN_MAX_AGE = 60 * 60  # a preview may be confirmed within an hour
 TOKEN_SALT = "reporting.workbook_import"
 
 
@@ -350,18 +349,10 @@ def apply_import(*, period, user, plan):
 
 
 def sign_plan(plan, user):
-    """The plan as a signed token for the confirm form (no state kept on the server)."""
-    return signing.dumps({"user": user.pk, **plan}, salt=TOKEN_SALT, compress=True)
+    """The plan as a signed token for the confirm form (reporting.workbooks.preview_token)."""
+    return preview_token.sign(plan, user=user, salt=TOKEN_SALT)
 
 
 def unsign_plan(token, user):
-    """The plan back from its token, or ImportRefused when it is forged, someone else's or over an hour old."""
-    try:
-        plan = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise ImportRefused([Problem("The preview is more than an hour old: upload the workbook again.")]) from exc
-    except signing.BadSignature as exc:
-        raise ImportRefused([Problem("The preview could not be confirmed: upload the workbook again.")]) from exc
-    if not isinstance(plan, dict) or plan.get("user") != user.pk or not isinstance(plan.get("returns"), list):
-        raise ImportRefused([Problem("The preview could not be confirmed: upload the workbook again.")])
-    return plan
+    """The plan back from its token, or ImportRefused (reporting.workbooks.preview_token)."""
+    return preview_token.unsign(token, user=user, salt=TOKEN_SALT, expect={"returns": list})

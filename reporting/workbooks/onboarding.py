@@ -11,7 +11,6 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -21,12 +20,12 @@ from kpis.numbers import NumberError, parse_number
 from objectives.council import in_words, remembered, terms
 from objectives.models import StrategicObjective, Strategy, SubStrand
 from reporting.loaders import FixtureError, Loader
+from reporting.workbooks import preview_token
 from reporting.workbooks.cells import FIRST_DATA_ROW, finish_sheet, put, start_sheet
 from reporting.workbooks.onboarding_reader import CHOICES, NO, SHEETS, YES, document, read_sheets, text
 from reporting.workbooks.safety import ImportRefused, Problem, check_file
 
 TOKEN_SALT = "reporting.workbooks.onboarding"
-TOKEN_MAX_AGE = 3600
 NOTES = {
     "strategy": "The strategy these belong to: its slug (its address) and its name. One row.",
     "objectives": "One row for each strategic objective. Slugs: lower case letters, digits and hyphens.",
@@ -169,7 +168,7 @@ class Preview:
         return out
 
     def token(self, user):
-        return signing.dumps({"user": user.pk, "doc": self.doc}, salt=TOKEN_SALT, compress=True)
+        return preview_token.sign({"doc": self.doc}, user=user, salt=TOKEN_SALT)
 
 
 @remembered()
@@ -186,15 +185,8 @@ def preview_onboarding(*, content, filename=""):
 
 
 def unsign_onboarding(token, user):
-    try:
-        found = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise ImportRefused([Problem("The preview is more than an hour old: upload the workbook again.")]) from exc
-    except signing.BadSignature as exc:
-        raise ImportRefused([Problem("The preview could not be confirmed: upload the workbook again.")]) from exc
-    if not isinstance(found, dict) or found.get("user") != user.pk or not isinstance(found.get("doc"), dict):
-        raise ImportRefused([Problem("The preview could not be confirmed: upload the workbook again.")])
-    return found["doc"]
+    """The strategy document back from its confirm form's token, or ImportRefused."""
+    return preview_token.unsign(token, user=user, salt=TOKEN_SALT, expect={"doc": dict})["doc"]
 
 
 @remembered()

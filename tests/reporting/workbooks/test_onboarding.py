@@ -143,3 +143,29 @@ def test_only_the_administrator_onboards_a_strategy(client_for):
 def test_the_workbooks_page_offers_it_to_the_administrator_only(client_for):
     assert "The strategy in Excel" in client_for("admin").get("/workbooks/").content.decode()
     assert "The strategy in Excel" not in client_for("coordinator").get("/workbooks/").content.decode()
+
+
+def test_a_forged_someone_elses_or_old_confirmation_is_refused_and_nothing_is_written(client_for, django_user_model,
+                                                                                       monkeypatch):
+    from reporting.workbooks import preview_token
+    from reporting.workbooks.onboarding import unsign_onboarding
+
+    admin_user = django_user_model.objects.get(username="admin")
+    coordinator = django_user_model.objects.get(username="coordinator")
+    content = client_for("admin").get("/workbooks/onboarding/strategy.xlsx").content
+    token = preview_onboarding(content=content).token(admin_user)
+    assert unsign_onboarding(token, admin_user)["strategy"], "the uploader's own token reads back"
+    forged = token[:-3] + ("AAA" if token[-3:] != "AAA" else "BBB")
+    for bad, user, words in [(forged, admin_user, "could not be confirmed"), (token, coordinator, "could not be confirmed"),
+                             ("", admin_user, "could not be confirmed")]:
+        with pytest.raises(ImportRefused) as refused:
+            unsign_onboarding(bad, user)
+        assert words in str(refused.value.problems[0].message)
+    monkeypatch.setattr(preview_token, "MAX_AGE", -1)  # as if the hour had passed
+    with pytest.raises(ImportRefused) as refused:
+        unsign_onboarding(token, admin_user)
+    assert "more than an hour old" in refused.value.problems[0].message
+    before = state()
+    page = unescape(client_for("admin").post(f"{URL}confirm/", {"plan": forged}).content.decode())
+    assert "could not be confirmed" in page
+    assert state() == before
