@@ -146,18 +146,13 @@ def send_back(request, period_slug, sub_strand_slug):
     """Return a submitted return to the officer with a comment saying what to change."""
     ret = selectors.return_for(period_slug, sub_strand_slug)
     require(request.user, "send_back_return", ret)
+
+    def take(data):
+        services.send_back_return(quarterly_return=ret, by=request.user, comment=data["comment"])
+        return (f"{ret.sub_strand.name} {ret.period.label} returned to the officer for changes.",
+                "review-queue" if can(request.user, "view_review_queue") else "home")
     form = SendBackForm(request.POST or None, initial={"version": ret.version})
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["version"] != ret.version:
-            return _changed_since_message(request, ret)
-        try:
-            services.send_back_return(quarterly_return=ret, by=request.user, comment=form.cleaned_data["comment"])
-        except services.ReturnWorkflowError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"{ret.sub_strand.name} {ret.period.label} returned to the officer for changes.")
-            return redirect("review-queue" if can(request.user, "view_review_queue") else "home")
-    return render(request, "reporting/returns/send_back.html", {"ret": ret, "form": form})
+    return _step_in_words(request, ret, form, take, "reporting/returns/send_back.html")
 
 
 @login_required
@@ -165,18 +160,29 @@ def reopen(request, period_slug, sub_strand_slug):
     """Reopen an approved return for a correction: a new revision; the approved one is kept."""
     ret = selectors.return_for(period_slug, sub_strand_slug)
     require(request.user, "reopen_return", ret)
+
+    def take(data):
+        corrections.reopen_return(quarterly_return=ret, by=request.user, reason=data["reason"])
+        return f"{ret.sub_strand.name} {ret.period.label} reopened as revision {ret.revision + 1}.", ret.get_absolute_url()
     form = ReopenForm(request.POST or None, initial={"version": ret.version})
+    return _step_in_words(request, ret, form, take, "reporting/returns/reopen.html")
+
+
+def _step_in_words(request, ret, form, take, template):
+    """A step on a return that the person explains in their own words (a send-back's comment, a
+    reopening's reason): the form, the version guard, then `take` (the service; it answers what to
+    say and where to go), a refusal beside the form. One shape for both steps."""
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["version"] != ret.version:
             return _changed_since_message(request, ret)
         try:
-            corrections.reopen_return(quarterly_return=ret, by=request.user, reason=form.cleaned_data["reason"])
+            done, goto = take(form.cleaned_data)
         except services.ReturnWorkflowError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{ret.sub_strand.name} {ret.period.label} reopened as revision {ret.revision + 1}.")
-            return redirect(ret.get_absolute_url())
-    return render(request, "reporting/returns/reopen.html", {"ret": ret, "form": form})
+            messages.success(request, done)
+            return redirect(goto)
+    return render(request, template, {"ret": ret, "form": form})
 
 
 @login_required
