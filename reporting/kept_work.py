@@ -28,6 +28,8 @@ NOT_KEPT = ("csrfmiddlewaretoken",)
 KEPT_MESSAGE = ("Your session ended before your changes were saved. Sign in again: what you typed has been kept "
                 "and will be put back on the page.")
 ENDED_MESSAGE = "Your session ended before your changes were saved. Sign in again, then enter your changes again."
+RESTORED_MESSAGE = ("What you typed before your session ended has been put back. It has not been saved yet: "
+                    "check it, then save it.")
 
 
 def owner_of_ended_session(request):
@@ -77,6 +79,19 @@ def take_kept_work(request):
     for key, values in kept.get("data", {}).items():
         data.setlist(key, values)
     return data
+
+
+def posted_or_kept(request):
+    """A form's data: what was posted; on a GET, what this person typed on this page before their
+    session ended (said so in a message; `request.kept_work` is then True, so the page marks the form
+    unsaved); otherwise None (an unbound form)."""
+    if request.method == "POST":
+        return request.POST
+    kept = take_kept_work(request)
+    request.kept_work = kept is not None
+    if kept is not None:
+        messages.warning(request, RESTORED_MESSAGE)
+    return kept
 
 
 @receiver(user_logged_in, dispatch_uid="reporting.kept_work.forget_others_work")

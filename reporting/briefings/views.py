@@ -17,6 +17,7 @@ from reporting.briefings.selectors import briefing_context, issue_summary
 from reporting.briefings.services import BriefingError, StaleBriefing, update_briefing
 from reporting.briefings.services import issue_briefing as issue_briefing_service
 from reporting.documents.pdf import pdf_available
+from reporting.kept_work import keeps_work, posted_or_kept
 
 ANNEX_PER_PAGE = 100  # KPIs to a page of the appendix; the Word document and workbook have them all
 
@@ -58,6 +59,7 @@ def _against_theirs(request, period):
     return theirs, BriefingForm(data, instance=briefing_for(period))  # its own copy: validating it fills it in
 
 
+@keeps_work
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_briefing(request, period_slug):
@@ -85,7 +87,7 @@ def edit_briefing(request, period_slug):
                 messages.success(request, f"The briefing for {period.label} has been saved.")
                 return redirect("briefing", period_slug=period.slug)
     else:
-        form = BriefingForm(instance=note, initial={"version": note.version if note.pk else 0})
+        form = BriefingForm(posted_or_kept(request), instance=note, initial={"version": note.version if note.pk else 0})
     return render(request, "reporting/briefings/edit.html", {
         "period": period, "briefing": note, "form": form, "errors_extra": errors_extra, "theirs": theirs,
     })

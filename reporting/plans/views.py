@@ -15,6 +15,7 @@ from objectives.selectors_plans import plan_with_actions, plans_with_status_coun
 from reporting.access import PLAN_UPDATES, STEPS, can, may, require, require_may, sees_drafts, step_refusal
 from reporting.documents.pdf import pdf_available
 from reporting.documents.responses import download, pdf_download
+from reporting.kept_work import keeps_work, posted_or_kept
 from reporting.plans import report as committee_report
 from reporting.plans import selectors, services
 from reporting.plans.docx import DOCX_CONTENT_TYPE, build_report_docx, report_filename
@@ -177,6 +178,7 @@ def plan_update_progress(request, plan, update):
 # -- one recommendation's update -----------------------------------------------------------------
 
 
+@keeps_work
 @login_required
 def action_update_new(request, plan, update):
     """An officer starts the update of a recommendation they own."""
@@ -186,7 +188,7 @@ def action_update_new(request, plan, update):
     choices = selectors.startable_actions(plan_update, request.user)
     preselected = whole_number(request.GET.get("recommendation"), maximum=SMALL_INT_MAX)
     initial = {"recommendation": choices.filter(number=preselected).first()} if preselected is not None else {}
-    entry = ActionUpdateEntry(request.POST or None, recommendations=choices, initial=initial)
+    entry = ActionUpdateEntry(posted_or_kept(request), recommendations=choices, initial=initial)
     if request.method == "POST" and entry.is_valid():
         try:
             created = services.create_action_update(
@@ -222,6 +224,7 @@ def action_update_detail(request, plan, update, number):
     })
 
 
+@keeps_work
 @login_required
 def action_update_edit(request, plan, update, number):
     """Change a draft or returned update: narrative, status, figures and breakdowns."""
@@ -231,7 +234,7 @@ def action_update_edit(request, plan, update, number):
     if refused:  # submitted or approved since the page was opened: say so on the update's page
         messages.error(request, refused)
         return redirect(_update_url(au))
-    entry = ActionUpdateEntry(request.POST or None, action_update=au)
+    entry = ActionUpdateEntry(posted_or_kept(request), action_update=au)
     if request.method == "POST" and entry.is_valid():
         try:
             services.save_action_update(
