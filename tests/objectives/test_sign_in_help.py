@@ -118,3 +118,11 @@ def test_a_form_sent_without_its_security_token_says_what_to_do(demo_users):
 
 def test_the_demo_users_have_addresses_for_the_reset(demo_users):
     assert all(user.email for user in get_user_model().objects.filter(username__in=DEMO_PASSWORDS))
+
+
+def test_the_reset_link_is_on_the_sites_own_address_whatever_host_asked(demo_users, settings):
+    settings.SITE_URL = "https://tracker.council.example"
+    settings.ALLOWED_HOSTS = ["*"]
+    Client().post(reverse("password_reset"), {"email": demo_users["cabinet"].email}, HTTP_HOST="attacker.example")
+    body = mail.outbox[0].body
+    assert "https://tracker.council.example/accounts/reset/" in body and "attacker.example" not in body
