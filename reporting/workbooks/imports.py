@@ -65,6 +65,7 @@ def _same(name, before, after):
 
 @dataclass
 class CellChange:
+    """One cell an import would change (both imports' previews: _changes_table.html)."""
     sheet: str
     cell: str
     subject: str

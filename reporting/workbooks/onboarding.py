@@ -21,6 +21,7 @@ from objectives.council import in_words, remembered, terms
 from objectives.models import StrategicObjective, Strategy, SubStrand
 from reporting.loaders import FixtureError, Loader
 from reporting.workbooks import preview_token
+from reporting.workbooks.imports import CellChange
 from reporting.workbooks.cells import FIRST_DATA_ROW, finish_sheet, put, start_sheet
 from reporting.workbooks.onboarding_reader import CHOICES, NO, SHEETS, YES, document, read_sheets, text
 from reporting.workbooks.safety import ImportRefused, Problem, check_file
@@ -103,16 +104,6 @@ def _load(doc):
     return loader.counts
 
 
-@dataclass
-class Change:
-    sheet: str
-    cell: str
-    subject: str
-    label: str
-    before: str
-    after: str
-
-
 def _same(name, old, new):
     if name == "value":
         try:
@@ -123,7 +114,7 @@ def _same(name, old, new):
 
 
 def _changes(sheets):
-    """[Change] for each cell that differs from what is saved now, and each new row (before: empty)."""
+    """[CellChange] for each cell that differs from what is saved now, and each new row (before: empty)."""
     before = _rows()
     out = []
     for key, sheet in sheets.items():
@@ -139,7 +130,7 @@ def _changes(sheets):
                     continue
                 if old is None and not row[name]:
                     continue
-                out.append(Change(sheet.title, f"{get_column_letter(sheet.letters[name])}{number}", subject,
+                out.append(CellChange(sheet.title, f"{get_column_letter(sheet.letters[name])}{number}", subject,
                                   in_words(heading), "" if old is None else text(old.get(name)), row[name]))
     return out
 
