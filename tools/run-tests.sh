@@ -42,17 +42,25 @@ if [ ${#DOC_PACKAGES[@]} -gt 0 ]; then
 fi
 
 # --- PostgreSQL: find the server binaries ----------------------------------------------------
-PG_BIN=""
-if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
-  PG_BIN="$(dirname "$(command -v initdb)")"
-else
+find_pg_bin() {
+  if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+    dirname "$(command -v initdb)"; return
+  fi
   for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-    if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then PG_BIN="$d"; break; fi
+    if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then echo "$d"; return; fi
   done
+}
+PG_BIN="$(find_pg_bin)"
+if [ -z "$PG_BIN" ]; then
+  echo "== PostgreSQL's server is missing: installing Debian's postgresql =="
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    postgresql >/dev/null
+  PG_BIN="$(find_pg_bin)"
 fi
 if [ -z "$PG_BIN" ]; then
-  echo "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or under /usr/lib/postgresql/*/bin." >&2
-  echo "Install them with: apt-get install postgresql" >&2
+  echo "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or under /usr/lib/postgresql/*/bin," >&2
+  echo "and apt-get could not install them: install Debian's postgresql package." >&2
   exit 1
 fi
 
