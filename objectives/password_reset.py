@@ -1,5 +1,5 @@
 """Password reset by email: Django's own views (django.contrib.auth.views), in GOV.UK words and
-markup (templates/registration/password_reset_*.html), the URLs in sefton_ses/urls.py. Setting a
+markup (templates/registration/password_reset_*.html), the URLs in the project's root URLconf. Setting a
 new password from the emailed link also lifts a pause on signing in (objectives.signin.unpause),
 so someone locked out after too many tries can sign in straight away. The emailed link starts with
 SITE_URL, the product's own address, never with the Host header of the request that asked for it."""

@@ -1,4 +1,4 @@
-"""How sign-in is throttled (django-axes, configured in sefton_ses/settings.py by these functions).
+"""How sign-in is throttled (django-axes, configured in the project's settings by these functions).
 
 - Five failures for one username from one address lock that username from that address for an
   hour (AXES_FAILURE_LIMIT); and once an address has failed AXES_IP_FAILURE_LIMIT times in the hour

@@ -1,5 +1,5 @@
 """Loads a council's strategy files: the YAML files in fixtures/ and any council's of the same
-format (fixtures/README.md; `manage.py load_strategy FILE…`, `manage.py load_sefton` for the demo).
+format (fixtures/README.md; `manage.py load_strategy FILE…`; the demo's own command loads DEMO_LIST).
 
 Loading is all or nothing: every file is read and every reference checked inside one transaction,
 and the first problem stops the load with a message naming the file, the entry and what is wrong,
@@ -21,7 +21,7 @@ from reporting.loaders.strategy import StrategyLoading
 __all__ = ["FixtureError", "Loader", "load_fixture_files", "read_yaml", "demo_files", "CHOICE_FIELDS"]
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
-DEMO_LIST = FIXTURES_DIR / "demo_files.txt"  # the demo's strategy files, one a line (load_sefton)
+DEMO_LIST = FIXTURES_DIR / "demo_files.txt"  # the demo's strategy files, one a line (the demo's command)
 SECTIONS = ("council", "strategy", "objectives", "periods", "action_plans", "returns", "briefings")
 
 
