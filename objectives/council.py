@@ -46,8 +46,6 @@ def mid_sentence(words):
     return parts[0][:1].lower() + words[1:]
 
 
-_mid_sentence = mid_sentence
-
 
 @dataclass(frozen=True)
 class Term:
@@ -59,11 +57,11 @@ class Term:
 
     @property
     def one_lower(self):
-        return _mid_sentence(self.one)
+        return mid_sentence(self.one)
 
     @property
     def many_lower(self):
-        return _mid_sentence(self.many)
+        return mid_sentence(self.many)
 
     @property
     def a(self):
@@ -225,8 +223,8 @@ def _swaps():
         if key == "officer":  # "lead officer", "officers": the role's own word, not one to swap
             continue
         term = getattr(found, key)
-        swaps += [(many, term.many), (one, term.one), (_mid_sentence(many), term.many_lower),
-                  (_mid_sentence(one), term.one_lower)]
+        swaps += [(many, term.many), (one, term.one), (mid_sentence(many), term.many_lower),
+                  (mid_sentence(one), term.one_lower)]
     return [(old, new) for old, new in swaps if old != new]
 
 
