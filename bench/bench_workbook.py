@@ -106,7 +106,7 @@ def main():
 
         users = create_demo_users()
         coordinator = users["coordinator"]
-        published = ReportingPeriod.objects.filter(state="published").order_by("-financial_year", "-quarter").first()
+        published = ReportingPeriod.objects.filter(state="published").order_by("-financial_year", "-number").first()
         open_period = ReportingPeriod.objects.get(state="open")
 
         with CaptureQueriesContext(connection) as queries:

@@ -80,11 +80,11 @@ def rating_contexts(kpis, period, measurements):
     }
     same_quarter = dict(
         Measurement.objects.filter(kpi__in=kpis, value__isnull=False, period__financial_year=period.financial_year - 1,
-                                   period__quarter=period.quarter).values_list("kpi_id", "value")
+                                   period__number=period.number).values_list("kpi_id", "value")
     )
     latest_earlier = Measurement.objects.filter(
         kpi_id=OuterRef("pk"), value__isnull=False, period__financial_year__lt=period.financial_year
-    ).order_by("-period__financial_year", "-period__quarter")
+    ).order_by("-period__financial_year", "-period__number")
     yearly = [k.id for k in kpis if k.cadence in YEARLY_CADENCES]
     latest = {}
     if yearly:
@@ -207,7 +207,7 @@ def data_lag_words(measurement):
     data_for = (measurement.data_for or "").strip()
     if not data_for:
         return f"Reported in {period.label}"
-    same = {period.label, f"Q{period.quarter} {period.financial_year_label}", period.slug}
+    same = {period.label, f"Q{period.number} {period.financial_year_label}", period.slug}
     if data_for in same:
         return f"{period.label} figure, reported in the same quarter"
     return f"{data_for} figure, reported in {period.label}"

@@ -210,5 +210,4 @@ def movements(statuses, *, before=None):
 
 
 def _just_before(earlier, later):
-    fy, q = (later.financial_year, later.quarter - 1) if later.quarter > 1 else (later.financial_year - 1, 4)
-    return (earlier.financial_year, earlier.quarter) == (fy, q)
+    return later.follows(earlier)

@@ -2,8 +2,10 @@ from django.contrib import admin
 
 from objectives.admin_site import InCouncilWords
 from objectives.council import DEFAULT_TERMS, forget
-from objectives.models import (TERM_KEYS, Action, ActionPlan, Council, Milestone, ReportingPeriod, StrategicObjective,
-                               Strategy, SubStrand)
+from objectives.models import (
+    TERM_KEYS, Action, ActionPlan, Council, GovernanceEvent, Milestone, ReportingPeriod, StrategicObjective, Strategy,
+    SubStrand,
+)
 
 
 @admin.register(Council)
@@ -46,7 +48,7 @@ class StrategicObjectiveInline(InCouncilWords, admin.TabularInline):
 
 @admin.register(Strategy)
 class StrategyAdmin(InCouncilWords, admin.ModelAdmin):
-    list_display = ["name", "slug", "approved_on"]
+    list_display = ["name", "slug", "cadence", "approved_on"]
     list_filter = ["approved_on"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -77,13 +79,30 @@ class SubStrandAdmin(InCouncilWords, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class GovernanceEventInline(InCouncilWords, admin.TabularInline):
+    """A period's governance events: each name is a column of the governance calendar."""
+
+    model = GovernanceEvent
+    extra = 1
+    fields = ["name", "date", "frequency", "audience", "order"]
+
+
+@admin.register(GovernanceEvent)
+class GovernanceEventAdmin(InCouncilWords, admin.ModelAdmin):
+    list_display = ["name", "period", "date", "frequency", "audience"]
+    list_filter = ["period__strategy", "period__financial_year"]
+    list_select_related = ["period"]
+    search_fields = ["name", "audience"]
+
+
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(InCouncilWords, admin.ModelAdmin):
-    list_display = ["label", "start_date", "end_date", "dashboard_deadline", "economy_cell_meeting",
-                    "cabinet_member_briefing", "scrutiny_meeting", "state"]
-    list_filter = ["state", "financial_year", "quarter"]
+    list_display = ["label", "strategy", "start_date", "end_date", "dashboard_deadline", "state"]
+    list_filter = ["strategy", "state", "financial_year"]
+    list_select_related = ["strategy"]
     search_fields = ["slug"]
     readonly_fields = ["version"]
+    inlines = [GovernanceEventInline]
 
 
 class MilestoneInline(InCouncilWords, admin.TabularInline):

@@ -25,9 +25,6 @@ FIELD_WORDS = {
     "lead_officer": lambda t: t.officer.one if "lead" in t.officer.one.lower() else f"Lead {t.officer.one_lower}",
     "editors": lambda t: f"{t.officer.many} who may fill in its returns",
     "reports_as_objective": lambda t: f"Reports as its {t.objective.one_lower}",
-    "economy_cell_meeting": lambda t: f"{t.coordinator.one} meeting",
-    "cabinet_member_briefing": lambda t: f"{t.reader.one} briefing",
-    "scrutiny_meeting": lambda t: f"{t.scrutiny.one} meeting",
 }
 
 

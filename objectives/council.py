@@ -182,25 +182,6 @@ def main_strategy():
     return found
 
 
-def calendar_headings(strategy=None):
-    """[(period field, heading)] of the governance calendar's columns (section 4.1 of a briefing
-    note), in order: the strategy's own headings (with none given, the first strategy's), each one
-    it leaves empty in the council's words."""
-    strategy = strategy or main_strategy()
-    words = terms()
-    defaults = {
-        "economy_cell_meeting": f"{words.coordinator.one} meeting",
-        "dashboard_deadline": "Dashboard update deadline",
-        "cabinet_member_briefing": f"{words.reader.one} briefings",
-        "scrutiny_meeting": f"{words.reader.one} / {words.scrutiny.one}",
-    }
-    own = {
-        "economy_cell_meeting": "coordinator_meeting_heading", "dashboard_deadline": "deadline_heading",
-        "cabinet_member_briefing": "reader_briefing_heading", "scrutiny_meeting": "scrutiny_meeting_heading",
-    }
-    return [(name, (getattr(strategy, own[name], "") or "").strip() or default) for name, default in defaults.items()]
-
-
 def mail_domain(suffix="gov.uk"):
     """The council's short name as an email domain, for examples and the demo: 'anytown.gov.uk'."""
     from django.utils.text import slugify

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from objectives import cadence as cadences
+
 
 # The council's words for the levels of a strategy and for the roles, each singular and plural
 # (objectives/council.py has the defaults, today's words, and is where every page asks for them).
@@ -93,18 +95,27 @@ class Strategy(models.Model):
     approved_on = models.DateField(null=True, blank=True, help_text="The date Cabinet approved it.")
     approved_by = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
-    # How the governance calendar (section 4.1 of a briefing note) heads its columns.
-    coordinator_meeting_heading = _heading("the coordinating team's meetings")
+    cadence = models.CharField("reporting cadence", max_length=12, choices=cadences.CHOICES, default=cadences.QUARTERLY,
+                               help_text="How often it reports: its periods are quarters, half-years or months.")
+    # The governance calendar (section 4.1 of a briefing note): a column for each of its periods'
+    # events (GovernanceEvent), and one for the deadline, where the strategy puts it.
     deadline_heading = _heading("the dashboard update deadline")
-    reader_briefing_heading = _heading("the readers' briefings")
-    scrutiny_meeting_heading = _heading("the scrutiny meetings")
-
+    deadline_column = models.PositiveSmallIntegerField(
+        "calendar column of the deadline", default=2,
+        help_text="Where the governance calendar puts the deadline among its events: 1 is the first column.")
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "strategies"
+        constraints = [models.CheckConstraint(condition=Q(cadence__in=["quarterly", "half_yearly", "monthly"]),
+                                              name="strategy_cadence_valid")]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.pk and self.periods.exclude(cadence=self.cadence).exists():
+            raise ValidationError({"cadence": "This strategy already has periods of another cadence: its cadence "
+                                   "can change only before its first period is set up."})
 
 
 class StrategicObjective(models.Model):
@@ -174,21 +185,16 @@ class SubStrand(models.Model):
 
 def quarter_dates(financial_year, quarter):
     """First and last day of a financial-year quarter: 2023/24 Q1 is 1 April to 30 June 2023."""
-    start_month = 4 + 3 * (quarter - 1)
-    year = financial_year + (start_month - 1) // 12
-    month = (start_month - 1) % 12 + 1
-    start = datetime.date(year, month, 1)
-    end_month = month + 2
-    next_first = datetime.date(year + (end_month // 12), end_month % 12 + 1, 1)
-    return start, next_first - datetime.timedelta(days=1)
+    return cadences.dates(financial_year, quarter, cadences.QUARTERLY)
 
 
-def financial_year_label(financial_year):
-    return f"{financial_year}/{str(financial_year + 1)[-2:]}"
+financial_year_label = cadences.financial_year_label
 
 
 class ReportingPeriod(models.Model):
-    """A financial-year quarter and its governance dates (section 4.1 of the briefing note)."""
+    """One of a strategy's reporting periods (a quarter, half-year or month of a financial year, as
+    the strategy's cadence says), its deadline and its governance events (section 4.1 of the
+    briefing note)."""
 
     class State(models.TextChoices):
         NOT_OPEN = "not_open", "Not yet open"
@@ -196,16 +202,20 @@ class ReportingPeriod(models.Model):
         CLOSED = "closed", "Closed"
         PUBLISHED = "published", "Published"
 
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="periods",
+                                 help_text="Empty: the first strategy.")
     financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts: 2023 for 2023/24.")
-    quarter = models.PositiveSmallIntegerField()
-    slug = models.SlugField(max_length=20, unique=True, help_text="e.g. 2023-24-q1")
+    number = models.PositiveSmallIntegerField(
+        help_text="Its place in the financial year: quarter 1 to 4, half-year 1 or 2, or month 1 (April) to 12 (March)."
+    )
+    # The strategy's cadence, copied when the period is saved, so that a period names itself
+    # without reading its strategy (Strategy.clean keeps a strategy with periods at its cadence).
+    cadence = models.CharField(max_length=12, choices=cadences.CHOICES, default=cadences.QUARTERLY, editable=False)
+    slug = models.SlugField(max_length=80, unique=True, help_text="e.g. 2023-24-q1")
     start_date = models.DateField()
     end_date = models.DateField()
-    dashboard_deadline = models.DateField("dashboard update deadline", null=True, blank=True)
-    # The governance events of section 4.1; the calendar heads them in the council's words.
-    economy_cell_meeting = models.DateField("coordinating team's meeting", null=True, blank=True)
-    cabinet_member_briefing = models.DateField("readers' briefing", null=True, blank=True)
-    scrutiny_meeting = models.DateField("scrutiny meeting", null=True, blank=True)
+    dashboard_deadline = models.DateField("dashboard update deadline", null=True, blank=True,
+                                          help_text="When returns are due: reminders and “overdue” count to it.")
     governance_notes = models.TextField(blank=True, help_text="Anything the calendar cannot say in a date.")
     source_notes = models.TextField(
         blank=True, help_text="Where a date was inferred rather than read in the source: for the administrator only."
@@ -214,17 +224,17 @@ class ReportingPeriod(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        ordering = ["financial_year", "quarter"]
+        ordering = ["strategy", "start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["financial_year", "quarter"], name="one_period_per_quarter"),
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_between_1_and_4"),
+            models.UniqueConstraint(fields=["strategy", "financial_year", "number"], name="one_period_per_number"),
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=12), name="period_number_between_1_and_12"),
             models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="period_ends_after_it_starts"),
             models.CheckConstraint(
                 condition=Q(state__in=["not_open", "open", "closed", "published"]), name="period_state_valid"
             ),
-            # One period open for entry at a time, held by the database itself, so that two periods
-            # opened at the same moment cannot both open (reporting.returns.periods.open_period).
-            models.UniqueConstraint(fields=["state"], condition=Q(state="open"), name="one_open_period"),
+            # One period of a strategy open for entry at a time, held by the database itself, so that two
+            # periods opened at the same moment cannot both open (reporting.returns.periods.open_period).
+            models.UniqueConstraint(fields=["strategy"], condition=Q(state="open"), name="one_open_period_per_strategy"),
         ]
 
     def __str__(self):
@@ -232,12 +242,18 @@ class ReportingPeriod(models.Model):
 
     @property
     def label(self):
-        return f"{financial_year_label(self.financial_year)} Q{self.quarter}"
+        """'2023/24 Q1', '2023/24 H1', 'April 2023'."""
+        return cadences.label(self.financial_year, self.number, self.cadence)
 
     @property
     def long_label(self):
         """'Quarter 1 April–June 2023', as the briefing note heads its summary."""
-        return f"Quarter {self.quarter} {self.start_date:%B}–{self.end_date:%B %Y}"
+        return cadences.long_label(self.financial_year, self.number, self.cadence)
+
+    @property
+    def word(self):
+        """What one period is called: 'quarter', 'half-year', 'month'."""
+        return cadences.WORDS[self.cadence][0]
 
     @property
     def financial_year_label(self):
@@ -245,28 +261,49 @@ class ReportingPeriod(models.Model):
 
     @property
     def order_key(self):
-        """The period's place in time as one number (2023/24 Q1 → 8093): later periods, larger keys."""
-        return self.financial_year * 4 + self.quarter - 1
+        """The period's place in time as one number (objectives.cadence.order_key): later periods,
+        larger keys, across strategies of any cadence."""
+        return cadences.order_key(self.financial_year, self.number, self.cadence)
 
     @staticmethod
-    def slug_for(financial_year, quarter):
-        return f"{financial_year}-{str(financial_year + 1)[-2:]}-q{quarter}"
+    def slug_for(financial_year, number, how_often=cadences.QUARTERLY):
+        return f"{financial_year}-{str(financial_year + 1)[-2:]}-{cadences.code(number, how_often)}"
+
+    def _default_strategy(self):
+        if not self.strategy_id:
+            self.strategy = Strategy.objects.order_by("pk").first()
+        if self.strategy_id:
+            self.cadence = self.strategy.cadence
+
+    def default_slug(self):
+        """'2023-24-q1'; where another strategy's period has that address already, one that names
+        the strategy: 'climate-strategy-2023-24-h1'."""
+        self._default_strategy()
+        slug = self.slug_for(self.financial_year, self.number, self.cadence)
+        if ReportingPeriod.objects.filter(slug=slug).exclude(strategy=self.strategy_id).exists():
+            slug = f"{self.strategy.slug}-{slug}"[:80]
+        return slug
 
     def clean(self):
-        if self.quarter and not 1 <= self.quarter <= 4:
-            raise ValidationError({"quarter": "Quarter must be 1, 2, 3 or 4."})
-        if self.financial_year and self.quarter and 1 <= self.quarter <= 4:
-            start, end = quarter_dates(self.financial_year, self.quarter)
+        self._default_strategy()
+        if self.number is None:
+            return
+        refused = cadences.refused_number(self.number, self.cadence)
+        if refused:
+            raise ValidationError({"number": refused})
+        if self.financial_year:
+            start, end = cadences.dates(self.financial_year, self.number, self.cadence)
             if self.start_date and self.start_date != start:
                 raise ValidationError({"start_date": f"{self.label} starts on {start:%-d %B %Y}."})
             if self.end_date and self.end_date != end:
                 raise ValidationError({"end_date": f"{self.label} ends on {end:%-d %B %Y}."})
 
     def save(self, *args, **kwargs):
-        if not self.slug and self.financial_year and self.quarter:
-            self.slug = self.slug_for(self.financial_year, self.quarter)
-        if self.financial_year and self.quarter and (not self.start_date or not self.end_date):
-            self.start_date, self.end_date = quarter_dates(self.financial_year, self.quarter)
+        self._default_strategy()
+        if not self.slug and self.financial_year and self.number:
+            self.slug = self.default_slug()
+        if self.financial_year and self.number and (not self.start_date or not self.end_date):
+            self.start_date, self.end_date = cadences.dates(self.financial_year, self.number, self.cadence)
         super().save(*args, **kwargs)
 
     @property
@@ -281,91 +318,38 @@ class ReportingPeriod(models.Model):
         today = today or datetime.date.today()
         return bool(self.dashboard_deadline) and today > self.dashboard_deadline
 
+    def follows(self, earlier):
+        """Whether this period comes straight after `earlier` (2023/24 Q1 after 2022/23 Q4)."""
+        return earlier is not None and earlier.end_date + datetime.timedelta(days=1) == self.start_date
+
     def previous(self):
-        """The quarter before, if it exists in the database."""
-        fy, q = (self.financial_year, self.quarter - 1) if self.quarter > 1 else (self.financial_year - 1, 4)
-        return ReportingPeriod.objects.filter(financial_year=fy, quarter=q).first()
+        """The strategy's period straight before this one, if it exists in the database."""
+        return ReportingPeriod.objects.filter(
+            strategy_id=self.strategy_id, end_date=self.start_date - datetime.timedelta(days=1)
+        ).first()
 
     def get_absolute_url(self):
         return reverse("period-calendar") + f"#{self.slug}"
 
 
-class ActionPlan(models.Model):
-    """An action plan: the SES yearly plan, or a scrutiny plan such as the 2017 Action Plan for Employment."""
+class GovernanceEvent(models.Model):
+    """A period's named governance event: a meeting or briefing, its date and who it is for. The
+    governance calendar (section 4.1 of a briefing note) has a column for each name."""
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
-    strategy = models.ForeignKey(Strategy, null=True, blank=True, on_delete=models.PROTECT, related_name="action_plans")
-    originating_body = models.CharField(
-        max_length=300, blank=True, help_text="The body that made its recommendations, e.g. an Overview & Scrutiny committee."
-    )
-    cabinet_approved_on = models.DateField(null=True, blank=True, help_text="When Cabinet approved the recommendations.")
-    agreed_on = models.DateField(null=True, blank=True, help_text="When the action plan itself was agreed.")
-    agreed_by = models.CharField(max_length=200, blank=True)
-    owner = models.CharField(max_length=200, blank=True, help_text="Who owns the plan, e.g. a Cabinet Member.")
-    description = models.TextField(blank=True)
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="events")
+    name = models.CharField(max_length=200, help_text="As the calendar heads its column, e.g. “Economy Cell meeting”.")
+    date = models.DateField(null=True, blank=True, help_text="Empty: the event is in the calendar but not yet dated.")
+    audience = models.CharField(max_length=200, blank=True, help_text="Who it is for, e.g. “Cabinet Member”.")
+    frequency = models.CharField(max_length=100, blank=True,
+                                 help_text="When it recurs rather than falls on one date, how often, e.g. “Monthly”.")
+    order = models.PositiveSmallIntegerField(default=1, help_text="Its column in the calendar: 1 is the first.")
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["period", "order", "date"]
+        constraints = [models.UniqueConstraint(fields=["period", "name"], name="one_event_of_a_name_per_period")]
 
     def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("action-plan", args=[self.slug])
+        return f"{self.name}, {self.date:%-d %B %Y}" if self.date else self.name
 
 
-class Action(models.Model):
-    """A numbered recommendation or action of a plan, with its owner, timescale and status."""
-
-    class Status(models.TextChoices):
-        UNASSESSED = "unassessed", "No status given"
-        NOT_STARTED = "not_started", "Not started"
-        ON_TRACK = "on_track", "On track"
-        AT_RISK = "at_risk", "At risk"
-        COMPLETE = "complete", "Complete"
-        SUPERSEDED = "superseded", "Superseded"
-
-    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="actions")
-    number = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=300, blank=True)
-    wording = models.TextField(blank=True, help_text="The recommendation or action in full, as agreed.")
-    made_by = models.CharField(max_length=300, blank=True, help_text="The body that made the recommendation.")
-    owner = models.CharField(max_length=300, blank=True, help_text="e.g. Head of Investment & Employment")
-    owners = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="owned_actions", help_text="Officers who may enter its updates."
-    )
-    sub_strand = models.ForeignKey(SubStrand, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
-    timescale = models.CharField(max_length=200, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNASSESSED)
-    status_note = models.TextField(blank=True, help_text="e.g. rolled into the Economic Strategy")
-
-    class Meta:
-        ordering = ["plan", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="action_number_unique_in_plan"),
-            models.CheckConstraint(
-                condition=Q(status__in=["unassessed", "not_started", "on_track", "at_risk", "complete", "superseded"]),
-                name="action_status_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return f"({self.number}) {self.title or self.wording[:80]}"
-
-
-class Milestone(models.Model):
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(max_length=300)
-    due_date = models.DateField(null=True, blank=True)
-    completed_on = models.DateField(null=True, blank=True)
-    order = models.PositiveSmallIntegerField(default=1)
-
-    class Meta:
-        ordering = ["action", "order", "due_date"]
-        constraints = [
-            models.UniqueConstraint(fields=["action", "order"], name="milestone_order_unique_in_action"),
-        ]
-
-    def __str__(self):
-        return self.title
+from objectives.plan_models import Action, ActionPlan, Milestone  # noqa: E402,F401 - the action plans

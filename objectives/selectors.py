@@ -14,8 +14,13 @@ def objectives_with_sub_strands(strategy=None):
     return qs.order_by("strategy__name", "number")
 
 
-def open_period():
-    return ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).order_by("-financial_year", "-quarter").first()
+def open_period(strategy=None):
+    """The period open for entry: the strategy's (one at a time), or with none given the latest of
+    any strategy's open ones."""
+    found = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN)
+    if strategy is not None:
+        found = found.filter(strategy=strategy)
+    return found.order_by("-end_date").first()
 
 
 def get_period(slug):

@@ -235,7 +235,7 @@ def _period_files(request, queryset, make, extension):
     """Each chosen period's file, through the same export and access rules as the pages: one period
     gives its file, several a zip of them."""
     files = []
-    for period in queryset.order_by("financial_year", "quarter"):
+    for period in queryset.order_by("financial_year", "number"):
         require(request.user, "export_workbook", period)
         files.append((briefing_filename(period, extension), make(period)))
     if len(files) == 1:

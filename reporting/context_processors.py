@@ -39,12 +39,15 @@ def public_pages(request):
 
 
 def council_words(request):
-    """`council` (objectives.models.Council), `terms` (its words: {{ terms.sub_strand.one }}) and
-    `main_strategy` (the strategy the pages are about, its name the pages' caption), read once a
-    request, when a template first uses them."""
+    """`council` (objectives.models.Council), `terms` (its words: {{ terms.sub_strand.one }}),
+    `main_strategy` (the strategy the pages are about: objectives.strategies.chosen_strategy, its
+    name the pages' caption) and `strategies` (all of them, for the switcher where there is more
+    than one), read once a request, when a template first uses them."""
     from django.utils.functional import SimpleLazyObject
 
-    from objectives.council import council, main_strategy, terms
+    from objectives.council import council, terms
+    from objectives.strategies import all_strategies, chosen_strategy
 
     return {"council": SimpleLazyObject(council), "terms": SimpleLazyObject(terms),
-            "main_strategy": SimpleLazyObject(main_strategy)}
+            "main_strategy": SimpleLazyObject(lambda: chosen_strategy(request)),
+            "strategies": SimpleLazyObject(all_strategies)}

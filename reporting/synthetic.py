@@ -62,14 +62,14 @@ def add_synthetic_history(*, quarters=4, seed=2022):
     with transaction.atomic():
         if has_synthetic_history():
             raise SyntheticHistoryError("Synthetic history is already there. Remove it first with --remove.")
-        first = ReportingPeriod.objects.order_by("financial_year", "quarter").first()
+        first = ReportingPeriod.objects.order_by("financial_year", "number").first()
         if first is None:
             raise SyntheticHistoryError("There are no reporting periods yet: load the council's data first.")
         now = timezone.now()
         periods = []
-        for fy, q in _earlier_quarters(first.financial_year, first.quarter, quarters):
+        for fy, q in _earlier_quarters(first.financial_year, first.number, quarters):
             start, end = quarter_dates(fy, q)
-            period = ReportingPeriod(financial_year=fy, quarter=q, start_date=start, end_date=end,
+            period = ReportingPeriod(financial_year=fy, number=q, start_date=start, end_date=end,
                                      state=ReportingPeriod.State.PUBLISHED, governance_notes=SYNTHETIC_NOTE)
             period.save()
             periods.append(period)
@@ -104,7 +104,7 @@ def _measurement(kpi, period, rng, levels):
     if kpi.is_milestone:
         status = rng.choice([MilestoneStatus.ON_TRACK] * 5 + [MilestoneStatus.AT_RISK, MilestoneStatus.NOT_STARTED])
         return Measurement(milestone_status=status, data_for=period.label, **common)
-    if kpi.cadence in ANNUAL and period.quarter != 2:
+    if kpi.cadence in ANNUAL and period.number != 2:
         return None
     if kpi.id not in levels:
         target = next((t.value for t in kpi.targets.all() if t.is_primary and t.value is not None), None)

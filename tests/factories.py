@@ -58,10 +58,12 @@ class SubStrandFactory(factory.django.DjangoModelFactory):
 class PeriodFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportingPeriod
-        django_get_or_create = ["financial_year", "quarter"]
+        django_get_or_create = ["strategy", "financial_year", "number"]
 
+    # The first strategy (as a period saved without one belongs to), made if there is none.
+    strategy = factory.LazyFunction(lambda: Strategy.objects.order_by("pk").first() or StrategyFactory())
     financial_year = 2023
-    quarter = 1
+    number = 1
     # One period is open at a time (the one_open_period constraint): the first made is open, later ones closed.
     state = factory.LazyFunction(lambda: ReportingPeriod.State.CLOSED if ReportingPeriod.objects.filter(
         state=ReportingPeriod.State.OPEN).exists() else ReportingPeriod.State.OPEN)

@@ -250,8 +250,8 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     calendar = coordinator.get(reverse("period-calendar")).content.decode()
     assert "Set up 2024/25" in calendar and "Previous year" in calendar
     set_up = coordinator.get(reverse("year-set-up", args=[2024])).content.decode()
-    assert date_boxes(set_up, "q2-dashboard_deadline") == ("1", "9", "2024")  # the Q2 deadline, a year on
-    response = post_form(coordinator, reverse("year-set-up", args=[2024]), {"q1-dashboard_deadline": "2/6/2024"},
+    assert date_boxes(set_up, "p2-deadline") == ("1", "9", "2024")  # the Q2 deadline, a year on
+    response = post_form(coordinator, reverse("year-set-up", args=[2024]), {"p1-deadline": "2/6/2024"},
                          css_class=None)
     assert "2024/25 is set up: 4 quarters" in text(response)
     hou02 = KPI.objects.get(code="HOU-02")

@@ -80,10 +80,11 @@ class KpiFilter(Strict):
 class PeriodFilter(Strict):
     financial_year = YearFilter(help_text="The year the financial year starts: 2023 for 2023/24.")
     state = django_filters.ChoiceFilter(choices=ReportingPeriod.State.choices)
+    strategy = by("strategy__slug", "The strategy's slug, e.g. the first strategy's.")
 
     class Meta:
         model = ReportingPeriod
-        fields = ["financial_year", "state"]
+        fields = ["financial_year", "state", "strategy"]
 
 
 class ReturnFilter(Strict):

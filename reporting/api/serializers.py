@@ -8,7 +8,7 @@ from kpis.formatting import measurement_text
 from kpis.models import KPI, Measurement, Target
 from kpis.rag import RAG, MilestoneStatus, rag_label
 from objectives.council import council_name
-from objectives.models import Action, ReportingPeriod, StrategicObjective, Strategy, SubStrand
+from objectives.models import Action, GovernanceEvent, ReportingPeriod, StrategicObjective, Strategy, SubStrand
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, QuarterlyReturn
 
 class Choice(serializers.ChoiceField):
@@ -108,15 +108,27 @@ class KpiSerializer(Answer):
                   "order", "is_active", "targets"]
 
 
-class PeriodSerializer(Answer):
-    """A reporting period (a financial-year quarter) and its governance dates."""
+class GovernanceEventSerializer(Answer):
+    """One of a period's governance events: a meeting or briefing, its date (or how often it recurs)
+    and who it is for."""
 
-    label = serializers.CharField(read_only=True, help_text="e.g. 2023/24 Q1")
+    class Meta:
+        model = GovernanceEvent
+        fields = ["name", "date", "frequency", "audience"]
+
+
+class PeriodSerializer(Answer):
+    """A strategy's reporting period (a financial-year quarter, half-year or month, as the strategy's
+    cadence says), its deadline and its governance events."""
+
+    label = serializers.CharField(read_only=True, help_text="e.g. 2023/24 Q1, 2023/24 H1, April 2023")
+    strategy = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    events = GovernanceEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = ReportingPeriod
-        fields = ["id", "slug", "label", "financial_year", "quarter", "start_date", "end_date", "state",
-                  "dashboard_deadline", "economy_cell_meeting", "cabinet_member_briefing", "scrutiny_meeting"]
+        fields = ["id", "slug", "label", "strategy", "cadence", "financial_year", "number", "start_date", "end_date",
+                  "state", "dashboard_deadline", "events"]
 
 
 class ReturnSerializer(Answer):

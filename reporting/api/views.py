@@ -87,7 +87,7 @@ class KpiViewSet(ReadOnly):
 class PeriodViewSet(ReadOnly):
     """The reporting periods and their governance dates."""
 
-    queryset = ReportingPeriod.objects.order_by("financial_year", "quarter")
+    queryset = ReportingPeriod.objects.select_related("strategy").prefetch_related("events").order_by("strategy_id", "start_date")
     serializer_class = serializers.PeriodSerializer
     filterset_class = filters.PeriodFilter
 

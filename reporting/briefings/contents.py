@@ -8,15 +8,13 @@ from django.utils import timezone
 
 from kpis.models import KPI
 from kpis.rag import rag_label
-from objectives.council import calendar_headings
+from objectives import governance
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from objectives.roles import person_name
 from reporting.models import Briefing
 
 CARRIED_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction",
                   "include_what_changed", "include_kpi_appendix"]
-CALENDAR_FIELDS = ["economy_cell_meeting", "dashboard_deadline", "cabinet_member_briefing", "scrutiny_meeting"]
-MONTHLY = re.compile(r"\bbriefings are monthly\b", re.IGNORECASE)
 
 
 @dataclass
@@ -36,26 +34,11 @@ class Section:
 
 
 @dataclass
-class CalendarRow:
-    period: ReportingPeriod | None
-    label: str
-    economy_cell_meeting: object = None
-    dashboard_deadline: object = None
-    cabinet_member_briefing: object = None
-    scrutiny_meeting: object = None
-    text: dict = field(default_factory=dict)  # column key -> words, e.g. {"cabinet_member_briefing": "Monthly"}
-
-    def cells(self):
-        """(column key, date or None, words) for each column, in order."""
-        return [(key, getattr(self, key), self.text.get(key, "")) for key in CALENDAR_FIELDS]
-
-
-@dataclass
 class Calendar:
     financial_year_label: str
-    columns: list
-    rows: list
-    monthly_briefings: bool
+    columns: list  # of objectives.governance.Column
+    rows: list  # of objectives.governance.Row
+    period_word: str = "quarter"  # what one period is: quarter, half-year, month
 
 
 @dataclass
@@ -213,9 +196,9 @@ def status_line(briefing, *, named=True):
 def previous_briefing(period):
     """The latest briefing of an earlier period: the one a new briefing carries its text from."""
     earlier = Q(period__financial_year__lt=period.financial_year) | Q(
-        period__financial_year=period.financial_year, period__quarter__lt=period.quarter
+        period__financial_year=period.financial_year, period__number__lt=period.number
     )
-    return Briefing.objects.select_related("period").filter(earlier).order_by("-period__financial_year", "-period__quarter").first()
+    return Briefing.objects.select_related("period").filter(earlier).order_by("-period__financial_year", "-period__number").first()
 
 
 def briefing_for(period):
@@ -229,30 +212,18 @@ def briefing_for(period):
     if previous is not None:
         for name in CARRIED_FIELDS:
             setattr(briefing, name, getattr(previous, name))
-        old, new = f"Quarter {previous.period.quarter}", f"Quarter {period.quarter}"
+        word = period.word.capitalize()
+        old, new = f"{word} {previous.period.number}", f"{word} {period.number}"
         if previous.period.financial_year == period.financial_year and old in briefing.title:
             briefing.title = briefing.title.replace(old, new)
     return briefing
 
 
 def governance_calendar(period):
-    """The governance calendar of the period's financial year (section 4.1): one row per period
-    with its coordinating team's meeting, dashboard update deadline, readers' briefing and scrutiny
-    dates, headed as the strategy heads them (objectives.council.calendar_headings), led by a
-    'Monthly' row when the readers' briefings are monthly."""
-    periods = list(ReportingPeriod.objects.filter(financial_year=period.financial_year).order_by("quarter"))
-    rows = []
-    monthly = any(MONTHLY.search(p.governance_notes or "") for p in periods)
-    if monthly:
-        rows.append(CalendarRow(period=None, label="Every month", text={"cabinet_member_briefing": "Monthly"}))
-    for p in periods:
-        rows.append(
-            CalendarRow(
-                period=p, label=p.label, economy_cell_meeting=p.economy_cell_meeting, dashboard_deadline=p.dashboard_deadline,
-                cabinet_member_briefing=p.cabinet_member_briefing, scrutiny_meeting=p.scrutiny_meeting,
-            )
-        )
-    return Calendar(
-        financial_year_label=period.financial_year_label, columns=[label for _, label in calendar_headings()], rows=rows,
-        monthly_briefings=monthly,
-    )
+    """The governance calendar of the period's financial year (section 4.1), laid out by
+    objectives.governance: a row per period of the strategy, a column per event and the deadline."""
+    periods = list(ReportingPeriod.objects.filter(strategy_id=period.strategy_id, financial_year=period.financial_year)
+                   .prefetch_related("events").order_by("number"))
+    columns = governance.columns(period.strategy, periods)
+    return Calendar(financial_year_label=period.financial_year_label, columns=[c.heading for c in columns],
+                    rows=governance.rows(periods, columns), period_word=period.word)

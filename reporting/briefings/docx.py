@@ -37,7 +37,7 @@ def _numbered(paper, paragraphs):
 
 
 def _calendar_rows(calendar):
-    return [[fmt_date(date) if date else words for _key, date, words in row.cells()] for row in calendar.rows]
+    return [[fmt_date(date) if date else words for _key, date, words in row.cells] for row in calendar.rows]
 
 
 def _strategy_name(context):

@@ -73,8 +73,8 @@ def _objectives_for(period):
 def last_published_before(period):
     """The latest published quarter before `period`: the one a briefing compares with."""
     return (ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED)
-            .filter(Q(financial_year__lt=period.financial_year) | Q(financial_year=period.financial_year, quarter__lt=period.quarter))
-            .order_by("-financial_year", "-quarter").first())
+            .filter(Q(financial_year__lt=period.financial_year) | Q(financial_year=period.financial_year, number__lt=period.number))
+            .order_by("-financial_year", "-number").first())
 
 
 def published_latest(period, user=None):

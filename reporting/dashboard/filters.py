@@ -32,7 +32,7 @@ class PeriodFilter(django_filters.ModelChoiceFilter):
 
 class DashboardFilter(django_filters.FilterSet):
     period = PeriodFilter(
-        queryset=ReportingPeriod.objects.order_by("-financial_year", "-quarter"),
+        queryset=ReportingPeriod.objects.order_by("-end_date"),
         to_field_name="slug",
         method="filter_period",
         label="Period",
@@ -65,18 +65,22 @@ class DashboardFilter(django_filters.FilterSet):
         fields = []
         form = GovukFilterForm
 
-    def __init__(self, data=None, *args, user=None, **kwargs):
-        super().__init__(data, *args, queryset=SubStrand.objects.all(), **kwargs)
+    def __init__(self, data=None, *args, user=None, strategy=None, **kwargs):
+        subs = SubStrand.objects.all() if strategy is None else SubStrand.objects.filter(objective__strategy=strategy)
+        super().__init__(data, *args, queryset=subs, **kwargs)
         from reporting.dashboard.selectors import lead_services
 
-        self.user = user
-        self.filters["lead_service"].extra["choices"] = [(s, s) for s in lead_services()]
+        self.user, self.strategy = user, strategy
+        self.filters["lead_service"].extra["choices"] = [(s, s) for s in lead_services(strategy)]
+        if strategy is not None:  # the strategy's own periods and objectives only
+            self.filters["period"].queryset = self.filters["period"].queryset.filter(strategy=strategy)
+            self.filters["objective"].queryset = self.filters["objective"].queryset.filter(strategy=strategy)
         self.selected_period = None
 
     def filter_queryset(self, queryset):
         from reporting.dashboard.selectors import default_period
 
-        self.selected_period = self.form.cleaned_data.get("period") or default_period()
+        self.selected_period = self.form.cleaned_data.get("period") or default_period(self.strategy)
         return super().filter_queryset(queryset)
 
     def filter_period(self, queryset, name, value):

@@ -33,16 +33,16 @@ def figure_text(measurement):
 # -- periods ---------------------------------------------------------------------------------
 
 
-def default_period():
-    """The latest period with an approved or published return, else the open period, else the latest."""
-    with_approved = (
-        ReportingPeriod.objects.filter(Exists(QuarterlyReturn.objects.filter(period=OuterRef("pk"), state__in=SEEN_BY_READERS)))
-        .order_by("-financial_year", "-quarter")
-        .first()
-    )
+def default_period(strategy=None):
+    """The strategy's latest period with an approved or published return, else its open period, else
+    its latest."""
+    latest_first = ReportingPeriod.objects.order_by("-end_date")
+    if strategy is not None:
+        latest_first = latest_first.filter(strategy=strategy)
+    with_approved = latest_first.filter(
+        Exists(QuarterlyReturn.objects.filter(period=OuterRef("pk"), state__in=SEEN_BY_READERS))).first()
     if with_approved:
         return with_approved
-    latest_first = ReportingPeriod.objects.order_by("-financial_year", "-quarter")
     return latest_first.filter(state=ReportingPeriod.State.OPEN).first() or latest_first.first()
 
 
@@ -50,8 +50,8 @@ def periods_up_to(period, count):
     """The `count` periods ending with `period`, oldest first (fewer if the database has fewer)."""
     if period is None:
         return []
-    earlier = Q(financial_year__lt=period.financial_year) | Q(financial_year=period.financial_year, quarter__lte=period.quarter)
-    return list(reversed(ReportingPeriod.objects.filter(earlier).order_by("-financial_year", "-quarter")[:count]))
+    earlier = ReportingPeriod.objects.filter(strategy_id=period.strategy_id, end_date__lte=period.end_date)
+    return list(reversed(earlier.order_by("-end_date")[:count]))
 
 
 # -- the dashboard ---------------------------------------------------------------------------
@@ -136,11 +136,11 @@ def status_cells(returns_by_key, sub_strand, periods, before=None):
     return [StatusCell(period=p, ret=ret, movement=move) for p, ret, move in zip(periods, found, moves)]
 
 
-def dashboard(*, user, params=None, today=None):
+def dashboard(*, user, strategy=None, params=None, today=None):
     """The dashboard for `user`, filtered by `params` (a QueryDict or dict: period, objective,
     lead_service, status; see reporting.dashboard.filters.DashboardFilter).
 
-    Rows are objectives and their sub-strands; columns the four quarters ending at the chosen
+    Rows are the strategy's objectives and their sub-strands; columns its four periods ending at the chosen
     period (default: the latest with approved returns); each cell the overall RAG and its movement
     since the latest earlier status. Also the counts of Red, Amber and Green in the chosen period and
     the KPI table (KPIs off target, KPIs whose figure is overdue). A fixed number of queries.
@@ -151,7 +151,7 @@ def dashboard(*, user, params=None, today=None):
     from reporting.plans.selectors import plan_status_counts
 
     today = today or timezone.localdate()
-    filterset = DashboardFilter(data=params if params is not None else {}, user=user)
+    filterset = DashboardFilter(data=params if params is not None else {}, user=user, strategy=strategy)
     sub_strands = list(filterset.qs.select_related("objective__strategy").order_by(
         "objective__strategy__name", "objective__number", "order"))
     period = filterset.selected_period
@@ -202,9 +202,9 @@ def briefing_links(user, since):
         return []
     periods = (
         ReportingPeriod.objects.exclude(state=ReportingPeriod.State.NOT_OPEN)
-        .filter(Q(financial_year__gt=since.financial_year) | Q(financial_year=since.financial_year, quarter__gte=since.quarter))
+        .filter(strategy_id=since.strategy_id, end_date__gte=since.end_date)
         .select_related("briefing")
-        .order_by("-financial_year", "-quarter")
+        .order_by("-end_date")
     )
     links = []
     for period in periods:
@@ -245,6 +245,9 @@ def listed_because(m, today):
     return "; ".join(reasons)
 
 
-def lead_services():
-    """The distinct lead services, for the dashboard filter. One query."""
-    return sorted(set(SubStrand.objects.exclude(lead_service="").values_list("lead_service", flat=True)))
+def lead_services(strategy=None):
+    """The distinct lead services (of the strategy's sub-strands), for the dashboard filter. One query."""
+    subs = SubStrand.objects.exclude(lead_service="")
+    if strategy is not None:
+        subs = subs.filter(objective__strategy=strategy)
+    return sorted(set(subs.values_list("lead_service", flat=True)))

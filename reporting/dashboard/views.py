@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
+from objectives.strategies import chosen_strategy
 from reporting.access import require
 from reporting.dashboard.charts import kpi_chart
 from reporting.dashboard.pages import kpi_page, sub_strand_page
@@ -17,7 +18,7 @@ KPI_TABLE_PER_PAGE = 25
 def dashboard(request):
     """Objectives and sub-strands × the last four quarters, the RAG counts and the KPI table."""
     require(request.user, "view_dashboard")
-    data = dashboard_data(user=request.user, params=request.GET)
+    data = dashboard_data(user=request.user, strategy=chosen_strategy(request), params=request.GET)
     table = KPITable(data.kpi_figures, caption=f"KPIs off target or overdue, as at {data.period.label if data.period else 'no period'}")
     if request.GET.get("_export") == "csv":
         RequestConfig(request, paginate=False).configure(table)

@@ -38,7 +38,7 @@ class _Loader(StrategyLoading, PlanLoading, ReturnLoading):
         for i, objective in enumerate(doc.get("objectives") or []):
             self.load_objective(objective, strategy, f"objectives[{i}]")
         for i, period in enumerate(doc.get("periods") or []):
-            self.load_period(period, f"periods[{i}]")
+            self.load_period(period, strategy, f"periods[{i}]")
         for i, plan in enumerate(doc.get("action_plans") or []):
             self.load_plan(plan, f"action_plans[{i}]")
         for i, ret in enumerate(doc.get("returns") or []):

@@ -4,13 +4,12 @@ from django.core.files import File
 
 from kpis.models import KPI, Target
 from objectives.council import forget
-from objectives.models import TERM_KEYS, Council, ReportingPeriod, StrategicObjective, Strategy, SubStrand, quarter_dates
+from objectives import cadence as cadences
+from objectives.models import (
+    TERM_KEYS, Council, GovernanceEvent, ReportingPeriod, StrategicObjective, Strategy, SubStrand,
+)
 from reporting.loaders.base import Loading
 
-CALENDAR_HEADINGS = {  # a strategy's calendar_headings: key -> Strategy field
-    "coordinator_meeting": "coordinator_meeting_heading", "deadline": "deadline_heading",
-    "reader_briefing": "reader_briefing_heading", "scrutiny_meeting": "scrutiny_meeting_heading",
-}
 
 
 class StrategyLoading(Loading):
@@ -64,12 +63,12 @@ class StrategyLoading(Loading):
         strategy.name = self.require(data, "name", where)
         if "council" in data:
             self.fail(where, "the council's name now goes in a top-level 'council' section (name, short_name, terms)")
-        headings = data.get("calendar_headings") or {}
-        unknown = set(headings) - set(CALENDAR_HEADINGS) if isinstance(headings, dict) else {"?"}
-        if unknown:
-            self.fail(f"{where}.calendar_headings", f"expected some of {', '.join(CALENDAR_HEADINGS)}")
-        for key, field in CALENDAR_HEADINGS.items():
-            setattr(strategy, field, str(headings.get(key) or "").strip())
+        if "calendar_headings" in data:
+            self.fail(f"{where}.calendar_headings", "the calendar's columns are now the names of each period's events "
+                      "(periods[…].events); the deadline's heading is the strategy's deadline_heading")
+        strategy.cadence = self.choice(data.get("cadence"), cadences.CHOICES, where, "cadence", cadences.QUARTERLY)
+        strategy.deadline_heading = str(data.get("deadline_heading") or "").strip()
+        strategy.deadline_column = data.get("deadline_column", 2)
         strategy.approved_on = self.date(data.get("approved_on"), where, "approved_on")
         strategy.approved_by = data.get("approved_by", "")
         strategy.description = data.get("description", "")
@@ -140,20 +139,47 @@ class StrategyLoading(Loading):
         self.save(target, where)
         self.count("target", created)
 
-    def load_period(self, data, where):
+    def load_period(self, data, strategy, where):
+        """A period of the file's strategy (or the one it names, or the first): its financial year and number (a quarter's, half-year's or
+        month's, as the strategy's cadence says; `quarter:` is read as the number), its deadline and
+        its governance events, each {name, date or frequency, audience}."""
+        if data.get("strategy"):
+            strategy = self.lookup(Strategy, where, "strategy", slug=data["strategy"])
+        strategy = strategy or Strategy.objects.order_by("pk").first()
+        if strategy is None:
+            self.fail(where, "periods belong to a strategy: give a 'strategy' section in the same file, or load one first")
         fy = self.require(data, "financial_year", where)
-        quarter = self.require(data, "quarter", where)
-        if quarter not in (1, 2, 3, 4):
-            self.fail(where, f"quarter must be 1, 2, 3 or 4, not {quarter!r}")
-        period = ReportingPeriod.objects.filter(financial_year=fy, quarter=quarter).first()
+        number = data.get("number", data.get("quarter"))
+        refused = cadences.refused_number(number, strategy.cadence)
+        if refused:
+            self.fail(where, f"{refused} Not {number!r}.")
+        period = ReportingPeriod.objects.filter(strategy=strategy, financial_year=fy, number=number).first()
         created = period is None
-        period = period or ReportingPeriod(financial_year=fy, quarter=quarter)
-        for field in ("dashboard_deadline", "economy_cell_meeting", "cabinet_member_briefing", "scrutiny_meeting"):
-            setattr(period, field, self.date(data.get(field), where, field))
+        period = period or ReportingPeriod(strategy=strategy, financial_year=fy, number=number)
+        period.dashboard_deadline = self.date(data.get("dashboard_deadline"), where, "dashboard_deadline")
         period.governance_notes = data.get("governance_notes", "")
         period.source_notes = data.get("source_notes", "")
         period.state = self.choice(data.get("state"), ReportingPeriod.State.choices, where, "state", ReportingPeriod.State.NOT_OPEN)
-        period.slug = ReportingPeriod.slug_for(fy, quarter)
-        period.start_date, period.end_date = quarter_dates(fy, quarter)
+        period.start_date, period.end_date = cadences.dates(fy, number, strategy.cadence)
+        period.slug = data.get("slug") or period.slug or period.default_slug()
         self.save(period, where)
         self.count("period", created)
+        events = data.get("events") or []
+        if not isinstance(events, list):
+            self.fail(f"{where}.events", "expected a list of events, each {name: …, date: …, audience: …}")
+        period.events.exclude(name__in=[e.get("name") for e in events if isinstance(e, dict)]).delete()
+        for i, event in enumerate(events):
+            self.load_event(event, period, i + 1, f"{where}.events[{i}]")
+
+    def load_event(self, data, period, order, where):
+        if not isinstance(data, dict):
+            self.fail(where, "expected {name: …, date: …, audience: …}")
+        name = str(self.require(data, "name", where)).strip()
+        event = GovernanceEvent.objects.filter(period=period, name=name).first() or GovernanceEvent(period=period, name=name)
+        event.date = self.date(data.get("date"), where, "date")
+        event.frequency = str(data.get("frequency") or "").strip()
+        event.audience = str(data.get("audience") or "").strip()
+        event.order = data.get("order", order)
+        if event.date is None and not event.frequency:
+            self.fail(where, "an event needs a date, or a frequency such as Monthly")
+        self.save(event, where)

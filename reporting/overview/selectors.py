@@ -31,7 +31,7 @@ def overview(user):
     returns = (
         visible_returns(user)
         .select_related("period")
-        .order_by("sub_strand_id", "-period__financial_year", "-period__quarter")
+        .order_by("sub_strand_id", "-period__financial_year", "-period__number")
     )
     objectives = list(objectives_with_sub_strands())
     sub_ids = [s.id for o in objectives for s in o.sub_strands.all()]

@@ -53,7 +53,7 @@ class Field:
 PERIOD_FIELDS = [
     Field("reported_in", "string", "Reported in", "The quarter the figure or status was reported in, e.g. 2023/24 Q1.", True),
     Field("financial_year", "integer", "Financial year", "The year the financial year (April to March) starts: 2023 for 2023/24.", True),
-    Field("quarter", "integer", "Quarter", "The quarter of the financial year: 1 is April to June.", True, (1, 2, 3, 4)),
+    Field("number", "integer", "Quarter", "The quarter of the financial year: 1 is April to June.", True, (1, 2, 3, 4)),
 ]
 OBJECTIVE_FIELDS = [
     Field("objective_number", "integer", "Objective number", "The strategic objective's number in the strategy.", True),
@@ -141,7 +141,7 @@ def _where(sub, period):
     return {
         "objective_number": objective.number, "objective": objective.name, "sub_strand_code": sub.slug,
         "sub_strand": sub.full_name, "reported_in": period.label, "financial_year": period.financial_year,
-        "quarter": period.quarter,
+        "number": period.number,
     }
 
 
@@ -183,7 +183,7 @@ def status_rows(audience=PUBLIC):
     returns = list(
         visible_returns(audience).exclude(overall_rag="").select_related("sub_strand__objective", "period")
         .order_by("sub_strand__objective__number", "sub_strand__order", "sub_strand__slug",
-                  "period__financial_year", "period__quarter")
+                  "period__financial_year", "period__number")
     )
     by_sub = {}
     for ret in returns:

@@ -35,7 +35,7 @@ def _page(request, template, context):
 
 
 def _published_periods():
-    return list(ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-financial_year", "-quarter"))
+    return list(ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-financial_year", "-number"))
 
 
 @public_resource(daily=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from kpis.figures import financial_year_of
+from objectives import governance
 from objectives.models import ReportingPeriod, SubStrand, financial_year_label
 from objectives.selectors import open_period
 from reporting.models import QuarterlyReturn
@@ -54,36 +55,42 @@ class Years:
         return any(y == self.shown + 1 for y, _ in self.with_periods)
 
 
-def calendar_years():
-    """[(2023, "2023/24"), ...]: the financial years that have periods."""
-    years = ReportingPeriod.objects.order_by("financial_year").values_list("financial_year", flat=True).distinct()
+def calendar_years(strategy):
+    """[(2023, "2023/24"), ...]: the financial years in which the strategy has periods."""
+    years = (ReportingPeriod.objects.filter(strategy=strategy).order_by("financial_year")
+             .values_list("financial_year", flat=True).distinct())
     return [(y, financial_year_label(y)) for y in years]
 
 
-def default_year(today=None):
+def default_year(strategy, today=None):
     """The year the calendar opens at: the open period's; else this financial year if it has
     periods; else the latest earlier year that has some (never an empty year while one has
     periods); else the first year set up."""
-    current = open_period()
+    current = open_period(strategy)
     if current is not None:
         return current.financial_year
     this_year = financial_year_of(today or timezone.localdate())
-    years = [y for y, _ in calendar_years()]
+    years = [y for y, _ in calendar_years(strategy)]
     if not years or this_year in years:
         return this_year
     earlier = [y for y in years if y < this_year]
     return earlier[-1] if earlier else years[0]
 
 
-def period_calendar(user, *, financial_year=None, today=None):
-    """A financial year's periods with their governance dates, and per sub-strand the state of each
-    period's return, overdue and late ones marked. Four queries whatever the size."""
+def period_calendar(user, *, strategy, financial_year=None, today=None):
+    """A strategy's financial year: its periods with their governance events (laid out by
+    objectives.governance), and per sub-strand the state of each period's return, overdue and late
+    ones marked. Five queries whatever the size."""
     today = today or timezone.localdate()
     if financial_year is None:
-        financial_year = default_year(today)
-    periods = list(ReportingPeriod.objects.filter(financial_year=financial_year).order_by("quarter"))
-    subs = list(SubStrand.objects.select_related("objective", "lead_officer").prefetch_related("editors")
-                .order_by("objective__number", "order"))
+        financial_year = default_year(strategy, today)
+    periods = list(ReportingPeriod.objects.filter(strategy=strategy, financial_year=financial_year)
+                   .prefetch_related("events").order_by("number"))
+    columns = governance.columns(strategy, periods)
+    for period, row in zip(periods, governance.rows(periods, columns)[-len(periods):] if periods else []):
+        period.calendar_cells = row.cells
+    subs = list(SubStrand.objects.filter(objective__strategy=strategy).select_related("objective", "lead_officer")
+                .prefetch_related("editors").order_by("objective__number", "order"))
     returns = {
         (r.sub_strand_id, r.period_id): r
         for r in QuarterlyReturn.objects.filter(period__in=periods).only("id", "sub_strand_id", "period_id", "state", "overall_rag")
@@ -102,4 +109,4 @@ def period_calendar(user, *, financial_year=None, today=None):
     for period in periods:  # how many are still to be submitted: "Remind everyone outstanding (7)"
         period.outstanding = sum(1 for row in rows for cell in row.cells
                                  if cell.period.pk == period.pk and cell.state is not None and is_outstanding(cell.state))
-    return financial_year, periods, rows
+    return financial_year, periods, columns, rows

@@ -1,5 +1,5 @@
-"""Writes of reporting periods: open one for entry (one at a time, which the database holds too:
-the one_open_period constraint), close it.
+"""Writes of reporting periods: open one for entry (one of a strategy at a time, which the database
+holds too: the one_open_period_per_strategy constraint), close it.
 
 Each step goes through `reporting.workflow.PERIOD`; publishing a period is the briefing's issue
 (reporting.briefings.services).
@@ -21,9 +21,9 @@ def open_period(*, period, by, dashboard_deadline=None):
     with transaction.atomic(), recorded_as(by):
         period = _lock_period(period)
         PERIOD.check("open", period, subject=period.label, error=ReturnWorkflowError)
-        other = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).exclude(pk=period.pk).first()
+        other = ReportingPeriod.objects.filter(strategy_id=period.strategy_id, state=ReportingPeriod.State.OPEN).exclude(pk=period.pk).first()
         if other is not None:
-            raise ReturnWorkflowError(f"Close {other.label} before opening {period.label}: one period is open at a time.")
+            raise ReturnWorkflowError(f"Close {other.label} before opening {period.label}: one period of a strategy is open at a time.")
         if dashboard_deadline is not None:
             if dashboard_deadline < period.start_date:
                 raise ReturnWorkflowError(
@@ -36,8 +36,8 @@ def open_period(*, period, by, dashboard_deadline=None):
         try:
             with transaction.atomic():
                 period.save()
-        except IntegrityError as exc:  # another period opened at the same moment (the one_open_period constraint)
-            other = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).exclude(pk=period.pk).first()
+        except IntegrityError as exc:  # another period opened at the same moment (the one_open_period_per_strategy constraint)
+            other = ReportingPeriod.objects.filter(strategy_id=period.strategy_id, state=ReportingPeriod.State.OPEN).exclude(pk=period.pk).first()
             name = other.label if other is not None else "Another period"
             raise ReturnWorkflowError(
                 f"{name} was opened a moment ago, so {period.label} has not been opened: one period is open at a time. "

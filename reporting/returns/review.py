@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from kpis.models import KPI, Measurement
 from kpis.rag import MOVEMENT_WORDS, figure_movement, movements
+from objectives import cadence as cadences
 from reporting.access import visible_measurements, visible_returns
 from reporting.models import QuarterlyReturn, WorkflowState
 from reporting.returns.selectors import figure_text
@@ -61,39 +62,38 @@ def review_queue(user):
     submitted = list(
         visible_returns(user).filter(state=WorkflowState.SUBMITTED)
         .select_related("period", "sub_strand__objective", "submitted_by")
-        .order_by("period__financial_year", "period__quarter", "sub_strand__objective__number", "sub_strand__order")
+        .order_by("period__financial_year", "period__number", "sub_strand__objective__number", "sub_strand__order")
     )
     if not submitted:
         return []
     periods = {r.period_id: r.period for r in submitted}
     previous_keys = {}
     for period in periods.values():
-        fy, q = (period.financial_year, period.quarter - 1) if period.quarter > 1 else (period.financial_year - 1, 4)
-        previous_keys[period.id] = (fy, q)
+        previous_keys[period.id] = (period.strategy_id, *cadences.before(period.financial_year, period.number, period.cadence))
     sub_ids = {r.sub_strand_id for r in submitted}
     wanted = Q()
-    for fy, q in set(previous_keys.values()):
-        wanted |= Q(period__financial_year=fy, period__quarter=q)
+    for strategy_id, fy, q in set(previous_keys.values()):
+        wanted |= Q(period__strategy_id=strategy_id, period__financial_year=fy, period__number=q)
     previous_returns = {
-        (r.sub_strand_id, r.period.financial_year, r.period.quarter): r
+        (r.sub_strand_id, r.period.financial_year, r.period.number): r
         for r in visible_returns(user).filter(wanted, sub_strand_id__in=sub_ids).select_related("period")
     }
     kpis = list(KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True).order_by("order", "code"))
     measurements = {}
     period_filter = Q(period_id__in=list(periods)) | wanted
     for m in visible_measurements(user).filter(period_filter, kpi__in=kpis).select_related("period"):
-        measurements[(m.kpi_id, m.period.financial_year, m.period.quarter)] = m
+        measurements[(m.kpi_id, m.period.financial_year, m.period.number)] = m
     earlier = {}
     for period in periods.values():  # one period in the queue, as a rule
         for sub_id, found in rated_before(visible_returns(user), sub_ids, period).items():
             earlier[(sub_id, period.id)] = found
     rows = []
     for ret in submitted:
-        fy, q = previous_keys[ret.period_id]
+        _strategy, fy, q = previous_keys[ret.period_id]
         changes = [
             KpiChange(
                 kpi,
-                measurements.get((kpi.id, ret.period.financial_year, ret.period.quarter)),
+                measurements.get((kpi.id, ret.period.financial_year, ret.period.number)),
                 measurements.get((kpi.id, fy, q)),
             )
             for kpi in kpis

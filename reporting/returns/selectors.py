@@ -224,7 +224,7 @@ def late_returns(user):
     approved yet. Every started one (a draft, returned, or waiting for approval) of any published
     period; and, for the latest published period, the sub-strands that never started theirs. Newest
     period first. Five queries whatever the size."""
-    published = list(ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-financial_year", "-quarter"))
+    published = list(ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-financial_year", "-number"))
     if not published:
         return []
     latest = published[0]

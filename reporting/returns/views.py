@@ -8,9 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kpis.numbers import whole_number
+from objectives import cadence as cadences
 from objectives.council import terms
 from objectives.models import financial_year_label
 from objectives.roles import Role, roles_of
+from objectives.strategies import chosen_strategy
 from reporting.access import RETURNS, can, may, require
 from reporting.kept_work import keeps_work, take_kept_work
 from reporting.plans.selectors import submitted_action_updates
@@ -233,10 +235,13 @@ def period_calendar(request):
     links to the years either side, and (for the Economy Cell) chasing and setting up the next year."""
     require(request.user, "view_calendar")
     year = whole_number(request.GET.get("year"), minimum=2000, maximum=2100)
-    financial_year, year_periods, rows = calendar.period_calendar(request.user, financial_year=year)
+    strategy = chosen_strategy(request)
+    financial_year, year_periods, columns, rows = calendar.period_calendar(
+        request.user, strategy=strategy, financial_year=year)
     return render(request, "reporting/returns/calendar.html", {
         "financial_year": financial_year, "year_label": financial_year_label(financial_year), "periods": year_periods,
-        "rows": rows, "years": calendar.Years(financial_year, calendar.calendar_years()),
+        "columns": columns, "rows": rows, "years": calendar.Years(financial_year, calendar.calendar_years(strategy)),
+        "period_words": cadences.WORDS[strategy.cadence if strategy else cadences.QUARTERLY][1],
         "may_manage": can(request.user, "manage_periods"), "may_chase": can(request.user, "chase_returns"),
         "may_set_up": can(request.user, "set_up_year"), "may_see_sources": Role.ADMINISTRATOR in roles_of(request.user),
         "nobody_to_remind": sum(1 for row in rows if row.nobody_to_remind),

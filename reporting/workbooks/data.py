@@ -9,6 +9,7 @@ from django.utils import timezone
 from kpis.figures import judged_target, primary_targets, target_text, target_year
 from kpis.models import KPI
 from kpis.rag import movements
+from objectives import cadence as cadences
 from objectives.models import Action, ActionPlan, ReportingPeriod
 from objectives.selectors import objectives_with_sub_strands
 from reporting.access import SEEN_BY_READERS, visible_measurements, visible_returns
@@ -72,18 +73,20 @@ class WorkbookData:
 
 
 def last_quarters(period, count=4):
-    """The period and the three quarters before it, oldest first (one query). A quarter that is not
-    in the database yet is an unsaved period, so that the sheet always has four quarter columns."""
+    """The period and the three of its strategy before it, oldest first (one query). A period that
+    is not in the database yet is an unsaved one, so that the sheet always has four period columns."""
     wanted = []
-    fy, q = period.financial_year, period.quarter
+    fy, q = period.financial_year, period.number
     for _ in range(count):
         wanted.append((fy, q))
-        fy, q = (fy, q - 1) if q > 1 else (fy - 1, 4)
+        fy, q = cadences.before(fy, q, period.cadence)
     condition = Q()
     for fy, q in wanted:
-        condition |= Q(financial_year=fy, quarter=q)
-    found = {(p.financial_year, p.quarter): p for p in ReportingPeriod.objects.filter(condition)}
-    return [found.get(key) or ReportingPeriod(financial_year=key[0], quarter=key[1]) for key in reversed(wanted)]
+        condition |= Q(financial_year=fy, number=q)
+    found = {(p.financial_year, p.number): p
+             for p in ReportingPeriod.objects.filter(condition, strategy_id=period.strategy_id)}
+    return [found.get(key) or ReportingPeriod(strategy_id=period.strategy_id, cadence=period.cadence,
+                                              financial_year=key[0], number=key[1]) for key in reversed(wanted)]
 
 
 def target_for(kpi, measurement, period, targets):
@@ -152,7 +155,8 @@ def workbook_data(*, period, user, sub_strand_ids=None, now=None):
         .select_related("plan", "sub_strand")
         .order_by("plan__name", "number")
     ]
-    calendar = list(ReportingPeriod.objects.filter(financial_year=period.financial_year).order_by("quarter"))
+    calendar = list(ReportingPeriod.objects.filter(strategy_id=period.strategy_id, financial_year=period.financial_year)
+                    .order_by("number"))
     return WorkbookData(
         period=period,
         quarters=quarters,

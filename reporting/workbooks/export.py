@@ -233,7 +233,7 @@ def write_actions(wb, data, used):
 
 def calendar_columns(calendar):
     """The calendar sheet's columns: the quarter, the briefing's calendar headings, the state."""
-    return [("Quarter", 12), *[(label, DATE_WIDTH + 3) for label in calendar.columns], ("State", 14)]
+    return [(calendar.period_word.capitalize(), 12), *[(label, DATE_WIDTH + 3) for label in calendar.columns], ("State", 14)]
 
 
 def write_calendar(wb, data, used):
@@ -252,7 +252,7 @@ def write_calendar(wb, data, used):
     for entry in calendar.rows:
         current = entry.period is not None and entry.period.id == data.period.id
         put(ws, row, 1, entry.label, alignment=TOP, font=BOLD_FONT if current else None)
-        for col, (_key, d, words) in enumerate(entry.cells(), start=2):
+        for col, (_key, d, words) in enumerate(entry.cells, start=2):
             put(ws, row, col, d or words or None, number_format=DATE_FORMAT if d else None, alignment=DATE_ALIGN)
         put(ws, row, len(columns), entry.period.get_state_display() if entry.period else "", alignment=TOP)
         row += 1

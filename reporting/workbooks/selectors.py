@@ -19,7 +19,7 @@ class PeriodFiles:
 
 def export_periods(user):
     """Every reporting period, latest first, with what this user may do with its files. Four queries."""
-    periods = list(ReportingPeriod.objects.order_by("-financial_year", "-quarter"))
+    periods = list(ReportingPeriod.objects.order_by("-financial_year", "-number"))
     briefings = {b.period_id: b for b in Briefing.objects.only("id", "period_id", "state")}
     may_import = can(user, "import_returns")
     # A published period takes imports only while it has late returns (not all approved).

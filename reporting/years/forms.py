@@ -1,4 +1,4 @@
-"""Forms for setting up a year: the four quarters' dates, and the KPIs' targets."""
+"""Forms for setting up a year: its periods' deadlines and governance events, and the KPIs' targets."""
 from decimal import Decimal
 
 from django import forms
@@ -7,41 +7,52 @@ from objectives.council import mid_sentence
 from kpis.formatting import plain_number
 from kpis.models import Target
 from objectives.forms import GovukDateField, GovukFormMixin
-from reporting.years.selectors import DATE_FIELDS
 
 
 
 
-def date_field(label, example, *, quarter_label):
-    """A quarter's governance date: its label on the page, and the quarter for screen readers and messages."""
-    words = mid_sentence(str(label))  # "the Q2 Economy Cell meeting", but "the Q2 dashboard update deadline"
-    field = GovukDateField(label=label, required=False, what=f"the {quarter_label} {words}", example=example)
-    field.legend_hidden = f" for {quarter_label}"
+DEADLINE_LABEL = "Dashboard update deadline"
+
+
+def date_field(label, example, *, period_label):
+    """A period's deadline or event date: its label on the page, and the period for screen readers and messages."""
+    words = mid_sentence(str(label))  # "the 2024/25 Q2 Economy Cell meeting", "the 2024/25 Q2 dashboard update deadline"
+    field = GovukDateField(label=label, required=False, what=f"the {period_label} {words}", example=example)
+    field.legend_hidden = f" for {period_label}"
     return field
 
 
 class SetUpYearForm(GovukFormMixin, forms.Form):
-    """One date field per governance date per quarter still to set up: q1-dashboard_deadline …"""
+    """A date field for the deadline and for each dated governance event of each period still to
+    set up: p1-deadline, p1-event-1 …"""
 
-    def __init__(self, *args, quarters=(), **kwargs):
+    def __init__(self, *args, periods=(), deadline_label=DEADLINE_LABEL, **kwargs):
         super().__init__(*args, **kwargs)
-        self.quarters = [q for q in quarters if q.existing is None]
-        for q in self.quarters:
-            q.fields = []
-            for name, label in DATE_FIELDS:
-                key = f"q{q.quarter}-{name}"
-                self.fields[key] = date_field(label, f"{q.end.day} {q.end.month} {q.end.year}", quarter_label=q.label)
-                self.initial.setdefault(key, q.dates.get(name))
-                q.fields.append(key)
+        self.periods = [p for p in periods if p.existing is None]
+        for p in self.periods:
+            example = f"{p.end.day} {p.end.month} {p.end.year}"
+            p.fields = [self._add(f"p{p.number}-deadline", deadline_label, example, p, p.deadline)]
+            for i, event in enumerate(p.events, start=1):
+                if not event.frequency:
+                    p.fields.append(self._add(f"p{p.number}-event-{i}", event.name, example, p, event.date))
 
-    def bound_quarters(self):
-        """[(ProposedQuarter, [bound fields])] for the template."""
-        return [(q, [self[key] for key in q.fields]) for q in self.quarters]
+    def _add(self, key, label, example, period, initial):
+        self.fields[key] = date_field(label, example, period_label=period.label)
+        self.initial.setdefault(key, initial)
+        return key
+
+    def bound_periods(self):
+        """[(ProposedPeriod, [bound fields])] for the template."""
+        return [(p, [self[key] for key in p.fields]) for p in self.periods]
 
     def dates(self):
-        """{quarter: {field: date or None}} from the cleaned data."""
-        return {q.quarter: {name: self.cleaned_data.get(f"q{q.quarter}-{name}") for name, _ in DATE_FIELDS}
-                for q in self.quarters}
+        """{period number: {"deadline": date or None, event name: date or None}} from the cleaned data."""
+        found = {}
+        for p in self.periods:
+            found[p.number] = {"deadline": self.cleaned_data.get(f"p{p.number}-deadline")}
+            for i, event in enumerate(p.events, start=1):
+                found[p.number][event.name] = self.cleaned_data.get(f"p{p.number}-event-{i}")
+        return found
 
 
 KIND_CHOICES = [("", "Choose a kind of target")] + list(Target.Kind.choices)

@@ -1,50 +1,53 @@
-"""Writes for a new financial year: its four reporting periods, set up from the calendar with the
-year before's dates to adjust, and the KPIs' targets carried forward and set. KPIs themselves
+"""Writes for a new financial year: a strategy's reporting periods, set up from the calendar with
+the year before's deadlines and governance events to adjust, and the KPIs' targets carried forward and set. KPIs themselves
 carry forward as they are: a return asks for every active KPI of its sub-strand, whatever the year.
 
-    set_up_year(*, financial_year, by, dates)   -> list of the periods created
+    set_up_year(*, financial_year, strategy, by, dates) -> list of the periods created
     set_targets(*, financial_year, by, values)  -> how many targets changed (all or none)
 """
 from django.db import IntegrityError, transaction
 
 from kpis.models import KPI
 from kpis.services import TargetError, carry_targets_forward, set_primary_target
-from objectives.models import ReportingPeriod, financial_year_label, quarter_dates
+from objectives import cadence as cadences
+from objectives.models import GovernanceEvent, ReportingPeriod, financial_year_label
 from reporting.returns.services import recorded_as
 from reporting.workflow import WorkflowError
-from reporting.years.selectors import DATE_FIELDS, proposed_year
+from reporting.years.selectors import proposed_year
 
 
 class YearError(WorkflowError):
     """The year cannot be set up as asked; the message says why."""
 
 
-def set_up_year(*, financial_year, by, dates):
-    """Create the year's quarters that do not exist yet (not open), with `dates` ({quarter: {field:
-    date}}) and the same quarter's governance notes a year earlier; carry the year before's targets
-    forward to KPIs that have none for this year. All or nothing."""
+def set_up_year(*, financial_year, strategy, by, dates):
+    """Create the strategy's periods of the year that do not exist yet (not open), each with its
+    deadline and the same period's governance events and notes a year earlier, dated from `dates`
+    ({number: {"deadline": date, event name: date}}); carry the year before's targets forward to
+    KPIs that have none for this year. All or nothing."""
     label = financial_year_label(financial_year)
     with transaction.atomic(), recorded_as(by):
-        proposed = proposed_year(financial_year)
-        missing = [q for q in proposed if q.existing is None]
+        missing = [p for p in proposed_year(financial_year, strategy) if p.existing is None]
         if not missing:
             raise YearError(f"{label} is already set up: change its dates from the calendar.")
         created = []
-        for q in missing:
-            given = dates.get(q.quarter, {})
-            deadline = given.get("dashboard_deadline")
-            start, end = quarter_dates(financial_year, q.quarter)
-            if deadline is not None and deadline < start:
-                raise YearError(f"The {q.label} dashboard update deadline must be on or after the start of the quarter "
-                                f"({start.day} {start:%B %Y}).")
-            period = ReportingPeriod(financial_year=financial_year, quarter=q.quarter, start_date=start, end_date=end,
-                                     state=ReportingPeriod.State.NOT_OPEN, governance_notes=q.governance_notes,
-                                     **{name: given.get(name) for name, _ in DATE_FIELDS})
+        for p in missing:
+            given = dates.get(p.number, {})
+            deadline = given.get("deadline")
+            if deadline is not None and deadline < p.start:
+                raise YearError(f"The {p.label} dashboard update deadline must be on or after the start of the "
+                                f"{cadences.WORDS[strategy.cadence][0]} ({p.start.day} {p.start:%B %Y}).")
+            period = ReportingPeriod(strategy=strategy, financial_year=financial_year, number=p.number,
+                                     start_date=p.start, end_date=p.end, state=ReportingPeriod.State.NOT_OPEN,
+                                     governance_notes=p.governance_notes, dashboard_deadline=deadline)
             try:
                 with transaction.atomic():
                     period.save()
             except IntegrityError as exc:
-                raise YearError(f"{q.label} was set up by someone else a moment ago: look at the calendar again.") from exc
+                raise YearError(f"{p.label} was set up by someone else a moment ago: look at the calendar again.") from exc
+            GovernanceEvent.objects.bulk_create([
+                GovernanceEvent(period=period, name=e.name, date=None if e.frequency else given.get(e.name),
+                                audience=e.audience, frequency=e.frequency, order=e.order) for e in p.events])
             created.append(period)
         carry_targets_forward(from_year=financial_year - 1, to_year=financial_year)
         return created

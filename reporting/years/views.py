@@ -7,7 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from objectives import cadence as cadences
+from objectives import governance
 from objectives.models import financial_year_label
+from objectives.strategies import chosen_strategy
 from reporting.access import require
 from reporting.years import selectors, services
 from reporting.years.forms import SetUpYearForm, TargetsForm
@@ -29,21 +32,25 @@ def set_up_year(request, year):
     """Set up a year's quarters that do not exist yet, with the year before's dates a year on."""
     require(request.user, "set_up_year")
     year, label = _year_or_404(year), financial_year_label(year)
-    quarters = selectors.proposed_year(year)
-    form = SetUpYearForm(request.POST if request.method == "POST" else None, quarters=quarters)
+    strategy = chosen_strategy(request)
+    periods = selectors.proposed_year(year, strategy)
+    form = SetUpYearForm(request.POST if request.method == "POST" else None, periods=periods,
+                         deadline_label=governance.deadline_heading(strategy))
     errors_extra = []
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.set_up_year(financial_year=year, by=request.user, dates=form.dates())
+            created = services.set_up_year(financial_year=year, strategy=strategy, by=request.user, dates=form.dates())
         except services.YearError as exc:
             errors_extra = [("main-content", str(exc))]
         else:
-            messages.success(request, f"{label} is set up: {len(created)} quarter{'s' if len(created) != 1 else ''}, with "
-                                      "the KPIs' targets carried forward. Check the targets, then open Quarter 1 when it starts.")
+            one, many = cadences.WORDS[strategy.cadence]
+            messages.success(request, f"{label} is set up: {len(created)} {one if len(created) == 1 else many}, with the "
+                                      f"KPIs' targets carried forward. Check the targets, then open {created[0].label} when it starts.")
             return redirect("year-targets", year=year)
     return render(request, "reporting/years/set_up.html", {
         "year": year, "year_label": label, "previous_label": financial_year_label(year - 1), "form": form,
-        "quarters": form.bound_quarters(), "existing": [q for q in quarters if q.existing], "errors_extra": errors_extra,
+        "periods": form.bound_periods(), "existing": [p for p in periods if p.existing], "errors_extra": errors_extra,
+        "strategy": strategy, "period_words": cadences.WORDS[strategy.cadence],
     })
 
 
@@ -53,7 +60,8 @@ def targets(request, year):
     """Each KPI's target for the year, beside last year's: all saved at once, or none."""
     require(request.user, "set_targets")
     year, label = _year_or_404(year), financial_year_label(year)
-    form = TargetsForm(request.POST if request.method == "POST" else None, rows=selectors.target_rows(year))
+    form = TargetsForm(request.POST if request.method == "POST" else None,
+                       rows=selectors.target_rows(year, chosen_strategy(request)))
     errors_extra = []
     if request.method == "POST" and form.is_valid():
         try:

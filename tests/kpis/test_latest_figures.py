@@ -14,8 +14,8 @@ from tests.factories import KPIFactory, MeasurementFactory, PeriodFactory
 @pytest.fixture
 def quarters(db):
     """Twelve quarters, 2021/22 Q1 to 2023/24 Q4, created newest first (ids do not follow time)."""
-    return sorted((PeriodFactory(financial_year=fy, quarter=q) for fy in (2023, 2022, 2021) for q in (4, 3, 2, 1)),
-                  key=lambda p: (p.financial_year, p.quarter))
+    return sorted((PeriodFactory(financial_year=fy, number=q) for fy in (2023, 2022, 2021) for q in (4, 3, 2, 1)),
+                  key=lambda p: (p.financial_year, p.number))
 
 
 def latest(period, *, approved_only=False, where=None):
@@ -71,7 +71,7 @@ def test_the_shown_rag_in_sql_is_the_shown_rag_in_python(quarters):
         MeasurementFactory(kpi=kpi, period=period, **fields)
     rows = Measurement.objects.annotate(shown=Measurement.shown_rag_expression())
     assert [m.shown for m in rows] == [m.rag for m in rows]
-    assert [m.rag for m in rows.order_by("period__financial_year", "period__quarter")] == ["green", "red", None, "red", None]
+    assert [m.rag for m in rows.order_by("period__financial_year", "period__number")] == ["green", "red", None, "red", None]
 
 
 def test_it_can_keep_only_the_figures_asked_for(quarters):
@@ -83,9 +83,9 @@ def test_it_can_keep_only_the_figures_asked_for(quarters):
 
 def oracle(kpi_rows, period, approved_only):
     """The rule in plain Python: the newest figure reported in the period or before."""
-    candidates = [m for m in kpi_rows if m.has_figure and (m.period.financial_year, m.period.quarter)
-                  <= (period.financial_year, period.quarter) and (m.frozen_at is not None or not approved_only)]
-    return max(candidates, key=lambda m: (m.period.financial_year, m.period.quarter)).id if candidates else None
+    candidates = [m for m in kpi_rows if m.has_figure and (m.period.financial_year, m.period.number)
+                  <= (period.financial_year, period.number) and (m.frozen_at is not None or not approved_only)]
+    return max(candidates, key=lambda m: (m.period.financial_year, m.period.number)).id if candidates else None
 
 
 def test_the_series_answers_as_the_rule_does_through_every_change(quarters):

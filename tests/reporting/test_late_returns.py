@@ -14,6 +14,7 @@ from reporting.briefings.selectors import briefing_context
 from reporting.briefings.services import issue_briefing, update_briefing
 from reporting.models import BriefingRevision, QuarterlyReturn
 from reporting.returns import services
+from objectives.council import main_strategy
 from reporting.returns.calendar import default_year
 from tests.reporting._returns_support import (  # noqa: F401
     complete_changes,
@@ -106,7 +107,7 @@ def test_my_returns_lists_late_returns_when_no_period_is_open(issued, client_for
 
 def test_the_calendar_never_opens_at_an_empty_year_and_always_offers_the_years_either_side(issued, client_for):
     """It used to jump to an empty 2026/27 with no way back once nothing was open."""
-    assert default_year(datetime.date(2026, 12, 1)) == 2023
+    assert default_year(main_strategy(), datetime.date(2026, 12, 1)) == 2023
     page = client_for("coordinator").get(reverse("period-calendar")).content.decode()
     assert "Financial year 2023/24" in page
     assert 'href="?year=2022"' in page and 'href="?year=2024"' in page

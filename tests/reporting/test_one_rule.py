@@ -27,9 +27,9 @@ def housing_with_a_gap(sefton):
     2023/24 Q1 (Green)."""
     housing = SubStrand.objects.get(slug="housing")
     for quarter, rag in ((2, "green"), (4, "red")):
-        period = ReportingPeriod.objects.create(financial_year=2022, quarter=quarter, state="published")
+        period = ReportingPeriod.objects.create(financial_year=2022, number=quarter, state="published")
         QuarterlyReturn.objects.create(sub_strand=housing, period=period, state="published", overall_rag=rag)
-    ReportingPeriod.objects.create(financial_year=2022, quarter=3, state="published")
+    ReportingPeriod.objects.create(financial_year=2022, number=3, state="published")
     return housing
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kpis.models import KPI, Measurement, Target
-from objectives.models import ReportingPeriod, StrategicObjective, Strategy, SubStrand
+from objectives.models import GovernanceEvent, ReportingPeriod, StrategicObjective, Strategy, SubStrand
 from reporting.loaders import FixtureError, load_fixture_files
 from reporting.models import Briefing, QuarterlyReturn
 
@@ -78,11 +78,17 @@ def test_reporting_periods_and_the_governance_calendar(sefton):
     assert periods["2023-24-q2"].state == "open"
     assert periods["2023-24-q3"].state == periods["2023-24-q4"].state == "not_open"
     d = datetime.date
-    assert periods["2023-24-q1"].economy_cell_meeting == d(2023, 6, 9)
-    assert (periods["2023-24-q2"].economy_cell_meeting, periods["2023-24-q2"].dashboard_deadline) == (d(2023, 9, 7), d(2023, 9, 1))
-    assert (periods["2023-24-q3"].economy_cell_meeting, periods["2023-24-q3"].cabinet_member_briefing) == (d(2023, 11, 30), d(2023, 11, 7))
+    events = {(e.period.slug, e.name): e for e in GovernanceEvent.objects.select_related("period")}
+    meeting, briefings = "Economy Cell meeting", "Cabinet Member (Regeneration & Skills) briefings"
+    scrutiny = "Cabinet Member / Overview & Scrutiny (Regeneration & Skills)"
+    assert events[("2023-24-q1", meeting)].date == d(2023, 6, 9)
+    assert events[("2023-24-q1", briefings)].frequency == "Monthly"
+    assert (events[("2023-24-q2", meeting)].date, periods["2023-24-q2"].dashboard_deadline) == (d(2023, 9, 7), d(2023, 9, 1))
+    assert (events[("2023-24-q3", meeting)].date, events[("2023-24-q3", briefings)].date) == (d(2023, 11, 30), d(2023, 11, 7))
     q4 = periods["2023-24-q4"]
-    assert (q4.economy_cell_meeting, q4.dashboard_deadline, q4.scrutiny_meeting) == (d(2024, 1, 18), d(2024, 2, 7), d(2024, 3, 5))
+    assert (events[("2023-24-q4", meeting)].date, q4.dashboard_deadline, events[("2023-24-q4", scrutiny)].date) == (
+        d(2024, 1, 18), d(2024, 2, 7), d(2024, 3, 5))
+    assert len(events) == 7
 
 
 def test_q1_returns_reproduce_the_seeds_statuses(sefton):
@@ -149,22 +155,34 @@ def test_the_command_reports_a_broken_fixture_as_an_error(db, tmp_path):
     assert not QuarterlyReturn.objects.exists()
 
 
+STRATEGY = "strategy: {slug: s, name: S}\n"
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
         ("returns: [", "not valid YAML"),
         ("bogus: 1", "unknown section"),
-        ("periods:\n  - {financial_year: 2023, quarter: 7}", "quarter must be 1, 2, 3 or 4"),
-        ("periods:\n  - {financial_year: 2023, quarter: 1, state: ajar}", "'state' is 'ajar'"),
-        ("periods:\n  - {financial_year: 2023, quarter: 1, economy_cell_meeting: 9 June}", "is not a date"),
+        ("periods:\n  - {financial_year: 2023, quarter: 7}", "periods belong to a strategy"),
+        (f"{STRATEGY}periods:\n  - {{financial_year: 2023, quarter: 7}}", "quarters are numbered 1, 2, 3 or 4"),
+        (f"{STRATEGY}periods:\n  - {{financial_year: 2023, number: 1, state: ajar}}", "'state' is 'ajar'"),
+        (f"{STRATEGY}periods:\n  - {{financial_year: 2023, number: 1, events: [{{name: Board, date: 9 June}}]}}",
+         "is not a date"),
+        (f"{STRATEGY}periods:\n  - {{financial_year: 2023, number: 1, events: [{{name: Board}}]}}",
+         "an event needs a date, or a frequency"),
+        ("strategy: {slug: s, name: S, cadence: half_yearly}\nperiods:\n  - {financial_year: 2023, number: 3}",
+         "half-yearly strategy's half-years are numbered 1 or 2"),
+        ("strategy: {slug: s, name: S, cadence: weekly}", "'cadence' is 'weekly'"),
+        ("strategy: {slug: s, name: S, calendar_headings: {deadline: Due}}", "names of each period's events"),
     ],
 )
 def test_bad_fixture_files_get_a_clear_message(db, tmp_path, text, message):
+    """A bad file is refused with where and why, and nothing of it is loaded."""
     path = tmp_path / "bad.yaml"
     path.write_text(text)
     with pytest.raises(FixtureError, match=message):
         load_fixture_files([path])
-    assert not ReportingPeriod.objects.exists()
+    assert not ReportingPeriod.objects.exists() and not Strategy.objects.exists()
 
 
 def test_a_kpi_of_another_sub_strand_is_refused(sefton, tmp_path):

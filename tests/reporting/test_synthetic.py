@@ -18,7 +18,7 @@ def synthetic(demo_users):
 
 
 def test_the_command_adds_four_earlier_quarters_all_flagged_synthetic(synthetic):
-    added = ReportingPeriod.objects.filter(governance_notes=SYNTHETIC_NOTE).order_by("financial_year", "quarter")
+    added = ReportingPeriod.objects.filter(governance_notes=SYNTHETIC_NOTE).order_by("financial_year", "number")
     assert [p.slug for p in added] == ["2022-23-q1", "2022-23-q2", "2022-23-q3", "2022-23-q4"]
     assert all(p.state == "published" for p in added)
     returns = QuarterlyReturn.objects.filter(period__in=added)

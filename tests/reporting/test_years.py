@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from kpis.models import KPI, Target
+from objectives.council import main_strategy
 from objectives.models import ReportingPeriod
 from reporting.years.selectors import a_year_later, proposed_year
 from tests.reporting._returns_support import date_boxes
@@ -20,9 +21,12 @@ def test_a_year_later_keeps_the_day_except_the_29th_of_february():
 
 
 def test_the_next_year_is_proposed_from_this_years_dates(sefton):
-    q = {p.quarter: p for p in proposed_year(2024)}
-    assert q[2].dates["dashboard_deadline"] == datetime.date(2024, 9, 1)
-    assert q[4].dates["scrutiny_meeting"] == datetime.date(2025, 3, 5)
+    q = {p.number: p for p in proposed_year(2024, main_strategy())}
+    assert q[2].deadline == datetime.date(2024, 9, 1)
+    assert [(e.name, e.date) for e in q[4].events] == [
+        ("Economy Cell meeting", datetime.date(2025, 1, 18)),
+        ("Cabinet Member / Overview & Scrutiny (Regeneration & Skills)", datetime.date(2025, 3, 5))]
+    assert [(e.date, e.frequency) for e in q[1].events][1] == (None, "Monthly")
     assert q[3].governance_notes == "Cabinet Member (Regeneration & Skills) briefings are monthly."
     assert all(p.existing is None for p in q.values())
 
@@ -31,14 +35,19 @@ def test_the_coordinator_sets_up_the_next_year_from_the_calendar(client_for):
     coordinator = client_for("coordinator")
     assert "Set up 2024/25" in coordinator.get(reverse("period-calendar") + "?year=2023").content.decode()
     page = coordinator.get(reverse("year-set-up", args=[2024])).content.decode()
-    assert date_boxes(page, "q2-dashboard_deadline") == ("1", "9", "2024") and "copied from the same quarter of 2023/24" in page
+    assert date_boxes(page, "p2-deadline") == ("1", "9", "2024") and "copied from the same quarter of 2023/24" in page
+    assert date_boxes(page, "p4-event-2") == ("5", "3", "2025")  # the scrutiny meeting, a year on
     response = coordinator.post(reverse("year-set-up", args=[2024]), {
-        "q2-dashboard_deadline": "2/9/2024", "q3-economy_cell_meeting": "28/11/2024", "q4-dashboard_deadline": "7/2/2025"})
+        "p2-deadline": "2/9/2024", "p3-event-1": "28/11/2024", "p4-deadline": "7/2/2025"})
     assert response.status_code == 302 and response["Location"] == reverse("year-targets", args=[2024])
-    made = {p.quarter: p for p in ReportingPeriod.objects.filter(financial_year=2024)}
+    made = {p.number: p for p in ReportingPeriod.objects.filter(financial_year=2024)}
     assert sorted(made) == [1, 2, 3, 4] and {p.state for p in made.values()} == {"not_open"}
     assert made[2].dashboard_deadline == datetime.date(2024, 9, 2) and made[2].slug == "2024-25-q2"
-    assert made[3].economy_cell_meeting == datetime.date(2024, 11, 28) and made[3].start_date == datetime.date(2024, 10, 1)
+    assert [(e.name, e.date) for e in made[3].events.all()] == [
+        ("Economy Cell meeting", datetime.date(2024, 11, 28)),
+        ("Cabinet Member (Regeneration & Skills) briefings", None)]  # left empty on the form: not yet dated
+    assert made[3].start_date == datetime.date(2024, 10, 1)
+    assert made[1].events.get(frequency="Monthly").date is None  # a recurring event is copied as it is
     assert made[3].source_notes == ""  # where last year's dates came from is not carried forward
     hou02 = KPI.objects.get(code="HOU-02")
     assert sorted(Target.objects.filter(kpi=hou02, financial_year=2024).values_list("kind", "value", "is_primary")) == [
@@ -49,10 +58,10 @@ def test_the_coordinator_sets_up_the_next_year_from_the_calendar(client_for):
 
 def test_bad_dates_are_explained_beside_the_field_and_nothing_is_set_up(client_for):
     coordinator = client_for("coordinator")
-    response = coordinator.post(reverse("year-set-up", args=[2024]), {"q2-dashboard_deadline": "31/2/2024"})
+    response = coordinator.post(reverse("year-set-up", args=[2024]), {"p2-deadline": "31/2/2024"})
     assert response.status_code == 200
     assert "Enter the 2024/25 Q2 dashboard update deadline as a real date" in response.content.decode()
-    response = coordinator.post(reverse("year-set-up", args=[2024]), {"q2-dashboard_deadline": "1/6/2024"})
+    response = coordinator.post(reverse("year-set-up", args=[2024]), {"p2-deadline": "1/6/2024"})
     assert "must be on or after the start of the quarter (1 July 2024)" in response.content.decode()
     assert not ReportingPeriod.objects.filter(financial_year=2024).exists()
     assert not Target.objects.filter(financial_year=2024).exists()

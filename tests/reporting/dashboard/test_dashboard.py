@@ -31,7 +31,7 @@ def rag_tags(html):
 
 
 def make_period(fy, q, state="published"):
-    period, _ = ReportingPeriod.objects.get_or_create(financial_year=fy, quarter=q, defaults={"state": state})
+    period, _ = ReportingPeriod.objects.get_or_create(financial_year=fy, number=q, defaults={"state": state})
     return period
 
 
@@ -46,7 +46,7 @@ def earlier_quarters(sefton):
     periods = [make_period(2022, q) for q in (2, 3, 4)]
     for period in periods:
         for sub in SubStrand.objects.all():
-            rag = "red" if (sub.slug == "housing" and period.quarter == 4) else "green"
+            rag = "red" if (sub.slug == "housing" and period.number == 4) else "green"
             publish(sub.slug, period, rag)
     return periods
 

@@ -17,6 +17,7 @@ from tests.factories import (
     ObjectiveFactory,
     ReturnFactory,
     SubStrandFactory,
+    StrategyFactory,
     TargetFactory,
     UserFactory,
 )
@@ -25,12 +26,12 @@ RAGS = ["green", "amber", "red", "green"]
 
 
 def add_periods(count):
-    last = ReportingPeriod.objects.order_by("-financial_year", "-quarter").first()
-    fy, q = (last.financial_year, last.quarter) if last else (2019, 4)
-    made = []
+    last = ReportingPeriod.objects.order_by("-financial_year", "-number").first()
+    fy, q = (last.financial_year, last.number) if last else (2019, 4)
+    made, strategy = [], StrategyFactory()
     for _ in range(count):
         fy, q = (fy, q + 1) if q < 4 else (fy + 1, 1)
-        made.append(ReportingPeriod.objects.create(financial_year=fy, quarter=q, state="published"))
+        made.append(ReportingPeriod.objects.create(strategy=strategy, financial_year=fy, number=q, state="published"))
     return made
 
 
@@ -56,7 +57,7 @@ def grow(objectives, subs_per_objective, kpis_per_sub, periods):
             if sub.returns.filter(period=period).exists():
                 continue
             state = "draft" if i == 0 else "published"
-            ReturnFactory(sub_strand=sub, period=period, state=state, overall_rag=RAGS[(i + period.quarter) % 4],
+            ReturnFactory(sub_strand=sub, period=period, state=state, overall_rag=RAGS[(i + period.number) % 4],
                           commentary=f"{sub.name} {period.label}")
         for i, kpi in enumerate(KPI.objects.all()):
             if kpi.measurements.filter(period=period).exists():
@@ -89,7 +90,7 @@ def clients(db):
 
 
 def latest_slug():
-    return ReportingPeriod.objects.order_by("-financial_year", "-quarter").first().slug
+    return ReportingPeriod.objects.order_by("-financial_year", "-number").first().slug
 
 
 def measure(clients):

@@ -25,7 +25,7 @@ def housing_history(sefton):
     2023/24 Q2 approved (655); and a draft Q3 figure that readers must never see."""
     hou02 = KPI.objects.get(code="HOU-02")
     housing = SubStrand.objects.get(slug="housing")
-    q4 = ReportingPeriod.objects.create(financial_year=2022, quarter=4, state="published")
+    q4 = ReportingPeriod.objects.create(financial_year=2022, number=4, state="published")
     q2 = ReportingPeriod.objects.get(slug="2023-24-q2")
     q3 = ReportingPeriod.objects.get(slug="2023-24-q3")
     QuarterlyReturn.objects.create(sub_strand=housing, period=q4, state="published", overall_rag="amber")

@@ -13,7 +13,7 @@ MARKER = "ZZDRAFTONLY"
 def history(sefton):
     """Health & Wellbeing: Green in 2022/23 Q4 (published), Amber in Q1 (the seed), a Red draft in Q2."""
     sub = SubStrand.objects.get(slug="health-wellbeing")
-    q4 = ReportingPeriod.objects.create(financial_year=2022, quarter=4, state="published")
+    q4 = ReportingPeriod.objects.create(financial_year=2022, number=4, state="published")
     QuarterlyReturn.objects.create(sub_strand=sub, period=q4, state="published", overall_rag="green", commentary="Q4.")
     QuarterlyReturn.objects.create(sub_strand=sub, period=ReportingPeriod.objects.get(slug="2023-24-q2"), state="draft",
                                    overall_rag="red", commentary=f"{MARKER} in the draft")

@@ -86,7 +86,7 @@ def test_the_administrator_downloads_the_briefing_workbook_from_the_admin(client
 
 
 def test_several_periods_download_as_a_zip_and_the_note_too(client_for):
-    periods = list(ReportingPeriod.objects.filter(financial_year=2023, quarter__in=[1, 2]))
+    periods = list(ReportingPeriod.objects.filter(financial_year=2023, number__in=[1, 2]))
     client = client_for("admin")
     response = changelist_action(client, "download_briefing_workbook", periods)
     assert response["Content-Type"] == "application/zip"

@@ -29,7 +29,7 @@ def queries(client, url, **headers):
 
 def measure():
     client = Client()
-    latest = ReportingPeriod.objects.filter(state="published").order_by("-financial_year", "-quarter").first()
+    latest = ReportingPeriod.objects.filter(state="published").order_by("-financial_year", "-number").first()
     urls = {
         "dashboard": "/public/", "dashboard sorted": "/public/?sort=code&page=1",
         "briefing": f"/public/quarters/{latest.slug}/briefing/",

@@ -137,7 +137,7 @@ def test_the_date_input_is_used_wherever_a_date_is_typed(demo_users, client_for)
 
     coordinator = client_for("coordinator")
     pages = {
-        "years set-up": (reverse("year-set-up", args=[2024]), "q2-dashboard_deadline"),
+        "years set-up": (reverse("year-set-up", args=[2024]), "p2-deadline"),
         "a plan round": (reverse("plan-update-new", args=["employment"]), "as_at"),
     }
     for what, (url, name) in pages.items():

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from objectives.models import ReportingPeriod, SubStrand
+from objectives.council import main_strategy
 from reporting.returns.calendar import period_calendar
 from reporting.returns.review import review_queue
 from reporting.returns.selectors import my_returns
@@ -28,7 +29,7 @@ def test_outstanding_means_not_yet_submitted():
 
 @pytest.mark.django_db
 def test_overdue_means_outstanding_after_the_deadline_of_an_open_or_closed_period():
-    period = ReportingPeriod(financial_year=2023, quarter=2, dashboard_deadline=datetime.date(2023, 9, 1), state="open")
+    period = ReportingPeriod(financial_year=2023, number=2, dashboard_deadline=datetime.date(2023, 9, 1), state="open")
     assert is_overdue("draft", period, PAST) and is_overdue(None, period, PAST)
     assert not is_overdue("draft", period, FUTURE)
     assert not is_overdue("draft", period, datetime.date(2023, 9, 1))  # on the day is not late
@@ -45,7 +46,12 @@ def test_calendar_shows_each_sub_strands_state_per_period_with_overdue_marked(de
     housing_return(demo_users, "submitted")
     services.start_return(sub_strand=SubStrand.objects.get(slug="planning"),
                           period=q2(), by=demo_users["officer"])
-    year, periods, rows = period_calendar(demo_users["coordinator"], financial_year=2023, today=PAST)
+    strategy = main_strategy()
+    year, periods, columns, rows = period_calendar(demo_users["coordinator"], strategy=strategy, financial_year=2023,
+                                                   today=PAST)
+    assert [c.heading for c in columns] == [  # section 4.1's columns, the deadline second
+        "Economy Cell meeting", "Dashboard update deadline", "Cabinet Member (Regeneration & Skills) briefings",
+        "Cabinet Member / Overview & Scrutiny (Regeneration & Skills)"]
     assert year == 2023 and [p.slug for p in periods] == ["2023-24-q1", "2023-24-q2", "2023-24-q3", "2023-24-q4"]
     cells = {row.sub_strand.slug: {c.period.slug: c for c in row.cells} for row in rows}
     assert len(cells) == 11
@@ -54,7 +60,7 @@ def test_calendar_shows_each_sub_strands_state_per_period_with_overdue_marked(de
     assert (cells["planning"]["2023-24-q2"].state, cells["planning"]["2023-24-q2"].overdue) == ("draft", True)
     assert (cells["tourism"]["2023-24-q2"].state, cells["tourism"]["2023-24-q2"].overdue) == ("not_started", True)
     assert cells["tourism"]["2023-24-q3"].state is None and cells["tourism"]["2023-24-q3"].state_label == "Not open yet"
-    _, _, rows = period_calendar(demo_users["coordinator"], financial_year=2023, today=FUTURE)
+    _, _, _, rows = period_calendar(demo_users["coordinator"], strategy=strategy, financial_year=2023, today=FUTURE)
     assert not any(c.overdue for row in rows for c in row.cells)
 
 

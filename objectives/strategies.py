@@ -1,0 +1,37 @@
+"""Which strategy a page is about, where a council runs more than one: the one asked for in the
+address (?strategy=…), else the one the person chose last (kept in their session), else the
+first. The one home of that choice: the context processor, the switcher and every page that is
+about one strategy read `chosen_strategy(request)`.
+"""
+from objectives.council import main_strategy
+
+SESSION_KEY = "strategy"
+
+
+def all_strategies():
+    from objectives.models import Strategy
+
+    return list(Strategy.objects.order_by("pk"))
+
+
+def chosen_strategy(request):
+    """The strategy this request is about (None before any strategy is loaded). Asking for one by
+    its slug remembers it for the person's next pages; an unknown slug is ignored."""
+    from objectives.models import Strategy
+
+    cached = getattr(request, "_chosen_strategy", None)
+    if cached is not None:
+        return cached
+    asked = request.GET.get("strategy") if request is not None else None
+    session = getattr(request, "session", None)
+    found = None
+    if asked:
+        found = Strategy.objects.filter(slug=str(asked)[:80]).first()
+        if found is not None and session is not None and session.get(SESSION_KEY) != found.slug:
+            session[SESSION_KEY] = found.slug
+    if found is None and session is not None and session.get(SESSION_KEY):
+        found = Strategy.objects.filter(slug=session[SESSION_KEY]).first()
+    found = found or main_strategy()
+    if request is not None and found is not None:
+        request._chosen_strategy = found
+    return found
