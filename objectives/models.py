@@ -318,6 +318,10 @@ class ReportingPeriod(models.Model):
         today = today or datetime.date.today()
         return bool(self.dashboard_deadline) and today > self.dashboard_deadline
 
+    def reports(self, sub_strand):
+        """Whether the sub-strand reports in this period: only a strategy's own sub-strands do."""
+        return sub_strand.objective.strategy_id == self.strategy_id
+
     def follows(self, earlier):
         """Whether this period comes straight after `earlier` (2023/24 Q1 after 2022/23 Q4)."""
         return earlier is not None and earlier.end_date + datetime.timedelta(days=1) == self.start_date

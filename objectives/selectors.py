@@ -26,3 +26,8 @@ def open_period(strategy=None):
 def get_period(slug):
     return ReportingPeriod.objects.filter(slug=slug).first()
 
+
+
+def sub_strands_reporting_in(period):
+    """The sub-strands that report in a period: its strategy's own (ReportingPeriod.reports)."""
+    return SubStrand.objects.filter(objective__strategy_id=period.strategy_id)

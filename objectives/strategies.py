@@ -1,11 +1,13 @@
-"""Which strategy a page is about, where a council runs more than one: the one asked for in the
-address (?strategy=…), else the one the person chose last (kept in their session), else the
-first. The one home of that choice: the context processor, the switcher and every page that is
+"""Which strategy a page is about, where a council runs more than one: the strategy of the period,
+sub-strand or KPI the page is of; else the one asked for in the address (?strategy=…); else the
+one the person chose last (kept in their session); else the first. The one home of that choice: the context processor, the switcher and every page that is
 about one strategy read `chosen_strategy(request)`.
 """
 from objectives.council import main_strategy
 
 SESSION_KEY = "strategy"
+SUB_STRAND_PAGES = {"sub-strand", "public-sub-strand"}  # pages whose address's `slug` is a sub-strand's
+KPI_PAGES = {"kpi", "public-kpi"}
 
 
 def all_strategies():
@@ -24,8 +26,12 @@ def chosen_strategy(request):
         return cached
     asked = request.GET.get("strategy") if request is not None else None
     session = getattr(request, "session", None)
-    found = None
-    if asked:
+    found = strategy_of_page(request)
+    if found is not None:
+        asked = None
+        if session is not None and session.get(SESSION_KEY) != found.slug:
+            session[SESSION_KEY] = found.slug
+    elif asked:
         found = Strategy.objects.filter(slug=str(asked)[:80]).first()
         if found is not None and session is not None and session.get(SESSION_KEY) != found.slug:
             session[SESSION_KEY] = found.slug
@@ -35,3 +41,19 @@ def chosen_strategy(request):
     if request is not None and found is not None:
         request._chosen_strategy = found
     return found
+
+
+def strategy_of_page(request):
+    """The strategy of the thing a page is of (its address's period, sub-strand or KPI), or None."""
+    from objectives.models import Strategy
+
+    match = getattr(request, "resolver_match", None)
+    kwargs = match.kwargs if match is not None else {}
+    if kwargs.get("period_slug"):
+        return Strategy.objects.filter(periods__slug=kwargs["period_slug"]).first()
+    sub_strand = kwargs.get("sub_strand_slug") or (kwargs.get("slug") if match.url_name in SUB_STRAND_PAGES else None)
+    if sub_strand:
+        return Strategy.objects.filter(objectives__sub_strands__slug=sub_strand).first()
+    if kwargs.get("code") and match.url_name in KPI_PAGES:
+        return Strategy.objects.filter(objectives__sub_strands__kpis__code=kwargs["code"]).first()
+    return None

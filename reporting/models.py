@@ -1,5 +1,6 @@
 """Quarterly returns and their workflow, briefings, action-plan updates and committee reports."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -61,6 +62,11 @@ class QuarterlyReturn(models.Model):
 
     def __str__(self):
         return f"{self.sub_strand} – {self.period}"
+
+    def clean(self):
+        if self.period_id and self.sub_strand_id and not self.period.reports(self.sub_strand):
+            raise ValidationError({"period": f"{self.sub_strand} does not report in {self.period}: it is a period of "
+                                   f"another strategy."})
 
     def save(self, *args, **kwargs):
         self.period_key = self.period.order_key

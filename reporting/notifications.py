@@ -18,8 +18,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from objectives.selectors import sub_strands_reporting_in
 from objectives.council import terms
-from objectives.models import SubStrand
 from objectives.roles import Role, editors_of, people_with_role, person_name
 from reporting.outbox import Email, queue
 
@@ -64,8 +64,8 @@ def _return_key(kind, ret):
 def period_opened(period, *, by):
     """Every lead and editor is told the period is open, with the deadline and a link to each of
     their returns: one email a person, however many sub-strands they fill in."""
-    subs = SubStrand.objects.select_related("objective", "lead_officer").prefetch_related("editors").order_by(
-        "objective__number", "order")
+    subs = sub_strands_reporting_in(period).select_related("objective", "lead_officer").prefetch_related(
+        "editors").order_by("objective__number", "order")
     theirs = {}
     for sub in subs:
         for user in editors_of(sub):

@@ -31,11 +31,12 @@ A fixed number of queries, whatever the number of sub-strands, KPIs or periods."
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from kpis.figures import data_lag_words, judged_target, latest_as_at, primary_targets, target_text, target_year, with_periods
 from kpis.models import KPI, Measurement
 from kpis.rag import RAG, RAG_ORDER, movements, rag_label
+from objectives.selectors import sub_strands_reporting_in
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from reporting.access import BRIEFINGS, is_the_public, published_figures, published_states, sees_drafts
 from reporting.briefings import revisions
@@ -62,19 +63,19 @@ from reporting.statuses import rated_before, status
 
 
 def _objectives_for(period):
-    """The objectives, with their sub-strands, in the briefing's order."""
+    """The period's strategy's objectives, with their sub-strands, in the briefing's order."""
     return list(
-        StrategicObjective.objects.select_related("strategy")
+        StrategicObjective.objects.filter(strategy_id=period.strategy_id).select_related("strategy")
         .prefetch_related(Prefetch("sub_strands", queryset=SubStrand.objects.order_by("order")))
         .order_by("strategy__name", "number")
     )
 
 
 def last_published_before(period):
-    """The latest published quarter before `period`: the one a briefing compares with."""
-    return (ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED)
-            .filter(Q(financial_year__lt=period.financial_year) | Q(financial_year=period.financial_year, number__lt=period.number))
-            .order_by("-financial_year", "-number").first())
+    """The strategy's latest published period before `period`: the one a briefing compares with."""
+    return (ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED, strategy_id=period.strategy_id,
+                                           end_date__lt=period.start_date)
+            .order_by("-end_date").first())
 
 
 def published_latest(period, user=None):
@@ -254,7 +255,7 @@ class IssueSummary:
 
 def issue_summary(period):
     """What issuing the period's briefing would publish, and what stands in its way. Two queries."""
-    subs = list(SubStrand.objects.select_related("objective").order_by("objective__strategy__name", "objective__number", "order"))
+    subs = list(sub_strands_reporting_in(period).select_related("objective").order_by("objective__number", "order"))
     by_sub = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period).only("id", "sub_strand_id", "state")}
     summary = IssueSummary(period=period, to_publish=[], already_published=0, waiting=[], not_approved=[], not_started=[])
     for sub in subs:

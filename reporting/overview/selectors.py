@@ -23,17 +23,17 @@ def opening(text, limit=OPENING_LENGTH):
     return head + ("" if ends else " …"), tail
 
 
-def overview(user):
-    """The objectives, their sub-strands, and each sub-strand's latest status this user may see.
+def overview(user, strategy=None):
+    """The (strategy's) objectives, their sub-strands, and each sub-strand's latest status this user may see.
 
     Three queries whatever the size: objectives, sub-strands, returns.
     """
     returns = (
         visible_returns(user)
         .select_related("period")
-        .order_by("sub_strand_id", "-period__financial_year", "-period__number")
+        .order_by("sub_strand_id", "-period__end_date")
     )
-    objectives = list(objectives_with_sub_strands())
+    objectives = list(objectives_with_sub_strands(strategy))
     sub_ids = [s.id for o in objectives for s in o.sub_strands.all()]
     latest = {}
     for ret in returns.filter(sub_strand_id__in=sub_ids):

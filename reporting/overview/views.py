@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from objectives.strategies import chosen_strategy
 from reporting.access import require
 from reporting.overview.selectors import overview
 
@@ -13,7 +14,7 @@ from reporting.overview.selectors import overview
 def home(request):
     """The objectives with their sub-strands and each one's latest overall status and commentary."""
     require(request.user, "view_dashboard")
-    objectives = overview(request.user)
+    objectives = overview(request.user, chosen_strategy(request))
     synthetic = any(
         s.latest_return is not None and s.latest_return.is_synthetic for o in objectives for s in o.sub_strands.all()
     )

@@ -10,8 +10,9 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django_tables2 import RequestConfig
 
-from objectives.models import ReportingPeriod
-from objectives.council import council, council_name, terms
+from objectives.council import council, council_name, main_strategy, terms
+from objectives.models import ReportingPeriod, Strategy
+from objectives.strategies import all_strategies
 from reporting.access import BRIEFINGS, PUBLIC
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.selectors import briefing_context
@@ -34,20 +35,32 @@ def _page(request, template, context):
     }))
 
 
-def _published_periods():
-    return list(ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-financial_year", "-number"))
+def _published_periods(strategy):
+    return list(ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED, strategy=strategy).order_by("-end_date"))
+
+
+def _strategy_of(request, period_slug):
+    """The strategy a public dashboard is about: its period's, else the one asked for
+    (?strategy=…: public pages keep no session), else the first."""
+    if period_slug:
+        period = ReportingPeriod.objects.filter(slug=period_slug).select_related("strategy").first()
+        return period.strategy if period else None
+    asked = Strategy.objects.filter(slug=str(request.GET.get("strategy") or "")[:80]).first()
+    return asked or main_strategy()
 
 
 @public_resource(daily=True)
 def dashboard(request, period_slug=None):
-    """The published dashboard: the four quarters to the latest published one (or to `period_slug`)."""
-    periods = _published_periods()
+    """The published dashboard of a strategy: the four periods to its latest published one (or to
+    `period_slug`)."""
+    strategy = _strategy_of(request, period_slug)
+    periods = _published_periods(strategy) if strategy else []
     period = next((p for p in periods if p.slug == period_slug), None) if period_slug else (periods[0] if periods else None)
     if period_slug and period is None:
         raise Http404("No published quarter")
-    context = {"periods": periods, "period": period}
+    context = {"periods": periods, "period": period, "strategy": strategy, "strategies": all_strategies()}
     if period is not None:
-        data = dashboard_data(user=PUBLIC, params={"period": period.slug})
+        data = dashboard_data(user=PUBLIC, strategy=strategy, params={"period": period.slug})
         table = PublicKPITable(data.kpi_figures, caption=f"KPIs off target or overdue, as at {period.label}")
         RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
         context.update(data=data, table=table, synthetic_banner=data.synthetic)

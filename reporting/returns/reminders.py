@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from objectives.models import ReportingPeriod, SubStrand
+from objectives.selectors import sub_strands_reporting_in
+from objectives.models import ReportingPeriod
 from reporting import notifications
 from reporting.models import QuarterlyReturn, WorkflowState
 from reporting.outbox import send_pending
@@ -52,8 +53,8 @@ def overdue_step(deadline, today, every):
 def outstanding_returns(period, sub_strands=None):
     """Each outstanding return of the period (not started ones as unsaved returns), in the order of
     the strategy. Three queries."""
-    subs = sub_strands or SubStrand.objects.select_related("objective", "lead_officer").prefetch_related("editors").order_by(
-        "objective__number", "order")
+    subs = sub_strands or sub_strands_reporting_in(period).select_related("objective", "lead_officer").prefetch_related(
+        "editors").order_by("objective__number", "order")
     existing = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period)}
     found = []
     for sub in subs:

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -36,6 +37,8 @@ def return_for(period_slug, sub_strand_slug):
     if ret is None:  # not started (or no such period or sub-strand: 404)
         period = get_object_or_404(ReportingPeriod, slug=period_slug)
         sub_strand = get_object_or_404(SubStrand.objects.select_related("objective"), slug=sub_strand_slug)
+        if not period.reports(sub_strand):  # another strategy's period: there is no such return
+            raise Http404("No such return.")
         ret = QuarterlyReturn(period=period, sub_strand=sub_strand, state=WorkflowState.DRAFT, version=0)
     return ret
 
@@ -194,14 +197,15 @@ def _sub_strands_for(user):
     return subs.filter(id__in=editable_sub_strand_ids(user))
 
 
-def my_returns(user, *, period=None, today=None):
-    """The open period (or the one given) and a row per sub-strand the user fills in (the Economy Cell:
-    all), with its state, what is missing and whether it is overdue. Four queries whatever the size."""
-    period = period or open_period()
+def my_returns(user, *, strategy=None, period=None, today=None):
+    """The strategy's open period (or the one given) and a row per sub-strand of it the user fills in
+    (the Economy Cell: all), with its state, what is missing and whether it is overdue. Four queries
+    whatever the size."""
+    period = period or open_period(strategy)
     if period is None:
         return None, []
     today = today or timezone.localdate()
-    subs = list(_sub_strands_for(user))
+    subs = list(_sub_strands_for(user).filter(objective__strategy_id=period.strategy_id))
     sub_ids = [s.id for s in subs]
     returns = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period, sub_strand_id__in=sub_ids)}
     kpis_by_sub = {}
@@ -219,16 +223,20 @@ def my_returns(user, *, period=None, today=None):
     return period, rows
 
 
-def late_returns(user):
+def late_returns(user, strategy=None):
     """The late returns this user fills in (the Economy Cell: all): those of published periods not
     approved yet. Every started one (a draft, returned, or waiting for approval) of any published
     period; and, for the latest published period, the sub-strands that never started theirs. Newest
-    period first. Five queries whatever the size."""
-    published = list(ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-financial_year", "-number"))
+    period first; of the strategy's periods and sub-strands, if given. Five queries whatever the size."""
+    published = ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-end_date")
+    mine = _sub_strands_for(user)
+    if strategy is not None:
+        published, mine = published.filter(strategy=strategy), mine.filter(objective__strategy=strategy)
+    published = list(published)
     if not published:
         return []
     latest = published[0]
-    subs = {s.id: s for s in _sub_strands_for(user)}
+    subs = {s.id: s for s in mine}
     started = list(QuarterlyReturn.objects.filter(period__in=published, sub_strand_id__in=list(subs))
                    .exclude(state__in=APPROVED).select_related("period"))
     have_latest = set(QuarterlyReturn.objects.filter(period=latest, sub_strand_id__in=list(subs)).values_list("sub_strand_id", flat=True))

@@ -165,6 +165,8 @@ def start_return(*, sub_strand, period, by):
         if existing is not None:
             return existing
         _guard_period_takes_new_returns(period)
+        if not period.reports(sub_strand):
+            raise ReturnWorkflowError(f"{sub_strand} does not report in {period.label}: it is a period of another strategy.")
         ret = _create_return(sub_strand, period, by)
         return ret or QuarterlyReturn.objects.get(sub_strand=sub_strand, period=period)
 

@@ -30,9 +30,10 @@ RESTORED_MESSAGE = ("What you typed before your session ended has been put back.
 def my_returns(request):
     """The officer's landing page: each of their sub-strands in the open period, its state and what is missing."""
     require(request.user, "view_my_returns")
-    period, rows = selectors.my_returns(request.user)
+    strategy = chosen_strategy(request)
+    period, rows = selectors.my_returns(request.user, strategy=strategy)
     return render(request, "reporting/returns/my_returns.html", {
-        "period": period, "rows": rows, "late": selectors.late_returns(request.user),
+        "period": period, "rows": rows, "late": selectors.late_returns(request.user, strategy),
         "may_chase": can(request.user, "chase_returns"), "may_import": can(request.user, "import_returns"),
     })
 

@@ -15,6 +15,7 @@ everywhere and a RAG is always a word as well as a colour.
     {{ text|in_words }}                  one of our own fixed texts in the council's words
 """
 from django import template
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -51,6 +52,21 @@ MOVEMENT_ARROWS = {"up": "&#9650;", "down": "&#9660;", "same": "&#9654;"}
 RAG_TAGS = {rag: mark_safe(f'<strong class="govuk-tag app-rag app-rag--{rag}">{rag_label(rag)}</strong>') for rag in RAG.values}
 DRAFT_LABEL = mark_safe('<strong class="govuk-tag govuk-tag--grey app-draft-label">Not yet approved</strong>')
 SYNTHETIC_LABEL = mark_safe('<span class="govuk-body-s app-synthetic-label">Synthetic</span>')
+
+
+# Pages about the chosen strategy as a whole: switching strategy there stays on the page; from
+# any other (a return, a period's briefing) it goes to the dashboard.
+STRATEGY_PAGES = {"home", "dashboard", "period-calendar", "my-returns", "review-queue", "year-set-up", "year-targets"}
+
+
+@register.simple_tag(takes_context=True)
+def strategy_switch_url(context):
+    """Where the strategy switcher's links go (objectives.strategies.chosen_strategy reads ?strategy=)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name in STRATEGY_PAGES:
+        return request.path
+    return reverse("dashboard")
 
 
 @register.simple_tag

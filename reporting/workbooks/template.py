@@ -10,9 +10,10 @@ from django.utils import timezone
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from objectives.selectors import sub_strands_reporting_in
 from objectives.council import remembered
 from kpis.rag import RAG, MilestoneStatus
-from objectives.models import Action, ReportingPeriod, SubStrand
+from objectives.models import Action, ReportingPeriod
 from reporting.access import may
 from reporting.models import QuarterlyReturn, WorkflowState
 from reporting.returns.completeness import action_field, kpi_field
@@ -67,7 +68,7 @@ UNLOCKED = Protection(locked=False)
 def importable_returns(*, period, user):
     """The returns this user may fill in for the period: drafts and returned ones they may edit, and
     (while the period takes returns) unsaved ones for sub-strands not started. Three queries."""
-    subs = SubStrand.objects.select_related("objective").order_by("objective__strategy_id", "objective__number", "order")
+    subs = sub_strands_reporting_in(period).select_related("objective").order_by("objective__number", "order")
     existing = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period).select_related("period")}
     takes_new = period.state in PERIOD_TAKES_NEW_RETURNS
     found = []
