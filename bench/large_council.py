@@ -50,7 +50,7 @@ def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_fina
         for n in range(quarters):
             fy, q = first_year + n // 4, n % 4 + 1
             start, end = quarter_dates(fy, q)
-            periods.append(ReportingPeriod(financial_year=fy, number=q, slug=ReportingPeriod.slug_for(fy, q),
+            periods.append(ReportingPeriod(strategy=strategy, financial_year=fy, number=q, slug=ReportingPeriod.slug_for(fy, q),
                                            start_date=start, end_date=end, state=ReportingPeriod.State.PUBLISHED))
         periods[-1].state = ReportingPeriod.State.OPEN
         periods = ReportingPeriod.objects.bulk_create(periods)

@@ -80,11 +80,12 @@ def rating_contexts(kpis, period, measurements):
     }
     same_quarter = dict(
         Measurement.objects.filter(kpi__in=kpis, value__isnull=False, period__financial_year=period.financial_year - 1,
-                                   period__number=period.number).values_list("kpi_id", "value")
+                                   period__strategy_id=period.strategy_id, period__number=period.number)
+        .values_list("kpi_id", "value")
     )
     latest_earlier = Measurement.objects.filter(
         kpi_id=OuterRef("pk"), value__isnull=False, period__financial_year__lt=period.financial_year
-    ).order_by("-period__financial_year", "-period__number")
+    ).order_by("-period__end_date")
     yearly = [k.id for k in kpis if k.cadence in YEARLY_CADENCES]
     latest = {}
     if yearly:
@@ -209,5 +210,5 @@ def data_lag_words(measurement):
         return f"Reported in {period.label}"
     same = {period.label, f"Q{period.number} {period.financial_year_label}", period.slug}
     if data_for in same:
-        return f"{period.label} figure, reported in the same quarter"
+        return f"{period.label} figure, reported in the same {period.word}"
     return f"{data_for} figure, reported in {period.label}"

@@ -157,14 +157,14 @@ def forget():
 
 
 def role_name(role):
-    """A role as the council names it: 'Officer', 'Economy Cell coordinator', 'Approver',
-    'Cabinet Member or scrutiny member', 'Administrator'."""
+    """A role as the council names it: 'Officer', 'Economy Cell coordinator', 'Assistant Director',
+    'Cabinet Member or Overview & Scrutiny committee member', 'Administrator'."""
     words = terms()
     return {
         "officer": words.officer.one,
         "coordinator": f"{words.coordinator.one} coordinator",
-        "approver": "Approver",
-        "reader": f"{words.reader.one} or scrutiny member",
+        "approver": words.approver.one,
+        "reader": f"{words.reader.one} or {words.scrutiny.one} member",
         "administrator": "Administrator",
     }[getattr(role, "value", role)]
 

@@ -5,7 +5,7 @@ committee reports of a plan are read by reporting/selectors/plans.py.
 """
 from django.db.models import Count, Prefetch, Q
 
-from objectives.models import Action, ActionPlan, Milestone
+from objectives.models import Action, ActionPlan, Milestone, Strategy
 
 # The statuses the Cabinet Member's dashboard counts, in the order it shows them.
 COUNTED_STATUSES = [
@@ -25,12 +25,18 @@ def _status_count_annotations():
     return annotations
 
 
-def plans_with_status_counts():
-    """Every action plan with how many of its recommendations are complete, on track, at risk…
+def plans_with_status_counts(strategy=None):
+    """Every action plan (with a strategy given: its plans, and on the first strategy's pages also
+    the plans of no strategy, which are the council's as a whole) with how many of its
+    recommendations are complete, on track, at risk…
 
-    One query whatever the number of plans and actions.
+    One query whatever the number of plans and actions (two with a strategy given).
     """
-    return list(ActionPlan.objects.select_related("strategy").annotate(**_status_count_annotations()).order_by("name"))
+    plans = ActionPlan.objects.select_related("strategy")
+    if strategy is not None:
+        first = Strategy.objects.order_by("pk").values_list("pk", flat=True).first()
+        plans = plans.filter(Q(strategy=strategy) | Q(strategy__isnull=True) if strategy.pk == first else Q(strategy=strategy))
+    return list(plans.annotate(**_status_count_annotations()).order_by("name"))
 
 
 def status_breakdown(plan):

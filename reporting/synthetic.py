@@ -15,6 +15,7 @@ from django.utils import timezone
 from kpis.models import KPI, Measurement
 from kpis.rag import RAG, MilestoneStatus
 from kpis.services import freeze_measurement
+from objectives.council import main_strategy
 from objectives.models import ReportingPeriod, SubStrand, quarter_dates
 from reporting.models import Briefing, QuarterlyReturn, WorkflowState
 
@@ -55,26 +56,31 @@ def has_synthetic_history():
 
 def add_synthetic_history(*, quarters=4, seed=2022):
     """Add `quarters` published quarters of synthetic returns and measurements before the earliest
-    period in the database. Refuses if synthetic history is already there. Returns counts."""
+    period of the first strategy (a quarterly one). Refuses if synthetic history is already there.
+    Returns counts."""
     if not 1 <= quarters <= 12:
         raise SyntheticHistoryError("Choose between 1 and 12 quarters.")
     rng = random.Random(seed)
     with transaction.atomic():
         if has_synthetic_history():
             raise SyntheticHistoryError("Synthetic history is already there. Remove it first with --remove.")
-        first = ReportingPeriod.objects.order_by("financial_year", "number").first()
+        strategy = main_strategy()
+        first = ReportingPeriod.objects.filter(strategy=strategy).order_by("start_date").first()
         if first is None:
             raise SyntheticHistoryError("There are no reporting periods yet: load the council's data first.")
+        if first.cadence != "quarterly":
+            raise SyntheticHistoryError("Synthetic history is made of quarters: the first strategy reports "
+                                        f"{first.strategy.get_cadence_display().lower()}.")
         now = timezone.now()
         periods = []
         for fy, q in _earlier_quarters(first.financial_year, first.number, quarters):
             start, end = quarter_dates(fy, q)
-            period = ReportingPeriod(financial_year=fy, number=q, start_date=start, end_date=end,
+            period = ReportingPeriod(strategy=strategy, financial_year=fy, number=q, start_date=start, end_date=end,
                                      state=ReportingPeriod.State.PUBLISHED, governance_notes=SYNTHETIC_NOTE)
             period.save()
             periods.append(period)
-        subs = list(SubStrand.objects.order_by("objective__number", "order"))
-        kpis = list(KPI.objects.filter(is_active=True).select_related("sub_strand").prefetch_related("targets").order_by("code"))
+        subs = list(SubStrand.objects.filter(objective__strategy=strategy).order_by("objective__number", "order"))
+        kpis = list(KPI.objects.filter(is_active=True, sub_strand__objective__strategy=strategy).select_related("sub_strand").prefetch_related("targets").order_by("code"))
         counts = {"periods": len(periods), "returns": 0, "measurements": 0}
         statuses = [RAG.GREEN] * 6 + [RAG.AMBER] * 3 + [RAG.RED]
         for period in periods:

@@ -3,7 +3,6 @@
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 
 from kpis.models import KPI
@@ -194,11 +193,10 @@ def status_line(briefing, *, named=True):
 
 
 def previous_briefing(period):
-    """The latest briefing of an earlier period: the one a new briefing carries its text from."""
-    earlier = Q(period__financial_year__lt=period.financial_year) | Q(
-        period__financial_year=period.financial_year, period__number__lt=period.number
-    )
-    return Briefing.objects.select_related("period").filter(earlier).order_by("-period__financial_year", "-period__number").first()
+    """The latest briefing of an earlier period of the strategy: the one a new briefing carries its text from."""
+    return (Briefing.objects.select_related("period")
+            .filter(period__strategy_id=period.strategy_id, period__end_date__lt=period.start_date)
+            .order_by("-period__end_date").first())
 
 
 def briefing_for(period):

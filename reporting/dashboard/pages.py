@@ -87,7 +87,7 @@ def sub_strand_page(*, user, slug):
         return None
     returns = list(
         visible_returns(user).filter(sub_strand=sub).select_related("period__briefing")
-        .order_by("period__financial_year", "period__number")
+        .order_by("period__end_date")
     )
     moves = movements([status(ret) for ret in returns])
     history = [history_line(user, ret, move) for ret, move in zip(returns, moves)]
@@ -146,7 +146,7 @@ def kpi_page(*, user, code):
         return None
     measurements = (
         visible_measurements(user).filter(HAS_FIGURE, kpi=kpi).select_related("period")
-        .order_by("period__financial_year", "period__number")
+        .order_by("period__end_date")
     )
     points = []
     for m in measurements:

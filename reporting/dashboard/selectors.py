@@ -190,7 +190,7 @@ def dashboard(*, user, strategy=None, params=None, today=None):
         period=period, periods=periods, objectives=objectives,
         counts={"red": counts[RAG.RED], "amber": counts[RAG.AMBER], "green": counts[RAG.GREEN]},
         kpi_figures=kpi_figures, shows_drafts=sees_drafts(user), synthetic=synthetic, filterset=filterset,
-        not_approved=not_approved, no_status=no_status, briefings=briefings, plans=list(plan_status_counts()),
+        not_approved=not_approved, no_status=no_status, briefings=briefings, plans=list(plan_status_counts(strategy)),
         briefing_period_ids={item["period"].id for item in briefings},
     )
 

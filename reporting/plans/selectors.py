@@ -32,14 +32,14 @@ def previous_plan_update(plan, before=None):
     return qs.order_by("-as_at", "-pk").first()
 
 
-def plan_status_counts():
+def plan_status_counts(strategy=None):
     """Per plan: how many recommendations are complete, on track, at risk, not started, superseded.
 
     For the Cabinet Member's dashboard (templates/reporting/plans/_dashboard_panel.html). The
     statuses are the plans' own, which change only when an update is approved, so a reader never
     sees a status from an unapproved update. One query.
     """
-    plans = plans_with_status_counts()
+    plans = plans_with_status_counts(strategy)
     for plan in plans:
         plan.status_breakdown = status_breakdown(plan)
         counts = {value: count for value, _, count in plan.status_breakdown}

@@ -51,9 +51,14 @@ class Field:
 
 
 PERIOD_FIELDS = [
-    Field("reported_in", "string", "Reported in", "The quarter the figure or status was reported in, e.g. 2023/24 Q1.", True),
+    Field("reported_in", "string", "Reported in", "The period the figure or status was reported in, e.g. 2023/24 Q1 "
+          "(a quarter), 2023/24 H1 (a half-year) or April 2023 (a month).", True),
     Field("financial_year", "integer", "Financial year", "The year the financial year (April to March) starts: 2023 for 2023/24.", True),
-    Field("number", "integer", "Quarter", "The quarter of the financial year: 1 is April to June.", True, (1, 2, 3, 4)),
+    Field("period_number", "integer", "Period", "The period's place in the financial year: a quarter 1 to 4 (1 is April to "
+          "June), a half-year 1 or 2 (1 is April to September) or a month 1 to 12 (1 is April), as the cadence says.",
+          True, tuple(range(1, 13))),
+    Field("cadence", "string", "Cadence", "How often the strategy reports: quarterly, half_yearly or monthly.", True,
+          ("quarterly", "half_yearly", "monthly")),
 ]
 OBJECTIVE_FIELDS = [
     Field("objective_number", "integer", "Objective number", "The strategic objective's number in the strategy.", True),
@@ -141,7 +146,7 @@ def _where(sub, period):
     return {
         "objective_number": objective.number, "objective": objective.name, "sub_strand_code": sub.slug,
         "sub_strand": sub.full_name, "reported_in": period.label, "financial_year": period.financial_year,
-        "number": period.number,
+        "period_number": period.number, "cadence": period.cadence,
     }
 
 

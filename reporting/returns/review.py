@@ -62,7 +62,7 @@ def review_queue(user):
     submitted = list(
         visible_returns(user).filter(state=WorkflowState.SUBMITTED)
         .select_related("period", "sub_strand__objective", "submitted_by")
-        .order_by("period__financial_year", "period__number", "sub_strand__objective__number", "sub_strand__order")
+        .order_by("period__end_date", "period__strategy_id", "sub_strand__objective__number", "sub_strand__order")
     )
     if not submitted:
         return []

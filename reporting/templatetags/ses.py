@@ -56,7 +56,8 @@ SYNTHETIC_LABEL = mark_safe('<span class="govuk-body-s app-synthetic-label">Synt
 
 # Pages about the chosen strategy as a whole: switching strategy there stays on the page; from
 # any other (a return, a period's briefing) it goes to the dashboard.
-STRATEGY_PAGES = {"home", "dashboard", "period-calendar", "my-returns", "review-queue", "year-set-up", "year-targets"}
+STRATEGY_PAGES = {"home", "dashboard", "period-calendar", "my-returns", "review-queue", "year-set-up", "year-targets",
+                  "exports"}
 
 
 @register.simple_tag(takes_context=True)

@@ -38,9 +38,9 @@ NOTES = {
 # -- the workbook written ------------------------------------------------------------------------
 
 
-def _rows():
-    """Each sheet's rows as they are now, in the strategy file's keys. A fixed number of queries."""
-    strategy = Strategy.objects.order_by("pk").first()
+def _rows(strategy):
+    """Each sheet's rows of the strategy as they are now (none for None), in the strategy file's keys.
+    A fixed number of queries."""
     objectives = StrategicObjective.objects.filter(strategy=strategy).order_by("number")
     subs = SubStrand.objects.filter(objective__strategy=strategy).select_related("objective").order_by(
         "objective__number", "order", "slug")
@@ -70,10 +70,12 @@ def _note(key):
 
 
 @remembered()
-def onboarding_workbook_bytes():
-    """The onboarding workbook (.xlsx) holding the strategy as it is now (empty sheets when there is none)."""
+def onboarding_workbook_bytes(strategy=None):
+    """The onboarding workbook (.xlsx) holding the strategy (by default the first) as it is now
+    (empty sheets when there is none)."""
     wb, used = Workbook(), set()
-    for i, (key, rows) in enumerate(_rows().items()):
+    strategy = strategy or Strategy.objects.order_by("pk").first()
+    for i, (key, rows) in enumerate(_rows(strategy).items()):
         title, columns = SHEETS[key]
         ws = start_sheet(wb, in_words(title), used, heading=in_words(title), note=_note(key),
                          columns=[(heading, width) for heading, width, _ in columns], first=i == 0)
@@ -115,7 +117,8 @@ def _same(name, old, new):
 
 def _changes(sheets):
     """[CellChange] for each cell that differs from what is saved now, and each new row (before: empty)."""
-    before = _rows()
+    named = sheets["strategy"].rows[0][1].get("slug") if sheets["strategy"].rows else None
+    before = _rows(Strategy.objects.filter(slug=named).first() if named else None)
     out = []
     for key, sheet in sheets.items():
         _, columns = SHEETS[key]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from objectives.strategies import chosen_strategy
 from reporting.access import require
 from reporting.documents.responses import download
 from reporting.workbooks.cells import XLSX_CONTENT_TYPE
@@ -21,7 +22,9 @@ PAGE, PREVIEW = "reporting/workbooks/onboarding.html", "reporting/workbooks/onbo
 def onboarding_xlsx(request):
     """The strategy as it is now, in the onboarding workbook."""
     require(request.user, "onboard_strategy")
-    return download(onboarding_workbook_bytes(), XLSX_CONTENT_TYPE, "strategy-onboarding.xlsx")
+    strategy = chosen_strategy(request)
+    return download(onboarding_workbook_bytes(strategy), XLSX_CONTENT_TYPE,
+                    f"{strategy.slug if strategy else 'strategy'}-onboarding.xlsx")
 
 
 @login_required

@@ -17,15 +17,17 @@ class PeriodFiles:
     may_import: bool
 
 
-def export_periods(user):
-    """Every reporting period, latest first, with what this user may do with its files. Four queries."""
-    periods = list(ReportingPeriod.objects.order_by("-financial_year", "-number"))
+def export_periods(user, strategy=None):
+    """Every reporting period (of the strategy, if given), latest first, with what this user may do
+    with its files. Four queries."""
+    periods = ReportingPeriod.objects.order_by("-end_date")
+    periods = list(periods.filter(strategy=strategy) if strategy is not None else periods)
     briefings = {b.period_id: b for b in Briefing.objects.only("id", "period_id", "state")}
     may_import = can(user, "import_returns")
     # A published period takes imports only while it has late returns (not all approved).
     approved = dict(QuarterlyReturn.objects.filter(period__state=ReportingPeriod.State.PUBLISHED, state__in=SEEN_BY_READERS)
                     .values_list("period_id").annotate(n=Count("id")).order_by())
-    sub_strands = SubStrand.objects.count()
+    sub_strands = dict(SubStrand.objects.values_list("objective__strategy_id").annotate(n=Count("id")).order_by())
     rows = []
     for period in periods:
         briefing = briefings.get(period.id) or Briefing(period=period)  # not started yet: a draft
@@ -34,6 +36,6 @@ def export_periods(user):
             briefing_state=briefing.state if briefing.pk else "",
             may_download_note=BRIEFINGS.test(user, briefing),
             may_import=may_import and period.state in PERIOD_TAKES_NEW_RETURNS and (
-                period.state != ReportingPeriod.State.PUBLISHED or approved.get(period.id, 0) < sub_strands),
+                period.state != ReportingPeriod.State.PUBLISHED or approved.get(period.id, 0) < sub_strands.get(period.strategy_id, 0)),
         ))
     return rows

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from objectives.selectors import get_period
+from objectives.strategies import chosen_strategy
 from reporting.access import can, require
 from reporting.briefings.docx import DOCX_CONTENT_TYPE, briefing_docx_bytes
 from reporting.briefings.selectors import briefing_context
@@ -36,7 +37,7 @@ _download = download
 def index(request):
     """Each period's briefing workbook and note, and (for the Economy Cell) the return template and import."""
     require(request.user, "export_workbook")
-    return render(request, "reporting/workbooks/index.html", {"rows": export_periods(request.user),
+    return render(request, "reporting/workbooks/index.html", {"rows": export_periods(request.user, chosen_strategy(request)),
                                                                "pdf_available": pdf_available(),
                                                                "may_onboard": can(request.user, "onboard_strategy")})
 

@@ -104,7 +104,7 @@ def test_a_refusal_says_why_and_what_to_do_next(demo_users, client_for, settings
     page = text(refused)
     assert refused.status_code == 403
     assert "You cannot do that with your account" in page and "What you can do" in page
-    assert "You are signed in as" in page and "(Cabinet Member or scrutiny member), and that role cannot view the review queue." in page
+    assert "You are signed in as" in page and "(Cabinet Member or Overview & Scrutiny committee member), and that role cannot view the review queue." in page
     assert f'href="{reverse("home")}"' in page and "mailto:economy.cell@example.org" in page
     assert "You do not have permission to view" not in page
 
