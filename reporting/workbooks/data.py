@@ -69,7 +69,7 @@ class WorkbookData:
     @property
     def strategy_name(self):
         names = sorted({o.objective.strategy.name for o in self.objectives})
-        return names[0] if len(names) == 1 else "Economic strategies"
+        return names[0] if len(names) == 1 else "The council's strategies"
 
 
 def last_quarters(period, count=4):
@@ -103,7 +103,7 @@ def workbook_data(*, period, user, sub_strand_ids=None, now=None):
     """
     quarters = last_quarters(period)
     previous = quarters[-2] if quarters[-2].pk else None
-    objectives = list(objectives_with_sub_strands())
+    objectives = list(objectives_with_sub_strands(period.strategy_id))
     returns = visible_returns(user).filter(period__in=[p.id for p in quarters[-2:] if p.pk]).select_related("period")
     if sub_strand_ids is not None:
         returns = returns.filter(sub_strand_id__in=sub_strand_ids)

@@ -22,7 +22,7 @@ import io
 from openpyxl.utils import get_column_letter
 
 from objectives.roles import person_name
-from objectives.council import council_name, remembered, terms
+from objectives.council import council_name, remembered
 from reporting.access import sees_all_drafts
 from reporting.briefings.contents import governance_calendar
 from reporting.workbooks.cells import (
@@ -240,12 +240,11 @@ def write_calendar(wb, data, used):
     """The governance calendar of the financial year, as the briefing note's section 4.1 has it
     (reporting.briefings.contents.governance_calendar), with each quarter's state."""
     calendar = governance_calendar(data.period)
-    words = terms()
     columns = calendar_columns(calendar)
     ws = start_sheet(
         wb, "Calendar", used,
         heading=f"Governance calendar {data.period.financial_year_label}",
-        note=f"The {words.coordinator.one} meets quarterly; {words.reader.one} briefings follow the dashboard update.",
+        note="Each period's deadline and governance events, as section 4.1 of the briefing note sets them out.",
         columns=columns,
     )
     row = FIRST_DATA_ROW
