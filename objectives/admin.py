@@ -79,12 +79,12 @@ class SubStrandAdmin(InCouncilWords, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class GovernanceEventInline(InCouncilWords, admin.TabularInline):
+class GovernanceEventInline(InCouncilWords, admin.StackedInline):
     """A period's governance events: each name is a column of the governance calendar."""
 
     model = GovernanceEvent
-    extra = 1
-    fields = ["name", "date", "frequency", "audience", "order"]
+    extra = 0
+    fields = [("name", "order"), ("date", "frequency"), "audience"]
 
 
 @admin.register(GovernanceEvent)

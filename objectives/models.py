@@ -203,7 +203,7 @@ class ReportingPeriod(models.Model):
         PUBLISHED = "published", "Published"
 
     strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="periods",
-                                 help_text="Empty: the first strategy.")
+                                 help_text="The strategy it is a period of.")
     financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts: 2023 for 2023/24.")
     number = models.PositiveSmallIntegerField(
         help_text="Its place in the financial year: quarter 1 to 4, half-year 1 or 2, or month 1 (April) to 12 (March)."

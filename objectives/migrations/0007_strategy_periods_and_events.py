@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
             fields=["period", "name"], name="one_event_of_a_name_per_period")),
         migrations.RunPython(periods_to_strategies_and_events, migrations.RunPython.noop),
         migrations.AlterField("reportingperiod", "strategy", models.ForeignKey(
-            help_text="Empty: the first strategy.", on_delete=django.db.models.deletion.PROTECT,
+            help_text="The strategy it is a period of.", on_delete=django.db.models.deletion.PROTECT,
             related_name="periods", to="objectives.strategy")),
         migrations.RemoveField("reportingperiod", "economy_cell_meeting"),
         migrations.RemoveField("reportingperiod", "cabinet_member_briefing"),
