@@ -71,7 +71,7 @@ SUMMARY_COLUMNS = [
     ("Lead service", 13),
     ("Lead officer", 11),
     (COL_OVERALL, 10),
-    ("Movement since last quarter", 12),
+    ("Movement since the status before", 12),
     ("Return status", 11),
     (COL_COMMENTARY, 84),
     (COL_SUB_STRAND_ID, 10),
@@ -171,7 +171,7 @@ def write_objective(wb, data, sheet, used, *, template=False, note=None):
         wb, sheet_name(objective), used,
         heading=f"{objective.number}. {objective.name} – KPIs, {data.period.label}",
         note=note or (
-            f"Figures for the last four quarters; RAG, basis, data period and commentary are {data.period.label}'s. "
+            f"Figures for the last four {data.period.word}s; RAG, basis, data period and commentary are {data.period.label}'s. "
             + scope_note(data)
         ),
         columns=columns, freeze="C4",

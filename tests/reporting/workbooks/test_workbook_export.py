@@ -97,7 +97,7 @@ def test_q1_workbook_has_every_sub_strands_status_and_commentary_as_in_the_datab
         assert row["Commentary"] == ret.commentary
         assert row["_cells"]["Commentary"].alignment.wrap_text
         assert row["Return status"] == "Published"
-        assert row["Movement since last quarter"] == "No previous status"
+        assert row["Movement since the status before"] == "No previous status"
     amber = [row["Sub-strand"] for row in rows.values() if row["Overall status"] == "Amber"]
     assert amber == ["Health & Wellbeing"]
 
