@@ -49,6 +49,7 @@ class StrategicObjectiveInline(InCouncilWords, admin.TabularInline):
 @admin.register(Strategy)
 class StrategyAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["name", "slug", "cadence", "approved_on"]
+    filter_horizontal = ["readers"]
     list_filter = ["approved_on"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -25,6 +25,7 @@ FIELD_WORDS = {
     "lead_officer": lambda t: t.officer.one if "lead" in t.officer.one.lower() else f"Lead {t.officer.one_lower}",
     "editors": lambda t: f"{t.officer.many} who may fill in its returns",
     "reports_as_objective": lambda t: f"Reports as its {t.objective.one_lower}",
+    "readers": lambda t: f"{t.reader.many} and {t.scrutiny.one} members who read it",
 }
 
 

@@ -100,6 +100,11 @@ class Strategy(models.Model):
     # The governance calendar (section 4.1 of a briefing note): a column for each of its periods'
     # events (GovernanceEvent), and one for the deadline, where the strategy puts it.
     deadline_heading = _heading("the dashboard update deadline")
+    readers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="read_strategies",
+        help_text="Where only some readers read this strategy: of the readers signed in, they alone see its dashboard "
+        "and briefings and are told when a briefing is issued (public pages, when on, show what is published to "
+        "everyone). Empty: every reader.")
     deadline_column = models.PositiveSmallIntegerField(
         "calendar column of the deadline", default=2,
         help_text="Where the governance calendar puts the deadline among its events: 1 is the first column.")

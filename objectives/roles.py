@@ -113,3 +113,22 @@ def editors_of(sub_strand):
             seen.add(user.pk)
             found.append(user)
     return found
+
+
+def readable_strategy_ids(user):
+    """The strategies a reader reads, where the council names a strategy's readers
+    (Strategy.readers): those naming them and those naming no one. None (no limit) for every other
+    role, and for everyone while no strategy names its readers. Cached on the user for the request."""
+    if roles_of(user) != {Role.READER}:
+        return None
+    if not hasattr(user, "_ses_strategies"):
+        from objectives.models import Strategy
+
+        named = set(Strategy.readers.through.objects.values_list("strategy_id", "user_id"))
+        if not named:
+            user._ses_strategies = None
+        else:
+            closed = {strategy for strategy, _ in named}
+            mine = {strategy for strategy, reader in named if reader == user.pk}
+            user._ses_strategies = frozenset(set(Strategy.objects.values_list("pk", flat=True)) - closed | mine)
+    return user._ses_strategies

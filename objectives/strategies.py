@@ -10,16 +10,21 @@ SUB_STRAND_PAGES = {"sub-strand", "public-sub-strand"}  # pages whose address's 
 KPI_PAGES = {"kpi", "public-kpi"}
 
 
-def all_strategies():
+def all_strategies(user=None):
+    """The strategies, first loaded first; for a reader of some strategies only, those they read."""
     from objectives.models import Strategy
+    from objectives.roles import readable_strategy_ids
 
-    return list(Strategy.objects.order_by("pk"))
+    found = Strategy.objects.order_by("pk")
+    ids = readable_strategy_ids(user) if user is not None else None
+    return list(found if ids is None else found.filter(pk__in=ids))
 
 
 def chosen_strategy(request):
     """The strategy this request is about (None before any strategy is loaded). Asking for one by
     its slug remembers it for the person's next pages; an unknown slug is ignored."""
     from objectives.models import Strategy
+    from objectives.roles import readable_strategy_ids
 
     cached = getattr(request, "_chosen_strategy", None)
     if cached is not None:
@@ -38,6 +43,9 @@ def chosen_strategy(request):
     if found is None and session is not None and session.get(SESSION_KEY):
         found = Strategy.objects.filter(slug=session[SESSION_KEY]).first()
     found = found or main_strategy()
+    ids = readable_strategy_ids(getattr(request, "user", None))
+    if found is not None and ids is not None and found.pk not in ids:  # one this reader does not read
+        found = Strategy.objects.filter(pk__in=ids).order_by("pk").first()
     if request is not None and found is not None:
         request._chosen_strategy = found
     return found

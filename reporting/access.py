@@ -34,7 +34,7 @@ from kpis.figures import latest_as_at
 from kpis.models import Measurement
 from objectives.council import role_name
 from objectives.models import ReportingPeriod
-from objectives.roles import Role, editable_sub_strand_ids, owned_action_ids, roles_of
+from objectives.roles import Role, editable_sub_strand_ids, owned_action_ids, readable_strategy_ids, roles_of
 from reporting import workflow
 from reporting.models import ActionUpdate, Briefing, QuarterlyReturn, WorkflowState
 
@@ -242,6 +242,7 @@ class Visibility:
     owned: object = None  # user -> ids
     public: Q | None = None
     is_public: object = None  # obj -> bool, the same condition as `public`
+    strategy_field: str | None = None  # the path to the object's strategy, for readers of some strategies only
 
     def filter(self, user, queryset):
         """The objects of `queryset` this user may see."""
@@ -251,7 +252,16 @@ class Visibility:
             return queryset
         if not roles_of(user):
             return queryset.none()
-        return queryset.filter(reduce(operator.or_, self._conditions(user)))
+        return self.of_read_strategies(user, queryset.filter(reduce(operator.or_, self._conditions(user))))
+
+    def of_read_strategies(self, user, queryset):
+        """`queryset` kept to the strategies a reader reads (objectives.roles.readable_strategy_ids)."""
+        ids = readable_strategy_ids(user) if self.strategy_field else None
+        return queryset if ids is None else queryset.filter(**{f"{self.strategy_field}__in": ids})
+
+    def reads(self, user, obj):
+        ids = readable_strategy_ids(user) if self.strategy_field else None
+        return ids is None or _path(obj, self.strategy_field) in ids
 
     def test(self, user, obj):
         """May this user see `obj`? The same answer as `filter`, for one object."""
@@ -262,7 +272,7 @@ class Visibility:
         if not roles_of(user):
             return False
         if self.is_published(obj):
-            return True
+            return self.reads(user, obj)
         return self._owns(user) and _path(obj, self.owner_field) in self.owned(user)
 
     def _owns(self, user):
@@ -282,6 +292,7 @@ RETURNS = Visibility(
     published=Q(state__in=SEEN_BY_READERS), is_published=lambda ret: ret.state in SEEN_BY_READERS,
     owner_field="sub_strand_id", owned=editable_sub_strand_ids,
     public=Q(state__in=SEEN_BY_THE_PUBLIC), is_public=lambda ret: ret.state in SEEN_BY_THE_PUBLIC,
+    strategy_field="period__strategy_id",
 )
 # A figure is approved with its return, which freezes it (kpis.services.freeze_measurement):
 # frozen figures are exactly the figures of approved and published returns. Issuing a briefing
@@ -293,14 +304,16 @@ MEASUREMENTS = Visibility(
     owner_field="kpi__sub_strand_id", owned=editable_sub_strand_ids,
     public=Q(frozen_at__isnull=False, period__state=PUBLISHED_PERIOD),
     is_public=lambda m: m.frozen_at is not None and m.period.state == PUBLISHED_PERIOD,
+    strategy_field="period__strategy_id",
 )
 PLAN_UPDATES = Visibility(  # the public pages hold no action plans: the public sees no update
     published=Q(state__in=SEEN_BY_READERS), is_published=lambda au: au.state in SEEN_BY_READERS,
-    owner_field="action_id", owned=owned_action_ids,
+    owner_field="action_id", owned=owned_action_ids,  # plans are read by every reader: no strategy_field
 )
 BRIEFINGS = Visibility(
     published=Q(state=Briefing.State.ISSUED), is_published=lambda b: b.state == Briefing.State.ISSUED,
     public=Q(state=Briefing.State.ISSUED), is_public=lambda b: b.state == Briefing.State.ISSUED,
+    strategy_field="period__strategy_id",
 )
 
 
@@ -345,7 +358,7 @@ def latest_visible_measurements(user, period):
     if MEASUREMENTS._owns(user):
         own = Q(**{f"{MEASUREMENTS.owner_field}__in": MEASUREMENTS.owned(user)})
         return qs.filter((own & any_state) | (~own & approved))
-    return qs.filter(approved)
+    return MEASUREMENTS.of_read_strategies(user, qs.filter(approved))
 
 
 def published_measurements(user=None):

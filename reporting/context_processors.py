@@ -50,4 +50,4 @@ def council_words(request):
 
     return {"council": SimpleLazyObject(council), "terms": SimpleLazyObject(terms),
             "main_strategy": SimpleLazyObject(lambda: chosen_strategy(request)),
-            "strategies": SimpleLazyObject(all_strategies)}
+            "strategies": SimpleLazyObject(lambda: all_strategies(getattr(request, "user", None)))}

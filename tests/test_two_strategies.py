@@ -109,9 +109,39 @@ def test_a_half_year_end_to_end(climate, client_for):
     assert "council-buildings: on track this half-year." in note and "Half-year 2" in note
     # The next year, set up in the strategy's own cadence: two half-years, the Climate Board a year on.
     set_up = coordinator.get(reverse("year-set-up", args=[2024]) + "?strategy=climate-emergency").content.decode()
-    assert "2024/25 H1" in set_up and "2024/25 H2" in set_up and "Q3" not in set_up
+    assert "2024/25 H1" in set_up and "2024/25 H2" in set_up and "2024/25 Q" not in set_up
     response = post_form(coordinator, reverse("year-set-up", args=[2024]), css_class=None)
     assert "2024/25 is set up: 2 half-years" in text(response)
     made = ReportingPeriod.objects.filter(strategy=climate, financial_year=2024).order_by("number")
     assert [p.slug for p in made] == ["2024-25-h1", "2024-25-h2"]
     assert made[0].events.get().date.isoformat() == "2024-10-26"
+
+
+def test_a_strategy_read_by_some_readers_only(climate, client_for, demo_users):
+    """Where the council names a strategy's readers, only they of the readers see it and are told of it."""
+    from reporting.models import Notification
+
+    climate.readers.add(demo_users["scrutiny"])
+    cabinet, scrutiny = client_for("cabinet"), client_for("scrutiny")
+    page = text(cabinet.get(reverse("dashboard") + "?strategy=climate-emergency"))
+    assert "Housing" in page and "Council Buildings" not in page  # falls back to the strategy they read
+    assert "You are looking at" not in page  # and they read only one: no switcher
+    refused = cabinet.get(reverse("briefing", args=[H1]))
+    assert refused.status_code == 403 and "read by the readers it names" in text(refused)
+    assert cabinet.get(reverse("return", args=[H1, "fleet"])).status_code == 403
+    assert "Twelve electric vans" not in text(cabinet.get(reverse("sub-strand", args=["fleet"])))
+    assert cabinet.get(reverse("briefing-docx", args=[H1])).status_code in (403, 404)
+    assert "Council Buildings" in text(scrutiny.get(reverse("dashboard") + "?strategy=climate-emergency"))
+    assert "Twelve electric vans" in text(scrutiny.get(reverse("briefing", args=[H1])))
+    assert "Housing" in text(cabinet.get(reverse("briefing", args=["2023-24-q1"])))  # the other strategy as before
+
+    officer, approver = client_for("officer"), client_for("approver")
+    for slug in ("council-buildings", "fleet"):
+        complete_return(officer, H2, slug)
+        ret = QuarterlyReturn.objects.get(period__slug=H2, sub_strand__slug=slug)
+        approver.post(reverse("return-approve", args=[H2, slug]), {"version": ret.version})
+    post_form(client_for("coordinator"), reverse("briefing-edit", args=[H2]), css_class=None)
+    Notification.objects.all().delete()
+    assert "The briefing has been issued" in text(post_form(approver, reverse("briefing-issue", args=[H2]), css_class=None))
+    told = set(Notification.objects.filter(kind="briefing_issued").values_list("email", flat=True))
+    assert told == {demo_users["scrutiny"].email}  # not the Cabinet Member, who does not read it

@@ -1,5 +1,6 @@
 """The briefing note for a period: read it (everyone, once issued), edit its text (coordinator),
 issue it (approver), which publishes the period."""
+from django.core.exceptions import PermissionDenied
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -36,6 +37,8 @@ def briefing(request, period_slug):
     require(request.user, "view_dashboard")
     period = _period_or_404(period_slug)
     note = briefing_for(period)
+    if not BRIEFINGS.reads(request.user, note):
+        raise PermissionDenied(f"The {period.strategy.name} is read by the readers it names, and you are not one of them.")
     if not BRIEFINGS.test(request.user, note):
         return render(request, "reporting/briefings/not_issued.html", {"period": period})
     context = briefing_context(period=period, user=request.user, briefing=note)
