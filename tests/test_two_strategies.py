@@ -145,3 +145,23 @@ def test_a_strategy_read_by_some_readers_only(climate, client_for, demo_users):
     assert "The briefing has been issued" in text(post_form(approver, reverse("briefing-issue", args=[H2]), css_class=None))
     told = set(Notification.objects.filter(kind="briefing_issued").values_list("email", flat=True))
     assert told == {demo_users["scrutiny"].email}  # not the Cabinet Member, who does not read it
+
+
+def test_a_half_year_in_a_spreadsheet_round_trips(climate, client_for):
+    """The return template of a half-year: its figure column is the half-year's; what is typed in it is
+    imported after a preview, and an untouched template changes nothing."""
+    from kpis.models import Measurement
+    from tests.reporting.workbooks.test_import_roundtrip import (
+        as_upload, cell_of, confirm_token, download, page_text, upload)
+
+    officer = client_for("officer")
+    url = reverse("import-returns", args=[H2])
+    untouched = download(officer, reverse("return-template", args=[H2]))
+    assert "The workbook changes nothing" in page_text(upload(officer, as_upload(untouched), url))
+    wb = download(officer, reverse("return-template", args=[H2]))
+    cell_of(wb, "CL-01", "2023/24 H2").value = 9100
+    preview = upload(officer, as_upload(wb), url)
+    assert "Check the changes before saving" in page_text(preview) and "9100" in page_text(preview).replace(",", ""), \
+        page_text(preview).split("Skip to main content")[1][:1500]
+    assert officer.post(reverse("import-returns-confirm", args=[H2]), {"plan": confirm_token(preview)}).status_code == 302
+    assert Measurement.objects.get(kpi__code="CL-01", period__slug=H2).value == 9100

@@ -13,7 +13,7 @@ from kpis.models import KPI, Measurement
 from kpis.numbers import FIGURE_DIGITS, NumberError, figure_limit, parse_number
 from kpis.rag import RAG, MilestoneStatus
 from kpis.services import rate_measurements
-from objectives.council import lazy_in_words
+from objectives.council import in_words, lazy_in_words
 from objectives.forms import GovukDateField, GovukFormMixin
 from objectives.models import Action
 from objectives.text import is_blank
@@ -133,6 +133,10 @@ class ReturnForm(GovukFormMixin, forms.Form):
         initial = None if data is not None else initial_form_data(
             quarterly_return, kpis=self.kpis, actions=self.actions, measurements=measurements, updates=updates)
         super().__init__(data=data, initial=initial)
+        word = quarterly_return.period.word  # this quarter, this half-year, this month
+        self.fields["overall_rag"].help_text = in_words(f"Your judgement for the sub-strand this {word}.")
+        self.fields["commentary"].help_text = in_words(f"Progress this {word}, as it will appear in the Cabinet "
+                                                       "Member briefing.")
         for kpi in self.kpis:
             self._add_kpi_fields(kpi)
         for action in self.actions:
@@ -225,7 +229,8 @@ class ReturnForm(GovukFormMixin, forms.Form):
             choices=[("", "No status given"), *[(v, l) for v, l in Action.Status.choices if v != Action.Status.UNASSESSED]],
             error_messages={"invalid_choice": f"Action {label}: choose a status from the list"},
         )
-        self.fields[action_field(action.id, "narrative")] = _text("Progress this quarter", limit=COMMENTARY_MAX_LENGTH, rows=4)
+        self.fields[action_field(action.id, "narrative")] = _text(
+            f"Progress this {self.quarterly_return.period.word}", limit=COMMENTARY_MAX_LENGTH, rows=4)
         self.fields[action_field(action.id, "narrative")].error_messages["max_length"] = (
             f"Action {label}: the progress must be {COMMENTARY_MAX_LENGTH:,} characters or fewer"
         )

@@ -61,8 +61,10 @@ COL_RAG_OVERRIDE = "RAG override"
 COL_OVERRIDE_REASON = "Override reason"
 COL_RAG_EXPLANATION = "Why the overall status differs from what the KPIs suggest"
 COL_ACTION_ID = "Action id"
-COL_PROGRESS = "Progress this quarter"
-COL_ACTION_STATUS = "Status this quarter"
+COL_PROGRESS = "Progress this period"
+COL_ACTION_STATUS = "Status this period"
+# Headings of workbooks made before (a template downloaded then is still read): old -> now.
+FORMER_HEADINGS = {"Progress this quarter": COL_PROGRESS, "Status this quarter": COL_ACTION_STATUS}
 TRACKER_SHEET = "_tracker"
 TRACKER_FORMAT = 1
 

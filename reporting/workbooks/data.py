@@ -30,7 +30,7 @@ class SummaryRow:
     @property
     def movement_word(self):
         if self.ret is None or not self.ret.overall_rag:
-            return "No status this quarter"
+            return "No status this period"
         return movements([status(self.ret)], before=status(self.earlier) if self.earlier else None)[0].words
 
 

@@ -26,6 +26,7 @@ from objectives.council import council_name, remembered
 from reporting.access import sees_all_drafts
 from reporting.briefings.contents import governance_calendar
 from reporting.workbooks.cells import (
+    COL_ACTION_STATUS,
     COL_ACTION_ID,
     COL_CODE,
     COL_COMMENTARY,
@@ -34,6 +35,7 @@ from reporting.workbooks.cells import (
     COL_KPI_ID,
     COL_OVERALL,
     COL_OVERRIDE_REASON,
+    COL_PROGRESS,
     COL_RAG,
     COL_RAG_OVERRIDE,
     COL_SUB_STRAND_ID,
@@ -198,8 +200,8 @@ ACTION_COLUMNS = [
     ("Owner", 14),
     ("Timescale", 10),
     ("Status", 11),
-    ("Progress this quarter", 40),
-    ("Status this quarter", 11),
+    (COL_PROGRESS, 40),
+    (COL_ACTION_STATUS, 11),
     (COL_ACTION_ID, 8),
 ]
 

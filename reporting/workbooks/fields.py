@@ -119,9 +119,9 @@ def _edits_of(parsed, period, kpis, actions):
             subject = f"Action ({action.number})"
             for heading, (value, ref) in ((h, row[h]) for h in row if isinstance(row[h], tuple)):
                 if heading == COL_PROGRESS:
-                    edits.append(Edit(sheet, ref, action.sub_strand_id, subject, "Progress this quarter",
+                    edits.append(Edit(sheet, ref, action.sub_strand_id, subject, COL_PROGRESS,
                                       {action_field(action.id, "narrative"): _text_value(value)}))
                 elif heading == COL_ACTION_STATUS:
-                    edits.append(Edit(sheet, ref, action.sub_strand_id, subject, "Status this quarter",
+                    edits.append(Edit(sheet, ref, action.sub_strand_id, subject, COL_ACTION_STATUS,
                                       {action_field(action.id, "status"): _choice(value, ACTION_STATUS_WORDS)}, "action_status"))
     return edits

@@ -23,6 +23,7 @@ from reporting.workbooks.cells import (
     COL_OVERALL,
     COL_OVERRIDE_REASON,
     COL_PROGRESS,
+    FORMER_HEADINGS,
     COL_RAG_EXPLANATION,
     COL_RAG_OVERRIDE,
     COL_SUB_STRAND_ID,
@@ -38,7 +39,7 @@ MILESTONE_WORDS = {label.lower(): value for value, label in MilestoneStatus.choi
 MILESTONE_WORDS.update({value.replace("_", " "): value for value, _ in MilestoneStatus.choices})
 ACTION_STATUS_WORDS = {label.lower(): value for value, label in Action.Status.choices if value != Action.Status.UNASSESSED}
 ACTION_STATUS_WORDS["no status given"] = ""
-OVERALL_BLANKS = {"", "not yet given", "no return yet", "not rated", "no status this quarter"}
+OVERALL_BLANKS = {"", "not yet given", "no return yet", "not rated", "no status this period", "no status this quarter"}
 
 
 # -- 2. reading the rows -------------------------------------------------------------------------
@@ -75,7 +76,8 @@ def _header(ws, wanted, max_rows=10):
         headings = {}
         for c, cell in enumerate(cells, start=1):
             if isinstance(cell.value, str) and cell.value.strip():
-                headings.setdefault(from_words(cell.value.strip()), c)  # as written, in the council's words
+                heading = from_words(cell.value.strip())  # as written, in the council's words
+                headings.setdefault(FORMER_HEADINGS.get(heading, heading), c)
         if wanted in headings:
             return r, headings
     return None

@@ -147,14 +147,14 @@ def build_return_template(*, period, user, now=None):
 
 
 INSTRUCTIONS = [
-    "Fill in the white cells. Grey cells are locked: they show the KPI, its target and earlier quarters for reference.",
+    "Fill in the white cells. Grey cells are locked: they show the KPI, its target and earlier periods for reference.",
     "Figures: type the number as it is (640, 12.5, £35,000,000). For a percentage type 23.5% (the cells are formatted as per cent).",
     "A figure that is not yet available: choose “Not yet available” from the cell's list, and give the expected date if known.",
     "Milestone KPIs: choose the milestone status from the cell's list.",
     "RAG override: leave it empty to use the rules' status. To override, choose Red, Amber or Green and give a reason.",
     "Type values, not formulas. Do not change the id columns or the hidden _tracker sheet: they say which KPI each row is.",
-    "Commentary and progress carried forward from last quarter are in grey italics, marked “Last quarter's, carried "
-    "forward”: write this quarter's over them.",
+    "Commentary and progress carried forward from the period before are in grey italics, marked “Last period's, "
+    "carried forward”: write this period's over them.",
     "Upload the workbook on the tracker's “Import returns from Excel” page. You will see every change before anything is saved.",
     "The returns stay drafts after the import: submit each one from its page on the tracker.",
     "If a return is changed on the tracker after you download this workbook, download it again: the import refuses an "
@@ -178,12 +178,12 @@ def _write_instructions(wb, data, used):
 
 COL_COMMENTARY_FROM = "Commentary so far"
 COL_PROGRESS_FROM = "Progress so far"
-CARRIED = "Last quarter's, carried forward: update it"
+CARRIED = "Last period's, carried forward: update it"
 TEMPLATE_RETURN_COLUMNS = [
     ("Objective", 12),
     ("Sub-strand", 14),
     ("Return status", 10),
-    ("Last quarter's status", 10),
+    ("Last period's status", 10),
     (COL_OVERALL, 10),
     (COL_COMMENTARY_FROM, 12),
     (COL_COMMENTARY, 80),
@@ -195,8 +195,8 @@ TEMPLATE_RETURN_COLUMNS = [
 def _write_returns(wb, data, used, by_sub, bases):
     ws = start_sheet(wb, "Returns", used, heading=f"Overall status and commentary – {data.period.label}",
                      note="One row per return: choose the overall status and write the commentary. A return not started "
-                     f"yet comes with last quarter's commentary, in grey italics and marked “{CARRIED}”: "
-                     "write this quarter's over it.",
+                     f"yet comes with the period before's commentary, in grey italics and marked “{CARRIED}”: "
+                     "write this period's over it.",
                      columns=TEMPLATE_RETURN_COLUMNS)
     cols = column_numbers(TEMPLATE_RETURN_COLUMNS)
     dv = _list_validation(["Red", "Amber", "Green"], prompt="The overall status: Red, Amber or Green.")
@@ -209,20 +209,20 @@ def _write_returns(wb, data, used, by_sub, bases):
             put(ws, row, cols["Objective"], s.objective.name, alignment=WRAP)
             put(ws, row, cols["Sub-strand"], s.sub_strand.name, alignment=WRAP)
             put(ws, row, cols["Return status"], return_state_label(ret) if ret.pk else "Not started", alignment=WRAP)
-            put_rag(ws, row, cols["Last quarter's status"], s.previous.overall_rag if s.previous else None,
+            put_rag(ws, row, cols["Last period's status"], s.previous.overall_rag if s.previous else None,
                     label=None if s.previous and s.previous.overall_rag else "None")
             rag = base.get("overall_rag") or ""
             _unlock(put(ws, row, cols[COL_OVERALL], RAG(rag).label if rag in RAG.values else None, alignment=TOP))
             dv.add(ws.cell(row=row, column=cols[COL_OVERALL]))
             carried = ret.pk is None and bool(base.get("commentary"))
-            put(ws, row, cols[COL_COMMENTARY_FROM], CARRIED if carried else ("This quarter's" if ret.pk else "None yet"),
+            put(ws, row, cols[COL_COMMENTARY_FROM], CARRIED if carried else ("This period's" if ret.pk else "None yet"),
                 alignment=WRAP)
             _unlock(put(ws, row, cols[COL_COMMENTARY], base.get("commentary", ""), alignment=WRAP,
                         font=CARRIED_FONT if carried else None))
             _unlock(put(ws, row, cols[COL_RAG_EXPLANATION], base.get("rag_explanation", ""), alignment=WRAP))
             put_id(ws, row, cols[COL_SUB_STRAND_ID], s.sub_strand.id)
-            # Last quarter's status keeps its RAG fill: grey under white text could not be read.
-            _lock_grey(ws, row, {k: v for k, v in cols.items() if k != "Last quarter's status"},
+            # Last period's status keeps its RAG fill: grey under white text could not be read.
+            _lock_grey(ws, row, {k: v for k, v in cols.items() if k != "Last period's status"},
                        {COL_OVERALL, COL_COMMENTARY, COL_RAG_EXPLANATION})
             row += 1
     finish_sheet(ws, TEMPLATE_RETURN_COLUMNS, row - 1)
@@ -291,12 +291,12 @@ def _write_template_actions(wb, data, used, ids, bases, by_sub):
     if not actions:
         return
     ws = start_sheet(wb, "Action plan", used, heading=f"Action plan progress – {data.period.label}",
-                     note="Progress this quarter on each action of your sub-strands. Progress carried forward from last "
-                     f"quarter is in grey italics and marked “{CARRIED}”.", columns=TEMPLATE_ACTION_COLUMNS,
+                     note="Progress this period on each action of your sub-strands. Progress carried forward from the "
+                     f"period before is in grey italics and marked “{CARRIED}”.", columns=TEMPLATE_ACTION_COLUMNS,
                      freeze="C4")
     cols = column_numbers(TEMPLATE_ACTION_COLUMNS)
     dv = _list_validation([label for value, label in Action.Status.choices if value != Action.Status.UNASSESSED],
-                          prompt="The action's status this quarter.")
+                          prompt="The action's status this period.")
     ws.add_data_validation(dv)
     row = FIRST_DATA_ROW
     for action in actions:
@@ -308,7 +308,7 @@ def _write_template_actions(wb, data, used, ids, bases, by_sub):
         put(ws, row, cols["Sub-strand"], action.sub_strand.name, alignment=WRAP)
         narrative = base.get(action_field(action.id, "narrative"), "")
         carried = not by_sub[action.sub_strand_id].pk and bool(narrative)
-        put(ws, row, cols[COL_PROGRESS_FROM], CARRIED if carried else ("This quarter's" if narrative else "None yet"),
+        put(ws, row, cols[COL_PROGRESS_FROM], CARRIED if carried else ("This period's" if narrative else "None yet"),
             alignment=WRAP)
         _unlock(put(ws, row, cols[COL_PROGRESS], narrative, alignment=WRAP, font=CARRIED_FONT if carried else None))
         status = base.get(action_field(action.id, "status"), "")

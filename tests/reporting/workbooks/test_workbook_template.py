@@ -142,7 +142,7 @@ def test_every_status_and_text_in_the_template_is_readable_against_its_fill(temp
                 assert contrast(text, fill) >= 4.5, (ws.title, cell.coordinate, cell.value, text, fill)
                 checked += 1
     assert checked > 200
-    last = return_cell(template, "planning", "Last quarter's status")
+    last = return_cell(template, "planning", "Last period's status")
     assert last.value == "Green" and colour(last.fill.fgColor, "") == "00703C"  # its own colour, not grey
 
 
@@ -150,8 +150,8 @@ def test_commentary_carried_forward_from_last_quarter_is_marked_as_last_quarters
     carried = return_cell(template, "digital", "Commentary")  # not started: it starts from Q1's commentary
     assert carried.value.startswith("Sefton Council has an established digital strategy")
     assert carried.font.i
-    assert return_cell(template, "digital", "Commentary so far").value == "Last quarter's, carried forward: update it"
+    assert return_cell(template, "digital", "Commentary so far").value == "Last period's, carried forward: update it"
     saved = return_cell(template, "housing", "Commentary")  # a draft saved for Q2: this quarter's
     assert not saved.font.i
-    assert return_cell(template, "housing", "Commentary so far").value == "This quarter's"
+    assert return_cell(template, "housing", "Commentary so far").value == "This period's"
     assert "carried forward" in template["Returns"]["A2"].value
