@@ -13,7 +13,7 @@ from kpis.models import KPI, Measurement
 from kpis.numbers import FIGURE_DIGITS, NumberError, figure_limit, parse_number
 from kpis.rag import RAG, MilestoneStatus
 from kpis.services import rate_measurements
-from objectives.council import in_words, lazy_in_words
+from objectives.council import in_words
 from objectives.forms import GovukDateField, GovukFormMixin
 from objectives.models import Action
 from objectives.text import is_blank
@@ -110,19 +110,16 @@ class ReturnForm(GovukFormMixin, forms.Form):
     })
     overall_rag = forms.ChoiceField(
         label="Overall status", choices=RAG_CHOICES, required=False, widget=forms.RadioSelect,
-        help_text=lazy_in_words("Your judgement for the sub-strand this quarter."),
         error_messages={"invalid_choice": "Choose Red, Amber or Green for the overall status"},
     )
-    commentary = _text("Commentary", limit=COMMENTARY_MAX_LENGTH, rows=10,
-                       help_text=lazy_in_words("Progress this quarter, as it will appear in the Cabinet Member briefing."))
+    commentary = _text("Commentary", limit=COMMENTARY_MAX_LENGTH, rows=10)  # its help, in __init__: the period's word
     rag_explanation = _text(
         "Why the overall status differs from what the KPIs suggest", limit=SHORT_TEXT_MAX_LENGTH, rows=3,
         help_text="Needed only when your overall status is not the one the KPIs' statuses suggest.",
     )
 
     def __init__(self, *, quarterly_return, user, data=None, kpis=None, actions=None, measurements=None, updates=None):
-        """`kpis`, `actions`, `measurements` ({kpi id: Measurement}) and `updates` ({action id: ActionUpdate})
-        may be given when the page has read them already (reporting.returns.selectors.return_page)."""
+        """`kpis`, `actions`, `measurements` and `updates` may be given when the page has read them (selectors.return_page)."""
         self.quarterly_return = quarterly_return
         self.user = user
         self.kpis = kpis if kpis is not None else list(
@@ -135,8 +132,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
         super().__init__(data=data, initial=initial)
         word = quarterly_return.period.word  # this quarter, this half-year, this month
         self.fields["overall_rag"].help_text = in_words(f"Your judgement for the sub-strand this {word}.")
-        self.fields["commentary"].help_text = in_words(f"Progress this {word}, as it will appear in the Cabinet "
-                                                       "Member briefing.")
+        self.fields["commentary"].help_text = in_words(f"Progress this {word}, as it will appear in the Cabinet Member briefing.")
         for kpi in self.kpis:
             self._add_kpi_fields(kpi)
         for action in self.actions:
