@@ -44,6 +44,8 @@ class CouncilAdmin(InCouncilWords, admin.ModelAdmin):
 class StrategicObjectiveInline(InCouncilWords, admin.TabularInline):
     model = StrategicObjective
     extra = 0
+    fields = ["number", "name", "short_name", "slug"]  # the description on the objective's own page
+    show_change_link = True
 
 
 @admin.register(Strategy)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from objectives import cadence as cadences
+from objectives.roles import GROUP_NAMES, Role
 
 
 # The council's words for the levels of a strategy and for the roles, each singular and plural
@@ -102,6 +103,7 @@ class Strategy(models.Model):
     deadline_heading = _heading("the dashboard update deadline")
     readers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="read_strategies",
+        limit_choices_to={"groups__name": GROUP_NAMES[Role.READER]},
         help_text="Where only some readers read this strategy: of the readers signed in, they alone see its dashboard "
         "and briefings and are told when a briefing is issued (public pages, when on, show what is published to "
         "everyone). Empty: every reader.")
