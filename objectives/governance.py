@@ -47,8 +47,12 @@ def rows(periods, cols):
     recurring = {e.name: e.frequency for p in periods for e in p.events.all() if e.frequency}
     if recurring:
         found.append(Row(None, "All year", [(c.key, None, recurring.get(c.key, "")) for c in cols]))
-    for period in periods:
-        dates = {e.name: e.date for e in period.events.all()}
-        dates[DEADLINE] = period.dashboard_deadline
-        found.append(Row(period, period.label, [(c.key, dates.get(c.key), "") for c in cols]))
+    found += [Row(period, period.label, cells(period, cols)) for period in periods]
     return found
+
+
+def cells(period, cols):
+    """A period's row: (column key, date or None, words) for each column."""
+    dates = {e.name: e.date for e in period.events.all()}
+    dates[DEADLINE] = period.dashboard_deadline
+    return [(c.key, dates.get(c.key), "") for c in cols]

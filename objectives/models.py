@@ -298,6 +298,8 @@ class ReportingPeriod(models.Model):
         refused = cadences.refused_number(self.number, self.cadence)
         if refused:
             raise ValidationError({"number": refused})
+        if self.deadline_refusal(self.dashboard_deadline):
+            raise ValidationError({"dashboard_deadline": self.deadline_refusal(self.dashboard_deadline)})
         if self.financial_year:
             start, end = cadences.dates(self.financial_year, self.number, self.cadence)
             if self.start_date and self.start_date != start:
@@ -324,6 +326,13 @@ class ReportingPeriod(models.Model):
     def is_overdue(self, today=None):
         today = today or datetime.date.today()
         return bool(self.dashboard_deadline) and today > self.dashboard_deadline
+
+    def deadline_refusal(self, deadline):
+        """Why `deadline` cannot be this period's dashboard update deadline, or None: it falls before the period starts."""
+        if deadline is None or not self.start_date or deadline >= self.start_date:
+            return None
+        return (f"The {self.label} dashboard update deadline must be on or after the start of the {self.word} "
+                f"({self.start_date:%-d %B %Y}).")
 
     def reports(self, sub_strand):
         """Whether the sub-strand reports in this period: only a strategy's own sub-strands do."""

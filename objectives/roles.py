@@ -132,3 +132,9 @@ def readable_strategy_ids(user):
             mine = {strategy for strategy, reader in named if reader == user.pk}
             user._ses_strategies = frozenset(set(Strategy.objects.values_list("pk", flat=True)) - closed | mine)
     return user._ses_strategies
+
+
+def reads_strategy(user, strategy_id):
+    """Does this person read the strategy (readable_strategy_ids; everyone but a limited reader does)?"""
+    ids = readable_strategy_ids(user)
+    return ids is None or strategy_id in ids

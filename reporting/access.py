@@ -34,7 +34,9 @@ from kpis.figures import latest_as_at
 from kpis.models import Measurement
 from objectives.council import role_name
 from objectives.models import ReportingPeriod
-from objectives.roles import Role, editable_sub_strand_ids, owned_action_ids, readable_strategy_ids, roles_of
+from objectives.roles import (
+    Role, editable_sub_strand_ids, owned_action_ids, readable_strategy_ids, reads_strategy, roles_of,
+)
 from reporting import workflow
 from reporting.models import ActionUpdate, Briefing, QuarterlyReturn, WorkflowState
 
@@ -260,8 +262,10 @@ class Visibility:
         return queryset if ids is None else queryset.filter(**{f"{self.strategy_field}__in": ids})
 
     def reads(self, user, obj):
-        ids = readable_strategy_ids(user) if self.strategy_field else None
-        return ids is None or _path(obj, self.strategy_field) in ids
+        """Does this user read `obj`'s strategy (always, for a kind with no strategy_field)?"""
+        if not self.strategy_field or readable_strategy_ids(user) is None:
+            return True  # without reading the object's strategy: no query for everyone else
+        return reads_strategy(user, _path(obj, self.strategy_field))
 
     def test(self, user, obj):
         """May this user see `obj`? The same answer as `filter`, for one object."""

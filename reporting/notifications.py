@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from objectives.selectors import sub_strands_reporting_in
 from objectives.council import terms
-from objectives.roles import Role, editors_of, people_with_role, person_name, readable_strategy_ids
+from objectives.roles import Role, editors_of, people_with_role, person_name, reads_strategy
 from reporting.outbox import Email, queue
 
 SIGN_OFF = "\n\nEconomic Strategy Tracker\nThis email was sent automatically: replies are not read."
@@ -128,8 +128,7 @@ def briefing_issued(briefing, *, by, added=()):
         subject = f"The briefing note for {period.label} has been issued"
         body = (f"{person_name(by)} issued the briefing note for {period.label} on {day(briefing.issued_at)}.\n\n"
                 f"Read it here:\n{url}")
-    readers = [p for p in people_with_role(Role.READER)  # those who read the period's strategy
-               if readable_strategy_ids(p) is None or period.strategy_id in readable_strategy_ids(p)]
+    readers = [p for p in people_with_role(Role.READER) if reads_strategy(p, period.strategy_id)]
     emails = _each(readers, subject, body)
     return queue(key=f"issued:{period.slug}:{briefing.revision}", kind="briefing_issued", emails=emails)
 

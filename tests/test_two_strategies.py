@@ -165,3 +165,12 @@ def test_a_half_year_in_a_spreadsheet_round_trips(climate, client_for):
         page_text(preview).split("Skip to main content")[1][:1500]
     assert officer.post(reverse("import-returns-confirm", args=[H2]), {"plan": confirm_token(preview)}).status_code == 302
     assert Measurement.objects.get(kpi__code="CL-01", period__slug=H2).value == 9100
+
+
+def test_a_page_not_found_still_says_which_strategy_is_shown(climate, client_for):
+    """A 404 has no address to take a strategy from: the switcher still marks the chosen one."""
+    cabinet = client_for("cabinet")
+    cabinet.get(reverse("dashboard") + "?strategy=climate-emergency")
+    missing = cabinet.get("/no-such-page/")
+    assert missing.status_code == 404
+    assert '<strong aria-current="true">Climate Emergency Strategy</strong>' in missing.content.decode()

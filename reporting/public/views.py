@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django_tables2 import RequestConfig
 
 from objectives.council import council, council_name, main_strategy, terms
-from objectives.models import ReportingPeriod, Strategy
-from objectives.strategies import all_strategies
+from objectives.models import ReportingPeriod
+from objectives.strategies import all_strategies, asked_strategy
 from reporting.access import BRIEFINGS, PUBLIC
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.selectors import briefing_context
@@ -45,8 +45,7 @@ def _strategy_of(request, period_slug):
     if period_slug:
         period = ReportingPeriod.objects.filter(slug=period_slug).select_related("strategy").first()
         return period.strategy if period else None
-    asked = Strategy.objects.filter(slug=str(request.GET.get("strategy") or "")[:80]).first()
-    return asked or main_strategy()
+    return asked_strategy(request) or main_strategy()
 
 
 @public_resource(daily=True)

@@ -87,8 +87,8 @@ def period_calendar(user, *, strategy, financial_year=None, today=None):
     periods = list(ReportingPeriod.objects.filter(strategy=strategy, financial_year=financial_year)
                    .prefetch_related("events").order_by("number"))
     columns = governance.columns(strategy, periods)
-    for period, row in zip(periods, governance.rows(periods, columns)[-len(periods):] if periods else []):
-        period.calendar_cells = row.cells
+    for period in periods:
+        period.calendar_cells = governance.cells(period, columns)
     subs = list(SubStrand.objects.filter(objective__strategy=strategy).select_related("objective", "lead_officer")
                 .prefetch_related("editors").order_by("objective__number", "order"))
     returns = {

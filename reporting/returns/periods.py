@@ -25,11 +25,8 @@ def open_period(*, period, by, dashboard_deadline=None):
         if other is not None:
             raise ReturnWorkflowError(f"Close {other.label} before opening {period.label}: one period of a strategy is open at a time.")
         if dashboard_deadline is not None:
-            if dashboard_deadline < period.start_date:
-                raise ReturnWorkflowError(
-                    f"The deadline must be on or after the start of the quarter ({period.start_date.day} "
-                    f"{period.start_date:%B %Y})."
-                )
+            if period.deadline_refusal(dashboard_deadline):
+                raise ReturnWorkflowError(period.deadline_refusal(dashboard_deadline))
             period.dashboard_deadline = dashboard_deadline
         PERIOD.move("open", period)
         period.version += 1

@@ -244,7 +244,7 @@ def period_calendar(request):
         "columns": columns, "rows": rows, "years": calendar.Years(financial_year, calendar.calendar_years(strategy)),
         "period_words": cadences.WORDS[strategy.cadence if strategy else cadences.QUARTERLY][1],
         "may_manage": can(request.user, "manage_periods"), "may_chase": can(request.user, "chase_returns"),
-        "may_set_up": can(request.user, "set_up_year"), "may_see_sources": Role.ADMINISTRATOR in roles_of(request.user),
+        "may_set_up": strategy is not None and can(request.user, "set_up_year"), "may_see_sources": Role.ADMINISTRATOR in roles_of(request.user),
         "nobody_to_remind": sum(1 for row in rows if row.nobody_to_remind),
     })
 

@@ -6,12 +6,12 @@ from django import forms
 from objectives.council import mid_sentence
 from kpis.formatting import plain_number
 from kpis.models import Target
+from objectives.governance import DEFAULT_DEADLINE_HEADING
 from objectives.forms import GovukDateField, GovukFormMixin
 
 
 
 
-DEADLINE_LABEL = "Dashboard update deadline"
 
 
 def date_field(label, example, *, period_label):
@@ -26,7 +26,7 @@ class SetUpYearForm(GovukFormMixin, forms.Form):
     """A date field for the deadline and for each dated governance event of each period still to
     set up: p1-deadline, p1-event-1 …"""
 
-    def __init__(self, *args, periods=(), deadline_label=DEADLINE_LABEL, **kwargs):
+    def __init__(self, *args, periods=(), deadline_label=DEFAULT_DEADLINE_HEADING, **kwargs):
         super().__init__(*args, **kwargs)
         self.periods = [p for p in periods if p.existing is None]
         for p in self.periods:

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 
 from kpis.models import KPI
 from kpis.services import TargetError, carry_targets_forward, set_primary_target
-from objectives import cadence as cadences
 from objectives.models import GovernanceEvent, ReportingPeriod, financial_year_label
 from reporting.returns.services import recorded_as
 from reporting.workflow import WorkflowError
@@ -33,13 +32,12 @@ def set_up_year(*, financial_year, strategy, by, dates):
         created = []
         for p in missing:
             given = dates.get(p.number, {})
-            deadline = given.get("deadline")
-            if deadline is not None and deadline < p.start:
-                raise YearError(f"The {p.label} dashboard update deadline must be on or after the start of the "
-                                f"{cadences.WORDS[strategy.cadence][0]} ({p.start.day} {p.start:%B %Y}).")
-            period = ReportingPeriod(strategy=strategy, financial_year=financial_year, number=p.number,
-                                     start_date=p.start, end_date=p.end, state=ReportingPeriod.State.NOT_OPEN,
-                                     governance_notes=p.governance_notes, dashboard_deadline=deadline)
+            period = ReportingPeriod(strategy=strategy, cadence=strategy.cadence, financial_year=financial_year,
+                                     number=p.number, start_date=p.start, end_date=p.end,
+                                     state=ReportingPeriod.State.NOT_OPEN, governance_notes=p.governance_notes,
+                                     dashboard_deadline=given.get("deadline"))
+            if period.deadline_refusal(period.dashboard_deadline):
+                raise YearError(period.deadline_refusal(period.dashboard_deadline))
             try:
                 with transaction.atomic():
                     period.save()

@@ -29,10 +29,14 @@ def _calendar(year):
 @login_required
 @require_http_methods(["GET", "POST"])
 def set_up_year(request, year):
-    """Set up a year's quarters that do not exist yet, with the year before's dates a year on."""
+    """Set up a strategy's periods of a year that do not exist yet, with the year before's dates a year on."""
     require(request.user, "set_up_year")
     year, label = _year_or_404(year), financial_year_label(year)
     strategy = chosen_strategy(request)
+    if strategy is None:  # nothing to set up a year of: the strategy comes first
+        messages.info(request, "There is no strategy yet: an administrator loads it first, from a strategy file "
+                               "or the onboarding workbook. Then its years can be set up here.")
+        return redirect(_calendar(year))
     periods = selectors.proposed_year(year, strategy)
     form = SetUpYearForm(request.POST if request.method == "POST" else None, periods=periods,
                          deadline_label=governance.deadline_heading(strategy))

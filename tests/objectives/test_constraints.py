@@ -105,6 +105,10 @@ def test_half_yearly_periods_follow_the_financial_year():
     assert (h2.start_date, h2.end_date) == (datetime.date(2023, 10, 1), datetime.date(2024, 3, 31))
     assert (h1.slug, h1.label, h2.long_label) == ("2023-24-h1", "2023/24 H1", "Half-year 2 October 2023–March 2024")
     assert h2.follows(h1) and h2.previous() == h1 and h2.order_key > h1.order_key
+    late = ReportingPeriod(strategy=strategy, financial_year=2024, number=2, slug="late", start_date=datetime.date(2024, 10, 1),
+                           end_date=datetime.date(2025, 3, 31), dashboard_deadline=datetime.date(2024, 9, 1))
+    with pytest.raises(ValidationError, match=r"must be on or after the start of the half-year \(1 October 2024\)"):
+        late.full_clean()
     with pytest.raises(ValidationError, match="numbered 1 or 2"):
         ReportingPeriod(strategy=strategy, financial_year=2023, number=3).full_clean()
     strategy.cadence = "quarterly"

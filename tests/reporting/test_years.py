@@ -92,3 +92,17 @@ def test_the_targets_page_sets_changes_and_clears_the_years_targets(client_for):
                                                             f"target-{hou02.id}-kind": "local_plan"})
     assert not Target.objects.filter(kpi=hou01, financial_year=2024).exists()
     assert Target.objects.filter(kpi=hou02, financial_year=2024).count() == 2  # the standard method's is left alone
+
+
+def test_with_no_strategy_yet_a_year_cannot_be_set_up_and_says_why(db):
+    """It used to be a server error: a year is a strategy's, and there is none before one is loaded."""
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True), backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(reverse("year-set-up", args=[2024]), follow=True)
+    assert response.status_code == 200 and "There is no strategy yet" in response.content.decode()
+    assert 'href="/years/2024/set-up/"' not in response.content.decode()  # the calendar offers no set-up
+    assert not ReportingPeriod.objects.exists()
