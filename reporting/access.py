@@ -4,8 +4,8 @@ document.
 Two kinds of rule live here, and nowhere else:
 
 - **Who may take a step** (`can` / `require`): a table of small predicates (django-rules), one
-  rule per action. These answer only *who*: whether the object's state allows the step is the
-  workflow's question (`reporting.workflow`). `may` asks both, for the buttons a page offers.
+  rule per action. These answer only *who*: whether the step may be taken now (state, period,
+  version, completeness) is the step's question (`reporting.steps`), which asks this table first.
 - **Who may see an object** (`Visibility`): each rule written once and used both as a test of one
   object (`RETURNS.test(user, ret)`) and as its queryset twin (`RETURNS.filter(user, qs)`).
   Readers (Cabinet Member, scrutiny members) see what has been approved and nothing else; officers
@@ -110,16 +110,6 @@ def owns_its_action(user, obj):
     return Role.OFFICER in roles_of(user) and action_id in owned_action_ids(user)
 
 
-@rules.predicate
-def period_takes_entry(user, ret):
-    """Officers enter a return while its period is open, finish a late one once the period's
-    briefing has been issued (workflow.is_late), or correct one reopened after approval. (A closed
-    period is the Economy Cell's, while it assembles the briefing.)"""
-    state = ret.period.state
-    return state == ReportingPeriod.State.OPEN or workflow.is_late(ret.state if ret.pk else None, ret.period) or (
-        (ret.revision or 1) > 1)
-
-
 # -- who may take each step ----------------------------------------------------------------------
 
 RULES = rules.RuleSet()
@@ -132,8 +122,9 @@ for name, predicate in {
     "export_workbook": signed_in_with_a_role,
     "read_api": signed_in_with_a_role,
     # Quarterly returns
-    "edit_return": is_coordinator | (edits_its_sub_strand & period_takes_entry),
-    "submit_return": is_coordinator | (edits_its_sub_strand & period_takes_entry),
+    # Whether the period takes entry is the step's question (reporting.steps, workflow.entry_refusal).
+    "edit_return": is_coordinator | edits_its_sub_strand,
+    "submit_return": is_coordinator | edits_its_sub_strand,
     "approve_return": is_approver,
     "send_back_return": is_approver | is_coordinator,
     "reopen_return": is_coordinator | is_approver,
@@ -159,23 +150,6 @@ for name, predicate in {
 }.items():
     RULES.add_rule(name, predicate)
 
-# The workflow step each rule takes: `may` asks the rule (who) and the step (the object's state).
-STEPS = {
-    "edit_return": (workflow.RETURN, "edit"),
-    "submit_return": (workflow.RETURN, "submit"),
-    "approve_return": (workflow.RETURN, "approve"),
-    "send_back_return": (workflow.RETURN, "send_back"),
-    "reopen_return": (workflow.RETURN, "reopen"),
-    "edit_briefing": (workflow.BRIEFING, "edit"),
-    "issue_briefing": (workflow.BRIEFING, "issue"),
-    "reissue_briefing": (workflow.BRIEFING, "reissue"),
-    "edit_action_update": (workflow.PLAN_UPDATE, "edit"),
-    "submit_action_update": (workflow.PLAN_UPDATE, "submit"),
-    "approve_action_update": (workflow.PLAN_UPDATE, "approve"),
-    "send_back_action_update": (workflow.PLAN_UPDATE, "send_back"),
-}
-
-
 def can(user, action, obj=None):
     """May `user` (the person) do `action` (to `obj`)? Unknown actions are refused, never allowed."""
     if action not in RULES:
@@ -200,32 +174,6 @@ def refusal(user, action):
         return f"Your account has no role in the tracker yet, so it cannot {what}."
     held = " and ".join(roles)
     return f"You are signed in as {user.get_full_name() or user.get_username()} ({held}), and that role cannot {what}."
-
-
-def may(user, action, obj):
-    """Should the page offer this step? The user may take it, and the object's state allows it."""
-    machine, step = STEPS[action]
-    return can(user, action, obj) and machine.allows(step, obj)
-
-
-def step_refusal(user, action, obj, *, subject=None):
-    """For a page that takes a step: PermissionDenied unless the user may take it at all; then why
-    the object's state refuses it now, in the workflow's words (None: it may be taken). A second
-    click, or someone else first, reads better as this message on the object's page than as a 403."""
-    require(user, action, obj)
-    machine, step = STEPS[action]
-    return machine.refusal(step, obj, subject=subject)
-
-
-def require_may(user, action, obj):
-    """Raise PermissionDenied (a 403 page saying why) unless the user may take this step now: for a
-    page that exists only to take the step (an edit form, the issue page)."""
-    require(user, action, obj)
-    machine, step = STEPS[action]
-    try:
-        machine.check(step, obj)
-    except workflow.WorkflowError as exc:
-        raise PermissionDenied(str(exc)) from exc
 
 
 # -- who may see each object: an object rule beside its queryset twin ----------------------------

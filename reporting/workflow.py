@@ -21,7 +21,11 @@ after issue"), which the approver may then re-issue.
 """
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from objectives.council import terms
 from objectives.models import ReportingPeriod
+from objectives.roles import person_name
 from reporting.models import Briefing, WorkflowState
 
 NOT_STARTED = "not_started"  # a return nobody has started: no row yet
@@ -137,6 +141,9 @@ PLAN_UPDATE = Machine("update", WORKFLOW_LABELS, [
          {WorkflowState.RETURNED: ALREADY_RETURNED, None: "{subject} is {state}: only a submitted update can be sent back."}),
     Step("publish", frozenset({WorkflowState.APPROVED}), WorkflowState.PUBLISHED,
          {None: "{subject} is {state}: only an approved update can be published."}),
+    # An update inside a quarterly return follows its return when a correction reopens it.
+    Step("reopen", APPROVED, WorkflowState.DRAFT,
+         {None: "{subject} is {state}: only an approved update can be reopened for correction."}),
 ])
 
 BRIEFING = Machine("briefing", dict(Briefing.State.choices), [
@@ -178,12 +185,66 @@ def is_late(state, period):
     return period.state == PeriodState.PUBLISHED and (state or NOT_STARTED) not in APPROVED
 
 
+def entry_refusal(ret, *, coordinator):
+    """The one rule of whether a return's period takes entry (a save or a submit) now, or why not:
+    nobody enters a return before its period opens; while the period is open, its officers and the
+    coordinating team do; once it is closed only the coordinating team does (it is putting the
+    briefing together), except in a correction reopened after approval; once its briefing has been
+    issued, late returns are still finished. `coordinator`: the person is of the coordinating team."""
+    period = ret.period
+    if period.state == PeriodState.NOT_OPEN:
+        return f"{period.label} is not open for returns yet."
+    if period.state == PeriodState.CLOSED and not coordinator and (ret.revision or 1) <= 1:
+        team = terms().coordinator.one
+        return (f"{period.label} is closed: the {team} is putting its briefing together, so only the {team} "
+                "can change its returns now.")
+    return None
+
+
+def chase_refusal(state, period, *, name="This"):
+    """The one rule of chasing: a reminder goes about an outstanding return of an open period (the
+    only time its officers are asked to act by a deadline), or why not. `is_overdue` asks it too, so
+    nothing shows "Overdue" that cannot be chased."""
+    if not is_outstanding(state):
+        return f"The {name} return is {state_label(state).lower()}: there is nothing to chase."
+    if period.state == PeriodState.NOT_OPEN:
+        return f"{period.label} is not open for returns yet, so there is nothing to chase."
+    if period.state == PeriodState.CLOSED:
+        return f"{period.label} is closed: officers cannot change its returns, so there is nothing to chase."
+    if period.state == PeriodState.PUBLISHED:
+        return (f"The briefing for {period.label} has been issued: the {name} return can still be finished late, "
+                "but it is no longer chased.")
+    return None
+
+
 def is_overdue(state, period, today):
-    """The deadline rule: outstanding after the period's dashboard update deadline, in an open or
-    closed period (a published period's stragglers are no longer chased)."""
-    if period.state not in (PeriodState.OPEN, PeriodState.CLOSED):
-        return False
-    return is_outstanding(state) and period.is_overdue(today)
+    """The deadline rule: a return that could be chased (chase_refusal) after its period's dashboard
+    update deadline."""
+    return chase_refusal(state, period) is None and period.is_overdue(today)
+
+
+def another_open_period(period, user=None):
+    """One period of a strategy is open at a time: why `period` cannot open while another is, or None."""
+    other = ReportingPeriod.objects.filter(strategy_id=period.strategy_id, state=PeriodState.OPEN).exclude(pk=period.pk).first()
+    if other is None:
+        return None
+    return f"Close {other.label} before opening {period.label}: one period of a strategy is open at a time."
+
+
+def stale_message(obj, by, *, noun):
+    """Someone saved `obj` after the page was opened: who and when, and that nothing was lost."""
+    who = person_name(obj.updated_by) if getattr(obj, "updated_by_id", None) else "someone else"
+    when = ""
+    if getattr(obj, "updated_at", None):
+        local = timezone.localtime(obj.updated_at)
+        when = f" at {local:%H:%M} on {local.day} {local:%B %Y}"
+    if by is not None and getattr(obj, "updated_by_id", None) == getattr(by, "pk", None):
+        # Their own earlier save: a second click on Save, or the page open in another tab.
+        return (f"You saved this {noun}{when}, after this page was opened (perhaps by pressing Save twice, or in "
+                "another tab or window), so your changes on this page have not been saved. What you typed is still "
+                f"on this page: check the {noun} as it is now, then save again to keep what is on this page.")
+    return (f"This {noun} has been changed by {who}{when} since you opened it, so your changes have not been saved. "
+            "What you typed is still on this page: check their changes, then save again to replace them with yours.")
 
 
 STATE_LABELS = {

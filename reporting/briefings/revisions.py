@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from objectives.models import StrategicObjective
 from reporting import notifications
-from reporting.access import SEEN_BY_READERS, require_may
+from reporting.access import SEEN_BY_READERS
 from reporting.briefings.contents import paragraphs  # noqa: F401 - for the revision page
+from reporting.briefings.readiness import approved_after
 from reporting.models import Briefing, BriefingRevision, QuarterlyReturn
-from reporting.workflow import BRIEFING, WorkflowError
+from reporting.steps import REISSUE_BRIEFING, StepRefused
 
 TEXT_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction"]
 
@@ -26,14 +27,6 @@ def first_issued_at(briefing):
     """When the briefing was first issued (revision 1), or None if it has not been."""
     first = briefing.revisions.filter(number=1).values_list("issued_at", flat=True).first() if briefing.pk else None
     return first or (briefing.issued_at if briefing.state == Briefing.State.ISSUED else None)
-
-
-def approved_after(briefing, since):
-    """{sub-strand id: approved_at} of the period's returns approved after `since`. One query."""
-    if since is None:
-        return {}
-    return dict(QuarterlyReturn.objects.filter(period_id=briefing.period_id, state__in=SEEN_BY_READERS,
-                                               approved_at__gt=since).values_list("sub_strand_id", "approved_at"))
 
 
 @dataclass
@@ -92,7 +85,7 @@ def keep(briefing, *, by):
                                     issued_by=by, snapshot=snapshot(briefing))
 
 
-class ReissueError(WorkflowError):
+class ReissueError(StepRefused):
     """The briefing cannot be re-issued; the message says why."""
 
 
@@ -100,15 +93,10 @@ def reissue_briefing(*, briefing, by, expected_version=None):
     """Re-issue an issued briefing once late returns have been approved: the next revision, the
     earlier ones kept, the readers told. Raises ReissueError when nothing has been approved since
     it was last issued."""
-    require_may(by, "reissue_briefing", briefing)
     with transaction.atomic():
         current = Briefing.objects.select_for_update().select_related("period").get(pk=briefing.pk)
-        BRIEFING.check("reissue", current, error=ReissueError)
-        if expected_version is not None and int(expected_version) != current.version:
-            raise ReissueError("The briefing was changed after you opened this page. Check it again before re-issuing.")
+        REISSUE_BRIEFING.guard(by, current, version=expected_version, errors={None: ReissueError})
         history = issue_history(current)
-        if not history.may_be_reissued:
-            raise ReissueError("No return has been approved since the briefing was last issued, so there is nothing new to issue.")
         if not current.revisions.exists():  # issued before revisions were kept: keep what can be told of it
             BriefingRevision.objects.create(briefing=current, number=current.revision, issued_at=current.issued_at,
                                             issued_by=current.issued_by, snapshot=_as_it_was(current))

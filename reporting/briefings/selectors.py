@@ -40,6 +40,7 @@ from objectives.selectors import sub_strands_reporting_in
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from reporting.access import BRIEFINGS, is_the_public, published_figures, published_states, sees_drafts
 from reporting.briefings import revisions
+from reporting.briefings.readiness import approved_after
 from reporting.briefings.contents import (
     AnnexRow,
     MissingReturn,
@@ -140,7 +141,7 @@ def briefing_context(*, period, user, briefing=None):
     previous = period.previous()
     objectives = _objectives_for(period)
     progress, changes, missing, counts = _progress(objectives, period, user)
-    late = revisions.approved_after(briefing, revisions.first_issued_at(briefing))  # late returns, marked
+    late = approved_after(briefing, revisions.first_issued_at(briefing))  # late returns, marked
     for s in (s for o in progress for s in o.sub_strands):
         s.updated_after_issue = late.get(s.sub_strand.id)
     synthetic = counts["synthetic"]

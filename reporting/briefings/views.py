@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from objectives.selectors import get_period
-from reporting.access import BRIEFINGS, may, require, require_may, step_refusal
+from reporting import steps
+from reporting.access import BRIEFINGS, require
 from reporting.briefings import revisions
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.forms import BriefingForm, IssueBriefingForm
@@ -30,6 +31,14 @@ def _period_or_404(slug):
     return period
 
 
+def _refused(request, period, refused):
+    """A briefing step refused: a 403 for who may never take it, else its reason on the briefing."""
+    if refused.check == steps.WHO:
+        raise PermissionDenied(refused.reason)
+    messages.error(request, refused.reason)
+    return redirect("briefing", period_slug=period.slug)
+
+
 @login_required
 @require_GET
 def briefing(request, period_slug):
@@ -46,10 +55,11 @@ def briefing(request, period_slug):
         "b": context, "period": period, "synthetic_banner": context["synthetic"],
         "annex": Paginator(context["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex")),
         "pdf_available": pdf_available(),
-        "may_edit": may(request.user, "edit_briefing", note),
-        "may_issue": note.pk is not None and may(request.user, "issue_briefing", note),
+        # Each step as reporting.steps answers it: its button, or the reason where the button would be.
+        "may_edit": steps.SAVE_BRIEFING.offer(request.user, note),
+        "may_issue": steps.ISSUE_BRIEFING.offer(request.user, note, complete=True),
         "history": revisions.issue_history(note),
-        "may_reissue": note.pk is not None and may(request.user, "reissue_briefing", note),
+        "may_reissue": steps.REISSUE_BRIEFING.offer(request.user, note, complete=True),
     })
 
 
@@ -69,10 +79,9 @@ def edit_briefing(request, period_slug):
     """The coordinator edits the briefing's own text; a new briefing starts from the last one's."""
     period = _period_or_404(period_slug)
     note = briefing_for(period)
-    refused = step_refusal(request.user, "edit_briefing", note)
-    if refused:
-        messages.error(request, refused)
-        return redirect("briefing", period_slug=period.slug)
+    refused = steps.SAVE_BRIEFING.refusal(request.user, note)
+    if refused is not None:
+        return _refused(request, period, refused)
     errors_extra, theirs = [], None
     if request.method == "POST":
         form = BriefingForm(request.POST, instance=note)
@@ -102,10 +111,9 @@ def issue_briefing(request, period_slug):
     """The approver issues the briefing: the period and its approved returns are published."""
     period = _period_or_404(period_slug)
     note = briefing_for(period)
-    refused = step_refusal(request.user, "issue_briefing", note)
-    if refused:  # issued a moment ago (a second click, or another approver)
-        messages.error(request, refused)
-        return redirect("briefing", period_slug=period.slug)
+    refused = steps.ISSUE_BRIEFING.refusal(request.user, note, complete=False)  # the page explains what is not ready
+    if refused is not None:  # issued a moment ago (a second click, or another approver)
+        return _refused(request, period, refused)
     errors_extra = []
     form = IssueBriefingForm(initial={"version": note.version})
     if request.method == "POST":
@@ -132,7 +140,9 @@ def reissue_briefing(request, period_slug):
     revision, the earlier one kept, the readers told."""
     period = _period_or_404(period_slug)
     note = briefing_for(period)
-    require_may(request.user, "reissue_briefing", note)
+    refused = steps.REISSUE_BRIEFING.refusal(request.user, note, complete=False)
+    if refused is not None:
+        return _refused(request, period, refused)
     errors_extra = []
     if request.method == "POST":
         form = IssueBriefingForm(request.POST)

@@ -20,7 +20,10 @@ from reporting.access import require
 from reporting.models import ActionUpdate, Attachment, FigureBreakdownItem, OutputFigure, PlanUpdate, WorkflowState
 from reporting.plans.report import format_number
 from reporting.plans.selectors import previous_plan_update
-from reporting.workflow import PLAN_UPDATE, WorkflowError
+from reporting.steps import (
+    APPROVE_PLAN_UPDATE, SAVE_PLAN_UPDATE, SEND_BACK_PLAN_UPDATE, SUBMIT_PLAN_UPDATE, VERSION, Refusal, StepRefused,
+)
+from reporting.workflow import PLAN_UPDATE
 
 # The committee report's cover fields: edited per report, carried forward to the next round.
 COVER_FIELDS = [
@@ -31,23 +34,28 @@ COVER_FIELDS = [
 ]
 
 
-class PlanError(WorkflowError):
-    """A change that the rules refuse; the message says why, in words for the officer."""
-
-    field = None
+class PlanError(StepRefused):
+    """A change that the rules refuse; the message says why, in words for the officer, and `field`
+    which field of the form it is about (None: the whole form)."""
 
     def __init__(self, message, field=None):
         super().__init__(message)
-        self.message = message
-        self.field = field
+        self.message = self.refusal.reason
+        self.field = field or next(iter(self.refusal.problems), None)
 
 
 class StaleEdit(PlanError):
     def __init__(self, what="this"):
+        if isinstance(what, Refusal):
+            super().__init__(what)
+            return
         super().__init__(
             f"Someone else changed {what} while you had it open. Your changes have not been saved: "
             "reload the page to see the latest version, then make your changes again."
         )
+
+
+PLAN_ERRORS = {None: PlanError, VERSION: StaleEdit}
 
 
 def breakdown_problem(total, qualifier, items_total):
@@ -199,9 +207,8 @@ def create_action_update(*, plan_update, action, by, narrative, status="", figur
 def save_action_update(*, action_update, by, version, narrative, status="", figures=()):
     """Save a draft (or returned) update's narrative, status and figures, refusing a stale edit."""
     locked = _lock(action_update)
-    require(by, "edit_action_update", locked)
     _check_version(locked, version, "this update", required=True)
-    PLAN_UPDATE.check("edit", locked, error=PlanError)
+    SAVE_PLAN_UPDATE.guard(by, locked, version=version, errors=PLAN_ERRORS)
     figures = list(figures)
     _check_figures(figures)
     locked.narrative = narrative.strip()
@@ -217,11 +224,7 @@ def save_action_update(*, action_update, by, version, narrative, status="", figu
 def submit_action_update(*, action_update, by, version=None):
     """Send an update for approval. It needs a narrative."""
     locked = _lock(action_update)
-    require(by, "submit_action_update", locked)
-    PLAN_UPDATE.check("submit", locked, error=PlanError)  # before the version: "already submitted" says more
-    _check_version(locked, version, "this update")
-    if is_blank(locked.narrative):
-        raise PlanError("Write the progress narrative before you submit the update.", field="narrative")
+    SUBMIT_PLAN_UPDATE.guard(by, locked, version=version, errors=PLAN_ERRORS)
     PLAN_UPDATE.move("submit", locked)
     locked.submitted_at = timezone.now()
     locked.return_comment = ""
@@ -236,10 +239,8 @@ def approve_action_update(*, action_update, by, version=None):
     """Approve a submitted update: it appears in the committee report, and its status becomes the
     recommendation's status (when this is the plan's latest round)."""
     locked = _lock(action_update)
-    require(by, "approve_action_update", locked)
-    PLAN_UPDATE.check("approve", locked, error=PlanError)  # before the version: "already approved" says more
-    _check_version(locked, version, "this update")
-    PLAN_UPDATE.move("approve", locked, error=PlanError)
+    APPROVE_PLAN_UPDATE.guard(by, locked, version=version, errors=PLAN_ERRORS)
+    PLAN_UPDATE.move("approve", locked)
     locked.approved_at = timezone.now()
     locked.approved_by = by
     locked.version += 1
@@ -257,9 +258,7 @@ def approve_action_update(*, action_update, by, version=None):
 def send_back_action_update(*, action_update, by, comment, version=None):
     """Return a submitted update to its officer with a comment saying what to change."""
     locked = _lock(action_update)
-    require(by, "send_back_action_update", locked)
-    PLAN_UPDATE.check("send_back", locked, error=PlanError)
-    _check_version(locked, version, "this update")
+    SEND_BACK_PLAN_UPDATE.guard(by, locked, version=version, errors=PLAN_ERRORS)
     if is_blank(comment):
         raise PlanError("Say what needs to change, so that the officer knows what to do.", field="comment")
     PLAN_UPDATE.move("send_back", locked)
@@ -279,8 +278,7 @@ def add_attachment(*, action_update, by, name="", file=None, url=""):
     """Attach a paper to a draft or returned update: an uploaded file (kept by Django's default
     storage under MEDIA_ROOT, served only through the report's access rules) or a web address."""
     locked = _lock(action_update)
-    require(by, "edit_action_update", locked)
-    PLAN_UPDATE.check("edit", locked, error=PlanError)
+    SAVE_PLAN_UPDATE.guard(by, locked, errors=PLAN_ERRORS)
     if bool(file) == bool(url):
         raise PlanError("Attach a file or give a web address, not both" if file else "Choose the file to attach, or enter its "
                         "web address", field="file")
@@ -311,8 +309,7 @@ def add_attachment(*, action_update, by, name="", file=None, url=""):
 def remove_attachment(*, attachment, by):
     """Remove a paper from a draft or returned update; its file goes once the change is committed."""
     locked = _lock(attachment.action_update)
-    require(by, "edit_action_update", locked)
-    PLAN_UPDATE.check("edit", locked, error=PlanError)
+    SAVE_PLAN_UPDATE.guard(by, locked, errors=PLAN_ERRORS)
     stored = attachment.file.name if attachment.file else ""
     attachment.delete()
     if stored:

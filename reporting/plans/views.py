@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from kpis.numbers import whole_number
 from objectives.selectors_plans import plan_with_actions, plans_with_status_counts, status_breakdown
-from reporting.access import PLAN_UPDATES, STEPS, can, may, require, require_may, sees_drafts, step_refusal
+from reporting import steps
+from reporting.access import PLAN_UPDATES, can, require
 from reporting.documents.pdf import pdf_available
 from reporting.documents.responses import download, pdf_download
 from reporting.kept_work import keeps_work, posted_or_kept
@@ -20,7 +21,6 @@ from reporting.plans import report as committee_report
 from reporting.plans import selectors, services
 from reporting.plans.docx import DOCX_CONTENT_TYPE, build_report_docx, report_filename
 from reporting.plans.entry import ActionUpdateEntry
-from reporting.workflow import PLAN_UPDATE
 from reporting.plans.forms import AttachmentForm, PlanReportCoverForm, PlanUpdateStartForm, SendBackForm, WorkflowForm
 
 SMALL_INT_MAX = 32767  # a recommendation's number (PositiveSmallIntegerField)
@@ -218,8 +218,9 @@ def action_update_detail(request, plan, update, number):
         "au": au, "plan_update": plan_update, "plan": plan_update.plan,
         "rec": rec, "narrative_blocks": rec.narrative_blocks,
         "history": selectors.action_update_history(au),
-        "may_edit": may(user, "edit_action_update", au), "may_submit": may(user, "submit_action_update", au),
-        "may_approve": may(user, "approve_action_update", au), "may_send_back": may(user, "send_back_action_update", au),
+        # Each step as reporting.steps answers it: its button, or the reason where it would be.
+        "may_edit": steps.SAVE_PLAN_UPDATE.offer(user, au), "may_submit": steps.SUBMIT_PLAN_UPDATE.offer(user, au),
+        "may_approve": steps.APPROVE_PLAN_UPDATE.offer(user, au), "may_send_back": steps.SEND_BACK_PLAN_UPDATE.offer(user, au),
         "workflow_form": WorkflowForm(initial={"version": au.version}),
     })
 
@@ -230,10 +231,9 @@ def action_update_edit(request, plan, update, number):
     """Change a draft or returned update: narrative, status, figures and breakdowns."""
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
-    refused = step_refusal(request.user, "edit_action_update", au, subject=f"The update on recommendation ({number})")
-    if refused:  # submitted or approved since the page was opened: say so on the update's page
-        messages.error(request, refused)
-        return redirect(_update_url(au))
+    refused = steps.SAVE_PLAN_UPDATE.refusal(request.user, au)
+    if refused is not None:  # submitted or approved since the page was opened: say so on the update's page
+        return _refused(request, au, refused)
     entry = ActionUpdateEntry(posted_or_kept(request), action_update=au)
     if request.method == "POST" and entry.is_valid():
         try:
@@ -253,27 +253,31 @@ def action_update_edit(request, plan, update, number):
     })
 
 
-def _workflow(request, plan, update, number, *, rule, service, done, form_class=WorkflowForm):
+def _refused(request, au, refused):
+    """A step refused on an update: a 403 for who may never take it, else the reason on the update's page."""
+    if refused.check == steps.WHO:
+        raise PermissionDenied(refused.reason)
+    messages.error(request, refused.reason)
+    return redirect(_update_url(au))
+
+
+def _workflow(request, plan, update, number, *, step, service, done, form_class=WorkflowForm):
+    """Submit, approve or send back an update: the step's refusal (reporting.steps), then the service,
+    which asks it again on the locked update."""
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
     _require_visible(request.user, au)
-    already = PLAN_UPDATE.refusal(STEPS[rule][1], au, subject=f"The update on recommendation ({number})")
-    if already and can(request.user, rule, au):
-        # Taken a moment ago (a second click, or someone else first): say so on the update's page.
-        messages.error(request, already)
-        return redirect(_update_url(au))
     form = form_class(request.POST)
-    if form.is_valid() and form.cleaned_data["version"] != au.version and sees_drafts(request.user):
-        # Someone moved it on since the page was opened (or this is a second click): say so plainly.
-        form.add_error(None, services.StaleEdit("this update").message)
-        return render(request, "reporting/plans/workflow_problem.html", {
-            "form": form, "au": au, "plan_update": plan_update, "plan": plan_update.plan,
-        })
-    require_may(request.user, rule, au)
-    if form.is_valid():
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    refused = step.refusal(request.user, au, version=version, complete=False)
+    if refused is not None and refused.check != steps.VERSION:
+        return _refused(request, au, refused)  # taken a moment ago (a second click, or someone else first)
+    if refused is not None:  # someone moved it on since the page was opened: say so plainly
+        form.add_error(None, refused.reason)
+    elif form.is_valid():
         extra = {"comment": form.cleaned_data["comment"]} if "comment" in form.cleaned_data else {}
         try:
-            service(action_update=au, by=request.user, version=form.cleaned_data["version"], **extra)
+            service(action_update=au, by=request.user, version=version, **extra)
         except services.PlanError as exc:
             form.add_error("comment" if exc.field == "comment" and "comment" in form.fields else None, exc.message)
         else:
@@ -287,14 +291,14 @@ def _workflow(request, plan, update, number, *, rule, service, done, form_class=
 @login_required
 @require_POST
 def action_update_submit(request, plan, update, number):
-    return _workflow(request, plan, update, number, rule="submit_action_update", service=services.submit_action_update,
+    return _workflow(request, plan, update, number, step=steps.SUBMIT_PLAN_UPDATE, service=services.submit_action_update,
                      done="Recommendation ({number}): your update has been submitted for approval.")
 
 
 @login_required
 @require_POST
 def action_update_approve(request, plan, update, number):
-    return _workflow(request, plan, update, number, rule="approve_action_update", service=services.approve_action_update,
+    return _workflow(request, plan, update, number, step=steps.APPROVE_PLAN_UPDATE, service=services.approve_action_update,
                      done="Recommendation ({number}): the update is approved and now appears in the committee report.")
 
 
@@ -302,12 +306,14 @@ def action_update_approve(request, plan, update, number):
 def action_update_send_back(request, plan, update, number):
     """Return a submitted update to its officer, with a comment (a page of its own, so the comment has room)."""
     if request.method == "POST":
-        return _workflow(request, plan, update, number, rule="send_back_action_update",
+        return _workflow(request, plan, update, number, step=steps.SEND_BACK_PLAN_UPDATE,
                          service=services.send_back_action_update, form_class=SendBackForm,
                          done="Recommendation ({number}): the update has been returned to its officer with your comment.")
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
-    require_may(request.user, "send_back_action_update", au)
+    refused = steps.SEND_BACK_PLAN_UPDATE.refusal(request.user, au)
+    if refused is not None:
+        return _refused(request, au, refused)
     form = SendBackForm(initial={"version": au.version})
     return render(request, "reporting/plans/workflow_problem.html", {
         "form": form, "au": au, "plan_update": plan_update, "plan": plan_update.plan, "send_back": True,
@@ -322,7 +328,9 @@ def action_update_attachments(request, plan, update, number):
     """Attach papers to a draft or returned update (a file, or a web address), or remove them."""
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
-    require_may(request.user, "edit_action_update", au)
+    refused = steps.SAVE_PLAN_UPDATE.refusal(request.user, au)
+    if refused is not None:
+        return _refused(request, au, refused)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -344,7 +352,9 @@ def action_update_attachments(request, plan, update, number):
 def action_update_attachment_remove(request, plan, update, number, attachment):
     plan_update = _round(plan, update)
     au = _update(plan_update, number)
-    require_may(request.user, "edit_action_update", au)
+    refused = steps.SAVE_PLAN_UPDATE.refusal(request.user, au)
+    if refused is not None:
+        return _refused(request, au, refused)
     found = au.attachments.filter(pk=attachment).first()
     if found is None:
         raise Http404("There is no such attachment.")

@@ -6,6 +6,7 @@ Submit (reporting.returns.services), the return form (reporting.returns.forms), 
 
 Also the POST field names the form, the services and the import share.
 """
+from kpis.models import KPI, Measurement
 from kpis.rag import RAG, rag_label, suggested_overall
 from objectives.text import is_blank
 
@@ -75,3 +76,11 @@ def saved_return_problems(ret, kpis, measurements):
         overall_rag=ret.overall_rag, commentary=ret.commentary, rag_explanation=ret.rag_explanation,
         entries=[saved_entry(kpi, measurements.get(kpi.id)) for kpi in kpis],
     )
+
+
+def return_problems(ret):
+    """What stops this saved return being submitted, read from the database (2 queries): the submit
+    step's completeness check (reporting.steps.SUBMIT_RETURN)."""
+    kpis = list(KPI.objects.filter(sub_strand_id=ret.sub_strand_id, is_active=True).order_by("order", "code"))
+    measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period_id=ret.period_id)}
+    return saved_return_problems(ret, kpis, measurements)

@@ -8,7 +8,9 @@ from kpis.models import KPI, Measurement
 from kpis.services import unfreeze_measurement
 from objectives.text import clean_text
 from reporting.models import ActionUpdate, ReturnRevision
-from reporting.returns.services import COMMENT_MAX_LENGTH, ReturnWorkflowError, _lock, _sync_action_updates, recorded_as
+from reporting.returns.services import (
+    COMMENT_MAX_LENGTH, ReturnWorkflowError, guard_reopen, lock_return, recorded_as, sync_action_updates,
+)
 from reporting.workflow import RETURN
 
 
@@ -48,16 +50,16 @@ def snapshot_of(ret):
     }
 
 
-def reopen_return(*, quarterly_return, by, reason):
+def reopen_return(*, quarterly_return, by, reason, version=None):
     """Approved (or published) → a new draft revision for a correction; the approved one is kept."""
     reason = clean_text(reason)
-    if not reason:
-        raise ReturnWorkflowError("Say why the return needs correcting.")
-    if len(reason) > COMMENT_MAX_LENGTH:
-        raise ReturnWorkflowError(f"The reason must be {COMMENT_MAX_LENGTH:,} characters or fewer.")
     with transaction.atomic(), recorded_as(by):
-        ret = _lock(quarterly_return)
-        RETURN.check("reopen", ret, error=ReturnWorkflowError)
+        ret = lock_return(quarterly_return)
+        guard_reopen(ret=ret, by=by, version=version)
+        if not reason:
+            raise ReturnWorkflowError("Say why the return needs correcting.")
+        if len(reason) > COMMENT_MAX_LENGTH:
+            raise ReturnWorkflowError(f"The reason must be {COMMENT_MAX_LENGTH:,} characters or fewer.")
         ReturnRevision.objects.create(
             quarterly_return=ret, number=ret.revision, snapshot=snapshot_of(ret), approved_at=ret.approved_at,
             approved_by_id=ret.approved_by_id, reopened_by=by, reason=reason,
@@ -74,5 +76,5 @@ def reopen_return(*, quarterly_return, by, reason):
         ret.version += 1
         ret.updated_by = by
         ret.save()
-        _sync_action_updates(ret)
+        sync_action_updates(ret, "reopen")
         return ret

@@ -12,13 +12,12 @@ from django.core.exceptions import ValidationError
 from kpis.models import KPI, Measurement
 from kpis.numbers import FIGURE_DIGITS, NumberError, figure_limit, parse_number
 from kpis.rag import RAG, MilestoneStatus
-from kpis.services import rate_measurements
 from objectives.council import in_words
 from objectives.forms import GovukDateField, GovukFormMixin
 from objectives.models import Action
 from objectives.text import is_blank
-from reporting.returns.completeness import action_field, completeness_problems, kpi_field
-from reporting.returns.services import prefill
+from reporting.returns.completeness import action_field, kpi_field
+from reporting.returns.selectors import prefill
 
 COMMENTARY_MAX_LENGTH = 10_000
 SHORT_TEXT_MAX_LENGTH = 2_000
@@ -263,15 +262,8 @@ class ReturnForm(GovukFormMixin, forms.Form):
         self._check_foreign_fields()
         for kpi in self.kpis:
             self._clean_kpi(kpi, cleaned)
-        if self.intent == "submit" and not self.errors:
-            problems = completeness_problems(
-                overall_rag=cleaned.get("overall_rag"), commentary=cleaned.get("commentary"),
-                rag_explanation=cleaned.get("rag_explanation"), entries=self.kpi_entries(),
-            )
-            if problems:
-                self.add_error(None, NOT_READY_MESSAGE)
-            for name, message in problems.items():
-                self.add_error(name, message)
+        # Whether a submitted return is complete is the submit step's question (reporting.steps),
+        # asked once by the service on what it saves: the form reads what was typed, nothing more.
         return cleaned
 
     def _clean_kpi(self, kpi, cleaned):
@@ -301,35 +293,6 @@ class ReturnForm(GovukFormMixin, forms.Form):
         elif not is_blank(reason):
             self.add_error(kpi_field(kpi.id, "override_reason"), f"{code}: a reason goes with an override: tick “Override "
                                                                   "the status by the rules”, or remove the reason")
-
-    def kpi_entries(self):
-        """The completeness entries of what was typed, rated by the same rules as a save (kpis.services)."""
-        existing = {m.kpi_id: m for m in Measurement.objects.filter(
-            kpi__in=self.kpis, period_id=self.quarterly_return.period_id)} if self.quarterly_return.period_id else {}
-        typed = []
-        for kpi in self.kpis:
-            c = self.cleaned_data
-            value = c.get(kpi_field(kpi.id, "value"))
-            not_available = bool(c.get(kpi_field(kpi.id, "not_available")))
-            status = c.get(kpi_field(kpi.id, "milestone_status")) or ""
-            override = c.get(kpi_field(kpi.id, "rag_override")) or ""
-            m = Measurement(
-                kpi=kpi, period=self.quarterly_return.period, value=None if not_available else value,
-                not_available=not_available, milestone_status=status, rag_override=override,
-                override_reason=c.get(kpi_field(kpi.id, "override_reason")) or "",
-                data_for_end=getattr(existing.get(kpi.id), "data_for_end", None),
-            )
-            m.pk = getattr(existing.get(kpi.id), "pk", None)
-            typed.append(m)
-        rate_measurements(typed, self.quarterly_return.period)
-        return [
-            {
-                "kpi": m.kpi, "value": m.value, "milestone_status": m.milestone_status, "not_available": m.not_available,
-                "rag_calculated": m.rag_calculated, "rag": m.rag_override or m.rag_calculated or None,
-                "commentary": self.cleaned_data.get(kpi_field(m.kpi_id, "commentary")) or "",
-            }
-            for m in typed
-        ]
 
     # -- for the template --------------------------------------------------------------------
 

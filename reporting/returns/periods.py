@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from objectives.models import ReportingPeriod
 from reporting import notifications
 from reporting.returns.services import ReturnWorkflowError, recorded_as
+from reporting.steps import CLOSE_PERIOD, OPEN_PERIOD
 from reporting.workflow import PERIOD
 
 
@@ -20,10 +21,7 @@ def open_period(*, period, by, dashboard_deadline=None):
     """Open a period for entry (one at a time), optionally setting its dashboard update deadline."""
     with transaction.atomic(), recorded_as(by):
         period = _lock_period(period)
-        PERIOD.check("open", period, subject=period.label, error=ReturnWorkflowError)
-        other = ReportingPeriod.objects.filter(strategy_id=period.strategy_id, state=ReportingPeriod.State.OPEN).exclude(pk=period.pk).first()
-        if other is not None:
-            raise ReturnWorkflowError(f"Close {other.label} before opening {period.label}: one period of a strategy is open at a time.")
+        OPEN_PERIOD.guard(by, period, errors={None: ReturnWorkflowError})
         if dashboard_deadline is not None:
             if period.deadline_refusal(dashboard_deadline):
                 raise ReturnWorkflowError(period.deadline_refusal(dashboard_deadline))
@@ -48,7 +46,8 @@ def close_period(*, period, by):
     """Close a period: officers can no longer change its returns (the Economy Cell still can)."""
     with transaction.atomic(), recorded_as(by):
         period = _lock_period(period)
-        PERIOD.move("close", period, subject=period.label, error=ReturnWorkflowError)
+        CLOSE_PERIOD.guard(by, period, errors={None: ReturnWorkflowError})
+        PERIOD.move("close", period)
         period.version += 1
         period.save()
         return period

@@ -23,6 +23,7 @@ from reporting import notifications
 from reporting.models import QuarterlyReturn, WorkflowState
 from reporting.outbox import send_pending
 from reporting.returns.services import ReturnWorkflowError, recorded_as
+from reporting.steps import REMIND_RETURN
 from reporting.workflow import NOT_STARTED, is_outstanding
 
 
@@ -115,28 +116,11 @@ def _chase_one(ret, by, today, result):
         result.already.append(ret.sub_strand)
 
 
-def _guard_chase(period):
-    """Chase only where officers can act: an open period, or late returns once it is published."""
-    if period.state == ReportingPeriod.State.NOT_OPEN:
-        raise ReturnWorkflowError(f"{period.label} is not open for returns yet, so there is nothing to chase.")
-    if period.state == ReportingPeriod.State.CLOSED:
-        raise ReturnWorkflowError(f"{period.label} is closed: officers cannot change its returns, so there is nothing to chase.")
-
-
-def chaseable(ret):
-    """Could "Send a reminder" go about this return now (its period takes entry, it is outstanding)?"""
-    return (ret.period.state not in (ReportingPeriod.State.NOT_OPEN, ReportingPeriod.State.CLOSED)
-            and is_outstanding(ret.state if ret.pk else NOT_STARTED))
-
-
 def chase(*, quarterly_return, by, today=None):
     """'Send a reminder': one outstanding return's lead and editors, the Economy Cell copied."""
     today = today or timezone.localdate()
     ret = quarterly_return
-    _guard_chase(ret.period)
-    if not is_outstanding(ret.state if ret.pk else NOT_STARTED):
-        raise ReturnWorkflowError(f"The {ret.sub_strand.name} return is {ret.get_state_display().lower()}: "
-                                  "there is nothing to chase.")
+    REMIND_RETURN.guard(by, ret, errors={None: ReturnWorkflowError})
     result = ChaseResult()
     with transaction.atomic(), recorded_as(by):
         _chase_one(ret, by, today, result)
@@ -146,7 +130,8 @@ def chase(*, quarterly_return, by, today=None):
 def chase_everyone(*, period, by, today=None):
     """'Remind everyone outstanding': every outstanding return of the period at once."""
     today = today or timezone.localdate()
-    _guard_chase(period)
+    # The same rule as one reminder (a return not started is outstanding): only the period can refuse it.
+    REMIND_RETURN.guard(by, QuarterlyReturn(period=period, version=0), errors={None: ReturnWorkflowError})
     result = ChaseResult()
     with transaction.atomic(), recorded_as(by):
         for ret in outstanding_returns(period):

@@ -18,11 +18,11 @@ from kpis.rag import MilestoneStatus, suggested_overall
 from objectives.models import Action, ReportingPeriod, SubStrand
 from objectives.roles import Role, editable_sub_strand_ids, editors_of, roles_of
 from objectives.selectors import open_period
-from reporting.access import can, may, sees_drafts_of, visible_measurements, visible_returns
+from reporting import steps
+from reporting.access import sees_drafts_of, visible_measurements, visible_returns
 from reporting.models import ActionUpdate, QuarterlyReturn, ReturnRevision, WorkflowState
 from reporting.returns.completeness import saved_return_problems
 from reporting.returns.history import return_history
-from reporting.returns.reminders import chaseable
 from reporting.workflow import APPROVED, NOT_STARTED, is_outstanding, is_overdue
 
 # -- finding a return ----------------------------------------------------------------------------
@@ -41,6 +41,19 @@ def return_for(period_slug, sub_strand_slug):
             raise Http404("No such return.")
         ret = QuarterlyReturn(period=period, sub_strand=sub_strand, state=WorkflowState.DRAFT, version=0)
     return ret
+
+
+def prefill(sub_strand, period):
+    """What a new return starts from: the last period's commentary and each action's narrative and status."""
+    previous_period = period.previous()
+    previous = None
+    if previous_period is not None:
+        previous = QuarterlyReturn.objects.filter(sub_strand=sub_strand, period=previous_period).first()
+    actions = {}
+    if previous is not None:
+        for update in ActionUpdate.objects.filter(quarterly_return=previous):
+            actions[update.action_id] = {"narrative": update.narrative, "status": update.status}
+    return {"commentary": previous.commentary if previous else "", "actions": actions}
 
 
 def get_period(period_slug):
@@ -117,7 +130,17 @@ def return_page(user, ret, *, kpis=None, actions=None):
     action_rows = [ActionRow(a, updates.get(a.id), previous_updates.get(a.id)) for a in actions]
 
     rags = [row.measurement.rag if row.measurement else None for row in kpi_rows]
-    chase = can(user, "chase_returns", ret) and chaseable(ret)
+    offers = {
+        "edit": steps.SAVE_RETURN.offer(user, ret),
+        "submit": steps.SUBMIT_RETURN.offer(user, ret),
+        "approve": steps.APPROVE_RETURN.offer(user, ret),
+        "send_back": steps.SEND_BACK_RETURN.offer(user, ret),
+        "reopen": steps.REOPEN_RETURN.offer(user, ret),
+        "chase": steps.REMIND_RETURN.offer(user, ret),
+    }
+    if ret.pk is None:  # nothing to decide on, correct or chase in a return nobody has started but the reminder
+        offers.update(approve=steps.Offer(hidden=True), send_back=steps.Offer(hidden=True), reopen=steps.Offer(hidden=True))
+    chase = bool(offers["chase"])
     revisions = []
     if ret.pk and ret.revision > 1:  # a revision is kept only when a correction reopens the return
         revisions = list(ReturnRevision.objects.filter(quarterly_return=ret).select_related("approved_by", "reopened_by"))
@@ -134,16 +157,11 @@ def return_page(user, ret, *, kpis=None, actions=None):
         "revisions": revisions,
         # The history holds every draft value: only for those who may see this sub-strand's drafts.
         "history": return_history(ret, kpis) if ret.pk and sees_drafts_of(user, ret.sub_strand_id) else None,
-        "may": {
-            "edit": may(user, "edit_return", ret),
-            "submit": may(user, "submit_return", ret),
-            "approve": ret.pk is not None and may(user, "approve_return", ret),
-            "send_back": ret.pk is not None and may(user, "send_back_return", ret),
-            "reopen": ret.pk is not None and may(user, "reopen_return", ret),
-            "chase": chase,
-        },
+        # Each step as reporting.steps answers it: a button (truthy), or the reason where it would be.
+        "may": offers,
         "nobody_to_remind": chase and not editors_of(sub),
         "overdue": is_overdue(ret.state if ret.pk else None, period, timezone.localdate()),
+        "outstanding": is_outstanding(ret.state if ret.pk else None),
         "form_data": {"kpis": kpis, "actions": actions, "measurements": current, "updates": updates if ret.pk else None},
         "live_rules": {
             "kpis": {str(row.kpi.id): row.context.as_json(row.kpi) for row in kpi_rows},

@@ -27,59 +27,43 @@ from kpis.figures import rating_contexts
 from kpis.models import KPI, Measurement
 from kpis.services import freeze_measurement, rate_measurement
 from objectives.models import Action, ReportingPeriod
-from objectives.roles import person_name
 from objectives.text import clean_text
 from reporting import notifications
 from reporting.models import ActionUpdate, QuarterlyReturn, WorkflowState
-from reporting.returns.completeness import action_field, kpi_field, saved_return_problems
-from reporting.workflow import PERIOD_TAKES_NEW_RETURNS, RETURN, WorkflowError
+from reporting.returns.completeness import action_field, kpi_field
+from reporting.returns.selectors import prefill
+from reporting.steps import (
+    APPROVE_RETURN, COMPLETE, REOPEN_RETURN, SAVE_RETURN, SEND_BACK_RETURN, SUBMIT_RETURN, VERSION, Refusal, StepRefused,
+    stale_return,
+)
+from reporting.workflow import PLAN_UPDATE, RETURN
 
 COMMENT_MAX_LENGTH = 5_000
 
 
-class ReturnWorkflowError(WorkflowError):
-    """A step that the return's (or period's) current state does not allow; the message says why."""
+class ReturnWorkflowError(StepRefused):
+    """A step on a return that is refused (reporting.steps says which check refused, and why)."""
 
 
 class StaleEditError(ReturnWorkflowError):
-    """Someone saved the return after the form was opened: saving would overwrite their change."""
+    """Someone saved the return after the form was opened: saving would overwrite their change.
+    `current` is the return as it is now."""
 
-    def __init__(self, current, by=None):
-        self.current = current
-        who = "someone else"
-        if current is not None and current.updated_by_id:
-            who = person_name(current.updated_by)
-        when = ""
-        if current is not None and current.updated_at:
-            local = timezone.localtime(current.updated_at)
-            when = f" at {local:%H:%M} on {local.day} {local:%B %Y}"
-        if by is not None and current is not None and current.updated_by_id == getattr(by, "pk", None):
-            # Their own earlier save: a second click on Save, or the return open in another tab.
-            super().__init__(
-                f"You saved this return{when}, after this page was opened (perhaps by pressing Save twice, or in "
-                "another tab or window), so your changes on this page have not been saved. What you typed is still "
-                "on this page: check the return as it is now, then save again to keep what is on this page."
-            )
-            return
-        super().__init__(
-            f"This return has been changed by {who}{when} since you opened it, so your changes have not been saved. "
-            "What you typed is still on this page: check their changes, then save again to replace them with yours."
-        )
+    @classmethod
+    def of(cls, current, by):
+        return cls(Refusal(VERSION, stale_return(current, by), obj=current))
+
+    @property
+    def current(self):
+        return self.refusal.obj
 
 
 class IncompleteReturnError(ReturnWorkflowError):
     """Submit refused: `problems` maps a ReturnForm field name to what is missing."""
 
-    def __init__(self, problems):
-        self.problems = problems
-        super().__init__("The return is not complete: " + "; ".join(problems.values()))
 
-
-def _problems(ret):
-    """What stops this saved return being submitted (2 queries)."""
-    kpis = list(KPI.objects.filter(sub_strand_id=ret.sub_strand_id, is_active=True).order_by("order", "code"))
-    measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period_id=ret.period_id)}
-    return saved_return_problems(ret, kpis, measurements)
+# What each refusal is raised as, for the pages and the import that catch them.
+RETURN_ERRORS = {None: ReturnWorkflowError, VERSION: StaleEditError, COMPLETE: IncompleteReturnError}
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -96,44 +80,23 @@ def recorded_as(user):
             auditlog_value.set(outer)
 
 
-def _lock(ret):
+def lock_return(ret):
     """The return, locked for this transaction. No joins: on PostgreSQL a row re-read after waiting for
     the lock would come with the joined rows of the old snapshot (its related objects are read after)."""
     return QuarterlyReturn.objects.select_for_update().get(pk=ret.pk)
 
 
-def _guard_period_takes_new_returns(period):
-    if period.state in PERIOD_TAKES_NEW_RETURNS:
-        return
-    raise ReturnWorkflowError(f"{period.label} is not open for returns yet.")
-
-
-def _sync_action_updates(ret):
-    """Action updates of a return follow its workflow state."""
+def sync_action_updates(ret, *steps):
+    """The action updates inside a return follow it: each takes the same steps through the plan-update
+    machine (reporting.workflow.PLAN_UPDATE), which refuses a step its state does not allow."""
     for update in ActionUpdate.objects.filter(quarterly_return=ret).exclude(state=ret.state):
-        update.state = ret.state
-        if ret.state in (WorkflowState.APPROVED, WorkflowState.PUBLISHED):
+        for step in steps:
+            PLAN_UPDATE.move(step, update, error=ReturnWorkflowError)
+        if update.state in (WorkflowState.APPROVED, WorkflowState.PUBLISHED):
             update.approved_at, update.approved_by = ret.approved_at, ret.approved_by
-        if ret.state == WorkflowState.SUBMITTED:
+        if update.state == WorkflowState.SUBMITTED:
             update.submitted_at = ret.submitted_at
         update.save()
-
-
-def _previous_return(sub_strand, period):
-    previous = period.previous()
-    if previous is None:
-        return None
-    return QuarterlyReturn.objects.filter(sub_strand=sub_strand, period=previous).first()
-
-
-def prefill(sub_strand, period):
-    """What a new return starts from: last quarter's commentary and each action's narrative and status."""
-    previous = _previous_return(sub_strand, period)
-    actions = {}
-    if previous is not None:
-        for update in ActionUpdate.objects.filter(quarterly_return=previous):
-            actions[update.action_id] = {"narrative": update.narrative, "status": update.status}
-    return {"commentary": previous.commentary if previous else "", "actions": actions}
 
 
 def _create_return(sub_strand, period, by, *, with_prefill=True):
@@ -164,9 +127,9 @@ def start_return(*, sub_strand, period, by):
         existing = QuarterlyReturn.objects.filter(sub_strand=sub_strand, period=period).first()
         if existing is not None:
             return existing
-        _guard_period_takes_new_returns(period)
         if not period.reports(sub_strand):
             raise ReturnWorkflowError(f"{sub_strand} does not report in {period.label}: it is a period of another strategy.")
+        SAVE_RETURN.guard(by, QuarterlyReturn(sub_strand=sub_strand, period=period, version=0), errors=RETURN_ERRORS)
         ret = _create_return(sub_strand, period, by)
         return ret or QuarterlyReturn.objects.get(sub_strand=sub_strand, period=period)
 
@@ -185,6 +148,7 @@ def save_return_data(*, quarterly_return, by, data, submit=False):
     StaleEditError when the return's version is no longer data["version"], and ReturnWorkflowError
     when it is not a draft or returned.
     """
+    step = SUBMIT_RETURN if submit else SAVE_RETURN
     with transaction.atomic(), recorded_as(by):
         if quarterly_return.pk is None:
             existing = (
@@ -192,21 +156,17 @@ def save_return_data(*, quarterly_return, by, data, submit=False):
                 .filter(sub_strand=quarterly_return.sub_strand, period=quarterly_return.period).first()
             )
             if existing is not None:
-                raise StaleEditError(existing, by)
-            _guard_period_takes_new_returns(quarterly_return.period)
+                raise StaleEditError.of(existing, by)
+            step.guard(by, quarterly_return, version=data.get("version"), complete=False, errors=RETURN_ERRORS)
             ret = _create_return(quarterly_return.sub_strand, quarterly_return.period, by, with_prefill=False)
             if ret is None:  # created by someone else a moment ago
-                raise StaleEditError(
+                raise StaleEditError.of(
                     QuarterlyReturn.objects.get(sub_strand=quarterly_return.sub_strand, period=quarterly_return.period), by
                 )
-            ret = _lock(ret)
+            ret = lock_return(ret)
         else:
-            ret = _lock(quarterly_return)
-            if ret.version != data.get("version"):
-                raise StaleEditError(ret, by)
-        RETURN.check("edit", ret, error=ReturnWorkflowError)
-        if ret.period.state == ReportingPeriod.State.NOT_OPEN:
-            raise ReturnWorkflowError(f"{ret.period.label} is not open for returns yet.")
+            ret = lock_return(quarterly_return)
+            step.guard(by, ret, version=data.get("version"), complete=False, errors=RETURN_ERRORS)
 
         ret.overall_rag = data.get("overall_rag") or ""
         ret.commentary = data.get("commentary") or ""
@@ -289,29 +249,28 @@ def _save_action_updates(ret, by, data):
 
 
 def _submit(ret, by):
-    RETURN.check("submit", ret, subject="this one", error=ReturnWorkflowError)
-    problems = _problems(ret)
-    if problems:
-        raise IncompleteReturnError(problems)
+    """The submit step on a saved return: who, state, period, then completeness, asked once."""
+    SUBMIT_RETURN.guard(by, ret, errors=RETURN_ERRORS)
     RETURN.move("submit", ret)
     ret.submitted_at, ret.submitted_by = timezone.now(), by
     ret.version += 1
     ret.updated_by = by
     ret.save()
-    _sync_action_updates(ret)
+    sync_action_updates(ret, "submit")
     notifications.return_submitted(ret, by=by)
 
 
-def submit_return(*, quarterly_return, by):
+def submit_return(*, quarterly_return, by, version=None):
     """Draft or returned → submitted, if it is complete (else IncompleteReturnError with each problem)."""
     with transaction.atomic(), recorded_as(by):
-        ret = _lock(quarterly_return)
+        ret = lock_return(quarterly_return)
+        SUBMIT_RETURN.guard(by, ret, version=version, complete=False, errors=RETURN_ERRORS)
         _submit(ret, by)
         return ret
 
 
-def _approve(ret, by, now):
-    RETURN.check("approve", ret, subject=f"{ret.sub_strand.name} ({ret.period.label})", error=ReturnWorkflowError)
+def _approve(ret, by, now, version=None):
+    APPROVE_RETURN.guard(by, ret, version=version, errors=RETURN_ERRORS)
     kpis = {k.id: k for k in KPI.objects.filter(sub_strand_id=ret.sub_strand_id)}
     period = ret.period
     measurements = [m for m in Measurement.objects.select_for_update().filter(kpi_id__in=list(kpis), period_id=ret.period_id)
@@ -325,49 +284,60 @@ def _approve(ret, by, now):
         m.updated_by = by
         m.save()
     RETURN.move("approve", ret)
+    steps = ["approve"]
     late = ret.period.state == ReportingPeriod.State.PUBLISHED  # approved after its briefing was issued
     if late:
         RETURN.move("publish", ret)
+        steps.append("publish")
     ret.approved_at, ret.approved_by = now, by
     ret.version += 1
     # A decision, not a save of what is in it: "last saved" stays with whoever wrote it.
     ret.save(update_fields=["state", "approved_at", "approved_by", "version"])
-    _sync_action_updates(ret)
+    sync_action_updates(ret, *steps)
     notifications.return_approved(ret, by=by, late=late)
     return ret
 
 
-def approve_return(*, quarterly_return, by):
-    """Submitted → approved: each measurement's RAG, target and tolerance are frozen as they are now."""
+def approve_return(*, quarterly_return, by, version=None):
+    """Submitted → approved: each measurement's RAG, target and tolerance are frozen as they are now.
+    `version`: the version the approver's page showed (None: not checked)."""
     with transaction.atomic(), recorded_as(by):
-        return _approve(_lock(quarterly_return), by, timezone.now())
+        return _approve(lock_return(quarterly_return), by, timezone.now(), version)
 
 
-def approve_returns(*, returns, by):
-    """Approve several submitted returns at once: all of them, or (if one cannot be) none."""
+def approve_returns(*, returns, by, versions=None):
+    """Approve several submitted returns at once: all of them, or (if one cannot be) none. `versions`:
+    {return id: the version the queue showed}."""
     returns = list(returns)
     if not returns:
         raise ReturnWorkflowError("Select at least one return to approve.")
+    versions = versions or {}
     with transaction.atomic(), recorded_as(by):
         now = timezone.now()
         locked = QuarterlyReturn.objects.select_for_update().filter(pk__in=[r.pk for r in returns]).order_by("pk")
-        return [_approve(ret, by, now) for ret in locked]
+        return [_approve(ret, by, now, versions.get(ret.pk)) for ret in locked]
 
 
-def send_back_return(*, quarterly_return, by, comment):
+def send_back_return(*, quarterly_return, by, comment, version=None):
     """Submitted → returned to the officer, with the approver's comment saying what to change."""
     comment = clean_text(comment)
-    if not comment:
-        raise ReturnWorkflowError("Write a comment saying what needs to change.")
-    if len(comment) > COMMENT_MAX_LENGTH:
-        raise ReturnWorkflowError(f"The comment must be {COMMENT_MAX_LENGTH:,} characters or fewer.")
     with transaction.atomic(), recorded_as(by):
-        ret = _lock(quarterly_return)
-        RETURN.move("send_back", ret, error=ReturnWorkflowError)
+        ret = lock_return(quarterly_return)
+        SEND_BACK_RETURN.guard(by, ret, version=version, errors=RETURN_ERRORS)
+        if not comment:
+            raise ReturnWorkflowError("Write a comment saying what needs to change.")
+        if len(comment) > COMMENT_MAX_LENGTH:
+            raise ReturnWorkflowError(f"The comment must be {COMMENT_MAX_LENGTH:,} characters or fewer.")
+        RETURN.move("send_back", ret)
         ret.return_comment = comment
         ret.version += 1
         # A decision, not a save of what is in it: "last saved" stays with whoever wrote it.
         ret.save(update_fields=["state", "return_comment", "version"])
-        _sync_action_updates(ret)
+        sync_action_updates(ret, "send_back")
         notifications.return_sent_back(ret, by=by)
         return ret
+
+
+def guard_reopen(*, ret, by, version=None):
+    """The reopen step's guard, for reporting.returns.corrections (which writes the correction)."""
+    REOPEN_RETURN.guard(by, ret, version=version, errors=RETURN_ERRORS)

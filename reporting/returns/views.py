@@ -13,13 +13,13 @@ from objectives.council import terms
 from objectives.models import financial_year_label
 from objectives.roles import Role, roles_of
 from objectives.strategies import chosen_strategy
-from reporting.access import RETURNS, can, may, require
+from reporting import steps
+from reporting.access import RETURNS, can, require
 from reporting.kept_work import keeps_work, take_kept_work
 from reporting.plans.selectors import submitted_action_updates
 from reporting.returns import calendar, corrections, periods, reminders, review, selectors, services
-from reporting.returns.forms import ReturnForm
+from reporting.returns.forms import NOT_READY_MESSAGE, ReturnForm
 from reporting.returns.step_forms import BulkApproveForm, OpenPeriodForm, ReopenForm, SendBackForm
-from reporting.workflow import RETURN
 
 STALE_STATUS = 409
 RESTORED_MESSAGE = ("What you typed before your session ended has been put back. It has not been saved yet: "
@@ -73,24 +73,28 @@ def _render_return(request, ret, form, status=200, errors_extra=(), context=None
     return render(request, "reporting/returns/return.html", context, status=status)
 
 
-def _moved_on(request, ret):
-    """The return is no longer a draft (submitted or approved since the form was opened): say so, and
-    keep what was typed on the page."""
+def _moved_on(request, ret, reason):
+    """The return can no longer be changed here (submitted or approved since the form was opened, or
+    its period closed): say why, and keep what was typed on the page."""
     form = ReturnForm(quarterly_return=ret, user=request.user, data=request.POST)
     form.is_valid()
-    form.add_error(None, f"This return is now {ret.get_state_display().lower()}, so your changes have not been "
-                         "saved. What you typed is still on this page.")
+    form.add_error(None, f"{reason} Your changes have not been saved. What you typed is still on this page.")
     return _render_return(request, ret, form, status=STALE_STATUS)
 
 
 def _save_return(request, ret):
-    submit = request.POST.get("intent") == "submit"
-    require(request.user, "submit_return" if submit else "edit_return", ret)
-    if not RETURN.allows("edit", ret):
-        return _moved_on(request, ret)
+    """Save (or submit) what was typed: the form reads it, the step (reporting.steps, asked once by the
+    service on the locked return) decides."""
+    step = steps.SUBMIT_RETURN if request.POST.get("intent") == "submit" else steps.SAVE_RETURN
+    refused = step.refusal(request.user, ret, complete=False)
+    if refused is not None and refused.check == steps.WHO:
+        raise PermissionDenied(refused.reason)
+    if refused is not None:
+        return _moved_on(request, ret, refused.reason)
     form = ReturnForm(quarterly_return=ret, user=request.user, data=request.POST)
     if not form.is_valid():
         return _render_return(request, ret, form)
+    submit = step is steps.SUBMIT_RETURN
     try:
         saved = services.save_return(quarterly_return=ret, by=request.user, form=form, submit=submit)
     except services.StaleEditError as exc:
@@ -102,6 +106,7 @@ def _save_return(request, ret):
         form.add_error(None, str(exc))
         return _render_return(request, current, form, status=STALE_STATUS)
     except services.IncompleteReturnError as exc:
+        form.add_error(None, NOT_READY_MESSAGE)
         for name, message in exc.problems.items():
             form.add_error(name if name in form.fields else None, message)
         return _render_return(request, ret, form)
@@ -115,12 +120,11 @@ def _save_return(request, ret):
     return redirect(saved.get_absolute_url())
 
 
-def _version_matches(request, ret):
-    return request.POST.get("version") == str(ret.version)
-
-
-def _changed_since_message(request, ret):
-    messages.error(request, "This return has been changed since you opened it. Check it again before you decide.")
+def _refused(request, ret, exc):
+    """A step refused on a return's page: a 403 for who may never take it, else the reason, on the return."""
+    if exc.check == steps.WHO:
+        raise PermissionDenied(str(exc))
+    messages.error(request, str(exc))
     return redirect(ret.get_absolute_url())
 
 
@@ -128,18 +132,10 @@ def _changed_since_message(request, ret):
 @require_POST
 def approve(request, period_slug, sub_strand_slug):
     ret = selectors.return_for(period_slug, sub_strand_slug)
-    require(request.user, "approve_return", ret)
-    already = RETURN.refusal("approve", ret, subject=f"{ret.sub_strand.name} ({ret.period.label})")
-    if already:  # approved a moment ago (a second click, or another approver): say so, not "changed"
-        messages.error(request, already)
-        return redirect(ret.get_absolute_url())
-    if not _version_matches(request, ret):
-        return _changed_since_message(request, ret)
     try:
-        services.approve_return(quarterly_return=ret, by=request.user)
+        services.approve_return(quarterly_return=ret, by=request.user, version=request.POST.get("version", ""))
     except services.ReturnWorkflowError as exc:
-        messages.error(request, str(exc))
-        return redirect(ret.get_absolute_url())
+        return _refused(request, ret, exc)
     messages.success(request, f"{ret.sub_strand.name} {ret.period.label} approved.")
     return redirect("review-queue")
 
@@ -148,38 +144,41 @@ def approve(request, period_slug, sub_strand_slug):
 def send_back(request, period_slug, sub_strand_slug):
     """Return a submitted return to the officer with a comment saying what to change."""
     ret = selectors.return_for(period_slug, sub_strand_slug)
-    require(request.user, "send_back_return", ret)
 
     def take(data):
-        services.send_back_return(quarterly_return=ret, by=request.user, comment=data["comment"])
+        services.send_back_return(quarterly_return=ret, by=request.user, comment=data["comment"], version=data["version"])
         return (f"{ret.sub_strand.name} {ret.period.label} returned to the officer for changes.",
                 "review-queue" if can(request.user, "view_review_queue") else "home")
     form = SendBackForm(request.POST or None, initial={"version": ret.version})
-    return _step_in_words(request, ret, form, take, "reporting/returns/send_back.html")
+    return _step_in_words(request, ret, form, steps.SEND_BACK_RETURN, take, "reporting/returns/send_back.html")
 
 
 @login_required
 def reopen(request, period_slug, sub_strand_slug):
     """Reopen an approved return for a correction: a new revision; the approved one is kept."""
     ret = selectors.return_for(period_slug, sub_strand_slug)
-    require(request.user, "reopen_return", ret)
 
     def take(data):
-        corrections.reopen_return(quarterly_return=ret, by=request.user, reason=data["reason"])
+        corrections.reopen_return(quarterly_return=ret, by=request.user, reason=data["reason"], version=data["version"])
         return f"{ret.sub_strand.name} {ret.period.label} reopened as revision {ret.revision + 1}.", ret.get_absolute_url()
     form = ReopenForm(request.POST or None, initial={"version": ret.version})
-    return _step_in_words(request, ret, form, take, "reporting/returns/reopen.html")
+    return _step_in_words(request, ret, form, steps.REOPEN_RETURN, take, "reporting/returns/reopen.html")
 
 
-def _step_in_words(request, ret, form, take, template):
+def _step_in_words(request, ret, form, step, take, template):
     """A step on a return that the person explains in their own words (a send-back's comment, a
-    reopening's reason): the form, the version guard, then `take` (the service; it answers what to
-    say and where to go), a refusal beside the form. One shape for both steps."""
+    reopening's reason): the step's refusal (reporting.steps) before the form, then `take` (the
+    service, which asks it again with the version; it answers what to say and where to go), a
+    refusal beside the form. One shape for both steps."""
+    refused = step.refusal(request.user, ret)
+    if refused is not None:
+        return _refused(request, ret, services.ReturnWorkflowError(refused))
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["version"] != ret.version:
-            return _changed_since_message(request, ret)
         try:
             done, goto = take(form.cleaned_data)
+        except services.StaleEditError:
+            messages.error(request, "This return has been changed since you opened it. Check it again before you decide.")
+            return redirect(ret.get_absolute_url())
         except services.ReturnWorkflowError as exc:
             form.add_error(None, str(exc))
         else:
@@ -194,7 +193,7 @@ def review_queue(request):
     action-plan updates waiting for approval, so that the approver has one queue."""
     require(request.user, "view_review_queue")
     rows = review.review_queue(request.user)
-    may_approve = [row for row in rows if may(request.user, "approve_return", row.ret)]
+    may_approve = [row for row in rows if steps.APPROVE_RETURN.allows(request.user, row.ret)]
     form = BulkApproveForm(choices=[(row.ret.pk, str(row.ret)) for row in may_approve])
     return render(request, "reporting/returns/review_queue.html",
                   {"rows": rows, "form": form, "approvable": {row.ret.pk for row in may_approve},
@@ -212,18 +211,15 @@ def approve_selected(request):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("returns", ["Select at least one return to approve"])))
         return redirect("review-queue")
-    for ret in chosen:
-        if not RETURN.allows("approve", ret):
-            messages.error(request, f"{ret} is {ret.get_state_display().lower()}, not waiting for approval: "
-                                    "nothing was approved. Check the queue again.")
-            return redirect("review-queue")
-        require(request.user, "approve_return", ret)
-        if request.POST.get(f"version-{ret.pk}") != str(ret.version):
-            messages.error(request, f"{ret} has changed since you opened the queue: nothing was approved. Check it again.")
-            return redirect("review-queue")
+    versions = {ret.pk: request.POST.get(f"version-{ret.pk}", "") for ret in chosen}
     try:
-        approved = services.approve_returns(returns=chosen, by=request.user)
+        approved = services.approve_returns(returns=chosen, by=request.user, versions=versions)
+    except services.StaleEditError as exc:
+        messages.error(request, f"{exc.current} has changed since you opened the queue: nothing was approved. Check it again.")
+        return redirect("review-queue")
     except services.ReturnWorkflowError as exc:
+        if exc.check == steps.WHO:
+            raise PermissionDenied(str(exc))
         messages.error(request, f"Nothing was approved. {exc}")
         return redirect("review-queue")
     messages.success(request, f"{len(approved)} return{'s' if len(approved) != 1 else ''} approved.")
@@ -314,10 +310,11 @@ def _back(request, period, ret=None):
 def remind(request, period_slug, sub_strand_slug):
     """'Send a reminder': email one outstanding return's lead and editors, the Economy Cell copied."""
     ret = selectors.return_for(period_slug, sub_strand_slug)
-    require(request.user, "chase_returns", ret)
     try:
         _chase_message(request, reminders.chase(quarterly_return=ret, by=request.user))
     except services.ReturnWorkflowError as exc:
+        if exc.check == steps.WHO:
+            raise PermissionDenied(str(exc))
         messages.error(request, str(exc))
     return _back(request, ret.period, ret)
 

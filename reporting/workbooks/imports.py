@@ -24,7 +24,6 @@ from kpis.models import KPI
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action, ReportingPeriod, SubStrand
 from objectives.roles import person_name
-from reporting.access import can, may
 from reporting.models import QuarterlyReturn, WorkflowState
 from reporting.returns.completeness import kpi_field
 from reporting.returns.forms import ReturnForm, as_post_data, initial_form_data
@@ -34,7 +33,8 @@ from reporting.workbooks.fields import _edits_of
 from reporting.workbooks import preview_token
 from reporting.workbooks.reader import read_workbook
 from reporting.workbooks.safety import ImportRefused, Problem, check_file
-from reporting.workflow import PERIOD_TAKES_NEW_RETURNS, RETURN
+from reporting.steps import SAVE_RETURN, WHO
+from reporting.workflow import APPROVED
 
 TOKEN_SALT = "reporting.workbook_import"
 
@@ -243,13 +243,14 @@ def preview_import(*, period, user, content, filename=""):
 def _refusal(ret, user, period, parsed):
     """Why this return may not be changed by this user from this workbook, or ''."""
     name = ret.sub_strand.name
-    if ret.pk is not None and not RETURN.allows("edit", ret):
-        return (f"the {name} return for {period.label} is {ret.get_state_display().lower()}, so it cannot be changed "
-                "(an approved return is corrected by reopening it on the site)")
-    if not can(user, "edit_return", ret):
+    refused = SAVE_RETURN.refusal(user, ret)  # who, state and period: the step's own answer, as on the site
+    if refused is not None and refused.check == WHO:
         return f"you may not edit the {name} return for {period.label}"
-    if ret.pk is None and period.state not in PERIOD_TAKES_NEW_RETURNS:
-        return f"{period.label} is {period.get_state_display().lower()}: no new return can start"
+    if refused is not None:
+        reason = refused.reason[:1].lower() + refused.reason[1:]  # after "Sheet …, cell …: "
+        if ret.state in APPROVED:
+            return f"{reason} (an approved return is corrected by reopening it on the site)"
+        return reason
     recorded = parsed.versions.get(ret.sub_strand_id)
     current = ret.version if ret.pk else 0
     if recorded is None:
@@ -326,9 +327,10 @@ def apply_import(*, period, user, plan):
                     if item["version"] != 0:
                         raise ImportRefused([Problem(f"The {sub.name} return has been removed since the preview.")])
                     ret = QuarterlyReturn(sub_strand=sub, period=period, state=WorkflowState.DRAFT, version=0)
-                if not may(user, "edit_return", ret):
-                    raise ImportRefused([Problem(
-                        f"The {sub.name} return can no longer be changed ({ret.get_state_display().lower()}): nothing was saved.")])
+                refused = SAVE_RETURN.refusal(user, ret)
+                if refused is not None:
+                    raise ImportRefused([Problem(f"The {sub.name} return can no longer be changed: {refused.reason} "
+                                                 "Nothing was saved.")])
                 base = as_post_data(initial_form_data(ret))
                 merged = _merge(base, item["fields"], ret)
                 merged["version"] = str(item["version"])

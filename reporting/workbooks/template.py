@@ -14,7 +14,6 @@ from objectives.selectors import sub_strands_reporting_in
 from objectives.council import remembered
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action, ReportingPeriod
-from reporting.access import may
 from reporting.models import QuarterlyReturn, WorkflowState
 from reporting.returns.completeness import action_field, kpi_field
 from reporting.returns.forms import as_post_data, initial_form_data
@@ -54,7 +53,7 @@ from reporting.workbooks.cells import (
 )
 from reporting.workbooks.data import workbook_data
 from reporting.workbooks.export import column_numbers, set_properties, write_objective, write_tracker
-from reporting.workflow import PERIOD_TAKES_NEW_RETURNS
+from reporting.steps import SAVE_RETURN
 
 LOCKED_FILL = PatternFill("solid", fgColor="F3F2F1")
 CARRIED_FONT = Font(name=FONT, size=FONT_SIZE, italic=True, color="505A5F")  # 6.9:1 on white
@@ -70,16 +69,11 @@ def importable_returns(*, period, user):
     (while the period takes returns) unsaved ones for sub-strands not started. Three queries."""
     subs = sub_strands_reporting_in(period).select_related("objective").order_by("objective__number", "order")
     existing = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period).select_related("period")}
-    takes_new = period.state in PERIOD_TAKES_NEW_RETURNS
     found = []
     for sub in subs:
-        ret = existing.get(sub.id)
-        if ret is None:
-            if not takes_new:
-                continue
-            ret = QuarterlyReturn(sub_strand=sub, period=period, state=WorkflowState.DRAFT, version=0)
-        if may(user, "edit_return", ret):
-            ret.sub_strand = sub
+        ret = existing.get(sub.id) or QuarterlyReturn(sub_strand=sub, period=period, state=WorkflowState.DRAFT, version=0)
+        ret.sub_strand, ret.period = sub, period
+        if SAVE_RETURN.allows(user, ret):  # the step's own answer: who, state and period
             found.append(ret)
     return found
 

@@ -11,11 +11,11 @@ from kpis.models import KPI
 from kpis.services import TargetError, carry_targets_forward, set_primary_target
 from objectives.models import GovernanceEvent, ReportingPeriod, financial_year_label
 from reporting.returns.services import recorded_as
-from reporting.workflow import WorkflowError
+from reporting.steps import SET_UP_YEAR, StepRefused
 from reporting.years.selectors import proposed_year
 
 
-class YearError(WorkflowError):
+class YearError(StepRefused):
     """The year cannot be set up as asked; the message says why."""
 
 
@@ -26,6 +26,7 @@ def set_up_year(*, financial_year, strategy, by, dates):
     KPIs that have none for this year. All or nothing."""
     label = financial_year_label(financial_year)
     with transaction.atomic(), recorded_as(by):
+        SET_UP_YEAR.guard(by, strategy, errors={None: YearError})
         missing = [p for p in proposed_year(financial_year, strategy) if p.existing is None]
         if not missing:
             raise YearError(f"{label} is already set up: change its dates from the calendar.")

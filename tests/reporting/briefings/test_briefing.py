@@ -262,7 +262,10 @@ def test_the_economy_cell_sees_a_draft_briefing_labelled_as_such(q2_story, clien
     assert '<span class="app-para-number">4.1</span> Before the table.' in html
     assert reverse("briefing-edit", args=["2023-24-q2"]) in html
     approver_html = client_for("approver").get(reverse("briefing", args=["2023-24-q2"])).content.decode()
-    assert reverse("briefing-issue", args=["2023-24-q2"]) in approver_html
+    # Planning waits for approval: no Issue button, and the reason where it would be (reporting.steps).
+    assert reverse("briefing-issue", args=["2023-24-q2"]) not in approver_html
+    assert "Issuing the briefing is not possible now." in approver_html
+    assert "1 return is waiting for approval (Planning)" in approver_html
     assert reverse("briefing-edit", args=["2023-24-q2"]) not in approver_html
 
 

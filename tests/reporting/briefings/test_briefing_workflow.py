@@ -1,7 +1,6 @@
 """Editing the briefing's text (coordinator) and issuing it (approver), which publishes the period."""
 import pytest
 from auditlog.models import LogEntry
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from objectives.models import ReportingPeriod, SubStrand
@@ -139,7 +138,7 @@ def test_an_issued_briefing_can_no_longer_be_edited(client_for, demo_users):
     refused = client_for("coordinator").get(reverse("briefing-edit", args=["2023-24-q1"]), follow=True)
     assert refused.redirect_chain[-1][0] == reverse("briefing", args=["2023-24-q1"])  # the briefing, saying why
     assert "has been issued, so its text can no longer be changed" in refused.content.decode()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(BriefingError, match="has been issued, so its text can no longer be changed"):
         update_briefing(briefing=q1, by=demo_users["coordinator"], data={"purpose": "x"}, expected_version=q1.version)
 
 
@@ -174,7 +173,7 @@ def test_issuing_publishes_the_period_and_every_approved_return(q2, q2_returns, 
 def test_issuing_twice_is_refused(q2, q2_returns, demo_users):
     briefing = update_briefing(briefing=briefing_for(q2), by=demo_users["coordinator"], data=form_data(), expected_version=0)
     issue_briefing(briefing=briefing, by=demo_users["approver"])
-    with pytest.raises(PermissionDenied):  # the rule: only a draft briefing is issued
+    with pytest.raises(BriefingError, match="already been issued"):  # the rule: only a draft briefing is issued
         issue_briefing(briefing=Briefing.objects.get(pk=briefing.pk), by=demo_users["approver"])
     with pytest.raises(BriefingError, match="already been issued"):
         issue_briefing(briefing=briefing, by=demo_users["approver"])  # a stale copy still says draft
@@ -197,7 +196,7 @@ def test_issuing_is_refused_with_nothing_approved(q2, demo_users):
 
 
 def test_an_unsaved_briefing_cannot_be_issued(q2, q2_returns, demo_users):
-    with pytest.raises(BriefingError, match="Save the briefing"):
+    with pytest.raises(BriefingError, match="can be issued once the Economy Cell has saved its text"):
         issue_briefing(briefing=briefing_for(q2), by=demo_users["approver"])
 
 

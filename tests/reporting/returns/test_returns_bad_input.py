@@ -231,7 +231,7 @@ def test_saving_a_submitted_return_from_an_old_page_is_refused_and_keeps_the_tex
     before = database_state()
     old_page.update({"commentary": "TYPED AFTER SUBMIT", "intent": "save"})
     response = officer.post(return_url(), old_page)
-    assert_refused(response, "This return is now submitted, so your changes have not been saved", status=409)
+    assert_refused(response, "The Housing return for 2023/24 Q2 is submitted, so it cannot be changed. Your changes have not been saved", status=409)
     assert "TYPED AFTER SUBMIT" in text_of(response)
     assert database_state() == before
 
@@ -303,7 +303,8 @@ def test_bulk_approve_of_a_draft_is_refused(demo_users, client_for):
     response = approver.post(reverse("review-approve"), {"returns": str(ret.pk)})
     assert response.status_code == 302
     assert database_state() == before
-    assert "is draft, not waiting for approval: nothing was approved" in text_of(approver.get(reverse("review-queue")))
+    queue = text_of(approver.get(reverse("review-queue")))
+    assert "Nothing was approved. Housing (2023/24 Q2) is draft: only a submitted return can be approved." in queue
 
 
 def test_bulk_approve_by_the_economy_cell_is_refused(demo_users, client_for):

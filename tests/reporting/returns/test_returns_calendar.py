@@ -28,14 +28,14 @@ def test_outstanding_means_not_yet_submitted():
 
 
 @pytest.mark.django_db
-def test_overdue_means_outstanding_after_the_deadline_of_an_open_or_closed_period():
+def test_overdue_means_chaseable_after_the_deadline_of_an_open_period():
     period = ReportingPeriod(financial_year=2023, number=2, dashboard_deadline=datetime.date(2023, 9, 1), state="open")
     assert is_overdue("draft", period, PAST) and is_overdue(None, period, PAST)
     assert not is_overdue("draft", period, FUTURE)
     assert not is_overdue("draft", period, datetime.date(2023, 9, 1))  # on the day is not late
     assert not is_overdue("submitted", period, PAST)
-    period.state = "closed"
-    assert is_overdue("returned", period, PAST)
+    period.state = "closed"  # officers cannot act on it: not chased, so not overdue (workflow.chase_refusal)
+    assert not is_overdue("returned", period, PAST)
     period.state = "published"
     assert not is_overdue("draft", period, PAST)
     period.state, period.dashboard_deadline = "open", None

@@ -6,12 +6,13 @@ tries every action. Each answer is the one expected — allowed, 403, or sent to
 refusal changes nothing in the database.
 """
 import pytest
+
+from reporting.steps import PERIOD, SAVE_RETURN
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from objectives.models import ReportingPeriod
-from reporting.access import can
 from reporting.returns.forms import as_post_data, initial_form_data
 from reporting.models import QuarterlyReturn
 from tests.reporting._returns_support import (  # noqa: F401
@@ -172,8 +173,9 @@ def test_officer_cannot_edit_own_return_once_the_period_is_closed_but_the_econom
     period.state = "closed"
     period.save()
     ret.refresh_from_db()
-    assert not can(demo_users["officer"], "edit_return", ret)
-    assert can(demo_users["coordinator"], "edit_return", ret)
+    refused = SAVE_RETURN.refusal(demo_users["officer"], ret)
+    assert refused.check == PERIOD and "is closed" in refused.reason
+    assert SAVE_RETURN.allows(demo_users["coordinator"], ret)
 
 
 @pytest.mark.django_db
