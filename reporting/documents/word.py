@@ -203,7 +203,8 @@ class Paper:
 
     def table(self, headings, rows, *, widths, caption=None):
         """A table whose columns share the text width in the proportions `widths`; a cell is text,
-        or (rag, label) for a RAG word shaded in its colour. The header row repeats on each page."""
+        or (rag, label) for a RAG word shaded in its colour, or (rag, label, note) with a note under
+        the word, not bold (an officer's override of the rules). The header row repeats on each page."""
         if caption:
             self._add(text(caption), style="Caption").paragraph_format.keep_with_next = True
         total = sum(widths)
@@ -267,12 +268,15 @@ class Paper:
             if header:
                 rag, words = None, value[1]
             elif isinstance(value, tuple):
-                rag, words = value
+                rag, words, *note = value
                 fill, colour = RAG_COLOURS.get(rag or None, RAG_COLOURS[None])
                 _shade(cell._tc.get_or_add_tcPr(), fill)
             else:
                 rag, words = None, value
             self.lines(paragraph, text(words).split("\n"), bold=header or isinstance(value, tuple))
+            if not header and isinstance(value, tuple) and note and note[0]:
+                paragraph.add_run().add_break()
+                self.lines(paragraph, text(note[0]).split("\n"))
             for run in paragraph.runs:
                 run.font.size = TABLE_FONT_SIZE
                 if isinstance(value, tuple) and not header:
