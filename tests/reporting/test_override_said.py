@@ -13,7 +13,6 @@ from django.test import Client
 from django.urls import reverse
 
 from kpis.models import KPI, Measurement
-from kpis.rag import Override, override_of
 from kpis.services import freeze_measurement, rate_measurement
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.models import Briefing, QuarterlyReturn
@@ -49,6 +48,8 @@ def assert_said_in_html(html, where):
 
 
 def test_an_override_is_one_only_when_it_is_the_rag_shown():
+    from kpis.rag import Override, override_of
+
     assert override_of(shown="green", override=None, reason="") is None
     assert override_of(shown="amber", override="green", reason="r") is None  # frozen before the override was set
     said = override_of(shown="green", override="green", reason="Handed over early.\nAll 40.", rules_rag="amber",
@@ -181,3 +182,26 @@ def test_the_review_queue_and_the_return_page_say_the_override(sefton, demo_user
         response = client.get(url)
         assert response.status_code == 200, where
         assert_said_in_html(response.content.decode(), where)
+
+
+def test_the_briefings_kpis_that_turned_amber_say_the_override(sefton, demo_users, client_for):
+    Briefing.objects.filter(period__slug="2023-24-q1").update(include_what_changed=True)
+    overridden_hou01(rag="amber")
+    said = f"Amber (set by the officer: {REASON}; the rules give no status (no target and no previous year to compare with))"
+    client = client_for("cabinet")
+    html = client.get(reverse("briefing", args=["2023-24-q1"])).content.decode()
+    assert said.replace("<", "&lt;").replace(">", "&gt;") in html and "<b>ahead</b>" not in html
+    document = docx.Document(io.BytesIO(client.get(reverse("briefing-docx", args=["2023-24-q1"])).content))
+    assert any(said in p.text for p in document.paragraphs)
+
+
+def test_an_earlier_revision_of_a_return_says_its_override(sefton, demo_users, client_for):
+    """A correction keeps the approved revision: its figures' overrides are said there too."""
+    from reporting.returns.corrections import reopen_return
+
+    overridden_hou01()
+    housing = QuarterlyReturn.objects.get(sub_strand__slug="housing", period__slug="2023-24-q1")
+    reopen_return(quarterly_return=housing, by=demo_users["approver"], reason="A figure to correct")
+    html = client_for("coordinator").get(reverse("return", args=["2023-24-q1", "housing"])).content.decode()
+    revisions = html.split('id="revisions"', 1)[1]
+    assert_said_in_html(revisions, "earlier revision")
