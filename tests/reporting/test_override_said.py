@@ -116,7 +116,7 @@ def test_the_word_briefing_says_the_override_beside_the_rag(hou01, client_for):
     rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
     hou01_row = next(r for r in rows if r[0].startswith("HOU-01"))
     rag_cell = hou01_row[4]
-    assert rag_cell.startswith("Green") and SAID in rag_cell and RULES in rag_cell
+    assert rag_cell.strip().startswith("Green") and SAID in rag_cell and RULES in rag_cell
 
 
 def test_the_workbook_says_the_override_beside_the_rag(hou01, client_for):
