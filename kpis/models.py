@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from kpis.numbers import figure_field
-from kpis.rag import RAG, RAG_VALUES, Direction, MilestoneStatus, Rating, rag_label, rate
+from kpis.rag import RAG, RAG_VALUES, Direction, MilestoneStatus, Rating, override_of, rag_label, rate
 from objectives.models import ReportingPeriod, SubStrand
 from objectives.text import is_blank
 
@@ -209,6 +209,18 @@ class Measurement(models.Model):
     @property
     def rag_label(self):
         return rag_label(self.rag)
+
+    @property
+    def override(self):
+        """The officer's override behind the RAG shown (a kpis.rag.Override: its reason, and what the
+        rules say), or None when the rules' RAG is shown. Every page, document, workbook, API answer
+        and open-data file that shows a figure's RAG asks this, so that an override is always said."""
+        return override_of(shown=self.rag, override=self.rag_override or None, reason=self.override_reason,
+                           rules_rag=self.rag_calculated or None, rules_basis=self.rag_basis)
+
+    @property
+    def is_overridden(self):
+        return self.override is not None
 
     @property
     def has_figure(self):

@@ -68,6 +68,54 @@ def rag_label(rag):
     return RAG(rag).label if rag else "Not rated"
 
 
+@dataclass(frozen=True)
+class Override:
+    """An officer's override of the rules' RAG, said wherever the RAG is shown or exported: the
+    officer's reason and what the rules say (`rules_rag`, or why they give none in `rules_basis`;
+    `rules_basis` None when what the rules said was not kept)."""
+
+    rag: str
+    reason: str
+    rules_rag: str | None
+    rules_basis: str | None = ""
+
+    @property
+    def reason_text(self):
+        """The reason on one line, without a closing full stop (the sentences add their own)."""
+        return " ".join((self.reason or "").split()).rstrip(".")
+
+    @property
+    def rules_words(self):
+        """'the rules say Amber', 'the rules give no status (no target and no previous year to compare with)'."""
+        if self.rules_rag:
+            return f"the rules say {rag_label(self.rules_rag)}"
+        if self.rules_basis is None:
+            return ""
+        basis = " ".join(self.rules_basis.split()).rstrip(".")
+        return f"the rules give no status ({basis[:1].lower()}{basis[1:]})" if basis else "the rules give no status"
+
+    @property
+    def note(self):
+        """'Set by the officer: <reason>. The rules say Amber.': beside the RAG's tag or in its own column."""
+        rules = self.rules_words
+        return f"Set by the officer: {self.reason_text}." + (f" {rules[:1].upper()}{rules[1:]}." if rules else "")
+
+    @property
+    def words(self):
+        """'Green (set by the officer: <reason>; the rules say Amber)': the RAG in one line of text."""
+        rules = f"; {self.rules_words}" if self.rules_words else ""
+        return f"{rag_label(self.rag)} (set by the officer: {self.reason_text}{rules})"
+
+
+def override_of(*, shown, override, reason, rules_rag=None, rules_basis=""):
+    """The officer's override behind the RAG `shown`, or None when the rules' RAG is shown: the one
+    reading of "is this RAG an override". An override counts when one is set and it is the RAG shown
+    (a figure frozen at approval shows the RAG chosen then)."""
+    if not override or override != shown:
+        return None
+    return Override(rag=override, reason=reason or "", rules_rag=rules_rag or None, rules_basis=rules_basis)
+
+
 def compare_to_bar(value, bar, direction, tolerance_percent=DEFAULT_AMBER_TOLERANCE):
     """Rate a number against a bar (a target, or last year's value)."""
     value, bar = Decimal(value), Decimal(bar)

@@ -156,14 +156,28 @@ class FigureSerializer(Answer):
     milestone_status = Choice(MilestoneStatus.choices, help_text="For a milestone KPI; null for the others.")
     rag = RagField(help_text="The RAG shown: frozen at approval, else the officer's override, else the rules'.")
     rag_label = RagLabelField(source="rag")
+    rag_overridden = serializers.SerializerMethodField(
+        help_text="True when an officer set the RAG shown by judgement instead of the rules (the reason is in "
+                  "override_reason, what the rules say in rag_by_rules); false when the rules set it.")
+    override_reason = serializers.SerializerMethodField(
+        help_text="Why the officer set the RAG shown, as they wrote it; null when the rules set it.")
+    rag_by_rules = RagField(
+        source="rag_calculated", help_text="The RAG the rules give (target, direction and tolerance), whether or not an officer set another: "
+                  "red, amber or green; null where the rules give none (rag_basis says why).")
+    rag_note = serializers.SerializerMethodField(
+        help_text="The override in words, as the pages show it beside the RAG: 'Set by the officer: <reason>. The rules "
+                  "say Amber.'; null when the rules set the RAG.")
     approved = serializers.SerializerMethodField(help_text="Approved with its return (and frozen).")
 
     class Meta:
         model = Measurement
         fields = ["id", "kpi", "sub_strand", "reported_in", "value", "value_text", "milestone_status", "not_available",
-                  "expected_date", "data_for", "data_for_end", "rag", "rag_label", "rag_basis", "commentary",
-                  "approved", "frozen_target", "is_synthetic", "updated_at"]
-        extra_kwargs = {"data_for": {"help_text": "The period the data is for, e.g. Calendar year 2022."}}
+                  "expected_date", "data_for", "data_for_end", "rag", "rag_label", "rag_overridden", "override_reason",
+                  "rag_by_rules", "rag_basis", "rag_note", "commentary", "approved", "frozen_target", "is_synthetic",
+                  "updated_at"]
+        extra_kwargs = {"data_for": {"help_text": "The period the data is for, e.g. Calendar year 2022."},
+                        "rag_basis": {"help_text": "How the rules reached their RAG (rag_by_rules), or why they give "
+                                                   "none, e.g. No target and no previous year to compare with."}}
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_value_text(self, measurement):
@@ -172,6 +186,20 @@ class FigureSerializer(Answer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_approved(self, measurement):
         return measurement.frozen_at is not None
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_rag_overridden(self, measurement):
+        return measurement.is_overridden
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_override_reason(self, measurement):
+        override = measurement.override
+        return override.reason if override else None
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_rag_note(self, measurement):
+        override = measurement.override
+        return override.note if override else None
 
 
 class BreakdownSerializer(Answer):

@@ -85,6 +85,7 @@ class AnnexRow:
     reported_in: str
     is_synthetic: bool
     has_figure: bool = True  # a value, a milestone status or "not yet available": something to report
+    override: object = None  # kpis.rag.Override when an officer set the RAG (Measurement.override)
 
 
 @dataclass
@@ -110,11 +111,13 @@ class TurnedKPI:
     rag: str
     value_text: str
     data_for: str
+    override: object = None  # kpis.rag.Override when an officer set the RAG (Measurement.override)
 
     @property
     def sentence(self):
         was = f"was {rag_label(self.previous_rag)}" if self.previous_rag else "first rated"
-        return f"{self.code} {self.title} ({self.sub_strand}): {rag_label(self.rag)}, {was}; {self.value_text}"
+        now = self.override.words if self.override else rag_label(self.rag)
+        return f"{self.code} {self.title} ({self.sub_strand}): {now}, {was}; {self.value_text}"
 
 
 @dataclass

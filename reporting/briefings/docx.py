@@ -113,7 +113,7 @@ def _appendix(paper, rows, period):
     paper.table(
         ANNEX_HEADINGS,
         [[f"{r.code} {r.title}", r.sub_strand, r.target_text, r.value_text + (" (synthetic)" if r.is_synthetic else ""),
-          (r.rag, r.rag_label), r.data_for or "–"] for r in rows],
+          (r.rag, r.rag_label, r.override.note if r.override else ""), r.data_for or "–"] for r in rows],
         widths=ANNEX_WIDTHS, caption=f"The latest approved figure of each KPI with one to report, as at {period.label}",
     )
 

@@ -222,6 +222,7 @@ def _kpis(period, previous, sub_strands, user=None):
                 rag_label=rag_label(m.rag if m else None), data_for=data_lag_words(m),
                 reported_in=m.period.label if m else "", is_synthetic=bool(m and m.is_synthetic),
                 has_figure=m is not None and (m.not_available or bool(m.milestone_status) or m.value is not None),
+                override=m.override if m else None,
             )
         )
         if m is None or m.period_id != period.id:
@@ -235,7 +236,8 @@ def _kpis(period, previous, sub_strands, user=None):
             synthetic = synthetic or before.is_synthetic
         if m.rag in (RAG.RED, RAG.AMBER) and (prev_rag is None or RAG_ORDER[RAG(m.rag)] < RAG_ORDER[RAG(prev_rag)]):
             turned.append(TurnedKPI(code=kpi.code, title=kpi.title, sub_strand=kpi.sub_strand.full_name, previous_rag=prev_rag,
-                                    rag=m.rag, value_text=figure_text(m), data_for=data_lag_words(m)))
+                                    rag=m.rag, value_text=figure_text(m), data_for=data_lag_words(m),
+                                    override=m.override))
     return annex, turned, not_available, synthetic
 
 

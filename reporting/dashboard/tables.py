@@ -3,7 +3,6 @@ import csv
 
 import django_tables2 as tables
 from django.http import HttpResponse
-from django.utils.html import format_html
 
 from django.utils import timezone
 
@@ -11,7 +10,7 @@ from kpis.figures import data_lag_words, judged_target, primary_targets, target_
 from kpis.rag import rag_label
 from reporting.dashboard.selectors import figure_text, listed_because
 from reporting.cell_safety import csv_cell
-from reporting.templatetags.ses import draft_label, rag_tag
+from reporting.templatetags.ses import figure_rag
 from objectives.council import word
 
 TEMPLATE = "reporting/tables/govuk_table.html"
@@ -32,16 +31,15 @@ class GovukTable(tables.Table):
 
 
 class RagColumn(tables.Column):
-    """RAG as a word and a colour (the rag_tag template tag); in the CSV, the word. A figure not yet
-    approved is labelled so."""
+    """A figure's RAG as a word and a colour (the figure_rag template tag); in the CSV, the words. A
+    figure not yet approved is labelled so; an officer's override says so, with its reason."""
 
     def render(self, value, record):
-        if not record.is_frozen:
-            return format_html("{} {}", rag_tag(value), draft_label())
-        return rag_tag(value)
+        return figure_rag(record, draft=not record.is_frozen)
 
     def value(self, value, record):
-        label = rag_label(value)
+        override = record.override
+        label = override.words if override else rag_label(value)
         return label if record.is_frozen else f"{label} (draft, not yet approved)"
 
 

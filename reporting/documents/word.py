@@ -203,7 +203,9 @@ class Paper:
 
     def table(self, headings, rows, *, widths, caption=None):
         """A table whose columns share the text width in the proportions `widths`; a cell is text,
-        or (rag, label) for a RAG word shaded in its colour. The header row repeats on each page."""
+        or (rag, label) for a RAG word shaded in its colour, or (rag, label, note) for the word shaded
+        with a note in plain text under it (an officer's override of the rules: its reason). The header
+        row repeats on each page."""
         if caption:
             self._add(text(caption), style="Caption").paragraph_format.keep_with_next = True
         total = sum(widths)
@@ -264,10 +266,13 @@ class Paper:
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.paragraph_format.line_spacing = 1.0
+            if not header and isinstance(value, tuple) and len(value) == 3 and value[2]:
+                self._rag_with_note(paragraph, *value)
+                continue
             if header:
                 rag, words = None, value[1]
             elif isinstance(value, tuple):
-                rag, words = value
+                rag, words = value[:2]
                 fill, colour = RAG_COLOURS.get(rag or None, RAG_COLOURS[None])
                 _shade(cell._tc.get_or_add_tcPr(), fill)
             else:
@@ -277,6 +282,19 @@ class Paper:
                 run.font.size = TABLE_FONT_SIZE
                 if isinstance(value, tuple) and not header:
                     run.font.color.rgb = RGBColor.from_string(RAG_COLOURS.get(rag or None, RAG_COLOURS[None])[1])
+
+    def _rag_with_note(self, paragraph, rag, label, note):
+        """A table cell's RAG word shaded in its colour (the cell itself is not), and under it a note
+        in plain text."""
+        fill, colour = RAG_COLOURS.get(rag or None, RAG_COLOURS[None])
+        word = paragraph.add_run(f"\u00a0{text(label)}\u00a0")
+        word.bold = True
+        word.font.color.rgb = RGBColor.from_string(colour)
+        _shade(word._r.get_or_add_rPr(), fill)
+        word.add_break(WD_BREAK.LINE)
+        self.lines(paragraph, text(note).split("\n"))
+        for run in paragraph.runs:
+            run.font.size = TABLE_FONT_SIZE
 
     # -- out -----------------------------------------------------------------------------------
 

@@ -109,6 +109,15 @@ FIGURES = Dataset(
         Field("target_kind", "string", "Kind of target", "Where the target comes from, e.g. Local Plan requirement."),
         Field("rag_status", "string", "RAG status", "Red, Amber or Green as approved; empty where the figure was not rated.",
               enum=tuple(RAG_WORDS)),
+        Field("rag_overridden", "boolean", "RAG status set by the officer",
+              "true when an officer set the RAG status by judgement instead of the rules (their reason is in "
+              "override_reason, what the rules say in rag_status_by_rules); false when the rules set it.", True),
+        Field("override_reason", "string", "Why the officer set the RAG status",
+              "The officer's reason for setting the RAG status, as approved; empty when the rules set it. " + COMMENTARY_NOTE),
+        Field("rag_status_by_rules", "string", "RAG status by the rules",
+              "Red, Amber or Green as the rules give it (the figure against its target, or the previous year's figure "
+              "where there is no target); empty where the rules give none. Differs from rag_status only where an "
+              "officer set the status.", enum=tuple(RAG_WORDS)),
         Field("commentary", "string", "Commentary", "The lead officer's note on the figure. " + COMMENTARY_NOTE),
         SYNTHETIC,
     ],
@@ -153,7 +162,7 @@ def _where(sub, period):
 # What a figure's row reads: only these columns, and no model joined into each of tens of thousands of rows.
 FIGURE_COLUMNS = ["id", "kpi_id", "period_id", "value", "milestone_status", "data_for", "not_available", "expected_date",
                   "commentary", "is_synthetic", "frozen_at", "frozen_rag", "frozen_target", "frozen_target_kind",
-                  "rag_override", "rag_calculated"]
+                  "rag_override", "override_reason", "rag_calculated", "rag_basis"]
 
 
 def figure_rows(audience=PUBLIC):
@@ -171,14 +180,17 @@ def figure_rows(audience=PUBLIC):
         about = {"kpi_code": kpi.code, "kpi_title": kpi.title, "unit": units[kpi.unit], "direction": directions[kpi.direction]}
         for m in by_kpi[kpi_id]:
             target, kind = judged_target(kpi, m)
-            rag = m.rag
+            rag, override = m.rag, m.override
             yield {
                 **about, **_where(kpi.sub_strand, periods[m.period_id]),
                 "data_for": m.data_for or None, "value": _number(m.value),
                 "milestone_status": milestones.get(m.milestone_status) if m.milestone_status else None,
                 "not_yet_available": m.not_available, "expected_date": m.expected_date,
                 "target": _number(target), "target_kind": kind or None,
-                "rag_status": rag_label(rag) if rag else None, "commentary": m.commentary or None,
+                "rag_status": rag_label(rag) if rag else None, "rag_overridden": override is not None,
+                "override_reason": override.reason if override else None,
+                "rag_status_by_rules": rag_label(m.rag_calculated) if m.rag_calculated else None,
+                "commentary": m.commentary or None,
                 "synthetic": m.is_synthetic,
             }
 

@@ -38,6 +38,7 @@ def snapshot_of(ret):
                 "kpi": m.kpi.code, "title": m.kpi.title, "value": text(m.value), "milestone_status": m.milestone_status,
                 "not_available": m.not_available, "expected_date": text(m.expected_date), "data_for": m.data_for,
                 "rag": m.rag or "", "rag_override": m.rag_override, "override_reason": m.override_reason,
+                "rag_calculated": m.rag_calculated, "rag_basis": m.rag_basis,
                 "commentary": m.commentary, "target": text(m.frozen_target), "target_kind": m.frozen_target_kind,
                 "tolerance": text(m.frozen_tolerance),
             }

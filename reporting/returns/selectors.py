@@ -14,7 +14,7 @@ from django.utils import timezone
 from kpis.figures import RatingContext, bar_text, rating_contexts
 from kpis.formatting import format_kpi_value, measurement_text
 from kpis.models import KPI, Measurement
-from kpis.rag import MilestoneStatus, suggested_overall
+from kpis.rag import MilestoneStatus, override_of, suggested_overall
 from objectives.models import Action, ReportingPeriod, SubStrand
 from objectives.roles import Role, editable_sub_strand_ids, editors_of, roles_of
 from objectives.selectors import open_period
@@ -148,6 +148,10 @@ def return_page(user, ret, *, kpis=None, actions=None):
     for revision in revisions:
         for m in revision.snapshot.get("measurements", []):
             m["shown"] = snapshot_figure_text(m, units.get(m.get("kpi")))
+            # What the rules said is kept in snapshots made since overrides are said (rules_basis None: not kept).
+            m["override"] = override_of(shown=m.get("rag") or None, override=m.get("rag_override") or None,
+                                        reason=m.get("override_reason", ""), rules_rag=m.get("rag_calculated") or None,
+                                        rules_basis=m.get("rag_basis") if "rag_calculated" in m else None)
     return {
         "kpi_rows": kpi_rows,
         "action_rows": action_rows,

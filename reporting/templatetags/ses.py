@@ -4,6 +4,7 @@ everywhere and a RAG is always a word as well as a colour.
 
     {% load ses %}
     {% rag_tag rag %}                    {% rag_tag rag "Not yet given" %}
+    {% figure_rag measurement %}         a KPI figure's RAG; an officer's override says so, with its reason
     {% state_tag state %}                the word and colour of any workflow state
     {% action_status_tag status label %} a recommendation's status
     {% movement_tag movement %}          a kpis.rag.Movement in words
@@ -76,6 +77,31 @@ def rag_tag(rag, none_label="Not rated"):
     if rag in RAG_TAGS:
         return RAG_TAGS[rag]
     return format_html('<strong class="govuk-tag app-rag app-rag--none">{}</strong>', none_label)
+
+
+@register.simple_tag
+def override_note(override):
+    """What an officer's override (a kpis.rag.Override, or None) says beside its RAG: the reason
+    (typed by the officer: escaped) and what the rules say."""
+    if override is None:
+        return ""
+    return format_html('<span class="govuk-body-s app-rag-override">{}</span>', override.note)
+
+
+@register.simple_tag
+def figure_rag(measurement, none_label="Not rated", draft=False):
+    """A KPI figure's RAG (kpis Measurement.rag) as a word and a colour; `draft` adds "Not yet
+    approved"; an officer's override says so, with its reason and what the rules say
+    (Measurement.override)."""
+    if measurement is None:
+        return rag_tag(None, none_label)
+    parts = [rag_tag(measurement.rag, none_label)]
+    if draft:
+        parts.append(DRAFT_LABEL)
+    note = override_note(measurement.override)
+    if note:
+        parts.append(note)
+    return mark_safe(" ".join(parts))
 
 
 def state_colour(state):

@@ -146,7 +146,8 @@ def write_kpi_row(ws, row, r, quarters, cols):
     put_rag(ws, row, cols[COL_RAG], current.rag if current else None, label=None if current else "No figure")
     basis = ""
     if current is not None:
-        basis = f"Override: {current.override_reason}" if current.rag_override and not current.is_frozen else current.rag_basis
+        override = current.override  # an officer's override says so, with its reason and what the rules say
+        basis = override.note if override else current.rag_basis
     put(ws, row, cols["RAG basis"], basis, alignment=WRAP)
     put(ws, row, cols[COL_DATA_FOR], current.data_for if current else "", alignment=WRAP)
     put(ws, row, cols[COL_EXPECTED], current.expected_date if current else None,
