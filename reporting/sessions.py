@@ -8,17 +8,40 @@ minus SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE after the last request.
 
 SESSION_WARNING_SECONDS before it ends, a signed-in page says so ("You will be signed out soon",
 static/js/session-timeout.js) with a "Stay signed in" button that writes the session again.
+
+An ended session's cookie stays in the browser (SessionMiddleware): it names the ended session's row,
+which says whose a form posted after the end is (reporting.kept_work). Nothing the warning dialog asks
+or any page shows removes it; signing out does, and signing in replaces it.
 """
 import time
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 REFRESHED = "_ses_refreshed_at"
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a session found ended (expired, or its row gone) leaves its cookie as it
+    is: Django's sends a deleting Set-Cookie for any empty session the request's cookie named, so the
+    warning dialog's own check (or a page in another tab) removed what traces a form posted after the
+    end to its owner. A session emptied on purpose (signing out flushes it: modified) is still deleted."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if (session is not None and settings.SESSION_COOKIE_NAME in request.COOKIES and session.is_empty()
+                and not session.modified):
+            if session.accessed:
+                patch_vary_headers(response, ("Cookie",))
+            # an unread store of the same cookie: neither saved nor deleted
+            request.session = self.SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME])
+        return super().process_response(request, response)
 
 
 class SlidingSessionMiddleware:

@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "reporting.middleware.council_read_once",  # the council and its words, read once a request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "reporting.sessions.SessionMiddleware",  # Django's, leaving an ended session's cookie (kept work)
     "reporting.sessions.SlidingSessionMiddleware",  # after SessionMiddleware: runs before it on the way out
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,6 +209,8 @@ SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "300"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A form posted by a browser that lost its cookies is kept for its owner (reporting/kept_work.py).
+CSRF_FAILURE_VIEW = "reporting.kept_work.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
