@@ -13,7 +13,26 @@ from django.db.models import Q
 from django.urls import reverse
 
 from objectives import cadence as cadences
-from objectives.roles import GROUP_NAMES, Role
+
+
+class Role(models.TextChoices):
+    """The roles, by what they do; the council's own words for the people in them are data
+    (objectives.council: coordinator, approver, reader)."""
+
+    OFFICER = "officer", "Officer"
+    COORDINATOR = "coordinator", "Coordinator"
+    APPROVER = "approver", "Approver"
+    READER = "reader", "Reader"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+GROUP_NAMES = {
+    Role.OFFICER: "Officers",
+    Role.COORDINATOR: "Coordinators",
+    Role.APPROVER: "Approvers",
+    Role.READER: "Readers",
+    Role.ADMINISTRATOR: "Administrators",
+}
 
 
 # The council's words for the levels of a strategy and for the roles, each singular and plural

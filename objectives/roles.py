@@ -6,25 +6,11 @@ the layer that knows the workflow's states.
 """
 from django.db import models
 
+from objectives.models import GROUP_NAMES, Action, Role, Strategy, SubStrand
 
-class Role(models.TextChoices):
-    """The roles, by what they do; the council's own words for the people in them are data
-    (objectives.council: coordinator, approver, reader)."""
-
-    OFFICER = "officer", "Officer"
-    COORDINATOR = "coordinator", "Coordinator"
-    APPROVER = "approver", "Approver"
-    READER = "reader", "Reader"
-    ADMINISTRATOR = "administrator", "Administrator"
+__all__ = ["GROUP_NAMES", "ROLE_BY_GROUP", "Role"]  # the roles are defined with the models, and read here
 
 
-GROUP_NAMES = {
-    Role.OFFICER: "Officers",
-    Role.COORDINATOR: "Coordinators",
-    Role.APPROVER: "Approvers",
-    Role.READER: "Readers",
-    Role.ADMINISTRATOR: "Administrators",
-}
 ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
 
 
@@ -49,8 +35,6 @@ def editable_sub_strand_ids(user):
         return frozenset()
     cached = getattr(user, "_ses_sub_strand_ids", None)
     if cached is None:
-        from objectives.models import SubStrand
-
         cached = frozenset(
             SubStrand.objects.filter(models.Q(editors=user) | models.Q(lead_officer=user)).values_list("id", flat=True)
         )
@@ -65,8 +49,6 @@ def owned_action_ids(user):
         return frozenset()
     cached = getattr(user, "_ses_owned_action_ids", None)
     if cached is None:
-        from objectives.models import Action
-
         cached = frozenset(
             Action.objects.filter(
                 models.Q(owners=user) | models.Q(sub_strand_id__in=editable_sub_strand_ids(user))
@@ -122,8 +104,6 @@ def readable_strategy_ids(user):
     if roles_of(user) != {Role.READER}:
         return None
     if not hasattr(user, "_ses_strategies"):
-        from objectives.models import Strategy
-
         named = set(Strategy.readers.through.objects.values_list("strategy_id", "user_id"))
         if not named:
             user._ses_strategies = None

@@ -11,6 +11,8 @@ goes through `starts_like_a_formula`:
   template), it is stored as text with Excel's quote prefix, so that it shows as typed and stays
   text when someone edits the cell, and reads back unchanged when the workbook is imported.
 """
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 # The full-width forms too: some spreadsheets read them as the ASCII ones.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -28,3 +30,11 @@ def csv_cell(value):
     if starts_like_a_formula(value):
         return "'" + value
     return value
+
+
+def storable_text(value):
+    """Text as a workbook cell or a Word document (both XML) can hold it: no control characters, at
+    most 32,767 characters (Excel's limit for a cell)."""
+    if value is None:
+        return None
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:32767]

@@ -16,7 +16,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from reporting.documents.base import FONT, base_document, set_properties
-from reporting.workbooks.cells import RAG_COLOURS, clean_text
+from reporting.cell_safety import storable_text
+from reporting.documents.style import RAG_COLOURS
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LINK_COLOUR = "1D70B8"
@@ -27,7 +28,7 @@ LIST_INDENT, LIST_HANGING = 720, 360  # twentieths of a point: 1.27 cm, 0.63 cm
 
 def text(value):
     """Text as Word can hold it (no control characters but line breaks and tabs)."""
-    return clean_text(value or "")
+    return storable_text(value or "")
 
 
 def fmt_date(d):

@@ -18,7 +18,7 @@ from objectives.models import Action, ActionPlan
 from reporting.access import PLAN_UPDATES, sees_drafts, visible_plan_updates
 from reporting.documents.text import Link, text_blocks, with_links
 from reporting.models import ActionUpdate, Attachment, OutputFigure, PlanUpdate
-from reporting.plans.selectors import _figures_prefetch
+from reporting.plans.selectors import figures_prefetch
 
 # -- the committee report ------------------------------------------------------------------------
 
@@ -252,7 +252,7 @@ def report_contents(plan_update, user=None):
     updates = list(
         ActionUpdate.objects.filter(PLAN_UPDATES.published, plan_update=plan_update)
         .select_related("action", "plan_update__plan")
-        .prefetch_related(_figures_prefetch(), Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .prefetch_related(figures_prefetch(), Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("action__number")
     )
     recommendations = [recommendation_of(u) for u in updates]

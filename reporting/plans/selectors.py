@@ -108,7 +108,7 @@ def may_enter_updates(plan_update, user):
     return any(can(user, "start_action_update", a) for a in Action.objects.filter(plan_id=plan_update.plan_id))
 
 
-def _figures_prefetch():
+def figures_prefetch():
     return Prefetch(
         "figures",
         queryset=OutputFigure.objects.order_by("order").prefetch_related(
@@ -121,7 +121,7 @@ def get_action_update(plan_update, number):
     """The update on recommendation `number` in this round, with its action and figures, or None."""
     return (
         ActionUpdate.objects.select_related("action", "plan_update__plan", "updated_by", "approved_by")
-        .prefetch_related(_figures_prefetch())
+        .prefetch_related(figures_prefetch())
         .filter(plan_update=plan_update, action__number=number)
         .first()
     )

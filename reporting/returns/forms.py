@@ -41,7 +41,7 @@ NOT_FOR_MILESTONES = {"not_available", "expected_date", *DATE_BOXES}
 ACTION_PARTS = {"status", "narrative"}
 
 
-def _too_long(label, limit):
+def too_long(label, limit):
     return f"{label} must be {limit:,} characters or fewer"
 
 
@@ -68,7 +68,7 @@ def _text(label, *, limit, rows=5, required=False, help_text=""):
     return forms.CharField(
         label=label, required=required, max_length=limit, strip=True, help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"max_length": _too_long(label, limit)},
+        error_messages={"max_length": too_long(label, limit)},
     )
 
 

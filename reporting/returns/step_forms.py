@@ -3,7 +3,7 @@ a period, approve several at once."""
 from django import forms
 
 from objectives.forms import GovukDateField, GovukFormMixin
-from reporting.returns.forms import _too_long
+from reporting.returns.forms import too_long
 from reporting.returns.services import COMMENT_MAX_LENGTH
 
 
@@ -13,7 +13,7 @@ class SendBackForm(GovukFormMixin, forms.Form):
         label="What needs to change", widget=forms.Textarea(attrs={"rows": 5}), max_length=COMMENT_MAX_LENGTH,
         help_text="The officer sees this comment on their return.",
         error_messages={"required": "Write a comment saying what needs to change",
-                        "max_length": _too_long("The comment", COMMENT_MAX_LENGTH)},
+                        "max_length": too_long("The comment", COMMENT_MAX_LENGTH)},
     )
 
 
@@ -24,7 +24,7 @@ class ReopenForm(GovukFormMixin, forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         help_text="The approved version is kept as a revision; the return becomes a draft again.",
         error_messages={"required": "Say why the return needs correcting",
-                        "max_length": _too_long("The reason", COMMENT_MAX_LENGTH)},
+                        "max_length": too_long("The reason", COMMENT_MAX_LENGTH)},
     )
 
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -16,18 +15,12 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from kpis.models import KPI
 from kpis.rag import MilestoneStatus, rag_label
 from objectives.roles import person_name
-from reporting.cell_safety import starts_like_a_formula
+from reporting.cell_safety import starts_like_a_formula, storable_text
+from reporting.documents.style import RAG_COLOURS
 from objectives.council import council_name, in_words
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# The same colours as static/css/app.css .app-rag--*: (fill, text).
-RAG_COLOURS = {
-    "red": ("A4231F", "FFFFFF"),
-    "amber": ("F7A600", "0B0C0C"),
-    "green": ("00703C", "FFFFFF"),
-    None: ("E8E9EA", "0B0C0C"),
-}
 NOT_AVAILABLE = "Not yet available"
 FONT = "Arial"  # named on every cell written: the same family as the Word documents
 FONT_SIZE = 10
@@ -87,19 +80,12 @@ def new_workbook():
 
 
 
-def clean_text(value):
-    """Text as Excel can hold it: no control characters, at most 32,767 characters."""
-    if value is None:
-        return None
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:32767]
-
-
 def put(ws, row, column, value, *, number_format=None, alignment=None, font=None, fill=None):
     """Write a cell. Text is always text: '=HYPERLINK(…)' typed into a commentary never becomes a
     formula (reporting.cell_safety: stored as text, with Excel's quote prefix)."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
-        value = clean_text(value)
+        value = storable_text(value)
         cell.value = value
         if cell.data_type in ("f", "e") or starts_like_a_formula(value):
             cell.data_type = "s"

@@ -17,7 +17,7 @@ from reporting.workbooks.cells import (
     COL_RAG_OVERRIDE,
     NOT_AVAILABLE,
 )
-from reporting.workbooks.reader import ACTION_STATUS_WORDS, MILESTONE_WORDS, OVERALL_BLANKS, RAG_WORDS, Edit, _text_value
+from reporting.workbooks.reader import ACTION_STATUS_WORDS, MILESTONE_WORDS, OVERALL_BLANKS, RAG_WORDS, Edit, text_value
 from reporting.workbooks.safety import Problem
 
 # -- from cells to the return form's fields ------------------------------------------------------
@@ -32,18 +32,18 @@ def _figure_fields(kpi, value):
     if isinstance(value, str) and value.strip().lower() == NOT_AVAILABLE.lower():
         return {main: "", na: "on"}
     if kpi.is_milestone:
-        text = _text_value(value).strip()
+        text = text_value(value).strip()
         return {main: MILESTONE_WORDS.get(text.lower(), text), na: None}
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = Decimal(str(value))
         if kpi.unit == KPI.Unit.PERCENT:
             number *= 100  # a % cell holds 0.235 for 23.5%
         return {main: format(number.normalize(), "f") if number == number else str(value), na: None}
-    return {main: _text_value(value).strip(), na: None}  # text: the form says what is wrong with it
+    return {main: text_value(value).strip(), na: None}  # text: the form says what is wrong with it
 
 
 def _choice(value, words):
-    text = _text_value(value).strip()
+    text = text_value(value).strip()
     return words.get(text.lower(), text)
 
 
@@ -53,11 +53,11 @@ def _date_text(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _text_value(value)  # a bare number: the form refuses it as a date
-    return _text_value(value).strip()
+        return text_value(value)  # a bare number: the form refuses it as a date
+    return text_value(value).strip()
 
 
-def _edits_of(parsed, period, kpis, actions):
+def edits_of(parsed, period, kpis, actions):
     """Turn the rows read into Edits (cell → form fields), with problems for ids that do not fit."""
     edits = []
     for kind, row in parsed.edits:
@@ -82,12 +82,12 @@ def _edits_of(parsed, period, kpis, actions):
                     edits.append(Edit(sheet, ref, sid, kpi.code, f"{period.label} figure", _figure_fields(kpi, value),
                                       "figure", kpi))
                 elif heading == COL_DATA_FOR:
-                    edits.append(Edit(sheet, ref, sid, kpi.code, "Data for", {kpi_field(kpi.id, "data_for"): _text_value(value).strip()}))
+                    edits.append(Edit(sheet, ref, sid, kpi.code, "Data for", {kpi_field(kpi.id, "data_for"): text_value(value).strip()}))
                 elif heading == COL_EXPECTED:
                     edits.append(Edit(sheet, ref, sid, kpi.code, "Expected date",
                                       {kpi_field(kpi.id, "expected_date"): _date_text(value)}, "date"))
                 elif heading == COL_COMMENTARY:
-                    edits.append(Edit(sheet, ref, sid, kpi.code, "Commentary", {kpi_field(kpi.id, "commentary"): _text_value(value)}))
+                    edits.append(Edit(sheet, ref, sid, kpi.code, "Commentary", {kpi_field(kpi.id, "commentary"): text_value(value)}))
                 elif heading == COL_RAG_OVERRIDE:
                     chosen = _choice(value, RAG_WORDS)  # a status in the cell ticks "Override" as the form has it
                     edits.append(Edit(sheet, ref, sid, kpi.code, "RAG override",
@@ -95,19 +95,19 @@ def _edits_of(parsed, period, kpis, actions):
                                        kpi_field(kpi.id, "override"): "on" if chosen else None}, "rag"))
                 elif heading == COL_OVERRIDE_REASON:
                     edits.append(Edit(sheet, ref, sid, kpi.code, "Override reason",
-                                      {kpi_field(kpi.id, "override_reason"): _text_value(value)}))
+                                      {kpi_field(kpi.id, "override_reason"): text_value(value)}))
         elif kind == "return":
             sid = row["id"]
             for heading, (value, ref) in ((h, row[h]) for h in row if isinstance(row[h], tuple)):
                 if heading == COL_OVERALL:
-                    text = _text_value(value).strip()
+                    text = text_value(value).strip()
                     posted = "" if text.lower() in OVERALL_BLANKS else RAG_WORDS.get(text.lower(), text)
                     edits.append(Edit(sheet, ref, sid, "Return", "Overall status", {"overall_rag": posted}, "overall"))
                 elif heading == COL_COMMENTARY:
-                    edits.append(Edit(sheet, ref, sid, "Return", "Commentary", {"commentary": _text_value(value)}))
+                    edits.append(Edit(sheet, ref, sid, "Return", "Commentary", {"commentary": text_value(value)}))
                 elif heading == COL_RAG_EXPLANATION:
                     edits.append(Edit(sheet, ref, sid, "Return", "Why the overall status differs",
-                                      {"rag_explanation": _text_value(value)}))
+                                      {"rag_explanation": text_value(value)}))
         else:
             action = actions.get(row["id"])
             if action is None:
@@ -120,7 +120,7 @@ def _edits_of(parsed, period, kpis, actions):
             for heading, (value, ref) in ((h, row[h]) for h in row if isinstance(row[h], tuple)):
                 if heading == COL_PROGRESS:
                     edits.append(Edit(sheet, ref, action.sub_strand_id, subject, COL_PROGRESS,
-                                      {action_field(action.id, "narrative"): _text_value(value)}))
+                                      {action_field(action.id, "narrative"): text_value(value)}))
                 elif heading == COL_ACTION_STATUS:
                     edits.append(Edit(sheet, ref, action.sub_strand_id, subject, COL_ACTION_STATUS,
                                       {action_field(action.id, "status"): _choice(value, ACTION_STATUS_WORDS)}, "action_status"))

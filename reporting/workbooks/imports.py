@@ -29,7 +29,7 @@ from reporting.returns.completeness import kpi_field
 from reporting.returns.forms import ReturnForm, as_post_data, initial_form_data
 from reporting.returns.services import ReturnWorkflowError, StaleEditError, save_return
 from reporting.workbooks.cells import NOT_AVAILABLE, TRACKER_SHEET
-from reporting.workbooks.fields import _edits_of
+from reporting.workbooks.fields import edits_of
 from reporting.workbooks import preview_token
 from reporting.workbooks.reader import read_workbook
 from reporting.workbooks.safety import ImportRefused, Problem, check_file
@@ -192,7 +192,7 @@ def preview_import(*, period, user, content, filename=""):
     action_ids = {row["id"] for kind, row in parsed.edits if kind == "action"}
     kpis = {k.id: k for k in KPI.objects.filter(id__in=kpi_ids).select_related("sub_strand")}
     actions = {a.id: a for a in Action.objects.filter(id__in=action_ids)}
-    edits = _edits_of(parsed, period, kpis, actions)
+    edits = edits_of(parsed, period, kpis, actions)
     sub_ids = {e.sub_strand_id for e in edits}
     subs = {s.id: s for s in SubStrand.objects.filter(id__in=sub_ids).select_related("objective")}
     for kind, row in parsed.edits:

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from kpis.models import KPI, Target
 from kpis.numbers import NumberError, parse_number, whole_number
 from objectives.council import from_words, in_words
-from reporting.workbooks.reader import _header
+from reporting.workbooks.reader import find_header
 from reporting.workbooks.safety import FORMAT_HINT, ImportRefused, Problem
 
 MAX_ROWS = 5000  # per sheet: far more than any council's strategy
@@ -70,7 +70,7 @@ def read_sheets(content):
             problems.append(Problem(f"the workbook has no sheet “{in_words(title)}”: download the onboarding workbook "
                                     "and fill that in"))
             continue
-        found = _header(ws, columns[0][0])
+        found = find_header(ws, columns[0][0])
         if not found:
             problems.append(Problem(f"no column headed “{in_words(columns[0][0])}”", sheet=ws.title))
             continue

@@ -70,7 +70,7 @@ class Parsed:
     problems: list = field(default_factory=list)
 
 
-def _header(ws, wanted, max_rows=10):
+def find_header(ws, wanted, max_rows=10):
     """(row number, {heading: column index}) of the first row holding `wanted`, or None."""
     for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=max_rows), start=1):
         headings = {}
@@ -87,7 +87,7 @@ def _cell_ref(column, row):
     return f"{get_column_letter(column)}{row}"
 
 
-def _text_value(value):
+def text_value(value):
     """A cell as text: numbers without a trailing .0, dates as '5 March 2024'."""
     if value is None:
         return ""
@@ -139,7 +139,7 @@ def read_workbook(content, period):
             sheet = ws.title
             for wanted, reader in ((COL_KPI_ID, _read_kpi_sheet), (COL_SUB_STRAND_ID, _read_return_sheet),
                                    (COL_ACTION_ID, _read_action_sheet)):
-                found = _header(ws, wanted)
+                found = find_header(ws, wanted)
                 if found:
                     reader(ws, found, period, parsed)
                     break
