@@ -325,7 +325,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
         return [
             {
                 "kpi": m.kpi, "value": m.value, "milestone_status": m.milestone_status, "not_available": m.not_available,
-                "rag_calculated": m.rag_calculated, "rag": m.rag_override or m.rag_calculated or None,
+                "rag_calculated": m.rag_calculated, "basis": m.rag_basis, "rag": m.rag_override or m.rag_calculated or None,
                 "commentary": self.cleaned_data.get(kpi_field(m.kpi_id, "commentary")) or "",
             }
             for m in typed
