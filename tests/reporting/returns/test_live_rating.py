@@ -117,3 +117,14 @@ def test_the_live_status_asks_the_same_number_of_queries_however_many_kpis(clien
     for _ in range(15):
         KPIFactory(sub_strand=housing, cadence=KPI.Cadence.QUARTERLY)
     assert count() == few
+
+
+@pytest.mark.django_db
+def test_a_forged_or_broken_form_gets_an_answer_never_a_server_error(client_for):
+    client = client_for("officer")
+    hou02 = KPI.objects.get(code="HOU-02")
+    for data in ({}, {"version": "x", "kpi-999999-value": "5", "kpi-abc-value": "1"},
+                 {f"kpi-{hou02.id}-value": "9" * 70}, {f"kpi-{hou02.id}-value": "NaN", f"kpi-{hou02.id}-not_available": "yes"}):
+        answer = client.post(RATING_URL, data)
+        assert answer.status_code == 200, (data, answer.status_code)
+        assert answer.json()["kpis"][str(hou02.id)]["rag"] is None
