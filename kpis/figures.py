@@ -49,11 +49,6 @@ class RatingContext:
     bar_label: str
     tolerance: Decimal
 
-    def as_json(self, kpi):
-        """For the return form's live RAG (static/js/return-form.js), which applies the same rules."""
-        return {"direction": kpi.direction, "bar": None if self.bar is None else str(self.bar),
-                "basis": self.bar_label, "tolerance": str(self.tolerance)}
-
     @property
     def previous_value(self):
         return self.bar if self.target is None else None

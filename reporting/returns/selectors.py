@@ -167,9 +167,6 @@ def return_page(user, ret, *, kpis=None, actions=None):
         "overdue": is_overdue(ret.state if ret.pk else None, period, timezone.localdate()),
         "outstanding": is_outstanding(ret.state if ret.pk else None),
         "form_data": {"kpis": kpis, "actions": actions, "measurements": current, "updates": updates if ret.pk else None},
-        "live_rules": {
-            "kpis": {str(row.kpi.id): row.context.as_json(row.kpi) for row in kpi_rows},
-        },
     }
 
 

@@ -8,6 +8,7 @@ RETURN = "periods/<slug:period_slug>/returns/<slug:sub_strand_slug>/"
 urlpatterns = [
     path("my-returns/", returns.my_returns, name="my-returns"),
     path(RETURN, returns.return_page, name="return"),
+    path(RETURN + "rating/", returns.live_rating, name="return-rating"),
     path(RETURN + "approve/", returns.approve, name="return-approve"),
     path(RETURN + "send-back/", returns.send_back, name="return-send-back"),
     path(RETURN + "reopen/", returns.reopen, name="return-reopen"),

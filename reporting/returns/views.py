@@ -4,6 +4,7 @@ and calls one selector or service; the rules live there."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from reporting import steps
 from reporting.access import RETURNS, can, require
 from reporting.kept_work import keeps_work, take_kept_work
 from reporting.plans.selectors import submitted_action_updates
-from reporting.returns import calendar, corrections, periods, reminders, review, selectors, services
+from reporting.returns import calendar, corrections, live_rating as live, periods, reminders, review, selectors, services
 from reporting.returns.forms import NOT_READY_MESSAGE, ReturnForm
 from reporting.returns.step_forms import BulkApproveForm, OpenPeriodForm, ReopenForm, SendBackForm
 
@@ -58,6 +59,19 @@ def return_page(request, period_slug, sub_strand_slug):
             context["restored"] = True  # unsaved from the start: leaving warns (static/js/unsaved-changes.js)
         form = ReturnForm(quarterly_return=ret, user=request.user, data=kept, **context["form_data"])
     return _render_return(request, ret, form, context=context)
+
+
+@login_required
+@require_POST
+def live_rating(request, period_slug, sub_strand_slug):
+    """The return form's status by the rules for what is typed now, as a save would rate it
+    (reporting.returns.live_rating), as JSON for static/js/return-form.js. Saves nothing."""
+    request.ses_keep_end = True  # asked while typing: the session's end is not moved on (reporting.sessions)
+    ret = selectors.return_for(period_slug, sub_strand_slug)
+    refused = steps.SAVE_RETURN.refusal(request.user, ret)  # answered to whoever could save what is typed
+    if refused is not None:
+        raise PermissionDenied(refused.reason)
+    return JsonResponse(live.typed_ratings(quarterly_return=ret, user=request.user, data=request.POST))
 
 
 def _render_return(request, ret, form, status=200, errors_extra=(), context=None):
