@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from kpis.models import KPI, Measurement
-from kpis.rag import MOVEMENT_WORDS, figure_movement, movements
+from kpis.rag import MOVEMENT_WORDS, figure_movement
 from objectives import cadence as cadences
 from reporting.access import visible_measurements, visible_returns
 from reporting.models import QuarterlyReturn, WorkflowState
 from reporting.returns.selectors import figure_text
-from reporting.statuses import rated_before, status
+from reporting import statuses
+from reporting.statuses import rated_before
 
 
 @dataclass
@@ -40,11 +41,11 @@ class ReviewRow:
     ret: QuarterlyReturn
     previous: QuarterlyReturn | None  # the quarter before's return, if the user may see it
     kpi_changes: list
-    earlier: QuarterlyReturn | None = None  # the latest earlier return with an overall status
+    earlier: QuarterlyReturn | None = None  # its baseline: the latest earlier return the user may see as approved
 
     @property
     def movement(self):
-        return movements([status(self.ret)], before=status(self.earlier) if self.earlier else None)[0]
+        return statuses.movement(self.ret, self.earlier)
 
     @property
     def overall_movement(self):
@@ -85,7 +86,7 @@ def review_queue(user):
         measurements[(m.kpi_id, m.period.financial_year, m.period.number)] = m
     earlier = {}
     for period in periods.values():  # one period in the queue, as a rule
-        for sub_id, found in rated_before(visible_returns(user), sub_ids, period).items():
+        for sub_id, found in rated_before(user, sub_ids, period).items():
             earlier[(sub_id, period.id)] = found
     rows = []
     for ret in submitted:
