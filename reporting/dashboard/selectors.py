@@ -22,7 +22,7 @@ from objectives.models import ReportingPeriod, SubStrand
 from reporting.access import BRIEFINGS, SEEN_BY_READERS, latest_visible_measurements, sees_drafts, visible_returns
 from reporting.dashboard.filters import DashboardFilter
 from reporting.models import Briefing, QuarterlyReturn
-from reporting.statuses import NO_STATUS, NOT_APPROVED, rated_before, status
+from reporting.statuses import NO_STATUS, NOT_APPROVED, may_be_baseline, rated_before, status
 
 RAG_SORT = {RAG.RED: 0, RAG.AMBER: 1, RAG.GREEN: 2, None: 3, "": 3}
 SHOWN_QUARTERS = 4
@@ -121,7 +121,8 @@ def status_cells(returns_by_key, sub_strand, periods, before=None):
     """A cell per period, each with its movement against its baseline (reporting.statuses: a draft
     is never one); `before` is the sub-strand's baseline before the first period."""
     found = [returns_by_key.get((sub_strand.id, period.id)) for period in periods]
-    statuses = [status(ret) if ret else (period, None, False) for period, ret in zip(periods, found)]
+    statuses = [(period, (ret.overall_rag or None) if ret else None, ret is not None and may_be_baseline(ret))
+                for period, ret in zip(periods, found)]
     moves = movements(statuses, before=status(before) if before else None)
     return [StatusCell(period=p, ret=ret, movement=move) for p, ret, move in zip(periods, found, moves)]
 
