@@ -14,7 +14,8 @@ or a returned status is never a baseline, for three reasons:
 - the approver decides against what was last approved, not against work in progress.
 
 A draft still has a movement of its own (against the baseline), labelled as a draft where shown.
-`kpis.rag.movements` compares; this module says which statuses may be compared with
+A figure's baseline is likewise the KPI's latest approved figure as at the period before
+(`figure_baselines`). `kpis.rag.movements` compares; this module says which statuses may be compared with
 (`baseline_returns`, and its object twin `may_be_baseline`), and finds them, in one query whatever
 the size. The dashboard, the sub-strand page, the review queue, the briefing (page and Word), the
 workbook, the open data and the API all ask here.
@@ -27,6 +28,7 @@ filters by it, so that `?status=red` lists exactly the sub-strands the Red count
 from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from kpis.figures import latest_as_at
 from kpis.rag import movements
 from objectives.models import SubStrand
 from reporting.access import SEEN_BY_READERS, visible_returns
@@ -55,6 +57,14 @@ def status(ret):
 def movement(ret, baseline):
     """The movement of return `ret` against its baseline return (or None): a kpis.rag.Movement."""
     return movements([status(ret)], before=status(baseline) if baseline is not None else None)[0]
+
+
+def figure_baselines(period):
+    """Q() for the figures this period's figures are compared with: each KPI's latest approved
+    figure as at `period` (kpis.figures.latest_as_at), never a draft; the person's visibility
+    (reporting.access) applies on top. The review queue compares with these; the briefing's "KPIs
+    that turned Red or Amber" with the same (reporting.briefings.selectors.published_latest)."""
+    return latest_as_at(period, approved_only=True)
 
 
 def _latest_baseline(user, *, sub_strand, before_key):

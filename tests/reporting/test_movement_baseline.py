@@ -33,7 +33,8 @@ WORSENED_SINCE_Q1 = "Worsened since 2023/24 Q1"
 
 @pytest.fixture
 def housing_story(db):
-    """Housing Green in 2023/24 Q1 (published); its Q2 left as a Red draft; Q3 submitted Amber.
+    """Housing Green in 2023/24 Q1 (published); its Q2 left as a Red draft; Q3 submitted Amber, and
+    so its KPI HOU-09 (approved Green in Q1, a Red draft in Q2, Amber in Q3).
     Beside it Planning, approved Amber in Q2 (not yet published) with a KPI approved Amber there,
     and approved Red in Q3 with that KPI Red: the briefing's figures compare with Q2."""
     strategy = StrategyFactory()
@@ -49,6 +50,10 @@ def housing_story(db):
     ReturnFactory(sub_strand=planning, period=q1, state="published", overall_rag="green")
     ReturnFactory(sub_strand=planning, period=q2, state="approved", overall_rag="amber")
     ReturnFactory(sub_strand=planning, period=q3, state="approved", overall_rag="red")
+    homes = KPIFactory(sub_strand=housing, code="HOU-09", title="Homes built")
+    approved_figures(MeasurementFactory(kpi=homes, period=q1, value=700, rag_calculated="green"))
+    MeasurementFactory(kpi=homes, period=q2, value=100, rag_calculated="red")
+    MeasurementFactory(kpi=homes, period=q3, value=500, rag_calculated="amber")
     kpi = KPIFactory(sub_strand=planning, code="PLA-09", title="Homes given permission")
     approved_figures(MeasurementFactory(kpi=kpi, period=q2, value=90, rag_calculated="amber"),
                      MeasurementFactory(kpi=kpi, period=q3, value=50, rag_calculated="red"))
@@ -127,3 +132,11 @@ def test_a_draft_has_a_movement_of_its_own_but_is_never_a_baseline(housing_story
     q2_cell = next(c for c in row.cells if c.period.label == "2023/24 Q2")
     assert q2_cell.is_draft and q2_cell.movement.words == "Worsened"  # Red draft against Q1's Green
     assert row.current.movement.previous_rag == "green"  # Q3 against Q1, not against the draft
+
+
+def test_the_review_queue_compares_a_figure_with_the_latest_approved_one_not_a_draft(housing_story):
+    [row] = review_queue(housing_story["approver"])
+    [change] = row.kpi_changes
+    assert change.before.period.label == "2023/24 Q1"  # was the Q2 draft's Red figure
+    assert change.before_text == "700 (2023/24 Q1)"
+    assert change.movement_word == "Worsened"  # Green to Amber; was "Improved", from the Red draft
