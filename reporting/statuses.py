@@ -20,7 +20,7 @@ A figure's baseline is likewise the KPI's latest approved figure as at the perio
 the size. The dashboard, the sub-strand page, the review queue, the briefing (page and Word), the
 workbook, the open data and the API all ask here.
 
-**A period's status** (`period_status`): Red, Amber or Green when the person may see it as
+**A period's status** (`with_period_status`): Red, Amber or Green when the person may see it as
 approved; "not approved" for a status still in the workflow (a draft, submitted or returned: the
 Economy Cell and approvers see these); "none" with no status at all. The dashboard counts by it and
 filters by it, so that `?status=red` lists exactly the sub-strands the Red count counts.
@@ -62,8 +62,8 @@ def movement(ret, baseline):
 def figure_baselines(period):
     """Q() for the figures this period's figures are compared with: each KPI's latest approved
     figure as at `period` (kpis.figures.latest_as_at), never a draft; the person's visibility
-    (reporting.access) applies on top. The review queue compares with these; the briefing's "KPIs
-    that turned Red or Amber" with the same (reporting.briefings.selectors.published_latest)."""
+    (reporting.access) applies on top. The review queue and the briefing's "KPIs that turned Red or
+    Amber" compare with these."""
     return latest_as_at(period, approved_only=True)
 
 

@@ -59,7 +59,7 @@ from reporting.briefings.contents import (
 from reporting.documents.text import text_blocks
 from reporting.dashboard.selectors import figure_text
 from reporting.models import Briefing, QuarterlyReturn, WorkflowState
-from reporting.statuses import movement, rated_before
+from reporting.statuses import figure_baselines, movement, rated_before
 
 
 def _objectives_for(period):
@@ -201,7 +201,8 @@ def _kpis(period, previous, sub_strands, user=None):
     now_red_or_amber = [k for k, m in latest.items() if m.period_id == period.id and m.rag in (RAG.RED, RAG.AMBER)]
     earlier = {}
     if previous and now_red_or_amber:
-        earlier = {m.kpi_id: m for m in published_latest(previous, user).filter(kpi_id__in=now_red_or_amber)}
+        baselines = Measurement.objects.filter(figure_baselines(previous), published_figures(user), kpi_id__in=now_red_or_amber)
+        earlier = {m.kpi_id: m for m in baselines}
     targets = primary_targets([k.id for k in kpis], [period.financial_year, *(target_year(m) for m in latest.values())])
     annex, turned, not_available = [], [], []
     synthetic = False
