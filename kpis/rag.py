@@ -217,12 +217,14 @@ def figure_movement(previous_rag, current_rag, *, previous_milestone="", current
 
 @dataclass(frozen=True)
 class Movement:
-    """How a status moved since the latest earlier status: `since` names that earlier period when
-    it is not the one just before (a quarter with no status in between is skipped, not a reset)."""
+    """How a status moved since its baseline (`movements`): `baseline` is the baseline's period,
+    `since` names it when it is not the one just before (a quarter with no status in between is
+    skipped, not a reset)."""
 
     direction: str | None
     previous_rag: str | None = None
     since: str = ""
+    baseline: object = None  # the period compared with
 
     @property
     def words(self):
@@ -234,27 +236,37 @@ NO_MOVEMENT = Movement(None)
 
 
 def movements(statuses, *, before=None):
-    """The movement of each status in `statuses` ([(period, rag or None)], oldest first), each
-    compared with the latest earlier rated status: the one before it in the list, skipping those
-    with none, or `before` ((period, rag): the latest rated status before the list). The one rule
-    for the dashboard, the sub-strand page, the review queue and the briefing.
+    """The movement of each status in `statuses`, oldest first, each compared with its baseline:
+    the latest earlier status in the list that may be a baseline (skipping those with no rating,
+    and those that may not be one), or `before`, the baseline before the list. The one rule for
+    the dashboard, the sub-strand page, the review queue, the briefing, the workbook, the open data
+    and the API; which statuses may be a baseline is the caller's to say (reporting.statuses: the
+    approved ones, never a draft).
 
-    A period is anything with `financial_year`, `quarter` and `label`. A status with no rating has
-    no movement (NO_MOVEMENT)."""
+    Each status is `(period, rag or None)` or `(period, rag or None, may_be_baseline)`; `before`
+    is `(period, rag)` or the same three. A period is anything with `label` and `follows`. A status
+    with no rating has no movement (NO_MOVEMENT); one that may not be a baseline (a draft) has its
+    movement all the same, but no later status is compared with it."""
     result = []
-    last = before if before is not None and before[1] else None
-    for period, rag in statuses:
+    last = before if before is not None and before[1] and _may_be_baseline(before) else None
+    for item in statuses:
+        period, rag = item[0], item[1]
         if not rag:
             result.append(NO_MOVEMENT)
             continue
         if last is None:
             result.append(NO_MOVEMENT)
         else:
-            last_period, last_rag = last
+            last_period, last_rag = last[0], last[1]
             since = "" if _just_before(last_period, period) else last_period.label
-            result.append(Movement(movement(last_rag, rag), last_rag, since))
-        last = (period, rag)
+            result.append(Movement(movement(last_rag, rag), last_rag, since, last_period))
+        if _may_be_baseline(item):
+            last = item
     return result
+
+
+def _may_be_baseline(status):
+    return len(status) < 3 or bool(status[2])
 
 
 def _just_before(earlier, later):

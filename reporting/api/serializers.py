@@ -9,6 +9,7 @@ from kpis.models import KPI, Measurement, Target
 from kpis.rag import RAG, MilestoneStatus, rag_label
 from objectives.council import council_name
 from objectives.models import Action, GovernanceEvent, ReportingPeriod, StrategicObjective, Strategy, SubStrand
+from reporting import statuses
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, QuarterlyReturn
 
 class Choice(serializers.ChoiceField):
@@ -131,18 +132,56 @@ class PeriodSerializer(Answer):
                   "state", "dashboard_deadline", "events"]
 
 
+class ReturnList(serializers.ListSerializer):
+    """A page of returns, their baselines found in one query (reporting.statuses.baselines_of)."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.baselines = statuses.baselines_of(self.context["request"].user, items)
+        return super().to_representation(items)
+
+
 class ReturnSerializer(Answer):
-    """A sub-strand's quarterly return: overall status, commentary and where it is in the workflow."""
+    """A sub-strand's quarterly return: overall status, commentary and where it is in the workflow,
+    and its movement against its baseline, as every page tells it (reporting.statuses)."""
 
     period = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     sub_strand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     overall_status = RagField(source="overall_rag")
     overall_status_label = RagLabelField(source="overall_rag")
+    movement = serializers.SerializerMethodField(
+        help_text="How the overall status moved against its baseline: the latest earlier status that the "
+                  "token's user may see as approved (never a draft): up, down or same; null with no status or no baseline.")
+    movement_words = serializers.SerializerMethodField(
+        help_text="The movement as the pages write it: 'Improved', 'Worsened since 2023/24 Q1'.")
+    compared_with = serializers.SerializerMethodField(help_text="The reporting period of the baseline; null for none.")
 
     class Meta:
         model = QuarterlyReturn
+        list_serializer_class = ReturnList
         fields = ["id", "period", "sub_strand", "state", "overall_status", "overall_status_label", "commentary",
-                  "rag_explanation", "revision", "submitted_at", "approved_at", "updated_at", "is_synthetic"]
+                  "rag_explanation", "revision", "submitted_at", "approved_at", "updated_at", "is_synthetic",
+                  "movement", "movement_words", "compared_with"]
+
+    def _movement(self, ret):
+        baselines = getattr(self, "baselines", None)
+        if baselines is None or ret.id not in baselines:  # one return, not a page of them
+            baselines = statuses.baselines_of(self.context["request"].user, [ret])
+        return statuses.movement(ret, baselines[ret.id])
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_movement(self, ret):
+        return self._movement(ret).direction
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_movement_words(self, ret):
+        move = self._movement(ret)
+        return move.words if move.direction else None
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_compared_with(self, ret):
+        baseline = self._movement(ret).baseline
+        return baseline.slug if baseline is not None else None
 
 
 class FigureSerializer(Answer):

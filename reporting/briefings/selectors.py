@@ -35,7 +35,7 @@ from django.db.models import Prefetch
 
 from kpis.figures import data_lag_words, judged_target, latest_as_at, primary_targets, target_text, target_year, with_periods
 from kpis.models import KPI, Measurement
-from kpis.rag import RAG, RAG_ORDER, movements, rag_label
+from kpis.rag import NO_MOVEMENT, RAG, RAG_ORDER, rag_label
 from objectives.selectors import sub_strands_reporting_in
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from reporting.access import BRIEFINGS, is_the_public, published_figures, published_states, sees_drafts
@@ -60,7 +60,7 @@ from reporting.briefings.contents import (
 from reporting.documents.text import text_blocks
 from reporting.dashboard.selectors import figure_text
 from reporting.models import Briefing, QuarterlyReturn, WorkflowState
-from reporting.statuses import rated_before, status
+from reporting.statuses import figure_baselines, movement, rated_before
 
 
 def _objectives_for(period):
@@ -72,13 +72,6 @@ def _objectives_for(period):
     )
 
 
-def last_published_before(period):
-    """The strategy's latest published period before `period`: the one a briefing compares with."""
-    return (ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED, strategy_id=period.strategy_id,
-                                           end_date__lt=period.start_date)
-            .order_by("-end_date").first())
-
-
 def published_latest(period, user=None):
     """Each KPI's latest approved figure as at `period`: a briefing reports what has been approved,
     whoever reads it (the public: what has been published, reporting.access.published_figures)."""
@@ -87,8 +80,8 @@ def published_latest(period, user=None):
 
 
 def _progress(objectives, period, user):
-    """Each objective's sub-strands with their approved status this period and its movement since
-    the latest earlier approved status; and what the quarter's summary says moved, stood still or
+    """Each objective's sub-strands with their approved status this period and its movement against
+    its baseline (reporting.statuses: the latest earlier status the user may see as approved); and what the quarter's summary says moved, stood still or
     is missing. Three queries."""
     show_states, shown = sees_drafts(user), published_states(user)
     sub_ids = [s.id for o in objectives for s in o.sub_strands.all()]
@@ -97,7 +90,9 @@ def _progress(objectives, period, user):
         for r in QuarterlyReturn.objects.filter(period=period, sub_strand_id__in=sub_ids).only(
             "id", "sub_strand_id", "period_id", "state", "overall_rag", "commentary", "is_synthetic")
     }
-    earlier = rated_before(QuarterlyReturn.objects.filter(state__in=shown), sub_ids, period)
+    for ret in current.values():
+        ret.period = period  # known: no query per return for its movement
+    earlier = rated_before(user, sub_ids, period)
     progress, changes, missing = [], [], []
     counts = {"unchanged": 0, "no_comparison": 0, "synthetic": False}
     for objective in objectives:
@@ -107,7 +102,7 @@ def _progress(objectives, period, user):
             approved = ret if ret is not None and ret.state in shown else None
             before = earlier.get(sub.id)
             rag = (approved.overall_rag or None) if approved else None
-            move = movements([(period, rag)], before=status(before) if before else None)[0]
+            move = movement(approved, before) if approved else NO_MOVEMENT
             counts["synthetic"] = counts["synthetic"] or bool(approved and approved.is_synthetic) or bool(before and before.is_synthetic)
             subs.append(SubStrandProgress(
                 sub_strand=sub, name=sub.full_name, has_return=approved is not None, rag=rag,
@@ -152,11 +147,14 @@ def briefing_context(*, period, user, briefing=None):
         synthetic = synthetic or (annex_synthetic and briefing.include_kpi_appendix)
     if briefing.include_what_changed:
         what_changed = WhatChanged(
-            previous_period=last_published_before(period) or previous, status_movements=changes,
+            previous_period=previous, status_movements=changes,
             unchanged=counts["unchanged"], no_comparison=counts["no_comparison"], turned_red_or_amber=turned,
             not_available=not_available, missing_returns=missing,
             period=period, approved=sum(1 for o in progress for s in o.sub_strands if s.has_return),
         )
+        # The heading names the period the section compares with: the KPIs' figures as at the period
+        # before, and each status against its baseline, which is that period's status unless the
+        # movement's own words name an earlier one ("Worsened since 2023/24 Q1").
         compared = what_changed.previous_period
         since = f"since {compared.label}" if compared else "this quarter"
         what_changed_section = Section("7.", "what-changed", f"What changed {since}")
@@ -204,7 +202,8 @@ def _kpis(period, previous, sub_strands, user=None):
     now_red_or_amber = [k for k, m in latest.items() if m.period_id == period.id and m.rag in (RAG.RED, RAG.AMBER)]
     earlier = {}
     if previous and now_red_or_amber:
-        earlier = {m.kpi_id: m for m in published_latest(previous, user).filter(kpi_id__in=now_red_or_amber)}
+        baselines = Measurement.objects.filter(figure_baselines(previous), published_figures(user), kpi_id__in=now_red_or_amber)
+        earlier = {m.kpi_id: m for m in baselines}
     targets = primary_targets([k.id for k in kpis], [period.financial_year, *(target_year(m) for m in latest.values())])
     annex, turned, not_available = [], [], []
     synthetic = False

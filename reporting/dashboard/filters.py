@@ -1,20 +1,23 @@
 """The dashboard's filters (django-filter): objective, lead service, overall status and period.
 
-The status filter looks only at the returns the user may see (`visible_returns(user)`), so a
-reader asking for `?status=red` never finds a sub-strand by a draft's status.
+The status filter and the dashboard's counts read one rule, `reporting.statuses.with_period_status`:
+`?status=red` lists exactly the sub-strands the Red count counts (approved as Red, for this user),
+`?status=not_approved` those counted as not yet approved (a status still in the workflow, for
+those who may see drafts), `?status=none` those with no status. A reader never finds a sub-strand
+by a draft's status.
 """
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
 
 from kpis.rag import RAG
 from objectives.council import lazy_in_words, word
 from objectives.forms import GovukFormMixin
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
-from reporting.access import SEEN_BY_READERS, visible_returns
+from reporting.access import sees_drafts
+from reporting.dashboard.choices import default_period, lead_services
+from reporting.statuses import NO_STATUS, NOT_APPROVED, with_period_status
 
-NO_STATUS = "none"
-STATUS_CHOICES = [*RAG.choices, (NO_STATUS, "No approved status")]
+STATUS_CHOICES = [*RAG.choices, (NOT_APPROVED, "Not yet approved"), (NO_STATUS, "No approved status")]
 
 
 class GovukFilterForm(GovukFormMixin, forms.Form):
@@ -57,7 +60,7 @@ class DashboardFilter(django_filters.FilterSet):
         method="filter_status",
         label="Overall status in the period",
         empty_label="Any status",
-        error_messages={"invalid_choice": "Choose Red, Amber, Green or No approved status"},
+        error_messages={"invalid_choice": "Choose Red, Amber, Green, Not yet approved or No approved status"},
     )
 
     class Meta:
@@ -68,9 +71,11 @@ class DashboardFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user=None, strategy=None, **kwargs):
         subs = SubStrand.objects.all() if strategy is None else SubStrand.objects.filter(objective__strategy=strategy)
         super().__init__(data, *args, queryset=subs, **kwargs)
-        from reporting.dashboard.selectors import lead_services
-
         self.user, self.strategy = user, strategy
+        if not sees_drafts(user):  # a reader sees no status in the workflow: nothing to choose
+            self.filters["status"].extra.update(
+                choices=[c for c in STATUS_CHOICES if c[0] != NOT_APPROVED],
+                error_messages={"invalid_choice": "Choose Red, Amber, Green or No approved status"})
         self.filters["lead_service"].extra["choices"] = [(s, s) for s in lead_services(strategy)]
         if strategy is not None:  # the strategy's own periods and objectives only
             self.filters["period"].queryset = self.filters["period"].queryset.filter(strategy=strategy)
@@ -78,21 +83,16 @@ class DashboardFilter(django_filters.FilterSet):
         self.selected_period = None
 
     def filter_queryset(self, queryset):
-        from reporting.dashboard.selectors import default_period
-
+        """The sub-strands, each annotated with `period_status` (the one rule the counts read too)."""
         self.selected_period = self.form.cleaned_data.get("period") or default_period(self.strategy)
+        queryset = with_period_status(queryset, user=self.user, period=self.selected_period)
         return super().filter_queryset(queryset)
 
     def filter_period(self, queryset, name, value):
         return queryset  # chooses the columns, not the rows
 
     def filter_status(self, queryset, name, value):
-        if not value or self.selected_period is None:
-            return queryset
-        shown = visible_returns(self.user).filter(period=self.selected_period, sub_strand_id=OuterRef("pk"))
-        if value == NO_STATUS:
-            return queryset.exclude(Exists(shown.filter(state__in=SEEN_BY_READERS).exclude(overall_rag="")))
-        return queryset.filter(Exists(shown.filter(overall_rag=value)))
+        return queryset.filter(period_status=value) if value else queryset
 
     @property
     def is_filtered(self):

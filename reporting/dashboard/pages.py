@@ -1,5 +1,5 @@
 """Reads for a sub-strand's page and a KPI's page, each filtered by what the user may see
-(reporting.access), with movement by `kpis.rag.movements` and figures by `kpis.figures`.
+(reporting.access), with movement against one baseline (`reporting.statuses`) and figures by `kpis.figures`.
 
 A fixed number of queries whatever the size (the tests pin the counts).
 """
@@ -16,7 +16,8 @@ from objectives.models import SubStrand, financial_year_label
 from reporting.access import (
     BRIEFINGS, SEEN_BY_READERS, latest_visible_measurements, sees_all_drafts, visible_measurements, visible_returns,
 )
-from reporting.dashboard.selectors import default_period, figure_text
+from reporting.dashboard.choices import default_period
+from reporting.dashboard.selectors import figure_text
 from reporting.models import QuarterlyReturn
 from reporting.statuses import status
 

@@ -4,22 +4,25 @@ What a user sees follows one rule everywhere: returns come through
 `reporting.access.visible_returns(user)` and figures through `visible_measurements(user)`.
 Readers (Cabinet Member, scrutiny members) therefore only ever see approved and published data;
 the Economy Cell and approvers also see work in progress, and every such item carries
-`is_draft=True` so that the page labels it. Movement follows `kpis.rag.movements`.
+`is_draft=True` so that the page labels it. Movement is told against one baseline, the latest
+earlier status the user may see as approved (`reporting.statuses`), and the counts and the status
+filter read one rule (`reporting.statuses.with_period_status`).
 
 Every function here runs a fixed number of queries whatever the number of objectives,
 sub-strands, KPIs or periods (the tests pin the counts).
 """
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.db.models import Case, F, Q, When
 
 from kpis.formatting import measurement_text
 from kpis.models import Measurement
 from kpis.rag import NO_MOVEMENT, RAG, Movement, movements, rag_label
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.access import BRIEFINGS, SEEN_BY_READERS, latest_visible_measurements, sees_drafts, visible_returns
+from reporting.dashboard.filters import DashboardFilter
 from reporting.models import Briefing, QuarterlyReturn
-from reporting.statuses import rated_before, status
+from reporting.statuses import NO_STATUS, NOT_APPROVED, may_be_baseline, rated_before, status
 
 RAG_SORT = {RAG.RED: 0, RAG.AMBER: 1, RAG.GREEN: 2, None: 3, "": 3}
 SHOWN_QUARTERS = 4
@@ -31,19 +34,6 @@ def figure_text(measurement):
 
 
 # -- periods ---------------------------------------------------------------------------------
-
-
-def default_period(strategy=None):
-    """The strategy's latest period with an approved or published return, else its open period, else
-    its latest."""
-    latest_first = ReportingPeriod.objects.order_by("-end_date")
-    if strategy is not None:
-        latest_first = latest_first.filter(strategy=strategy)
-    with_approved = latest_first.filter(
-        Exists(QuarterlyReturn.objects.filter(period=OuterRef("pk"), state__in=SEEN_BY_READERS))).first()
-    if with_approved:
-        return with_approved
-    return latest_first.filter(state=ReportingPeriod.State.OPEN).first() or latest_first.first()
 
 
 def periods_up_to(period, count):
@@ -128,10 +118,11 @@ class Dashboard:
 
 
 def status_cells(returns_by_key, sub_strand, periods, before=None):
-    """A cell per period, each with its movement since the latest earlier status (kpis.rag.movements);
-    `before` is the sub-strand's latest rated return before the first period."""
+    """A cell per period, each with its movement against its baseline (reporting.statuses: a draft
+    is never one); `before` is the sub-strand's baseline before the first period."""
     found = [returns_by_key.get((sub_strand.id, period.id)) for period in periods]
-    statuses = [(period, (ret.overall_rag or None) if ret else None) for period, ret in zip(periods, found)]
+    statuses = [(period, (ret.overall_rag or None) if ret else None, ret is not None and may_be_baseline(ret))
+                for period, ret in zip(periods, found)]
     moves = movements(statuses, before=status(before) if before else None)
     return [StatusCell(period=p, ret=ret, movement=move) for p, ret, move in zip(periods, found, moves)]
 
@@ -147,7 +138,6 @@ def dashboard(*, user, strategy=None, params=None, today=None):
     """
     from django.utils import timezone
 
-    from reporting.dashboard.filters import DashboardFilter
     from reporting.plans.selectors import plan_status_counts
 
     today = today or timezone.localdate()
@@ -162,11 +152,10 @@ def dashboard(*, user, strategy=None, params=None, today=None):
         qs = visible_returns(user).filter(period__in=periods, sub_strand_id__in=sub_ids).only(
             "id", "sub_strand_id", "period_id", "state", "overall_rag", "is_synthetic")
         returns = {(r.sub_strand_id, r.period_id): r for r in qs}
-        earlier = rated_before(visible_returns(user), sub_ids, periods[0])
+        earlier = rated_before(user, sub_ids, periods[0])
 
     objectives, by_objective = [], {}
-    counts = {RAG.RED: 0, RAG.AMBER: 0, RAG.GREEN: 0}
-    not_approved = no_status = 0
+    counts = {RAG.RED: 0, RAG.AMBER: 0, RAG.GREEN: 0, NOT_APPROVED: 0, NO_STATUS: 0}
     synthetic = False
     for sub in sub_strands:
         row = SubStrandRow(sub_strand=sub, cells=status_cells(returns, sub, periods, earlier.get(sub.id)))
@@ -175,13 +164,7 @@ def dashboard(*, user, strategy=None, params=None, today=None):
             objectives.append(by_objective[sub.objective_id])
         by_objective[sub.objective_id].rows.append(row)
         synthetic = synthetic or any(c.is_synthetic for c in row.cells)
-        current = row.current
-        if current is None or current.rag is None:
-            no_status += 1
-        elif current.is_draft:
-            not_approved += 1
-        else:
-            counts[current.rag] += 1
+        counts[sub.period_status] += 1  # the status filter's rule (reporting.statuses.with_period_status)
 
     kpi_figures = kpi_table_figures(user=user, sub_strand_ids=sub_ids, period=period, today=today)
     briefings = briefing_links(user, periods[0] if periods else None)
@@ -190,7 +173,7 @@ def dashboard(*, user, strategy=None, params=None, today=None):
         period=period, periods=periods, objectives=objectives,
         counts={"red": counts[RAG.RED], "amber": counts[RAG.AMBER], "green": counts[RAG.GREEN]},
         kpi_figures=kpi_figures, shows_drafts=sees_drafts(user), synthetic=synthetic, filterset=filterset,
-        not_approved=not_approved, no_status=no_status, briefings=briefings, plans=list(plan_status_counts(strategy)),
+        not_approved=counts[NOT_APPROVED], no_status=counts[NO_STATUS], briefings=briefings, plans=list(plan_status_counts(strategy)),
         briefing_period_ids={item["period"].id for item in briefings},
     )
 
@@ -243,11 +226,3 @@ def listed_because(m, today):
     if m.not_available and m.expected_date is not None and m.expected_date < today:
         reasons.append(f"Figure overdue: expected by {m.expected_date.day} {m.expected_date:%B %Y}")
     return "; ".join(reasons)
-
-
-def lead_services(strategy=None):
-    """The distinct lead services (of the strategy's sub-strands), for the dashboard filter. One query."""
-    subs = SubStrand.objects.exclude(lead_service="")
-    if strategy is not None:
-        subs = subs.filter(objective__strategy=strategy)
-    return sorted(set(subs.values_list("lead_service", flat=True)))

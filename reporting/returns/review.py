@@ -1,23 +1,30 @@
 """The review queue: each submitted return the user may see, with what changed since the quarter
-before (five queries whatever the size)."""
+before (five queries whatever the size). Its overall status and each KPI's figure are compared with
+their baselines, as every page compares them (reporting.statuses): the latest earlier status, and
+the latest figure as at the period before, that the user may see as approved; never a draft."""
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from kpis.models import KPI, Measurement
-from kpis.rag import MOVEMENT_WORDS, figure_movement, movements
+from kpis.rag import MOVEMENT_WORDS, figure_movement
 from objectives import cadence as cadences
+from objectives.models import ReportingPeriod
 from reporting.access import visible_measurements, visible_returns
 from reporting.models import QuarterlyReturn, WorkflowState
+from reporting import statuses
 from reporting.returns.selectors import figure_text
-from reporting.statuses import rated_before, status
+from reporting.statuses import figure_baselines, rated_before
 
 
 @dataclass
 class KpiChange:
     kpi: KPI
     now: Measurement | None
-    before: Measurement | None
+    before: Measurement | None  # its baseline: the latest approved figure as at the period before
+    period: object = None  # the period of the return
 
     @property
     def now_text(self):
@@ -25,7 +32,11 @@ class KpiChange:
 
     @property
     def before_text(self):
-        return figure_text(self.before, self.kpi)
+        """The baseline's figure, with the period it was reported in when that is not the one just before."""
+        text = figure_text(self.before, self.kpi)
+        if self.before is not None and self.period is not None and not self.period.follows(self.before.period):
+            return f"{text} ({self.before.period.label})"
+        return text
 
     @property
     def movement_word(self):
@@ -40,11 +51,11 @@ class ReviewRow:
     ret: QuarterlyReturn
     previous: QuarterlyReturn | None  # the quarter before's return, if the user may see it
     kpi_changes: list
-    earlier: QuarterlyReturn | None = None  # the latest earlier return with an overall status
+    earlier: QuarterlyReturn | None = None  # its baseline: the latest earlier return the user may see as approved
 
     @property
     def movement(self):
-        return movements([status(self.ret)], before=status(self.earlier) if self.earlier else None)[0]
+        return statuses.movement(self.ret, self.earlier)
 
     @property
     def overall_movement(self):
@@ -57,7 +68,7 @@ class ReviewRow:
 
 def review_queue(user):
     """Each submitted return the user may see, with what changed since the quarter before: the
-    overall status (its movement since the latest earlier status), each KPI's figure and RAG, and
+    overall status (its movement against its baseline), each KPI's figure and RAG against its baseline, and
     whether the commentary was rewritten. Seven queries (with one period in the queue)."""
     submitted = list(
         visible_returns(user).filter(state=WorkflowState.SUBMITTED)
@@ -79,23 +90,29 @@ def review_queue(user):
         for r in visible_returns(user).filter(wanted, sub_strand_id__in=sub_ids).select_related("period")
     }
     kpis = list(KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True).order_by("order", "code"))
-    measurements = {}
-    period_filter = Q(period_id__in=list(periods)) | wanted
-    for m in visible_measurements(user).filter(period_filter, kpi__in=kpis).select_related("period"):
-        measurements[(m.kpi_id, m.period.financial_year, m.period.number)] = m
+    now, before = {}, {}
+    baselines = {  # each period's baseline figures: the latest approved as at the period before
+        period_id: figure_baselines(ReportingPeriod(financial_year=fy, number=q, cadence=periods[period_id].cadence))
+        for period_id, (_strategy, fy, q) in previous_keys.items()
+    }
+    flags = {f"baseline_{period_id}": ExpressionWrapper(q, output_field=BooleanField()) for period_id, q in baselines.items()}
+    figures = visible_measurements(user).filter(Q(period_id__in=list(periods)) | reduce(operator.or_, baselines.values()),
+                                                kpi__in=kpis)
+    for m in figures.annotate(**flags).select_related("period"):
+        if m.period_id in periods:
+            now[(m.kpi_id, m.period_id)] = m
+        for period_id in periods:
+            if getattr(m, f"baseline_{period_id}"):
+                before[(m.kpi_id, period_id)] = m
     earlier = {}
     for period in periods.values():  # one period in the queue, as a rule
-        for sub_id, found in rated_before(visible_returns(user), sub_ids, period).items():
+        for sub_id, found in rated_before(user, sub_ids, period).items():
             earlier[(sub_id, period.id)] = found
     rows = []
     for ret in submitted:
         _strategy, fy, q = previous_keys[ret.period_id]
         changes = [
-            KpiChange(
-                kpi,
-                measurements.get((kpi.id, ret.period.financial_year, ret.period.number)),
-                measurements.get((kpi.id, fy, q)),
-            )
+            KpiChange(kpi, now.get((kpi.id, ret.period_id)), before.get((kpi.id, ret.period_id)), ret.period)
             for kpi in kpis
             if kpi.sub_strand_id == ret.sub_strand_id
         ]

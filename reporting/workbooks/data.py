@@ -8,13 +8,12 @@ from django.utils import timezone
 
 from kpis.figures import judged_target, primary_targets, target_text, target_year
 from kpis.models import KPI
-from kpis.rag import movements
 from objectives import cadence as cadences
 from objectives.models import Action, ActionPlan, ReportingPeriod
 from objectives.selectors import objectives_with_sub_strands
 from reporting.access import SEEN_BY_READERS, visible_measurements, visible_returns
 from reporting.models import ActionUpdate
-from reporting.statuses import rated_before, status
+from reporting.statuses import movement, rated_before
 
 # -- reading what goes in ------------------------------------------------------------------------
 
@@ -25,13 +24,13 @@ class SummaryRow:
     sub_strand: object
     ret: object  # the return this user may see, or None
     previous: object  # last quarter's return this user may see, or None
-    earlier: object = None  # the latest earlier return with an overall status this user may see
+    earlier: object = None  # its baseline: the latest earlier return this user may see as approved
 
     @property
     def movement_word(self):
         if self.ret is None or not self.ret.overall_rag:
             return "No status this period"
-        return movements([status(self.ret)], before=status(self.earlier) if self.earlier else None)[0].words
+        return movement(self.ret, self.earlier).words
 
 
 @dataclass
@@ -125,7 +124,7 @@ def workbook_data(*, period, user, sub_strand_ids=None, now=None):
     kpi_ids = [k.id for subs in kpis_by_sub.values() for k in subs]
     targets = primary_targets(kpi_ids, [period.financial_year, *(target_year(m) for m in figures.values())])
     sub_ids = [s.id for o in objectives for s in o.sub_strands.all() if sub_strand_ids is None or s.id in sub_strand_ids]
-    earlier = rated_before(visible_returns(user), sub_ids, period)
+    earlier = rated_before(user, sub_ids, period)
     sheets = []
     for objective in objectives:
         sheet = ObjectiveSheet(objective)

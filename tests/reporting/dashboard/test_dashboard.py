@@ -177,7 +177,10 @@ def test_a_readers_request_for_a_drafts_data_shows_nothing_of_it(client_for, q2_
 
 
 def test_the_economy_cell_sees_the_draft_clearly_labelled(client_for, q2_draft):
-    response = client_for("coordinator").get(reverse("dashboard"), {"period": "2023-24-q2", "status": "red"})
+    client = client_for("coordinator")
+    red = client.get(reverse("dashboard"), {"period": "2023-24-q2", "status": "red"}).context["data"]
+    assert not [row for group in red.objectives for row in group.rows]  # a Red draft is not Red: the Red count says 0
+    response = client.get(reverse("dashboard"), {"period": "2023-24-q2", "status": "not_approved"})
     data = response.context["data"]
     rows = [row for group in data.objectives for row in group.rows]
     assert [r.sub_strand.slug for r in rows] == ["housing"]
