@@ -90,6 +90,39 @@ def test_the_words_name_the_period_in_the_strategy_s_word():
     assert text.change_words(text.Change.UNCHANGED, "month") == "Unchanged from last month"
 
 
+HALF_YEARLY = """
+strategy: {slug: twice-a-year, name: Town Centres Plan, cadence: half_yearly}
+objectives:
+  - number: 1
+    name: Lively Town Centres
+    slug: lively-town-centres
+    sub_strands:
+      - {slug: town-centres, name: Town Centres, order: 1, reports_as_objective: true}
+periods:
+  - {financial_year: 2023, number: 1, state: published}
+  - {financial_year: 2023, number: 2, state: open, dashboard_deadline: 2023-11-07}
+returns:
+  - {period: 2023-24-h1, sub_strand: town-centres, state: published, overall_rag: amber,
+     commentary: "Footfall rose in Bootle.\\nSouthport held steady."}
+"""
+
+
+def test_a_half_yearly_strategy_s_review_queue_says_half_year_not_quarter(demo_users, client_for, tmp_path):
+    from objectives.models import SubStrand
+    from reporting.loaders import load_fixture_files
+    from tests.test_whole_year import complete_return
+
+    path = tmp_path / "town-centres.yaml"
+    path.write_text(HALF_YEARLY, encoding="utf-8")
+    load_fixture_files([path])
+    SubStrand.objects.get(slug="town-centres").editors.add(demo_users["officer"])
+    complete_return(client_for("officer"), "2023-24-h2", "town-centres",
+                    commentary="Footfall rose in Bootle.\r\nSouthport held steady. Formby opened a market.")
+    page = client_for("approver").get(reverse("review-queue"), {"strategy": "twice-a-year"}).content.decode()
+    assert "Added to since last half-year" in page
+    assert "since last quarter" not in page and "from last quarter" not in page
+
+
 # -- one reading of typed text on every page and document -------------------------------------------
 
 BULLETS = '<ul class="govuk-list govuk-list--bullet"><li>Bootle: 120 homes</li><li>Southport: 80 homes</li></ul>'
