@@ -7,8 +7,12 @@ class ObjectivesConfig(AppConfig):
     verbose_name = "Strategy and action plans"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_save
 
+        from objectives.text import keep_line_feeds
+
+        # Before django-auditlog's own (connected below), so that the history sees the text as kept.
+        pre_save.connect(keep_line_feeds, dispatch_uid="objectives.keep_line_feeds")
         from objectives import audit  # noqa: F401  (registers the models with django-auditlog)
         from objectives.roles import ensure_groups
 

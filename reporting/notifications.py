@@ -21,6 +21,7 @@ from django.utils import timezone
 from objectives.selectors import sub_strands_reporting_in
 from objectives.council import terms
 from objectives.roles import Role, editors_of, people_with_role, person_name, reads_strategy
+from reporting.documents.text import as_plain_text
 from reporting.outbox import Email, queue
 
 SIGN_OFF = "\n\nEconomic Strategy Tracker\nThis email was sent automatically: replies are not read."
@@ -94,7 +95,7 @@ def return_submitted(ret, *, by):
 def return_sent_back(ret, *, by):
     """Its lead and editors are told what to change, in the approver's words."""
     name = _name(ret.sub_strand)
-    comment = "\n".join(f"  {line}" for line in ret.return_comment.splitlines())
+    comment = "\n".join(f"  {line}" if line else "" for line in as_plain_text(ret.return_comment).split("\n"))
     body = (f"{person_name(by)} returned the {name} return for {ret.period.label} for changes, with this comment:\n\n"
             f"{comment}\n\nMake the changes and submit it again:\n{return_link(ret)}")
     emails = _each(editors_of(ret.sub_strand), f"{name} return for {ret.period.label} has been returned for changes", body)

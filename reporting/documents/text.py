@@ -1,7 +1,9 @@
 """How typed text is read into paragraphs, lists and headings: the one reading of a text field, for
-the pages (the `text_blocks` tag in reporting/templatetags/ses.py) and the Word documents alike.
+the pages (the `typed_text` filter in reporting/templatetags/ses.py), the Word documents and the
+emails (`as_plain_text`) alike.
 
-- paragraphs are separated by blank lines; a single line break inside one is kept;
+- paragraphs are separated by blank lines (or lines of spaces); a single line break inside one is
+  kept; line endings are line feeds whatever was typed (objectives.text.with_line_feeds);
 - a line starting with "- ", "• " or "* " is a bullet point;
 - two or more lines in a row numbered "1." or "1)" are a numbered list, numbered as written;
 - a line starting with "# " is a heading, "## " a heading below it;
@@ -13,8 +15,11 @@ Blocks are (kind, items): ("p", [lines]), ("ul", [items]), ("ol", [(marker, text
 import re
 from dataclasses import dataclass
 
+from objectives.text import with_line_feeds
+
 NUMBERED = re.compile(r"^(\d{1,3})([.)])\s+(\S.*)$")
 HEADING = re.compile(r"^(#{1,2})\s+(\S.*)$")
+PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")  # a blank line, or one of spaces only
 ADDRESS = re.compile(r"^https?://[^\s<>\"']+$")
 
 
@@ -37,7 +42,7 @@ def _bullet(line):
 def text_blocks(text):
     """The blocks of a text field (see the module's docstring)."""
     blocks = []
-    for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
+    for chunk in PARAGRAPH_BREAK.split(with_line_feeds(text)):
         lines = [line.strip() for line in chunk.split("\n") if line.strip()]
         numbered = [NUMBERED.match(line) for line in lines]
         paragraph = []
@@ -101,3 +106,20 @@ def plain_text(blocks):
             else:
                 lines.append(item)
     return lines
+
+
+def as_plain_text(text):
+    """Typed text as a plain-text email writes it, read as the pages and documents read it:
+    paragraphs apart, bullet points "• ", numbered lists as written, a link's text and address."""
+    paragraphs = []
+    for kind, items in text_blocks(text):
+        if kind == "ul":
+            paragraphs.append("\n".join(f"• {item}" for item in items))
+        elif kind == "ol":
+            paragraphs.append("\n".join(f"{marker} {item}" for marker, item in items))
+        elif kind == "link":
+            paragraphs.append("\n".join(link.text if link.text == link.href else f"{link.text}: {link.href}"
+                                        for link in items))
+        else:
+            paragraphs.append("\n".join(items))
+    return "\n\n".join(paragraphs)

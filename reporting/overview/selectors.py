@@ -2,6 +2,7 @@
 import re
 
 from objectives.selectors import objectives_with_sub_strands
+from objectives.text import with_line_feeds
 from reporting.access import visible_returns
 
 OPENING_LENGTH = 280  # about three lines on a phone, two on a laptop
@@ -11,7 +12,7 @@ def opening(text, limit=OPENING_LENGTH):
     """(the first lines of a commentary, the rest): its first paragraph, cut at the last sentence
     that ends within `limit` characters when the paragraph is longer (or at a word, if no sentence
     ends there). The rest is '' when the opening is all of it."""
-    text = (text or "").strip()
+    text = with_line_feeds(text).strip()
     first, _, after = text.partition("\n\n") if "\n\n" in text else (text, "", "")
     first = first.strip()
     if len(first) <= limit:

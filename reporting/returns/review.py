@@ -11,6 +11,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from kpis.models import KPI, Measurement
 from kpis.rag import MOVEMENT_WORDS, figure_movement
 from objectives import cadence as cadences
+from objectives import text
 from objectives.models import ReportingPeriod
 from reporting.access import visible_measurements, visible_returns
 from reporting.models import QuarterlyReturn, WorkflowState
@@ -62,14 +63,19 @@ class ReviewRow:
         return self.movement.words
 
     @property
-    def commentary_changed(self):
-        return self.previous is None or self.previous.commentary.strip() != self.ret.commentary.strip()
+    def commentary_change(self):
+        """How the commentary differs from the period before's (objectives.text.change)."""
+        return text.change(self.previous.commentary if self.previous else None, self.ret.commentary)
+
+    @property
+    def commentary_change_words(self):
+        return text.change_words(self.commentary_change, self.ret.period.word)
 
 
 def review_queue(user):
     """Each submitted return the user may see, with what changed since the quarter before: the
     overall status (its movement against its baseline), each KPI's figure and RAG against its baseline, and
-    whether the commentary was rewritten. Seven queries (with one period in the queue)."""
+    how the commentary changed (unchanged, added to, rewritten). Seven queries (with one period in the queue)."""
     submitted = list(
         visible_returns(user).filter(state=WorkflowState.SUBMITTED)
         .select_related("period", "sub_strand__objective", "submitted_by")

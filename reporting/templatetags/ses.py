@@ -9,7 +9,11 @@ everywhere and a RAG is always a word as well as a colour.
     {% action_status_tag status label %} a recommendation's status
     {% movement_tag movement %}          a kpis.rag.Movement in words
     {% draft_label %}                    "Not yet approved"
-    {% text_blocks blocks %}             typed text's paragraphs, lists, headings and links (reporting.documents.text)
+    {{ text|typed_text }}                typed text (a commentary, a narrative, a comment) as paragraphs, lists,
+                                         headings and links, as the Word documents read it (reporting.documents.text)
+    {{ text|typed_text:4 }}              the same, its headings <h4>
+    {{ text|typed_text:"inline" }}       one paragraph's lines, inside a <p> of the page's own
+    {% text_blocks blocks %}             blocks already read (with links made), drawn as typed_text draws them
     {{ user|person }}                    "Olivia Officer" (or the username)
     {{ terms.sub_strand|lower_for:n }}   the council's word for n of them, mid-sentence: "sub-strand", "sub-strands"
     {{ terms.sub_strand|for_count:n }}   the same as a heading writes it: "Sub-strand", "Sub-strands"
@@ -23,6 +27,8 @@ from django.utils.safestring import mark_safe
 from kpis.rag import RAG, rag_label
 from objectives.models import Action, ReportingPeriod
 from objectives.roles import person_name
+from objectives.text import with_line_feeds
+from reporting.documents import text as typed
 from reporting.models import Briefing, WorkflowState
 from reporting.workflow import NOT_STARTED, state_label
 
@@ -220,6 +226,17 @@ def _link_html(link):
         return format_html('<p class="govuk-body"><a class="govuk-link" href="{}">{}</a></p>', link.href, link.text)
     missing = format_html(" <span class=\"app-muted\">({})</span>", link.missing) if link.missing else ""
     return format_html('<p class="govuk-body">{}{}</p>', link.text, missing)
+
+
+@register.filter
+def typed_text(text, how=3):
+    """Typed text drawn as the documents read it: the one way every page and email shows it. Every
+    character typed is escaped. `how` is the level of its headings, or "inline" for the lines of one
+    paragraph (its line breaks kept) inside the page's own <p> or table cell."""
+    if how == "inline":
+        lines = [line.strip() for line in with_line_feeds(str(text or "")).strip().split("\n")]
+        return mark_safe("<br>".join(conditional_escape(line) for line in lines))
+    return text_blocks(typed.text_blocks(str(text or "")), heading_level=int(how))
 
 
 @register.simple_tag

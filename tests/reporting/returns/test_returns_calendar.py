@@ -138,7 +138,7 @@ def test_review_queue_shows_what_changed_since_last_quarter(demo_users, client_f
     assert len(rows) == 1
     row = rows[0]
     assert row.previous.period.slug == "2023-24-q1" and row.overall_movement == "No change"
-    assert row.commentary_changed
+    assert row.commentary_change_words == "Rewritten since last quarter"
     hou02 = next(c for c in row.kpi_changes if c.kpi.code == "HOU-02")
     assert (hou02.before_text, hou02.now_text) == ("Not yet available", "655")
     page = client_for("approver").get(reverse("review-queue")).content.decode()
