@@ -303,7 +303,8 @@ def test_every_page_is_reachable_from_the_dashboard_in_two_clicks(client_for, us
         from reporting.models import QuarterlyReturn
 
         QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"),
-                                       period=ReportingPeriod.objects.get(slug="2023-24-q2"), state="approved")
+                                       period=ReportingPeriod.objects.get(slug="2023-24-q2"), state="approved",
+                                       overall_rag="green", commentary="Q2")
         seen = reachable(client, reverse("dashboard"))
         wanted.add(reverse("briefing-issue", args=["2023-24-q2"]))
     missing = wanted - seen
