@@ -157,7 +157,7 @@ def briefing_context(*, period, user, briefing=None):
             period=period, approved=sum(1 for o in progress for s in o.sub_strands if s.has_return),
         )
         compared = what_changed.previous_period
-        since = f"since {compared.label}" if compared else "this quarter"
+        since = f"since {compared.label}" if compared else f"this {period.word}"
         what_changed_section = Section("7.", "what-changed", f"What changed {since}")
     governance = paragraphs(briefing.governance)
     progress_paras = paragraphs(briefing.progress_introduction)

@@ -102,7 +102,7 @@ def kpi(request, code):
 @public_resource()
 def data(request):
     """The open data: what each file holds, field by field (the data dictionary), and the licence."""
-    return _page(request, "reporting/public/data.html", {"datasets": opendata.DATASETS.values(), "licence": opendata.LICENCE})
+    return _page(request, "reporting/public/data.html", {"datasets": opendata.dictionary(), "licence": opendata.LICENCE})
 
 
 @public_resource()
