@@ -165,9 +165,9 @@ def _swaps():
     for key, (one, many) in DEFAULT_TERMS.items():
         if key == "officer":  # "lead officer", "officers": the role's own word, not one to swap
             continue
-        term = getattr(found, key)
+        term, old = getattr(found, key), Term(one, many, is_name=key in NAMES)
         swaps += [(many, term.many), (one, term.one), (mid_sentence(many), term.many_lower),
-                  (mid_sentence(one), term.one_lower)]
+                  (mid_sentence(one), term.one_lower), (old.a, term.a), (old.A, term.A)]  # "a sub-strand" → "an outcome"
     return [(old, new) for old, new in swaps if old != new]
 
 
@@ -175,7 +175,7 @@ def words(text, **more):
     """A fixed text with the council's words asked for by key and form (objectives.words.Term):
     words("Choose {objective.a} from the list") → 'Choose an outcome from the list';
     `more` adds other Terms (a period's: period=cadence.term(strategy.cadence))."""
-    return say(text, **dict(terms()), **more)
+    return say(text, **{**dict(terms()), **more})
 
 
 def lazy_words(text, **more):
