@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Q, Subquery
 from kpis.formatting import format_kpi_value
 from kpis.models import KPI, Measurement, Target
 from kpis.rag import DEFAULT_AMBER_TOLERANCE
+from objectives import cadence as cadences
 from objectives.models import ReportingPeriod, financial_year_label
 
 YEARLY_CADENCES = {KPI.Cadence.ANNUAL, KPI.Cadence.ACADEMIC_YEAR}
@@ -203,7 +204,9 @@ def data_lag_words(measurement):
     data_for = (measurement.data_for or "").strip()
     if not data_for:
         return f"Reported in {period.label}"
-    same = {period.label, f"Q{period.number} {period.financial_year_label}", period.slug}
+    same = {period.label, period.slug}
+    if period.cadence == cadences.QUARTERLY:  # "Q1 2023/24" names a quarter: of a half-year, not the same
+        same.add(f"Q{period.number} {period.financial_year_label}")
     if data_for in same:
         return f"{period.label} figure, reported in the same {period.word}"
     return f"{data_for} figure, reported in {period.label}"

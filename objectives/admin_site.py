@@ -29,6 +29,13 @@ FIELD_WORDS = {
 }
 
 
+# Help texts that name a level by itself ("the objective"): asked for with their grammar.
+FIELD_HELP = {
+    "reports_as_objective": lambda t: f"{t.objective.The} has no {t.sub_strand.many_lower} and reports as one "
+                                      f"{t.sub_strand.one_lower} of its own name.",
+}
+
+
 def words_for_model(model):
     """(one, many) for a model in the council's words, or None when the council does not name it."""
     found = MODEL_WORDS.get(f"{model._meta.app_label}.{model.__name__}")
@@ -114,7 +121,9 @@ class InCouncilWords:
             formfield.label = field_label(db_field.name, formfield.label)
         elif formfield.label:
             formfield.label = in_words(str(formfield.label))
-        if formfield.help_text:
+        if db_field.name in FIELD_HELP:
+            formfield.help_text = FIELD_HELP[db_field.name](terms())
+        elif formfield.help_text:
             formfield.help_text = in_words(str(formfield.help_text))
         return formfield
 

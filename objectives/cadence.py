@@ -6,10 +6,48 @@ A period is the `number`-th of its financial year (April to March): 2023/24 Q1 i
 """
 import datetime
 
+from objectives.words import Term
+
 QUARTERLY, HALF_YEARLY, MONTHLY = "quarterly", "half_yearly", "monthly"
 CHOICES = [(QUARTERLY, "Quarterly"), (HALF_YEARLY, "Half-yearly"), (MONTHLY, "Monthly")]
 MONTHS = {QUARTERLY: 3, HALF_YEARLY: 6, MONTHLY: 1}  # months in one period
 WORDS = {QUARTERLY: ("quarter", "quarters"), HALF_YEARLY: ("half-year", "half-years"), MONTHLY: ("month", "months")}
+
+
+def term(cadence):
+    """What one period is called, with its grammar (objectives.words.Term): term(HALF_YEARLY).a is
+    'a half-year', .count(2) '2 half-years'; `period` in a text of objectives.council.words."""
+    one, many = WORDS[cadence]
+    return Term(one.capitalize(), many.capitalize())
+
+
+# Each cadence as a text that describes periods of any strategy names it (cadence.described).
+EXAMPLES = {
+    QUARTERLY: {"label": "2023/24 Q1", "slug": "2023-24-q1", "numbers": "a quarter 1 to 4 (1 is April to June)"},
+    HALF_YEARLY: {"label": "2023/24 H1", "slug": "2023-24-h1", "numbers": "a half-year 1 or 2 (1 is April to September)"},
+    MONTHLY: {"label": "April 2023", "slug": "2023-24-m01", "numbers": "a month 1 to 12 (1 is April)"},
+}
+
+
+def _or(parts):
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} or {parts[-1]}"
+
+
+def described(used):
+    """Words for a text about the periods of strategies of the cadences `used` (all, when none):
+    {examples} '2023/24 H1 (a half-year) or April 2023 (a month)', {slugs} '2023-24-h1 or
+    2023-24-m01', {numbers}, {kinds} 'half-year or month', {by_period} 'half-year by half-year' (one
+    cadence) or 'period by period'. A council with no quarterly strategy never reads of quarters."""
+    chosen = [c for c, _ in CHOICES if c in used] or [c for c, _ in CHOICES]
+    one = [WORDS[c][0] for c in chosen]
+    return {
+        "examples": _or([f"{EXAMPLES[c]['label']} (a {WORDS[c][0]})" for c in chosen]),
+        "slugs": _or([EXAMPLES[c]["slug"] for c in chosen]),
+        "labels": ", ".join(EXAMPLES[c]["label"] for c in chosen),
+        "numbers": _or([EXAMPLES[c]["numbers"] for c in chosen]),
+        "kinds": _or(one),
+        "by_period": f"{one[0]} by {one[0]}" if len(one) == 1 else "period by period",
+    }
 
 
 def per_year(cadence):

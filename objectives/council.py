@@ -3,8 +3,12 @@ descriptions and the admin ask for them.
 
     council()  -> the Council (or an unsaved one with no name yet: "The council")
     terms()    -> Terms: terms().sub_strand.one ("Sub-strand"), .many, .one_lower ("sub-strand"),
-                  .many_lower, .a ("a sub-strand")
-    in_words(text) -> one of our own fixed texts with today's words put in the council's
+                  .many_lower, .a ("a sub-strand", "an outcome"), .A, .all, .count(n): each word a
+                  Term with its grammar (objectives.words)
+    words(text) -> a fixed text that asks for the council's words by name and form:
+                  words("Choose {objective.a} from the list") → "Choose an outcome from the list"
+    in_words(text) -> older: today's words in a text swapped for the council's (headings only:
+                  it knows no articles; new texts use words())
 
 The words are data (objectives.models.Council); each one left empty is today's word, below.
 Templates get `council` and `terms` from a context processor (reporting.context_processors);
@@ -13,11 +17,13 @@ council is read once, whatever asks; outside one (commands, tests) each call rea
 """
 import contextvars
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from django.db import DatabaseError
 
 from objectives.models import TERM_KEYS, Council
+from objectives.words import Term, mid_sentence, say
+
+__all__ = ["Term", "mid_sentence", "say"]  # the grammar lives in objectives.words; asked for here too
 
 NO_COUNCIL = "The council"
 DEFAULT_TERMS = {  # today's words: what a council that gives none of its own sees
@@ -30,53 +36,9 @@ DEFAULT_TERMS = {  # today's words: what a council that gives none of its own se
     "scrutiny": ("Overview & Scrutiny committee", "Overview & Scrutiny committees"),
 }
 assert set(DEFAULT_TERMS) == set(TERM_KEYS)
+NAMES = {"coordinator"}  # the council's one team: "the Economy Cell", never "an Economy Cell"
 
 _scope = contextvars.ContextVar("council_scope", default=None)
-
-
-def mid_sentence(words):
-    """How a word is written mid-sentence: 'Sub-strand' → 'sub-strand', 'Strategic objectives' →
-    'strategic objectives'; a name whose other words are capitalised, or an acronym, is kept as it
-    is ('Economy Cell', 'Portfolio Holder', 'Overview & Scrutiny committee', 'KPI')."""
-    parts = words.split()
-    if not parts or not parts[0][:1].isupper() or parts[0].isupper() and len(parts[0]) > 1:
-        return words
-    if any(p[:1].isupper() for p in parts[1:]):
-        return words
-    return parts[0][:1].lower() + words[1:]
-
-
-
-@dataclass(frozen=True)
-class Term:
-    """A council's word, singular and plural, as a heading writes it; `one_lower` and `many_lower`
-    mid-sentence."""
-
-    one: str
-    many: str
-
-    @property
-    def one_lower(self):
-        return mid_sentence(self.one)
-
-    @property
-    def many_lower(self):
-        return mid_sentence(self.many)
-
-    @property
-    def a(self):
-        """'a sub-strand', 'an objective', 'the Economy Cell' for a name."""
-        word = self.one_lower
-        if word != self.one.lower() and word == self.one:
-            return f"the {word}"
-        return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
-
-    def count(self, n):
-        """'1 sub-strand', '3 sub-strands'."""
-        return f"{n} {self.one_lower if n == 1 else self.many_lower}"
-
-    def __str__(self):
-        return self.one
 
 
 class Terms:
@@ -89,7 +51,7 @@ class Terms:
             default_one, default_many = DEFAULT_TERMS[key]
             if one and not many:
                 many = one if one.endswith("s") else f"{one}s"
-            setattr(self, key, Term(one or default_one, many or default_many))
+            setattr(self, key, Term(one or default_one, many or default_many, is_name=key in NAMES))
 
     def __iter__(self):
         return iter((key, getattr(self, key)) for key in TERM_KEYS)
@@ -203,10 +165,33 @@ def _swaps():
     for key, (one, many) in DEFAULT_TERMS.items():
         if key == "officer":  # "lead officer", "officers": the role's own word, not one to swap
             continue
-        term = getattr(found, key)
+        term, old = getattr(found, key), Term(one, many, is_name=key in NAMES)
         swaps += [(many, term.many), (one, term.one), (mid_sentence(many), term.many_lower),
-                  (mid_sentence(one), term.one_lower)]
+                  (mid_sentence(one), term.one_lower), (old.a, term.a), (old.A, term.A)]  # "a sub-strand" → "an outcome"
     return [(old, new) for old, new in swaps if old != new]
+
+
+def words(text, **more):
+    """A fixed text with the council's words asked for by key and form (objectives.words.Term):
+    words("Choose {objective.a} from the list") → 'Choose an outcome from the list';
+    `more` adds other Terms (a period's: period=cadence.term(strategy.cadence))."""
+    return say(text, **{**dict(terms()), **more})
+
+
+def lazy_words(text, **more):
+    """words(text), when it is shown (for labels and messages defined once, at import)."""
+    from django.utils.functional import lazy
+
+    return lazy(lambda: words(text, **more), str)()
+
+
+def period_words():
+    """The words for texts about the periods of the council's own strategies (objectives.cadence.
+    described): words("e.g. {examples}", **period_words()). One query."""
+    from objectives import cadence as cadences
+    from objectives.models import Strategy
+
+    return cadences.described(set(Strategy.objects.values_list("cadence", flat=True)))
 
 
 def in_words(text):

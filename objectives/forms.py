@@ -77,6 +77,16 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         self.apply_govuk_classes()
 
+    def reword(self, name, *, label=None, help_text=None):
+        """A field's label or hint set after the form is made (in the words of its period or its
+        council): on the field and on its bound field, which __init__ has already drawn."""
+        field, bound = self.fields[name], self[name]
+        if label is not None:
+            field.label = bound.label = label
+        if help_text is not None:
+            field.help_text = bound.help_text = help_text
+        self.apply_govuk_classes()
+
 
 class LoginForm(GovukFormMixin, AuthenticationForm):
     """Django's sign-in form in GOV.UK markup, with messages a council officer understands."""

@@ -138,6 +138,11 @@ class Strategy(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def period_term(self):
+        """What one of its periods is called, with its grammar: .one_lower 'half-year', .a 'a month'."""
+        return cadences.term(self.cadence)
+
     def clean(self):
         if self.pk and self.periods.exclude(cadence=self.cadence).exists():
             raise ValidationError({"cadence": "This strategy already has periods of another cadence: its cadence "
@@ -280,6 +285,11 @@ class ReportingPeriod(models.Model):
     def word(self):
         """What one period is called: 'quarter', 'half-year', 'month'."""
         return cadences.WORDS[self.cadence][0]
+
+    @property
+    def term(self):
+        """That word with its grammar (objectives.cadence.term): .a 'a half-year', .many_lower 'months'."""
+        return cadences.term(self.cadence)
 
     @property
     def financial_year_label(self):

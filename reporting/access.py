@@ -165,10 +165,16 @@ def require(user, action, obj=None):
         raise PermissionDenied(refusal(user, action))
 
 
+# Steps whose names do not read as "verb the thing" ("set up year" is not "set the up year").
+STEP_WORDS = {"set_up_year": "set up a new year", "send_back_return": "send back a return", "read_api": "read the API",
+              "send_back_action_update": "send back an action update"}
+
+
 def refusal(user, action):
     """Why a step is refused, in words: who the user is signed in as, and what their role cannot do."""
     verb, _, rest = action.replace("_", " ").partition(" ")
     what = f"{verb} {rest}" if not rest or rest.startswith(("my ", "all ")) else f"{verb} the {rest}"  # "view the review queue"
+    what = STEP_WORDS.get(action, what)
     roles = sorted(role_name(role) for role in roles_of(user))  # in the council's words
     if not roles:
         return f"Your account has no role in the tracker yet, so it cannot {what}."

@@ -313,7 +313,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Economic Strategy Tracker read API",
     "DESCRIPTION": (
-        "The strategy, its KPIs and targets, the reporting periods, the quarterly returns, the figures and "
+        "The strategy, its KPIs and targets, the reporting periods, the returns of each period, the figures and "
         "the action-plan updates, for the council's own reports (Power BI, Excel Power Query). Send "
         "`Authorization: Bearer <token>`; each token sees what its user sees on the pages."
     ),

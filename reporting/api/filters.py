@@ -3,7 +3,6 @@ import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
 
-from objectives.council import lazy_in_words
 from kpis.models import KPI, Measurement
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from reporting.models import ActionUpdate, QuarterlyReturn, WorkflowState
@@ -61,7 +60,7 @@ class ObjectiveFilter(Strict):
 
 class SubStrandFilter(Strict):
     strategy = by("objective__strategy__slug", "A strategy's slug.")
-    objective_id = IdFilter(field_name="objective_id", help_text="An objective's id.")
+    objective_id = IdFilter(field_name="objective_id", help_text="{objective.A}'s id.")
 
     class Meta:
         model = SubStrand
@@ -70,7 +69,7 @@ class SubStrandFilter(Strict):
 
 class KpiFilter(Strict):
     code = by("code", "A KPI's code, e.g. HOU-02.")
-    sub_strand = by("sub_strand__slug", lazy_in_words("A sub-strand's slug, e.g. housing."))
+    sub_strand = by("sub_strand__slug", "{sub_strand.A}'s slug, e.g. housing.")
 
     class Meta:
         model = KPI
@@ -88,8 +87,8 @@ class PeriodFilter(Strict):
 
 
 class ReturnFilter(Strict):
-    period = by("period__slug", "The reporting period's slug, e.g. 2023-24-q1.")
-    sub_strand = by("sub_strand__slug", lazy_in_words("A sub-strand's slug, e.g. housing."))
+    period = by("period__slug", "The reporting period's slug, e.g. {slugs}.")
+    sub_strand = by("sub_strand__slug", "{sub_strand.A}'s slug, e.g. housing.")
     state = django_filters.ChoiceFilter(choices=WorkflowState.choices)
 
     class Meta:
@@ -98,9 +97,9 @@ class ReturnFilter(Strict):
 
 
 class FigureFilter(Strict):
-    reported_in = by("period__slug", "The reporting period the figure was reported in, e.g. 2023-24-q1.")
+    reported_in = by("period__slug", "The reporting period the figure was reported in, e.g. {slugs}.")
     kpi = by("kpi__code", "A KPI's code, e.g. HOU-02.")
-    sub_strand = by("kpi__sub_strand__slug", lazy_in_words("A sub-strand's slug, e.g. housing."))
+    sub_strand = by("kpi__sub_strand__slug", "{sub_strand.A}'s slug, e.g. housing.")
 
     class Meta:
         model = Measurement

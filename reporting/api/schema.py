@@ -24,16 +24,24 @@ class OpenApiDocument(SpectacularJSONAPIView):
 
 
 def in_council_words(result, generator, request, public):
-    """A postprocessing hook: every summary and description (our own texts: docstrings and help
-    texts) in the council's words (objectives.council.in_words); names and addresses as they are."""
-    from objectives.council import in_words
+    """A postprocessing hook: every summary, description and tag (our own texts: docstrings and help
+    texts) in the council's words, asked for by name ("{sub_strand.A}'s slug": objectives.council.
+    words) with the periods of its own strategies ("e.g. {slugs}": period_words); older texts' words
+    swapped (in_words). Names and addresses as they are."""
+    from objectives.council import in_words, period_words, words
 
-    def walk(node):
+    extra = period_words()
+
+    def say(text):
+        return words(in_words(text), **extra)
+
+    def walk(node, key=None):
+        if isinstance(node, str) and key in ("summary", "description", "tags"):
+            return say(node)
         if isinstance(node, dict):
-            return {key: in_words(value) if key in ("summary", "description") and isinstance(value, str) else walk(value)
-                    for key, value in node.items()}
+            return {k: walk(value, k) for k, value in node.items()}
         if isinstance(node, list):
-            return [walk(item) for item in node]
+            return [walk(item, key) for item in node]
         return node
 
     return walk(result)

@@ -53,7 +53,7 @@ class Answer(serializers.ModelSerializer):
 
 
 class StrategySerializer(Answer):
-    """A council strategy; `council` is the deployment's council's name (objectives.council)."""
+    """A council strategy; `council` is the council's name."""
 
     council = serializers.SerializerMethodField()
 
@@ -66,7 +66,7 @@ class StrategySerializer(Answer):
 
 
 class ObjectiveSerializer(Answer):
-    """A strategic objective of a strategy."""
+    """{objective.A} of a strategy."""
 
     strategy = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
@@ -76,10 +76,13 @@ class ObjectiveSerializer(Answer):
 
 
 class SubStrandSerializer(Answer):
-    """A sub-strand: the unit that reports each quarter."""
+    """{sub_strand.A}: the unit that reports each period."""
 
     objective_id = serializers.IntegerField(read_only=True)
     full_name = serializers.CharField(read_only=True, help_text="As the briefing note writes it.")
+    reports_as_objective = serializers.BooleanField(
+        read_only=True, help_text="{objective.The} has no {sub_strand.many_lower} and reports as one "
+        "{sub_strand.one_lower} of its own name.")
 
     class Meta:
         model = SubStrand
@@ -119,10 +122,12 @@ class GovernanceEventSerializer(Answer):
 
 
 class PeriodSerializer(Answer):
-    """A strategy's reporting period (a financial-year quarter, half-year or month, as the strategy's
-    cadence says), its deadline and its governance events."""
+    """A strategy's reporting period (a financial-year {kinds}, as the strategy's cadence says), its
+    deadline and its governance events."""
 
-    label = serializers.CharField(read_only=True, help_text="e.g. 2023/24 Q1, 2023/24 H1, April 2023")
+    slug = serializers.SlugField(read_only=True, help_text="Its address, e.g. {slugs}.")
+    label = serializers.CharField(read_only=True, help_text="e.g. {labels}")
+    number = serializers.IntegerField(read_only=True, help_text="Its place in the financial year: {numbers}.")
     strategy = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     events = GovernanceEventSerializer(many=True, read_only=True)
 
@@ -142,10 +147,10 @@ class ReturnList(serializers.ListSerializer):
 
 
 class ReturnSerializer(Answer):
-    """A sub-strand's quarterly return: overall status, commentary and where it is in the workflow,
-    and its movement against its baseline, as every page tells it (reporting.statuses)."""
+    """{sub_strand.A}'s return for a period: overall status, commentary and where it is in the workflow,
+    and its movement against its baseline, as every page tells it."""
 
-    period = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    period = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The period's address, e.g. {slugs}.")
     sub_strand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     overall_status = RagField(source="overall_rag")
     overall_status_label = RagLabelField(source="overall_rag")

@@ -4,7 +4,6 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from objectives.council import lazy_in_words
 from kpis.models import KPI, Target
 from objectives.models import ReportingPeriod, StrategicObjective, Strategy, SubStrand
 from reporting import access
@@ -40,10 +39,9 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet):
 
 def documented(name, plural, serializer):
     return extend_schema_view(
-        list=extend_schema(summary=lazy_in_words(f"List {plural}"), responses={200: serializer(many=True), **LIST_REFUSALS},
-                           tags=[lazy_in_words(plural)]),
-        retrieve=extend_schema(summary=lazy_in_words(f"One {name}"), responses={200: serializer, **ONE_REFUSALS},
-                               tags=[lazy_in_words(plural)]),
+        list=extend_schema(summary=f"List {plural}", responses={200: serializer(many=True), **LIST_REFUSALS},
+                           tags=[plural]),
+        retrieve=extend_schema(summary=f"One {name}", responses={200: serializer, **ONE_REFUSALS}, tags=[plural]),
     )
 
 
@@ -55,18 +53,18 @@ class StrategyViewSet(ReadOnly):
     serializer_class = serializers.StrategySerializer
 
 
-@documented("objective", "objectives", serializers.ObjectiveSerializer)
+@documented("{objective.one_lower}", "{objective.many_lower}", serializers.ObjectiveSerializer)
 class ObjectiveViewSet(ReadOnly):
-    """The strategies' objectives (filter by strategy)."""
+    """The strategies' {objective.many_lower} (filter by strategy)."""
 
     queryset = StrategicObjective.objects.select_related("strategy").order_by("id")
     serializer_class = serializers.ObjectiveSerializer
     filterset_class = filters.ObjectiveFilter
 
 
-@documented("sub-strand", "sub-strands", serializers.SubStrandSerializer)
+@documented("{sub_strand.one_lower}", "{sub_strand.many_lower}", serializers.SubStrandSerializer)
 class SubStrandViewSet(ReadOnly):
-    """The sub-strands, which report each quarter."""
+    """The {sub_strand.many_lower}, which report each period."""
 
     queryset = SubStrand.objects.select_related("objective").order_by("id")
     serializer_class = serializers.SubStrandSerializer
@@ -92,9 +90,9 @@ class PeriodViewSet(ReadOnly):
     filterset_class = filters.PeriodFilter
 
 
-@documented("quarterly return", "returns", serializers.ReturnSerializer)
+@documented("return", "returns", serializers.ReturnSerializer)
 class ReturnViewSet(ReadOnly):
-    """The quarterly returns this token's user may see: readers see approved and published returns only."""
+    """The returns this token's user may see: readers see approved and published returns only."""
 
     serializer_class = serializers.ReturnSerializer
     filterset_class = filters.ReturnFilter

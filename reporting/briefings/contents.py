@@ -165,7 +165,8 @@ class WhatChanged:
     @property
     def nothing_to_compare(self):
         """Why no movement can be told: nothing approved this quarter yet, or nothing before it."""
-        earlier = self.previous_period.label if self.previous_period else "an earlier quarter"
+        earlier = (self.previous_period.label if self.previous_period
+                   else f"an earlier {self.period.word if self.period else 'period'}")
         if not self.approved and self.period is not None:
             return (f"No return for {self.period.label} has been approved yet: once one is, its status is compared "
                     f"here with {earlier}.")

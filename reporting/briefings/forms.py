@@ -1,7 +1,8 @@
 """The coordinator's form for the briefing's own text, and the approver's confirmation to issue it."""
 from django import forms
 
-from objectives.council import lazy_in_words
+from objectives.council import lazy_words, words
+from objectives import cadence as cadences
 from objectives.forms import GovukFormMixin
 from reporting.models import Briefing
 
@@ -24,7 +25,6 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "background": "3. Background",
             "governance": "4 Governance & reporting",
             "progress_introduction": "5. Progress to date: introduction",
-            "include_what_changed": "Include “7. What changed since last quarter” after the quarter's summary",
             "include_kpi_appendix": "Include an appendix of the KPIs with a figure to report",
         }
         help_texts = {
@@ -34,11 +34,9 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "background": "Each paragraph is numbered (3.1, 3.2 …). " + PARAGRAPH_HINT,
             "governance": "The first paragraph comes before the governance calendar table, the rest after it. "
             "The table itself is built from the reporting periods' dates.",
-            "progress_introduction": lazy_in_words(
-                "The first paragraph comes before the table of objectives and sub-strands, "
-                "the rest after it. Each sub-strand's status and commentary come from its approved return."),
-            "include_what_changed": "Status movements since last quarter, KPIs that turned Red or Amber, figures still "
-            "not available and returns missing, built from the approved data.",
+            "progress_introduction": lazy_words(
+                "The first paragraph comes before the table of {objective.many_lower} and {sub_strand.many_lower}, "
+                "the rest after it. Each {sub_strand.one_lower}'s status and commentary come from its approved return."),
             "include_kpi_appendix": "Each KPI's latest approved figure, its target, RAG status and the period the data "
             "is for. The briefing workbook always has every KPI.",
         }
@@ -50,6 +48,7 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._in_the_periods_words()
         self.fields["purpose"].required = True
         self.fields["recommendations"].required = True
         self.fields["version"].error_messages = {
@@ -62,6 +61,18 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
                 self.fields[name].widget.attrs["rows"] = 6
         self.fields["title"].widget.attrs["maxlength"] = 300
         self.apply_govuk_classes()
+
+    def _in_the_periods_words(self):
+        """The labels and hints that name a period, in the words of the briefing's strategy: 'since last
+        half-year', 'the month's summary', 'Half-year 2 progress'."""
+        period = self.instance.period if self.instance.period_id else None
+        term = period.term if period else cadences.term(cadences.QUARTERLY)
+        if period is not None:
+            self.reword("title", help_text=f"For example, {period.strategy.name} – {period.label} progress")
+        self.reword("include_what_changed", label=words(
+            "Include “7. What changed since last {period.one_lower}” after the {period.one_lower}'s summary", period=term),
+            help_text=words("Status movements since last {period.one_lower}, KPIs that turned Red or Amber, figures still "
+                            "not available and returns missing, built from the approved data.", period=term))
 
     def clean(self):
         data = super().clean()

@@ -156,7 +156,7 @@ def briefing_context(*, period, user, briefing=None):
         # before, and each status against its baseline, which is that period's status unless the
         # movement's own words name an earlier one ("Worsened since 2023/24 Q1").
         compared = what_changed.previous_period
-        since = f"since {compared.label}" if compared else "this quarter"
+        since = f"since {compared.label}" if compared else f"this {period.word}"
         what_changed_section = Section("7.", "what-changed", f"What changed {since}")
     governance = paragraphs(briefing.governance)
     progress_paras = paragraphs(briefing.progress_introduction)

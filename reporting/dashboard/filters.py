@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 
 from kpis.rag import RAG
-from objectives.council import lazy_in_words, word
+from objectives.council import lazy_words, word
 from objectives.forms import GovukFormMixin
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from reporting.access import sees_drafts
@@ -46,8 +46,8 @@ class DashboardFilter(django_filters.FilterSet):
         queryset=StrategicObjective.objects.order_by("strategy__name", "number"),
         field_name="objective",
         label=word("objective"),
-        empty_label="All objectives",
-        error_messages={"invalid_choice": lazy_in_words("Choose a strategic objective from the list")},
+        empty_label=word("objective", "all"),
+        error_messages={"invalid_choice": lazy_words("Choose {objective.a} from the list")},
     )
     lead_service = django_filters.ChoiceFilter(
         choices=[],

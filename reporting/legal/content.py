@@ -14,23 +14,24 @@ AXE_CORE_VERSION = "4.12.1"
 AXE_RULE_SETS = "WCAG 2.0, 2.1 and 2.2, levels A and AA"
 PREPARED_ON = "1 December 2026"
 
-# (label as the browser tests name the page, where it is, the screen widths it is checked at)
+# (label as the browser tests name the page, where it is, the screen widths it is checked at); where it
+# is asks for the council's words by name (objectives.council.words: "{sub_strand.a}").
 AXE_CHECKED_PAGES = [
     ("sign-in page", "/accounts/login/", "1280 px"),
     ("sign-in page with errors", "/accounts/login/", "1280 px"),
     ("overview", "/", "1280 px"),
     ("my returns", "/my-returns/", "1280 px"),
-    ("empty return form", "a quarter's return", "1280 px"),
-    ("return form with errors", "a quarter's return", "1280 px"),
-    ("submitted return", "a quarter's return", "1280 px"),
+    ("empty return form", "a period's return", "1280 px"),
+    ("return form with errors", "a period's return", "1280 px"),
+    ("submitted return", "a period's return", "1280 px"),
     ("review queue", "/review/", "1280 px"),
-    ("return under review", "a quarter's return", "1280 px"),
+    ("return under review", "a period's return", "1280 px"),
     ("dashboard", "/dashboard/", "1280 px"),
     ("KPI page with chart", "a KPI's page", "1280 px"),
-    ("briefing", "a quarter's briefing note", "1280 px"),
+    ("briefing", "a period's briefing note", "1280 px"),
     ("public dashboard", "/public/", "1280 px and 375 px"),
-    ("public briefing", "a quarter's published briefing note", "1280 px and 375 px"),
-    ("public sub-strand page", "a sub-strand's public page", "1280 px and 375 px"),
+    ("public briefing", "a period's published briefing note", "1280 px and 375 px"),
+    ("public sub-strand page", "{sub_strand.a}'s public page", "1280 px and 375 px"),
     ("public KPI page", "a KPI's public page, with its chart", "1280 px and 375 px"),
     ("open data", "/public/data/", "1280 px and 375 px"),
     ("accessibility statement", "/accessibility/", "1280 px and 375 px"),
@@ -44,7 +45,7 @@ AXE_CHECKED_PAGES = [
     ("attach papers", "a recommendation's update: its attached papers", "1280 px"),
     ("attach papers with errors", "a recommendation's update: its attached papers", "1280 px"),
     ("attach papers with one attached", "a recommendation's update: its attached papers", "1280 px"),
-    ("return form at 375 px", "a quarter's return", "375 px"),
+    ("return form at 375 px", "a period's return", "375 px"),
     ("session timeout warning", "any signed-in page, a few minutes before the session ends", "1280 px"),
     ("sign-in paused page", "/accounts/login/, after too many incorrect passwords", "375 px"),
     ("password reset page", "/accounts/password-reset/", "375 px"),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from objectives.council import in_words
+from objectives.council import in_words, words
 from reporting.legal import content
 
 
@@ -19,7 +19,7 @@ def _legal(request, template, **extra):
 def accessibility(request):
     return _legal(request, "reporting/legal/accessibility.html", axe_version=content.AXE_CORE_VERSION,
                   axe_rules=content.AXE_RULE_SETS,
-                  checked=[[in_words(part) if isinstance(part, str) else part for part in row] for row in content.AXE_CHECKED_PAGES])
+                  checked=[(in_words(label), words(where), widths) for label, where, widths in content.AXE_CHECKED_PAGES])
 
 
 @require_safe

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from objectives.council import in_words
+from objectives.council import period_words, words
 from kpis.figures import HAS_FIGURE, judged_target
 from kpis.models import KPI
 from kpis.rag import Direction, MilestoneStatus, movements, rag_label
@@ -38,8 +38,10 @@ class Field:
     required: bool = False
     enum: tuple = ()
 
-    def schema(self):
-        out = {"name": self.name, "type": self.type, "title": in_words(self.title), "description": in_words(self.description)}
+    def schema(self, say=None):
+        """The field's Table Schema, its title and description in the council's words (`say`: dictionary_words)."""
+        say = say or dictionary_words()
+        out = {"name": self.name, "type": self.type, "title": say(self.title), "description": say(self.description)}
         constraints = {}
         if self.required:
             constraints["required"] = True
@@ -51,20 +53,20 @@ class Field:
 
 
 PERIOD_FIELDS = [
-    Field("reported_in", "string", "Reported in", "The period the figure or status was reported in, e.g. 2023/24 Q1 "
-          "(a quarter), 2023/24 H1 (a half-year) or April 2023 (a month).", True),
+    Field("reported_in", "string", "Reported in", "The period the figure or status was reported in, e.g. {examples}.", True),
     Field("financial_year", "integer", "Financial year", "The year the financial year (April to March) starts: 2023 for 2023/24.", True),
-    Field("period_number", "integer", "Period", "The period's place in the financial year: a quarter 1 to 4 (1 is April to "
-          "June), a half-year 1 or 2 (1 is April to September) or a month 1 to 12 (1 is April), as the cadence says.",
+    Field("period_number", "integer", "Period", "The period's place in the financial year: {numbers}, as the cadence says.",
           True, tuple(range(1, 13))),
     Field("cadence", "string", "Cadence", "How often the strategy reports: quarterly, half_yearly or monthly.", True,
           ("quarterly", "half_yearly", "monthly")),
 ]
 OBJECTIVE_FIELDS = [
-    Field("objective_number", "integer", "Objective number", "The strategic objective's number in the strategy.", True),
-    Field("objective", "string", "Strategic objective", "The strategic objective's name.", True),
-    Field("sub_strand_code", "string", "Sub-strand code", "A short reference for the sub-strand that reports, e.g. housing.", True),
-    Field("sub_strand", "string", "Sub-strand", "The sub-strand's full name: objective – sub-strand.", True),
+    Field("objective_number", "integer", "{objective.one} number", "The {objective.one_lower}'s number in the strategy.", True),
+    Field("objective", "string", "{objective.one}", "The {objective.one_lower}'s name.", True),
+    Field("sub_strand_code", "string", "{sub_strand.one} code", "A short reference for the {sub_strand.one_lower} that "
+          "reports, e.g. housing.", True),
+    Field("sub_strand", "string", "{sub_strand.one}", "The {sub_strand.one_lower}'s full name: {objective.one_lower} – "
+          "{sub_strand.one_lower}.", True),
 ]
 SYNTHETIC = Field("synthetic", "boolean", "Synthetic", "true for demonstration data that is not the council's; false otherwise.", True)
 COMMENTARY_NOTE = ("In the CSV, text that begins with =, +, - or @ starts with an apostrophe (') so that no "
@@ -79,13 +81,22 @@ class Dataset:
     fields: list
     primary_key: list
 
-    def schema(self):
-        return {"fields": [f.schema() for f in self.fields], "primaryKey": self.primary_key, "missingValues": [""]}
+    def schema(self, say=None):
+        say = say or dictionary_words()
+        return {"fields": [f.schema(say) for f in self.fields], "primaryKey": self.primary_key, "missingValues": [""]}
+
+    def described(self, say=None):
+        """What the data dictionary page shows: the dataset and its fields in the council's words."""
+        say = say or dictionary_words()
+        return {"name": self.name, "title": self.title, "description": say(self.description),
+                "primary_key": self.primary_key,
+                "fields": [{"name": f.name, "type": f.type, "required": f.required, "enum": f.enum, "title": say(f.title),
+                            "description": say(f.description)} for f in self.fields]}
 
 
 FIGURES = Dataset(
     name="figures", title="KPI figures",
-    description="Every published figure reported against each key performance indicator (KPI), quarter by quarter, "
+    description="Every published figure reported against each key performance indicator (KPI), {by_period}, "
                 "with the target it was judged against and its RAG status as approved.",
     fields=[
         Field("kpi_code", "string", "KPI code", "The KPI's reference, e.g. HOU-02.", True),
@@ -102,7 +113,7 @@ FIGURES = Dataset(
         Field("milestone_status", "string", "Milestone status", "For a milestone KPI, its status.",
               enum=tuple(label for _, label in MilestoneStatus.choices)),
         Field("not_yet_available", "boolean", "Not yet available",
-              "true when the figure had not been published by its source when the quarter was reported.", True),
+              "true when the figure had not been published by its source when the period was reported.", True),
         Field("expected_date", "date", "Expected", "For a figure not yet available, when it is expected."),
         Field("target", "number", "Target", "The target the figure was judged against, in the same unit. "
                                             "Empty where there was none (the previous year's figure is then the bar)."),
@@ -125,22 +136,28 @@ FIGURES = Dataset(
 )
 STATUSES = Dataset(
     name="statuses", title="Overall statuses",
-    description="Every published overall RAG status of each sub-strand, quarter by quarter, with its commentary "
+    description="Every published overall RAG status of each {sub_strand.one_lower}, {by_period}, with its commentary "
                 "and how it moved since the status before.",
     fields=[
         *OBJECTIVE_FIELDS,
-        Field("lead_service", "string", "Lead service", "The council service that leads the sub-strand."),
+        Field("lead_service", "string", "Lead service", "The council service that leads the {sub_strand.one_lower}."),
         *PERIOD_FIELDS,
-        Field("overall_status", "string", "Overall status", "The sub-strand's overall RAG status as approved.", True,
+        Field("overall_status", "string", "Overall status", "The {sub_strand.one_lower}'s overall RAG status as approved.", True,
               tuple(RAG_WORDS)),
         Field("movement", "string", "Since the status before",
-              "How the status moved since the sub-strand's previous published status, in words."),
-        Field("commentary", "string", "Commentary", "The sub-strand's commentary for the quarter. " + COMMENTARY_NOTE),
+              "How the status moved since the {sub_strand.one_lower}'s previous published status, in words."),
+        Field("commentary", "string", "Commentary", "The {sub_strand.one_lower}'s commentary for the period. " + COMMENTARY_NOTE),
         SYNTHETIC,
     ],
     primary_key=["sub_strand_code", "reported_in"],
 )
 DATASETS = {d.name: d for d in (FIGURES, STATUSES)}
+def dictionary_words():
+    """How the data dictionary says its texts: the council's words ({sub_strand.one_lower}) and the
+    periods of its own strategies' cadences ({examples}, {numbers}, {by_period}: objectives.council.
+    period_words): a council whose strategies report half-yearly and monthly never reads of quarters."""
+    extra = period_words()
+    return lambda text: words(text, **extra)
 
 
 def _number(value):
@@ -246,24 +263,30 @@ def as_json(dataset, rows):
 
 def data_package(council):
     """The data dictionary, machine-readable: a Frictionless Tabular Data Package, each file beside it."""
-    resources = []
+    resources, say = [], dictionary_words()
     for dataset in DATASETS.values():
         for fmt in FORMATS:
             resources.append({
                 "name": f"{dataset.name}-{fmt}", "title": f"{dataset.title} ({fmt.upper()})",
-                "description": in_words(dataset.description),
+                "description": say(dataset.description),
                 "path": f"{dataset.name}.{fmt}", "format": fmt, "mediatype": FORMATS[fmt].split(";")[0],
                 "encoding": "utf-8-sig" if fmt == "csv" else "utf-8", "profile": "tabular-data-resource",
-                "schema": dataset.schema(), "licenses": [LICENCE],
+                "schema": dataset.schema(say), "licenses": [LICENCE],
             })
     return {
         "profile": "tabular-data-package", "name": "economic-strategy-results",
         "title": f"{council}: economic strategy results",
-        "description": in_words("The published quarterly results of the council's economic strategy: each KPI's figures "
-                                "and each sub-strand's overall status."),
+        "description": say("The published results of the council's strategies, {by_period}: each KPI's figures and "
+                           "each {sub_strand.one_lower}'s overall status."),
         "licenses": [LICENCE], "resources": resources,
     }
 
 
 def as_json_text(value):
     return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def dictionary():
+    """The data dictionary page's datasets, each described in the council's words (Dataset.described)."""
+    say = dictionary_words()
+    return [dataset.described(say) for dataset in DATASETS.values()]

@@ -56,7 +56,7 @@ def dashboard(request, period_slug=None):
     periods = _published_periods(strategy) if strategy else []
     period = next((p for p in periods if p.slug == period_slug), None) if period_slug else (periods[0] if periods else None)
     if period_slug and period is None:
-        raise Http404("No published quarter")
+        raise Http404("No published period")
     context = {"periods": periods, "period": period, "strategy": strategy, "strategies": all_strategies()}
     if period is not None:
         data = dashboard_data(user=PUBLIC, strategy=strategy, params={"period": period.slug})
@@ -102,7 +102,7 @@ def kpi(request, code):
 @public_resource()
 def data(request):
     """The open data: what each file holds, field by field (the data dictionary), and the licence."""
-    return _page(request, "reporting/public/data.html", {"datasets": opendata.DATASETS.values(), "licence": opendata.LICENCE})
+    return _page(request, "reporting/public/data.html", {"datasets": opendata.dictionary(), "licence": opendata.LICENCE})
 
 
 @public_resource()

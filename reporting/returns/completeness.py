@@ -36,7 +36,7 @@ def completeness_problems(*, overall_rag, commentary, rag_explanation, entries):
     if not overall_rag:
         problems["overall_rag"] = "Choose the overall status: Red, Amber or Green"
     if is_blank(commentary):
-        problems["commentary"] = "Write a commentary on the quarter"
+        problems["commentary"] = "Write a commentary on progress"
     for entry in entries:
         kpi = entry["kpi"]
         has_figure = entry.get("value") is not None or bool(entry.get("milestone_status")) or entry.get("not_available")

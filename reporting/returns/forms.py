@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from kpis.models import KPI, Measurement
 from kpis.numbers import FIGURE_DIGITS, NumberError, figure_limit, parse_number
 from kpis.rag import RAG, MilestoneStatus
-from objectives.council import in_words
+from objectives.council import words
 from objectives.forms import GovukDateField, GovukFormMixin
 from objectives.models import Action
 from objectives.text import is_blank
@@ -129,9 +129,9 @@ class ReturnForm(GovukFormMixin, forms.Form):
         initial = None if data is not None else initial_form_data(
             quarterly_return, kpis=self.kpis, actions=self.actions, measurements=measurements, updates=updates)
         super().__init__(data=data, initial=initial)
-        word = quarterly_return.period.word  # this quarter, this half-year, this month
-        self.fields["overall_rag"].help_text = in_words(f"Your judgement for the sub-strand this {word}.")
-        self.fields["commentary"].help_text = in_words(f"Progress this {word}, as it will appear in the Cabinet Member briefing.")
+        period = quarterly_return.period.term  # this quarter, this half-year, this month
+        self.fields["overall_rag"].help_text = words("Your judgement for the {sub_strand.one_lower} this {period.one_lower}.", period=period)
+        self.fields["commentary"].help_text = words("Progress this {period.one_lower}, as it will appear in the {reader.one} briefing.", period=period)
         for kpi in self.kpis:
             self._add_kpi_fields(kpi)
         for action in self.actions:
@@ -152,7 +152,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
         """A KPI's fields. A milestone has a status and no "not yet available"; the expected date is
         revealed by ticking "Not yet available", and the status to show and its reason by ticking
         "Override" (GOV.UK conditional reveals: objectives.govuk_markup)."""
-        code = kpi.code
+        code, period = kpi.code, self.quarterly_return.period
         f = self.fields
         if kpi.is_milestone:
             f[kpi_field(kpi.id, "milestone_status")] = forms.ChoiceField(
@@ -163,7 +163,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
             self._add_value_field(kpi)
             f[kpi_field(kpi.id, "not_available")] = forms.BooleanField(
                 label="Not yet available", required=False,
-                help_text="The figure is expected later (for example an annual figure published next quarter).",
+                help_text=f"The figure is expected later (for example an annual figure published next {period.word}).",
             )
             f[kpi_field(kpi.id, "not_available")].reveals = [kpi_field(kpi.id, "expected_date")]
             f[kpi_field(kpi.id, "expected_date")] = GovukDateField(
@@ -172,7 +172,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
             )
         f[kpi_field(kpi.id, "data_for")] = forms.CharField(
             label="Period the data is for", required=False, max_length=100,
-            help_text="For example 2022/23, Calendar year 2022 or Q2 2023/24.",
+            help_text=f"For example 2022/23, Calendar year 2022 or {period.label}.",
             widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
             error_messages={"max_length": f"{code}: the period the data is for must be 100 characters or fewer"},
         )

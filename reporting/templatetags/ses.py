@@ -17,6 +17,9 @@ everywhere and a RAG is always a word as well as a colour.
     {{ user|person }}                    "Olivia Officer" (or the username)
     {{ terms.sub_strand|lower_for:n }}   the council's word for n of them, mid-sentence: "sub-strand", "sub-strands"
     {{ terms.sub_strand|for_count:n }}   the same as a heading writes it: "Sub-strand", "Sub-strands"
+    {{ terms.sub_strand|count:n }}       the number and the word: "1 action area", "2 action areas"
+    {{ terms.objective.a }}, .A, .all    "an outcome", "An outcome", "All outcomes" (objectives.words.Term)
+    {{ period.term.one_lower }}          a period's word: "half-year"; {{ strategy.period_term.a }} "a month"
     {{ text|in_words }}                  one of our own fixed texts in the council's words
 """
 from django import template
@@ -183,6 +186,12 @@ def lower_for(term, count):
 def for_count(term, count):
     """The council's word for `count` of them, as a heading or a sentence's start writes it."""
     return term.one if count == 1 else term.many
+
+
+@register.filter(name="count")
+def count_of(term, count):
+    """The number and the word (an objectives.words.Term): '1 action area', '2 action areas'."""
+    return term.count(count)
 
 
 @register.filter

@@ -22,7 +22,7 @@ import io
 from openpyxl.utils import get_column_letter
 
 from objectives.roles import person_name
-from objectives.council import council_name, remembered
+from objectives.council import council_name, remembered, terms
 from reporting.access import sees_all_drafts
 from reporting.briefings.contents import governance_calendar
 from reporting.workbooks.cells import (
@@ -68,7 +68,7 @@ from reporting.workbooks.data import workbook_data
 # -- the sheets ----------------------------------------------------------------------------------
 
 SUMMARY_COLUMNS = [
-    ("Objective", 14),
+    ("Strategic objective", 14),  # in the council's word, as every heading (cells.start_sheet)
     ("Sub-strand", 18),
     ("Lead service", 13),
     ("Lead officer", 11),
@@ -161,8 +161,9 @@ def column_numbers(columns):
 
 
 def sheet_name(objective):
-    """A KPI sheet's tab: short by design ("Objective 3 KPIs"), the objective's name in its title row."""
-    return f"Objective {objective.number} KPIs"
+    """A KPI sheet's tab: short by design ("Strategic objective 3 KPIs", "Outcome 3 KPIs"), the
+    objective's name in its title row."""
+    return f"{terms().objective.one} {objective.number} KPIs"
 
 
 def write_objective(wb, data, sheet, used, *, template=False, note=None):
@@ -174,7 +175,7 @@ def write_objective(wb, data, sheet, used, *, template=False, note=None):
         wb, sheet_name(objective), used,
         heading=f"{objective.number}. {objective.name} – KPIs, {data.period.label}",
         note=note or (
-            f"Figures for the last four {data.period.word}s; RAG, basis, data period and commentary are {data.period.label}'s. "
+            f"Figures for the last four {data.period.term.many_lower}; RAG, basis, data period and commentary are {data.period.label}'s. "
             + scope_note(data)
         ),
         columns=columns, freeze="C4",

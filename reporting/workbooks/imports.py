@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from kpis.models import KPI
 from kpis.rag import RAG, MilestoneStatus
+from objectives.council import words
 from objectives.models import Action, ReportingPeriod, SubStrand
 from objectives.roles import person_name
 from reporting.models import QuarterlyReturn, WorkflowState
@@ -197,8 +198,8 @@ def preview_import(*, period, user, content, filename=""):
     subs = {s.id: s for s in SubStrand.objects.filter(id__in=sub_ids).select_related("objective")}
     for kind, row in parsed.edits:
         if kind == "return" and row["id"] not in subs:
-            problems.append(Problem(f"there is no sub-strand with id {row['id']}: the Sub-strand id column must not be changed",
-                                    row["sheet"], row["id_ref"]))
+            problems.append(Problem(words("there is no {sub_strand.one_lower} with id {id}: the {sub_strand.one} id column "
+                                          "must not be changed", id=row["id"]), row["sheet"], row["id_ref"]))
     if problems:
         raise ImportRefused(problems)
 
@@ -347,7 +348,7 @@ def apply_import(*, period, user, plan):
     except ReturnWorkflowError as exc:
         raise ImportRefused([Problem(f"{exc} Nothing was saved.")]) from exc
     except SubStrand.DoesNotExist as exc:
-        raise ImportRefused([Problem("A sub-strand of this import no longer exists: nothing was saved.")]) from exc
+        raise ImportRefused([Problem(words("{sub_strand.A} of this import no longer exists: nothing was saved."))]) from exc
     return ImportResult(saved, cells)
 
 

@@ -24,8 +24,8 @@ SHEETS = {
         ("Number", 9, "number"), ("Name", 40, "name"), ("Slug", 28, "slug"), ("Short name", 22, "short_name"),
         ("Description", 50, "description")]),
     "sub_strands": ("Sub-strands", [
-        ("Slug", 28, "slug"), ("Objective number", 11, "objective"), ("Name", 36, "name"), ("Order", 8, "order"),
-        ("Lead service", 30, "lead_service"), ("Reports as its objective", 14, "reports_as_objective")]),
+        ("Slug", 28, "slug"), ("Strategic objective number", 11, "objective"), ("Name", 36, "name"), ("Order", 8, "order"),
+        ("Lead service", 30, "lead_service"), ("Reports as its strategic objective", 14, "reports_as_objective")]),
     "kpis": ("KPIs", [
         ("Code", 11, "code"), ("Sub-strand slug", 28, "sub_strand"), ("Title", 40, "title"), ("Unit", 12, "unit"),
         ("Direction", 12, "direction"), ("Cadence", 15, "cadence"), ("Order", 8, "order"),
@@ -175,7 +175,7 @@ def document(sheets):
                       "order": check.whole(sheet, number, row, "order", "order", required=False) or 1,
                       "lead_service": row["lead_service"],
                       "reports_as_objective": check.yes_no(sheet, number, row, "reports_as_objective",
-                                                           in_words("Reports as its objective")), "kpis": []}
+                                                           in_words("Reports as its strategic objective")), "kpis": []}
         if n in objectives:
             objectives[n]["sub_strands"].append(subs[slug])
     kpis, seen = {}, set()

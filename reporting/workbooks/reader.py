@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from objectives.council import from_words, remembered
+from objectives.council import from_words, in_words, remembered, words
 from kpis.numbers import whole_number
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action
@@ -228,10 +228,10 @@ def _read_kpi_sheet(ws, found, period, parsed):
     header_row, cols = found
     figure_col = cols.get(period.label)
     if figure_col is None:
-        quarters = [h for h in cols if re.fullmatch(r"\d{4}/\d{2} Q[1-4]", h)]
-        other = f" (it has {quarters[-1]})" if quarters else ""
+        periods = [h for h in cols if re.fullmatch(r"\d{4}/\d{2} [QH]\d|[A-Z][a-z]+ \d{4}", h)]  # 2023/24 Q1, H1, April 2023
+        other = f" (it has {periods[-1]})" if periods else ""
         parsed.problems.append(Problem(
-            f"there is no column headed “{period.label}” for this quarter's figures{other}: this sheet is not for "
+            f"there is no column headed “{period.label}” for this {period.word}'s figures{other}: this sheet is not for "
             f"{period.label}", ws.title, _cell_ref(1, header_row)))
         return
     id_col = cols[COL_KPI_ID]
@@ -280,7 +280,7 @@ def _read_id_sheet(ws, found, parsed, *, kind, id_heading, what, headings, owner
         ref = _cell_ref(id_col, r)
         row_id = _id_value(raw_id) if getattr(id_cell, "data_type", None) != "f" else None
         if row_id is None:
-            parsed.problems.append(Problem(f"this is not {what}: the {id_heading} column must not be changed",
+            parsed.problems.append(Problem(f"this is not {what}: the {in_words(id_heading)} column must not be changed",
                                            ws.title, ref))
             continue
         parsed.rows += 1
@@ -293,7 +293,7 @@ def _read_id_sheet(ws, found, parsed, *, kind, id_heading, what, headings, owner
 
 
 def _read_return_sheet(ws, found, period, parsed):
-    _read_id_sheet(ws, found, parsed, kind="return", id_heading=COL_SUB_STRAND_ID, what="a sub-strand id",
+    _read_id_sheet(ws, found, parsed, kind="return", id_heading=COL_SUB_STRAND_ID, what=words("{sub_strand.a} id"),
                    headings=(COL_OVERALL, COL_COMMENTARY, COL_RAG_EXPLANATION), owner="Return")
 
 

@@ -174,7 +174,7 @@ COL_COMMENTARY_FROM = "Commentary so far"
 COL_PROGRESS_FROM = "Progress so far"
 CARRIED = "Last period's, carried forward: update it"
 TEMPLATE_RETURN_COLUMNS = [
-    ("Objective", 12),
+    ("Strategic objective", 12),
     ("Sub-strand", 14),
     ("Return status", 10),
     ("Last period's status", 10),
@@ -200,7 +200,7 @@ def _write_returns(wb, data, used, by_sub, bases):
         for s in sheet.summary:
             ret = by_sub[s.sub_strand.id]
             base = bases[s.sub_strand.id]
-            put(ws, row, cols["Objective"], s.objective.name, alignment=WRAP)
+            put(ws, row, cols["Strategic objective"], s.objective.name, alignment=WRAP)
             put(ws, row, cols["Sub-strand"], s.sub_strand.name, alignment=WRAP)
             put(ws, row, cols["Return status"], return_state_label(ret) if ret.pk else "Not started", alignment=WRAP)
             put_rag(ws, row, cols["Last period's status"], s.previous.overall_rag if s.previous else None,

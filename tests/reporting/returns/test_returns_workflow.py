@@ -87,7 +87,7 @@ def test_submit_lists_everything_missing(demo_users):
         services.submit_return(quarterly_return=ret, by=demo_users["officer"])
     problems = refused.value.problems
     assert problems["overall_rag"] == "Choose the overall status: Red, Amber or Green"
-    assert problems["commentary"] == "Write a commentary on the quarter"
+    assert problems["commentary"] == "Write a commentary on progress"
     assert problems[f"kpi-{kpi('HOU-01').id}-value"] == "HOU-01: enter a value, or tick “not yet available”"
     assert problems[f"kpi-{kpi('HOU-02').id}-value"] == "HOU-02: enter a value, or tick “not yet available”"
     assert QuarterlyReturn.objects.get(pk=ret.pk).state == "draft"

@@ -211,7 +211,7 @@ def test_the_preview_lists_each_change_with_its_sheet_and_cell(q2, client_for):
     cell = cell_of(wb, "HOU-02", "2023/24 Q2")
     cell.value = 655
     text = page_text(upload(coordinator, as_upload(wb)))
-    assert f"Objective 3 KPIs, {cell.coordinate}" in text
+    assert f"Strategic objective 3 KPIs, {cell.coordinate}" in text
     assert "HOU-02: 2023/24 Q2 figure 712 655" in text
     assert "1 cell in 1 return" in text
 
@@ -292,7 +292,7 @@ def test_the_import_applies_the_return_forms_rules(q2, client_for):
     status.value = "Purple"
     before = snapshot()
     text = page_text(upload(coordinator, as_upload(wb)))
-    assert f"Sheet “Objective 4 KPIs”, cell {percent.coordinate} (HW-01): a percentage cannot be more than 100" in text
+    assert f"Sheet “Strategic objective 4 KPIs”, cell {percent.coordinate} (HW-01): a percentage cannot be more than 100" in text
     reason = cell_of(wb, "HOU-02", "Override reason")
     assert f"cell {reason.coordinate} (HOU-02): give a reason for overriding the status" in text
     assert "Choose Red, Amber or Green for the overall status" in text

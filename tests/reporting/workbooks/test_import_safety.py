@@ -153,14 +153,14 @@ def test_a_formula_where_a_value_belongs_is_refused(coordinator, template):
     cell = cell_of(template, "HOU-02", "2023/24 Q2")
     cell.value = "=700+12"
     text = refused(coordinator, as_upload(template))
-    assert f"Sheet “Objective 3 KPIs”, cell {cell.coordinate} (HOU-02): the cell holds a formula (=700+12)" in text
+    assert f"Sheet “Strategic objective 3 KPIs”, cell {cell.coordinate} (HOU-02): the cell holds a formula (=700+12)" in text
 
 
 def test_text_in_a_number_cell_is_refused(coordinator, template):
     cell = cell_of(template, "HOU-02", "2023/24 Q2")
     cell.value = "about seven hundred"
     text = refused(coordinator, as_upload(template))
-    assert f"Sheet “Objective 3 KPIs”, cell {cell.coordinate} (HOU-02): enter a number, like 640 or 12.5" in text
+    assert f"Sheet “Strategic objective 3 KPIs”, cell {cell.coordinate} (HOU-02): enter a number, like 640 or 12.5" in text
 
 
 def test_an_unknown_kpi_id_is_refused(coordinator, template):
@@ -183,7 +183,7 @@ def test_a_kpi_id_changed_to_another_kpis_is_refused(coordinator, template):
 
 
 def test_a_kpi_row_twice_is_refused(coordinator, template):
-    ws = template["Objective 3 KPIs"]
+    ws = template["Strategic objective 3 KPIs"]
     source = next(r for r in ws.iter_rows(min_row=HEADER_ROW + 1) if r[0].value == "HOU-02")
     target = ws.max_row + 1
     for cell in source:
@@ -202,7 +202,7 @@ def test_an_approved_return_cannot_be_changed(coordinator):
     cell = cell_of(q1, "TOU-01", "Commentary")
     cell.value = "Rewritten after approval"
     text = refused(coordinator, as_upload(q1), "/periods/2023-24-q1/import/")
-    assert (f"Sheet “Objective 3 KPIs”, cell {cell.coordinate} (TOU-01): the Tourism return for 2023/24 Q1 is "
+    assert (f"Sheet “Strategic objective 3 KPIs”, cell {cell.coordinate} (TOU-01): the Tourism return for 2023/24 Q1 is "
             "published, so it cannot be changed") in text
 
 
@@ -233,8 +233,8 @@ def test_a_readers_workbook_cannot_empty_the_drafts(coordinator, client_for):
 
 
 def test_a_sheet_for_another_quarter_is_named(coordinator, template):
-    ws = template["Objective 3 KPIs"]
+    ws = template["Strategic objective 3 KPIs"]
     cell = next(c for c in ws[HEADER_ROW] if c.value == "2023/24 Q2")
     cell.value = "2023/24 Q3"
     text = refused(coordinator, as_upload(template))
-    assert "Sheet “Objective 3 KPIs”, cell A3: there is no column headed “2023/24 Q2”" in text
+    assert "Sheet “Strategic objective 3 KPIs”, cell A3: there is no column headed “2023/24 Q2”" in text

@@ -42,7 +42,7 @@ def table(ws):
 
 
 def kpi_sheets(wb):
-    return [ws for ws in wb.worksheets if ws.title.startswith("Objective ")]
+    return [ws for ws in wb.worksheets if ws.title.startswith("Strategic objective ")]
 
 
 def kpi_rows(wb):
@@ -87,7 +87,7 @@ def test_q1_workbook_has_every_sub_strands_status_and_commentary_as_in_the_datab
     assert len(rows) == SubStrand.objects.count() == 11
     for ret in returns:
         row = rows[ret.sub_strand_id]
-        assert row["Objective"] == ret.sub_strand.objective.name
+        assert row["Strategic objective"] == ret.sub_strand.objective.name
         assert row["Sub-strand"] == ret.sub_strand.name
         assert row["Lead service"] == ret.sub_strand.lead_service
         assert row["Overall status"] == ret.get_overall_rag_display()
@@ -193,7 +193,7 @@ def test_every_sheet_is_laid_out_for_screen_and_print(client_for):
     for name in ("Summary", "Calendar"):
         assert wb[name].sheet_properties.pageSetUpPr.fitToPage, name
     assert not kpi_sheets(wb)[0].sheet_properties.pageSetUpPr.fitToPage
-    assert [ws.title for ws in kpi_sheets(wb)] == [f"Objective {n} KPIs" for n in range(1, 5)]
+    assert [ws.title for ws in kpi_sheets(wb)] == [f"Strategic objective {n} KPIs" for n in range(1, 5)]
     assert wb["Summary"].column_dimensions["H"].width >= 60
 
 

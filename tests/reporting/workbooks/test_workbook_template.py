@@ -69,7 +69,7 @@ def test_the_ids_are_locked_and_only_the_cells_to_fill_are_open(template):
 
 
 def test_the_statuses_have_drop_down_lists(template):
-    kpis = template["Objective 3 KPIs"]
+    kpis = template["Strategic objective 3 KPIs"]
     lists = validations_of(kpis)
     override = lists[cell_of(template, "HOU-02", "RAG override").coordinate]
     assert override.type == "list" and override.formula1 == '"Red,Amber,Green"' and override.showErrorMessage
