@@ -129,8 +129,8 @@ class Operation:
         if refused is None:
             return Offer(shown=True)
         if refused.check == WHO:
-            return Offer(hidden=True)
-        return Offer(reason=refused.reason)
+            return Offer(hidden=True, check=WHO)
+        return Offer(reason=refused.reason, check=refused.check)
 
     def guard(self, user, obj, *, version=None, complete=True, errors=None):
         """Raise the first refusal: who may never take the step as PermissionDenied (a 403 from any
@@ -152,6 +152,7 @@ class Offer:
     shown: bool = False
     reason: str = ""
     hidden: bool = False
+    check: str = ""  # which check refused it (reporting.steps.CHECKS), for a page that says only some
 
     def __bool__(self):
         return self.shown

@@ -219,7 +219,7 @@ def action_update_detail(request, plan, update, number):
         "rec": rec, "narrative_blocks": rec.narrative_blocks,
         "history": selectors.action_update_history(au),
         # Each step as reporting.steps answers it: its button, or the reason where it would be.
-        "may_edit": steps.SAVE_PLAN_UPDATE.offer(user, au), "may_submit": steps.SUBMIT_PLAN_UPDATE.offer(user, au),
+        "may_edit": steps.SAVE_PLAN_UPDATE.offer(user, au), "may_submit": steps.SUBMIT_PLAN_UPDATE.offer(user, au, complete=True),
         "may_approve": steps.APPROVE_PLAN_UPDATE.offer(user, au), "may_send_back": steps.SEND_BACK_PLAN_UPDATE.offer(user, au),
         "workflow_form": WorkflowForm(initial={"version": au.version}),
     })

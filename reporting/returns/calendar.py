@@ -11,6 +11,7 @@ from objectives.models import ReportingPeriod, SubStrand, financial_year_label
 from objectives.selectors import open_period
 from reporting.models import QuarterlyReturn
 from reporting.notifications import people_to_remind
+from reporting.steps import CLOSE_PERIOD, OPEN_PERIOD
 from reporting.workflow import NOT_STARTED, is_late, is_outstanding, is_overdue, state_label
 
 
@@ -80,7 +81,8 @@ def default_year(strategy, today=None):
 def period_calendar(user, *, strategy, financial_year=None, today=None):
     """A strategy's financial year: its periods with their governance events (laid out by
     objectives.governance), and per sub-strand the state of each period's return, overdue and late
-    ones marked. Five queries whatever the size."""
+    ones marked; whether each period may be opened or closed now. Five queries, and one a period of
+    the year, whatever the size."""
     today = today or timezone.localdate()
     if financial_year is None:
         financial_year = default_year(strategy, today)
@@ -109,4 +111,6 @@ def period_calendar(user, *, strategy, financial_year=None, today=None):
     for period in periods:  # how many are still to be submitted: "Remind everyone outstanding (7)"
         period.outstanding = sum(1 for row in rows for cell in row.cells
                                  if cell.period.pk == period.pk and cell.state is not None and is_outstanding(cell.state))
+        # Opening and closing as the steps answer them (one query a period: is another one open?)
+        period.may_open, period.may_close = OPEN_PERIOD.offer(user, period), CLOSE_PERIOD.offer(user, period)
     return financial_year, periods, columns, rows

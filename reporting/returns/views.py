@@ -264,8 +264,9 @@ def open_period(request, period_slug):
     """Open a period for entry, setting its dashboard update deadline."""
     require(request.user, "manage_periods")
     period = selectors.get_period(period_slug)
+    may_open = steps.OPEN_PERIOD.offer(request.user, period)  # the button, or why not where it would be
     form = OpenPeriodForm(request.POST or None, initial={"dashboard_deadline": period.dashboard_deadline})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():  # the service asks the step again, and says why beside the form
         try:
             periods.open_period(period=period, by=request.user, dashboard_deadline=form.cleaned_data["dashboard_deadline"])
         except services.ReturnWorkflowError as exc:
@@ -273,7 +274,7 @@ def open_period(request, period_slug):
         else:
             messages.success(request, f"{period.label} is open for returns.")
             return redirect(f"{_calendar_url(period)}")
-    return render(request, "reporting/returns/open_period.html", {"period": period, "form": form})
+    return render(request, "reporting/returns/open_period.html", {"period": period, "form": form, "may_open": may_open})
 
 
 @login_required

@@ -130,3 +130,16 @@ def test_the_updates_inside_a_return_move_through_the_plan_update_machine(demo_u
         services.approve_return(quarterly_return=ret, by=demo_users["approver"])
     ret.refresh_from_db()
     assert ret.state == "submitted"
+
+
+def test_the_calendar_and_the_open_page_say_why_a_period_cannot_open(client_for, demo_users):
+    coordinator = client_for("coordinator")
+    calendar = text_of(coordinator.get(reverse("period-calendar") + "?year=2023"))
+    assert "Close 2023/24 Q2 before opening 2023/24 Q3: one period of a strategy is open at a time." in calendar
+    assert reverse("period-open", args=["2023-24-q3"]) not in coordinator.get(
+        reverse("period-calendar") + "?year=2023").content.decode()
+    page = text_of(coordinator.get(reverse("period-open", args=["2023-24-q3"])))
+    assert "Opening 2023/24 Q3 is not possible now. Close 2023/24 Q2 before opening 2023/24 Q3" in page
+    ReportingPeriod.objects.filter(slug="2023-24-q2").update(state="closed")
+    assert reverse("period-open", args=["2023-24-q3"]) in coordinator.get(
+        reverse("period-calendar") + "?year=2023").content.decode()
