@@ -41,7 +41,7 @@ def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_fina
         )
         kpi_rows = KPI.objects.bulk_create(
             KPI(sub_strand=subs[i % sub_strands], code=f"B-{i + 1:05d}", title=f"Benchmark KPI {i + 1}",
-                unit=KPI.Unit.NUMBER, direction="higher" if i % 3 else "lower", cadence=KPI.Cadence.QUARTERLY,
+                unit=KPI.Unit.NUMBER, direction="higher" if i % 3 else "lower", cadence=KPI.DataCadence.QUARTERLY,
                 order=i // sub_strands + 1)
             for i in range(kpis)
         )

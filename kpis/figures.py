@@ -19,7 +19,7 @@ from kpis.rag import DEFAULT_AMBER_TOLERANCE
 from objectives import cadence as cadences
 from objectives.models import ReportingPeriod, financial_year_label
 
-YEARLY_CADENCES = {KPI.Cadence.ANNUAL, KPI.Cadence.ACADEMIC_YEAR}
+YEARLY_CADENCES = {KPI.DataCadence.ANNUAL, KPI.DataCadence.ACADEMIC_YEAR}
 TARGET_KINDS = dict(Target.Kind.choices)  # kind -> its words
 HAS_FIGURE = Q(value__isnull=False) | ~Q(milestone_status="") | Q(not_available=True)
 NO_TARGET = "No target: the previous year is the bar"

@@ -27,7 +27,10 @@ class KPI(models.Model):
         YEARS = "years", "Years"
         MILESTONE = "milestone", "Milestone"
 
-    class Cadence(models.TextChoices):
+    class DataCadence(models.TextChoices):
+        """How often a KPI's data comes (its source's rhythm), not how often its strategy reports
+        (objectives.cadence, a strategy's reporting cadence)."""
+
         MONTHLY = "monthly", "Monthly"
         QUARTERLY = "quarterly", "Quarterly"
         HALF_YEARLY = "half_yearly", "Half-yearly"
@@ -40,7 +43,7 @@ class KPI(models.Model):
     description = models.TextField(blank=True)
     unit = models.CharField(max_length=12, choices=Unit.choices, default=Unit.NUMBER)
     direction = models.CharField(max_length=12, choices=Direction.choices, default=Direction.HIGHER)
-    cadence = models.CharField(max_length=16, choices=Cadence.choices, blank=True)
+    cadence = models.CharField(max_length=16, choices=DataCadence.choices, blank=True)
     data_source = models.CharField(max_length=300, blank=True)
     source_notes = models.TextField(blank=True, help_text="Where a detail was inferred rather than stated in the source.")
     order = models.PositiveSmallIntegerField(default=1)

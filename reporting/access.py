@@ -187,13 +187,14 @@ def refusal(user, action):
 
 @dataclass(frozen=True)
 class Visibility:
-    """Who sees objects of one kind. Readers see the published ones (`published`, as a filter, and
-    `is_published`, the same test on one object); officers also see the ones they own
+    """Who sees objects of one kind. Readers see the ones approved for them (`for_readers`, as a
+    filter, and `is_for_readers`, the same test on one object: approved, or approved and published;
+    an issued briefing); officers also see the ones they own
     (`owner_field` in `owned(user)`); the Economy Cell, approvers and the administrator see all.
     The public sees fewer still (`public` and `is_public`; None: none of them)."""
 
-    published: Q
-    is_published: object  # obj -> bool, the same condition as `published`
+    for_readers: Q
+    is_for_readers: object  # obj -> bool, the same condition as `for_readers`
     owner_field: str | None = None
     owned: object = None  # user -> ids
     public: Q | None = None
@@ -229,7 +230,7 @@ class Visibility:
             return True
         if not roles_of(user):
             return False
-        if self.is_published(obj):
+        if self.is_for_readers(obj):
             return self.reads(user, obj)
         return self._owns(user) and _path(obj, self.owner_field) in self.owned(user)
 
@@ -237,7 +238,7 @@ class Visibility:
         return self.owner_field is not None and Role.OFFICER in roles_of(user)
 
     def _conditions(self, user):
-        yield self.published
+        yield self.for_readers
         if self._owns(user):
             yield Q(**{f"{self.owner_field}__in": self.owned(user)})
 
@@ -247,7 +248,7 @@ SEEN_BY_THE_PUBLIC = frozenset({WorkflowState.PUBLISHED})  # published: the stat
 PUBLISHED_PERIOD = ReportingPeriod.State.PUBLISHED
 
 RETURNS = Visibility(
-    published=Q(state__in=SEEN_BY_READERS), is_published=lambda ret: ret.state in SEEN_BY_READERS,
+    for_readers=Q(state__in=SEEN_BY_READERS), is_for_readers=lambda ret: ret.state in SEEN_BY_READERS,
     owner_field="sub_strand_id", owned=editable_sub_strand_ids,
     public=Q(state__in=SEEN_BY_THE_PUBLIC), is_public=lambda ret: ret.state in SEEN_BY_THE_PUBLIC,
     strategy_field="period__strategy_id",
@@ -258,32 +259,32 @@ RETURNS = Visibility(
 # period is published at once: so the frozen figures of published periods are exactly the figures
 # of published returns (a test checks both ways agree).
 MEASUREMENTS = Visibility(
-    published=Q(frozen_at__isnull=False), is_published=lambda m: m.frozen_at is not None,
+    for_readers=Q(frozen_at__isnull=False), is_for_readers=lambda m: m.frozen_at is not None,
     owner_field="kpi__sub_strand_id", owned=editable_sub_strand_ids,
     public=Q(frozen_at__isnull=False, period__state=PUBLISHED_PERIOD),
     is_public=lambda m: m.frozen_at is not None and m.period.state == PUBLISHED_PERIOD,
     strategy_field="period__strategy_id",
 )
 PLAN_UPDATES = Visibility(  # the public pages hold no action plans: the public sees no update
-    published=Q(state__in=SEEN_BY_READERS), is_published=lambda au: au.state in SEEN_BY_READERS,
+    for_readers=Q(state__in=SEEN_BY_READERS), is_for_readers=lambda au: au.state in SEEN_BY_READERS,
     owner_field="action_id", owned=owned_action_ids,  # plans are read by every reader: no strategy_field
 )
 BRIEFINGS = Visibility(
-    published=Q(state=Briefing.State.ISSUED), is_published=lambda b: b.state == Briefing.State.ISSUED,
+    for_readers=Q(state=Briefing.State.ISSUED), is_for_readers=lambda b: b.state == Briefing.State.ISSUED,
     public=Q(state=Briefing.State.ISSUED), is_public=lambda b: b.state == Briefing.State.ISSUED,
     strategy_field="period__strategy_id",
 )
 
 
-def published_states(user):
-    """The return states that published pages and papers (the briefing, the dashboard's approved
+def reported_states(user):
+    """The return states that reader pages and papers (the briefing, the dashboard's approved
     columns) report to `user`: approved and published for anyone signed in, published only for the public."""
     return SEEN_BY_THE_PUBLIC if is_the_public(user) else SEEN_BY_READERS
 
 
-def published_figures(user):
-    """Q() for the figures published pages and papers report to `user`: approved ones; for the public, published ones."""
-    return MEASUREMENTS.public if is_the_public(user) else MEASUREMENTS.published
+def reported_figures(user):
+    """Q() for the figures reader pages and papers report to `user`: approved ones; for the public, published ones."""
+    return MEASUREMENTS.public if is_the_public(user) else MEASUREMENTS.for_readers
 
 
 # -- the querysets every page, export and document reads through -----------------------------------
@@ -319,10 +320,10 @@ def latest_visible_measurements(user, period):
     return MEASUREMENTS.of_read_strategies(user, qs.filter(approved))
 
 
-def published_measurements(user=None):
+def reported_measurements(user=None):
     """The figures readers see, whoever asks (a briefing reports what has been approved); for the
     public, the published ones."""
-    return Measurement.objects.filter(MEASUREMENTS.published if user is None else published_figures(user))
+    return Measurement.objects.filter(MEASUREMENTS.for_readers if user is None else reported_figures(user))
 
 
 def visible_plan_updates(user):

@@ -33,7 +33,7 @@ BASE_BY_UNIT = {
     KPI.Unit.FTE: Decimal(200),
     KPI.Unit.YEARS: Decimal(80),
 }
-ANNUAL = {KPI.Cadence.ANNUAL, KPI.Cadence.ACADEMIC_YEAR}
+ANNUAL = {KPI.DataCadence.ANNUAL, KPI.DataCadence.ACADEMIC_YEAR}
 
 
 class SyntheticHistoryError(Exception):

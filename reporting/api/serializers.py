@@ -103,7 +103,7 @@ class KpiSerializer(Answer):
     """A KPI with its targets."""
 
     sub_strand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    cadence = Choice(KPI.Cadence.choices, help_text="How often the figure comes; null where the source does not say.")
+    cadence = Choice(KPI.DataCadence.choices, help_text="How often the figure comes; null where the source does not say.")
     targets = TargetSerializer(many=True, read_only=True)
 
     class Meta:

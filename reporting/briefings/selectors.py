@@ -38,7 +38,7 @@ from kpis.models import KPI, Measurement
 from kpis.rag import NO_MOVEMENT, RAG, RAG_ORDER, rag_label
 from objectives.selectors import sub_strands_reporting_in
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
-from reporting.access import BRIEFINGS, is_the_public, published_figures, published_states, sees_drafts
+from reporting.access import BRIEFINGS, is_the_public, reported_figures, reported_states, sees_drafts
 from reporting.briefings import revisions
 from reporting.briefings.readiness import approved_after
 from reporting.briefings.contents import (
@@ -74,16 +74,16 @@ def _objectives_for(period):
 
 def published_latest(period, user=None):
     """Each KPI's latest approved figure as at `period`: a briefing reports what has been approved,
-    whoever reads it (the public: what has been published, reporting.access.published_figures)."""
+    whoever reads it (the public: what has been published, reporting.access.reported_figures)."""
     figures = Measurement.objects.filter(latest_as_at(period, approved_only=True)).order_by()
-    return figures if user is None else figures.filter(published_figures(user))
+    return figures if user is None else figures.filter(reported_figures(user))
 
 
 def _progress(objectives, period, user):
     """Each objective's sub-strands with their approved status this period and its movement against
     its baseline (reporting.statuses: the latest earlier status the user may see as approved); and what the quarter's summary says moved, stood still or
     is missing. Three queries."""
-    show_states, shown = sees_drafts(user), published_states(user)
+    show_states, shown = sees_drafts(user), reported_states(user)
     sub_ids = [s.id for o in objectives for s in o.sub_strands.all()]
     current = {
         r.sub_strand_id: r
@@ -202,7 +202,7 @@ def _kpis(period, previous, sub_strands, user=None):
     now_red_or_amber = [k for k, m in latest.items() if m.period_id == period.id and m.rag in (RAG.RED, RAG.AMBER)]
     earlier = {}
     if previous and now_red_or_amber:
-        baselines = Measurement.objects.filter(figure_baselines(previous), published_figures(user), kpi_id__in=now_red_or_amber)
+        baselines = Measurement.objects.filter(figure_baselines(previous), reported_figures(user), kpi_id__in=now_red_or_amber)
         earlier = {m.kpi_id: m for m in baselines}
     targets = primary_targets([k.id for k in kpis], [period.financial_year, *(target_year(m) for m in latest.values())])
     annex, turned, not_available = [], [], []

@@ -250,7 +250,7 @@ def report_contents(plan_update, user=None):
     on), and one more to count work in progress for those who may see it.
     """
     updates = list(
-        ActionUpdate.objects.filter(PLAN_UPDATES.published, plan_update=plan_update)
+        ActionUpdate.objects.filter(PLAN_UPDATES.for_readers, plan_update=plan_update)
         .select_related("action", "plan_update__plan")
         .prefetch_related(figures_prefetch(), Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("action__number")
@@ -261,7 +261,7 @@ def report_contents(plan_update, user=None):
     shows_work = user is not None and sees_drafts(user)
     in_progress = 0
     if shows_work:
-        in_progress = visible_plan_updates(user).filter(plan_update=plan_update).exclude(PLAN_UPDATES.published).count()
+        in_progress = visible_plan_updates(user).filter(plan_update=plan_update).exclude(PLAN_UPDATES.for_readers).count()
     update = plan_update
     contact = [
         ("Contact Officer", update.contact_officer),

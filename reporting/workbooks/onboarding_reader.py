@@ -34,7 +34,7 @@ SHEETS = {
         ("KPI code", 11, "kpi"), ("Financial year", 11, "financial_year"), ("Kind", 18, "kind"), ("Value", 14, "value"),
         ("Primary", 9, "is_primary"), ("Description", 44, "description")]),
 }
-CHOICES = {"unit": KPI.Unit.choices, "direction": KPI.direction.field.choices, "cadence": KPI.Cadence.choices,
+CHOICES = {"unit": KPI.Unit.choices, "direction": KPI.direction.field.choices, "cadence": KPI.DataCadence.choices,
            "kind": Target.Kind.choices}
 
 

@@ -112,7 +112,7 @@ def make_case_kpis(sub_strand, financial_year=2023):
     kpis = {}
     for order, (code, (unit, direction, target, tolerance)) in enumerate(CASE_KPIS.items(), start=50):
         kpi = KPI.objects.create(sub_strand=sub_strand, code=code, title=f"Live status case {code}", unit=unit,
-                                 direction=direction, cadence=KPI.Cadence.QUARTERLY, order=order)
+                                 direction=direction, cadence=KPI.DataCadence.QUARTERLY, order=order)
         if target is not None:
             Target.objects.create(kpi=kpi, financial_year=financial_year, kind=Target.Kind.CORPORATE,
                                   value=Decimal(target), amber_tolerance=Decimal(tolerance))

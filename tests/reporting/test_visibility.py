@@ -4,7 +4,7 @@ from kpis.models import Measurement
 from objectives.models import ReportingPeriod
 from reporting.models import QuarterlyReturn
 from reporting.access import visible_returns
-from reporting.access import published_measurements, visible_measurements
+from reporting.access import reported_measurements, visible_measurements
 from reporting.returns.services import approve_return
 
 
@@ -25,7 +25,7 @@ def test_readers_see_no_draft_return_or_figure(q2_housing_draft, demo_users):
         user = demo_users[reader]
         assert ret not in visible_returns(user)
         assert m not in visible_measurements(user)
-    assert m not in published_measurements()
+    assert m not in reported_measurements()
 
 
 def test_officer_sees_own_draft_but_not_anothers(q2_housing_draft, demo_users):

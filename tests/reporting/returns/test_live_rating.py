@@ -115,7 +115,7 @@ def test_the_live_status_asks_the_same_number_of_queries_however_many_kpis(clien
     count()  # warm up
     few = count()
     for _ in range(15):
-        KPIFactory(sub_strand=housing, cadence=KPI.Cadence.QUARTERLY)
+        KPIFactory(sub_strand=housing, cadence=KPI.DataCadence.QUARTERLY)
     assert count() == few
 
 
