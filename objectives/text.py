@@ -36,7 +36,7 @@ def keep_line_feeds(sender, instance, **kwargs):
     if sender._meta.app_label not in OUR_APPS:
         return
     for field in sender._meta.concrete_fields:
-        if field.get_internal_type() == "TextField":
+        if field.get_internal_type() in ("TextField", "CharField"):
             value = getattr(instance, field.attname)
             if isinstance(value, str) and "\r" in value:
                 setattr(instance, field.attname, with_line_feeds(value))

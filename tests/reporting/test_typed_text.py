@@ -67,6 +67,20 @@ def submit_through_the_form(client, edit):
     return QuarterlyReturn.objects.get(pk=ret.pk)
 
 
+def test_typed_text_is_kept_with_line_feeds_in_every_app_s_models(sefton):
+    from objectives.models import Action
+    from reporting.models import Briefing
+
+    action = Action.objects.exclude(wording="").first()
+    action.wording = "One.\r\nTwo.\rThree."
+    action.save()
+    briefing = Briefing.objects.first()
+    briefing.purpose = "To note:\r\n- this\r\n- that"
+    briefing.save()
+    assert Action.objects.get(pk=action.pk).wording == "One.\nTwo.\nThree."
+    assert Briefing.objects.get(pk=briefing.pk).purpose == "To note:\n- this\n- that"
+
+
 @pytest.mark.parametrize("edit, words", [
     (lambda t: t, "Unchanged from last quarter"),
     (lambda t: t + "\n- Formby: 12 homes", "Added to since last quarter"),
