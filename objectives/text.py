@@ -30,19 +30,19 @@ def with_line_feeds(text):
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
+OUR_APPS = {"objectives", "kpis", "reporting", "api", "sso"}  # the apps whose text fields are kept so
+
+
 def keep_line_feeds(sender, instance, **kwargs):
     """Before any model of ours is saved: each of its text fields with line feeds only, so that text
     typed in a browser is stored as it is read back and compared (connected in objectives.apps)."""
     if sender._meta.app_label not in OUR_APPS:
         return
     for field in sender._meta.concrete_fields:
-        if field.get_internal_type() == "TextField":
+        if field.get_internal_type() in ("TextField", "CharField"):
             value = getattr(instance, field.attname)
             if isinstance(value, str) and "\r" in value:
                 setattr(instance, field.attname, with_line_feeds(value))
-
-
-OUR_APPS = {"objectives", "kpis", "reporting", "api", "sso"}
 
 
 def comparable(text):

@@ -14,6 +14,7 @@ from io import BytesIO
 from django.utils import timezone
 
 from objectives.council import remembered, terms, word
+from reporting.documents.text import numbered_paragraph
 from reporting.documents.word import DOCX_CONTENT_TYPE, Paper, fmt_date  # noqa: F401 - DOCX_CONTENT_TYPE for the views
 
 # Column proportions of the tables, so that no word breaks inside a cell.
@@ -32,8 +33,13 @@ def _created(context, now):
 
 
 def _numbered(paper, paragraphs):
+    """Numbered paragraphs read as the page reads them (the numbered_text tag): the number before the
+    first lines, then any list or heading the paragraph holds."""
     for number, words in paragraphs:
-        paper.paragraph(words, number=number or None)
+        lines, rest = numbered_paragraph(words)
+        if lines or number:
+            paper.paragraph("\n".join(lines), number=number or None)
+        paper.blocks(rest, heading_level=2)
 
 
 def _calendar_rows(calendar):

@@ -80,6 +80,16 @@ def text_blocks(text):
     return blocks
 
 
+def numbered_paragraph(text):
+    """A paragraph the council numbers ("3.1"), read as any typed text: (the lines its number stands
+    before, the blocks after them). A paragraph that opens with a list or a heading gives no lines:
+    its number then stands alone before them."""
+    blocks = text_blocks(text)
+    if blocks and blocks[0][0] == "p":
+        return blocks[0][1], blocks[1:]
+    return [], blocks
+
+
 def with_links(blocks, links):
     """The blocks with each paragraph that is exactly a link's text (an attachment's name, as the
     narrative gives it) made that link; `links` is {text: Link}. Returns (blocks, links not used)."""

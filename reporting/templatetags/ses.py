@@ -14,6 +14,7 @@ everywhere and a RAG is always a word as well as a colour.
     {{ text|typed_text:4 }}              the same, its headings <h4>
     {{ text|typed_text:"inline" }}       one paragraph's lines, inside a <p> of the page's own
     {% text_blocks blocks %}             blocks already read (with links made), drawn as typed_text draws them
+    {% numbered_text "3.1" text %}       a paragraph the council numbers, read as typed_text reads it
     {{ user|person }}                    "Olivia Officer" (or the username)
     {{ terms.sub_strand|lower_for:n }}   the council's word for n of them, mid-sentence: "sub-strand", "sub-strands"
     {{ terms.sub_strand|for_count:n }}   the same as a heading writes it: "Sub-strand", "Sub-strands"
@@ -246,6 +247,18 @@ def typed_text(text, how=3):
         lines = [line.strip() for line in with_line_feeds(str(text or "")).strip().split("\n")]
         return mark_safe("<br>".join(conditional_escape(line) for line in lines))
     return text_blocks(typed.text_blocks(str(text or "")), heading_level=int(how))
+
+
+@register.simple_tag
+def numbered_text(number, text, heading_level=3):
+    """A numbered paragraph of a briefing's section ("3.1"), read as the Word document reads it
+    (reporting.documents.text.numbered_paragraph): its number before its first lines, then any
+    list or heading it holds."""
+    lines, rest = typed.numbered_paragraph(str(text or ""))
+    number_html = format_html('<span class="app-para-number">{}</span> ', number) if number else ""
+    lead = format_html('<p class="govuk-body">{}{}</p>', number_html,
+                       mark_safe("<br>".join(conditional_escape(line) for line in lines))) if lines or number else ""
+    return mark_safe(lead + text_blocks(rest, heading_level=heading_level))
 
 
 @register.simple_tag

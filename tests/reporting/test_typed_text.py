@@ -67,6 +67,20 @@ def submit_through_the_form(client, edit):
     return QuarterlyReturn.objects.get(pk=ret.pk)
 
 
+def test_typed_text_is_kept_with_line_feeds_in_every_app_s_models(sefton):
+    from objectives.models import Action
+    from reporting.models import Briefing
+
+    action = Action.objects.exclude(wording="").first()
+    action.wording = "One.\r\nTwo.\rThree."
+    action.save()
+    briefing = Briefing.objects.first()
+    briefing.purpose = "To note:\r\n- this\r\n- that"
+    briefing.save()
+    assert Action.objects.get(pk=action.pk).wording == "One.\nTwo.\nThree."
+    assert Briefing.objects.get(pk=briefing.pk).purpose == "To note:\n- this\n- that"
+
+
 @pytest.mark.parametrize("edit, words", [
     (lambda t: t, "Unchanged from last quarter"),
     (lambda t: t + "\n- Formby: 12 homes", "Added to since last quarter"),
@@ -178,3 +192,19 @@ def test_an_email_writes_a_typed_list_as_the_pages_read_it(demo_users):
     services.send_back_return(quarterly_return=ret, by=demo_users["approver"], comment="Please:\r\n- add the figure\r\n- say why")
     body = Notification.objects.filter(kind="sent_back").latest("pk").body
     assert "  Please:\n\n  • add the figure\n  • say why\n" in body
+
+
+def test_a_list_in_the_briefing_s_own_text_is_a_list_on_the_page_and_in_the_word_briefing(client_for, sefton):
+    from reporting.models import Briefing
+
+    briefing = Briefing.objects.get(period__slug="2023-24-q1")
+    briefing.background = "The strategy has three themes.\r\n\r\nThis quarter the Economy Cell:\r\n- met twice\r\n- agreed the calendar"
+    briefing.save()
+    client = client_for("cabinet")
+    page = client.get("/periods/2023-24-q1/briefing/").content.decode()
+    assert ('<p class="govuk-body"><span class="app-para-number">3.2</span> This quarter the Economy Cell:</p>'
+            '<ul class="govuk-list govuk-list--bullet"><li>met twice</li><li>agreed the calendar</li></ul>') in page
+    document = docx.Document(io.BytesIO(client.get("/periods/2023-24-q1/briefing.docx").content))
+    texts = paragraph_texts(document, document.paragraphs)
+    at = texts.index("3.2\tThis quarter the Economy Cell:")
+    assert texts[at + 1:at + 3] == ["• met twice", "• agreed the calendar"]

@@ -75,7 +75,7 @@ def test_a_hostile_commentary_posted_through_the_form_is_only_words_on_every_pag
     services.approve_return(quarterly_return=ret, by=demo_users["approver"])
     coordinator = client_for("coordinator")
     pages += [coordinator.get(reverse("sub-strand", args=["housing"]), {"period": "2023-24-q2"}),
-              coordinator.get(reverse("home"))]
+              coordinator.get(reverse("home")), coordinator.get("/periods/2023-24-q2/briefing/")]
     for response in pages:
         assert response.status_code == 200
         html = response.content.decode()
