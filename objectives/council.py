@@ -191,7 +191,11 @@ def period_words():
     from objectives import cadence as cadences
     from objectives.models import Strategy
 
-    return cadences.described(set(Strategy.objects.values_list("cadence", flat=True)))
+    try:
+        found = set(Strategy.objects.values_list("cadence", flat=True))
+    except DatabaseError:  # no tables yet (manage.py check --deploy builds the API schema before migrate)
+        found = set()
+    return cadences.described(found)
 
 
 def in_words(text):

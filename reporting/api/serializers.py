@@ -158,7 +158,7 @@ class ReturnSerializer(Answer):
         help_text="How the overall status moved against its baseline: the latest earlier status that the "
                   "token's user may see as approved (never a draft): up, down or same; null with no status or no baseline.")
     movement_words = serializers.SerializerMethodField(
-        help_text="The movement as the pages write it: 'Improved', 'Worsened since 2023/24 Q1'.")
+        help_text="The movement as the pages write it: 'Improved', 'No change', or 'Worsened since' and the period it is compared with.")
     compared_with = serializers.SerializerMethodField(help_text="The reporting period of the baseline; null for none.")
 
     class Meta:
