@@ -31,11 +31,9 @@ NO_ARTICLE = re.compile(r"\b[Aa] (?:outcome|action area|area lead|insight team|e
                         r"overview panel)", re.IGNORECASE)
 # "quarter" (not a KPI's cadence among the others, "quarterly, half_yearly", nor "Q1 2023/24" where
 # the council typed it as the period a figure is for).
-# The admin's own chrome names a model by its Meta.verbose_name ("Add strategic objective"), which
-# goes into migrations: there the first customer's roles and levels are looked for, as the admin's
-# labels and help texts write them.
+# The admin: its labels, help texts and its own chrome (breadcrumbs, "Add outcome", "3 outcomes").
 ADMIN_NOT_OURS = re.compile(r"sefton|economy cell|cabinet member|sub-?strand|assistant director|overview & scrutiny|"
-                            r"\bthe objective\b", re.IGNORECASE)
+                            r"\bthe objective\b|strategic objective|sub strand", re.IGNORECASE)
 QUARTER = re.compile(r"quarter(?!ly, half_yearly)|\bQ[1-4]\b(?! 2023/24)", re.IGNORECASE)
 ROLES = {"lead": Role.OFFICER, "team": Role.COORDINATOR, "head": Role.APPROVER, "member": Role.READER,
          "boss": Role.ADMINISTRATOR}
@@ -291,3 +289,9 @@ def test_a_half_yearly_strategy_beside_a_quarterly_one_never_says_quarter(climat
                 text = words_of(response)
                 wrong += [f"{who} {url}: …{text[max(0, m.start() - 80):m.end() + 40]}…" for m in QUARTER.finditer(text)]
     assert wrong == [], "\n".join(wrong)
+
+
+def test_an_article_is_swapped_only_where_a_word_starts(oakvale):
+    from objectives.council import in_words
+
+    assert in_words("the data sub-strand, a sub-strand") == "the data action area, an action area"
