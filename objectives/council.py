@@ -193,7 +193,11 @@ def period_words():
     from objectives import cadence as cadences
     from objectives.models import Strategy
 
-    return cadences.described(set(Strategy.objects.values_list("cadence", flat=True)))
+    try:
+        used = set(Strategy.objects.values_list("cadence", flat=True))
+    except DatabaseError:  # no tables yet (manage.py check --deploy draws the API's document): every cadence
+        used = set()
+    return cadences.described(used)
 
 
 def in_words(text):
