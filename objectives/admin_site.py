@@ -36,6 +36,22 @@ FIELD_HELP = {
 }
 
 
+def name_models_in_council_words():
+    """The admin's own chrome (breadcrumbs, "Add outcome", "3 outcomes", a related field's "Change
+    selected outcome", "Delete selected outcomes") names a model by its Meta's verbose names: set,
+    when the admin is ready, to the council's words, read when shown. Not in Meta, so migrations
+    (which read Meta's own options) never change with the data."""
+    for key, (app_label, name) in MODEL_TERMS.items():
+        from django.apps import apps
+
+        opts = apps.get_model(app_label, name)._meta
+        opts.verbose_name = lazy(lambda key=key: getattr(terms(), key).one_lower, str)()
+        opts.verbose_name_plural = lazy(lambda key=key: getattr(terms(), key).many_lower, str)()
+
+
+MODEL_TERMS = {"objective": ("objectives", "StrategicObjective"), "sub_strand": ("objectives", "SubStrand")}
+
+
 def words_for_model(model):
     """(one, many) for a model in the council's words, or None when the council does not name it."""
     found = MODEL_WORDS.get(f"{model._meta.app_label}.{model.__name__}")
@@ -137,11 +153,17 @@ class InCouncilWords:
 
 
 def _is_relation(model, path):
-    try:
-        field = model._meta.get_field(path.split("__")[0])
-    except Exception:  # noqa: BLE001 - not a field: leave the filter as it is
-        return False
-    return field.is_relation and "__" not in path
+    """Is `path` ("sub_strand", "kpi__sub_strand") a relation, followed from `model`?"""
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except Exception:  # noqa: BLE001 - not a field: leave the filter as it is
+            return False
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return field is not None
 
 
 _COLUMNS = {}

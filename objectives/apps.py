@@ -24,3 +24,9 @@ class CouncilAdminConfig(admin_apps.AdminConfig):
 
     default = False  # ObjectivesConfig is this module's app
     default_site = "objectives.admin_site.CouncilAdminSite"
+
+    def ready(self):
+        super().ready()
+        from objectives.admin_site import name_models_in_council_words
+
+        name_models_in_council_words()

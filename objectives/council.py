@@ -7,8 +7,9 @@ descriptions and the admin ask for them.
                   Term with its grammar (objectives.words)
     words(text) -> a fixed text that asks for the council's words by name and form:
                   words("Choose {objective.a} from the list") → "Choose an outcome from the list"
-    in_words(text) -> older: today's words in a text swapped for the council's (headings only:
-                  it knows no articles; new texts use words())
+    in_words(text) -> older: today's words in a text, article and all, swapped for the council's
+                  ("a sub-strand" → "an action area"; workbook headings, read back by from_words;
+                  the admin's labels and help texts). A new text asks with words() instead
 
 The words are data (objectives.models.Council); each one left empty is today's word, below.
 Templates get `council` and `terms` from a context processor (reporting.context_processors);
@@ -16,6 +17,7 @@ Python code calls these. Inside a request (`remembered()`, opened by reporting.m
 council is read once, whatever asks; outside one (commands, tests) each call reads it.
 """
 import contextvars
+import re
 from contextlib import contextmanager
 
 from django.db import DatabaseError
@@ -192,18 +194,19 @@ def period_words():
     from objectives.models import Strategy
 
     try:
-        found = set(Strategy.objects.values_list("cadence", flat=True))
-    except DatabaseError:  # no tables yet (manage.py check --deploy builds the API schema before migrate)
-        found = set()
-    return cadences.described(found)
+        used = set(Strategy.objects.values_list("cadence", flat=True))
+    except DatabaseError:  # no tables yet (manage.py check --deploy draws the API's document): every cadence
+        used = set()
+    return cadences.described(used)
 
 
 def in_words(text):
     """One of our own fixed texts (never a council's data), today's words in it put in the council's:
-    'Choose a strategic objective' → 'Choose a priority'. Longest first, each form as written."""
+    'Choose a strategic objective' → 'Choose a priority', 'a sub-strand' → 'an action area'. Longest
+    first, each form as written, each where a word starts ("data sub-strand" is not "dat" + "a sub-strand")."""
     for old, new in sorted(_swaps(), key=lambda pair: -len(pair[0])):
         if old in text:
-            text = text.replace(old, new)
+            text = re.sub(r"(?<![A-Za-z])" + re.escape(old), lambda _, new=new: new, text)
     return text
 
 

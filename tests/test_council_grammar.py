@@ -19,6 +19,7 @@ from objectives.roles import GROUP_NAMES, Role
 from reporting.loaders import load_fixture_files
 from tests.security.test_url_walk import all_urls
 from tests.test_any_council import SKIPPED, ReadersText, text_of
+from tests.test_two_strategies import climate  # noqa: F401 (a fixture: the Climate strategy beside Sefton's)
 
 COUNCILS = Path(__file__).parent / "councils"
 OAKVALE = [COUNCILS / "oakvale.yaml", COUNCILS / "oakvale_monthly.yaml"]
@@ -30,11 +31,9 @@ NO_ARTICLE = re.compile(r"\b[Aa] (?:outcome|action area|area lead|insight team|e
                         r"overview panel)", re.IGNORECASE)
 # "quarter" (not a KPI's cadence among the others, "quarterly, half_yearly", nor "Q1 2023/24" where
 # the council typed it as the period a figure is for).
-# The admin's own chrome names a model by its Meta.verbose_name ("Add strategic objective"), which
-# goes into migrations: there the first customer's roles and levels are looked for, as the admin's
-# labels and help texts write them.
+# The admin: its labels, help texts and its own chrome (breadcrumbs, "Add outcome", "3 outcomes").
 ADMIN_NOT_OURS = re.compile(r"sefton|economy cell|cabinet member|sub-?strand|assistant director|overview & scrutiny|"
-                            r"\bthe objective\b", re.IGNORECASE)
+                            r"\bthe objective\b|strategic objective|sub strand", re.IGNORECASE)
 QUARTER = re.compile(r"quarter(?!ly, half_yearly)|\bQ[1-4]\b(?! 2023/24)", re.IGNORECASE)
 ROLES = {"lead": Role.OFFICER, "team": Role.COORDINATOR, "head": Role.APPROVER, "member": Role.READER,
          "boss": Role.ADMINISTRATOR}
@@ -269,3 +268,30 @@ def test_a_refused_step_reads_as_a_sentence(oakvale):
     said = refusal(oakvale["lead"], "set_up_year")
     assert said.endswith("(Area lead), and that role cannot set up a new year."), said
     assert refusal(oakvale["member"], "send_back_return").endswith("cannot send back a return.")
+
+
+CLIMATE_PAGES = ["/periods/2023-24-h2/returns/council-buildings/", "/periods/2023-24-h1/returns/fleet/",
+                 "/periods/2023-24-h2/briefing/edit/", "/periods/2023-24-h1/briefing/", "/periods/2023-24-h1/briefing.docx",
+                 "/periods/2023-24-h1/briefing.xlsx", "/periods/2023-24-h2/return-template.xlsx",
+                 "/dashboard/?strategy=climate-emergency", "/calendar/?strategy=climate-emergency", "/sub-strands/fleet/",
+                 "/kpis/CL-01/", "/years/2024/set-up/?strategy=climate-emergency"]
+
+
+def test_a_half_yearly_strategy_beside_a_quarterly_one_never_says_quarter(climate, client_for):  # noqa: F811
+    """Sefton's quarterly strategy and its half-yearly Climate strategy (tests/councils/climate.yaml):
+    the half-yearly one's pages, documents and workbooks speak of half-years only."""
+    wrong = []
+    for who in ("coordinator", "officer"):
+        client = client_for(who)
+        for url in CLIMATE_PAGES:
+            response = client.get(url)
+            if response.status_code == 200:
+                text = words_of(response)
+                wrong += [f"{who} {url}: …{text[max(0, m.start() - 80):m.end() + 40]}…" for m in QUARTER.finditer(text)]
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_an_article_is_swapped_only_where_a_word_starts(oakvale):
+    from objectives.council import in_words
+
+    assert in_words("the data sub-strand, a sub-strand") == "the data action area, an action area"
