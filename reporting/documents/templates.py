@@ -37,6 +37,8 @@ MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 1000
 MAX_REASONS = 10
 HINT = "Save it in Word as “Word Document (.docx)” and upload it again."
+MACROS = ("The file holds macros or embedded program objects, which a template may not carry. Save it in Word as "
+          "“Word Document (.docx)”, not as a macro-enabled document, and upload it again.")
 NOT_OPENED = "it has not been opened."
 
 LINK_SCHEMES = {"http", "https", "mailto"}
@@ -86,7 +88,7 @@ def _relationship_problems(name, root):
             yield (f"The file carries part of a document in another format ({name}), which can bring in content from "
                    "elsewhere. Copy its content into a new Word document, save that and upload it again.")
         elif kind in ("vbaProject", "vbaData", "activeXControl", "activeXControlBinary"):
-            yield f"The file holds macros or controls ({_shown(target)}). {HINT}"
+            yield MACROS
         elif kind == "hyperlink" and external:
             if not _is_web_or_email(target):
                 yield (f"The file has a link to {_shown(target)}: only links to a web page (http:// or https://) or "
@@ -94,8 +96,8 @@ def _relationship_problems(name, root):
         elif external:
             what = FETCHED.get(kind, "content")
             yield (f"The file links to {what} outside it, {_shown(target)}, which would be fetched each time a document "
-                   f"is made or opened. Put {what} into the document itself (not “Link to file”), or remove it, "
-                   "and upload it again.")
+                   f"is made or opened. Put {re.sub('^an? ', 'the ', what)} into the document itself (not “Link to "
+                   "file”), or remove it, and upload it again.")
 
 
 def field_instructions(root):
@@ -131,7 +133,7 @@ def _field_problems(name, root):
         kind = kind.upper()
         if kind in FIELDS:
             yield (f"A field in {name} {FIELDS[kind]} from outside the file ({_shown(instruction)}). Remove the field "
-                   "(in Word, Alt+F9 shows fields), put any picture into the document itself, and upload it again.")
+                   "(in Word, Alt+F9 shows the fields) and upload it again.")
         elif kind == "HYPERLINK":
             target = next((part.strip() for part in FIELD_SWITCH.sub(" ", rest).split('"') if part.strip()), "")
             if target and not _is_web_or_email(target):
@@ -140,13 +142,13 @@ def _field_problems(name, root):
 
 
 def _content_type_problems(root):
+    """The reasons [Content_Types].xml refuses the template: a macro or program object's type, or a
+    main part that is not a Word document's."""
     main = None
     for element in root:
         content_type = (element.get("ContentType") or "").lower()
-        where = element.get("PartName") or f"*.{element.get('Extension') or ''}"
         if any(word in content_type for word in MACRO_CONTENT_TYPES):
-            yield (f"The file holds macros or embedded program objects ({where.lstrip('/')}), which a template may not "
-                   f"carry. {HINT}")
+            yield MACROS
         if element.tag == f"{CONTENT_TYPES}Override" and (element.get("PartName") or "") == "/word/document.xml":
             main = content_type
     if main is not None and main != MAIN_CONTENT_TYPE and "macroenabled" not in main:
@@ -181,8 +183,7 @@ def template_problems(content, *, filename=""):
                 name = entry.filename
                 lower = name.lower()
                 if lower.endswith(".bin") or "vbaproject" in lower or "vbadata" in lower:
-                    problems.append(f"The file holds macros or embedded program objects ({name[:60]}), which a template "
-                                    f"may not carry. {HINT}")
+                    problems.append(MACROS)
                 elif name == "[Content_Types].xml":
                     problems.extend(_content_type_problems(etree.fromstring(zf.read(entry), safe_parser())))
                 elif lower.endswith(".rels"):
@@ -190,7 +191,7 @@ def template_problems(content, *, filename=""):
                 elif lower.startswith("word/") and lower.endswith(".xml"):
                     problems.extend(_field_problems(name, etree.fromstring(zf.read(entry), safe_parser())))
     except UnsafePart as exc:
-        return [str(exc)]
+        return [f"{exc} A Word document never holds that. {HINT}"]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError,
             etree.XMLSyntaxError) as exc:
         return [f"The file is damaged or not a Word document ({type(exc).__name__}). {HINT}"]
