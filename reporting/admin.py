@@ -2,7 +2,7 @@ import io
 import zipfile
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.urls import path
@@ -15,7 +15,7 @@ from reporting.briefings.docx import briefing_docx_bytes
 from reporting.briefings.selectors import briefing_context
 from reporting.documents.base import default_template_bytes
 from reporting.documents.responses import download
-from reporting.documents.templates import check_template, save_template
+from reporting.documents.templates import check_template, save_template, template_in_use
 from reporting.documents.word import DOCX_CONTENT_TYPE
 from reporting.models import (
     ActionUpdate,
@@ -218,6 +218,20 @@ class DocumentTemplateAdmin(InCouncilWords, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         save_template(obj)
+
+    def changelist_view(self, request, extra_context=None):
+        """The list says when the template in use is passed over (one saved before a rule was added), and why."""
+        try:
+            template, _, problems = template_in_use()
+        except OSError:
+            messages.warning(request, "The file of the template in use cannot be read, so documents are built on the "
+                                      "plain default. Upload the template again.")
+        else:
+            if problems:
+                messages.warning(request, f"The template in use, “{template.name}”, is not used: documents are built on "
+                                          "the plain default until a template without these is uploaded. "
+                                          + " ".join(problems))
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         return [path("default.docx", self.admin_site.admin_view(self.default_template), name="reporting_documenttemplate_default"),

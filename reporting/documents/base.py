@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from objectives.selectors import council_name
+from reporting.documents.templates import template_in_use
 
 logger = logging.getLogger(__name__)
 
@@ -171,17 +172,20 @@ def _has_content(part):
 
 
 def _template_document():
-    """The council's template in use, opened, or None (a damaged file is logged and passed over)."""
-    from reporting.models import DocumentTemplate
-
-    template = DocumentTemplate.objects.filter(in_use=True).first()
-    if template is None:
-        return None
+    """The council's template in use, opened, or None: a damaged file is logged and passed over, and so
+    is one that the upload check refuses (reporting.documents.templates: one saved before a rule was
+    added never carries a linked picture, an attached template, macros or a script link into a paper)."""
     try:
-        with template.file.open("rb") as handle:
-            return Document(io.BytesIO(handle.read()))
+        template, content, problems = template_in_use()
+        if template is None:
+            return None
+        if problems:
+            logger.warning("The document template %r is not used, and the plain default is used instead, until a "
+                           "template without these is uploaded: %s", template.name, " ".join(problems))
+            return None
+        return Document(io.BytesIO(content))
     except Exception:  # noqa: BLE001 - a template that cannot be read must not stop the council's papers
-        logger.exception("The document template %r could not be read; the plain default is used instead.", template.name)
+        logger.exception("The document template in use could not be read; the plain default is used instead.")
         return None
 
 

@@ -6,8 +6,21 @@ that two at once never share one), within PDF_TIMEOUT_SECONDS; past that, the Li
 started is stopped. The PDF is tagged (headings, lists, tables and reading order for screen
 readers), carries the document's title and language (en-GB), and shows the title in the
 reader's window.
+
+LibreOffice never reaches the network, whatever a document links to (a picture at an internal
+address, a cloud metadata endpoint, a remote template). Two walls, each enough on its own:
+
+- it runs in a network namespace of its own with no interface up (util-linux's `unshare`: as
+  root `unshare --net`; otherwise `unshare --map-root-user --net`, where the kernel lets a user
+  make namespaces), so no connection can be made at all. Where neither is allowed (a container
+  without the capability), this is logged once and the second wall stands alone;
+- the profile of each conversion tells it never to load what a document links to
+  (BlockUntrustedRefererLinks), never to update links, and never to run a macro.
+The council's Word template is also checked on upload and on use (reporting.documents.templates).
 """
+import functools
 import json
+import logging
 import os
 import shutil
 import signal
@@ -17,6 +30,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+logger = logging.getLogger(__name__)
+
 PDF_CONTENT_TYPE = "application/pdf"
 EXPORT_OPTIONS = json.dumps({
     "UseTaggedPDF": {"type": "boolean", "value": "true"},
@@ -25,6 +40,23 @@ EXPORT_OPTIONS = json.dumps({
     "ExportFormFields": {"type": "boolean", "value": "false"},
 })
 FILTERS = {".docx": "writer_pdf_Export", ".xlsx": "calc_pdf_Export"}
+# The settings of each conversion's profile: linked content from any location never loaded, links
+# never updated (Writer's 0 and Calc's 1 are "never"), macros never run.
+PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>1</value></prop></item>
+</oor:items>
+"""
+# How to put a program in a network namespace of its own, the first that works here.
+NAMESPACE_OPTIONS = (["--net"], ["--map-root-user", "--net"])
 
 
 class PdfUnavailable(Exception):
@@ -38,6 +70,25 @@ def libreoffice():
 
 def pdf_available():
     return libreoffice() is not None
+
+
+@functools.cache
+def network_isolation():
+    """The command prefix that runs a program with no network (`unshare --net`, or `unshare
+    --map-root-user --net` for a user other than root), tried once a process; [] when the system
+    allows neither, which is logged as a warning."""
+    program = shutil.which("unshare")
+    for options in NAMESPACE_OPTIONS if program else ():
+        try:
+            if subprocess.run([program, *options, "true"], capture_output=True, timeout=10).returncode == 0:
+                return [program, *options]
+        except (OSError, subprocess.SubprocessError):
+            continue
+    logger.warning("LibreOffice cannot be kept off the network on this server (%s), so PDFs are made with only its "
+                   "own settings blocking what a document links to. Install util-linux, or allow network namespaces "
+                   "(run as root, or with the CAP_SYS_ADMIN capability, or with user namespaces enabled).",
+                   "unshare is not installed" if program is None else "unshare is not allowed")
+    return []
 
 
 def _stop(process):
@@ -63,8 +114,10 @@ def convert_to_pdf(content, *, suffix=".docx", timeout=None):
         folder = Path(folder)
         source = folder / f"document{suffix}"
         source.write_bytes(content)
+        (folder / "profile" / "user").mkdir(parents=True)
+        (folder / "profile" / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
         command = [
-            program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--invisible",
+            *network_isolation(), program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--invisible",
             "--norestore", "--nologo", "--nodefault", "--nolockcheck",
             "--convert-to", f"pdf:{FILTERS[suffix]}:{EXPORT_OPTIONS}", "--outdir", str(folder), str(source),
         ]

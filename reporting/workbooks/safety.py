@@ -1,12 +1,13 @@
 """A workbook upload checked before openpyxl opens it (size, a real .xlsx, no zip bomb, no XML
 entity tricks), and the problems an import can find, each naming its sheet and cell."""
 import io
-import re
 import zipfile
 import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from reporting.xml_safety import UnsafePart, screen_part
 
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100  # a real workbook's XML compresses 5 to 30 times; bombs compress thousands of times
@@ -111,39 +112,10 @@ def check_file(content, *, filename=""):
         raise ImportRefused([Problem(f"The file is damaged and cannot be read ({type(exc).__name__}). {FORMAT_HINT}")]) from exc
 
 
-# "<!DOCTYPE" and "<!ENTITY" as they look in each encoding an XML parser detects on its own (UTF-8 and
-# the ASCII-compatible ones, UTF-16 and UTF-32 either way round, with or without a byte order mark).
-ENCODINGS_SEEN = ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-MARKERS = tuple(word.encode(enc) for word in ("<!DOCTYPE", "<!ENTITY") for enc in ENCODINGS_SEEN)
-LONGEST_MARKER = max(len(m) for m in MARKERS)
-# The encodings an XML part of a workbook may declare (Excel writes UTF-8; the rest are ones the parser
-# reads itself, where the markers above are found).
-DECLARED_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "utf-32", "utf-32le", "utf-32be", "us-ascii",
-                      "ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252"}
-DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']{1,40})["']""", re.I)
-
-
 def _check_part(zf, entry):
-    """No DTD or entity declaration in any part (an .xlsx never has one; XML bombs and external
-    entities need one), in any encoding the XML parser would read it in, and no XML declaring an
-    encoding a workbook never uses (in which a declaration could hide). Reads at most the declared
-    size, which zipfile enforces, and checks each part's CRC on the way."""
-    tail = b""
-    first = True
-    with zf.open(entry) as part:
-        while True:
-            chunk = part.read(64 * 1024)
-            if not chunk:
-                break
-            if first:
-                first = False
-                declared = DECLARATION.match(chunk.lstrip(b"\xef\xbb\xbf"))
-                if declared and declared.group(1).decode("ascii", "replace").strip().lower() not in DECLARED_ENCODINGS:
-                    raise ImportRefused([Problem(
-                        f"Part {entry.filename[:60]} of the file is written in an encoding that workbooks never use "
-                        f"({declared.group(1).decode('ascii', 'replace')[:20]}): it has not been opened."
-                    )])
-            window = (tail + chunk).upper()
-            if any(marker in window for marker in MARKERS):
-                raise ImportRefused([Problem(f"Part {entry.filename[:60]} of the file declares XML entities: it has not been opened.")])
-            tail = chunk[-LONGEST_MARKER:]
+    """No DTD or entity declaration in any part, in any encoding, and no encoding a workbook never
+    uses (reporting.xml_safety, the one rule for every uploaded Office file)."""
+    try:
+        screen_part(zf, entry, files="workbooks")
+    except UnsafePart as exc:
+        raise ImportRefused([Problem(str(exc))]) from None
