@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from kpis.models import KPI, Target
 from kpis.numbers import NumberError, parse_number, whole_number
-from objectives.council import from_words, in_words
+from objectives.council import from_words, in_words, words
 from reporting.workbooks.reader import find_header
 from reporting.workbooks.safety import FORMAT_HINT, ImportRefused, Problem
 
@@ -70,7 +70,7 @@ def read_sheets(content):
             problems.append(Problem(f"the workbook has no sheet “{in_words(title)}”: download the onboarding workbook "
                                     "and fill that in"))
             continue
-        found = find_header(ws, columns[0][0])
+        found = findfind_header(ws, columns[0][0])
         if not found:
             problems.append(Problem(f"no column headed “{in_words(columns[0][0])}”", sheet=ws.title))
             continue
@@ -167,10 +167,10 @@ def document(sheets):
     subs, seen = {}, set()
     sheet = sheets["sub_strands"]
     for number, row in sheet.rows:
-        slug = check.slug(sheet, number, row, "slug", in_words("sub-strand's slug"), seen)
-        n = check.whole(sheet, number, row, "objective", in_words("strategic objective's number"), maximum=99)
+        slug = check.slug(sheet, number, row, "slug", words("{sub_strand.one_lower}'s slug"), seen)
+        n = check.whole(sheet, number, row, "objective", words("{objective.one_lower}'s number"), maximum=99)
         if n is not None and n not in objectives:
-            check.problem(sheet, "objective", number, in_words(f"there is no strategic objective {n} in its sheet"))
+            check.problem(sheet, "objective", number, words("there is no {objective.one_lower} {n} in its sheet", n=n))
         subs[slug] = {"slug": slug, "name": check.required(sheet, number, row, "name", "name"),
                       "order": check.whole(sheet, number, row, "order", "order", required=False) or 1,
                       "lead_service": row["lead_service"],
@@ -186,9 +186,10 @@ def document(sheets):
             check.problem(sheet, "code", number, f"“{code}” is in the sheet twice: each code once")
         seen.add(code)
         if row["sub_strand"] and row["sub_strand"] not in subs:
-            check.problem(sheet, "sub_strand", number, in_words(f"there is no sub-strand “{row['sub_strand']}” in its sheet"))
+            check.problem(sheet, "sub_strand", number,
+                          words("there is no {sub_strand.one_lower} “{name}” in its sheet", name=row["sub_strand"]))
         elif not row["sub_strand"]:
-            check.problem(sheet, "sub_strand", number, in_words("enter the sub-strand's slug"))
+            check.problem(sheet, "sub_strand", number, words("enter the {sub_strand.one_lower}'s slug"))
         kpis[code] = {"code": code, "title": check.required(sheet, number, row, "title", "title"),
                       "unit": check.choice(sheet, number, row, "unit", "unit"),
                       "direction": check.choice(sheet, number, row, "direction", "direction"),
