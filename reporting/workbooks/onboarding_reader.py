@@ -70,7 +70,7 @@ def read_sheets(content):
             problems.append(Problem(f"the workbook has no sheet “{in_words(title)}”: download the onboarding workbook "
                                     "and fill that in"))
             continue
-        found = findfind_header(ws, columns[0][0])
+        found = find_header(ws, columns[0][0])
         if not found:
             problems.append(Problem(f"no column headed “{in_words(columns[0][0])}”", sheet=ws.title))
             continue
