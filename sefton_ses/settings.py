@@ -74,6 +74,7 @@ MIDDLEWARE = [
     # reverse proxy or CDN may serve it to everyone (reporting/public/caching.py).
     "reporting.public.caching.PublicResponseMiddleware",
     "reporting.middleware.council_read_once",  # the council and its words, read once a request
+    "reporting.middleware.proxy_noted",  # X-Forwarded-For while TRUSTED_PROXY_COUNT is 0: the admin is warned
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "reporting.sessions.SessionMiddleware",  # Django's, leaving an ended session's cookie (kept work)
