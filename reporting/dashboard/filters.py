@@ -88,6 +88,8 @@ class DashboardFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         """The sub-strands, each annotated with `period_status` (the one rule the counts read too)."""
         self.selected_period = self.form.cleaned_data.get("period") or default_period(self.strategy)
+        if self.selected_period is not None and not PERIODS.test(self.user, self.selected_period):
+            self.selected_period = None  # a reader who reads no strategy: no other strategy's period either
         queryset = with_period_status(queryset, user=self.user, period=self.selected_period)
         return super().filter_queryset(queryset)
 

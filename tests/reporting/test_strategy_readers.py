@@ -101,3 +101,18 @@ def test_the_api_keeps_a_strategys_structure_from_a_reader_it_does_not_name(clim
     scrutiny = api_texts(api("scrutiny"))
     assert "Fleet Services" in scrutiny["/api/v1/sub-strands/?page_size=1000"][1]
     assert all(scrutiny[url][0] == 200 for url in scrutiny if url.rstrip("/").split("/")[-1].isdigit())
+
+
+def test_a_reader_who_reads_no_strategy_sees_none_of_them(climate_for_scrutiny, client_for):
+    """Every strategy names its readers, the Cabinet Member on none: no page shows them another's
+    periods, objectives or sub-strands (nor falls back to every strategy's)."""
+    from objectives.models import Strategy
+
+    Strategy.objects.get(slug="sefton-economic-strategy").readers.add(climate_for_scrutiny.readers.get())
+    cabinet = client_for("cabinet")
+    for url in [reverse("home"), reverse("dashboard"), reverse("dashboard") + "?strategy=climate-emergency",
+                reverse("exports")]:
+        page = text(cabinet.get(url))
+        assert cabinet.get(url).status_code == 200
+        seen = [w for w in [*CLIMATE_WORDS, "2023/24 H2", "2023/24 Q1", "Housing", "Regenerated Places"] if w in page]
+        assert seen == [], (url, seen)
