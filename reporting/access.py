@@ -323,7 +323,6 @@ STRATEGIES = Structure("")
 OBJECTIVES = Structure("strategy")
 SUB_STRANDS = Structure("objective__strategy")
 KPIS = Structure("sub_strand__objective__strategy")
-TARGETS = Structure("kpi__sub_strand__objective__strategy")
 PERIODS = Structure("strategy")
 
 
