@@ -78,6 +78,12 @@ class CouncilAdminSite(admin.AdminSite):
         context.update(site_header=f"{name}: administration", site_title=f"{name} strategy tracker")
         return context
 
+    def index(self, request, extra_context=None):
+        """The admin's home page, warning when requests come through a proxy that is not believed."""
+        from objectives.signin import proxy_not_believed
+
+        return super().index(request, {**(extra_context or {}), "proxy_warning": proxy_not_believed()})
+
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)
         for app in app_list:

@@ -17,6 +17,11 @@ class ObjectivesConfig(AppConfig):
         from objectives.roles import ensure_groups
 
         post_migrate.connect(ensure_groups, sender=self)
+        from django.core import checks
+
+        from objectives.signin import check_proxy
+
+        checks.register(check_proxy, checks.Tags.security, deploy=True)  # manage.py check --deploy
 
 
 class CouncilAdminConfig(admin_apps.AdminConfig):

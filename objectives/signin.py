@@ -102,3 +102,50 @@ def unpause(username):
     from axes.utils import reset
 
     reset(username=username)
+
+
+# -- a proxy that is not believed ------------------------------------------------------------------
+
+# Behind a load balancer with TRUSTED_PROXY_COUNT left at 0, every client has the balancer's address:
+# twenty failed sign-ins from anyone lock everyone out for an hour. A request carrying
+# X-Forwarded-For while the count is 0 is noted (`note_proxy`, asked by every request:
+# reporting.middleware.proxy_noted), and the admin's home page and `check --deploy` say so.
+PROXY_NOTE = "signin:x-forwarded-for-seen"  # a cache key (Django's cache: see reporting/api/throttling.py)
+PROXY_NOTE_SECONDS = 7 * 24 * 60 * 60  # a week: a deployment that stopped using a proxy stops warning
+PROXY_WARNING_ID = "objectives.W001"
+PROXY_WARNING = (
+    "Requests are reaching the tracker through a proxy or load balancer (they carry an X-Forwarded-For "
+    "header), but TRUSTED_PROXY_COUNT is 0, so sign-in throttling sees everyone as the proxy's address: "
+    "twenty failed sign-ins from anyone would lock the whole council out for an hour, and wrong API "
+    "tokens from anyone would shut the API to all. Set TRUSTED_PROXY_COUNT to the number of proxies of "
+    "your own in front of the tracker (usually 1). If people connect to the tracker directly, with no "
+    "proxy of yours, someone sent the header themselves: leave the setting at 0."
+)
+
+
+def note_proxy(request):
+    """Note (once a week at most) that a request came through a proxy that is not believed."""
+    from django.core.cache import cache
+
+    if getattr(settings, "TRUSTED_PROXY_COUNT", 0) <= 0 and request.META.get("HTTP_X_FORWARDED_FOR"):
+        cache.add(PROXY_NOTE, True, PROXY_NOTE_SECONDS)
+
+
+def proxy_not_believed():
+    """The warning, when requests have come through a proxy while TRUSTED_PROXY_COUNT is 0; else None."""
+    from django.core.cache import cache
+
+    if getattr(settings, "TRUSTED_PROXY_COUNT", 0) <= 0 and cache.get(PROXY_NOTE):
+        return PROXY_WARNING
+    return None
+
+
+def check_proxy(app_configs=None, **kwargs):
+    """`manage.py check --deploy`: the warning, where this process's cache holds the note. With no
+    CACHES configured the cache is each process's own memory, so the check (a process of its own)
+    sees the note only through a shared cache; the admin's home page always sees it."""
+    from django.core import checks
+
+    warning = proxy_not_believed()
+    return [checks.Warning(warning, hint="Set TRUSTED_PROXY_COUNT=1 behind one load balancer.", id=PROXY_WARNING_ID)] \
+        if warning else []

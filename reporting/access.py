@@ -276,6 +276,56 @@ BRIEFINGS = Visibility(
 )
 
 
+# -- a strategy's structure and targets: read by the strategy's readers --------------------------
+
+
+# Why a reader of some strategies only may not read another's page, in words that do not name it.
+NOT_ITS_READER = "The strategy this belongs to is read by the readers it names, and you are not one of them."
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Who reads a part of a strategy's structure: the strategy itself, its objectives, sub-strands,
+    KPIs and their targets, its periods (and so everything of a period: its briefing, workbook and
+    calendar). Everyone reads them but a reader of some strategies only (where the council names a
+    strategy's readers, `Strategy.readers`: objectives.roles.readable_strategy_ids), who reads those
+    of the strategies they read, as the Visibility rules' `strategy_field` keeps their figures and
+    texts. The public pages show what is published, of every strategy: the public is not limited here.
+
+    `strategy_path` is the path from the object to its strategy ("" for a strategy itself); `filter`
+    is the queryset twin of `test`; `require` refuses with the reason (a 403 page)."""
+
+    strategy_path: str
+
+    def filter(self, user, queryset):
+        """The objects of `queryset` this user reads."""
+        ids = readable_strategy_ids(user)
+        if ids is None:
+            return queryset
+        return queryset.filter(**{f"{self.strategy_path or 'pk'}__in": ids})
+
+    def strategy_id(self, obj):
+        return obj.pk if not self.strategy_path else _path(obj, f"{self.strategy_path}_id")
+
+    def test(self, user, obj):
+        """Does this user read `obj` (the same answer as `filter`, for one object)?"""
+        if readable_strategy_ids(user) is None:
+            return True  # without reading the object's strategy: no query for everyone else
+        return reads_strategy(user, self.strategy_id(obj))
+
+    def require(self, user, obj):
+        """Raise PermissionDenied, saying why, unless this user reads `obj`'s strategy."""
+        if not self.test(user, obj):
+            raise PermissionDenied(NOT_ITS_READER)
+
+
+STRATEGIES = Structure("")
+OBJECTIVES = Structure("strategy")
+SUB_STRANDS = Structure("objective__strategy")
+KPIS = Structure("sub_strand__objective__strategy")
+PERIODS = Structure("strategy")
+
+
 def reported_states(user):
     """The return states that reader pages and papers (the briefing, the dashboard's approved
     columns) report to `user`: approved and published for anyone signed in, published only for the public."""

@@ -24,3 +24,15 @@ def council_read_once(get_response):
             return get_response(request)
 
     return middleware
+
+
+def proxy_noted(get_response):
+    """Notes a request that came through a proxy while TRUSTED_PROXY_COUNT is 0, for the admin's home
+    page and check --deploy to warn of (objectives.signin.note_proxy)."""
+    from objectives.signin import note_proxy
+
+    def middleware(request):
+        note_proxy(request)
+        return get_response(request)
+
+    return middleware

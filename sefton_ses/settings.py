@@ -74,6 +74,7 @@ MIDDLEWARE = [
     # reverse proxy or CDN may serve it to everyone (reporting/public/caching.py).
     "reporting.public.caching.PublicResponseMiddleware",
     "reporting.middleware.council_read_once",  # the council and its words, read once a request
+    "reporting.middleware.proxy_noted",  # X-Forwarded-For while TRUSTED_PROXY_COUNT is 0: the admin is warned
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "reporting.sessions.SessionMiddleware",  # Django's, leaving an ended session's cookie (kept work)
@@ -331,6 +332,10 @@ SPECTACULAR_SETTINGS = {
 }
 # Requests a minute each token (or signed-in user) may make; DRF's throttle, counted per server process.
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "300/minute")
+# Wrong API tokens one address may send in a window before every token from it is refused (429)
+# until the window has passed (reporting/api/throttling.py); 0 switches it off.
+API_TOKEN_FAILURE_LIMIT = int(os.environ.get("API_TOKEN_FAILURE_LIMIT", "20"))
+API_TOKEN_FAILURE_MINUTES = int(os.environ.get("API_TOKEN_FAILURE_MINUTES", "10"))
 # The answers' page size when the request gives none, and the most `page_size` may ask for.
 API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
 API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "1000"))

@@ -1,5 +1,7 @@
 """The API's resources: each reads through the access rules' querysets (reporting.access), never a
-copy of them. Reference data (strategy, KPIs, targets, periods) is seen by everyone with a role."""
+copy of them. Reference data (strategies, their objectives, sub-strands, KPIs with their targets,
+periods) is seen by everyone with a role, but a reader of some strategies only sees theirs
+(access.STRATEGIES, OBJECTIVES, SUB_STRANDS, KPIS, PERIODS)."""
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -26,9 +28,15 @@ ONE_REFUSALS = refusals(401, 403, 404, 405, 429)
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
-    """List and retrieve, JSON, private to the token's user (never kept by a shared cache)."""
+    """List and retrieve, JSON, private to the token's user (never kept by a shared cache). A part of
+    a strategy's structure is kept by its rule (`structure`: reporting.access.Structure), when it has one."""
 
     lookup_value_regex = r"[0-9]+"
+    structure = None
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset if self.structure is None else self.structure.filter(self.request.user, queryset)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -50,6 +58,7 @@ class StrategyViewSet(ReadOnly):
     """The council's strategies."""
 
     queryset = Strategy.objects.order_by("id")
+    structure = access.STRATEGIES
     serializer_class = serializers.StrategySerializer
 
 
@@ -58,6 +67,7 @@ class ObjectiveViewSet(ReadOnly):
     """The strategies' {objective.many_lower} (filter by strategy)."""
 
     queryset = StrategicObjective.objects.select_related("strategy").order_by("id")
+    structure = access.OBJECTIVES
     serializer_class = serializers.ObjectiveSerializer
     filterset_class = filters.ObjectiveFilter
 
@@ -67,6 +77,7 @@ class SubStrandViewSet(ReadOnly):
     """The {sub_strand.many_lower}, which report each period."""
 
     queryset = SubStrand.objects.select_related("objective").order_by("id")
+    structure = access.SUB_STRANDS
     serializer_class = serializers.SubStrandSerializer
     filterset_class = filters.SubStrandFilter
 
@@ -77,6 +88,7 @@ class KpiViewSet(ReadOnly):
 
     queryset = KPI.objects.select_related("sub_strand").prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("financial_year", "-is_primary", "kind"))).order_by("id")
+    structure = access.KPIS
     serializer_class = serializers.KpiSerializer
     filterset_class = filters.KpiFilter
 
@@ -86,6 +98,7 @@ class PeriodViewSet(ReadOnly):
     """The reporting periods and their governance dates."""
 
     queryset = ReportingPeriod.objects.select_related("strategy").prefetch_related("events").order_by("strategy_id", "start_date")
+    structure = access.PERIODS
     serializer_class = serializers.PeriodSerializer
     filterset_class = filters.PeriodFilter
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from objectives.selectors import get_period
 from reporting import steps
-from reporting.access import BRIEFINGS, require
+from reporting.access import BRIEFINGS, PERIODS, require
 from reporting.briefings import revisions
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.forms import BriefingForm, IssueBriefingForm
@@ -46,8 +46,7 @@ def briefing(request, period_slug):
     require(request.user, "view_dashboard")
     period = _period_or_404(period_slug)
     note = briefing_for(period)
-    if not BRIEFINGS.reads(request.user, note):
-        raise PermissionDenied(f"The {period.strategy.name} is read by the readers it names, and you are not one of them.")
+    PERIODS.require(request.user, period)  # a reader of some strategies only: theirs
     if not BRIEFINGS.test(request.user, note):
         return render(request, "reporting/briefings/not_issued.html", {"period": period})
     context = briefing_context(period=period, user=request.user, briefing=note)
@@ -167,6 +166,7 @@ def briefing_revision(request, period_slug, number):
     """An earlier revision of an issued briefing, as it was issued."""
     require(request.user, "view_dashboard")
     period = _period_or_404(period_slug)
+    PERIODS.require(request.user, period)
     note = briefing_for(period)
     kept = note.revisions.filter(number=number).select_related("issued_by").first() if note.pk else None
     if kept is None or not BRIEFINGS.test(request.user, note):

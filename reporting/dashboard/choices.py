@@ -3,7 +3,7 @@ by. Read by the filters and the selectors alike (so that neither imports the oth
 from django.db.models import Exists, OuterRef
 
 from objectives.models import ReportingPeriod, SubStrand
-from reporting.access import SEEN_BY_READERS
+from reporting.access import SEEN_BY_READERS, SUB_STRANDS
 from reporting.models import QuarterlyReturn
 
 
@@ -20,9 +20,12 @@ def default_period(strategy=None):
     return latest_first.filter(state=ReportingPeriod.State.OPEN).first() or latest_first.first()
 
 
-def lead_services(strategy=None):
-    """The distinct lead services (of the strategy's sub-strands), for the dashboard filter. One query."""
+def lead_services(strategy=None, *, user=None):
+    """The distinct lead services (of the strategy's sub-strands that `user` reads), for the dashboard
+    filter. One query."""
     subs = SubStrand.objects.exclude(lead_service="")
+    if user is not None:
+        subs = SUB_STRANDS.filter(user, subs)
     if strategy is not None:
         subs = subs.filter(objective__strategy=strategy)
     return sorted(set(subs.values_list("lead_service", flat=True)))

@@ -13,7 +13,7 @@ from kpis.rag import RAG
 from objectives.council import lazy_words, word
 from objectives.forms import GovukFormMixin
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
-from reporting.access import sees_drafts
+from reporting.access import OBJECTIVES, PERIODS, SUB_STRANDS, sees_drafts
 from reporting.dashboard.choices import default_period, lead_services
 from reporting.statuses import NO_STATUS, NOT_APPROVED, with_period_status
 
@@ -69,14 +69,17 @@ class DashboardFilter(django_filters.FilterSet):
         form = GovukFilterForm
 
     def __init__(self, data=None, *args, user=None, strategy=None, **kwargs):
-        subs = SubStrand.objects.all() if strategy is None else SubStrand.objects.filter(objective__strategy=strategy)
+        subs = SUB_STRANDS.filter(user, SubStrand.objects.all())  # a reader of some strategies only: theirs
+        subs = subs if strategy is None else subs.filter(objective__strategy=strategy)
         super().__init__(data, *args, queryset=subs, **kwargs)
         self.user, self.strategy = user, strategy
         if not sees_drafts(user):  # a reader sees no status in the workflow: nothing to choose
             self.filters["status"].extra.update(
                 choices=[c for c in STATUS_CHOICES if c[0] != NOT_APPROVED],
                 error_messages={"invalid_choice": "Choose Red, Amber, Green or No approved status"})
-        self.filters["lead_service"].extra["choices"] = [(s, s) for s in lead_services(strategy)]
+        self.filters["lead_service"].extra["choices"] = [(s, s) for s in lead_services(strategy, user=user)]
+        self.filters["period"].queryset = PERIODS.filter(user, self.filters["period"].queryset)
+        self.filters["objective"].queryset = OBJECTIVES.filter(user, self.filters["objective"].queryset)
         if strategy is not None:  # the strategy's own periods and objectives only
             self.filters["period"].queryset = self.filters["period"].queryset.filter(strategy=strategy)
             self.filters["objective"].queryset = self.filters["objective"].queryset.filter(strategy=strategy)
@@ -85,6 +88,8 @@ class DashboardFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         """The sub-strands, each annotated with `period_status` (the one rule the counts read too)."""
         self.selected_period = self.form.cleaned_data.get("period") or default_period(self.strategy)
+        if self.selected_period is not None and not PERIODS.test(self.user, self.selected_period):
+            self.selected_period = None  # a reader who reads no strategy: no other strategy's period either
         queryset = with_period_status(queryset, user=self.user, period=self.selected_period)
         return super().filter_queryset(queryset)
 

@@ -14,7 +14,7 @@ from kpis.models import KPI, Measurement, Target
 from kpis.rag import movements, rag_label
 from objectives.models import SubStrand, financial_year_label
 from reporting.access import (
-    BRIEFINGS, SEEN_BY_READERS, latest_visible_measurements, sees_all_drafts, visible_measurements, visible_returns,
+    BRIEFINGS, KPIS, SEEN_BY_READERS, SUB_STRANDS, latest_visible_measurements, sees_all_drafts, visible_measurements, visible_returns,
 )
 from reporting.dashboard.choices import default_period
 from reporting.dashboard.selectors import figure_text
@@ -82,10 +82,12 @@ class SubStrandPage:
 
 def sub_strand_page(*, user, slug):
     """A sub-strand's latest overall status and commentary, its status history (with movement),
-    and its KPIs with their latest figure against target. None if there is no such sub-strand."""
+    and its KPIs with their latest figure against target. None if there is no such sub-strand;
+    PermissionDenied, saying why, for a reader who does not read its strategy (access.SUB_STRANDS)."""
     sub = SubStrand.objects.select_related("objective__strategy", "lead_officer").filter(slug=slug).first()
     if sub is None:
         return None
+    SUB_STRANDS.require(user, sub)
     returns = list(
         visible_returns(user).filter(sub_strand=sub).select_related("period__briefing")
         .order_by("period__end_date")
@@ -136,15 +138,17 @@ class KPIPage:
 
 def kpi_page(*, user, code):
     """A KPI's figures over time against its target, oldest first, with the data lag spelled
-    out. None if there is no such KPI. Three queries."""
+    out. None if there is no such KPI; PermissionDenied, saying why, for a reader who does not read its
+    strategy (access.KPIS). Three queries."""
     kpi = (
-        KPI.objects.select_related("sub_strand__objective")
+        KPI.objects.select_related("sub_strand__objective__strategy")
         .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("financial_year", "-is_primary", "kind")))
         .filter(code=code)
         .first()
     )
     if kpi is None:
         return None
+    KPIS.require(user, kpi)
     measurements = (
         visible_measurements(user).filter(HAS_FIGURE, kpi=kpi).select_related("period")
         .order_by("period__end_date")

@@ -3,7 +3,7 @@ import re
 
 from objectives.selectors import objectives_with_sub_strands
 from objectives.text import with_line_feeds
-from reporting.access import visible_returns
+from reporting.access import OBJECTIVES, visible_returns
 
 OPENING_LENGTH = 280  # about three lines on a phone, two on a laptop
 
@@ -34,7 +34,7 @@ def overview(user, strategy=None):
         .select_related("period")
         .order_by("sub_strand_id", "-period__end_date")
     )
-    objectives = list(objectives_with_sub_strands(strategy))
+    objectives = list(OBJECTIVES.filter(user, objectives_with_sub_strands(strategy)))  # a reader's strategies only
     sub_ids = [s.id for o in objectives for s in o.sub_strands.all()]
     latest = {}
     for ret in returns.filter(sub_strand_id__in=sub_ids):

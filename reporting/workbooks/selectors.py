@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from objectives.models import ReportingPeriod, SubStrand
-from reporting.access import BRIEFINGS, SEEN_BY_READERS, can
+from reporting.access import BRIEFINGS, PERIODS, SEEN_BY_READERS, can
 from reporting.models import Briefing, QuarterlyReturn
 from reporting.workflow import PERIOD_TAKES_NEW_RETURNS
 
@@ -20,7 +20,7 @@ class PeriodFiles:
 def export_periods(user, strategy=None):
     """Every reporting period (of the strategy, if given), latest first, with what this user may do
     with its files. Four queries."""
-    periods = ReportingPeriod.objects.order_by("-end_date")
+    periods = PERIODS.filter(user, ReportingPeriod.objects.order_by("-end_date"))  # a reader's strategies only
     periods = list(periods.filter(strategy=strategy) if strategy is not None else periods)
     briefings = {b.period_id: b for b in Briefing.objects.only("id", "period_id", "state")}
     may_import = can(user, "import_returns")

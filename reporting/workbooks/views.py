@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from objectives.selectors import get_period
 from objectives.strategies import chosen_strategy
-from reporting.access import can, require
+from reporting.access import PERIODS, can, require
 from reporting.briefings.docx import DOCX_CONTENT_TYPE, briefing_docx_bytes
 from reporting.briefings.selectors import briefing_context
 from reporting.documents.pdf import pdf_available
@@ -48,6 +48,7 @@ def briefing_xlsx(request, period_slug):
     """The briefing workbook for a period, holding what this user may see (readers: approved only)."""
     period = _period_or_404(period_slug)
     require(request.user, "export_workbook", period)
+    PERIODS.require(request.user, period)  # a reader of some strategies only: theirs
     content = export_briefing_workbook(period=period, user=request.user)
     return _download(content, XLSX_CONTENT_TYPE, briefing_filename(period, "xlsx"))
 
@@ -58,6 +59,7 @@ def briefing_docx(request, period_slug):
     """The briefing note as a Word document: the same content and order as the briefing page."""
     period = _period_or_404(period_slug)
     require(request.user, "export_workbook", period)
+    PERIODS.require(request.user, period)  # a reader of some strategies only: theirs
     context = briefing_context(period=period, user=request.user)  # refuses a draft briefing to readers
     return _download(briefing_docx_bytes(context), DOCX_CONTENT_TYPE, briefing_filename(period, "docx"))
 
@@ -68,6 +70,7 @@ def briefing_pdf(request, period_slug):
     """The briefing note as a PDF (tagged, A4), made from the Word document by LibreOffice."""
     period = _period_or_404(period_slug)
     require(request.user, "export_workbook", period)
+    PERIODS.require(request.user, period)  # a reader of some strategies only: theirs
     context = briefing_context(period=period, user=request.user)  # refuses a draft briefing to readers
     return pdf_download(request, briefing_docx_bytes(context), briefing_filename(period, "pdf"), title=context["title"],
                         word_url=reverse("briefing-docx", args=[period.slug]), back_url=reverse("briefing", args=[period.slug]))

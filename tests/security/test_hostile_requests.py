@@ -85,6 +85,41 @@ def test_behind_a_load_balancer_each_client_is_throttled_on_its_own(demo_users, 
     assert colleague.post(reverse("login"), {"username": "cabinet", "password": "cabinet-demo-pass"}).status_code == 302
 
 
+@pytest.fixture
+def proxy_note():
+    """The note that a request came through a proxy is kept in the cache: each test starts and ends without it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_proxy_not_believed_is_warned_of_on_the_admins_home_page_and_in_check_deploy(client_for, settings, proxy_note):
+    """Behind a load balancer with TRUSTED_PROXY_COUNT left at 0 (requests carry X-Forwarded-For),
+    the administrator is told on the admin's home page, and `check --deploy` warns."""
+    import io
+
+    from django.core.management import call_command
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    admin = client_for("admin")
+    before = admin.get(reverse("admin:index")).content.decode()
+    assert "TRUSTED_PROXY_COUNT" not in before  # nothing came through a proxy yet
+    Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.50").get(reverse("login"))
+    page = admin.get(reverse("admin:index")).content.decode()
+    assert "Sign-in throttling cannot tell people apart" in page and "Set TRUSTED_PROXY_COUNT" in page
+    output = io.StringIO()
+    call_command("check", "--deploy", stdout=output, stderr=output)
+    assert "objectives.W001" in output.getvalue() and "TRUSTED_PROXY_COUNT is 0" in output.getvalue()
+    settings.TRUSTED_PROXY_COUNT = 1  # set as it should be: no warning, on the page or in the check
+    assert "TRUSTED_PROXY_COUNT" not in admin.get(reverse("admin:index")).content.decode()
+    output = io.StringIO()
+    call_command("check", "--deploy", stdout=output, stderr=output)
+    assert "objectives.W001" not in output.getvalue()
+
+
 # -- 6. whole numbers in requests --------------------------------------------------------------------
 
 

@@ -279,3 +279,47 @@ def test_nothing_at_all_when_the_public_pages_are_switched_off(drafts, client, c
             response = who.get(url)
             if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
                 assert 'href="/public/' not in response.content.decode(), f"{url} links to the public pages while they are off"
+
+
+# -- a reader of one strategy ------------------------------------------------------------------------
+
+# The climate strategy's own (tests/councils/climate.yaml): its addresses' arguments, and what only it holds.
+CLIMATE_SAMPLES = {"period": "2023-24-h1", "period_slug": "2023-24-h1", "sub_strand": "fleet", "sub_strand_slug": "fleet",
+                   "slug": "fleet", "code": "CL-01", "kpi_code": "CL-01"}
+CLIMATE_WORDS = ["Climate Emergency Strategy", "Net Zero Council", "Council Buildings", "Fleet Services", "CL-01",
+                 "CL-02", "Emissions from council buildings", "Electric vehicles in the fleet", "Climate Board",
+                 "2023/24 H1", "9,000", "9000.0"]
+
+
+@pytest.mark.django_db
+def test_a_reader_of_one_strategy_sees_nothing_of_another_through_any_url(drafts, client_for, demo_users):
+    """The climate strategy names the scrutiny member as its reader: the Cabinet Member, walking every
+    address with the climate strategy's arguments and asking for it by name, reads none of its names,
+    codes, services or targets, and is told why where a page is refused. (The public pages show what
+    is published, to anyone: they are not this rule's.)"""
+    from objectives.models import Strategy
+    from reporting.loaders import load_fixture_files
+    from tests.test_two_strategies import CLIMATE
+
+    load_fixture_files([CLIMATE])
+    Strategy.objects.get(slug="climate-emergency").readers.add(demo_users["scrutiny"])
+    client = client_for("cabinet")
+    checked, refused = 0, 0
+    walks = [(all_urls(**CLIMATE_SAMPLES), ["", "?strategy=climate-emergency"]),
+             (all_urls(), ["?strategy=climate-emergency"])]
+    for urls, queries in walks:
+        for url, name in urls:
+            if name in {"logout"} | PUBLIC_PAGES or (url.endswith(".pdf") and "2023-24-h1" not in url):
+                continue
+            for query in queries:
+                response = client.get(url + query)
+                assert response.status_code < 500, f"{url + query} answered {response.status_code}"
+                content = texts_of(response) if response.status_code in (200, 403) else ""
+                content = content.replace(url, "")  # the address asked for, echoed (the sign-out form's next)
+                seen = [word for word in CLIMATE_WORDS if word in content]
+                if name == "api-openapi":  # its examples of a period's name come from the cadences, not the data
+                    seen = [word for word in seen if word != "2023/24 H1"]
+                assert seen == [], f"the Cabinet Member read {seen} at {url + query} ({response.status_code})"
+                checked += response.status_code == 200
+                refused += "is read by the readers it names" in content
+    assert checked > 50 and refused >= 5, (checked, refused)

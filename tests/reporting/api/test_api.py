@@ -130,6 +130,38 @@ def test_too_many_requests_are_throttled(sefton, api_for, settings):
     assert api_for("scrutiny").get("/api/v1/periods/").status_code == 200  # per token's user
 
 
+def test_guessing_tokens_from_one_address_is_refused_after_the_limit(sefton, token_for, settings, demo_users):
+    """30 wrong tokens from one address: 401 for the first 20 (API_TOKEN_FAILURE_LIMIT), then 429 with
+    Retry-After, a right token from that address too; another address is unaffected, and so is a
+    signed-in browser at the guessing address."""
+    settings.API_TOKEN_FAILURE_LIMIT, settings.API_TOKEN_FAILURE_MINUTES = 20, 10
+    guesser = Client(REMOTE_ADDR="203.0.113.7")
+    wrong = [f"ses_abcd{n:04d}_{'x' * 43}" for n in range(30)]
+    answers = [guesser.get("/api/v1/kpis/", headers={"Authorization": f"Bearer {w}"}) for w in wrong]
+    assert [a.status_code for a in answers] == [401] * 20 + [429] * 10
+    assert 590 <= int(answers[-1]["Retry-After"]) <= 600
+    assert "Try again in 10 minutes" in answers[-1].json()["detail"]
+    right = token_for("cabinet")
+    assert guesser.get("/api/v1/kpis/", headers={"Authorization": f"Bearer {right}"}).status_code == 429
+    other = Client(REMOTE_ADDR="198.51.100.4")
+    assert other.get("/api/v1/kpis/", headers={"Authorization": f"Bearer {wrong[0]}"}).status_code == 401
+    assert other.get("/api/v1/kpis/", headers={"Authorization": f"Bearer {right}"}).status_code == 200
+    browser = Client(REMOTE_ADDR="203.0.113.7")
+    browser.force_login(demo_users["cabinet"], backend="django.contrib.auth.backends.ModelBackend")
+    assert browser.get("/api/v1/kpis/").status_code == 200  # no token: a signed-in session is not a guess
+
+
+def test_the_guessing_address_is_the_one_sign_in_throttling_sees(sefton, token_for, settings):
+    """Behind TRUSTED_PROXY_COUNT proxies, each client is counted by the address the proxy recorded."""
+    settings.TRUSTED_PROXY_COUNT, settings.API_TOKEN_FAILURE_LIMIT = 1, 3
+    balancer = {"REMOTE_ADDR": "10.0.0.2"}
+    wrong = {"Authorization": f"Bearer ses_abcd0000_{'x' * 43}"}
+    first = Client(HTTP_X_FORWARDED_FOR="203.0.113.7", **balancer)
+    assert [first.get("/api/v1/kpis/", headers=wrong).status_code for _ in range(4)] == [401, 401, 401, 429]
+    second = Client(HTTP_X_FORWARDED_FOR="203.0.113.8", **balancer)
+    assert second.get("/api/v1/kpis/", headers={"Authorization": f"Bearer {token_for('cabinet')}"}).status_code == 200
+
+
 def test_the_openapi_document_describes_every_resource(sefton, api_for):
     response = api_for("cabinet").get("/api/v1/openapi.json")
     assert response.status_code == 200
