@@ -74,7 +74,7 @@ class NotificationAdmin(InCouncilWords, admin.ModelAdmin):
     list_display = ["subject", "email", "kind", "created_at", "sent_at", "failures"]
     list_filter = ["kind", "sent_at"]
     search_fields = ["email", "subject", "key"]
-    readonly_fields = ["key", "kind", "email", "user", "subject", "body", "created_at", "sent_at", "failures", "last_error"]
+    readonly_fields = ["key", "kind", "email", "user", "subject", "body", "created_at", "sent_at", "claimed_at", "failures", "last_error"]
 
 
 @admin.register(PlanUpdate)

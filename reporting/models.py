@@ -164,9 +164,10 @@ class BriefingRevision(models.Model):
 
 class Notification(models.Model):
     """One email to one person, about one event: the outbox every notification and reminder goes
-    through (reporting.outbox). Written in the transaction of the change it tells of and sent once
-    that transaction has committed; the key names the event, so that nobody is sent the same email
-    twice (one row per event and address); a send that failed is tried again by send_reminders."""
+    through (reporting.outbox). Written in the transaction of the change it tells of and sent by the
+    outbox worker (send_outbox) once that has committed; the key names the event, so that nobody is
+    sent the same email twice (one row per event and address); a worker claims a row before sending
+    it (claimed_at), and a send that failed is tried again later."""
 
     key = models.CharField(max_length=200, help_text="The event, e.g. submitted:2023-24-q2:housing:3.")
     kind = models.CharField(max_length=30)
@@ -176,6 +177,9 @@ class Notification(models.Model):
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When an outbox worker last took it to send; no other worker takes it until reporting.outbox.RETRY_AFTER later.")
     failures = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
@@ -183,6 +187,9 @@ class Notification(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["key", "email"], name="one_email_per_event_per_person"),
+        ]
+        indexes = [  # what the outbox worker asks every few seconds: the rows not yet sent
+            models.Index(fields=["claimed_at"], condition=models.Q(sent_at__isnull=True), name="notification_unsent"),
         ]
 
     def __str__(self):

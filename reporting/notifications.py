@@ -1,6 +1,6 @@
 """Who is told what, by email: the one home of the rules. The services call these functions inside
-the transaction of the change; each queues one email per person (reporting.outbox), sent once that
-transaction commits, each with a link to the page to act on.
+the transaction of the change; each queues one email per person (reporting.outbox), sent by the
+outbox worker once that transaction has committed, each with a link to the page to act on.
 
     event                          who is told
     a period opens for returns     every sub-strand's lead and editors: one email listing theirs

@@ -1,11 +1,19 @@
 """The outbox every email goes through: notifications of workflow steps and reminders alike.
 
-`queue(...)` writes one `Notification` row per person, in the caller's transaction, and asks for
-them to be sent once that transaction commits (`transaction.on_commit`): an email never tells of a
-change that was rolled back, and a change is never lost because an email could not go. The row's
-key names the event, and (key, address) is unique, so nobody is sent the same email twice however
-often the same event is queued. A send that fails is kept with its error and tried again by
-`send_pending()` (run by `send_reminders`, daily), up to MAX_FAILURES times.
+`queue(...)` writes one `Notification` row per person, in the caller's transaction, and that is
+all a request does: no request waits on the mail server. The rows are sent by the outbox worker,
+`manage.py send_outbox` (running continuously, or `--once` from cron every minute), outside any
+request, through `send_pending()`. An email never tells of a change that was rolled back (its row
+went with it), and a change is never lost because an email could not go.
+
+The row's key names the event, and (key, address) is unique, so nobody is sent the same email twice
+however often the same event is queued. Workers claim rows before sending them (`claimed_at`, set
+by a conditional UPDATE that only one worker can win; on PostgreSQL the candidates are also picked
+with SELECT ... FOR UPDATE SKIP LOCKED, so that workers share the work instead of queueing for it),
+so two workers at once never send the same email. A send that fails is kept with its error and
+tried again RETRY_AFTER later, up to MAX_FAILURES times; a row whose worker stopped mid-send is
+taken again after RETRY_AFTER, which is far longer than a batch can take (BATCH sends of at most
+EMAIL_TIMEOUT seconds each).
 """
 import logging
 from dataclasses import dataclass
@@ -14,13 +22,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from reporting.models import Notification
 
 log = logging.getLogger(__name__)
 MAX_FAILURES = 5
-RETRY_AFTER = timedelta(minutes=10)  # a row this old and unsent was not sent by its own commit
+RETRY_AFTER = timedelta(minutes=10)  # a failed send is tried again this long after; a claim lasts this long
+BATCH = 10  # rows claimed at once by one worker: 10 x EMAIL_TIMEOUT (20 s) is well inside RETRY_AFTER
 EVENT_HEADER = "X-SES-Event"  # each email names its event, so that a duplicate can be told from a like one
 
 
@@ -34,8 +44,9 @@ class Email:
 
 
 def queue(*, key, kind, emails):
-    """Queue `emails` (Email, one per person) for the event `key`; send them after the commit.
-    A person already sent (or queued) this event's email is skipped. Returns the rows queued."""
+    """Queue `emails` (Email, one per person) for the event `key`, in the caller's transaction; the
+    outbox worker sends them once it has committed. A person already sent (or queued) this event's
+    email is skipped. Returns the rows queued."""
     rows = []
     for email in emails:
         address = email.user.email
@@ -48,9 +59,6 @@ def queue(*, key, kind, emails):
                 ))
         except IntegrityError:
             continue  # this person has had this event's email already
-    if rows:
-        ids = [row.pk for row in rows]
-        transaction.on_commit(lambda: deliver(ids))
     return rows
 
 
@@ -59,10 +67,27 @@ def already_queued(key):
     return set(Notification.objects.filter(key=key).values_list("email", flat=True))
 
 
-def deliver(ids):
-    """Send the unsent notifications among `ids` over one connection, marking each sent; a failure
-    is recorded on its row (and logged), never raised: the change it tells of is already saved."""
-    rows = list(Notification.objects.filter(pk__in=ids, sent_at__isnull=True).order_by("pk"))
+def _due(now):
+    """Unsent rows a worker may take now: never tried, or last taken over RETRY_AFTER ago (a failed
+    send, or a worker that stopped mid-send), with fewer than MAX_FAILURES failures."""
+    return Q(sent_at__isnull=True, failures__lt=MAX_FAILURES) & (
+        Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - RETRY_AFTER))
+
+
+def claim(*, now=None, limit=BATCH):
+    """Take up to `limit` due rows for this worker, oldest first, and return them. Each is claimed by
+    an UPDATE that only succeeds while the row is still due, so of two workers only one gets it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        candidates = list(Notification.objects.filter(_due(now)).order_by("pk")
+                          .select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+        won = [pk for pk in candidates if Notification.objects.filter(_due(now), pk=pk).update(claimed_at=now)]
+    return list(Notification.objects.filter(pk__in=won).order_by("pk"))
+
+
+def deliver(rows):
+    """Send the claimed `rows` over one connection, marking each sent; a failure is recorded on its
+    row (and logged), never raised: the change it tells of is already saved. Returns how many went."""
     if not rows:
         return 0
     sent = 0
@@ -71,9 +96,8 @@ def deliver(ids):
         connection.open()
     except Exception as exc:  # noqa: BLE001 - the mail server is down: every row waits for the retry
         log.warning("Could not connect to the mail server: %s", exc)
-        Notification.objects.filter(pk__in=[r.pk for r in rows]).update(last_error=str(exc)[:1000])
         for row in rows:
-            Notification.objects.filter(pk=row.pk).update(failures=row.failures + 1)
+            Notification.objects.filter(pk=row.pk).update(failures=row.failures + 1, last_error=str(exc)[:1000])
         return 0
     try:
         for row in rows:
@@ -95,10 +119,25 @@ def deliver(ids):
     return sent
 
 
+@dataclass(frozen=True)
+class Batch:
+    claimed: int  # rows this worker took
+    sent: int  # of them, how many went
+
+
+def send_batch(*, now=None, limit=BATCH):
+    """Claim up to `limit` due rows and send them: one step of the worker."""
+    rows = claim(now=now, limit=limit)
+    return Batch(claimed=len(rows), sent=deliver(rows))
+
+
 def send_pending(*, now=None):
-    """Try again every notification that has not gone (queued over RETRY_AFTER ago, fewer than
-    MAX_FAILURES failures). Returns how many were sent."""
-    now = now or timezone.now()
-    ids = list(Notification.objects.filter(sent_at__isnull=True, failures__lt=MAX_FAILURES,
-                                           created_at__lte=now - RETRY_AFTER).values_list("pk", flat=True))
-    return deliver(ids) if ids else 0
+    """Send every notification due now (never tried, or tried over RETRY_AFTER ago with fewer than
+    MAX_FAILURES failures), batch by batch, until none is left: what `send_outbox --once` does.
+    Returns how many were sent."""
+    sent = 0
+    while True:
+        batch = send_batch(now=now)
+        if not batch.claimed:
+            return sent
+        sent += batch.sent

@@ -188,10 +188,9 @@ def test_every_email_speaks_the_councils_words(anytown, settings):
     notifications.return_approved(ret, by=head)
     notifications.briefing_issued(Briefing.objects.get(period__slug="2023-24-q1"), by=head)
     notifications.reminder(ret, key="test-reminder", kind="reminder", today=timezone.localdate(), by=team)
-    from reporting.models import Notification
-    from reporting.outbox import deliver
+    from reporting.outbox import send_pending
 
-    deliver(list(Notification.objects.values_list("pk", flat=True)))
+    send_pending()  # the outbox worker's pass
     assert len(mail.outbox) >= 6
     for message in mail.outbox:
         text = f"{message.subject}\n{message.body}"

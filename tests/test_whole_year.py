@@ -8,7 +8,8 @@ is re-issued as revision 2, revision 1 kept. Then 2024/25 is set up from the cal
 Quarter 1 opened, with the KPIs and their targets carried forward.
 
 The emails go through aiosmtpd listening on loopback, not Django's in-memory outbox: what is
-counted is what an SMTP server received, envelope by envelope."""
+counted is what an SMTP server received, envelope by envelope. A page only queues its emails: the
+outbox worker's pass (send_outbox) sends them, as it would a moment later in production."""
 import email
 import html
 import email.policy
@@ -25,6 +26,7 @@ from django.utils import timezone
 from kpis.models import KPI, Target
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.models import Briefing, Notification, QuarterlyReturn
+from tests.reporting._outbox_support import send_outbox
 from tests.reporting._returns_support import date_boxes, form_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -121,6 +123,8 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     response = post_form(coordinator, reverse("period-open", args=[Q2]), {"dashboard_deadline": "1/9/2023"})
     assert "2023/24 Q2 is open for returns" in text(response)
     expected.update({OFFICER: 1, OFFICER2: 1})
+    assert smtp.per_person() == {}, "the page queued its emails; the worker sends them"
+    send_outbox()
     assert smtp.per_person() == expected
     opened = smtp.to(OFFICER)[0]
     assert opened["Subject"] == "2023/24 Q2 returns are open: due by 1 September 2023"
@@ -133,6 +137,7 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     expected.update({OFFICER: 1, COORDINATOR: 1})
     again = coordinator.post(reverse("return-remind", args=[Q2, "housing"]), follow=True)  # a second click
     assert "Already reminded today" in text(again)
+    send_outbox()
     assert smtp.per_person() == expected
 
     # -- reminders before the deadline, at fixed dates: 14 and 7 days before, never twice ----------
@@ -150,6 +155,7 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     for slug in others:  # the Economy Cell fills in the sub-strands with no officer named
         complete_return(coordinator, Q2, slug)
     expected.update({APPROVER: 3 + len(others)})
+    send_outbox()
     submitted = smtp.to(APPROVER)[0]
     assert submitted["Subject"] == "Housing return for 2023/24 Q2 is waiting for approval"
     assert "Olivia Officer submitted the Housing return" in body(submitted)
@@ -164,6 +170,7 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     response = post_form(approver, reverse("return-send-back", args=[Q2, "housing"]), {"comment": SEND_BACK_COMMENT})
     assert "returned to the officer for changes" in text(response)
     expected.update({OFFICER: 1})
+    send_outbox()
     [sent_back] = smtp.to(OFFICER, since=mark)
     assert sent_back["Subject"] == "Housing return for 2023/24 Q2 has been returned for changes"
     assert SEND_BACK_COMMENT in body(sent_back)
@@ -195,6 +202,7 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     response = approver.post(reverse("review-approve"), data, follow=True)
     assert f"{len(waiting)} returns approved" in text(response)
     expected.update({OFFICER: 2, OFFICER2: 1})  # housing and planning; health & wellbeing
+    send_outbox()
     approved = [m for m in smtp.to(OFFICER) if m["Subject"] == "Planning return for 2023/24 Q2 has been approved"]
     assert len(approved) == 1 and "https://ses.example.gov.uk/periods/2023-24-q2/returns/planning/" in body(approved[0])
     assert smtp.per_person() == expected
@@ -204,6 +212,7 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     response = post_form(approver, reverse("briefing-issue", args=[Q2]), css_class=None)
     assert "The briefing has been issued" in text(response)
     expected.update({CABINET: 1, SCRUTINY: 1})
+    send_outbox()
     [issued] = smtp.to(CABINET)
     assert issued["Subject"] == "The briefing note for 2023/24 Q2 has been issued"
     assert "https://ses.example.gov.uk/periods/2023-24-q2/briefing/" in body(issued)
@@ -221,6 +230,7 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     response = approver.post(reverse("return-approve", args=[Q2, "digital"]), {"version": digital.version}, follow=True)
     assert "Digital 2023/24 Q2 approved" in text(response)
     expected.update({OFFICER2: 1})
+    send_outbox()
     late_approved = smtp.to(OFFICER2)[-1]
     assert "has been added to it, marked as updated after issue" in body(late_approved)
     digital.refresh_from_db()
@@ -239,6 +249,7 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     response = post_form(approver, reverse("briefing-reissue", args=[Q2]), css_class=None)
     assert "re-issued as revision 2" in text(response)
     expected.update({CABINET: 1, SCRUTINY: 1})
+    send_outbox()
     assert smtp.to(CABINET)[-1]["Subject"] == "The briefing note for 2023/24 Q2 has been updated (revision 2)"
     assert f"It now includes: {SubStrand.objects.get(slug='digital').full_name}." in body(smtp.to(CABINET)[-1])
     assert Briefing.objects.get(period__slug=Q2).revision == 2
@@ -274,6 +285,7 @@ def test_a_whole_year_with_no_dead_ends(smtp, client_for, demo_users):
     assert "Financial year 2024/25" in calendar and "2023/24" in calendar  # a way back, always
 
     # -- every email went through the SMTP server: one per event per person, none twice ---------------
+    send_outbox()
     assert smtp.per_person() == expected
     assert Notification.objects.filter(sent_at__isnull=True).count() == 0
     assert Notification.objects.count() == sum(expected.values())

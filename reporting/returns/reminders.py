@@ -67,14 +67,13 @@ def outstanding_returns(period, sub_strands=None):
 
 
 def send_reminders(*, today=None, steps=None, every=None, dry_run=False):
-    """Send the reminders due today for every open period with a deadline (and first, any email
-    that failed to go earlier). Returns the Notification rows written (with dry_run, what would be
-    written: nothing is kept or sent)."""
+    """Send the reminders due today for every open period with a deadline: queued in the outbox,
+    then the outbox sent (these and any other email due, as the outbox worker would: safe beside a
+    running worker). Returns the Notification rows written (with dry_run, what would be written:
+    nothing is kept or sent)."""
     today = today or timezone.localdate()
     steps = sorted(set(settings.REMINDER_DAYS_BEFORE if steps is None else steps))
     every = every or settings.REMINDER_EVERY_DAYS_AFTER
-    if not dry_run:
-        send_pending()
     rows = []
     try:
         with transaction.atomic():
@@ -91,7 +90,8 @@ def send_reminders(*, today=None, steps=None, every=None, dry_run=False):
             if dry_run:
                 raise _DryRun
     except _DryRun:
-        pass
+        return rows
+    send_pending()
     return rows
 
 

@@ -47,9 +47,9 @@ def manage(database_url, *args, **extra):
 
 
 @contextlib.contextmanager
-def live_database():
+def live_database(*, data=True):
     """A DATABASE_URL for a new database of the kind the suite runs on, migrated, with the Sefton data
-    and the demo users; removed afterwards."""
+    and the demo users (data=False: migrated only); removed afterwards."""
     vendor = connection.vendor
     if vendor == "sqlite":
         tmp = tempfile.mkdtemp(prefix="ses-live-")
@@ -75,8 +75,8 @@ def live_database():
             admin.close()
     try:
         manage(url, "shell", "-c", "from django.core.management import call_command as c; "
-                                   "c('migrate', interactive=False, verbosity=0); c('load_sefton', verbosity=0); "
-                                   "c('create_demo_users', verbosity=0)")
+                                   "c('migrate', interactive=False, verbosity=0)"
+                                   + ("; c('load_sefton', verbosity=0); c('create_demo_users', verbosity=0)" if data else ""))
         yield url
     finally:
         cleanup()

@@ -6,7 +6,8 @@ Run it once a day (cron: see the README). For each open period: REMINDER_DAYS_BE
 the deadline (default 14, 7 and 1), and after it the next day and every REMINDER_EVERY_DAYS_AFTER
 days (default 3, the Economy Cell copied), to the lead and editors of each return not yet
 submitted (not started, a draft, or returned for changes). The same reminder is never sent twice
-(reporting.outbox), and emails that failed to go earlier are tried again first.
+(reporting.outbox). The reminders are queued in the outbox and then the outbox is sent, as
+`send_outbox --once` would (so they go even where no worker runs; safe beside one that does).
 """
 import datetime
 
