@@ -74,8 +74,11 @@ MIDDLEWARE = [
     # reverse proxy or CDN may serve it to everyone (reporting/public/caching.py).
     "reporting.public.caching.PublicResponseMiddleware",
     "reporting.middleware.council_read_once",  # the council and its words, read once a request
+    "reporting.middleware.permissions_policy",  # every response, static files and refusals included
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a cookie or a field: a NUL character, which no database stores, refused.
+    "reporting.middleware.RefuseUnstorableText",
     "reporting.sessions.SessionMiddleware",  # Django's, leaving an ended session's cookie (kept work)
     "reporting.sessions.SlidingSessionMiddleware",  # after SessionMiddleware: runs before it on the way out
     "django.middleware.locale.LocaleMiddleware",

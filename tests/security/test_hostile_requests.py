@@ -89,9 +89,10 @@ def test_behind_a_load_balancer_each_client_is_throttled_on_its_own(demo_users, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("year", ["²", "２０２３", "9223372036854775808", "-1", "2023.0", "\x00"])
+@pytest.mark.parametrize("year", ["²", "２０２３", "9223372036854775808", "-1", "2023.0"])
 def test_a_calendar_year_that_is_not_a_plain_number_shows_the_current_year(client_for, year):
     assert client_for("coordinator").get(reverse("period-calendar"), {"year": year}).status_code == 200
+    # (a NUL anywhere in a request is refused before any page: tests/security/test_unstorable_text.py)
 
 
 @pytest.mark.django_db
