@@ -99,4 +99,7 @@ def set_targets(*, financial_year, by, changes):
                 changed += set_primary_target(kpi=kpis[kpi_id], financial_year=financial_year, value=value, kind=kind)
             except TargetError as exc:
                 raise YearError(str(exc)) from exc
+            except IntegrityError as exc:  # a first target for the year, set by someone else at the same moment
+                raise YearError(f"Someone else set the {kpis[kpi_id].code} target at the same moment, so nothing "
+                                "has been saved. Open the page again to see it, then make your changes.") from exc
         return changed
