@@ -1,14 +1,15 @@
 """Forms for setting up a year: its periods' deadlines and governance events, and the KPIs' targets."""
-from decimal import Decimal
 
 from django import forms
 
 from objectives.council import mid_sentence
 from kpis.formatting import plain_number
-from kpis.models import Target
+from kpis.models import KPI, Target
+from kpis.numbers import FIGURE_DIGITS, figure_limit
 from kpis.services import opened_state, target_state, target_version
 from objectives.governance import DEFAULT_DEADLINE_HEADING
 from objectives.forms import GovukDateField, GovukFormMixin
+from reporting.returns.forms import LenientDecimalField
 
 
 
@@ -57,6 +58,7 @@ class SetUpYearForm(GovukFormMixin, forms.Form):
 
 
 KIND_CHOICES = [("", "Choose a kind of target")] + list(Target.Kind.choices)
+TARGET_LIMIT = figure_limit(3)  # a target is a figure of 3 decimal places (kpis.models.Target.value)
 
 
 class TargetsForm(GovukFormMixin, forms.Form):
@@ -75,10 +77,21 @@ class TargetsForm(GovukFormMixin, forms.Form):
         for row in self.rows:
             kpi, shown = row.kpi, row.this_year or row.last_year
             value, kind, version = f"target-{kpi.id}-value", f"target-{kpi.id}-kind", f"target-{kpi.id}-version"
-            self.fields[value] = forms.DecimalField(
-                label=f"{kpi.code} target", required=False, max_digits=16, decimal_places=3, min_value=Decimal("-1e12"),
+            # A figure as the return form reads one (kpis.numbers): "8,000", "12.5%", "£35,000"; within
+            # what the database holds, too many decimals said as such.
+            self.fields[value] = LenientDecimalField(
+                label=f"{kpi.code} target", required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
+                min_value=-TARGET_LIMIT, max_value=TARGET_LIMIT, code=kpi.code, percent=kpi.unit == KPI.Unit.PERCENT,
+                pounds=kpi.unit == KPI.Unit.GBP,
                 widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
-                error_messages={"invalid": f"Enter the {kpi.code} target as a number, like 640 or 12.5"},
+                error_messages={
+                    "invalid": f"Enter the {kpi.code} target as a number, like 640 or 12.5",
+                    "max_value": f"The {kpi.code} target is too large: the largest it can be is {TARGET_LIMIT:,f}",
+                    "min_value": f"The {kpi.code} target is too small: the smallest it can be is {-TARGET_LIMIT:,f}",
+                    "max_digits": f"The {kpi.code} target is too large: the largest it can be is {TARGET_LIMIT:,f}",
+                    "max_whole_digits": f"The {kpi.code} target is too large: the largest it can be is {TARGET_LIMIT:,f}",
+                    "max_decimal_places": f"The {kpi.code} target can have at most 3 decimal places",
+                },
             )
             self.fields[kind] = forms.ChoiceField(label=f"{kpi.code} kind of target", required=False, choices=KIND_CHOICES)
             self.fields[version] = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -230,3 +230,22 @@ def test_with_no_strategy_yet_a_year_cannot_be_set_up_and_says_why(db):
     assert response.status_code == 200 and "There is no strategy yet" in response.content.decode()
     assert 'href="/years/2024/set-up/"' not in response.content.decode()  # the calendar offers no set-up
     assert not ReportingPeriod.objects.exists()
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("123.4567890123456", "The HOU-02 target can have at most 3 decimal places"),
+    ("640.0001", "The HOU-02 target can have at most 3 decimal places"),
+    ("9999999999999", "The HOU-02 target is too large: the largest it can be is 999,999,999,999.999"),
+    ("1000000000000.5", "The HOU-02 target is too large"),
+])
+def test_a_target_the_database_cannot_hold_is_refused_with_its_reason(next_year, client_for, typed, said):
+    hou02 = next_year["HOU-02"]
+    refused = post_targets(client_for("coordinator"), {f"target-{hou02.id}-value": typed})
+    assert refused.status_code == 200 and said in html.unescape(refused.content.decode())
+    assert primary("HOU-02") == (Decimal("640"), "local_plan")
+
+
+def test_a_target_is_read_as_people_type_it(next_year, client_for):
+    hou02 = next_year["HOU-02"]
+    assert post_targets(client_for("coordinator"), {f"target-{hou02.id}-value": "1,250.5"}).status_code == 302
+    assert primary("HOU-02") == (Decimal("1250.5"), "local_plan")
