@@ -109,8 +109,16 @@ def check_figure(value, *, places=3, minimum=Decimal(0)):
         raise NumberError("negative")
     if abs(value) > figure_limit(places):
         raise NumberError("too_large", f"the value is too large: the largest this can hold is {figure_limit(places):,f}")
-    if value != value.quantize(Decimal(1).scaleb(-places)):
+    if decimal_places_of(value) > places:
         raise NumberError("decimals", f"use no more than {places} decimal places")
+
+
+def decimal_places_of(value):
+    """How many decimal places a finite `value` has once trailing zeros are set aside ("1.250": 2).
+    A figure with more than its field's places is refused for its precision, whatever its number
+    of digits: "123.4567890123456" is not too large, it has too many decimals."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def whole_number(text, *, minimum=0, maximum=MAX_ID):

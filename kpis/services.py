@@ -1,4 +1,6 @@
 """Writes to measurements: rating them by the rules, and freezing them at approval."""
+from decimal import Decimal
+
 from django.utils import timezone
 
 from kpis.figures import rating_context, rating_contexts
@@ -49,6 +51,26 @@ def unfreeze_measurement(measurement):
 
 
 # -- targets -------------------------------------------------------------------------------------
+
+
+def target_state(value, kind):
+    """A primary target's value and kind as one word ("local_plan:640"; "" for none, or one with no
+    value): what a targets page showed, and what a save compares what was posted with."""
+    if value is None:
+        return ""
+    return f"{kind}:{format(Decimal(value).normalize(), 'f')}"
+
+
+def target_version(target):
+    """The version of a KPI's primary target for a year, as a page opened it: its row and its state
+    ("none" when there is none). A target saved, replaced or removed since has another version."""
+    return "none" if target is None else f"{target.pk}:{target_state(target.value, target.kind)}"
+
+
+def opened_state(version):
+    """The state (target_state) a version says the page showed."""
+    return version.partition(":")[2]
+
 
 
 def carry_targets_forward(*, from_year, to_year):

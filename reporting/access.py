@@ -165,16 +165,41 @@ def require(user, action, obj=None):
         raise PermissionDenied(refusal(user, action))
 
 
-# Steps whose names do not read as "verb the thing" ("set up year" is not "set the up year").
-STEP_WORDS = {"set_up_year": "set up a new year", "send_back_return": "send back a return", "read_api": "read the API",
-              "send_back_action_update": "send back an action update"}
+# What each rule lets a person do, as the end of "that role cannot …" (a sentence, never the rule's
+# name taken apart: "set the up year", "start the action update"). Every rule has its words (tested).
+ACTION_WORDS = {
+    "view_dashboard": "view the dashboard",
+    "view_calendar": "view the reporting calendar",
+    "view_review_queue": "view the review queue",
+    "view_my_returns": "fill in returns",
+    "export_workbook": "download the briefing workbook",
+    "read_api": "read the API",
+    "edit_return": "edit this return",
+    "submit_return": "submit this return",
+    "approve_return": "approve returns",
+    "send_back_return": "send back a return",
+    "reopen_return": "reopen an approved return",
+    "chase_returns": "send reminders about returns",
+    "manage_periods": "open or close reporting periods",
+    "set_up_year": "set up a new year",
+    "onboard_strategy": "load a strategy from the onboarding workbook",
+    "set_targets": "set the KPIs' targets for a year",
+    "edit_briefing": "edit the briefing",
+    "issue_briefing": "issue the briefing",
+    "reissue_briefing": "issue the briefing again",
+    "import_returns": "import returns from a workbook",
+    "start_action_update": "start an update on a recommendation",
+    "edit_action_update": "edit an update on a recommendation",
+    "submit_action_update": "submit an update on a recommendation",
+    "approve_action_update": "approve an update on a recommendation",
+    "send_back_action_update": "send back an update on a recommendation",
+    "edit_plan_report": "edit an action plan report",
+}
 
 
 def refusal(user, action):
     """Why a step is refused, in words: who the user is signed in as, and what their role cannot do."""
-    verb, _, rest = action.replace("_", " ").partition(" ")
-    what = f"{verb} {rest}" if not rest or rest.startswith(("my ", "all ")) else f"{verb} the {rest}"  # "view the review queue"
-    what = STEP_WORDS.get(action, what)
+    what = ACTION_WORDS.get(action) or action.replace("_", " ")
     roles = sorted(role_name(role) for role in roles_of(user))  # in the council's words
     if not roles:
         return f"Your account has no role in the tracker yet, so it cannot {what}."

@@ -221,6 +221,11 @@ def _period_label(period):
     return period.label
 
 
+def _stale_target(slot, user):
+    """A KPI's target for the year saved by someone since the targets page was opened: who and when."""
+    return workflow.stale_message(slot, user, noun=f"{slot.kpi.code} target")
+
+
 # -- every step of every machine ------------------------------------------------------------------
 # Returns. Submit's completeness is asked on the saved return, inside the transaction that saves it.
 SAVE_RETURN = Operation("save_return", "edit_return", workflow.RETURN, "edit", subject=_the_return, period=_entry,
@@ -257,9 +262,11 @@ OPEN_PERIOD = Operation("open_period", "manage_periods", workflow.PERIOD, "open"
                         period=workflow.another_open_period)
 CLOSE_PERIOD = Operation("close_period", "manage_periods", workflow.PERIOD, "close", subject=_period_label)
 SET_UP_YEAR = Operation("set_up_year", "set_up_year")
+# A KPI's target for a year (reporting.years.selectors.TargetSlot: its version is the target's as it is now).
+SET_TARGET = Operation("set_target", "set_targets", stale=_stale_target)
 
 OPERATIONS = {op.name: op for op in (
     SAVE_RETURN, SUBMIT_RETURN, APPROVE_RETURN, SEND_BACK_RETURN, REOPEN_RETURN, REMIND_RETURN,
     SAVE_PLAN_UPDATE, SUBMIT_PLAN_UPDATE, APPROVE_PLAN_UPDATE, SEND_BACK_PLAN_UPDATE,
-    SAVE_BRIEFING, ISSUE_BRIEFING, REISSUE_BRIEFING, OPEN_PERIOD, CLOSE_PERIOD, SET_UP_YEAR,
+    SAVE_BRIEFING, ISSUE_BRIEFING, REISSUE_BRIEFING, OPEN_PERIOD, CLOSE_PERIOD, SET_UP_YEAR, SET_TARGET,
 )}

@@ -75,8 +75,11 @@ MIDDLEWARE = [
     "reporting.public.caching.PublicResponseMiddleware",
     "reporting.middleware.council_read_once",  # the council and its words, read once a request
     "reporting.middleware.proxy_noted",  # X-Forwarded-For while TRUSTED_PROXY_COUNT is 0: the admin is warned
+    "reporting.middleware.permissions_policy",  # every response, static files and refusals included
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a cookie or a field: a NUL character, which no database stores, refused.
+    "reporting.middleware.RefuseUnstorableText",
     "reporting.sessions.SessionMiddleware",  # Django's, leaving an ended session's cookie (kept work)
     "reporting.sessions.SlidingSessionMiddleware",  # after SessionMiddleware: runs before it on the way out
     "django.middleware.locale.LocaleMiddleware",

@@ -38,6 +38,8 @@ def bad_request(request, exception):
     from django.conf import settings
     from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 
+    from reporting.middleware import UnstorableText
+
     size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
     limit = f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
     if isinstance(exception, RequestDataTooBig):
@@ -45,6 +47,10 @@ def bad_request(request, exception):
                   "Go back, shorten the text (or split it), and save again.")
     elif isinstance(exception, TooManyFieldsSent):
         reason = "The form you sent has more fields than any of this service's forms, so nothing has been saved."
+    elif isinstance(exception, UnstorableText):
+        reason = ("What you sent contains a hidden character (a NUL, often left by copying from another program) "
+                  "that this service cannot store, so nothing has been saved and nothing was looked up. Type the "
+                  "text again rather than pasting it, or remove the odd character from the address.")
     else:
         reason = "Your browser sent something this service could not read, so nothing has been saved."
     return render(request, "400.html", {"reason": reason}, status=400)

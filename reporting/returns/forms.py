@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kpis.models import KPI, Measurement
-from kpis.numbers import FIGURE_DIGITS, NumberError, figure_limit, parse_number
+from kpis.numbers import FIGURE_DIGITS, NumberError, decimal_places_of, figure_limit, parse_number
 from kpis.rag import RAG, MilestoneStatus
 from objectives.council import words
 from objectives.forms import GovukDateField, GovukFormMixin
@@ -62,6 +62,16 @@ class LenientDecimalField(forms.DecimalField):
         except NumberError as exc:
             message = self.error_messages["invalid"] if exc.code == "invalid" else f"{self.code}: {exc.message}"
             raise ValidationError(message, code=exc.code) from None
+
+    def validate(self, value):
+        """Too many decimals is said as such (not as "too large", as counting all the digits says
+        of "123.4567890123456"), unless the number is too large as well."""
+        super().validate(value)
+        if (value is not None and value.is_finite() and self.decimal_places is not None
+                and decimal_places_of(value) > self.decimal_places
+                and (self.max_digits is None or abs(value) < Decimal(10) ** (self.max_digits - self.decimal_places))):
+            raise ValidationError(self.error_messages["max_decimal_places"], code="max_decimal_places",
+                                  params={"max": self.decimal_places})
 
 
 def _text(label, *, limit, rows=5, required=False, help_text=""):

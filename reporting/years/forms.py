@@ -1,13 +1,15 @@
 """Forms for setting up a year: its periods' deadlines and governance events, and the KPIs' targets."""
-from decimal import Decimal
 
 from django import forms
 
 from objectives.council import mid_sentence
 from kpis.formatting import plain_number
-from kpis.models import Target
+from kpis.models import KPI, Target
+from kpis.numbers import FIGURE_DIGITS, figure_limit
+from kpis.services import opened_state, target_state, target_version
 from objectives.governance import DEFAULT_DEADLINE_HEADING
 from objectives.forms import GovukDateField, GovukFormMixin
+from reporting.returns.forms import LenientDecimalField
 
 
 
@@ -56,30 +58,50 @@ class SetUpYearForm(GovukFormMixin, forms.Form):
 
 
 KIND_CHOICES = [("", "Choose a kind of target")] + list(Target.Kind.choices)
+TARGET_LIMIT = figure_limit(3)  # a target is a figure of 3 decimal places (kpis.models.Target.value)
 
 
 class TargetsForm(GovukFormMixin, forms.Form):
     """Each KPI's primary target for the year (value and kind), pre-filled with this year's, or
-    last year's carried forward."""
+    last year's carried forward. The form carries what it was opened for, as every editing form
+    does: the strategy whose KPIs it lists (`strategy`) and each target's version
+    (`target-<id>-version`, kpis.services.target_version), so that a save writes only the targets
+    the person changed, and is refused for one that someone else changed since."""
 
-    def __init__(self, *args, rows=(), **kwargs):
+    strategy = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, rows=(), strategy=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = list(rows)
+        self.initial.setdefault("strategy", strategy.pk if strategy is not None else "")
         for row in self.rows:
             kpi, shown = row.kpi, row.this_year or row.last_year
-            value, kind = f"target-{kpi.id}-value", f"target-{kpi.id}-kind"
-            self.fields[value] = forms.DecimalField(
-                label=f"{kpi.code} target", required=False, max_digits=16, decimal_places=3, min_value=Decimal("-1e12"),
+            value, kind, version = f"target-{kpi.id}-value", f"target-{kpi.id}-kind", f"target-{kpi.id}-version"
+            # A figure as the return form reads one (kpis.numbers): "8,000", "12.5%", "£35,000"; within
+            # what the database holds, too many decimals said as such.
+            self.fields[value] = LenientDecimalField(
+                label=f"{kpi.code} target", required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
+                min_value=-TARGET_LIMIT, max_value=TARGET_LIMIT, code=kpi.code, percent=kpi.unit == KPI.Unit.PERCENT,
+                pounds=kpi.unit == KPI.Unit.GBP,
                 widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
-                error_messages={"invalid": f"Enter the {kpi.code} target as a number, like 640 or 12.5"},
+                error_messages={
+                    "invalid": f"Enter the {kpi.code} target as a number, like 640 or 12.5",
+                    "max_value": f"The {kpi.code} target is too large: the largest it can be is {TARGET_LIMIT:,f}",
+                    "min_value": f"The {kpi.code} target is too small: the smallest it can be is {-TARGET_LIMIT:,f}",
+                    "max_digits": f"The {kpi.code} target is too large: the largest it can be is {TARGET_LIMIT:,f}",
+                    "max_whole_digits": f"The {kpi.code} target is too large: the largest it can be is {TARGET_LIMIT:,f}",
+                    "max_decimal_places": f"The {kpi.code} target can have at most 3 decimal places",
+                },
             )
             self.fields[kind] = forms.ChoiceField(label=f"{kpi.code} kind of target", required=False, choices=KIND_CHOICES)
+            self.fields[version] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.initial.setdefault(version, target_version(row.this_year))
             if row.this_year is not None:
                 self.initial.setdefault(value, plain_number(row.this_year.value) if row.this_year.value is not None else "")
                 self.initial.setdefault(kind, row.this_year.kind)
             elif shown is not None:
                 self.initial.setdefault(kind, shown.kind)
-            row.value_field, row.kind_field = value, kind
+            row.value_field, row.kind_field, row.version_field = value, kind, version
 
     def clean(self):
         data = super().clean()
@@ -91,7 +113,43 @@ class TargetsForm(GovukFormMixin, forms.Form):
     def bound_rows(self):
         return [(row, self[row.value_field], self[row.kind_field]) for row in self.rows]
 
-    def values(self):
-        """{kpi id: (value or None, kind)} from the cleaned data."""
-        return {row.kpi.id: (self.cleaned_data.get(row.value_field), self.cleaned_data.get(row.kind_field) or "")
-                for row in self.rows}
+    def hidden_versions(self):
+        return [self[row.version_field] for row in self.rows]
+
+    def changes(self):
+        """{kpi id: (value or None, kind, the version the page was opened at)} for each target the
+        person changed from what the page showed them. A row the page did not show (no version, or
+        no value field posted) is not a change: a blank is written only where a target was emptied."""
+        found = {}
+        for row in self.rows:
+            opened = self.data.get(row.version_field)
+            if not opened or row.value_field not in self.data:
+                continue
+            value, kind = self.cleaned_data.get(row.value_field), self.cleaned_data.get(row.kind_field) or ""
+            if target_state(value, kind) != opened_state(opened):
+                found[row.kpi.id] = (value, kind, opened)
+        return found
+
+    def refused_as_stale(self, stale, rows_now):
+        """The form to show again after StaleTargets: each target the person changed as they typed it,
+        now with the version of the target as it is (so that saving again replaces it), and a
+        message on each that someone else changed; every other target as it is now."""
+        data, changed, now = self.data.copy(), self.changes(), {row.kpi.id: row for row in rows_now}
+        for row in self.rows:
+            current = now.get(row.kpi.id)
+            if current is None or not data.get(row.version_field):
+                continue
+            target = current.this_year
+            data[row.version_field] = target_version(target)
+            if row.kpi.id not in changed:
+                data[row.value_field] = plain_number(target.value) if target and target.value is not None else ""
+                data[row.kind_field] = target.kind if target else data.get(row.kind_field, "")
+        form = TargetsForm(data, rows=self.rows, strategy=None)
+        form.is_valid()
+        for row in self.rows:
+            if row.kpi.id in stale:
+                target = now[row.kpi.id].this_year if row.kpi.id in now else None
+                it_is = (f"It is now {plain_number(target.value)} ({target.get_kind_display()})."
+                         if target is not None and target.value is not None else "It has no target now.")
+                form.add_error(row.value_field, f"{stale[row.kpi.id]} {it_is}")
+        return form

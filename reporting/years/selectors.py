@@ -2,8 +2,11 @@
 events proposed from the year before, and each KPI's target beside last year's."""
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from kpis.models import KPI, Target
+from kpis.numbers import whole_number
+from kpis.services import target_version
 from objectives import cadence as cadences
 from objectives.models import ReportingPeriod
 
@@ -77,3 +80,56 @@ def target_rows(financial_year, strategy=None):
     targets = {(t.kpi_id, t.financial_year): t for t in Target.objects.filter(
         kpi__in=kpis, financial_year__in=[financial_year, financial_year - 1], is_primary=True)}
     return [TargetRow(k, targets.get((k.id, financial_year - 1)), targets.get((k.id, financial_year))) for k in kpis]
+
+
+def strategy_of_form(posted):
+    """The strategy a targets page was opened for, from the id its form carries; None when it
+    carries none, or one that is not a strategy's."""
+    from objectives.models import Strategy
+
+    pk = whole_number(posted, minimum=1)
+    return Strategy.objects.filter(pk=pk).first() if pk is not None else None
+
+
+@dataclass
+class TargetSlot:
+    """A KPI's primary target for a year as it is now (`target`, None when it has none), for the save
+    that asks whether it is still as the page showed it (`version`, reporting.steps.SET_TARGET); who
+    changed it last and when (`updated_by`, `updated_at`) from its history, for the refusal."""
+
+    kpi: KPI
+    financial_year: int
+    target: Target | None
+    opened: str = ""  # the version the page was opened at
+
+    @property
+    def version(self):
+        return target_version(self.target)
+
+    @cached_property
+    def last_change(self):
+        """The latest history entry of the target now, or of the one the page showed (replaced or
+        removed since), or None. One query."""
+        from auditlog.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        pks = {str(self.target.pk)} if self.target is not None else set()
+        opened_pk = self.opened.partition(":")[0]
+        if opened_pk.isdigit():
+            pks.add(opened_pk)
+        if not pks:
+            return None
+        return (LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Target), object_pk__in=pks)
+                .select_related("actor").order_by("-timestamp", "-pk").first())
+
+    @property
+    def updated_by(self):
+        return self.last_change.actor if self.last_change else None
+
+    @property
+    def updated_by_id(self):
+        return self.last_change.actor_id if self.last_change else None
+
+    @property
+    def updated_at(self):
+        return self.last_change.timestamp if self.last_change else None

@@ -3,20 +3,37 @@ the year before's deadlines and governance events to adjust, and the KPIs' targe
 carry forward as they are: a return asks for every active KPI of its sub-strand, whatever the year.
 
     set_up_year(*, financial_year, strategy, by, dates) -> list of the periods created
-    set_targets(*, financial_year, by, values)  -> how many targets changed (all or none)
+    set_targets(*, financial_year, by, changes)  -> how many targets changed (all or none)
 """
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from kpis.models import KPI
+from kpis.models import KPI, Target
 from kpis.services import TargetError, carry_targets_forward, set_primary_target
 from objectives.models import GovernanceEvent, ReportingPeriod, financial_year_label
 from reporting.returns.services import recorded_as
-from reporting.steps import SET_UP_YEAR, StepRefused
-from reporting.years.selectors import proposed_year
+from reporting.steps import SET_TARGET, SET_UP_YEAR, WHO, StepRefused
+from reporting.years.selectors import TargetSlot, proposed_year
 
 
 class YearError(StepRefused):
     """The year cannot be set up as asked; the message says why."""
+
+
+class StaleTargets(YearError):
+    """Targets changed by someone else since the page was opened, each of which the person changed
+    too: `stale` ({kpi id: why, who and when}). Nothing was saved."""
+
+    def __init__(self, stale):
+        self.stale = stale
+        if len(stale) == 1:
+            message = next(iter(stale.values()))
+        else:
+            message = (f"{len(stale)} of the targets you changed have been changed by someone else since you opened "
+                       "this page, so your changes have not been saved. What you typed is still on this page, and "
+                       "each of those targets says who changed it and when: check their changes, then save again "
+                       "to replace them with yours.")
+        super().__init__(message)
 
 
 def set_up_year(*, financial_year, strategy, by, dates):
@@ -52,15 +69,37 @@ def set_up_year(*, financial_year, strategy, by, dates):
         return created
 
 
-def set_targets(*, financial_year, by, values):
-    """Set each KPI's primary target for the year from `values` ({kpi id: (value or None, kind)}).
-    All or nothing: raises YearError (with the KPI's code) when one cannot be set."""
+def set_targets(*, financial_year, by, changes):
+    """Set the primary target for the year of each KPI the person changed on the page, from
+    `changes` ({kpi id: (value or None, kind, the version the page was opened at)}); the targets they
+    did not change are not touched. All or nothing: raises StaleTargets when one of them has been
+    changed by someone else since the page was opened (reporting.steps.SET_TARGET), YearError (with
+    the KPI's code) when one cannot be set."""
     with transaction.atomic(), recorded_as(by):
-        kpis = KPI.objects.in_bulk(list(values))
+        kpis = KPI.objects.in_bulk(list(changes))
+        now = {t.kpi_id: t for t in Target.objects.select_for_update().filter(
+            kpi_id__in=list(kpis), financial_year=financial_year, is_primary=True)}
+        stale = {}
+        for kpi_id, (_value, _kind, opened) in changes.items():
+            if kpi_id not in kpis:
+                continue
+            refused = SET_TARGET.refusal(by, TargetSlot(kpis[kpi_id], financial_year, now.get(kpi_id), opened),
+                                         version=opened)
+            if refused is not None and refused.check == WHO:
+                raise PermissionDenied(refused.reason)
+            if refused is not None:
+                stale[kpi_id] = refused.reason
+        if stale:
+            raise StaleTargets(stale)
         changed = 0
-        for kpi_id, (value, kind) in values.items():
+        for kpi_id, (value, kind, _opened) in changes.items():
+            if kpi_id not in kpis:
+                continue
             try:
                 changed += set_primary_target(kpi=kpis[kpi_id], financial_year=financial_year, value=value, kind=kind)
             except TargetError as exc:
                 raise YearError(str(exc)) from exc
+            except IntegrityError as exc:  # a first target for the year, set by someone else at the same moment
+                raise YearError(f"Someone else set the {kpis[kpi_id].code} target at the same moment, so nothing "
+                                "has been saved. Open the page again to see it, then make your changes.") from exc
         return changed

@@ -61,21 +61,38 @@ def set_up_year(request, year):
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request, year):
-    """Each KPI's target for the year, beside last year's: all saved at once, or none."""
+    """Each KPI's target for the year, beside last year's: those changed saved at once, or none. The
+    page is of the strategy it was opened for (its form says which), whatever is chosen since."""
     require(request.user, "set_targets")
     year, label = _year_or_404(year), financial_year_label(year)
-    form = TargetsForm(request.POST if request.method == "POST" else None,
-                       rows=selectors.target_rows(year, chosen_strategy(request)))
-    errors_extra = []
-    if request.method == "POST" and form.is_valid():
+    errors_extra, status = [], 200
+    if request.method == "POST":
+        strategy = selectors.strategy_of_form(request.POST.get("strategy"))
+        if strategy is None:
+            strategy, status = chosen_strategy(request), 400
+            errors_extra = [("main-content", "This page did not say which strategy's targets it was opened for, or "
+                             "named one that does not exist, so nothing has been saved. The targets below are as "
+                             "they are now: make your changes again.")]
+    else:
+        strategy = chosen_strategy(request)
+    rows = selectors.target_rows(year, strategy)
+    form = TargetsForm(request.POST if request.method == "POST" and status == 200 else None, rows=rows, strategy=strategy)
+    if request.method == "POST" and status == 200 and form.is_valid():
         try:
-            changed = services.set_targets(financial_year=year, by=request.user, values=form.values())
+            changed = services.set_targets(financial_year=year, by=request.user, changes=form.changes())
+        except services.StaleTargets as exc:
+            form = form.refused_as_stale(exc.stale, selectors.target_rows(year, strategy))
+            errors_extra = [("main-content", str(exc))] if len(exc.stale) > 1 else []
+            status = 409
         except services.YearError as exc:
             errors_extra = [("main-content", str(exc))]
         else:
-            messages.success(request, f"The targets for {label} have been saved ({changed} changed).")
+            if changed:
+                messages.success(request, f"The targets for {label} have been saved ({changed} changed).")
+            else:
+                messages.info(request, f"No target for {label} was changed on the page, so there was nothing to save.")
             return redirect(_calendar(year))
     return render(request, "reporting/years/targets.html", {
         "year": year, "year_label": label, "previous_label": financial_year_label(year - 1), "form": form,
-        "rows": form.bound_rows(), "errors_extra": errors_extra, "calendar_url": _calendar(year),
-    })
+        "rows": form.bound_rows(), "errors_extra": errors_extra, "calendar_url": _calendar(year), "strategy": strategy,
+    }, status=status)

@@ -75,6 +75,20 @@ def test_check_figure_refuses_what_the_database_cannot_hold():
         assert refused.value.code == code
 
 
+@pytest.mark.parametrize("value, places", [("1.250", 2), ("640", 0), ("6.4E+2", 0), ("123.4567890123456", 13),
+                                           ("0.12345678901234567890", 19), ("-0.5", 1)])
+def test_a_figures_decimal_places_are_counted_without_trailing_zeros(value, places):
+    from kpis.numbers import decimal_places_of
+
+    assert decimal_places_of(Decimal(value)) == places
+
+
+def test_too_many_decimals_is_said_as_such_however_many_digits():
+    with pytest.raises(NumberError) as refused:
+        check_figure(Decimal("123.4567890123456"), places=3)
+    assert refused.value.code == "decimals" and refused.value.message == "use no more than 3 decimal places"
+
+
 @pytest.fixture
 def figure_home(sefton):
     return KPI.objects.get(code="HOU-01"), ReportingPeriod.objects.get(slug="2023-24-q2")

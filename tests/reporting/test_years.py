@@ -4,14 +4,17 @@ set the year's targets. It used to exist only in the raw administration."""
 import datetime
 from decimal import Decimal
 
+import html
+
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from kpis.models import KPI, Target
 from objectives.council import main_strategy
 from objectives.models import ReportingPeriod
 from reporting.years.selectors import a_year_later, proposed_year
-from tests.reporting._returns_support import date_boxes
+from tests.reporting._returns_support import date_boxes, form_fields
 
 
 def test_a_year_later_keeps_the_day_except_the_29th_of_february():
@@ -79,19 +82,140 @@ def test_the_targets_page_sets_changes_and_clears_the_years_targets(client_for):
     hou01, hou02 = KPI.objects.get(code="HOU-01"), KPI.objects.get(code="HOU-02")
     page = coordinator.get(reverse("year-targets", args=[2024])).content.decode()
     assert "2023/24: 640 (Local Plan requirement)" in page and "DIG-01" not in page  # milestones have no target
-    refused = coordinator.post(reverse("year-targets", args=[2024]), {f"target-{hou01.id}-value": "120"})
+    refused = post_targets(coordinator, {f"target-{hou01.id}-value": "120", f"target-{hou01.id}-kind": ""})
     assert "Choose what kind of target the HOU-01 target is" in refused.content.decode()
     assert not Target.objects.filter(kpi=hou01, financial_year=2024).exists()
-    response = coordinator.post(reverse("year-targets", args=[2024]), {
+    response = post_targets(coordinator, {
         f"target-{hou01.id}-value": "120", f"target-{hou01.id}-kind": "corporate",
         f"target-{hou02.id}-value": "650", f"target-{hou02.id}-kind": "local_plan"})
     assert response.status_code == 302
     assert Target.objects.get(kpi=hou01, financial_year=2024, is_primary=True).value == Decimal("120")
     assert Target.objects.get(kpi=hou02, financial_year=2024, is_primary=True).value == Decimal("650")
-    coordinator.post(reverse("year-targets", args=[2024]), {f"target-{hou01.id}-value": "", f"target-{hou02.id}-value": "650",
-                                                            f"target-{hou02.id}-kind": "local_plan"})
+    post_targets(coordinator, {f"target-{hou01.id}-value": ""})
     assert not Target.objects.filter(kpi=hou01, financial_year=2024).exists()
     assert Target.objects.filter(kpi=hou02, financial_year=2024).count() == 2  # the standard method's is left alone
+
+
+# -- issue 23, point 2: the targets page as every other editing form ------------------------------
+
+
+def open_targets(client, year=2024, query=""):
+    """The targets page's form as a browser holds it once opened."""
+    page = client.get(reverse("year-targets", args=[year]) + query)
+    assert page.status_code == 200
+    return form_fields(page.content, css_class=None)
+
+
+def post_targets(client, changes, *, opened=None, year=2024):
+    """Post the targets page (opened now, or the form `opened` earlier) with `changes`, as a browser would."""
+    data = dict(opened if opened is not None else open_targets(client, year))
+    data.update(changes)
+    return client.post(reverse("year-targets", args=[year]), data)
+
+
+def primary(code, year=2024):
+    target = Target.objects.filter(kpi__code=code, financial_year=year, is_primary=True).first()
+    return (target.value, target.kind) if target else None
+
+
+@pytest.fixture
+def next_year(client_for):
+    client_for("coordinator").post(reverse("year-set-up", args=[2024]), {})  # 2024/25, targets carried forward
+    return {code: KPI.objects.get(code=code) for code in ("HOU-01", "HOU-02", "PLA-01")}
+
+
+def test_two_coordinators_saving_different_targets_from_pages_opened_together_keep_both(next_year, client_for, demo_users):
+    hou01, hou02 = next_year["HOU-01"], next_year["HOU-02"]
+    a, b = client_for("coordinator"), client_for("admin")
+    page_a, page_b = open_targets(a), open_targets(b)
+    assert post_targets(a, {f"target-{hou02.id}-value": "700"}, opened=page_a).status_code == 302
+    assert post_targets(b, {f"target-{hou01.id}-value": "120", f"target-{hou01.id}-kind": "corporate"},
+                        opened=page_b).status_code == 302
+    assert primary("HOU-02") == (Decimal("700"), "local_plan")  # A's target, not emptied by B's page
+    assert primary("HOU-01") == (Decimal("120"), "corporate")
+
+
+def test_a_target_changed_by_someone_else_since_the_page_was_opened_is_refused_with_who_and_when(
+        next_year, client_for, demo_users):
+    from objectives.roles import person_name
+
+    hou01, hou02 = next_year["HOU-01"], next_year["HOU-02"]
+    a, b = client_for("coordinator"), client_for("admin")
+    page_b = open_targets(b)
+    assert post_targets(a, {f"target-{hou02.id}-value": "700"}).status_code == 302
+    refused = post_targets(b, {f"target-{hou02.id}-value": "660", f"target-{hou01.id}-value": "5",
+                               f"target-{hou01.id}-kind": "corporate"}, opened=page_b)
+    said = html.unescape(refused.content.decode())
+    assert refused.status_code == 409
+    assert f"This HOU-02 target has been changed by {person_name(demo_users['coordinator'])} at " in said
+    assert "so your changes have not been saved" in said and "It is now 700 (Local Plan requirement)" in said
+    assert primary("HOU-02") == (Decimal("700"), "local_plan") and primary("HOU-01") is None  # nothing saved
+    again = form_fields(refused.content, css_class=None)  # what B typed is still there: saving it again is B's choice
+    assert again[f"target-{hou02.id}-value"] == "660" and again[f"target-{hou01.id}-value"] == "5"
+    assert post_targets(b, {}, opened=again).status_code == 302
+    assert primary("HOU-02") == (Decimal("660"), "local_plan") and primary("HOU-01") == (Decimal("5"), "corporate")
+
+
+def test_the_second_click_on_save_is_told_it_saved_already(next_year, client_for, demo_users):
+    hou02 = next_year["HOU-02"]
+    a = client_for("coordinator")
+    page = open_targets(a)
+    assert post_targets(a, {f"target-{hou02.id}-value": "700"}, opened=page).status_code == 302
+    refused = post_targets(a, {f"target-{hou02.id}-value": "710"}, opened=page)
+    assert refused.status_code == 409 and "You saved this HOU-02 target at " in html.unescape(refused.content.decode())
+    assert primary("HOU-02") == (Decimal("700"), "local_plan")
+
+
+def test_the_page_saves_the_strategy_it_was_opened_for_whatever_is_chosen_since(next_year, client_for):
+    """It used to build its rows from the strategy chosen when it was posted: another strategy's
+    target (CL-01's 8,000) was emptied, nothing saved, and it said "saved (1 changed)"."""
+    from tests.factories import KPIFactory, ObjectiveFactory, StrategyFactory, SubStrandFactory, TargetFactory
+
+    other = StrategyFactory(name="Child Poverty Strategy", slug="child-poverty")
+    cl01 = KPIFactory(code="CL-01", sub_strand=SubStrandFactory(objective=ObjectiveFactory(strategy=other, slug="cl")))
+    TargetFactory(kpi=cl01, financial_year=2024, value=8000, kind="corporate")
+    hou02 = next_year["HOU-02"]
+    coordinator = client_for("coordinator")
+    page = open_targets(coordinator, query="?strategy=sefton-economic-strategy")
+    assert f"target-{hou02.id}-value" in page and f"target-{cl01.id}-value" not in page
+    assert open_targets(coordinator, query="?strategy=child-poverty")  # another tab: the other strategy chosen
+    response = post_targets(coordinator, {f"target-{hou02.id}-value": "700"}, opened=page)
+    assert response.status_code == 302
+    assert primary("HOU-02") == (Decimal("700"), "local_plan")
+    assert primary("CL-01") == (Decimal("8000"), "corporate")  # not emptied
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert messages == ["The targets for 2024/25 have been saved (1 changed)."]
+
+
+@pytest.mark.parametrize("forged", [None, "", "999999", "abc", "-1", "1.0"])
+def test_a_missing_or_forged_strategy_is_refused_and_nothing_is_saved(next_year, client_for, forged):
+    hou02 = next_year["HOU-02"]
+    coordinator = client_for("coordinator")
+    page = open_targets(coordinator)
+    page.pop("strategy")
+    if forged is not None:
+        page["strategy"] = forged
+    refused = post_targets(coordinator, {f"target-{hou02.id}-value": "700"}, opened=page)
+    assert refused.status_code == 400
+    assert "did not say which strategy's targets it was opened for" in html.unescape(refused.content.decode())
+    assert primary("HOU-02") == (Decimal("640"), "local_plan")
+
+
+def test_a_blank_is_written_only_where_the_person_emptied_a_target(next_year, client_for):
+    hou01, hou02, pla01 = next_year["HOU-01"], next_year["HOU-02"], next_year["PLA-01"]
+    before = primary("PLA-01")
+    coordinator = client_for("coordinator")
+    page = open_targets(coordinator)
+    for name in (f"target-{pla01.id}-value", f"target-{pla01.id}-kind"):  # a row the post does not carry
+        page.pop(name, None)
+    page.pop(f"target-{hou01.id}-version")  # nor the version of this one
+    response = post_targets(coordinator, {f"target-{hou01.id}-value": "", f"target-{hou02.id}-value": "650"}, opened=page)
+    assert response.status_code == 302
+    assert primary("PLA-01") == before and primary("HOU-02") == (Decimal("650"), "local_plan")
+    nothing = post_targets(coordinator, {})
+    assert nothing.status_code == 302
+    assert [str(m) for m in get_messages(nothing.wsgi_request)] == [
+        "No target for 2024/25 was changed on the page, so there was nothing to save."]
 
 
 def test_with_no_strategy_yet_a_year_cannot_be_set_up_and_says_why(db):
@@ -106,3 +230,22 @@ def test_with_no_strategy_yet_a_year_cannot_be_set_up_and_says_why(db):
     assert response.status_code == 200 and "There is no strategy yet" in response.content.decode()
     assert 'href="/years/2024/set-up/"' not in response.content.decode()  # the calendar offers no set-up
     assert not ReportingPeriod.objects.exists()
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("123.4567890123456", "The HOU-02 target can have at most 3 decimal places"),
+    ("640.0001", "The HOU-02 target can have at most 3 decimal places"),
+    ("9999999999999", "The HOU-02 target is too large: the largest it can be is 999,999,999,999.999"),
+    ("1000000000000.5", "The HOU-02 target is too large"),
+])
+def test_a_target_the_database_cannot_hold_is_refused_with_its_reason(next_year, client_for, typed, said):
+    hou02 = next_year["HOU-02"]
+    refused = post_targets(client_for("coordinator"), {f"target-{hou02.id}-value": typed})
+    assert refused.status_code == 200 and said in html.unescape(refused.content.decode())
+    assert primary("HOU-02") == (Decimal("640"), "local_plan")
+
+
+def test_a_target_is_read_as_people_type_it(next_year, client_for):
+    hou02 = next_year["HOU-02"]
+    assert post_targets(client_for("coordinator"), {f"target-{hou02.id}-value": "1,250.5"}).status_code == 302
+    assert primary("HOU-02") == (Decimal("1250.5"), "local_plan")

@@ -15,7 +15,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpis.models import Measurement
+from kpis.models import Measurement, Target
 from objectives.models import Action, ReportingPeriod
 from reporting.models import ActionUpdate, Briefing, FigureBreakdownItem, OutputFigure, PlanUpdate, QuarterlyReturn
 from tests.reporting._returns_support import form_fields
@@ -33,7 +33,7 @@ NASTY = [
 VALUES = st.one_of(st.sampled_from(NASTY), st.text(max_size=30), st.from_regex(r"-?[0-9,.]{1,24}", fullmatch=True))
 FORGED_KEYS = ["kpi-999999-value", "kpi-1-value", "action-999999-status", "figures-TOTAL_FORMS", "figures-INITIAL_FORMS",
                "figures-0-breakdown-TOTAL_FORMS", "figures-0-remove", "version", "intent", "returns", "state",
-               "id", "pk", "updated_by", "period", "recommendation", "then", "csrfmiddlewaretoken"]
+               "id", "pk", "updated_by", "period", "recommendation", "then", "csrfmiddlewaretoken", "strategy"]
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
@@ -53,6 +53,7 @@ def fingerprint():
         list(Briefing.objects.order_by("pk").values_list("pk", "version", "state", "purpose")),
         list(ReportingPeriod.objects.order_by("pk").values_list("pk", "state", "version", "dashboard_deadline")),
         list(Action.objects.order_by("pk").values_list("pk", "status")),
+        list(Target.objects.order_by("pk").values_list("pk", "kpi_id", "financial_year", "kind", "value", "is_primary")),
         LogEntry.objects.count(),
     )
 
@@ -95,6 +96,7 @@ CASES = {
     "issue the briefing": ("approver", "/periods/2023-24-q2/briefing/issue/", None, None),
     "issue an issued briefing": ("approver", "/periods/2023-24-q1/briefing/issue/", None, None),
     "reader posting anywhere": ("cabinet", "/periods/2023-24-q2/returns/housing/", None, "__none__"),
+    "a year's targets": ("coordinator", "/years/2023/targets/", None, None),
 }
 
 

@@ -124,9 +124,10 @@ def test_a_proxy_not_believed_is_warned_of_on_the_admins_home_page_and_in_check_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("year", ["²", "２０２３", "9223372036854775808", "-1", "2023.0", "\x00"])
+@pytest.mark.parametrize("year", ["²", "２０２３", "9223372036854775808", "-1", "2023.0"])
 def test_a_calendar_year_that_is_not_a_plain_number_shows_the_current_year(client_for, year):
     assert client_for("coordinator").get(reverse("period-calendar"), {"year": year}).status_code == 200
+    # (a NUL anywhere in a request is refused before any page: tests/security/test_unstorable_text.py)
 
 
 @pytest.mark.django_db

@@ -72,6 +72,12 @@ def assert_refused(response, message, field_id=None, status=200):
     ("−5", "HOU-02: the value cannot be negative"),
     ("-5", "HOU-02: the value cannot be negative"),
     ("1.23456", "HOU-02: use no more than 3 decimal places"),
+    # Too many decimals is said as such, however many digits (it used to be "too large"): issue 23.
+    ("123.4567890123456", "HOU-02: use no more than 3 decimal places"),
+    ("999999999999.9999", "HOU-02: use no more than 3 decimal places"),
+    ("0.12345678901234567890", "HOU-02: use no more than 3 decimal places"),
+    ("12,345.1234567890123", "HOU-02: use no more than 3 decimal places"),
+    ("1000000000000.0001", "HOU-02: the value is too large"),  # both: too large comes first
 ])
 def test_a_value_that_is_not_a_possible_number_is_refused(draft, officer, typed, message):
     before = database_state()
