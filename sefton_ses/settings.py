@@ -198,6 +198,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
 # installed (Debian's libreoffice-writer-nogui), within this many seconds.
 LIBREOFFICE = os.environ.get("LIBREOFFICE", "soffice")
 PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "60"))
+# The PDFs are made off the request path by `manage.py make_papers` (reporting/documents/worker.py),
+# kept, and served as kept; a conversion that fails is tried this many times.
+PDF_ATTEMPTS = int(os.environ.get("PDF_ATTEMPTS", "3"))
 
 # Sessions expire after two hours of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
