@@ -24,9 +24,11 @@ demo-data: migrate
 
 setup: demo-data
 
-## make run: set everything up and serve the product on http://127.0.0.1:8000 (SQLite).
+## make run: set everything up and serve the product on http://127.0.0.1:8000 (SQLite), with the PDF
+## worker (manage.py make_papers) in the background, stopped with the server.
 run: setup
 	@echo "Serving on http://127.0.0.1:8000 — sign in with a demo user from the README."
+	$(PY) manage.py make_papers & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: ruff, then the whole suite on SQLite, then on a throwaway PostgreSQL server, with browser tests.

@@ -1,6 +1,6 @@
 """Make the kept papers' PDFs, off the request path (reporting/documents/worker.py).
 
-    python manage.py make_papers            # runs until stopped, looking for new papers every 5 seconds
+    python manage.py make_papers            # runs until stopped, looking for new papers every 2 seconds
     python manage.py make_papers --once     # converts what is waiting, then stops (for cron)
 
 Each worker converts one paper at a time with LibreOffice; run one or two (see the README: cron,
@@ -19,10 +19,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Convert what is waiting, then stop (for cron).")
-        parser.add_argument("--poll", type=float, default=5.0,
-                            help="Seconds between looks at the queue when it is empty (default 5).")
+        parser.add_argument("--poll", type=float, default=2.0,
+                            help="Seconds between looks at the queue when it is empty (default 2).")
 
-    def handle(self, *args, once=False, poll=5.0, **options):
+    def handle(self, *args, once=False, poll=2.0, **options):
         if poll <= 0:
             raise CommandError("--poll must be a number of seconds above 0.")
         stopping = []
