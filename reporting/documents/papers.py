@@ -18,6 +18,7 @@ usually made before the first reader asks.
 import hashlib
 import io
 import zipfile
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction

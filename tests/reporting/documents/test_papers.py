@@ -16,10 +16,10 @@ from reporting.documents import pdf as pdf_module
 from reporting.documents import worker
 from reporting.documents.models import Paper
 from reporting.documents.papers import fingerprint, keep
-from reporting.models import QuarterlyReturn
+from reporting.models import PlanUpdate, QuarterlyReturn
 from reporting.plans.docx import build_report_docx
 from reporting.plans.report import report_contents
-from reporting.models import PlanUpdate
+from reporting.plans.services import save_report_cover
 
 Q2_PDF = "/periods/2023-24-q2/briefing.pdf"
 Q2_DOCX = "/periods/2023-24-q2/briefing.docx"
@@ -175,3 +175,16 @@ def test_a_failed_conversion_is_tried_again_later_and_its_reason_shown(sefton, c
     response = client_for("cabinet").get(url)
     assert response.status_code == 503 and "LibreOffice could not make the PDF" in response.content.decode()
     assert 'href="/action-plans/employment/reports/2017-12/report.docx"' in response.content.decode()
+
+
+def test_the_committee_report_is_kept_when_it_changes_and_readers_are_given_that_paper(
+        sefton, demo_users, client_for, django_capture_on_commit_callbacks, no_libreoffice_in_requests):
+    round_ = PlanUpdate.objects.get(plan__slug="employment", slug="2017-12")
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report_cover(plan_update=round_, by=demo_users["coordinator"], version=round_.version,
+                          summary="A summary for the committee.")
+    kept = Paper.objects.get()
+    assert kept.kind == "report" and kept.docx and not kept.pdf  # its PDF queued for the worker
+    response = client_for("cabinet").get("/action-plans/employment/reports/2017-12/report.pdf")
+    assert response.status_code == 202 and "being prepared" in response.content.decode()
+    assert Paper.objects.get() == kept  # the reader's report is the one kept
