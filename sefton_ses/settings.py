@@ -189,9 +189,10 @@ MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
-# Uploaded files (the council's Word template, papers attached to plan updates) are kept by Django's
-# default storage under MEDIA_ROOT, which every app server must share. They are never served as
-# static files: only through views that apply the same access rules as the report they belong to.
+# Uploaded files (the council's Word template, papers attached to plan updates) and the kept papers
+# (the briefings' and reports' Word documents and PDFs, reporting/documents/papers.py) are kept by
+# Django's default storage under MEDIA_ROOT, which every app server must share. They are never served
+# as static files: only through views that apply the same access rules as the report they belong to.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # PDF copies of the briefing note and committee report are made by LibreOffice headless where it is

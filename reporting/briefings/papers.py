@@ -11,6 +11,8 @@ readers' document is made from, in a few words (the briefing's saved version, an
 readers see up to its period: how many, and when the last was approved, which a late return
 approved after issue changes; the council's Word template). Anyone else (the Economy Cell, an
 approver, an officer, who may see more) gets the document built for them, kept by its content."""
+import hashlib
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Max
@@ -46,10 +48,10 @@ def edition(briefing):
     seen = (QuarterlyReturn.objects.filter(period__strategy_id=period.strategy_id, period_key__lte=period.order_key,
                                            state__in=SEEN_BY_READERS)
             .aggregate(count=Count("id"), last=Max("approved_at")))
-    template = DocumentTemplate.objects.filter(in_use=True).values_list("pk", "uploaded_at").first()
+    template = DocumentTemplate.objects.filter(in_use=True).values_list("file", flat=True).first()
     last = seen["last"].isoformat() if seen["last"] else "-"
-    return (f"briefing {briefing.pk} v{briefing.version}; returns {seen['count']} to {last}; "
-            f"template {template[0] if template else '-'} {template[1].isoformat() if template else ''}").strip()[:200]
+    key = f"briefing {briefing.pk} v{briefing.version}; returns {seen['count']} to {last}; template {template or '-'}"
+    return key if len(key) <= 200 else key[:135] + " " + hashlib.sha256(key.encode()).hexdigest()
 
 
 def kept_readers_paper(user, briefing):
