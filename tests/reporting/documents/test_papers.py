@@ -188,3 +188,13 @@ def test_the_committee_report_is_kept_when_it_changes_and_readers_are_given_that
     response = client_for("cabinet").get("/action-plans/employment/reports/2017-12/report.pdf")
     assert response.status_code == 202 and "being prepared" in response.content.decode()
     assert Paper.objects.get() == kept  # the reader's report is the one kept
+
+
+def test_the_administrator_sees_the_queue_and_why_a_pdf_failed(sefton, client_for):
+    paper = keep(docx=report_docx(), kind="report", title="Employment report")
+    Paper.objects.filter(pk=paper.pk).update(attempts=1, failure="LibreOffice could not make the PDF.")
+    client = client_for("admin")
+    listing = client.get("/admin/reporting/paper/").content.decode()
+    assert "Employment report" in listing and "LibreOffice could not make the PDF." in listing
+    page = client.get(f"/admin/reporting/paper/{paper.pk}/change/")
+    assert page.status_code == 200 and "/media/" not in page.content.decode()  # its files only through the pages
