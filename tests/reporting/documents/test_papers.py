@@ -78,9 +78,13 @@ def test_issuing_keeps_the_briefings_word_document_and_queues_its_pdf(issued_q2,
 
 def test_the_issued_briefings_pdf_is_served_from_the_kept_file_with_no_libreoffice_call(
         issued_q2, client_for, media, monkeypatch):
-    call_command("make_papers", once=True, verbosity=0)  # the worker, with the real LibreOffice
+    out = io.StringIO()
+    call_command("make_papers", once=True, stdout=out)  # the worker, with the real LibreOffice
     paper = Paper.objects.get()
-    assert paper.pdf and paper.pdf_made_at
+    assert paper.pdf and paper.pdf_made_at and out.getvalue().endswith("1 PDF made.\n")
+    again = io.StringIO()
+    call_command("make_papers", once=True, stdout=again)  # run again (cron): nothing is converted twice
+    assert again.getvalue() == "0 PDFs made.\n" and Paper.objects.get().pdf_made_at == paper.pdf_made_at
     kept = (media / paper.pdf.name).read_bytes()
     assert kept[:5] == b"%PDF-"
 
