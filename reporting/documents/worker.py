@@ -8,18 +8,22 @@ time limit: a worker that died), which the database answers for one worker only,
 PostgreSQL alike. A conversion that fails is tried again after a pause (a minute, then two …), up
 to PDF_ATTEMPTS times; its reason is kept for the page meanwhile.
 """
+import logging
 import time
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import close_old_connections
 from django.db.models import Q
 from django.utils import timezone
 
 from reporting.documents import papers
 from reporting.documents.models import Paper
 from reporting.documents.pdf import PdfUnavailable, convert_to_pdf
+
+logger = logging.getLogger(__name__)
 
 
 def claim_expiry():
@@ -42,16 +46,21 @@ def claim(paper_id, worker):
     return waiting(now).filter(pk=paper_id).update(claimed_at=now, claimed_by=worker) == 1
 
 
+def failed(paper, worker, reason):
+    """Note why a claimed paper could not be made, to be tried again after a pause."""
+    attempts = paper.attempts + 1
+    Paper.objects.filter(pk=paper.pk, claimed_by=worker).update(
+        attempts=attempts, failure=reason, retry_after=timezone.now() + timedelta(minutes=attempts),
+        claimed_at=None, claimed_by="")
+
+
 def convert(paper, worker):
     """Make and keep a claimed paper's PDF, or note why it could not be made."""
     try:
         with paper.docx.open("rb") as f:
             pdf = convert_to_pdf(f.read())
     except PdfUnavailable as exc:
-        attempts = paper.attempts + 1
-        Paper.objects.filter(pk=paper.pk, claimed_by=worker).update(
-            attempts=attempts, failure=str(exc), retry_after=timezone.now() + timedelta(minutes=attempts),
-            claimed_at=None, claimed_by="")
+        failed(paper, worker, str(exc))
         return False
     paper.pdf.save(paper.docx.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] + ".pdf", ContentFile(pdf), save=False)
     kept = Paper.objects.filter(pk=paper.pk, claimed_by=worker, pdf="").update(
@@ -69,27 +78,34 @@ def make_next(worker, builders=None):
         if not claim(paper_id, worker):
             continue
         paper = Paper.objects.get(pk=paper_id)
-        if not paper.docx:
-            built = (builders or {}).get(paper.kind, lambda paper: None)(paper)
-            if built is None:
-                Paper.objects.filter(pk=paper.pk).update(attempts=settings.PDF_ATTEMPTS, claimed_at=None, claimed_by="",
-                                                         failure="This paper can no longer be made. Download the Word document instead.")
+        try:
+            if not paper.docx:
+                built = (builders or {}).get(paper.kind, lambda paper: None)(paper)
+                if built is None:
+                    Paper.objects.filter(pk=paper.pk).update(
+                        attempts=settings.PDF_ATTEMPTS, claimed_at=None, claimed_by="",
+                        failure="This paper can no longer be made. Download the Word document instead.")
+                    return paper
+                paper = papers.fill(paper, docx=built[0], title=built[1])
+            if paper.pdf:  # the same document's PDF, made already
+                Paper.objects.filter(pk=paper.pk).update(claimed_at=None, claimed_by="")
                 return paper
-            paper = papers.fill(paper, docx=built[0], title=built[1])
-        if paper.pdf:  # the same document's PDF, made already
-            Paper.objects.filter(pk=paper.pk).update(claimed_at=None, claimed_by="")
-            return paper
-        convert(paper, worker)
+            convert(paper, worker)
+        except Exception:  # noqa: BLE001 - one paper's fault must not stop the queue
+            logger.exception("Paper %s could not be made", paper.pk)
+            failed(paper, worker, "Something went wrong making this PDF; it will be tried again. "
+                                  "Download the Word document instead.")
         return paper
     return None
 
 
-def run(*, once=False, poll=5.0, builders=None, stop=lambda: False, say=lambda text: None):
+def run(*, once=False, poll=2.0, builders=None, stop=lambda: False, say=lambda text: None):
     """Work through the queue: with `once`, until it is empty (each paper tried once); otherwise
     for ever, looking again every `poll` seconds when it is empty. Returns the papers converted."""
     worker = uuid.uuid4().hex[:12]
     made = 0
     while not stop():
+        close_old_connections()  # a long-running worker: a fresh connection when the old one is broken or too old
         paper = make_next(worker, builders)
         if paper is None:
             if once:

@@ -202,3 +202,16 @@ def test_the_administrator_sees_the_queue_and_why_a_pdf_failed(sefton, client_fo
     assert "Employment report" in listing and "LibreOffice could not make the PDF." in listing
     page = client.get(f"/admin/reporting/paper/{paper.pk}/change/")
     assert page.status_code == 200 and "/media/" not in page.content.decode()  # its files only through the pages
+
+
+def test_a_paper_that_cannot_be_built_does_not_stop_the_queue(sefton):
+    queued = Paper.objects.create(kind="briefing", title="Broken", edition="broken", source_id=1)
+    after = keep(docx=report_docx(), kind="report", title="Report")
+
+    def broken(paper):
+        raise RuntimeError("the builder broke")
+
+    assert worker.make_next("w", {"briefing": broken}) == queued
+    queued.refresh_from_db()
+    assert queued.attempts == 1 and "will be tried again" in queued.failure and not queued.claimed_by
+    assert list(worker.waiting()) == [after]  # the next one is still made
