@@ -25,10 +25,12 @@ demo-data: migrate
 setup: demo-data
 
 ## make run: set everything up and serve the product on http://127.0.0.1:8000 (SQLite), with the
-## outbox worker beside it (emails printed here), both stopped by Ctrl-C.
+## outbox worker (emails printed here) and the PDF worker (manage.py make_papers) beside it, all
+## stopped by Ctrl-C.
 run: setup
 	@echo "Serving on http://127.0.0.1:8000 — sign in with a demo user from the README."
-	$(PY) manage.py send_outbox & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py send_outbox & outbox=$$!; $(PY) manage.py make_papers & papers=$$!; \
+	trap 'kill $$outbox $$papers 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: ruff, then the whole suite on SQLite, then on a throwaway PostgreSQL server, with browser tests.

@@ -25,6 +25,7 @@ from reporting.models import (
     DocumentTemplate,
     FigureBreakdownItem,
     OutputFigure,
+    Paper,
     PlanUpdate,
     QuarterlyReturn,
     Notification,
@@ -75,6 +76,25 @@ class NotificationAdmin(InCouncilWords, admin.ModelAdmin):
     list_filter = ["kind", "sent_at"]
     search_fields = ["email", "subject", "key"]
     readonly_fields = ["key", "kind", "email", "user", "subject", "body", "created_at", "sent_at", "claimed_at", "failures", "last_error"]
+
+
+@admin.register(Paper)
+class PaperAdmin(InCouncilWords, admin.ModelAdmin):
+    """The kept papers and the PDF queue (reporting/documents/papers.py), to see what waits or failed
+    and why. Read only: the papers are made by the product and the worker, and downloaded from their
+    pages, through the access rules (their files are never linked from here)."""
+
+    list_display = ["title", "kind", "made_at", "pdf_made_at", "attempts", "failure"]
+    list_filter = ["kind", "pdf_made_at"]
+    search_fields = ["title", "edition"]
+    fields = ["title", "kind", "edition", "made_at", "pdf_made_at", "claimed_at", "attempts", "retry_after", "failure"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PlanUpdate)

@@ -355,5 +355,5 @@ class FigureBreakdownItem(models.Model):
 
 # The site's settings and the documents' papers and template live beside the code that uses them;
 # imported here so that they are models of this app.
-from reporting.documents.models import Attachment, DocumentTemplate  # noqa: E402, F401
+from reporting.documents.models import Attachment, DocumentTemplate, Paper  # noqa: E402, F401
 from reporting.site_settings import SiteSettings  # noqa: E402, F401

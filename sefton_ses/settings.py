@@ -193,15 +193,19 @@ MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
-# Uploaded files (the council's Word template, papers attached to plan updates) are kept by Django's
-# default storage under MEDIA_ROOT, which every app server must share. They are never served as
-# static files: only through views that apply the same access rules as the report they belong to.
+# Uploaded files (the council's Word template, papers attached to plan updates) and the kept papers
+# (the briefings' and reports' Word documents and PDFs, reporting/documents/papers.py) are kept by
+# Django's default storage under MEDIA_ROOT, which every app server must share. They are never served
+# as static files: only through views that apply the same access rules as the report they belong to.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # PDF copies of the briefing note and committee report are made by LibreOffice headless where it is
 # installed (Debian's libreoffice-writer-nogui), within this many seconds.
 LIBREOFFICE = os.environ.get("LIBREOFFICE", "soffice")
 PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "60"))
+# The PDFs are made off the request path by `manage.py make_papers` (reporting/documents/worker.py),
+# kept, and served as kept; a conversion that fails is tried this many times.
+PDF_ATTEMPTS = int(os.environ.get("PDF_ATTEMPTS", "3"))
 
 # Sessions expire after two hours of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))

@@ -115,3 +115,12 @@ def client_for(demo_users):
         return client
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_a_folder_of_the_run(tmp_path_factory):
+    """Files the product keeps (the papers asked for as PDFs, attachments) go to a folder of this
+    run, never to the clone's media/."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -183,6 +183,11 @@ def numbered(section_number, texts, *, start=1):
     return [(f"{section_number.rstrip('.')}.{n}", text) for n, text in enumerate(texts, start=start)]
 
 
+def title_of(briefing, period):
+    """The briefing's title as the note and its papers give it."""
+    return briefing.title or f"Briefing note: {period.label}"
+
+
 def status_line(briefing, *, named=True):
     """What the note says of itself under its title: the day it was issued and (`named`) by whom;
     nothing for a paper issued on a day not known (one loaded from the council's own); or that it is

@@ -56,6 +56,7 @@ from reporting.briefings.contents import (
     numbered,
     paragraphs,
     status_line,
+    title_of,
 )
 from reporting.documents.text import text_blocks
 from reporting.dashboard.selectors import figure_text
@@ -165,7 +166,7 @@ def briefing_context(*, period, user, briefing=None):
         "briefing": briefing,
         "is_saved": briefing.pk is not None,
         "is_issued": briefing.state == Briefing.State.ISSUED,
-        "title": briefing.title or f"Briefing note: {period.label}",
+        "title": title_of(briefing, period),
         "status_line": status_line(briefing, named=not is_the_public(user)),
         "sections": [
             Section("1.0", "purpose", "Purpose of Briefing Note", [("", p) for p in paragraphs(briefing.purpose)]),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from objectives.models import ReportingPeriod
 from reporting import notifications
-from reporting.briefings import revisions
+from reporting.briefings import papers, revisions
 from reporting.models import ActionUpdate, Briefing, QuarterlyReturn, WorkflowState
 from reporting.steps import ISSUE_BRIEFING, SAVE_BRIEFING, VERSION, StepRefused
 from reporting.workflow import BRIEFING, PERIOD, PLAN_UPDATE, RETURN
@@ -91,4 +91,14 @@ def issue_briefing(*, briefing, by, expected_version=None):
         # readers are told once it has committed.
         revisions.keep(current, by=by)
         notifications.briefing_issued(current, by=by)
+        papers.keep_when_issued(current)  # its Word document kept, its PDF made by the worker
         return current
+
+
+def reissue_briefing(*, briefing, by, expected_version=None):
+    """Re-issue an issued briefing (reporting.briefings.revisions.reissue_briefing: the next revision,
+    the readers told) and keep the new revision's paper. Raises revisions.ReissueError."""
+    with transaction.atomic():
+        done = revisions.reissue_briefing(briefing=briefing, by=by, expected_version=expected_version)
+        papers.keep_when_issued(done)  # its Word document kept, its PDF made by the worker
+        return done

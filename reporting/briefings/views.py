@@ -16,7 +16,7 @@ from reporting.briefings import revisions
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.forms import BriefingForm, IssueBriefingForm
 from reporting.briefings.selectors import briefing_context, issue_summary
-from reporting.briefings.services import BriefingError, StaleBriefing, update_briefing
+from reporting.briefings.services import BriefingError, StaleBriefing, reissue_briefing as reissue_briefing_service, update_briefing
 from reporting.briefings.services import issue_briefing as issue_briefing_service
 from reporting.documents.pdf import pdf_available
 from reporting.kept_work import keeps_work, posted_or_kept
@@ -147,7 +147,7 @@ def reissue_briefing(request, period_slug):
         form = IssueBriefingForm(request.POST)
         if form.is_valid():
             try:
-                done = revisions.reissue_briefing(briefing=note, by=request.user, expected_version=form.cleaned_data["version"])
+                done = reissue_briefing_service(briefing=note, by=request.user, expected_version=form.cleaned_data["version"])
             except revisions.ReissueError as exc:
                 errors_extra = [("main-content", str(exc))]
             else:

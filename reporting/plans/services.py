@@ -18,6 +18,7 @@ from objectives.models import Action
 from objectives.text import is_blank
 from reporting.access import require
 from reporting.models import ActionUpdate, Attachment, FigureBreakdownItem, OutputFigure, PlanUpdate, WorkflowState
+from reporting.plans import papers
 from reporting.plans.report import format_number
 from reporting.plans.selectors import previous_plan_update
 from reporting.steps import (
@@ -173,6 +174,7 @@ def save_report_cover(*, plan_update, by, version, **fields):
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     locked.version += 1
     locked.save()
+    papers.keep_when_changed(locked)  # the committee report's paper, its PDF made by the worker
     return locked
 
 
@@ -251,6 +253,7 @@ def approve_action_update(*, action_update, by, version=None):
         if action.status != locked.status:
             action.status = locked.status
             action.save()
+    papers.keep_when_changed(locked.plan_update)  # the committee report now says it: its paper kept
     return locked
 
 

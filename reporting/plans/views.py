@@ -15,7 +15,8 @@ from objectives.selectors_plans import plan_with_actions, plans_with_status_coun
 from reporting import steps
 from reporting.access import PLAN_UPDATES, can, require
 from reporting.documents.pdf import pdf_available
-from reporting.documents.responses import download, pdf_download
+from reporting.documents.papers import keep, pdf_response
+from reporting.documents.responses import download
 from reporting.kept_work import keeps_work, posted_or_kept
 from reporting.plans import report as committee_report
 from reporting.plans import selectors, services
@@ -135,11 +136,13 @@ def plan_report_docx(request, plan, update):
 
 @login_required
 def plan_report_pdf(request, plan, update):
-    """The same report as a PDF (tagged, A4), made from the Word document by LibreOffice."""
+    """The same report as a PDF (tagged, A4): the kept one, made from this Word document once by the
+    worker (reporting.documents.papers); until then a page saying it is being prepared."""
     require(request.user, "view_dashboard")
     plan_update = _round(plan, update)
     report = committee_report.report_contents(plan_update)
-    return pdf_download(request, build_report_docx(report), report_filename(report, "pdf"), title=plan_update.title,
+    paper = keep(docx=build_report_docx(report), kind="report", title=plan_update.title)
+    return pdf_response(request, paper, report_filename(report, "pdf"),
                         word_url=reverse("plan-report-docx", args=[plan, update]), back_url=plan_update.get_absolute_url())
 
 

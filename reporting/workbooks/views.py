@@ -12,7 +12,10 @@ from reporting.access import PERIODS, can, require
 from reporting.briefings.docx import DOCX_CONTENT_TYPE, briefing_docx_bytes
 from reporting.briefings.selectors import briefing_context
 from reporting.documents.pdf import pdf_available
-from reporting.documents.responses import download, pdf_download
+from reporting.briefings.contents import briefing_for
+from reporting.briefings.papers import kept_readers_paper, paper_of
+from reporting.documents.papers import docx_response, pdf_response
+from reporting.documents.responses import download
 from reporting.workbooks.cells import XLSX_CONTENT_TYPE
 from reporting.workbooks.export import briefing_filename, export_briefing_workbook
 from reporting.workbooks.forms import ConfirmImportForm, ImportWorkbookForm
@@ -56,10 +59,14 @@ def briefing_xlsx(request, period_slug):
 @login_required
 @require_GET
 def briefing_docx(request, period_slug):
-    """The briefing note as a Word document: the same content and order as the briefing page."""
+    """The briefing note as a Word document: the same content and order as the briefing page (a
+    reader of the issued note is given the readers' kept one)."""
     period = _period_or_404(period_slug)
     require(request.user, "export_workbook", period)
     PERIODS.require(request.user, period)  # a reader of some strategies only: theirs
+    kept = kept_readers_paper(request.user, briefing_for(period))
+    if kept is not None and kept.docx:
+        return docx_response(kept, briefing_filename(period, "docx"))
     context = briefing_context(period=period, user=request.user)  # refuses a draft briefing to readers
     return _download(briefing_docx_bytes(context), DOCX_CONTENT_TYPE, briefing_filename(period, "docx"))
 
@@ -67,12 +74,13 @@ def briefing_docx(request, period_slug):
 @login_required
 @require_GET
 def briefing_pdf(request, period_slug):
-    """The briefing note as a PDF (tagged, A4), made from the Word document by LibreOffice."""
+    """The briefing note as a PDF (tagged, A4): the kept one, made from its Word document once by the
+    worker (reporting.documents.papers); until then a page saying it is being prepared."""
     period = _period_or_404(period_slug)
     require(request.user, "export_workbook", period)
     PERIODS.require(request.user, period)  # a reader of some strategies only: theirs
-    context = briefing_context(period=period, user=request.user)  # refuses a draft briefing to readers
-    return pdf_download(request, briefing_docx_bytes(context), briefing_filename(period, "pdf"), title=context["title"],
+    paper = paper_of(request.user, period)  # refuses a draft briefing to readers
+    return pdf_response(request, paper, briefing_filename(period, "pdf"),
                         word_url=reverse("briefing-docx", args=[period.slug]), back_url=reverse("briefing", args=[period.slug]))
 
 

@@ -7,6 +7,7 @@ import zipfile
 import docx
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from objectives.models import ReportingPeriod
@@ -16,10 +17,19 @@ BRIEFING_PDF = "/periods/2023-24-q1/briefing.pdf"
 REPORT_PDF = "/action-plans/employment/reports/2017-12/report.pdf"
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the kept papers
+
+
 @pytest.mark.parametrize("url, filename", [(BRIEFING_PDF, "ses-briefing-2023-24-q1.pdf"),
                                            (REPORT_PDF, "employment-report-2017-12.pdf")])
 def test_a_reader_downloads_each_paper_as_a_pdf(client_for, url, filename):
-    response = client_for("cabinet").get(url)
+    client = client_for("cabinet")
+    waiting = client.get(url)  # not made in the request: queued for the worker
+    assert waiting.status_code == 202 and "The PDF is being prepared" in waiting.content.decode()
+    call_command("make_papers", once=True, verbosity=0)
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert f'filename="{filename}"' in response["Content-Disposition"]
@@ -55,7 +65,10 @@ def test_a_conversion_past_its_time_limit_is_stopped_with_a_clear_message(client
     slow.chmod(0o755)
     settings.LIBREOFFICE = str(slow)
     settings.PDF_TIMEOUT_SECONDS = 1
-    response = client_for("cabinet").get(REPORT_PDF)
+    client = client_for("cabinet")
+    assert client.get(REPORT_PDF).status_code == 202
+    call_command("make_papers", once=True, verbosity=0)  # the worker stops it after a second
+    response = client.get(REPORT_PDF)
     assert response.status_code == 503
     assert "took longer than 1 seconds" in response.content.decode()
 
