@@ -102,6 +102,7 @@ class TargetsForm(GovukFormMixin, forms.Form):
             elif shown is not None:
                 self.initial.setdefault(kind, shown.kind)
             row.value_field, row.kind_field, row.version_field = value, kind, version
+        self.apply_govuk_classes()  # the fields above came after the mixin's own __init__ drew its classes
 
     def clean(self):
         data = super().clean()

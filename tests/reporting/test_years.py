@@ -249,3 +249,16 @@ def test_a_target_is_read_as_people_type_it(next_year, client_for):
     hou02 = next_year["HOU-02"]
     assert post_targets(client_for("coordinator"), {f"target-{hou02.id}-value": "1,250.5"}).status_code == 302
     assert primary("HOU-02") == (Decimal("1250.5"), "local_plan")
+
+
+def test_the_targets_fields_are_drawn_as_gov_uk_fields(next_year, client_for):
+    """The targets' fields are added after the form is made: they still get GOV.UK's classes (a plain,
+    browser-default box was hard to see and to hit at 375 px)."""
+    import re
+
+    hou02 = next_year["HOU-02"]
+    page = client_for("coordinator").get(reverse("year-targets", args=[2024])).content.decode()
+    value = re.search(rf'<input[^>]*name="target-{hou02.id}-value"[^>]*>', page).group(0)
+    kind = re.search(rf'<select[^>]*name="target-{hou02.id}-kind"[^>]*>', page).group(0)
+    assert "govuk-input" in value.split('class="')[1].split('"')[0].split()
+    assert "govuk-select" in kind
