@@ -24,7 +24,7 @@ def refusals(*statuses):
 
 
 LIST_REFUSALS = refusals(400, 401, 403, 404, 405, 429)
-ONE_REFUSALS = refusals(401, 403, 404, 405, 429)
+ONE_REFUSALS = refusals(400, 401, 403, 404, 405, 429)
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):

@@ -15,13 +15,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections
 from django.db.models import Q
 from django.utils import timezone
 
 from reporting.documents import papers
 from reporting.documents.models import Paper
 from reporting.documents.pdf import PdfUnavailable, convert_to_pdf
+from reporting.worker_db import reconnect_if_needed
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def run(*, once=False, poll=2.0, builders=None, stop=lambda: False, say=lambda t
     worker = uuid.uuid4().hex[:12]
     made = 0
     while not stop():
-        close_old_connections()  # a long-running worker: a fresh connection when the old one is broken or too old
+        reconnect_if_needed()  # a long-running worker: a fresh connection when the old one is broken or too old
         paper = make_next(worker, builders)
         if paper is None:
             if once:

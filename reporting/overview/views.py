@@ -53,6 +53,8 @@ def bad_request(request, exception):
                   "text again rather than pasting it, or remove the odd character from the address.")
     else:
         reason = "Your browser sent something this service could not read, so nothing has been saved."
+    if request.path.startswith("/api/"):  # the read API answers in its own format (its documented errors)
+        return JsonResponse({"detail": reason}, status=400)
     return render(request, "400.html", {"reason": reason}, status=400)
 
 

@@ -13,9 +13,9 @@ import signal
 import threading
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
 
 from reporting.outbox import send_batch, send_pending
+from reporting.worker_db import reconnect_if_needed
 
 
 class Command(BaseCommand):
@@ -49,12 +49,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Sending the outbox every {every:g} s; stop with SIGTERM or Ctrl-C.")
         self.stdout.flush()
         while not stop.is_set():
-            close_old_connections()  # a database restarted while the worker waited: connect again
+            reconnect_if_needed()  # a database restarted while the worker waited: connect again
             try:
                 batch = send_batch()
             except Exception as exc:  # noqa: BLE001 - the database is away: keep going, try again shortly
                 self.stderr.write(f"Could not read the outbox: {exc}")
-                close_old_connections()
+                reconnect_if_needed()
                 stop.wait(every)
                 continue
             if batch.claimed:
