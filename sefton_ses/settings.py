@@ -296,6 +296,15 @@ REMINDER_DAYS_BEFORE = [int(d) for d in os.environ.get("REMINDER_DAYS_BEFORE", "
 # After the deadline: the day after it, then every this many days, the Economy Cell copied.
 REMINDER_EVERY_DAYS_AFTER = int(os.environ.get("REMINDER_EVERY_DAYS_AFTER", "3"))
 
+# Variation (kpis/spc.py): how many points in a row make a shift or a trend, 6 (NHS England's
+# Making Data Count default) to 8.
+try:
+    SPC_RUN_LENGTH = int(os.environ.get("SPC_RUN_LENGTH", "6"))
+except ValueError:
+    SPC_RUN_LENGTH = None
+if SPC_RUN_LENGTH not in (6, 7, 8):
+    raise ImproperlyConfigured("SPC_RUN_LENGTH must be a whole number from 6 to 8 (points in a row that make a shift or a trend).")
+
 # The read API (reporting/api/): JSON only, a bearer token per user or service account.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
