@@ -156,6 +156,7 @@ class Chart:
     variation: Variation | None
     variation_high_or_low: Side | None
     assurance: Assurance | None
+    no_assurance_reason: str = ""
 
     @property
     def count_words(self):
@@ -175,7 +176,10 @@ class Chart:
 
     @property
     def assurance_words(self):
-        return ASSURANCE_WORDS[self.assurance] if self.assurance is not None else ""
+        """The assurance verdict in words; on an XmR chart without one, why not."""
+        if self.assurance is not None:
+            return ASSURANCE_WORDS[self.assurance]
+        return "" if self.is_run_chart else self.no_assurance_reason
 
     def rule_words(self, point):
         """Each rule that fired on a point, in words."""
@@ -185,6 +189,12 @@ class Chart:
         if point.cause is None:
             return "Common cause" if not self.is_run_chart else ""
         return CAUSE_WORDS[point.cause]
+
+
+def rounded(value):
+    """A computed figure of the chart (a mean, a limit) to two decimal places, as the references
+    print them; None stays None."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
 def _mean(values):
@@ -368,6 +378,10 @@ def xmr(series, *, direction=None, target=None, recalculate_at=(), n=None):
         variation=variation,
         variation_high_or_low=high_or_low,
         assurance=None if is_run_chart else assurance(points[-1] if points else None, direction=direction, target=target),
+        no_assurance_reason=(
+            "No verdict: the KPI has no better direction (higher or lower)" if direction not in (HIGHER, LOWER)
+            else "No verdict: there is no target for the latest figure" if target is None else ""
+        ),
     )
 
 

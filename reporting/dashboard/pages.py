@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from kpis import spc
 from kpis.figures import HAS_FIGURE, data_lag_words, judged_target, primary_targets, target_text, target_year, with_periods
 from kpis.formatting import format_kpi_value, plain_number
 from kpis.models import KPI, Measurement, Target
@@ -128,12 +129,56 @@ class KPIPoint:
 
 
 @dataclass
+class VariationRow:
+    period_label: str
+    value_text: str
+    is_draft: bool
+    mean_text: str
+    lower_text: str
+    upper_text: str
+    cause_text: str
+    rules: list
+    starts_segment: bool
+
+
+@dataclass
+class VariationSection:
+    """The KPI's figures on an XmR chart (kpis.spc), written for the page: the verdicts in words
+    and a row per figure."""
+    chart: spc.Chart
+    rows: list
+
+
+@dataclass
 class KPIPage:
     kpi: KPI
     points: list
     targets: list
     latest: KPIPoint | None
     synthetic: bool
+    variation: VariationSection | None = None
+
+
+def variation_section(kpi, points):
+    """The variation of the figures on the page (those the person may see; figures not yet
+    available left out), judged by kpis.spc; None for a milestone KPI or no figure. No query."""
+    numeric = [p for p in points if p.value is not None]
+    if kpi.is_milestone or not numeric:
+        return None
+    chart = spc.xmr([(p.period_label, p.value) for p in numeric], direction=kpi.direction, target=numeric[-1].target)
+
+    def written(value):
+        return format_kpi_value(spc.rounded(value), kpi.unit) if value is not None else ""
+
+    rows = [
+        VariationRow(
+            period_label=p.period_label, value_text=p.value_text, is_draft=p.is_draft,
+            mean_text=written(point.mean), lower_text=written(point.lower_limit), upper_text=written(point.upper_limit),
+            cause_text=chart.cause_words(point), rules=chart.rule_words(point), starts_segment=point.starts_segment,
+        )
+        for p, point in zip(numeric, chart.points)
+    ]
+    return VariationSection(chart=chart, rows=rows)
 
 
 def kpi_page(*, user, code):
@@ -172,4 +217,4 @@ def kpi_page(*, user, code):
         for t in kpi.targets.all()
     ]
     return KPIPage(kpi=kpi, points=points, targets=targets, latest=points[-1] if points else None,
-                   synthetic=any(p.is_synthetic for p in points))
+                   synthetic=any(p.is_synthetic for p in points), variation=variation_section(kpi, points))

@@ -216,6 +216,11 @@ def test_the_assurance_verdict_is_in_words():
     assert chart(ALTERNATING, direction="higher", target=25).assurance_words == "Consistently failing the target"
 
 
+def test_without_a_target_or_a_direction_the_assurance_says_why():
+    assert chart(ALTERNATING, direction="higher").assurance_words == "No verdict: there is no target for the latest figure"
+    assert chart(ALTERNATING, direction=None, target=12).assurance_words == "No verdict: the KPI has no better direction (higher or lower)"
+
+
 def test_fewer_than_13_figures_is_a_run_chart_with_no_verdict():
     result = chart([10, 13, 10, 13, 10, 13, 10, 13, 40], direction="higher", target=12)
     assert result.is_run_chart
