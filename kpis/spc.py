@@ -3,12 +3,17 @@ rules and its two verdicts. Plain functions on a KPI's series, no database.
 
 The rules are facts carried over from two references, named beside each rule below:
 
-* NHS England's "SPC Charts SQL Query" (v2.x, Matthew Callus, Improvement Analytics Team;
+* NHS England's "SPC Charts SQL Query" (v2.4 and v2.5, Matthew Callus, Improvement Analytics Team;
   "the SQL" below), Step 4 "special cause" and "icons";
 * the NHS-R Community's R package NHSRplotthedots (``ptd_spc_standard``,
   ``ptd_calculate_point_type``, ``ptd_calculate_assurance_type``; "plotthedots" below).
 
 Where the two agree the rule says so; where they differ, which one is followed and why.
+
+The two numbers are the issue's (issue 25, "NHS England's current default"): a shift or a trend is
+6 points (``SPC_RUN_LENGTH``, 6 to 8), an XmR chart needs 13 figures. The SQL versions read for
+this (v2.4, v2.5) ship with 7 (``@SettingSpecialCauseShiftPoints``, ``...TrendPoints``, warning
+outside 6 to 8) and 15 (``@SettingMinimumPoints``); plotthedots warns below 12 per segment.
 
 The chart (both references, ``limit <- 2.66``, ``limitclose <- 2 * (limit / 3)``):
 

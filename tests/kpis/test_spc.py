@@ -307,3 +307,24 @@ def test_a_published_worked_example_nhsrplotthedots():
     assert two_places(point.lower_limit) == Decimal("-3.01")
     assert two_places(point.upper_limit) == Decimal("3.29")
     assert flagged(result) == {}
+
+
+def spc_setting(value):
+    """Start Django with SPC_RUN_LENGTH set in the environment: (exit code, what it printed, its errors)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.security.test_settings import ROOT
+
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SPC_RUN_LENGTH)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sefton_ses.settings", "SPC_RUN_LENGTH": value}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    return result.returncode, result.stdout.strip(), result.stderr
+
+
+def test_the_run_length_is_set_in_the_environment_and_refused_outside_6_to_8():
+    assert spc_setting("8")[:2] == (0, "8")
+    for bad in ("5", "9", "six"):
+        code, _, errors = spc_setting(bad)
+        assert code != 0 and "SPC_RUN_LENGTH must be a whole number from 6 to 8" in errors
