@@ -327,6 +327,8 @@ def xmr(series, *, direction=None, target=None, recalculate_at=(), n=None):
     moving = [None] * len(values)
     for start, stop in bounds:
         part = values[start:stop]
+        if not part:  # no figure at all
+            continue
         mean = _mean(part)
         ranges = [abs(part[i] - part[i - 1]) for i in range(1, len(part))]
         for i, mr in enumerate(ranges, start=start + 1):

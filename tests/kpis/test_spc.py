@@ -234,6 +234,21 @@ def test_fewer_than_13_figures_is_a_run_chart_with_no_verdict():
     assert flagged(result) == {}
 
 
+def test_no_figure_is_an_empty_run_chart():
+    result = chart([])
+    assert result.is_run_chart and result.points == () and result.count_words == "not enough figures yet (0 of 13)"
+    assert result.variation is None and result.assurance is None
+
+
+def test_figures_all_the_same_are_common_cause_with_the_limits_on_the_mean():
+    result = chart([7] * 13, direction="higher", target=7)
+    point = result.points[-1]
+    assert point.lower_limit == point.mean == point.upper_limit == Decimal(7)
+    assert flagged(result) == {}
+    assert result.variation is Variation.COMMON_CAUSE
+    assert result.assurance is Assurance.PASSING  # a target on a limit counts as beyond it
+
+
 def test_thirteen_figures_make_an_xmr_chart():
     twelve = chart(ALTERNATING[:12], direction="higher")
     thirteen = chart(ALTERNATING[:13], direction="higher")
