@@ -231,26 +231,24 @@ def _stale_target(slot, user):
 SAVE_RETURN = Operation("save_return", "edit_return", workflow.RETURN, "edit", subject=_the_return, period=_entry,
                         stale=stale_return)
 SUBMIT_RETURN = Operation("submit_return", "submit_return", workflow.RETURN, "submit", subject=_the_return, period=_entry,
-                          stale=stale_return,
-                          complete=return_problems)
+                          stale=stale_return, complete=return_problems)
 APPROVE_RETURN = Operation("approve_return", "approve_return", workflow.RETURN, "approve", subject=_return_subject,
                            stale=_stale_decision)
 SEND_BACK_RETURN = Operation("send_back_return", "send_back_return", workflow.RETURN, "send_back", stale=_stale_decision)
 REOPEN_RETURN = Operation("reopen_return", "reopen_return", workflow.RETURN, "reopen", stale=_stale_decision)
 REMIND_RETURN = Operation("remind_return", "chase_returns", period=_chase)
 
-# Action-plan updates (their completeness, a narrative, is the plan services').
+# Action-plan updates (submitting one needs its narrative).
 SAVE_PLAN_UPDATE = Operation("save_plan_update", "edit_action_update", workflow.PLAN_UPDATE, "edit", subject=_the_update,
-                            stale=_stale_update)
-SUBMIT_PLAN_UPDATE = Operation("submit_plan_update", "submit_action_update", workflow.PLAN_UPDATE, "submit", subject=_the_update,
-                              stale=_stale_update,
-                               complete=_narrative_written)
+                             stale=_stale_update)
+SUBMIT_PLAN_UPDATE = Operation("submit_plan_update", "submit_action_update", workflow.PLAN_UPDATE, "submit",
+                               subject=_the_update, stale=_stale_update, complete=_narrative_written)
 APPROVE_PLAN_UPDATE = Operation("approve_plan_update", "approve_action_update", workflow.PLAN_UPDATE, "approve",
                                 subject=_the_update, stale=_stale_update)
 SEND_BACK_PLAN_UPDATE = Operation("send_back_plan_update", "send_back_action_update", workflow.PLAN_UPDATE, "send_back",
                                   subject=_the_update, stale=_stale_update)
 
-# Briefings (what must be true of the period's returns before issue is the briefing services').
+# Briefings (what the period's returns must be before issue or re-issue: reporting.briefings.readiness).
 SAVE_BRIEFING = Operation("save_briefing", "edit_briefing", workflow.BRIEFING, "edit", stale=_stale_briefing_text)
 ISSUE_BRIEFING = Operation("issue_briefing", "issue_briefing", workflow.BRIEFING, "issue", period=_not_saved_yet,
                            stale=_stale_briefing, complete=readiness.issue_problem)
