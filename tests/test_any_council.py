@@ -94,9 +94,15 @@ def text_of(response):
 def anytown(db, settings):
     settings.PUBLIC_PAGES = True
     call_command("load_strategy", str(ANYTOWN), stdout=open("/dev/null", "w"))
+    return council_users(ROLES, "anytown.example")
+
+
+def council_users(roles, domain):
+    """One user per role of a test council ({username: role}), the officer `lead` leading every
+    sub-strand: {username: user}."""
     users = {}
-    for username, role in ROLES.items():
-        user = get_user_model().objects.create_user(username, f"{username}@anytown.example", "x", first_name=username.title(),
+    for username, role in roles.items():
+        user = get_user_model().objects.create_user(username, f"{username}@{domain}", "x", first_name=username.title(),
                                                     last_name="Tester", is_staff=role == Role.ADMINISTRATOR,
                                                     is_superuser=role == Role.ADMINISTRATOR)
         user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))

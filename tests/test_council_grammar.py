@@ -8,17 +8,15 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
 from objectives.models import ReportingPeriod, SubStrand
-from objectives.roles import GROUP_NAMES, Role
+from objectives.roles import Role
 from reporting.loaders import load_fixture_files
 from tests.security.test_url_walk import all_urls
-from tests.test_any_council import SKIPPED, ReadersText, text_of
+from tests.test_any_council import SKIPPED, ReadersText, council_users, text_of
 from tests.test_two_strategies import climate  # noqa: F401 (a fixture: the Climate strategy beside Sefton's)
 
 COUNCILS = Path(__file__).parent / "councils"
@@ -108,18 +106,7 @@ def problems_in(where, text, *, quarters_allowed=False):
 def oakvale(db, settings):
     settings.PUBLIC_PAGES = True
     load_fixture_files(OAKVALE)
-    users = {}
-    for username, role in ROLES.items():
-        user = get_user_model().objects.create_user(username, f"{username}@oakvale.example", "x", first_name=username.title(),
-                                                    last_name="Tester", is_staff=role == Role.ADMINISTRATOR,
-                                                    is_superuser=role == Role.ADMINISTRATOR)
-        user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
-        users[username] = user
-    for sub in SubStrand.objects.all():
-        sub.lead_officer = users["lead"]
-        sub.save()
-        sub.editors.add(users["lead"])
-    return users
+    return council_users(ROLES, "oakvale.example")
 
 
 def test_the_words_take_their_article_number_and_case(oakvale):

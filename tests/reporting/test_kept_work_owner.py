@@ -13,10 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from objectives.models import Action
 from reporting.kept_work import FORM_NOTE, FORM_NOTE_SALT, KEPT
-from reporting.models import ActionUpdate, PlanUpdate, QuarterlyReturn
+from reporting.models import ActionUpdate, QuarterlyReturn
 from tests.conftest import DEMO_PASSWORDS
+from tests.reporting.test_kept_work_forms import draft_update  # noqa: F401 (a fixture: the officer's draft update)
 from tests.reporting._returns_support import fast_password_hashing, form_fields, housing_return, return_url  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -160,15 +160,7 @@ def test_a_form_posted_after_signing_in_again_in_another_tab_is_put_back(demo_us
 
 # -- the same for the action-plan update and the briefing's text --------------------------------------
 
-@pytest.fixture
-def draft_update(sefton, demo_users):
-    plan_update = PlanUpdate.objects.create(plan=PlanUpdate.objects.get(slug="2017-12").plan, slug="2018-06",
-                                            title="June 2018", as_at="2018-06-30")
-    return ActionUpdate.objects.create(action=Action.objects.get(plan__slug="employment", number=14),
-                                       plan_update=plan_update, narrative="Draft narrative", state="draft")
-
-
-def test_an_action_plan_update_posted_with_no_cookies_is_put_back_for_its_owner(demo_users, draft_update):
+def test_an_action_plan_update_posted_with_no_cookies_is_put_back_for_its_owner(demo_users, draft_update):  # noqa: F811
     url = reverse("action-update-edit", args=["employment", "2018-06", 14])
     officer = browser_for(demo_users["officer"])
     response = post_with_no_cookies(officer, url, {"narrative": TYPED}, css_class="app-update-form")
