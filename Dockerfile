@@ -34,7 +34,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     TZ=Europe/London
 # The static files, hashed and compressed, are part of the image (whitenoise serves them).
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0
-USER ses
+# The user made above (ses), by number, as Kubernetes and compose check it.
+USER 10001:10001
 EXPOSE 8000
 VOLUME ["/data/media"]
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
