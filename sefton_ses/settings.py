@@ -170,7 +170,8 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the static files for production (the container image: /app/staticfiles).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # In production: whitenoise's hashed, compressed files, with JS module imports rewritten to the
 # hashed names too (sefton_ses/storage.py).
 STORAGES = {

@@ -41,6 +41,15 @@ if [ ${#DOC_PACKAGES[@]} -gt 0 ]; then
     "${DOC_PACKAGES[@]}" >/dev/null
 fi
 
+# --- nginx for the reference deployment test (tests/deploy/) ---------------------------------
+# The compose file's reverse proxy, started for real in front of two app servers.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "== nginx is missing: installing Debian's nginx-light =="
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    nginx-light >/dev/null
+fi
+
 # --- PostgreSQL: find the server binaries ----------------------------------------------------
 find_pg_bin() {
   if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
