@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from objectives.admin_site import InCouncilWords
-from kpis.models import KPI, Measurement, Target
+from kpis.models import KPI, ChangeOfProcess, Measurement, Target
 
 
 class TargetInline(admin.TabularInline):
@@ -11,8 +11,8 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(KPI)
 class KPIAdmin(InCouncilWords, admin.ModelAdmin):
-    list_display = ["code", "title", "sub_strand", "unit", "direction", "cadence", "data_source", "is_active"]
-    list_filter = ["sub_strand__objective", "sub_strand", "unit", "direction", "cadence", "is_active"]
+    list_display = ["code", "title", "sub_strand", "kind", "unit", "direction", "cadence", "data_source", "is_active"]
+    list_filter = ["sub_strand__objective", "sub_strand", "kind", "unit", "direction", "cadence", "is_active"]
     search_fields = ["code", "title", "data_source"]
     list_select_related = ["sub_strand"]
     inlines = [TargetInline]
@@ -34,3 +34,19 @@ class MeasurementAdmin(InCouncilWords, admin.ModelAdmin):
     search_fields = ["kpi__code", "kpi__title", "commentary"]
     list_select_related = ["kpi", "period"]
     readonly_fields = ["version", "frozen_target", "frozen_target_kind", "frozen_tolerance", "frozen_rag", "frozen_at"]
+
+
+@admin.register(ChangeOfProcess)
+class ChangeOfProcessAdmin(InCouncilWords, admin.ModelAdmin):
+    """Read here; recorded and removed by the coordinating team on the KPI's page (reporting.steps)."""
+
+    list_display = ["kpi", "period", "reason", "recorded_by", "recorded_at"]
+    list_filter = ["kpi__sub_strand", "period"]
+    list_select_related = ["kpi", "period", "recorded_by"]
+    search_fields = ["kpi__code", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,8 @@
 from auditlog.registry import auditlog
 
-from kpis.models import KPI, Measurement, Target
+from kpis.models import KPI, ChangeOfProcess, Measurement, Target
 
 auditlog.register(Measurement, exclude_fields=["updated_at", "period_key", "next_figure_key", "next_approved_key"])
 auditlog.register(Target)
 auditlog.register(KPI)
+auditlog.register(ChangeOfProcess)

@@ -146,6 +146,8 @@ def judged_target(kpi, measurement=None, *, financial_year=None, targets=None):
 
 def target_text(kpi, value, kind):
     """The target in words: '640 (Local Plan requirement)', 'Milestone', or what the bar is instead."""
+    if kpi.is_contextual and value is None:
+        return "Contextual: no target"
     if kpi.is_milestone:
         return "Milestone"
     if value is None:
@@ -155,6 +157,8 @@ def target_text(kpi, value, kind):
 
 def bar_text(kpi, context):
     """What the rules compare with, in words: 'Target 640 (Local Plan requirement) for 2023/24'."""
+    if kpi.is_contextual:
+        return "Contextual: not rated (its trend and variation are shown)"
     if kpi.is_milestone:
         return "Rated from the milestone status"
     if context.target is not None:

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from kpis.numbers import figure_field
-from kpis.rag import RAG, RAG_VALUES, Direction, MilestoneStatus, Rating, override_of, rag_label, rate
+from kpis.rag import CONTEXTUAL_BASIS, RAG, RAG_VALUES, Direction, MilestoneStatus, Rating, override_of, rag_label, rate
 from objectives.models import ReportingPeriod, SubStrand
 from objectives.text import is_blank
 
@@ -18,6 +18,13 @@ NO_LATER_FIGURE = 2**31 - 1  # the next-figure key of a KPI's latest figure: lat
 
 
 class KPI(models.Model):
+    class Kind(models.TextChoices):
+        """How a KPI is judged: the one answer (a milestone's unit and direction follow from it)."""
+
+        TARGETED = "targeted", "Targeted: rated against its target"
+        CONTEXTUAL = "contextual", "Contextual: its trend and variation, never rated"
+        MILESTONE = "milestone", "Milestone: rated from its milestone status"
+
     class Unit(models.TextChoices):
         NUMBER = "number", "Number"
         PERCENT = "percent", "Per cent"
@@ -41,6 +48,11 @@ class KPI(models.Model):
     code = models.SlugField(max_length=20, unique=True, help_text="Short reference, e.g. HOU-02.")
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
+    kind = models.CharField(
+        "kind of indicator", max_length=12, choices=Kind.choices, default=Kind.TARGETED,
+        help_text="Targeted: rated Red, Amber or Green against its target. Contextual: a volume or context measure, "
+                  "its trend and variation shown, never rated. Milestone: rated from its milestone status.",
+    )
     unit = models.CharField(max_length=12, choices=Unit.choices, default=Unit.NUMBER)
     direction = models.CharField(max_length=12, choices=Direction.choices, default=Direction.HIGHER)
     cadence = models.CharField(max_length=16, choices=DataCadence.choices, blank=True)
@@ -58,14 +70,46 @@ class KPI(models.Model):
                 name="kpi_milestone_unit_iff_milestone_direction",
             ),
             models.CheckConstraint(condition=Q(direction__in=["higher", "lower", "milestone"]), name="kpi_direction_valid"),
+            models.CheckConstraint(condition=Q(kind__in=["targeted", "contextual", "milestone"]), name="kpi_kind_valid"),
+            models.CheckConstraint(
+                condition=(Q(kind="milestone", direction="milestone") | (~Q(kind="milestone") & ~Q(direction="milestone"))),
+                name="kpi_milestone_kind_iff_milestone_direction",
+            ),
         ]
 
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    def clean(self):
+        milestone = {self.kind == self.Kind.MILESTONE, self.unit == self.Unit.MILESTONE, self.direction == Direction.MILESTONE}
+        if len(milestone) > 1:
+            raise ValidationError({"kind": "A milestone KPI has the kind, unit and direction “Milestone”; any other KPI none of them."})
+
+    def save(self, *args, **kwargs):
+        """A targeted KPI written with the milestone unit and direction is a milestone (the way a KPI
+        was made a milestone before it had a kind); one of the milestone kind written with the default
+        unit and direction has the milestone ones. Any other mix is refused (clean, the constraints)."""
+        if self.kind == self.Kind.TARGETED and self.unit == self.Unit.MILESTONE and self.direction == Direction.MILESTONE:
+            self.kind = self.Kind.MILESTONE
+        if self.kind == self.Kind.MILESTONE and (self.unit, self.direction) == (self.Unit.NUMBER, Direction.HIGHER):
+            self.unit, self.direction = self.Unit.MILESTONE, Direction.MILESTONE
+        super().save(*args, **kwargs)
+        if self.kind == self.Kind.CONTEXTUAL:
+            strip_ratings(self)
+
     @property
     def is_milestone(self):
-        return self.direction == Direction.MILESTONE
+        return self.kind == self.Kind.MILESTONE
+
+    @property
+    def is_contextual(self):
+        """Never rated, never counted in a RAG total (kpis.rag.rate says "Contextual: not rated")."""
+        return self.kind == self.Kind.CONTEXTUAL
+
+    @property
+    def no_rating_words(self):
+        """What a page says where a figure's RAG would be when it has none ('Contextual: not rated')."""
+        return rag_label(None, kind=self.kind)
 
     def get_absolute_url(self):
         return reverse("kpi", args=[self.code])
@@ -173,6 +217,8 @@ class Measurement(models.Model):
             errors["value"] = "A figure that is not yet available cannot have a value."
         if self.kpi_id and self.kpi.is_milestone and self.value is not None:
             errors["value"] = "A milestone KPI has a milestone status, not a number."
+        if self.kpi_id and self.kpi.is_contextual and self.rag_override:
+            errors["rag_override"] = f"{self.kpi.code} is a contextual KPI: it is not rated, so it has no status to override."
         if errors:
             raise ValidationError(errors)
 
@@ -233,6 +279,7 @@ class Measurement(models.Model):
         """Apply the RAG rules to this measurement (it is not saved), against what `context` (a
         kpis.figures.RatingContext) says it is compared with."""
         return rate(
+            kind=self.kpi.kind,
             direction=self.kpi.direction,
             value=self.value,
             target=context.bar if context.target is not None else None,
@@ -245,6 +292,40 @@ class Measurement(models.Model):
     def apply_rating(self, rating: Rating):
         self.rag_calculated = rating.rag or ""
         self.rag_basis = rating.basis[:300]
+
+
+REASON_MAX_LENGTH = 2_000
+
+
+class ChangeOfProcess(models.Model):
+    """A change of process recorded by the coordinating team: from the figure for `period`, the KPI's
+    variation limits are worked out again from that figure on (kpis.spc, a recalculation point),
+    with the reason said on the KPI's page. Recorded and removed through reporting.steps
+    (RECORD_CHANGE_OF_PROCESS, REMOVE_CHANGE_OF_PROCESS); the history keeps who and when."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="changes_of_process")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+",
+                               help_text="The limits are recalculated from this period's figure on.")
+    reason = models.TextField(max_length=REASON_MAX_LENGTH)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kpi", "period__end_date"]
+        verbose_name_plural = "changes of process"
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "period"], name="one_change_of_process_per_kpi_period"),
+            models.CheckConstraint(condition=~Q(reason=""), name="change_of_process_has_a_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi.code}: change of process from {self.period.label}"
+
+    def clean(self):
+        if is_blank(self.reason):
+            raise ValidationError({"reason": "Give the reason for the change of process."})
+        if len(self.reason) > REASON_MAX_LENGTH:
+            raise ValidationError({"reason": f"The reason must be {REASON_MAX_LENGTH:,} characters or fewer."})
 
 
 def index_figures(kpi_ids):
@@ -269,3 +350,14 @@ def index_figures(kpi_ids):
                 next_approved = m.period_key
     if changed:
         Measurement.objects.bulk_update(changed, ["next_figure_key", "next_approved_key"], batch_size=500)
+
+
+def strip_ratings(kpi):
+    """A contextual KPI's figures carry no RAG (none by the rules, no override, none frozen at
+    approval), so that no total anywhere counts them: Measurement.rag, and `shown_rag_expression` in
+    SQL, are None for them. Asked when a KPI is saved as contextual; each figure changed is saved
+    (the history records it). One query when there is nothing to change."""
+    rated = Measurement.objects.filter(kpi=kpi).exclude(rag_calculated="", rag_override="", frozen_rag="")
+    for m in rated:
+        m.rag_calculated, m.rag_basis, m.rag_override, m.override_reason, m.frozen_rag = "", CONTEXTUAL_BASIS, "", "", ""
+        m.save(update_fields=["rag_calculated", "rag_basis", "rag_override", "override_reason", "frozen_rag", "updated_at"])

@@ -7,6 +7,9 @@ A KPI's RAG follows from its latest value, its target, its direction and an Ambe
 * no target for the year: the previous year's value is the bar ("an increase on previous
   years should be the aim"), with the same tolerance;
 * milestone KPIs are rated from their milestone status;
+* a contextual KPI (a volume or context measure: kpis.models.KPI.Kind) is never rated, not even by
+  an override: "Contextual: not rated". So its figures never count in a RAG total anywhere (every
+  total counts the RAG a figure shows, Measurement.rag, which is None for them);
 * a figure not yet available is not rated (which is not the same as missing);
 * an officer may override any of this, with a reason.
 """
@@ -49,6 +52,8 @@ MILESTONE_RAG = {
 }
 
 DEFAULT_AMBER_TOLERANCE = Decimal("5")  # per cent of the bar
+CONTEXTUAL = "contextual"  # kpis.models.KPI.Kind.CONTEXTUAL
+CONTEXTUAL_BASIS = "Contextual: not rated"
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,11 @@ class Rating:
         return RAG(self.rag).label if self.rag else "Not rated"
 
 
-def rag_label(rag):
-    """'Red', 'Amber', 'Green' or 'Not rated': RAG is never shown by colour alone."""
+def rag_label(rag, *, kind=None):
+    """'Red', 'Amber', 'Green' or 'Not rated' ('Contextual: not rated' for a contextual KPI's
+    figure): RAG is never shown by colour alone."""
+    if kind == CONTEXTUAL:
+        return CONTEXTUAL_BASIS
     return RAG(rag).label if rag else "Not rated"
 
 
@@ -134,6 +142,7 @@ def compare_to_bar(value, bar, direction, tolerance_percent=DEFAULT_AMBER_TOLERA
 def rate(
     *,
     direction,
+    kind=None,
     value=None,
     target=None,
     tolerance_percent=None,
@@ -143,7 +152,10 @@ def rate(
     override=None,
     override_reason="",
 ):
-    """The RAG of one measurement and the reason for it."""
+    """The RAG of one measurement and the reason for it. `kind`: the KPI's kind (a contextual KPI
+    is never rated)."""
+    if kind == CONTEXTUAL:
+        return Rating(None, CONTEXTUAL_BASIS)
     if override:
         if override not in RAG_VALUES:
             raise ValueError(f"{override!r} is not a RAG status.")

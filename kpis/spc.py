@@ -154,6 +154,16 @@ class Point:
 
 
 @dataclass(frozen=True)
+class ChangePoint:
+    """Where the limits were recalculated: the index and label of the first figure after a recorded
+    change of process, and its reason (for the page's words and the chart's marker)."""
+
+    index: int
+    label: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Chart:
     points: tuple
     run_length: int
@@ -162,6 +172,7 @@ class Chart:
     variation_high_or_low: Side | None
     assurance: Assurance | None
     no_assurance_reason: str = ""
+    changes: tuple = ()  # ChangePoint, oldest first
 
     @property
     def count_words(self):
@@ -313,10 +324,15 @@ def _cause(rules, direction):
     return Cause.IMPROVEMENT
 
 
-def xmr(series, *, direction=None, target=None, recalculate_at=(), n=None):
+def xmr(series, *, direction=None, target=None, recalculate_at=(), n=None, reasons=None):
     """The XmR chart of ``series`` (a list of (period label, Decimal figure) in time order) for a
     KPI whose ``direction`` is "higher" or "lower" (is better), or anything else for none, with an
-    optional ``target`` and the indexes at which a change of process was recorded."""
+    optional ``target`` and the indexes at which a change of process was recorded (``reasons``:
+    {index: the reason recorded}, said with each ChangePoint).
+
+    As plotthedots' ``recalc`` with ``rebase`` dates and the SQL's "RebasePoint": the figures from
+    a change point on have their own mean and limits; the figures before it keep those of their own
+    (earlier) segment, so the current limits come from the latest segment only."""
     n = check_run_length(n) if n is not None else run_length()
     labels = [label for label, _ in series]
     values = [Decimal(value) for _, value in series]
@@ -385,6 +401,7 @@ def xmr(series, *, direction=None, target=None, recalculate_at=(), n=None):
         variation=variation,
         variation_high_or_low=high_or_low,
         assurance=None if is_run_chart else assurance(points[-1] if points else None, direction=direction, target=target),
+        changes=tuple(ChangePoint(start, labels[start], (reasons or {}).get(start, "")) for start, _ in bounds[1:]),
         no_assurance_reason=(
             "No verdict: the KPI has no better direction (higher or lower)" if direction not in (HIGHER, LOWER)
             else "No verdict: there is no target for the latest figure" if target is None else ""

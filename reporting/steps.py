@@ -262,9 +262,14 @@ CLOSE_PERIOD = Operation("close_period", "manage_periods", workflow.PERIOD, "clo
 SET_UP_YEAR = Operation("set_up_year", "set_up_year")
 # A KPI's target for a year (reporting.years.selectors.TargetSlot: its version is the target's as it is now).
 SET_TARGET = Operation("set_target", "set_targets", stale=_stale_target)
+# A KPI's change of process (kpis.models.ChangeOfProcess): its variation limits recalculated from a
+# period, with a reason; recorded and removed by the coordinating team (reporting/variation/).
+RECORD_CHANGE_OF_PROCESS = Operation("record_change_of_process", "record_change_of_process")
+REMOVE_CHANGE_OF_PROCESS = Operation("remove_change_of_process", "record_change_of_process")
 
 OPERATIONS = {op.name: op for op in (
     SAVE_RETURN, SUBMIT_RETURN, APPROVE_RETURN, SEND_BACK_RETURN, REOPEN_RETURN, REMIND_RETURN,
     SAVE_PLAN_UPDATE, SUBMIT_PLAN_UPDATE, APPROVE_PLAN_UPDATE, SEND_BACK_PLAN_UPDATE,
     SAVE_BRIEFING, ISSUE_BRIEFING, REISSUE_BRIEFING, OPEN_PERIOD, CLOSE_PERIOD, SET_UP_YEAR, SET_TARGET,
+    RECORD_CHANGE_OF_PROCESS, REMOVE_CHANGE_OF_PROCESS,
 )}

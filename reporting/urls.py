@@ -6,6 +6,7 @@ from reporting.overview import urls as overview
 from reporting.plans import urls as plans
 from reporting.public import urls as public
 from reporting.returns import urls as returns
+from reporting.variation import urls as variation
 from reporting.workbooks import urls as workbooks
 from reporting.years import urls as years
 
@@ -15,6 +16,7 @@ urlpatterns = [
     *plans.urlpatterns,
     *returns.urlpatterns,
     *dashboard.urlpatterns,
+    *variation.urlpatterns,
     *briefings.urlpatterns,
     *public.urlpatterns,
     *legal.urlpatterns,

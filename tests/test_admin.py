@@ -8,7 +8,7 @@ OUR_APPS = ["objectives", "kpis", "reporting"]
 
 
 ONE_ROW = {"SiteSettings", "Council"}  # one row (of switches; the council): nothing to filter or search
-MADE_BY_THE_PRODUCT = {"Paper"}  # kept papers: made by issuing and the PDF worker, read in the admin, never added there
+MADE_BY_THE_PRODUCT = {"Paper", "ChangeOfProcess"}  # kept papers (made by issuing and the PDF worker); changes of process (a step on the KPI page): read in the admin, never added there
 
 
 def our_models():

@@ -108,8 +108,11 @@ class KpiSerializer(Answer):
 
     class Meta:
         model = KPI
-        fields = ["id", "code", "title", "description", "sub_strand", "unit", "direction", "cadence", "data_source",
+        fields = ["id", "code", "title", "description", "sub_strand", "kind", "unit", "direction", "cadence", "data_source",
                   "order", "is_active", "targets"]
+        extra_kwargs = {"kind": {"help_text": "targeted: rated red, amber or green against its target; contextual: a volume "
+                                              "or context measure, its trend and variation shown, never rated (its figures' "
+                                              "rag is always null); milestone: rated from its milestone status."}}
 
 
 class GovernanceEventSerializer(Answer):

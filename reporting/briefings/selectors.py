@@ -219,7 +219,7 @@ def _kpis(period, previous, sub_strands, user=None):
                 kpi=kpi, code=kpi.code, title=kpi.title, sub_strand=kpi.sub_strand.name, unit=kpi.get_unit_display(),
                 target_value=value, target_kind=kind, target_text=target_text(kpi, value, kind),
                 value=m.value if m else None, value_text=figure_text(m), rag=m.rag if m else None,
-                rag_label=rag_label(m.rag if m else None), data_for=data_lag_words(m),
+                rag_label=rag_label(m.rag if m else None, kind=kpi.kind), data_for=data_lag_words(m),
                 reported_in=m.period.label if m else "", is_synthetic=bool(m and m.is_synthetic),
                 has_figure=m is not None and (m.not_available or bool(m.milestone_status) or m.value is not None),
                 override=m.override if m else None,

@@ -3,7 +3,7 @@
 
 A fixed number of queries whatever the size (the tests pin the counts).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from kpis import spc
 from kpis.figures import HAS_FIGURE, data_lag_words, judged_target, primary_targets, target_text, target_year, with_periods
 from kpis.formatting import format_kpi_value, plain_number
-from kpis.models import KPI, Measurement, Target
+from kpis.models import KPI, ChangeOfProcess, Measurement, Target
 from kpis.rag import movements, rag_label
 from objectives.models import SubStrand, financial_year_label
 from reporting.access import (
@@ -139,14 +139,26 @@ class VariationRow:
     cause_text: str
     rules: list
     starts_segment: bool
+    change_reason: str = ""
+
+
+@dataclass
+class ChangeLine:
+    """A recorded change of process, as the KPI page says it: from which figure the limits were
+    recalculated (`applied_from`, blank when no figure the person sees comes after it) and why."""
+    change: ChangeOfProcess
+    period_label: str
+    applied_from: str
+    reason: str
 
 
 @dataclass
 class VariationSection:
-    """The KPI's figures on an XmR chart (kpis.spc), written for the page: the verdicts in words
-    and a row per figure."""
+    """The KPI's figures on an XmR chart (kpis.spc), written for the page: the verdicts in words,
+    a row per figure, and the changes of process recorded (the chart's ChangePoints say where)."""
     chart: spc.Chart
     rows: list
+    changes: list = field(default_factory=list)
 
 
 @dataclass
@@ -159,13 +171,33 @@ class KPIPage:
     variation: VariationSection | None = None
 
 
-def variation_section(kpi, points):
+def change_points(numeric, changes):
+    """{index in `numeric`: the change of process} for each recorded change: the limits are
+    recalculated from the first figure the person sees reported in its period or after it (a change
+    before the first figure, or after the last, moves no limit)."""
+    found = {}
+    for change in sorted(changes, key=lambda c: c.period.order_key):
+        key = change.period.order_key
+        index = next((i for i, p in enumerate(numeric) if p.measurement.period.order_key >= key), None)
+        if index:  # not None, and not the first figure: limits need figures before the change
+            found[index] = change
+    return found
+
+
+def variation_section(kpi, points, changes=()):
     """The variation of the figures on the page (those the person may see; figures not yet
-    available left out), judged by kpis.spc; None for a milestone KPI or no figure. No query."""
+    available left out), judged by kpis.spc, its limits recalculated from each change of process
+    recorded (`changes`, kpis.models.ChangeOfProcess with their periods); None for a milestone KPI
+    or no figure. No query."""
     numeric = [p for p in points if p.value is not None]
     if kpi.is_milestone or not numeric:
         return None
-    chart = spc.xmr([(p.period_label, p.value) for p in numeric], direction=kpi.direction, target=numeric[-1].target)
+    at = change_points(numeric, changes)
+    chart = spc.xmr([(p.period_label, p.value) for p in numeric], direction=kpi.direction, target=numeric[-1].target,
+                    recalculate_at=sorted(at), reasons={i: c.reason for i, c in at.items()})
+    applied = {c.pk: numeric[i].period_label for i, c in at.items()}
+    lines = [ChangeLine(change=c, period_label=c.period.label, applied_from=applied.get(c.pk, ""), reason=c.reason)
+             for c in sorted(changes, key=lambda c: c.period.order_key)]
 
     def written(value):
         return format_kpi_value(spc.rounded(value), kpi.unit) if value is not None else ""
@@ -175,19 +207,21 @@ def variation_section(kpi, points):
             period_label=p.period_label, value_text=p.value_text, is_draft=p.is_draft,
             mean_text=written(point.mean), lower_text=written(point.lower_limit), upper_text=written(point.upper_limit),
             cause_text=chart.cause_words(point), rules=chart.rule_words(point), starts_segment=point.starts_segment,
+            change_reason=at[i].reason if i in at else "",
         )
-        for p, point in zip(numeric, chart.points)
+        for i, (p, point) in enumerate(zip(numeric, chart.points))
     ]
-    return VariationSection(chart=chart, rows=rows)
+    return VariationSection(chart=chart, rows=rows, changes=lines)
 
 
 def kpi_page(*, user, code):
     """A KPI's figures over time against its target, oldest first, with the data lag spelled
     out. None if there is no such KPI; PermissionDenied, saying why, for a reader who does not read its
-    strategy (access.KPIS). Three queries."""
+    strategy (access.KPIS). Four queries (the KPI, its targets, its changes of process, its figures)."""
     kpi = (
         KPI.objects.select_related("sub_strand__objective__strategy")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("financial_year", "-is_primary", "kind")))
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("financial_year", "-is_primary", "kind")),
+                          Prefetch("changes_of_process", queryset=ChangeOfProcess.objects.select_related("period", "recorded_by")))
         .filter(code=code)
         .first()
     )
@@ -217,4 +251,4 @@ def kpi_page(*, user, code):
         for t in kpi.targets.all()
     ]
     return KPIPage(kpi=kpi, points=points, targets=targets, latest=points[-1] if points else None,
-                   synthetic=any(p.is_synthetic for p in points), variation=variation_section(kpi, points))
+                   synthetic=any(p.is_synthetic for p in points), variation=variation_section(kpi, points, list(kpi.changes_of_process.all())))

@@ -8,6 +8,7 @@ from objectives.strategies import chosen_strategy
 from reporting.access import require
 from reporting.dashboard.charts import kpi_chart
 from reporting.dashboard.pages import kpi_page, sub_strand_page
+from reporting.steps import RECORD_CHANGE_OF_PROCESS
 from reporting.dashboard.selectors import dashboard as dashboard_data
 from reporting.dashboard.tables import KPITable, csv_response
 
@@ -50,4 +51,6 @@ def kpi(request, code):
     figure = kpi_chart(page)
     return render(request, "reporting/dashboard/kpi.html", {
         "page": page, "chart_json": figure.to_json() if figure else None, "synthetic_banner": page.synthetic,
+        # recording a change of process: the link, or the reason where it would be (reporting.steps)
+        "change_refusal": RECORD_CHANGE_OF_PROCESS.refusal(request.user, page.kpi),
     })

@@ -112,14 +112,19 @@ class StrategyLoading(Loading):
         kpi.sub_strand = sub
         kpi.title = self.require(data, "title", where)
         kpi.description = data.get("description", "")
-        kpi.unit = self.choice(data.get("unit"), KPI.Unit.choices, where, "unit", KPI.Unit.NUMBER)
-        kpi.direction = self.choice(data.get("direction"), KPI.direction.field.choices, where, "direction", "higher")
+        kind = self.choice(data.get("kind"), KPI.Kind.choices, where, "kind")
+        milestone = "milestone" if kind == KPI.Kind.MILESTONE else None  # a milestone's unit and direction follow
+        kpi.unit = self.choice(data.get("unit") or milestone, KPI.Unit.choices, where, "unit", KPI.Unit.NUMBER)
+        kpi.direction = self.choice(data.get("direction") or milestone, KPI.direction.field.choices, where, "direction", "higher")
+        # The kind, or (a file written before KPIs had one) a milestone by its unit and direction, else targeted.
+        kpi.kind = kind or (KPI.Kind.MILESTONE if kpi.direction == "milestone" else KPI.Kind.TARGETED)
         kpi.cadence = self.choice(data.get("cadence"), KPI.DataCadence.choices, where, "cadence")
         kpi.data_source = data.get("data_source", "")
         kpi.source_notes = data.get("source_notes", "")
         kpi.order = data.get("order", order)
-        if (kpi.unit == KPI.Unit.MILESTONE) != (kpi.direction == "milestone"):
-            self.fail(where, "a milestone KPI has both unit and direction 'milestone'")
+        if len({kpi.unit == KPI.Unit.MILESTONE, kpi.direction == "milestone", kpi.kind == KPI.Kind.MILESTONE}) > 1:
+            self.fail(where, "a milestone KPI has kind 'milestone' (its unit and direction 'milestone' too, or left out); "
+                             "any other KPI none of them")
         self.save(kpi, where)
         self.count("KPI", created)
         for i, target in enumerate(data.get("targets") or []):

@@ -102,6 +102,10 @@ FIGURES = Dataset(
         Field("kpi_code", "string", "KPI code", "The KPI's reference, e.g. HOU-02.", True),
         Field("kpi_title", "string", "KPI", "What the KPI measures.", True),
         *OBJECTIVE_FIELDS,
+        Field("kind_of_indicator", "string", "Kind of indicator",
+              "Targeted: rated against its target. Contextual: a volume or context measure, its trend shown, never "
+              "rated (its rag_status is always empty). Milestone: rated from its milestone status.", True,
+              tuple(label for _, label in KPI.Kind.choices)),
         Field("unit", "string", "Unit", "What the value is counted in. Per cent values are written as 23.5 for 23.5%.", True,
               tuple(label for _, label in KPI.Unit.choices)),
         Field("direction", "string", "Direction", "Whether a higher or a lower value is better, or a milestone.", True,
@@ -191,10 +195,12 @@ def figure_rows(audience=PUBLIC):
     for m in visible_measurements(audience).filter(HAS_FIGURE).only(*FIGURE_COLUMNS).order_by("period_key"):
         by_kpi.setdefault(m.kpi_id, []).append(m)
     units, directions, milestones = dict(KPI.Unit.choices), dict(Direction.choices), dict(MilestoneStatus.choices)
+    kinds = dict(KPI.Kind.choices)
     order = sorted(by_kpi, key=lambda k: (kpis[k].sub_strand.objective.number, kpis[k].sub_strand.order, kpis[k].order, kpis[k].code))
     for kpi_id in order:
         kpi = kpis[kpi_id]
-        about = {"kpi_code": kpi.code, "kpi_title": kpi.title, "unit": units[kpi.unit], "direction": directions[kpi.direction]}
+        about = {"kpi_code": kpi.code, "kpi_title": kpi.title, "kind_of_indicator": kinds[kpi.kind], "unit": units[kpi.unit],
+                 "direction": directions[kpi.direction]}
         for m in by_kpi[kpi_id]:
             target, kind = judged_target(kpi, m)
             rag, override = m.rag, m.override

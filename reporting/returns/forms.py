@@ -38,6 +38,7 @@ KPI_PARTS = {"value", "milestone_status", "not_available", "expected_date", "dat
              "override_reason", "commentary"}
 DATE_BOXES = {"expected_date-day", "expected_date-month", "expected_date-year"}  # GOV.UK's date input
 NOT_FOR_MILESTONES = {"not_available", "expected_date", *DATE_BOXES}
+NOT_FOR_CONTEXTUAL = {"override", "rag_override", "override_reason"}  # a contextual KPI is never rated
 ACTION_PARTS = {"status", "narrative"}
 
 
@@ -190,6 +191,8 @@ class ReturnForm(GovukFormMixin, forms.Form):
         f[kpi_field(kpi.id, "commentary")].error_messages["max_length"] = (
             f"{code}: the commentary must be {COMMENTARY_MAX_LENGTH:,} characters or fewer"
         )
+        if kpi.is_contextual:
+            return  # its figure, never a status (kpis.rag.rate: "Contextual: not rated")
         f[kpi_field(kpi.id, "override")] = forms.BooleanField(
             label="Override the status by the rules", required=False,
             help_text="Only when the rules' status would mislead: choose the status to show and say why.",
@@ -256,6 +259,11 @@ class ReturnForm(GovukFormMixin, forms.Form):
                     self.add_error(kpi_field(ident, "milestone_status"), f"{kpis[ident].code} is a milestone, which has no "
                                    "“not yet available”: choose its status (“Not started” if it has not begun)")
                 continue  # a milestone's empty "not yet available" (an old page, an empty cell): nothing to refuse
+            if kind == "kpi" and ident in kpis and kpis[ident].is_contextual and part in NOT_FOR_CONTEXTUAL:
+                if self.data.get(key) not in (None, "", "off", "false", "False"):
+                    self.add_error(kpi_field(ident, "value"), f"{kpis[ident].code} is a contextual KPI: it is not rated, "
+                                   "so it has no status to override")
+                continue
             own = kpis if kind == "kpi" else action_ids
             parts = KPI_PARTS | DATE_BOXES if kind == "kpi" else ACTION_PARTS
             field_name = key.rsplit("-", 1)[0] if part in DATE_BOXES else key
@@ -343,10 +351,12 @@ def initial_form_data(quarterly_return, *, kpis=None, actions=None, measurements
             data[kpi_field(kpi.id, "not_available")] = bool(m and m.not_available)
             data[kpi_field(kpi.id, "expected_date")] = m.expected_date.isoformat() if m and m.expected_date else ""
         data[kpi_field(kpi.id, "data_for")] = m.data_for if m else ""
+        data[kpi_field(kpi.id, "commentary")] = m.commentary if m else ""
+        if kpi.is_contextual:
+            continue
         data[kpi_field(kpi.id, "override")] = bool(m and m.rag_override)
         data[kpi_field(kpi.id, "rag_override")] = m.rag_override if m else ""
         data[kpi_field(kpi.id, "override_reason")] = m.override_reason if m else ""
-        data[kpi_field(kpi.id, "commentary")] = m.commentary if m else ""
     for action in actions:
         start = updates.get(action.id, {})
         data[action_field(action.id, "status")] = start.get("status", "")

@@ -27,7 +27,7 @@ def typed_ratings(*, quarterly_return, user, data):
         kpi_id = entry["kpi"].id
         refused = [*form.errors.get(kpi_field(kpi_id, "value"), []), *form.errors.get(kpi_field(kpi_id, "milestone_status"), [])]
         rag, basis = (None, " ".join(refused)) if refused else (entry["rag_calculated"] or None, entry["basis"])
-        kpis[str(kpi_id)] = {"rag": rag, "label": rag_label(rag), "basis": basis}
+        kpis[str(kpi_id)] = {"rag": rag, "label": rag_label(rag, kind=entry["kpi"].kind), "basis": basis}
         shown.append(entry["rag"])
     suggested = suggested_overall(shown)
     return {"kpis": kpis, "suggested": {"rag": suggested, "label": rag_label(suggested) if suggested else NOTHING_RATED}}

@@ -204,6 +204,8 @@ def _save_measurements(ret, by, data):
             values["value"] = None
         else:
             values["milestone_status"] = ""
+        if kpi.is_contextual:  # never rated: no override (kpis.rag.rate)
+            values["rag_override"], values["override_reason"] = "", ""
         if values["not_available"]:
             values["value"] = None
         else:

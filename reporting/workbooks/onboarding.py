@@ -31,8 +31,9 @@ NOTES = {
     "strategy": "The strategy these belong to: its slug (its address) and its name. One row.",
     "objectives": "One row for each strategic objective. Slugs: lower case letters, digits and hyphens.",
     "sub_strands": "One row for each sub-strand, under the strategic objective of its number.",
-    "kpis": "One row for each KPI. Unit: {units}. Direction: higher, lower or milestone. Cadence: {cadences} "
-            "or empty.",
+    "kpis": "One row for each KPI. Kind of indicator: targeted (rated against its target), contextual (a volume or "
+            "context measure: its trend shown, never rated) or milestone. Unit: {units}. Direction: higher, lower or "
+            "milestone. Cadence: {cadences} or empty.",
     "targets": "One row for each KPI's target for a financial year (2023 for 2023/24). Kind: {kinds}. Primary: Yes or No.",
 }
 # -- the workbook written ------------------------------------------------------------------------
@@ -54,7 +55,7 @@ def _rows(strategy):
         "sub_strands": [{"slug": s.slug, "objective": s.objective.number, "name": s.name, "order": s.order,
                          "lead_service": s.lead_service, "reports_as_objective": YES if s.reports_as_objective else NO}
                         for s in subs],
-        "kpis": [{"code": k.code, "sub_strand": k.sub_strand.slug, "title": k.title, "unit": k.unit,
+        "kpis": [{"code": k.code, "sub_strand": k.sub_strand.slug, "title": k.title, "kpi_kind": k.kind, "unit": k.unit,
                   "direction": k.direction, "cadence": k.cadence, "order": k.order, "data_source": k.data_source,
                   "description": k.description, "source_notes": k.source_notes} for k in kpis],
         "targets": [{"kpi": t.kpi.code, "financial_year": t.financial_year, "kind": t.kind,
@@ -129,6 +130,8 @@ def _changes(sheets):
             old = known.get((row["kpi"], row["financial_year"], row["kind"]) if key == "targets" else row[names[0]])
             subject = " ".join(row[n] for n in (names[:3] if key == "targets" else names[:1]))
             for heading, _, name in columns:
+                if name not in sheet.letters:  # an optional column the workbook lacks: nothing typed in it
+                    continue
                 if old is not None and _same(name, old.get(name), row[name]):
                     continue
                 if old is None and not row[name]:

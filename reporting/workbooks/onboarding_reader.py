@@ -29,12 +29,18 @@ SHEETS = {
     "kpis": ("KPIs", [
         ("Code", 11, "code"), ("Sub-strand slug", 28, "sub_strand"), ("Title", 40, "title"), ("Unit", 12, "unit"),
         ("Direction", 12, "direction"), ("Cadence", 15, "cadence"), ("Order", 8, "order"),
-        ("Data source", 28, "data_source"), ("Description", 40, "description"), ("Source notes", 40, "source_notes")]),
+        ("Data source", 28, "data_source"), ("Description", 40, "description"), ("Source notes", 40, "source_notes"),
+        ("Kind of indicator", 14, "kpi_kind")]),
     "targets": ("Targets", [
         ("KPI code", 11, "kpi"), ("Financial year", 11, "financial_year"), ("Kind", 18, "kind"), ("Value", 14, "value"),
         ("Primary", 9, "is_primary"), ("Description", 44, "description")]),
 }
-CHOICES = {"unit": KPI.Unit.choices, "direction": KPI.direction.field.choices, "cadence": KPI.DataCadence.choices,
+# Columns a workbook downloaded before they were added may lack: read as empty (the KPI's kind: from
+# its unit and direction, as the strategy file's loader reads a file without one).
+OPTIONAL_COLUMNS = {"kpi_kind"}
+# The KPI's kind: in words as a council would type it (targeted, contextual, milestone).
+KPI_KINDS = [(value, value) for value, _ in KPI.Kind.choices]
+CHOICES = {"kpi_kind": KPI_KINDS, "unit": KPI.Unit.choices, "direction": KPI.direction.field.choices, "cadence": KPI.DataCadence.choices,
            "kind": Target.Kind.choices}
 
 
@@ -75,14 +81,14 @@ def read_sheets(content):
             problems.append(Problem(f"no column headed “{in_words(columns[0][0])}”", sheet=ws.title))
             continue
         header_row, cols = found
-        missing = [heading for heading, _, _ in columns if heading not in cols]
+        missing = [heading for heading, _, name in columns if heading not in cols and name not in OPTIONAL_COLUMNS]
         if missing:
             problems.append(Problem(f"no column headed {', '.join(f'“{in_words(m)}”' for m in missing)}", sheet=ws.title))
             continue
-        sheet = Sheet(ws.title, letters={name: cols[heading] for heading, _, name in columns})
+        sheet = Sheet(ws.title, letters={name: cols[heading] for heading, _, name in columns if heading in cols})
         for number, cells in enumerate(ws.iter_rows(min_row=header_row + 1, max_row=header_row + MAX_ROWS,
                                                     values_only=True), start=header_row + 1):
-            row = {name: text(cells[cols[heading] - 1]) if cols[heading] - 1 < len(cells) else ""
+            row = {name: text(cells[cols[heading] - 1]) if heading in cols and cols[heading] - 1 < len(cells) else ""
                    for heading, _, name in columns}
             if any(row.values()):
                 sheet.rows.append((number, row))
@@ -190,9 +196,11 @@ def document(sheets):
                           words("there is no {sub_strand.one_lower} “{name}” in its sheet", name=row["sub_strand"]))
         elif not row["sub_strand"]:
             check.problem(sheet, "sub_strand", number, words("enter the {sub_strand.one_lower}'s slug"))
-        kpis[code] = {"code": code, "title": check.required(sheet, number, row, "title", "title"),
-                      "unit": check.choice(sheet, number, row, "unit", "unit"),
-                      "direction": check.choice(sheet, number, row, "direction", "direction"),
+        kind = check.choice(sheet, number, row, "kpi_kind", "kind of indicator", required=False)
+        milestone = kind == KPI.Kind.MILESTONE  # its unit and direction follow from its kind
+        kpis[code] = {"code": code, "title": check.required(sheet, number, row, "title", "title"), "kind": kind,
+                      "unit": check.choice(sheet, number, row, "unit", "unit", required=not milestone),
+                      "direction": check.choice(sheet, number, row, "direction", "direction", required=not milestone),
                       "cadence": check.choice(sheet, number, row, "cadence", "cadence", required=False),
                       "order": check.whole(sheet, number, row, "order", "order", required=False),
                       "data_source": row["data_source"], "description": row["description"],
