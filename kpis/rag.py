@@ -142,8 +142,10 @@ def rate(
     milestone_status=None,
     override=None,
     override_reason="",
+    target_basis="Against target",
 ):
-    """The RAG of one measurement and the reason for it."""
+    """The RAG of one measurement and the reason for it (`target_basis`: how the reason names the
+    target, e.g. the trajectory's point for the period)."""
     if override:
         if override not in RAG_VALUES:
             raise ValueError(f"{override!r} is not a RAG status.")
@@ -161,7 +163,7 @@ def rate(
     if value is None:
         return Rating(None, "No figure entered")
     if target is not None:
-        return Rating(compare_to_bar(value, target, direction, tolerance), "Against target")
+        return Rating(compare_to_bar(value, target, direction, tolerance), target_basis)
     if previous_value is not None:
         return Rating(compare_to_bar(value, previous_value, direction, tolerance), "Against the previous year (no target)")
     return Rating(None, "No target and no previous year to compare with")
