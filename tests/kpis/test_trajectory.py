@@ -196,3 +196,44 @@ def test_the_outlooks_of_many_kpis_take_two_queries(db):
 
 def test_target_profile_is_flat_unless_set(db):
     assert TargetFactory().profile == Target._meta.get_field("profile").default == "flat"
+
+
+# -- the strategy file ------------------------------------------------------------------------------
+
+
+def strategy_file(tmp_path, kpi_extra, target_extra):
+    path = tmp_path / "strategy.yaml"
+    path.write_text(f"""
+strategy: {{slug: traj, name: Trajectory Strategy}}
+objectives:
+  - number: 1
+    name: Places
+    slug: places
+    sub_strands:
+      - slug: centres
+        name: Centres
+        kpis:
+          - code: TC-01
+            title: Footfall
+            {kpi_extra}
+            targets:
+              - {{financial_year: 2023, kind: corporate, value: 640, is_primary: true, {target_extra}}}
+""", encoding="utf-8")
+    return path
+
+
+def test_the_strategy_file_sets_a_kpis_accumulation_and_its_targets_trajectory(db, tmp_path):
+    from reporting.loaders import load_fixture_files
+
+    load_fixture_files([strategy_file(tmp_path, "accumulation: cumulative", "profile: periods, period_points: [100, 250, 450]")])
+    target = Target.objects.get(kpi__code="TC-01")
+    assert target.kpi.accumulation == "cumulative"
+    assert (target.profile, target.period_points) == ("periods", ["100", "250", "450"])
+
+
+def test_the_strategy_file_refuses_a_linear_trajectory_without_its_baseline(db, tmp_path):
+    from reporting.loaders import FixtureError, load_fixture_files
+
+    with pytest.raises(FixtureError, match="A linear trajectory starts from a baseline"):
+        load_fixture_files([strategy_file(tmp_path, "", "profile: linear")])
+    assert not Target.objects.exists()
