@@ -140,3 +140,36 @@ def test_the_return_page_judges_q2_against_the_q2_point(draft, client_for):
     assert m.rag_calculated == "green"  # 330 against Q2's 320, not the year's 640
     text = text_of(officer.get(return_url()))
     assert "Target 640 (Local Plan requirement) for 2023/24; 320 by 2023/24 Q2 on its trajectory" in text
+
+
+# -- no query per KPI ----------------------------------------------------------------------------------
+
+
+def grow_targeted(n):
+    """n more Housing KPIs, each with a linear target for 2023/24, a Q1 figure and a Q2 figure with a forecast."""
+    from objectives.models import ReportingPeriod, SubStrand
+    from tests.factories import KPIFactory, TargetFactory
+
+    sub = SubStrand.objects.get(slug="housing")
+    q1, q2 = ReportingPeriod.objects.get(slug="2023-24-q1"), ReportingPeriod.objects.get(slug="2023-24-q2")
+    for i in range(n):
+        kpi = KPIFactory(sub_strand=sub, order=50 + KPI.objects.filter(sub_strand=sub).count(), accumulation="cumulative")
+        TargetFactory(kpi=kpi, financial_year=2023, value=400, profile="linear", baseline=0)
+        Measurement.objects.create(kpi=kpi, period=q1, value=90 + i, rag_calculated="amber")
+        Measurement.objects.create(kpi=kpi, period=q2, value=190 + i, forecast_value=420, forecast_reason="On track.")
+
+
+def test_the_return_page_reads_every_kpis_year_end_in_the_same_queries_at_two_sizes(draft, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = client_for("officer")
+    grow_targeted(1)
+    officer.get(return_url())
+    with CaptureQueriesContext(connection) as small:
+        officer.get(return_url())
+    grow_targeted(10)
+    with CaptureQueriesContext(connection) as large:
+        text = page_text(officer.get(return_url()))
+    assert len(small) == len(large)
+    assert text.count("(the officer's forecast, against the target of 400 for 2023/24)") == 11
