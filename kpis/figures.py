@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Q, Subquery
 from kpis.formatting import format_kpi_value
 from kpis.models import KPI, Measurement, Target
 from kpis.rag import DEFAULT_AMBER_TOLERANCE
+from kpis.trajectory import is_profiled, place_in_year, trajectory_point
 from objectives import cadence as cadences
 from objectives.models import ReportingPeriod, financial_year_label
 
@@ -49,6 +50,7 @@ class RatingContext:
     bar: Decimal | None  # the target's value, or last year's value where there is no target
     bar_label: str
     tolerance: Decimal
+    point_label: str = ""  # the period whose trajectory point `bar` is, where the target is profiled
 
     @property
     def previous_value(self):
@@ -95,7 +97,7 @@ def rating_contexts(kpis, period, measurements):
     for kpi in kpis:
         target = targets.get(kpi.id)
         if target is not None and target.value is not None:
-            contexts[kpi.id] = RatingContext(target, target.value, "Against target", target.amber_tolerance)
+            contexts[kpi.id] = _target_context(kpi, target, period, measurements.get(kpi.id))
             continue
         tolerance = target.amber_tolerance if target is not None else DEFAULT_AMBER_TOLERANCE
         bar = same_quarter.get(kpi.id)
@@ -104,6 +106,24 @@ def rating_contexts(kpis, period, measurements):
         label = "Against the previous year (no target)" if bar is not None else "No target and no previous year to compare with"
         contexts[kpi.id] = RatingContext(None, bar, label, tolerance)
     return contexts
+
+
+def _target_context(kpi, target, period, measurement):
+    """Against a target: its trajectory's point for the period of the year the figure is for
+    (kpis.trajectory), which for a flat trajectory is the year's target, as before profiles existed."""
+    if not is_profiled(target):
+        return RatingContext(target, target.value, "Against target", target.amber_tolerance)
+    shown = measurement.period if measurement is not None and measurement.period_id else period
+    number = place_in_year(period=shown, data_for_end=getattr(measurement, "data_for_end", None))
+    per_year = cadences.per_year(shown.cadence)
+    point = trajectory_point(target=target, number=number, per_year=per_year)
+    label = cadences.label(target.financial_year, number, shown.cadence)
+    if number >= per_year:
+        words = "Against target"
+    else:
+        words = (f"Against the trajectory's {label} point ({format_kpi_value(point, kpi.unit)} of the year's "
+                 f"{format_kpi_value(target.value, kpi.unit)})")
+    return RatingContext(target, point, words, target.amber_tolerance, point_label=label)
 
 
 def rating_context(measurement):
@@ -163,8 +183,11 @@ def bar_text(kpi, context):
         return "Rated from the milestone status"
     if context.target is not None:
         target = context.target
-        return (f"Target {format_kpi_value(context.bar, kpi.unit)} ({target.get_kind_display()}) "
+        year = (f"Target {format_kpi_value(target.value, kpi.unit)} ({target.get_kind_display()}) "
                 f"for {financial_year_label(target.financial_year)}")
+        if context.point_label and context.bar != target.value:
+            return f"{year}; {format_kpi_value(context.bar, kpi.unit)} by {context.point_label} on its trajectory"
+        return year
     if context.bar is not None:
         return f"No target: compared with last year's {format_kpi_value(context.bar, kpi.unit)}"
     return "No target and no figure from last year to compare with"

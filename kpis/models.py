@@ -17,6 +17,21 @@ from objectives.text import is_blank
 NO_LATER_FIGURE = 2**31 - 1  # the next-figure key of a KPI's latest figure: later than any period
 
 
+class Accumulation(models.TextChoices):
+    """How a KPI's figures through a year add up (kpis.trajectory: its projection to the year's end)."""
+
+    SNAPSHOT = "snapshot", "Snapshot: each figure stands on its own"
+    CUMULATIVE = "cumulative", "Cumulative: each figure is the year to date"
+
+
+class Profile(models.TextChoices):
+    """How a year's target is spread across its periods (kpis.trajectory.trajectory_point)."""
+
+    FLAT = "flat", "Flat: every period is measured against the year's target"
+    LINEAR = "linear", "Linear: from a baseline at the start of the year to the target at its end"
+    PERIODS = "periods", "Set period by period"
+
+
 class KPI(models.Model):
     class Kind(models.TextChoices):
         """How a KPI is judged: the one answer (a milestone's unit and direction follow from it)."""
@@ -60,6 +75,11 @@ class KPI(models.Model):
     source_notes = models.TextField(blank=True, help_text="Where a detail was inferred rather than stated in the source.")
     order = models.PositiveSmallIntegerField(default=1)
     is_active = models.BooleanField(default=True)
+    accumulation = models.CharField(
+        "how its figures add up", max_length=12, choices=Accumulation.choices, default=Accumulation.SNAPSHOT,
+        help_text="Cumulative: each figure is the year to date (Q2's figure counts April to September). "
+                  "Snapshot: each figure stands on its own.",
+    )
 
     class Meta:
         ordering = ["sub_strand__objective__number", "sub_strand__order", "order"]
@@ -139,6 +159,15 @@ class Target(models.Model):
         help_text="How far short of the target, in per cent of it, is still Amber rather than Red.",
     )
     is_primary = models.BooleanField(default=True, help_text="The target the RAG is measured against.")
+    # The trajectory: how the year's target is spread across its periods (kpis.trajectory). Flat (the
+    # default) measures every period against the year's target, as before profiles existed.
+    profile = models.CharField("trajectory", max_length=8, choices=Profile.choices, default=Profile.FLAT)
+    baseline = figure_field(3, null=True, blank=True, help_text="Linear trajectory: the figure at the start of the year.")
+    period_points = models.JSONField(
+        "points period by period", default=list, blank=True,
+        help_text="Set period by period: the trajectory's point for each period but the last (the year's target), "
+                  "in order, as numbers.",
+    )
 
     class Meta:
         ordering = ["kpi", "financial_year", "-is_primary", "kind"]
@@ -148,10 +177,20 @@ class Target(models.Model):
                 fields=["kpi", "financial_year"], condition=Q(is_primary=True), name="one_primary_target_per_kpi_year"
             ),
             models.CheckConstraint(condition=Q(amber_tolerance__gte=0), name="amber_tolerance_not_negative"),
+            models.CheckConstraint(condition=Q(profile__in=["flat", "linear", "periods"]), name="target_profile_valid"),
+            models.CheckConstraint(condition=~Q(profile="linear") | Q(baseline__isnull=False),
+                                   name="linear_trajectory_has_a_baseline"),
         ]
 
     def __str__(self):
         return f"{self.kpi.code} {self.financial_year}: {self.value} ({self.get_kind_display()})"
+
+    def clean(self):
+        from kpis.trajectory import profile_problems
+
+        problems = profile_problems(profile=self.profile, baseline=self.baseline, points=self.period_points)
+        if problems:
+            raise ValidationError(problems)
 
 
 class Measurement(models.Model):
@@ -174,6 +213,9 @@ class Measurement(models.Model):
     rag_override = models.CharField(max_length=6, choices=RAG.choices, blank=True)
     override_reason = models.TextField(blank=True)
     commentary = models.TextField(blank=True)
+    # The officer's forecast of the figure at the year's end, with its reason (kpis.trajectory.year_end_outlooks).
+    forecast_value = figure_field(3, verbose_name="year-end forecast", null=True, blank=True)
+    forecast_reason = models.TextField("reason for the forecast", blank=True)
     # Frozen when the return is approved, so that a later change of target never re-rates history.
     frozen_target = figure_field(3, null=True, blank=True)
     frozen_target_kind = models.CharField(max_length=20, blank=True)
@@ -201,6 +243,8 @@ class Measurement(models.Model):
             models.CheckConstraint(
                 condition=Q(not_available=False) | Q(value__isnull=True), name="not_available_has_no_value"
             ),
+            models.CheckConstraint(condition=Q(forecast_value__isnull=True) | ~Q(forecast_reason=""),
+                                   name="forecast_needs_a_reason"),
             models.CheckConstraint(condition=Q(rag_override__in=["", *RAG_VALUES]), name="rag_override_valid"),
             models.CheckConstraint(condition=Q(rag_calculated__in=["", *RAG_VALUES]), name="rag_calculated_valid"),
             models.CheckConstraint(condition=Q(frozen_rag__in=["", *RAG_VALUES]), name="frozen_rag_valid"),
@@ -287,6 +331,7 @@ class Measurement(models.Model):
             previous_value=context.previous_value,
             not_available=self.not_available,
             milestone_status=self.milestone_status or None,
+            target_basis=context.bar_label if context.target is not None else "Against target",
         )
 
     def apply_rating(self, rating: Rating):

@@ -151,9 +151,11 @@ def rate(
     milestone_status=None,
     override=None,
     override_reason="",
+    target_basis="Against target",
 ):
     """The RAG of one measurement and the reason for it. `kind`: the KPI's kind (a contextual KPI
-    is never rated)."""
+    is never rated); `target_basis`: how the reason names the target, e.g. the trajectory's point
+    for the period."""
     if kind == CONTEXTUAL:
         return Rating(None, CONTEXTUAL_BASIS)
     if override:
@@ -173,7 +175,7 @@ def rate(
     if value is None:
         return Rating(None, "No figure entered")
     if target is not None:
-        return Rating(compare_to_bar(value, target, direction, tolerance), "Against target")
+        return Rating(compare_to_bar(value, target, direction, tolerance), target_basis)
     if previous_value is not None:
         return Rating(compare_to_bar(value, previous_value, direction, tolerance), "Against the previous year (no target)")
     return Rating(None, "No target and no previous year to compare with")

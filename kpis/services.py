@@ -53,18 +53,34 @@ def unfreeze_measurement(measurement):
 # -- targets -------------------------------------------------------------------------------------
 
 
-def target_state(value, kind):
+def _plain(value):
+    return format(Decimal(value).normalize(), "f")
+
+
+def target_state(value, kind, trajectory=None):
     """A primary target's value and kind as one word ("local_plan:640"; "" for none, or one with no
-    value): what a targets page showed, and what a save compares what was posted with."""
+    value), with its trajectory where it is not flat ("local_plan:640|linear:0", "…|periods:100,250,450"):
+    what a targets page showed, and what a save compares what was posted with."""
     if value is None:
         return ""
-    return f"{kind}:{format(Decimal(value).normalize(), 'f')}"
+    state = f"{kind}:{_plain(value)}"
+    profile, baseline, points = trajectory or ("flat", None, ())
+    if profile == "linear":
+        state += f"|linear:{'' if baseline is None else _plain(baseline)}"
+    elif profile == "periods":
+        state += "|periods:" + ",".join(_plain(p) for p in points)
+    return state
+
+
+def trajectory_of(target):
+    """(profile, baseline, points) of a target: its trajectory as target_state and set_primary_target take it."""
+    return target.profile, target.baseline, [Decimal(str(p)) for p in target.period_points or []]
 
 
 def target_version(target):
     """The version of a KPI's primary target for a year, as a page opened it: its row and its state
     ("none" when there is none). A target saved, replaced or removed since has another version."""
-    return "none" if target is None else f"{target.pk}:{target_state(target.value, target.kind)}"
+    return "none" if target is None else f"{target.pk}:{target_state(target.value, target.kind, trajectory_of(target))}"
 
 
 def opened_state(version):
@@ -88,7 +104,8 @@ def carry_targets_forward(*, from_year, to_year):
             continue
         made.append(Target.objects.create(kpi_id=old.kpi_id, financial_year=to_year, kind=old.kind, value=old.value,
                                           description=old.description, amber_tolerance=old.amber_tolerance,
-                                          is_primary=old.is_primary))
+                                          is_primary=old.is_primary, profile=old.profile, baseline=old.baseline,
+                                          period_points=old.period_points))
     return made
 
 
@@ -96,12 +113,16 @@ class TargetError(ValueError):
     """A target that cannot be set as asked; the message says why."""
 
 
-def set_primary_target(*, kpi, financial_year, value, kind):
+def set_primary_target(*, kpi, financial_year, value, kind, trajectory=None):
     """Set (or, with no value, remove) the KPI's primary target for the year: the one its RAG is
-    measured against. Its other targets for the year are left as they are. Returns True when
-    something changed."""
+    measured against, with its trajectory through the year (`trajectory`: (profile, baseline,
+    points), kpis.trajectory; flat when not given). Its other targets for the year are left as they
+    are. Returns True when something changed."""
     from kpis.models import Target
 
+    profile, baseline, points = trajectory or ("flat", None, ())
+    shape = {"profile": profile, "baseline": baseline if profile == "linear" else None,
+             "period_points": [_plain(p) for p in points] if profile == "periods" else []}
     current = Target.objects.select_for_update().filter(kpi=kpi, financial_year=financial_year, is_primary=True).first()
     if value is None:
         if current is None:
@@ -109,9 +130,12 @@ def set_primary_target(*, kpi, financial_year, value, kind):
         current.delete()
         return True
     if current is not None and current.kind == kind:
-        if current.value == value:
+        if current.value == value and target_state(value, kind, trajectory_of(current)) == target_state(
+                value, kind, (profile, baseline, points)):
             return False
         current.value = value
+        for name, part in shape.items():
+            setattr(current, name, part)
         current.save()
         return True
     if Target.objects.filter(kpi=kpi, financial_year=financial_year, kind=kind, is_primary=False).exists():
@@ -121,7 +145,8 @@ def set_primary_target(*, kpi, financial_year, value, kind):
     description = current.description if current else ""
     if current is not None:
         current.delete()
-    target = Target(kpi=kpi, financial_year=financial_year, kind=kind, value=value, description=description, is_primary=True)
+    target = Target(kpi=kpi, financial_year=financial_year, kind=kind, value=value, description=description, is_primary=True,
+                    **shape)
     if tolerance is not None:
         target.amber_tolerance = tolerance
     target.save()

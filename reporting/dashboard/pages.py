@@ -9,10 +9,12 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from kpis import spc
+from kpis.outlook import outlook_of, outlook_texts
 from kpis.figures import HAS_FIGURE, data_lag_words, judged_target, primary_targets, target_text, target_year, with_periods
 from kpis.formatting import format_kpi_value, plain_number
 from kpis.models import KPI, ChangeOfProcess, Measurement, Target
 from kpis.rag import movements, rag_label
+from objectives import cadence as cadences
 from objectives.models import SubStrand, financial_year_label
 from reporting.access import (
     BRIEFINGS, KPIS, SEEN_BY_READERS, SUB_STRANDS, latest_visible_measurements, sees_all_drafts, visible_measurements, visible_returns,
@@ -169,6 +171,7 @@ class KPIPage:
     latest: KPIPoint | None
     synthetic: bool
     variation: VariationSection | None = None
+    outlook: dict | None = None  # outlook_section: now and at the year's end, and the trajectory
 
 
 def change_points(numeric, changes):
@@ -247,8 +250,30 @@ def kpi_page(*, user, code):
             "year": financial_year_label(t.financial_year), "value_text": format_kpi_value(t.value, kpi.unit) or "None set",
             "kind": t.get_kind_display(), "description": t.description, "is_primary": t.is_primary,
             "tolerance": plain_number(t.amber_tolerance),
+            "trajectory": (f"Linear from {format_kpi_value(t.baseline, kpi.unit)}" if t.profile == "linear"
+                           else t.get_profile_display().partition(":")[0]),
         }
         for t in kpi.targets.all()
     ]
     return KPIPage(kpi=kpi, points=points, targets=targets, latest=points[-1] if points else None,
-                   synthetic=any(p.is_synthetic for p in points), variation=variation_section(kpi, points, list(kpi.changes_of_process.all())))
+                   synthetic=any(p.is_synthetic for p in points), variation=variation_section(kpi, points, list(kpi.changes_of_process.all())),
+                   outlook=outlook_section(kpi, points))
+
+
+def outlook_section(kpi, points):
+    """The KPI's two statuses for the year of its latest figure, now (against its trajectory) and at the
+    year's end (kpis.outlook), with its trajectory period by period: from the figures on the page
+    (those the person may see) and its prefetched targets. None without a target for that year. No query."""
+    if not points:
+        return None
+    year = target_year(points[-1].measurement)
+    target = next((t for t in kpi.targets.all() if t.financial_year == year and t.is_primary), None)
+    result = outlook_of(kpi, year, target=target, figures=[p.measurement for p in points],
+                        cadence=kpi.sub_strand.objective.strategy.cadence)
+    if result is None:
+        return None
+    text = outlook_texts(kpi, result)
+    cadence = next((p.measurement.period.cadence for p in reversed(points)), kpi.sub_strand.objective.strategy.cadence)
+    text["trajectory"] = [(cadences.label(year, n, cadence), point) for n, point in enumerate(text["points"], start=1)]
+    text["profile"] = target.get_profile_display()
+    return {"outlook": result, "text": text}

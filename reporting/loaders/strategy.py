@@ -2,7 +2,8 @@
 objectives, sub-strands, KPIs and targets, and its reporting periods (see reporting.loaders)."""
 from django.core.files import File
 
-from kpis.models import KPI, Target
+from kpis.models import KPI, Accumulation, Profile, Target
+from kpis.trajectory import profile_problems
 from objectives.council import forget
 from objectives import cadence as cadences
 from objectives.models import (
@@ -122,6 +123,9 @@ class StrategyLoading(Loading):
         kpi.data_source = data.get("data_source", "")
         kpi.source_notes = data.get("source_notes", "")
         kpi.order = data.get("order", order)
+        if "accumulation" in data:  # absent (an older file or workbook): as it is
+            kpi.accumulation = self.choice(data.get("accumulation"), Accumulation.choices, where, "accumulation",
+                                           Accumulation.SNAPSHOT)
         if len({kpi.unit == KPI.Unit.MILESTONE, kpi.direction == "milestone", kpi.kind == KPI.Kind.MILESTONE}) > 1:
             self.fail(where, "a milestone KPI has kind 'milestone' (its unit and direction 'milestone' too, or left out); "
                              "any other KPI none of them")
@@ -141,8 +145,25 @@ class StrategyLoading(Loading):
         target.is_primary = bool(data.get("is_primary", True))
         if data.get("amber_tolerance") is not None:
             target.amber_tolerance = self.decimal(data["amber_tolerance"], where, "amber_tolerance")
+        if {"profile", "baseline", "period_points"} & set(data):
+            self.load_trajectory(data, target, where)
         self.save(target, where)
         self.count("target", created)
+
+    def load_trajectory(self, data, target, where):
+        """A target's trajectory through the year (kpis.trajectory): flat unless the file says linear
+        (from a `baseline`) or periods (a point for each period but the last, in `period_points`).
+        Absent from the file (an older one): left as it is."""
+        target.profile = self.choice(data.get("profile"), Profile.choices, where, "profile", Profile.FLAT)
+        target.baseline = self.decimal(data.get("baseline"), where, "baseline") if target.profile == Profile.LINEAR else None
+        points = data.get("period_points") or []
+        if not isinstance(points, list):
+            self.fail(where, "'period_points' is a list of numbers, one for each period but the last")
+        target.period_points = ([format(self.decimal(p, where, "period_points"), "f") if p not in (None, "") else ""
+                                 for p in points] if target.profile == Profile.PERIODS else [])
+        problems = profile_problems(profile=target.profile, baseline=target.baseline, points=target.period_points)
+        if problems:
+            self.fail(where, " ".join(problems.values()))
 
     def load_period(self, data, strategy, where):
         """A period of the file's strategy (or the one it names, or the first): its financial year and number (a quarter's, half-year's or

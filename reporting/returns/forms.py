@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kpis.models import KPI, Measurement
+from kpis.outlook import has_trajectory
 from kpis.numbers import FIGURE_DIGITS, NumberError, decimal_places_of, figure_limit, parse_number
 from kpis.rag import RAG, MilestoneStatus
 from objectives.council import words
@@ -34,11 +35,13 @@ NOT_READY_MESSAGE = (
     "or choose “Save as draft” to keep your changes."
 )
 FIELD_RE = re.compile(r"^(kpi|action)-([^-]*)-(.+)$")
+FORECAST_PARTS = {"forecast", "forecast_value", "forecast_reason"}  # a KPI's year-end forecast (kpis.trajectory)
 KPI_PARTS = {"value", "milestone_status", "not_available", "expected_date", "data_for", "override", "rag_override",
-             "override_reason", "commentary"}
+             "override_reason", "commentary", *FORECAST_PARTS}
 DATE_BOXES = {"expected_date-day", "expected_date-month", "expected_date-year"}  # GOV.UK's date input
-NOT_FOR_MILESTONES = {"not_available", "expected_date", *DATE_BOXES}
-NOT_FOR_CONTEXTUAL = {"override", "rag_override", "override_reason"}  # a contextual KPI is never rated
+NOT_FOR_MILESTONES = {"not_available", "expected_date", *DATE_BOXES, *FORECAST_PARTS}
+# a contextual KPI is never rated, and has no trajectory to forecast against
+NOT_FOR_CONTEXTUAL = {"override", "rag_override", "override_reason", *FORECAST_PARTS}
 ACTION_PARTS = {"status", "narrative"}
 
 
@@ -106,6 +109,9 @@ class ReturnForm(GovukFormMixin, forms.Form):
     ``kpi-<kpi_id>-rag_override``       ``red``, ``amber``, ``green`` or empty (the rules' RAG)
     ``kpi-<kpi_id>-override_reason``    required with an override
     ``kpi-<kpi_id>-commentary``         text, up to 10,000 characters; required on submit for a KPI rated Red
+    ``kpi-<kpi_id>-forecast``           ``on`` to give a year-end forecast with the two below (not for milestones)
+    ``kpi-<kpi_id>-forecast_value``     the figure expected at the year's end, read as the value is
+    ``kpi-<kpi_id>-forecast_reason``    why: required with a forecast
     ``action-<action_id>-status``       not_started, on_track, at_risk, complete, superseded or empty
     ``action-<action_id>-narrative``    text, up to 10,000 characters
     ==================================  ==============================================================
@@ -181,6 +187,8 @@ class ReturnForm(GovukFormMixin, forms.Form):
                 label="Expected date (optional)", required=False, what="the expected date", prefix=f"{code}: ",
                 example="31 10 2023", help_text="When the figure is expected. For example, 31 10 2023",
             )
+            if has_trajectory(kpi):
+                self._add_forecast_fields(kpi)
         f[kpi_field(kpi.id, "data_for")] = forms.CharField(
             label="Period the data is for", required=False, max_length=100,
             help_text=f"For example 2022/23, Calendar year 2022 or {period.label}.",
@@ -207,28 +215,51 @@ class ReturnForm(GovukFormMixin, forms.Form):
             f"{code}: the reason must be {SHORT_TEXT_MAX_LENGTH:,} characters or fewer"
         )
 
-    def _add_value_field(self, kpi):
+    def _add_value_field(self, kpi, *, part="value", label="Value", what_it_is="the value"):
+        """A figure of the KPI (its value; the forecast reads the same way, with the same checks)."""
         code = kpi.code
         percent = kpi.unit == KPI.Unit.PERCENT
         unit = UNIT_WORDS.get(kpi.unit, "number")
         limits = {"min_value": Decimal("0"), "max_value": Decimal("100") if percent else MAX_VALUE}
         what = "a percentage from 0 to 100" if percent else "a number, like 640 or 12.5"
-        field = self.fields[kpi_field(kpi.id, "value")] = LenientDecimalField(
-            label=f"Value ({unit})", required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
+        if part != "value":
+            what = f"{what_it_is} as {what}"
+        field = self.fields[kpi_field(kpi.id, part)] = LenientDecimalField(
+            label=f"{label} ({unit})", required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
             code=code, percent=percent, pounds=kpi.unit == KPI.Unit.GBP,
             widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}),
             error_messages={
                 "invalid": f"{code}: enter {what}",
-                "min_value": f"{code}: the value cannot be negative",
+                "min_value": f"{code}: {what_it_is} cannot be negative",
                 "max_value": (f"{code}: a percentage cannot be more than 100" if percent
-                              else f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}"),
-                "max_digits": f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}",
+                              else f"{code}: {what_it_is} is too large: the largest it can be is {MAX_VALUE:,f}"),
+                "max_digits": f"{code}: {what_it_is} is too large: the largest it can be is {MAX_VALUE:,f}",
                 "max_decimal_places": f"{code}: use no more than 3 decimal places",
-                "max_whole_digits": f"{code}: the value is too large: the largest it can be is {MAX_VALUE:,f}",
+                "max_whole_digits": f"{code}: {what_it_is} is too large: the largest it can be is {MAX_VALUE:,f}",
             },
             **limits,
         )
         field.prefix, field.suffix = UNIT_PREFIX.get(kpi.unit, ""), UNIT_SUFFIX.get(kpi.unit, "")
+
+    def _add_forecast_fields(self, kpi):
+        """The officer's year-end forecast: "Give a year-end forecast" reveals the figure expected at
+        the end of the financial year and why (a GOV.UK conditional reveal). The product's own
+        projection is shown beside it, as computed (templates/reporting/returns/_forecast.html)."""
+        code, f = kpi.code, self.fields
+        year = self.quarterly_return.period.financial_year_label
+        f[kpi_field(kpi.id, "forecast")] = forms.BooleanField(
+            label="Give a year-end forecast", required=False,
+            help_text=f"Do you expect to meet the target for {year}? Say what you expect the figure to be at the end "
+                      "of the year, and why.",
+        )
+        f[kpi_field(kpi.id, "forecast")].reveals = [kpi_field(kpi.id, "forecast_value"), kpi_field(kpi.id, "forecast_reason")]
+        self._add_value_field(kpi, part="forecast_value", label=f"Your forecast for the end of {year}",
+                              what_it_is="the forecast")
+        f[kpi_field(kpi.id, "forecast_reason")] = _text("Why you expect this", limit=SHORT_TEXT_MAX_LENGTH, rows=2,
+                                                        help_text="For example, two schemes due to complete in March.")
+        f[kpi_field(kpi.id, "forecast_reason")].error_messages["max_length"] = (
+            f"{code}: the reason for the forecast must be {SHORT_TEXT_MAX_LENGTH:,} characters or fewer"
+        )
 
     def _add_action_fields(self, action):
         label = f"({action.number})"
@@ -262,7 +293,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
             if kind == "kpi" and ident in kpis and kpis[ident].is_contextual and part in NOT_FOR_CONTEXTUAL:
                 if self.data.get(key) not in (None, "", "off", "false", "False"):
                     self.add_error(kpi_field(ident, "value"), f"{kpis[ident].code} is a contextual KPI: it is not rated, "
-                                   "so it has no status to override")
+                                   "so it has no status to override and no year-end forecast")
                 continue
             own = kpis if kind == "kpi" else action_ids
             parts = KPI_PARTS | DATE_BOXES if kind == "kpi" else ACTION_PARTS
@@ -311,6 +342,25 @@ class ReturnForm(GovukFormMixin, forms.Form):
         elif not is_blank(reason):
             self.add_error(kpi_field(kpi.id, "override_reason"), f"{code}: a reason goes with an override: tick “Override "
                                                                   "the status by the rules”, or remove the reason")
+        if kpi_field(kpi.id, "forecast") in self.fields:
+            self._clean_forecast(kpi, cleaned)
+
+    def _clean_forecast(self, kpi, cleaned):
+        """A forecast is a figure and its reason, both or neither, with “Give a year-end forecast” ticked."""
+        code, value_field = kpi.code, kpi_field(kpi.id, "forecast_value")
+        forecasting = cleaned.get(kpi_field(kpi.id, "forecast"))
+        value, reason = cleaned.get(value_field), cleaned.get(kpi_field(kpi.id, "forecast_reason"))
+        if forecasting:
+            if value is None and value_field not in self.errors:
+                self.add_error(value_field, f"{code}: enter the figure you expect at the end of the year")
+            if is_blank(reason):
+                self.add_error(kpi_field(kpi.id, "forecast_reason"), f"{code}: say why you expect this figure at the "
+                                                                      "end of the year")
+        elif value is not None:
+            self.add_error(value_field, f"{code}: tick “Give a year-end forecast” to give a forecast, or remove the figure")
+        elif not is_blank(reason):
+            self.add_error(kpi_field(kpi.id, "forecast_reason"), f"{code}: a reason goes with a forecast: tick “Give a "
+                                                                  "year-end forecast”, or remove the reason")
 
     # -- for the template --------------------------------------------------------------------
 
@@ -357,6 +407,11 @@ def initial_form_data(quarterly_return, *, kpis=None, actions=None, measurements
         data[kpi_field(kpi.id, "override")] = bool(m and m.rag_override)
         data[kpi_field(kpi.id, "rag_override")] = m.rag_override if m else ""
         data[kpi_field(kpi.id, "override_reason")] = m.override_reason if m else ""
+        if not kpi.is_milestone and has_trajectory(kpi):
+            forecast = m.forecast_value if m else None
+            data[kpi_field(kpi.id, "forecast")] = forecast is not None
+            data[kpi_field(kpi.id, "forecast_value")] = "" if forecast is None else _plain(forecast)
+            data[kpi_field(kpi.id, "forecast_reason")] = m.forecast_reason if m else ""
     for action in actions:
         start = updates.get(action.id, {})
         data[action_field(action.id, "status")] = start.get("status", "")

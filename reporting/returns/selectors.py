@@ -14,6 +14,7 @@ from django.utils import timezone
 from kpis.figures import RatingContext, bar_text, rating_contexts
 from kpis.formatting import format_kpi_value, measurement_text
 from kpis.models import KPI, Measurement
+from kpis.outlook import outlook_texts, year_end_outlooks
 from kpis.rag import MilestoneStatus, override_of, suggested_overall
 from objectives.models import Action, ReportingPeriod, SubStrand
 from objectives.roles import Role, editable_sub_strand_ids, editors_of, roles_of
@@ -74,6 +75,7 @@ class KpiRow:
     previous: Measurement | None
     context: RatingContext
     fields: dict = field(default_factory=dict)  # filled by the view with the form's bound fields
+    outlook: object = None  # kpis.trajectory.Outlook: now and at the year's end; None without a target
 
     @property
     def current_text(self):
@@ -87,6 +89,11 @@ class KpiRow:
     def bar_text(self):
         """What the rules compare with, in words: 'Target 640 (Local Plan requirement) for 2023/24'."""
         return bar_text(self.kpi, self.context)
+
+    @property
+    def outlook_text(self):
+        """The outlook's figures in words (kpis.outlook.outlook_texts), or None."""
+        return outlook_texts(self.kpi, self.outlook)
 
 
 @dataclass
@@ -117,7 +124,10 @@ def return_page(user, ret, *, kpis=None, actions=None):
         }
         previous_return = visible_returns(user).filter(sub_strand=sub, period=previous_period).first()
     contexts = rating_contexts(kpis, period, current)
-    kpi_rows = [KpiRow(k, current.get(k.id), previous.get(k.id), contexts[k.id]) for k in kpis]
+    # Now and at the year's end (kpis.outlook), from the targets just read and the figures the person may see.
+    outlooks = year_end_outlooks(kpis, period.financial_year, measurements=visible_measurements(user),
+                                 targets={k.id: contexts[k.id].target for k in kpis})
+    kpi_rows = [KpiRow(k, current.get(k.id), previous.get(k.id), contexts[k.id], outlook=outlooks.get(k.id)) for k in kpis]
 
     if actions is None:
         actions = list(Action.objects.filter(sub_strand=sub).select_related("plan").order_by("plan__name", "number"))

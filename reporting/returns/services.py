@@ -183,9 +183,10 @@ def save_return_data(*, quarterly_return, by, data, submit=False):
 
 MEASUREMENT_PARTS = [
     "value", "milestone_status", "not_available", "expected_date", "data_for", "rag_override", "override_reason", "commentary",
+    "forecast_value", "forecast_reason",
 ]
 _EMPTY = {"value": None, "milestone_status": "", "not_available": False, "expected_date": None, "data_for": "",
-          "rag_override": "", "override_reason": "", "commentary": ""}
+          "rag_override": "", "override_reason": "", "commentary": "", "forecast_value": None, "forecast_reason": ""}
 
 
 def _measurement_state(m):
@@ -210,7 +211,9 @@ def _save_measurements(ret, by, data):
             values["value"] = None
         else:
             values["expected_date"] = None
-        for text in ("data_for", "override_reason", "commentary", "milestone_status", "rag_override"):
+        if not data.get(kpi_field(kpi.id, "forecast")):  # no forecast given (a milestone has none)
+            values["forecast_value"], values["forecast_reason"] = None, ""
+        for text in ("data_for", "override_reason", "commentary", "milestone_status", "rag_override", "forecast_reason"):
             values[text] = values[text] or ""
         m = existing.get(kpi.id)
         if m is None:

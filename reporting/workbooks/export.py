@@ -35,6 +35,8 @@ from reporting.workbooks.cells import (
     COL_KPI_ID,
     COL_OVERALL,
     COL_OVERRIDE_REASON,
+    COL_FORECAST,
+    COL_FORECAST_REASON,
     COL_PROGRESS,
     COL_RAG,
     COL_RAG_OVERRIDE,
@@ -125,7 +127,8 @@ def kpi_columns(quarters, *, template=False):
         (COL_DATA_FOR, 16),
         (COL_EXPECTED, DATE_WIDTH),
         (COL_COMMENTARY, 60),
-        *([(COL_RAG_OVERRIDE, 12), (COL_OVERRIDE_REASON, 36)] if template else []),
+        *([(COL_RAG_OVERRIDE, 12), (COL_OVERRIDE_REASON, 36), (COL_FORECAST, 12), (COL_FORECAST_REASON, 36)]
+          if template else []),
         (COL_KPI_ID, 8),
     ]
 

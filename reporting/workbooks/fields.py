@@ -4,12 +4,15 @@ import datetime
 from decimal import Decimal
 
 from kpis.models import KPI
+from kpis.outlook import has_trajectory
 from reporting.returns.completeness import action_field, kpi_field
 from reporting.workbooks.cells import (
     COL_ACTION_STATUS,
     COL_COMMENTARY,
     COL_DATA_FOR,
     COL_EXPECTED,
+    COL_FORECAST,
+    COL_FORECAST_REASON,
     COL_OVERALL,
     COL_OVERRIDE_REASON,
     COL_PROGRESS,
@@ -40,6 +43,22 @@ def _figure_fields(kpi, value):
             number *= 100  # a % cell holds 0.235 for 23.5%
         return {main: format(number.normalize(), "f") if number == number else str(value), na: None}
     return {main: text_value(value).strip(), na: None}  # text: the form says what is wrong with it
+
+
+def _forecast_fields(kpi, value):
+    """The year-end forecast cell → the forecast's figure, read as the figure cell is, and “Give a
+    year-end forecast” ticked when it holds one (as the form has it)."""
+    main = kpi_field(kpi.id, "forecast_value")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return {main: "", kpi_field(kpi.id, "forecast"): None}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = Decimal(str(value))
+        if kpi.unit == KPI.Unit.PERCENT:
+            number *= 100  # a % cell holds 0.235 for 23.5%
+        text = format(number.normalize(), "f") if number == number else str(value)
+    else:
+        text = text_value(value).strip()
+    return {main: text, kpi_field(kpi.id, "forecast"): "on"}
 
 
 def _choice(value, words):
@@ -96,6 +115,15 @@ def edits_of(parsed, period, kpis, actions):
                 elif heading == COL_OVERRIDE_REASON:
                     edits.append(Edit(sheet, ref, sid, kpi.code, "Override reason",
                                       {kpi_field(kpi.id, "override_reason"): text_value(value)}))
+                elif heading in (COL_FORECAST, COL_FORECAST_REASON) and not has_trajectory(kpi):
+                    if text_value(value).strip():
+                        parsed.problems.append(Problem(f"{kpi.code} has no target to forecast: leave its {heading} empty",
+                                                       sheet, ref))
+                elif heading == COL_FORECAST:
+                    edits.append(Edit(sheet, ref, sid, kpi.code, COL_FORECAST, _forecast_fields(kpi, value)))
+                elif heading == COL_FORECAST_REASON:
+                    edits.append(Edit(sheet, ref, sid, kpi.code, COL_FORECAST_REASON,
+                                      {kpi_field(kpi.id, "forecast_reason"): text_value(value)}))
         elif kind == "return":
             sid = row["id"]
             for heading, (value, ref) in ((h, row[h]) for h in row if isinstance(row[h], tuple)):

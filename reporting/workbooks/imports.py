@@ -51,10 +51,10 @@ def _norm_text(value):
 
 def _same(name, before, after):
     """Is a posted value the same as the saved one? Numbers by value, text ignoring outer spaces."""
-    if name.endswith(("-not_available", "-override")):
+    if name.endswith(("-not_available", "-override", "-forecast")):
         return bool(before) == bool(after)
     a, b = _norm_text(before), _norm_text(after)
-    if name.endswith("-value") and a and b:
+    if name.endswith(("-value", "-forecast_value")) and a and b:
         try:
             return Decimal(a.replace(",", "")) == Decimal(b.replace(",", ""))
         except InvalidOperation:

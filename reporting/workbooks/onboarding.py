@@ -23,7 +23,9 @@ from reporting.loaders import FixtureError, Loader
 from reporting.workbooks import preview_token
 from reporting.workbooks.imports import CellChange
 from reporting.workbooks.cells import FIRST_DATA_ROW, finish_sheet, put, start_sheet
-from reporting.workbooks.onboarding_reader import CHOICES, NO, SHEETS, YES, document, read_sheets, text
+from reporting.workbooks.onboarding_reader import (
+    CHOICES, NO, POINTS_SEPARATOR, SHEETS, YES, document, read_sheets, text,
+)
 from reporting.workbooks.safety import ImportRefused, Problem, check_file
 
 TOKEN_SALT = "reporting.workbooks.onboarding"
@@ -33,8 +35,11 @@ NOTES = {
     "sub_strands": "One row for each sub-strand, under the strategic objective of its number.",
     "kpis": "One row for each KPI. Kind of indicator: targeted (rated against its target), contextual (a volume or "
             "context measure: its trend shown, never rated) or milestone. Unit: {units}. Direction: higher, lower or "
-            "milestone. Cadence: {cadences} or empty.",
-    "targets": "One row for each KPI's target for a financial year (2023 for 2023/24). Kind: {kinds}. Primary: Yes or No.",
+            "milestone. Cadence: {cadences} or empty. How its figures add up: snapshot (each figure on its own) or "
+            "cumulative (the year to date).",
+    "targets": "One row for each KPI's target for a financial year (2023 for 2023/24). Kind: {kinds}. Primary: Yes or No. "
+               "Trajectory: flat (the year's target every period), linear (from the Baseline at the year's start) or "
+               "periods (the Points period by period, each period but the last, like 100; 250; 450).",
 }
 # -- the workbook written ------------------------------------------------------------------------
 
@@ -57,9 +62,13 @@ def _rows(strategy):
                         for s in subs],
         "kpis": [{"code": k.code, "sub_strand": k.sub_strand.slug, "title": k.title, "kpi_kind": k.kind, "unit": k.unit,
                   "direction": k.direction, "cadence": k.cadence, "order": k.order, "data_source": k.data_source,
-                  "description": k.description, "source_notes": k.source_notes} for k in kpis],
+                  "description": k.description, "source_notes": k.source_notes, "accumulation": k.accumulation}
+                 for k in kpis],
         "targets": [{"kpi": t.kpi.code, "financial_year": t.financial_year, "kind": t.kind,
-                     "value": None if t.value is None else format(t.value.normalize(), "f"), "is_primary": YES if t.is_primary else NO, "description": t.description}
+                     "value": None if t.value is None else format(t.value.normalize(), "f"), "is_primary": YES if t.is_primary else NO, "description": t.description,
+                     "profile": t.profile,
+                     "baseline": None if t.baseline is None else format(t.baseline.normalize(), "f"),
+                     "period_points": f"{POINTS_SEPARATOR} ".join(t.period_points or [])}
                     for t in targets],
     }
 
@@ -107,8 +116,28 @@ def _load(doc):
     return loader.counts
 
 
+DEFAULTS = {"accumulation": "snapshot", "profile": "flat"}  # an empty cell of these columns means their default
+
+
+def _chosen(name, value):
+    """A choice cell's value as it is saved ("Cumulative" → "cumulative"; empty → its default)."""
+    typed = text(value).lower()
+    for choice, label in CHOICES[name]:
+        if typed in (choice.lower(), str(label).lower(), str(label).partition(":")[0].lower()):
+            return choice
+    return DEFAULTS[name] if not typed else typed
+
+
 def _same(name, old, new):
-    if name == "value":
+    if name in DEFAULTS:
+        return _chosen(name, old) == _chosen(name, new)
+    if name == "period_points":
+        try:
+            return ([parse_number(p) for p in text(old).split(POINTS_SEPARATOR) if p.strip()]
+                    == [parse_number(p) for p in text(new).split(POINTS_SEPARATOR) if p.strip()])
+        except NumberError:
+            return False
+    if name in ("value", "baseline"):
         try:
             return parse_number(old) == parse_number(new)
         except NumberError:
@@ -130,7 +159,7 @@ def _changes(sheets):
             old = known.get((row["kpi"], row["financial_year"], row["kind"]) if key == "targets" else row[names[0]])
             subject = " ".join(row[n] for n in (names[:3] if key == "targets" else names[:1]))
             for heading, _, name in columns:
-                if name not in sheet.letters:  # an optional column the workbook lacks: nothing typed in it
+                if name not in sheet.letters:  # a column the workbook lacks (made before it existed)
                     continue
                 if old is not None and _same(name, old.get(name), row[name]):
                     continue

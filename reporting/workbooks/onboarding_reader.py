@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from kpis.models import KPI, Target
+from kpis.models import KPI, Accumulation, Profile, Target
 from kpis.numbers import NumberError, parse_number, whole_number
 from objectives.council import from_words, in_words, words
 from reporting.workbooks.reader import find_header
@@ -30,18 +30,21 @@ SHEETS = {
         ("Code", 11, "code"), ("Sub-strand slug", 28, "sub_strand"), ("Title", 40, "title"), ("Unit", 12, "unit"),
         ("Direction", 12, "direction"), ("Cadence", 15, "cadence"), ("Order", 8, "order"),
         ("Data source", 28, "data_source"), ("Description", 40, "description"), ("Source notes", 40, "source_notes"),
-        ("Kind of indicator", 14, "kpi_kind")]),
+        ("Kind of indicator", 14, "kpi_kind"), ("How its figures add up", 14, "accumulation")]),
     "targets": ("Targets", [
         ("KPI code", 11, "kpi"), ("Financial year", 11, "financial_year"), ("Kind", 18, "kind"), ("Value", 14, "value"),
-        ("Primary", 9, "is_primary"), ("Description", 44, "description")]),
+        ("Primary", 9, "is_primary"), ("Description", 44, "description"), ("Trajectory", 12, "profile"),
+        ("Baseline", 12, "baseline"), ("Points period by period", 24, "period_points")]),
 }
-# Columns a workbook downloaded before they were added may lack: read as empty (the KPI's kind: from
-# its unit and direction, as the strategy file's loader reads a file without one).
-OPTIONAL_COLUMNS = {"kpi_kind"}
+# Columns a workbook made before they existed may lack: read as empty, so left as they are when it is
+# imported (a KPI's kind: from its unit and direction, as the strategy file's loader reads a file without one).
+OPTIONAL = {"kpi_kind", "accumulation", "profile", "baseline", "period_points"}
+POINTS_SEPARATOR = ";"  # "100; 250; 450": a trajectory's points, each period but the last
 # The KPI's kind: in words as a council would type it (targeted, contextual, milestone).
 KPI_KINDS = [(value, value) for value, _ in KPI.Kind.choices]
-CHOICES = {"kpi_kind": KPI_KINDS, "unit": KPI.Unit.choices, "direction": KPI.direction.field.choices, "cadence": KPI.DataCadence.choices,
-           "kind": Target.Kind.choices}
+CHOICES = {"kpi_kind": KPI_KINDS, "unit": KPI.Unit.choices, "direction": KPI.direction.field.choices,
+           "cadence": KPI.DataCadence.choices, "kind": Target.Kind.choices, "accumulation": Accumulation.choices,
+           "profile": Profile.choices}
 
 
 @dataclass
@@ -81,15 +84,17 @@ def read_sheets(content):
             problems.append(Problem(f"no column headed “{in_words(columns[0][0])}”", sheet=ws.title))
             continue
         header_row, cols = found
-        missing = [heading for heading, _, name in columns if heading not in cols and name not in OPTIONAL_COLUMNS]
+        missing = [heading for heading, _, name in columns if heading not in cols and name not in OPTIONAL]
         if missing:
             problems.append(Problem(f"no column headed {', '.join(f'“{in_words(m)}”' for m in missing)}", sheet=ws.title))
             continue
-        sheet = Sheet(ws.title, letters={name: cols[heading] for heading, _, name in columns if heading in cols})
+        present = [(heading, name) for heading, _, name in columns if heading in cols]
+        sheet = Sheet(ws.title, letters={name: cols[heading] for heading, name in present})
         for number, cells in enumerate(ws.iter_rows(min_row=header_row + 1, max_row=header_row + MAX_ROWS,
                                                     values_only=True), start=header_row + 1):
-            row = {name: text(cells[cols[heading] - 1]) if heading in cols and cols[heading] - 1 < len(cells) else ""
-                   for heading, _, name in columns}
+            row = {name: "" for _, _, name in columns}
+            row.update({name: text(cells[cols[heading] - 1]) if cols[heading] - 1 < len(cells) else ""
+                        for heading, name in present})
             if any(row.values()):
                 sheet.rows.append((number, row))
         sheets[key] = sheet
@@ -140,7 +145,7 @@ class _Checker:
                 self.problem(sheet, key, number, f"enter the {what}")
             return ""
         for value, label in CHOICES[key]:
-            if text.lower() in (value.lower(), str(label).lower()):
+            if text.lower() in (value.lower(), str(label).lower(), str(label).partition(":")[0].lower()):
                 return value
         self.problem(sheet, key, number, f"the {what} must be one of {', '.join(v for v, _ in CHOICES[key])}")
         return ""
@@ -150,6 +155,34 @@ class _Checker:
         if text not in ("", "yes", "no", "true", "false"):
             self.problem(sheet, key, number, f"{what}: enter Yes or No")
         return text in ("yes", "true")
+
+
+def _trajectory(check, sheet, number, row):
+    """A target row's trajectory as the strategy file has it: profile, baseline, period_points."""
+    profile = check.choice(sheet, number, row, "profile", "trajectory", required=False) or Profile.FLAT
+    found = {"profile": profile}
+    if profile == Profile.LINEAR:
+        try:
+            found["baseline"] = str(parse_number(row["baseline"])) if row["baseline"] else None
+        except NumberError:
+            check.problem(sheet, "baseline", number, "the baseline must be a number, like 640 or 12.5")
+        if not row["baseline"]:
+            check.problem(sheet, "baseline" if "baseline" in sheet.letters else "profile", number,
+                          "a linear trajectory starts from a baseline: enter the figure at the start of the year")
+    if profile == Profile.PERIODS:
+        points = []
+        for part in row["period_points"].split(POINTS_SEPARATOR):
+            try:
+                points.append(str(parse_number(part.strip())))
+            except NumberError:
+                points = None
+                break
+        if not row["period_points"] or points is None:
+            check.problem(sheet, "period_points" if "period_points" in sheet.letters else "profile", number,
+                          "give the trajectory's point for each period but the last, as numbers separated by "
+                          "semicolons, like 100; 250; 450")
+        found["period_points"] = points or []
+    return found
 
 
 def document(sheets):
@@ -205,6 +238,9 @@ def document(sheets):
                       "order": check.whole(sheet, number, row, "order", "order", required=False),
                       "data_source": row["data_source"], "description": row["description"],
                       "source_notes": row["source_notes"], "targets": []}
+        if "accumulation" in sheet.letters:
+            kpis[code]["accumulation"] = check.choice(sheet, number, row, "accumulation", "how its figures add up",
+                                                      required=False) or Accumulation.SNAPSHOT
         if kpis[code]["order"] is None:
             del kpis[code]["order"]
         if row["sub_strand"] in subs:
@@ -225,6 +261,8 @@ def document(sheets):
                   "value": None if value is None else str(value),
                   "is_primary": check.yes_no(sheet, number, row, "is_primary", "Primary"),
                   "description": row["description"]}
+        if "profile" in sheet.letters:
+            target.update(_trajectory(check, sheet, number, row))
         if code in kpis:
             kpis[code]["targets"].append(target)
     if check.problems:

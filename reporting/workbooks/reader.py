@@ -22,6 +22,8 @@ from reporting.workbooks.cells import (
     COL_KPI_ID,
     COL_OVERALL,
     COL_OVERRIDE_REASON,
+    COL_FORECAST,
+    COL_FORECAST_REASON,
     COL_PROGRESS,
     FORMER_HEADINGS,
     COL_RAG_EXPLANATION,
@@ -259,7 +261,8 @@ def _read_kpi_sheet(ws, found, period, parsed):
         code_cell = _cell(cells, cols.get(COL_CODE))
         row = {"id": kpi_id, "row": r, "sheet": ws.title, "code": code_cell.value if code_cell is not None else None,
                "id_ref": ref}
-        for heading in (period.label, COL_DATA_FOR, COL_EXPECTED, COL_COMMENTARY, COL_RAG_OVERRIDE, COL_OVERRIDE_REASON):
+        for heading in (period.label, COL_DATA_FOR, COL_EXPECTED, COL_COMMENTARY, COL_RAG_OVERRIDE, COL_OVERRIDE_REASON,
+                        COL_FORECAST, COL_FORECAST_REASON):
             column = cols.get(heading)
             if column is not None:
                 row[heading] = (_value(ws, cells, column, r, parsed, code_cell.value if code_cell is not None else ""),

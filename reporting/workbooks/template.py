@@ -12,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from objectives.selectors import sub_strands_reporting_in
 from objectives.council import remembered
+from kpis.outlook import has_trajectory
 from kpis.rag import RAG, MilestoneStatus
 from objectives.models import Action, ReportingPeriod
 from reporting.models import QuarterlyReturn, WorkflowState
@@ -23,6 +24,8 @@ from reporting.workbooks.cells import (
     COL_COMMENTARY,
     COL_DATA_FOR,
     COL_EXPECTED,
+    COL_FORECAST,
+    COL_FORECAST_REASON,
     COL_OVERALL,
     COL_OVERRIDE_REASON,
     COL_PROGRESS,
@@ -146,6 +149,8 @@ INSTRUCTIONS = [
     "A figure that is not yet available: choose “Not yet available” from the cell's list, and give the expected date if known.",
     "Milestone KPIs: choose the milestone status from the cell's list.",
     "RAG override: leave it empty to use the rules' status. To override, choose Red, Amber or Green and give a reason.",
+    "Year-end forecast (optional): the figure you expect at the end of the financial year, and why you expect it. "
+    "Leave both empty to give none; the tracker shows its own computed projection beside yours.",
     "Type values, not formulas. Do not change the id columns or the hidden _tracker sheet: they say which KPI each row is.",
     "Commentary and progress carried forward from the period before are in grey italics, marked “Last period's, "
     "carried forward”: write this period's over them.",
@@ -231,6 +236,7 @@ def _write_template_kpis(wb, data, sheet, used, bases):
         "of a figure not yet available, the commentary, and any RAG override with its reason.",
     )
     editable = {period.label, COL_DATA_FOR, COL_EXPECTED, COL_COMMENTARY, COL_RAG_OVERRIDE, COL_OVERRIDE_REASON}
+    forecasts = {COL_FORECAST, COL_FORECAST_REASON}
     milestone_dv = _list_validation([*(label for _, label in MilestoneStatus.choices), NOT_AVAILABLE],
                                     prompt="The milestone's status, or Not yet available.")
     figure_dv = _list_validation([NOT_AVAILABLE], prompt="Type the figure, or choose Not yet available.", error=False)
@@ -261,9 +267,15 @@ def _write_template_kpis(wb, data, sheet, used, bases):
         put(ws, row, cols[COL_RAG_OVERRIDE], RAG(override).label if override in RAG.values else None, alignment=TOP)
         rag_dv.add(ws.cell(row=row, column=cols[COL_RAG_OVERRIDE]))
         put(ws, row, cols[COL_OVERRIDE_REASON], base.get(kpi_field(kpi.id, "override_reason"), ""), alignment=WRAP)
-        for name in editable:
+        # The officer's year-end forecast and why (a KPI with a target to forecast: not a milestone).
+        forecast = base.get(kpi_field(kpi.id, "forecast_value"), "")
+        put(ws, row, cols[COL_FORECAST], excel_number(kpi, Decimal(forecast)) if forecast else None,
+            number_format=number_format_for(kpi.unit, Decimal(forecast) if forecast else None), alignment=TOP)
+        put(ws, row, cols[COL_FORECAST_REASON], base.get(kpi_field(kpi.id, "forecast_reason"), ""), alignment=WRAP)
+        open_cells = editable | forecasts if has_trajectory(kpi) else editable
+        for name in open_cells:
             _unlock(ws.cell(row=row, column=cols[name]))
-        _lock_grey(ws, row, {k: v for k, v in cols.items() if k != "RAG"}, editable)
+        _lock_grey(ws, row, {k: v for k, v in cols.items() if k != "RAG"}, open_cells)
     _protect(ws)
 
 

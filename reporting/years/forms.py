@@ -4,9 +4,10 @@ from django import forms
 
 from objectives.council import mid_sentence
 from kpis.formatting import plain_number
-from kpis.models import KPI, Target
+from kpis.models import KPI, Profile, Target
 from kpis.numbers import FIGURE_DIGITS, figure_limit
-from kpis.services import opened_state, target_state, target_version
+from kpis.services import opened_state, target_state, target_version, trajectory_of
+from objectives import cadence as cadences
 from objectives.governance import DEFAULT_DEADLINE_HEADING
 from objectives.forms import GovukDateField, GovukFormMixin
 from reporting.returns.forms import LenientDecimalField
@@ -70,29 +71,19 @@ class TargetsForm(GovukFormMixin, forms.Form):
 
     strategy = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, rows=(), strategy=None, **kwargs):
+    def __init__(self, *args, rows=(), strategy=None, year=None, cadence=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = list(rows)
         self.initial.setdefault("strategy", strategy.pk if strategy is not None else "")
+        self.cadence = cadence or (strategy.cadence if strategy is not None else cadences.QUARTERLY)
+        self.year = year
         for row in self.rows:
             kpi, shown = row.kpi, row.this_year or row.last_year
             value, kind, version = f"target-{kpi.id}-value", f"target-{kpi.id}-kind", f"target-{kpi.id}-version"
             # A figure as the return form reads one (kpis.numbers): "8,000", "12.5%", "£35,000"; within
             # what the database holds, too many decimals said as such.
-            self.fields[value] = LenientDecimalField(
-                label=f"{kpi.code} target", required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
-                min_value=-TARGET_LIMIT, max_value=TARGET_LIMIT, code=kpi.code, percent=kpi.unit == KPI.Unit.PERCENT,
-                pounds=kpi.unit == KPI.Unit.GBP,
-                widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
-                error_messages={
-                    "invalid": f"Enter the {kpi.code} target as a number, like 640 or 12.5",
-                    "max_value": f"The {kpi.code} target is too large: the largest it can be is {TARGET_LIMIT:,f}",
-                    "min_value": f"The {kpi.code} target is too small: the smallest it can be is {-TARGET_LIMIT:,f}",
-                    "max_digits": f"The {kpi.code} target is too large: the largest it can be is {TARGET_LIMIT:,f}",
-                    "max_whole_digits": f"The {kpi.code} target is too large: the largest it can be is {TARGET_LIMIT:,f}",
-                    "max_decimal_places": f"The {kpi.code} target can have at most 3 decimal places",
-                },
-            )
+            self.fields[value] = self._figure(kpi, f"{kpi.code} target", f"The {kpi.code} target")
+            self._add_trajectory_fields(row, shown)
             self.fields[kind] = forms.ChoiceField(label=f"{kpi.code} kind of target", required=False, choices=KIND_CHOICES)
             self.fields[version] = forms.CharField(widget=forms.HiddenInput, required=False)
             self.initial.setdefault(version, target_version(row.this_year))
@@ -104,14 +95,78 @@ class TargetsForm(GovukFormMixin, forms.Form):
             row.value_field, row.kind_field, row.version_field = value, kind, version
         self.apply_govuk_classes()  # the fields above came after the mixin's own __init__ drew its classes
 
+    @staticmethod
+    def _figure(kpi, label, what):
+        return LenientDecimalField(
+            label=label, required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
+            min_value=-TARGET_LIMIT, max_value=TARGET_LIMIT, code=kpi.code, percent=kpi.unit == KPI.Unit.PERCENT,
+            pounds=kpi.unit == KPI.Unit.GBP,
+            widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
+            error_messages={
+                "invalid": f"Enter {what[:1].lower()}{what[1:]} as a number, like 640 or 12.5",
+                "max_value": f"{what} is too large: the largest it can be is {TARGET_LIMIT:,f}",
+                "min_value": f"{what} is too small: the smallest it can be is {-TARGET_LIMIT:,f}",
+                "max_digits": f"{what} is too large: the largest it can be is {TARGET_LIMIT:,f}",
+                "max_whole_digits": f"{what} is too large: the largest it can be is {TARGET_LIMIT:,f}",
+                "max_decimal_places": f"{what} can have at most 3 decimal places",
+            },
+        )
+
+    def _add_trajectory_fields(self, row, shown):
+        """The target's trajectory through the year (kpis.trajectory): flat, linear from a baseline, or
+        set period by period (a point for each period but the last, which is the year's target)."""
+        kpi, name = row.kpi, f"target-{row.kpi.id}"
+        row.profile_field, row.baseline_field = f"{name}-trajectory", f"{name}-baseline"
+        self.fields[row.profile_field] = forms.ChoiceField(
+            label="How the target runs through the year", required=False, choices=Profile.choices,
+            error_messages={"invalid_choice": f"Choose how the {kpi.code} target runs through the year from the list"})
+        self.fields[row.baseline_field] = self._figure(kpi, "Baseline: the figure at the start of the year",
+                                                       f"The {kpi.code} baseline")
+        self.fields[row.baseline_field].help_text = "Only for a linear trajectory: the figure it starts from."
+        row.point_fields = []
+        for number in range(1, cadences.per_year(self.cadence)):
+            label = cadences.label(self.year, number, self.cadence) if self.year else f"Period {number}"
+            key = f"{name}-point-{number}"
+            self.fields[key] = self._figure(kpi, f"Point for {label}", f"The {kpi.code} point for {label}")
+            row.point_fields.append((number, label, key))
+        source = row.this_year or shown
+        profile, baseline, points = trajectory_of(source) if source is not None else ("flat", None, [])
+        self.initial.setdefault(row.profile_field, profile)
+        self.initial.setdefault(row.baseline_field, plain_number(baseline) if baseline is not None else "")
+        for (number, _label, key) in row.point_fields:
+            self.initial.setdefault(key, plain_number(points[number - 1]) if number <= len(points) else "")
+
+    def trajectory(self, row):
+        """(profile, baseline, points) as posted for a row."""
+        data = self.cleaned_data
+        return (data.get(row.profile_field) or "flat", data.get(row.baseline_field),
+                [data.get(key) for _n, _l, key in row.point_fields])
+
     def clean(self):
         data = super().clean()
         for row in self.rows:
             if data.get(row.value_field) is not None and not data.get(row.kind_field):
                 self.add_error(row.kind_field, f"Choose what kind of target the {row.kpi.code} target is")
+            if data.get(row.value_field) is None:
+                continue
+            profile = data.get(row.profile_field)
+            if profile == Profile.LINEAR and data.get(row.baseline_field) is None and row.baseline_field not in self.errors:
+                self.add_error(row.baseline_field, f"Give the {row.kpi.code} baseline: the figure at the start of the year "
+                                                   "that a linear trajectory runs from")
+            if profile == Profile.PERIODS:
+                for _number, label, key in row.point_fields:
+                    if data.get(key) is None and key not in self.errors:
+                        self.add_error(key, f"Give the {row.kpi.code} point for {label}, or choose another trajectory")
         return data
 
+    def bound_trajectory(self, row):
+        """The row's trajectory fields, bound, for templates/reporting/years/_trajectory.html."""
+        return {"profile": self[row.profile_field], "baseline": self[row.baseline_field],
+                "points": [self[key] for _n, _l, key in row.point_fields]}
+
     def bound_rows(self):
+        for row in self.rows:
+            row.trajectory_fields = self.bound_trajectory(row)
         return [(row, self[row.value_field], self[row.kind_field]) for row in self.rows]
 
     def hidden_versions(self):
@@ -127,8 +182,9 @@ class TargetsForm(GovukFormMixin, forms.Form):
             if not opened or row.value_field not in self.data:
                 continue
             value, kind = self.cleaned_data.get(row.value_field), self.cleaned_data.get(row.kind_field) or ""
-            if target_state(value, kind) != opened_state(opened):
-                found[row.kpi.id] = (value, kind, opened)
+            trajectory = self.trajectory(row)
+            if target_state(value, kind, trajectory) != opened_state(opened):
+                found[row.kpi.id] = (value, kind, opened, trajectory)
         return found
 
     def refused_as_stale(self, stale, rows_now):
@@ -145,7 +201,12 @@ class TargetsForm(GovukFormMixin, forms.Form):
             if row.kpi.id not in changed:
                 data[row.value_field] = plain_number(target.value) if target and target.value is not None else ""
                 data[row.kind_field] = target.kind if target else data.get(row.kind_field, "")
-        form = TargetsForm(data, rows=self.rows, strategy=None)
+                profile, baseline, points = trajectory_of(target) if target else ("flat", None, [])
+                data[row.profile_field] = profile
+                data[row.baseline_field] = plain_number(baseline) if baseline is not None else ""
+                for number, _label, key in row.point_fields:
+                    data[key] = plain_number(points[number - 1]) if number <= len(points) else ""
+        form = TargetsForm(data, rows=self.rows, strategy=None, year=self.year, cadence=self.cadence)
         form.is_valid()
         for row in self.rows:
             if row.kpi.id in stale:

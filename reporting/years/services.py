@@ -3,7 +3,7 @@ the year before's deadlines and governance events to adjust, and the KPIs' targe
 carry forward as they are: a return asks for every active KPI of its sub-strand, whatever the year.
 
     set_up_year(*, financial_year, strategy, by, dates) -> list of the periods created
-    set_targets(*, financial_year, by, changes)  -> how many targets changed (all or none)
+    set_targets(*, financial_year, by, changes)  -> how many targets changed (all or none), with their trajectories
 """
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -71,7 +71,8 @@ def set_up_year(*, financial_year, strategy, by, dates):
 
 def set_targets(*, financial_year, by, changes):
     """Set the primary target for the year of each KPI the person changed on the page, from
-    `changes` ({kpi id: (value or None, kind, the version the page was opened at)}); the targets they
+    `changes` ({kpi id: (value or None, kind, the version the page was opened at[, its trajectory:
+    (profile, baseline, points)])}); the targets they
     did not change are not touched. All or nothing: raises StaleTargets when one of them has been
     changed by someone else since the page was opened (reporting.steps.SET_TARGET), YearError (with
     the KPI's code) when one cannot be set."""
@@ -80,7 +81,7 @@ def set_targets(*, financial_year, by, changes):
         now = {t.kpi_id: t for t in Target.objects.select_for_update().filter(
             kpi_id__in=list(kpis), financial_year=financial_year, is_primary=True)}
         stale = {}
-        for kpi_id, (_value, _kind, opened) in changes.items():
+        for kpi_id, (_value, _kind, opened, *_trajectory) in changes.items():
             if kpi_id not in kpis:
                 continue
             refused = SET_TARGET.refusal(by, TargetSlot(kpis[kpi_id], financial_year, now.get(kpi_id), opened),
@@ -92,11 +93,12 @@ def set_targets(*, financial_year, by, changes):
         if stale:
             raise StaleTargets(stale)
         changed = 0
-        for kpi_id, (value, kind, _opened) in changes.items():
+        for kpi_id, (value, kind, _opened, *trajectory) in changes.items():
             if kpi_id not in kpis:
                 continue
             try:
-                changed += set_primary_target(kpi=kpis[kpi_id], financial_year=financial_year, value=value, kind=kind)
+                changed += set_primary_target(kpi=kpis[kpi_id], financial_year=financial_year, value=value, kind=kind,
+                                              trajectory=trajectory[0] if trajectory else None)
             except TargetError as exc:
                 raise YearError(str(exc)) from exc
             except IntegrityError as exc:  # a first target for the year, set by someone else at the same moment

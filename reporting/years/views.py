@@ -76,7 +76,8 @@ def targets(request, year):
     else:
         strategy = chosen_strategy(request)
     rows = selectors.target_rows(year, strategy)
-    form = TargetsForm(request.POST if request.method == "POST" and status == 200 else None, rows=rows, strategy=strategy)
+    form = TargetsForm(request.POST if request.method == "POST" and status == 200 else None, rows=rows, strategy=strategy,
+                       year=year)
     if request.method == "POST" and status == 200 and form.is_valid():
         try:
             changed = services.set_targets(financial_year=year, by=request.user, changes=form.changes())

@@ -169,3 +169,36 @@ def test_a_forged_someone_elses_or_old_confirmation_is_refused_and_nothing_is_wr
     page = unescape(client_for("admin").post(f"{URL}confirm/", {"plan": forged}).content.decode())
     assert "could not be confirmed" in page
     assert state() == before
+
+
+# -- a KPI's accumulation and a target's trajectory (issue 25, point 3) -------------------------------
+
+
+def test_the_onboarding_workbook_sets_a_kpis_accumulation_and_its_targets_trajectory(db, tmp_path):
+    _council_only(tmp_path)
+    filled = {**NEW_STRATEGY,
+              "KPIs": [["TC-01", "town-centres", "Town centre footfall", "number", "higher", "quarterly", 1, "", "", "",
+                        "Cumulative"]],
+              "Targets": [["TC-01", 2023, "corporate", 120000, "Yes", "", "periods", None, "30000; 60000; 90000"]]}
+    preview = preview_onboarding(content=_filled(filled))
+    apply_onboarding(preview.doc)
+    target = Target.objects.get(kpi__code="TC-01")
+    assert target.kpi.accumulation == "cumulative"
+    assert (target.profile, target.period_points) == ("periods", ["30000", "60000", "90000"])
+    # downloaded again, it says so, and uploaded again changes nothing
+    wb = openpyxl.load_workbook(io.BytesIO(onboarding_workbook_bytes()))
+    assert [c.value for c in wb["Targets"][FIRST_DATA_ROW]][6:9] == ["periods", None, "30000; 60000; 90000"]
+    assert preview_onboarding(content=onboarding_workbook_bytes()).changes == []
+
+
+def test_the_onboarding_workbook_refuses_a_trajectory_missing_its_points_by_its_cell(db, tmp_path):
+    _council_only(tmp_path)
+    bad = {**NEW_STRATEGY, "Targets": [["TC-01", 2023, "corporate", 120000, "Yes", "", "linear", None, ""],
+                                       ["TC-02", 2023, "corporate", 5, "Yes", "", "periods", None, "1; two"]]}
+    with pytest.raises(ImportRefused) as refused:
+        preview_onboarding(content=_filled(bad))
+    said = [str(p) for p in refused.value.problems]
+    assert ("Sheet “Targets”, cell H4: a linear trajectory starts from a baseline: enter the figure at the start of "
+            "the year") in said
+    assert any(s.startswith("Sheet “Targets”, cell I5: give the trajectory's point for each period") for s in said)
+    assert not KPI.objects.exists()
