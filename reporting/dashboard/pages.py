@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from kpis import spc
+from kpis.freshness import Freshness, freshness
 from kpis.figures import HAS_FIGURE, data_lag_words, judged_target, primary_targets, target_text, target_year, with_periods
 from kpis.formatting import format_kpi_value, plain_number
 from kpis.models import KPI, Measurement, Target
@@ -157,6 +158,7 @@ class KPIPage:
     latest: KPIPoint | None
     synthetic: bool
     variation: VariationSection | None = None
+    freshness: Freshness | None = None  # when the next figure is due, or that the latest is stale (kpis.freshness)
 
 
 def variation_section(kpi, points):
@@ -181,7 +183,7 @@ def variation_section(kpi, points):
     return VariationSection(chart=chart, rows=rows)
 
 
-def kpi_page(*, user, code):
+def kpi_page(*, user, code, today=None):
     """A KPI's figures over time against its target, oldest first, with the data lag spelled
     out. None if there is no such KPI; PermissionDenied, saying why, for a reader who does not read its
     strategy (access.KPIS). Three queries."""
@@ -216,5 +218,9 @@ def kpi_page(*, user, code):
         }
         for t in kpi.targets.all()
     ]
-    return KPIPage(kpi=kpi, points=points, targets=targets, latest=points[-1] if points else None,
-                   synthetic=any(p.is_synthetic for p in points), variation=variation_section(kpi, points))
+    from django.utils import timezone
+
+    latest = points[-1] if points else None
+    return KPIPage(kpi=kpi, points=points, targets=targets, latest=latest,
+                   synthetic=any(p.is_synthetic for p in points), variation=variation_section(kpi, points),
+                   freshness=freshness(kpi, latest.measurement if latest else None, on=today or timezone.localdate()))

@@ -115,6 +115,7 @@ class StrategyLoading(Loading):
         kpi.unit = self.choice(data.get("unit"), KPI.Unit.choices, where, "unit", KPI.Unit.NUMBER)
         kpi.direction = self.choice(data.get("direction"), KPI.direction.field.choices, where, "direction", "higher")
         kpi.cadence = self.choice(data.get("cadence"), KPI.DataCadence.choices, where, "cadence")
+        kpi.data_lag_months = self.months(data.get("data_lag_months"), where, "data_lag_months")
         kpi.data_source = data.get("data_source", "")
         kpi.source_notes = data.get("source_notes", "")
         kpi.order = data.get("order", order)
