@@ -69,6 +69,11 @@ class Facts:
         return self.series[-1] if self.series else None
 
     @property
+    def latest_text(self):
+        """The latest figure in words: '640', 'On track', 'Not yet available (expected …)'."""
+        return measurement_text(self.latest, kpi=self.kpi, missing="No figure reported")
+
+    @property
     def last_point(self):
         return self.chart.points[-1] if self.chart and self.chart.points else None
 
