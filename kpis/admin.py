@@ -11,7 +11,8 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(KPI)
 class KPIAdmin(InCouncilWords, admin.ModelAdmin):
-    list_display = ["code", "title", "sub_strand", "kind", "unit", "direction", "cadence", "data_source", "is_active"]
+    list_display = ["code", "title", "sub_strand", "kind", "unit", "direction", "cadence", "data_lag_months", "data_source",
+                    "is_active"]
     list_filter = ["sub_strand__objective", "sub_strand", "kind", "unit", "direction", "cadence", "is_active"]
     search_fields = ["code", "title", "data_source"]
     list_select_related = ["sub_strand"]

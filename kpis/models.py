@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -71,6 +71,12 @@ class KPI(models.Model):
     unit = models.CharField(max_length=12, choices=Unit.choices, default=Unit.NUMBER)
     direction = models.CharField(max_length=12, choices=Direction.choices, default=Direction.HIGHER)
     cadence = models.CharField(max_length=16, choices=DataCadence.choices, blank=True)
+    data_lag_months = models.PositiveSmallIntegerField(
+        "data lag (months)", default=0, validators=[MaxValueValidator(36)],
+        help_text="How many months after the end of the period a figure is for it arrives (e.g. 6 for calendar-year "
+        "figures published the next summer). With the cadence, it says when the next figure is due and when the "
+        "latest is stale.",
+    )
     data_source = models.CharField(max_length=300, blank=True)
     source_notes = models.TextField(blank=True, help_text="Where a detail was inferred rather than stated in the source.")
     order = models.PositiveSmallIntegerField(default=1)

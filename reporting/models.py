@@ -123,6 +123,15 @@ class Briefing(models.Model):
         help_text="An appendix of the KPIs with a figure to report: latest figure, target, RAG status and the period "
         "the data is for.",
     )
+    include_attention = models.BooleanField(
+        "include “What needs attention”", default=False,
+        help_text="A section after the summary: a short ranked list of the KPIs that need attention, each line made "
+        "by a rule from the approved figures (reporting.attention).",
+    )
+    attention_text = models.TextField(
+        blank=True, help_text="The Economy Cell's text of “What needs attention”, one numbered line a KPI. Empty: the "
+        "rules' list as the figures stand; written into the briefing when it is issued, and kept as issued.",
+    )
     state = models.CharField(max_length=8, choices=State.choices, default=State.DRAFT)
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

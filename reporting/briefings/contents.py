@@ -13,7 +13,8 @@ from objectives.roles import person_name
 from reporting.models import Briefing
 
 CARRIED_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction",
-                  "include_what_changed", "include_kpi_appendix"]
+                  "include_what_changed", "include_kpi_appendix", "include_attention"]
+NOTHING_NEEDS_ATTENTION = "Nothing needs attention: no KPI's approved figures meet any of the rules."
 
 
 @dataclass
@@ -171,6 +172,41 @@ class WhatChanged:
             return (f"No return for {self.period.label} has been approved yet: once one is, its status is compared "
                     f"here with {earlier}.")
         return f"There is no approved status from {earlier} to compare with."
+
+
+@dataclass
+class AttentionItem:
+    """A line of "What needs attention" as the note writes it: its number ("1."; "" for a paragraph
+    the Economy Cell wrote without one), the KPI it opens with (its code, and its title where the
+    line gives it: `lead`, linked to the KPI's page) and the rest of the line."""
+
+    marker: str
+    kpi: KPI | None
+    lead: str
+    rest: str
+
+
+ATTENTION_LINE = re.compile(r"^(?:(\d{1,3}[.)])|[-•*])\s+(\S.*)$")
+
+
+def attention_items(text, kpis_by_code):
+    """The section's text (the rules' lines, or the Economy Cell's edit of them): an item a line,
+    its number kept as written ("1.", "2)"; a bullet or nothing: none), each line that opens with a
+    KPI's code linked to that KPI."""
+    items = []
+    for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        match = ATTENTION_LINE.match(line)
+        marker, words = (match.group(1) or "", match.group(2)) if match else ("", line)
+        code = words.split(" ", 1)[0].rstrip(":")
+        kpi = kpis_by_code.get(code)
+        lead = ""
+        if kpi is not None:
+            lead = f"{kpi.code} {kpi.title}" if words.startswith(f"{kpi.code} {kpi.title}") else code
+        items.append(AttentionItem(marker=marker, kpi=kpi, lead=lead, rest=words[len(lead):]))
+    return items
 
 
 def paragraphs(text):

@@ -6,7 +6,7 @@ the title and the day it was issued, 1.0 Purpose of Briefing Note, 2.0 Recommend
 3. Background (3.1, 3.2 …), 4 Governance & reporting with the calendar as a table, 5. Progress to
 date with the table of objectives and sub-strands, 6. the quarter's performance summary area by
 area (its overall status as a word, its commentary with its lists kept as lists); then, when the
-coordinator included them, 7. What changed since last quarter and the appendix of the KPIs with
+coordinator included them, 7. What needs attention, 7. (or 8.) What changed since last quarter and the appendix of the KPIs with
 something to report. The paper itself (A4, fonts, header and footer) is reporting/documents.
 """
 from io import BytesIO
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from objectives.council import remembered, terms, word
 from reporting.documents.text import numbered_paragraph
-from reporting.documents.word import DOCX_CONTENT_TYPE, Paper, fmt_date  # noqa: F401 - DOCX_CONTENT_TYPE for the views
+from reporting.documents.word import DOCX_CONTENT_TYPE, Paper, fmt_date, text  # noqa: F401 - DOCX_CONTENT_TYPE for the views
 
 # Column proportions of the tables, so that no word breaks inside a cell.
 CALENDAR_WIDTHS = [1, 1, 1, 1.2]
@@ -107,11 +107,25 @@ def build_briefing_docx(context, *, now=None):
         else:
             paper.rag(status, None, "No approved return")
 
+    if context.get("attention_section") is not None:
+        _attention(paper, context["attention_section"], context["attention_items"], context["attention_empty"])
     if context["what_changed"] is not None:
         _what_changed(paper, context["what_changed_section"], context["what_changed"], period)
     if context["kpi_annex"]:
         _appendix(paper, context["kpi_annex"], period)
     return paper.doc
+
+
+def _attention(paper, section, items, empty):
+    """What needs attention, when the coordinator included it: each line numbered, its KPI linked."""
+    paper.heading(section.title, 1)
+    if not items:
+        paper.paragraph(empty)
+    for item in items:
+        paragraph = paper.paragraph(number=item.marker or None)
+        if item.kpi is not None:
+            paper.link(paragraph, item.lead, item.kpi.get_absolute_url())
+        paragraph.add_run(text(item.rest))
 
 
 def _appendix(paper, rows, period):

@@ -17,7 +17,7 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Briefing
         fields = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction",
-                  "include_what_changed", "include_kpi_appendix"]
+                  "include_attention", "attention_text", "include_what_changed", "include_kpi_appendix"]
         labels = {
             "title": "Title",
             "purpose": "1.0 Purpose of Briefing Note",
@@ -26,6 +26,8 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "governance": "4 Governance & reporting",
             "progress_introduction": "5. Progress to date: introduction",
             "include_kpi_appendix": "Include an appendix of the KPIs with a figure to report",
+            "include_attention": "Include “7. What needs attention” after the summary",
+            "attention_text": "What needs attention: its text",
         }
         help_texts = {
             "title": "For example, Economic Strategy Action Plan 2023/24 – Quarter 2 progress",
@@ -37,6 +39,13 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "progress_introduction": lazy_words(
                 "The first paragraph comes before the table of {objective.many_lower} and {sub_strand.many_lower}, "
                 "the rest after it. Each {sub_strand.one_lower}'s status and commentary come from its approved return."),
+            "include_attention": "A short ranked list of the KPIs that need attention, each line made by a rule from the "
+            "approved figures and citing them: a special-cause concern, Red two periods running, a shift or trend the "
+            "wrong way, consistently failing its target, a milestone slipping, Red or concerning with no commentary, a "
+            "stale figure. “What changed” follows it as section 8.",
+            "attention_text": "The rules' lines as the approved figures stand now. Edit them as you need: one numbered "
+            "line a KPI, starting with its code (which links to its page). Left as the rules wrote them, they follow "
+            "the figures until the briefing is issued; issuing keeps the text as issued.",
             "include_kpi_appendix": "Each KPI's latest approved figure, its target, RAG status and the period the data "
             "is for. The briefing workbook always has every KPI.",
         }
@@ -46,8 +55,9 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "title": {"max_length": "Title must be 300 characters or fewer"},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, suggested_attention="", **kwargs):
         super().__init__(*args, **kwargs)
+        self.suggested_attention = suggested_attention
         self._in_the_periods_words()
         self.fields["purpose"].required = True
         self.fields["recommendations"].required = True
@@ -56,7 +66,7 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "invalid": "The form is missing its version: open the briefing again.",
             "min_value": "The form is missing its version: open the briefing again.",
         }
-        for name in TEXT_FIELDS:
+        for name in [*TEXT_FIELDS, "attention_text"]:
             if name != "title":
                 self.fields[name].widget.attrs["rows"] = 6
         self.fields["title"].widget.attrs["maxlength"] = 300
@@ -74,14 +84,25 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             help_text=words("Status movements since last {period.one_lower}, KPIs that turned Red or Amber, figures still "
                             "not available and returns missing, built from the approved data.", period=term))
 
+    def clean_attention_text(self):
+        """The rules' lines left as they are saved as nothing, so that they follow the figures until issue."""
+        text = self.cleaned_data.get("attention_text") or ""
+        if _lines(text) == _lines(self.suggested_attention):
+            return ""
+        return text
+
     def clean(self):
         data = super().clean()
-        for name in TEXT_FIELDS:
+        for name in [*TEXT_FIELDS, "attention_text"]:
             value = data.get(name) or ""
             if len(value) > MAX_TEXT:
                 self.add_error(name, f"{self.fields[name].label} must be {MAX_TEXT:,} characters or fewer "
                                      f"(it has {len(value):,})")
         return data
+
+
+def _lines(text):
+    return [line.strip() for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
 
 
 class IssueBriefingForm(GovukFormMixin, forms.Form):

@@ -21,8 +21,11 @@ as the council numbers it. The dictionary it returns has these keys, in the note
 - ``summary``: 6. the quarter's performance summary; ``areas``: each sub-strand as the note
   writes it (its full name, overall status, movement where there was an earlier status, and its
   commentary as paragraphs and lists: reporting.documents.text);
+- ``attention_section`` and ``attention_items`` (AttentionItem), when the coordinator included it:
+  7. What needs attention, the rules' ranked lines from the approved figures (reporting.attention),
+  or the Economy Cell's edit of them, kept as issued (`Briefing.attention_text`); otherwise None;
 - ``what_changed_section`` and ``what_changed`` (a WhatChanged), when the coordinator included
-  it: 7. What changed since last quarter; otherwise None;
+  it: 7. (8. after "What needs attention") What changed since last quarter; otherwise None;
 - ``kpi_annex``: when included, the appendix of the KPIs with something to report: AnnexRow per
   KPI (latest approved figure, target, RAG, the period the data is for); otherwise empty;
 - ``synthetic``: True when any of it is synthetic demonstration data.
@@ -38,11 +41,14 @@ from kpis.models import KPI, Measurement
 from kpis.rag import NO_MOVEMENT, RAG, RAG_ORDER, rag_label
 from objectives.selectors import sub_strands_reporting_in
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
-from reporting.access import BRIEFINGS, is_the_public, reported_figures, reported_states, sees_drafts
+from reporting.access import BRIEFINGS, is_the_public, reported_figures, reported_measurements, reported_states, sees_drafts
+from reporting.attention import as_text, attention
 from reporting.briefings import revisions
 from reporting.briefings.readiness import approved_after
 from reporting.briefings.contents import (
+    NOTHING_NEEDS_ATTENTION,
     AnnexRow,
+    attention_items,
     MissingReturn,
     NotAvailable,
     ObjectiveProgress,
@@ -142,6 +148,12 @@ def briefing_context(*, period, user, briefing=None):
         s.updated_after_issue = late.get(s.sub_strand.id)
     synthetic = counts["synthetic"]
     annex, what_changed, what_changed_section = [], None, None
+    number = 7  # the optional sections follow the summary (6.), numbered with the rest
+    attention_section, attention_lines = None, []
+    if briefing.include_attention:
+        attention_section = Section(f"{number}.", "attention", "What needs attention")
+        number += 1
+        attention_lines = briefing_attention(period, user, briefing)
     if briefing.include_what_changed or briefing.include_kpi_appendix:
         sub_strands = {s.id: s for o in objectives for s in o.sub_strands.all()}
         annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_strands, user)
@@ -158,7 +170,7 @@ def briefing_context(*, period, user, briefing=None):
         # movement's own words name an earlier one ("Worsened since 2023/24 Q1").
         compared = what_changed.previous_period
         since = f"since {compared.label}" if compared else f"this {period.word}"
-        what_changed_section = Section("7.", "what-changed", f"What changed {since}")
+        what_changed_section = Section(f"{number}.", "what-changed", f"What changed {since}")
     governance = paragraphs(briefing.governance)
     progress_paras = paragraphs(briefing.progress_introduction)
     return {
@@ -181,11 +193,47 @@ def briefing_context(*, period, user, briefing=None):
         "progress": progress,
         "summary": Section("6.", "summary", f"{period.long_label} performance summary"),
         "areas": [item for objective in progress for item in objective.sub_strands],
+        "attention_section": attention_section,
+        "attention_items": attention_lines,
+        "attention_empty": NOTHING_NEEDS_ATTENTION,
         "what_changed_section": what_changed_section,
         "what_changed": what_changed,
         "kpi_annex": [row for row in annex if row.has_figure] if briefing.include_kpi_appendix else [],
         "synthetic": synthetic,
     }
+
+
+def _strategy_kpis(period):
+    return list(KPI.objects.filter(is_active=True, sub_strand__objective__strategy_id=period.strategy_id))
+
+
+def day_of(briefing):
+    """The day a briefing's figures are judged on (kpis.freshness): the day it was issued, else today."""
+    from django.utils import timezone
+
+    if briefing.state == Briefing.State.ISSUED and briefing.issued_at is not None:
+        return timezone.localdate(briefing.issued_at)
+    return timezone.localdate()
+
+
+def suggested_attention(period, user=None, briefing=None):
+    """"What needs attention" as the rules write it now, from the approved figures (for `user`: the
+    public, the published ones), as typed text: one numbered line a KPI. Five queries."""
+    briefing = briefing or briefing_for(period)
+    found = attention(kpis=_strategy_kpis(period), figures=reported_measurements(user), period=period,
+                      today=day_of(briefing))
+    return as_text(found.lines)
+
+
+def briefing_attention(period, user, briefing):
+    """The section's lines (AttentionItem): the Economy Cell's text when they wrote one (and always
+    once issued: issuing writes the rules' lines into it), else the rules' lines now."""
+    kpis = _strategy_kpis(period)
+    text = briefing.attention_text
+    if not (text or "").strip():
+        text = as_text(attention(kpis=kpis, figures=reported_measurements(user), period=period,
+                                 today=day_of(briefing)).lines)
+    return attention_items(text, {k.code: k for k in kpis})
 
 
 def _kpis(period, previous, sub_strands, user=None):

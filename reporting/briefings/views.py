@@ -15,7 +15,7 @@ from reporting.access import BRIEFINGS, PERIODS, require
 from reporting.briefings import revisions
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.forms import BriefingForm, IssueBriefingForm
-from reporting.briefings.selectors import briefing_context, issue_summary
+from reporting.briefings.selectors import briefing_context, issue_summary, suggested_attention
 from reporting.briefings.services import BriefingError, StaleBriefing, reissue_briefing as reissue_briefing_service, update_briefing
 from reporting.briefings.services import issue_briefing as issue_briefing_service
 from reporting.documents.pdf import pdf_available
@@ -82,8 +82,9 @@ def edit_briefing(request, period_slug):
     if refused is not None:
         return _refused(request, period, refused)
     errors_extra, theirs = [], None
+    suggested = suggested_attention(period, briefing=note)  # the rules' lines, for the Economy Cell to edit
     if request.method == "POST":
-        form = BriefingForm(request.POST, instance=note)
+        form = BriefingForm(request.POST, instance=note, suggested_attention=suggested)
         if form.is_valid():
             try:
                 update_briefing(briefing=note, by=request.user, data=form.cleaned_data,
@@ -98,7 +99,10 @@ def edit_briefing(request, period_slug):
                 messages.success(request, f"The briefing for {period.label} has been saved.")
                 return redirect("briefing", period_slug=period.slug)
     else:
-        form = BriefingForm(posted_or_kept(request), instance=note, initial={"version": note.version if note.pk else 0})
+        initial = {"version": note.version if note.pk else 0}
+        if not note.attention_text.strip():
+            initial["attention_text"] = suggested
+        form = BriefingForm(posted_or_kept(request), instance=note, initial=initial, suggested_attention=suggested)
     return render(request, "reporting/briefings/edit.html", {
         "period": period, "briefing": note, "form": form, "errors_extra": errors_extra, "theirs": theirs,
     })

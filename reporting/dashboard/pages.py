@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 
 from kpis import spc
 from kpis.outlook import outlook_of, outlook_texts
+from kpis.freshness import Freshness, freshness
 from kpis.figures import HAS_FIGURE, data_lag_words, judged_target, primary_targets, target_text, target_year, with_periods
 from kpis.formatting import format_kpi_value, plain_number
 from kpis.models import KPI, ChangeOfProcess, Measurement, Target
@@ -172,6 +173,7 @@ class KPIPage:
     synthetic: bool
     variation: VariationSection | None = None
     outlook: dict | None = None  # outlook_section: now and at the year's end, and the trajectory
+    freshness: Freshness | None = None  # when the next figure is due, or that the latest is stale (kpis.freshness)
 
 
 def change_points(numeric, changes):
@@ -217,7 +219,7 @@ def variation_section(kpi, points, changes=()):
     return VariationSection(chart=chart, rows=rows, changes=lines)
 
 
-def kpi_page(*, user, code):
+def kpi_page(*, user, code, today=None):
     """A KPI's figures over time against its target, oldest first, with the data lag spelled
     out. None if there is no such KPI; PermissionDenied, saying why, for a reader who does not read its
     strategy (access.KPIS). Four queries (the KPI, its targets, its changes of process, its figures)."""
@@ -255,9 +257,14 @@ def kpi_page(*, user, code):
         }
         for t in kpi.targets.all()
     ]
-    return KPIPage(kpi=kpi, points=points, targets=targets, latest=points[-1] if points else None,
-                   synthetic=any(p.is_synthetic for p in points), variation=variation_section(kpi, points, list(kpi.changes_of_process.all())),
-                   outlook=outlook_section(kpi, points))
+    from django.utils import timezone
+
+    latest = points[-1] if points else None
+    return KPIPage(kpi=kpi, points=points, targets=targets, latest=latest,
+                   synthetic=any(p.is_synthetic for p in points),
+                   variation=variation_section(kpi, points, list(kpi.changes_of_process.all())),
+                   outlook=outlook_section(kpi, points),
+                   freshness=freshness(kpi, latest.measurement if latest else None, on=today or timezone.localdate()))
 
 
 def outlook_section(kpi, points):

@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from django.db.models import Case, F, Q, When
 
 from kpis.formatting import measurement_text
-from kpis.models import Measurement
+from kpis.models import KPI, Measurement
 from kpis.rag import NO_MOVEMENT, RAG, Movement, movements, rag_label
 from objectives.models import ReportingPeriod, SubStrand
-from reporting.access import BRIEFINGS, SEEN_BY_READERS, latest_visible_measurements, sees_drafts, visible_returns
+from reporting.access import (
+    BRIEFINGS, SEEN_BY_READERS, latest_visible_measurements, sees_drafts, visible_measurements, visible_returns,
+)
+from reporting.attention import Attention, attention
 from reporting.dashboard.filters import DashboardFilter
 from reporting.models import Briefing, QuarterlyReturn
 from reporting.statuses import NO_STATUS, NOT_APPROVED, may_be_baseline, rated_before, status
@@ -115,6 +118,7 @@ class Dashboard:
     briefings: list = field(default_factory=list)
     plans: list = field(default_factory=list)
     briefing_period_ids: set = field(default_factory=set)
+    attention: Attention | None = None  # what needs attention, and the stale figures (reporting.attention)
 
 
 def status_cells(returns_by_key, sub_strand, periods, before=None):
@@ -127,14 +131,23 @@ def status_cells(returns_by_key, sub_strand, periods, before=None):
     return [StatusCell(period=p, ret=ret, movement=move) for p, ret, move in zip(periods, found, moves)]
 
 
-def dashboard(*, user, strategy=None, params=None, today=None):
+def needs_attention(*, user, sub_strand_ids, period, today, outlooks=None):
+    """What needs attention among the active KPIs of these sub-strands as at `period`, from the
+    figures the user may see (a reader: approved ones only), and the stale figures. Four queries."""
+    kpis = KPI.objects.filter(is_active=True, sub_strand_id__in=sub_strand_ids).select_related("sub_strand__objective")
+    return attention(kpis=kpis, figures=visible_measurements(user), period=period, today=today, outlooks=outlooks)
+
+
+def dashboard(*, user, strategy=None, params=None, today=None, outlooks=None):
     """The dashboard for `user`, filtered by `params` (a QueryDict or dict: period, objective,
     lead_service, status; see reporting.dashboard.filters.DashboardFilter).
 
     Rows are the strategy's objectives and their sub-strands; columns its four periods ending at the chosen
     period (default: the latest with approved returns); each cell the overall RAG and its movement
     since the latest earlier status. Also the counts of Red, Amber and Green in the chosen period and
-    the KPI table (KPIs off target, KPIs whose figure is overdue). A fixed number of queries.
+    the KPI table (KPIs off target, KPIs whose figure is overdue); what needs attention and the
+    stale figures (`outlooks`: the year-end forecasts, reporting.attention.YearEndOutlook by KPI id,
+    when there are any). A fixed number of queries.
     """
     from django.utils import timezone
 
@@ -175,7 +188,28 @@ def dashboard(*, user, strategy=None, params=None, today=None):
         kpi_figures=kpi_figures, shows_drafts=sees_drafts(user), synthetic=synthetic, filterset=filterset,
         not_approved=counts[NOT_APPROVED], no_status=counts[NO_STATUS], briefings=briefings, plans=list(plan_status_counts(strategy)),
         briefing_period_ids={item["period"].id for item in briefings},
+        attention=needs_attention(user=user, sub_strand_ids=sub_ids, period=period, today=today, outlooks=outlooks),
     )
+
+
+@dataclass
+class StaleFigures:
+    period: ReportingPeriod | None
+    filterset: object
+    attention: Attention
+
+
+def stale_figures(*, user, strategy=None, params=None, today=None):
+    """The KPIs whose latest figure (as at the chosen period, that the user may see) is stale, for
+    the dashboard's filters (objective, lead service, period). A fixed number of queries."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    filterset = DashboardFilter(data=params if params is not None else {}, user=user, strategy=strategy)
+    sub_ids = list(filterset.qs.values_list("id", flat=True))
+    period = filterset.selected_period
+    return StaleFigures(period=period, filterset=filterset,
+                        attention=needs_attention(user=user, sub_strand_ids=sub_ids, period=period, today=today))
 
 
 def briefing_links(user, since):

@@ -2,6 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django_tables2 import RequestConfig
 
 from objectives.strategies import chosen_strategy
@@ -10,6 +11,7 @@ from reporting.dashboard.charts import kpi_chart
 from reporting.dashboard.pages import kpi_page, sub_strand_page
 from reporting.steps import RECORD_CHANGE_OF_PROCESS
 from reporting.dashboard.selectors import dashboard as dashboard_data
+from reporting.dashboard.selectors import stale_figures as stale_figures_data
 from reporting.dashboard.tables import KPITable, csv_response
 
 KPI_TABLE_PER_PAGE = 25
@@ -27,8 +29,24 @@ def dashboard(request):
     RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
     return render(request, "reporting/dashboard/dashboard.html", {
         "data": data, "filter": data.filterset, "form": data.filterset.form, "table": table,
-        "synthetic_banner": data.synthetic,
+        "synthetic_banner": data.synthetic, "stale_link": _with_filters(request, reverse("stale-figures")),
     })
+
+
+def _with_filters(request, address):
+    """The address with the dashboard's filters (objective, lead service, period, status) carried over."""
+    query = request.GET.copy()
+    for name in ("_export", "page", "sort"):
+        query.pop(name, None)
+    return f"{address}?{query.urlencode()}" if query else address
+
+
+@login_required
+def stale_figures(request):
+    """The KPIs whose latest figure is older than their cadence and data lag allow, filterable."""
+    require(request.user, "view_dashboard")
+    data = stale_figures_data(user=request.user, strategy=chosen_strategy(request), params=request.GET)
+    return render(request, "reporting/dashboard/stale.html", {"data": data, "form": data.filterset.form})
 
 
 @login_required

@@ -49,6 +49,14 @@ class Loading:
         except InvalidOperation:
             self.fail(where, f"'{field}' is not a number: {value!r}")
 
+    def months(self, value, where, field, maximum=36):
+        """A whole number of months from 0 to `maximum` (0 when not given)."""
+        if value in (None, ""):
+            return 0
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+            self.fail(where, f"'{field}' must be a whole number of months from 0 to {maximum}: {value!r}")
+        return value
+
     def choice(self, value, choices, where, field, default=""):
         if value in (None, ""):
             return default

@@ -9,7 +9,7 @@ from objectives.models import ReportingPeriod, SubStrand
 from reporting.loaders.base import Loading
 from reporting.models import Briefing, QuarterlyReturn
 
-CHOICE_FIELDS = ("include_what_changed", "include_kpi_appendix")  # a briefing's optional parts
+CHOICE_FIELDS = ("include_what_changed", "include_kpi_appendix", "include_attention")  # a briefing's optional parts
 
 
 class ReturnLoading(Loading):
@@ -57,9 +57,11 @@ class ReturnLoading(Loading):
     def load_briefing(self, data, where):
         period = self.lookup(ReportingPeriod, where, "period", slug=self.require(data, "period", where))
         briefing, created = Briefing.objects.get_or_create(period=period)
-        for field in ("title", "purpose", "recommendations", "background", "governance", "progress_introduction"):
+        for field in ("title", "purpose", "recommendations", "background", "governance", "progress_introduction",
+                      "attention_text"):
             setattr(briefing, field, (data.get(field) or "").strip())
-        briefing.include_what_changed, briefing.include_kpi_appendix = (bool(data.get(f)) for f in CHOICE_FIELDS)
+        briefing.include_what_changed, briefing.include_kpi_appendix, briefing.include_attention = (
+            bool(data.get(f)) for f in CHOICE_FIELDS)
         briefing.state = self.choice(data.get("state"), Briefing.State.choices, where, "state", "draft")
         issued_on = self.date(data.get("issued_on"), where, "issued_on") if briefing.state == "issued" else None  # never today
         briefing.issued_at = timezone.make_aware(datetime.datetime.combine(issued_on, datetime.time(12))) if issued_on else None

@@ -1,0 +1,352 @@
+"""What needs attention: a short ranked list of KPIs, each line a sentence made by a rule from the
+figures, citing its figures, the period they are for and the KPI (the page links it). No language
+model: each rule is a small function in the table `RULES`, and the list is ranked by one rule,
+`ranked` (the table's order, then the KPI's place in the strategy). Nothing is said without a
+figure behind it.
+
+The rules, most serious first (the order of `RULES`):
+
+1. a special-cause concern: the latest figure beyond a process limit, or two of three in a row near
+   one, on the bad side (kpis.spc);
+2. forecast to miss the year's target: from the year-end outlooks the caller gives (`outlooks`, a
+   mapping {KPI id: YearEndOutlook}); skipped when none is given;
+3. Red two periods running: the latest two figures both Red;
+4. a shift or a trend the wrong way (kpis.spc);
+5. consistently failing its target (kpis.spc's assurance);
+6. a milestone slipping: a milestone's latest status is At risk or delayed, or Missed, or moved back;
+7. Red or concerning with no commentary;
+8. a stale figure (kpis.freshness; "not yet available" is never stale).
+
+A KPI gets one line, its first rule's; the other rules that fired are named after it ("Also: …").
+
+Who sees what: the figures come from the queryset the caller gives (the dashboard: the figures the
+person may see, reporting.access.visible_measurements; the briefing: the approved ones), so a reader
+never finds a draft figure in a line; a line that cites a draft says so (`is_draft`).
+
+A fixed number of queries for all the KPIs (`attention`: four), whatever their number or history.
+"""
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kpis import spc
+from kpis.figures import HAS_FIGURE, judged_target, primary_targets, target_year, with_periods
+from kpis.formatting import format_kpi_value, measurement_text
+from kpis.freshness import Freshness, as_at_date, data_label, freshness, long_date
+from kpis.models import KPI
+from kpis.rag import MILESTONE_ORDER, RAG, MilestoneStatus
+from objectives.text import is_blank
+
+SHOWN = 10  # lines shown before "more"
+
+
+@dataclass(frozen=True)
+class YearEndOutlook:
+    """What a year-end forecast says of one KPI: the interface the trajectory and forecast module
+    answers (one per KPI id, in the mapping given to `attention`)."""
+
+    year_label: str  # "2024/25"
+    forecast_text: str  # "590"
+    target_text: str  # "640"
+    misses_target: bool
+    basis: str = ""  # "the officer's forecast", "computed from the run rate"
+
+
+@dataclass
+class Facts:
+    """Everything the rules read of one KPI, gathered for all KPIs at once (`gather`)."""
+
+    kpi: KPI
+    series: list  # its figures (value, milestone status or "not yet available"), oldest first
+    chart: spc.Chart | None  # the numeric figures on an XmR chart; None for a milestone or no figure
+    numeric: list  # the figures on the chart, in its order
+    freshness: Freshness
+    outlook: YearEndOutlook | None = None
+    target: Decimal | None = None  # the target the latest numeric figure is judged against
+
+    @property
+    def latest(self):
+        return self.series[-1] if self.series else None
+
+    @property
+    def latest_text(self):
+        """The latest figure in words: '640', 'On track', 'Not yet available (expected …)'."""
+        return measurement_text(self.latest, kpi=self.kpi, missing="No figure reported")
+
+    @property
+    def last_point(self):
+        return self.chart.points[-1] if self.chart and self.chart.points else None
+
+    def value(self, value):
+        """A figure, a mean or a limit in words, to two decimal places at most ('180.5', '£35m')."""
+        return format_kpi_value(spc.rounded(value), self.kpi.unit)
+
+
+@dataclass(frozen=True)
+class Said:
+    """What a rule says of a KPI: its words (after the KPI's code and title) and the figure it cites."""
+
+    words: str
+    figure: object  # the Measurement cited (its period, and whether it is approved)
+
+
+@dataclass(frozen=True)
+class AttentionRule:
+    key: str
+    heading: str
+    says: object  # Facts -> Said | None
+
+
+@dataclass
+class Line:
+    kpi: KPI
+    rule: AttentionRule
+    said: Said
+    also: list = field(default_factory=list)  # the headings of the other rules that fired
+
+    @property
+    def words(self):
+        also = f" Also: {'; '.join(h[0].lower() + h[1:] for h in self.also)}." if self.also else ""
+        return self.said.words + also
+
+    @property
+    def sentence(self):
+        return f"{self.kpi.code} {self.kpi.title}: {self.words}"
+
+    @property
+    def is_draft(self):
+        return self.said.figure is not None and not self.said.figure.is_frozen
+
+    @property
+    def period_label(self):
+        return data_label(self.said.figure) if self.said.figure is not None else ""
+
+
+# -- the rules ------------------------------------------------------------------------------------
+
+LIMIT_RULES = {spc.Rule.ABOVE_LIMIT, spc.Rule.BELOW_LIMIT}
+NEAR_RULES = {spc.Rule.TWO_OF_THREE_ABOVE, spc.Rule.TWO_OF_THREE_BELOW}
+SHIFT_RULES = {spc.Rule.SHIFT_ABOVE, spc.Rule.SHIFT_BELOW}
+TREND_RULES = {spc.Rule.TREND_UP, spc.Rule.TREND_DOWN}
+SLIPPED = {MilestoneStatus.AT_RISK, MilestoneStatus.MISSED}
+
+
+def _concerning(facts, rules):
+    """The latest point's rules of these kinds, when it is a special-cause concern."""
+    point = facts.last_point
+    if point is None or point.cause is not spc.Cause.CONCERN:
+        return []
+    return [rule for rule in point.rules if rule in rules]
+
+
+def _limit_words(side, point, facts):
+    if side is spc.Side.HIGH:
+        return f"the upper process limit ({facts.value(point.upper_limit)})"
+    return f"the lower process limit ({facts.value(point.lower_limit)})"
+
+
+def special_cause_concern(facts):
+    beyond = _concerning(facts, LIMIT_RULES)
+    near = _concerning(facts, NEAR_RULES)
+    if not beyond and not near:
+        return None
+    point, m = facts.last_point, facts.numeric[-1]
+    if beyond:
+        where = "above" if beyond[0].side is spc.Side.HIGH else "below"
+        return Said(f"{facts.value(point.value)} for {data_label(m)} is {where} {_limit_words(beyond[0].side, point, facts)}: "
+                    "a special-cause concern, unlikely to be chance.", m)
+    side = near[0].side
+    close = [(p, f) for p, f in zip(facts.chart.points[-3:], facts.numeric[-3:]) if set(p.rules) & NEAR_RULES]
+    cited = " and ".join(f"{facts.value(p.value)} for {data_label(f)}" for p, f in close)
+    return Said(f"two of the last three figures ({cited}) are close to {_limit_words(side, point, facts)}: "
+                "a special-cause concern.", m)
+
+
+def forecast_to_miss(facts):
+    outlook = facts.outlook
+    if outlook is None or not outlook.misses_target:
+        return None
+    basis = f" ({outlook.basis})" if outlook.basis else ""
+    return Said(f"forecast {outlook.forecast_text} at the end of {outlook.year_label} against a target of "
+                f"{outlook.target_text}{basis}: forecast to miss the year's target.", facts.latest)
+
+
+def red_two_running(facts):
+    if len(facts.series) < 2:
+        return None
+    before, latest = facts.series[-2], facts.series[-1]
+    if latest.rag != RAG.RED or before.rag != RAG.RED:
+        return None
+    word = latest.period.word
+    return Said(f"Red for {data_label(before)} ({measurement_text(before, kpi=facts.kpi)}) and for {data_label(latest)} "
+                f"({measurement_text(latest, kpi=facts.kpi)}): Red two {word}s running.", latest)
+
+
+def _run(facts, rules):
+    """How many figures in a row, ending with the latest, one of these rules flags."""
+    count = 0
+    for point in reversed(facts.chart.points):
+        if not set(point.rules) & rules:
+            break
+        count += 1
+    return count
+
+
+def shift_or_trend(facts):
+    shift, trend = _concerning(facts, SHIFT_RULES), _concerning(facts, TREND_RULES)
+    if not shift and not trend:
+        return None
+    point, m = facts.last_point, facts.numeric[-1]
+    if trend:
+        n = _run(facts, {trend[0]})
+        first, first_m = facts.chart.points[-n], facts.numeric[-n]
+        each = "higher" if trend[0] is spc.Rule.TREND_UP else "lower"
+        return Said(f"{n} figures in a row each {each} than the one before, from {facts.value(first.value)} for "
+                    f"{data_label(first_m)} to {facts.value(point.value)} for {data_label(m)}: a trend the wrong way.", m)
+    n = _run(facts, {shift[0]})
+    side = "above" if shift[0] is spc.Rule.SHIFT_ABOVE else "below"
+    return Said(f"{n} figures in a row {side} the average of {facts.value(point.mean)}, from {data_label(facts.numeric[-n])} "
+                f"to {data_label(m)} (latest {facts.value(point.value)}): a shift the wrong way.", m)
+
+
+def consistently_failing(facts):
+    if facts.chart is None or facts.chart.assurance is not spc.Assurance.FAILING:
+        return None
+    point, m = facts.last_point, facts.numeric[-1]
+    side = "below" if facts.kpi.direction == spc.HIGHER else "above"
+    return Said(f"{facts.value(point.value)} for {data_label(m)} against a target of {facts.value(Decimal(facts.target))}; "
+                f"the process limits ({facts.value(point.lower_limit)} to {facts.value(point.upper_limit)}) lie wholly "
+                f"{side} the target, so it will not be met without a change: consistently failing its target.", m)
+
+
+def milestone_slipping(facts):
+    milestones = [m for m in facts.series if m.milestone_status]
+    if not facts.kpi.is_milestone or not milestones or milestones[-1] is not facts.latest:
+        return None
+    latest = milestones[-1]
+    now = MilestoneStatus(latest.milestone_status)
+    before = MilestoneStatus(milestones[-2].milestone_status) if len(milestones) > 1 else None
+    moved_back = before is not None and MILESTONE_ORDER[now] < MILESTONE_ORDER[before]
+    if now not in SLIPPED and not moved_back:
+        return None
+    was = ""
+    if before is not None:
+        was = (f", as it was for {data_label(milestones[-2])}" if before == now
+               else f", was {before.label} for {data_label(milestones[-2])}")
+    return Said(f"{now.label} for {data_label(latest)}{was}: a milestone slipping.", latest)
+
+
+def no_commentary(facts):
+    latest = facts.latest
+    if latest is None or not is_blank(latest.commentary):
+        return None
+    concerning = facts.last_point is not None and facts.numeric[-1] is latest and facts.last_point.cause is spc.Cause.CONCERN
+    if latest.rag == RAG.RED:
+        what = f"Red for {data_label(latest)} ({measurement_text(latest, kpi=facts.kpi)})"
+    elif concerning:
+        what = f"a special-cause concern for {data_label(latest)} ({measurement_text(latest, kpi=facts.kpi)})"
+    else:
+        return None
+    return Said(f"{what}, with no commentary to say why.", latest)
+
+
+def stale(facts):
+    if not facts.freshness.is_stale:
+        return None
+    return Said(f"the latest figure is for {facts.freshness.data_for} ({measurement_text(facts.latest, kpi=facts.kpi)}), "
+                f"due again by {long_date(facts.freshness.due)}: a stale figure.", facts.latest)
+
+
+RULES = (
+    AttentionRule("special_cause", "A special-cause concern", special_cause_concern),
+    AttentionRule("forecast", "Forecast to miss the year's target", forecast_to_miss),
+    AttentionRule("red_running", "Red two periods running", red_two_running),
+    AttentionRule("shift_or_trend", "A shift or a trend the wrong way", shift_or_trend),
+    AttentionRule("failing", "Consistently failing its target", consistently_failing),
+    AttentionRule("milestone", "A milestone slipping", milestone_slipping),
+    AttentionRule("no_commentary", "Red or concerning with no commentary", no_commentary),
+    AttentionRule("stale", "A stale figure", stale),
+)
+
+
+def lines_of(facts):
+    """The KPI's line: its first rule that fires, with the others named (None when none fires)."""
+    fired = [(rule, said) for rule in RULES if (said := rule.says(facts)) is not None]
+    if not fired:
+        return None
+    (rule, said), others = fired[0], fired[1:]
+    return Line(kpi=facts.kpi, rule=rule, said=said, also=[r.heading for r, _ in others])
+
+
+def ranked(lines, position):
+    """The one ordering: by the rule (the table's order, most serious first), then the KPI's place in
+    the strategy (`position`: {KPI id: its place})."""
+    order = {rule.key: i for i, rule in enumerate(RULES)}
+    return sorted(lines, key=lambda line: (order[line.rule.key], position.get(line.kpi.id, 0), line.kpi.code))
+
+
+# -- the facts, for all KPIs at once --------------------------------------------------------------
+
+
+def gather(kpis, figures, *, on, targets=None, outlooks=None):
+    """[Facts] of each KPI (in `kpis`' order) from `figures` (its figures, of every KPI, each with its
+    period attached), judged on the day `on`. No query but the targets' (one, when not given)."""
+    by_kpi = {kpi.id: [] for kpi in kpis}
+    for m in sorted(figures, key=lambda m: (m.kpi_id, m.period_key)):
+        if m.kpi_id in by_kpi:
+            by_kpi[m.kpi_id].append(m)
+    numeric_of = {k: [m for m in series if m.value is not None] for k, series in by_kpi.items()}
+    if targets is None:
+        last = [ms[-1] for ms in numeric_of.values() if ms]
+        targets = primary_targets({m.kpi_id for m in last}, [target_year(m) for m in last]) if last else {}
+    found = []
+    for kpi in kpis:
+        series = by_kpi[kpi.id]
+        for m in series:
+            m.kpi = kpi
+        numeric = numeric_of[kpi.id] if not kpi.is_milestone else []
+        target, chart = None, None
+        if numeric:
+            target, _kind = judged_target(kpi, numeric[-1], targets=targets)
+            chart = spc.xmr([(data_label(m), m.value) for m in numeric], direction=kpi.direction, target=target)
+        found.append(Facts(kpi=kpi, series=series, chart=chart, numeric=numeric, target=target,
+                           freshness=freshness(kpi, series[-1] if series else None, on=on),
+                           outlook=(outlooks or {}).get(kpi.id) if isinstance(outlooks, Mapping) else None))
+    return found
+
+
+@dataclass
+class Attention:
+    lines: list  # ranked
+    stale: list  # Facts of the KPIs whose latest figure is stale, in the strategy's order
+    on: object  # the day the figures were judged on
+
+    @property
+    def shown(self):
+        return self.lines[:SHOWN]
+
+    @property
+    def more(self):
+        return self.lines[SHOWN:]
+
+
+def attention(*, kpis, figures, period, today, outlooks=None):
+    """What needs attention among `kpis` (a KPI queryset, in the strategy's order), from `figures`
+    (a Measurement queryset: what the person may see), as at `period`. Four queries: the KPIs, their
+    figures up to the period, those figures' periods, the targets."""
+    kpis = list(kpis)
+    if period is None or not kpis:
+        return Attention(lines=[], stale=[], on=today)
+    on = as_at_date(period, today)
+    series = with_periods(figures.filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis], period_key__lte=period.order_key)
+                          .order_by("kpi_id", "period_key"))
+    facts = gather(kpis, series, on=on, outlooks=outlooks)
+    position = {kpi.id: i for i, kpi in enumerate(kpis)}
+    lines = [line for f in facts if (line := lines_of(f)) is not None]
+    return Attention(lines=ranked(lines, position), stale=[f for f in facts if f.freshness.is_stale], on=on)
+
+
+def as_text(lines):
+    """The lines as the briefing's typed text: one numbered line each ("1. HOU-02 …"), which the
+    Economy Cell may edit."""
+    return "\n".join(f"{n}. {line.sentence}" for n, line in enumerate(lines, start=1))
