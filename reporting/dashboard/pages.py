@@ -132,6 +132,7 @@ class KPIPoint:
 class VariationRow:
     period_label: str
     value_text: str
+    target_text: str
     is_draft: bool
     mean_text: str
     lower_text: str
@@ -144,9 +145,11 @@ class VariationRow:
 @dataclass
 class VariationSection:
     """The KPI's figures on an XmR chart (kpis.spc), written for the page: the verdicts in words
-    and a row per figure."""
+    and a row per figure. ``figures`` are the page's points the chart is of, in the chart's order
+    (the chart on the page is drawn from these and ``chart``: reporting/dashboard/charts.py)."""
     chart: spc.Chart
     rows: list
+    figures: list
 
 
 @dataclass
@@ -172,13 +175,13 @@ def variation_section(kpi, points):
 
     rows = [
         VariationRow(
-            period_label=p.period_label, value_text=p.value_text, is_draft=p.is_draft,
+            period_label=p.period_label, value_text=p.value_text, target_text=p.target_text, is_draft=p.is_draft,
             mean_text=written(point.mean), lower_text=written(point.lower_limit), upper_text=written(point.upper_limit),
             cause_text=chart.cause_words(point), rules=chart.rule_words(point), starts_segment=point.starts_segment,
         )
         for p, point in zip(numeric, chart.points)
     ]
-    return VariationSection(chart=chart, rows=rows)
+    return VariationSection(chart=chart, rows=rows, figures=numeric)
 
 
 def kpi_page(*, user, code):
