@@ -118,11 +118,12 @@ def kpi_chart(kpi_page):
         "data": series,
         "layout": {
             "title": {"text": chart_title(kpi, chart)},
-            "xaxis": {"title": {"text": "Reported in"}, "type": "category", "automargin": True},
+            # the periods' names say what the axis is ("2023/24 Q2"); no title to crowd the legend
+            "xaxis": {"type": "category", "automargin": True, "tickangle": 0, "nticks": 10},
             "yaxis": {"title": {"text": kpi.get_unit_display()}, "separatethousands": True, "automargin": True},
             "font": FONT,
-            "legend": {"orientation": "h", "y": -0.3},
-            "margin": {"l": 70, "r": 20, "t": 60, "b": 90},
+            "legend": {"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"},
+            "margin": {"l": 70, "r": 20, "t": 60, "b": 20},
             "height": 420,
             "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff",

@@ -27,10 +27,12 @@
 
   function draw () {
     var figure = JSON.parse(data.textContent)
+    figure.layout.height = target.clientHeight // the room static/css/app.css keeps for it
     // On a phone the chart's own title would be cut off: the page's headings already say what it shows.
     if (target.clientWidth < 600) {
       figure.layout.title = { text: '' }
-      figure.layout.margin = { l: 60, r: 10, t: 20, b: 90 }
+      figure.layout.margin = { l: 60, r: 10, t: 20, b: 20 }
+      figure.layout.xaxis.nticks = 3
     }
     // A static picture: the container is role="img" with the table before it as the accessible
     // alternative, so it must hold no controls (axe: nested-interactive, target-size).
