@@ -40,9 +40,10 @@ def test_the_kpi_chart_is_drawn_after_its_table_when_it_nears_the_screen(page, s
     chart.locator("svg.main-svg").first.wait_for(timeout=20000)
     page.wait_for_selector("#kpi-chart[data-drawn]")
     assert chart.is_visible()
-    assert any(url.endswith("/static/vendor/plotly/plotly-basic.min.js") for url in scripts), scripts
+    assert any(url.endswith("/static/vendor/plotly/plotly-scatter.min.js") for url in scripts), scripts
     assert not any("plotly.min.js" in url for url in scripts), scripts
     assert page.evaluate("window.Plotly.version") == VENDORED.read_text().strip()
+    assert page.evaluate("Object.keys(window.Plotly.PlotSchema.get().traces)") == ["scatter"]  # the one trace drawn
 
     drawn = page.evaluate("""() => {
         const gd = document.getElementById('kpi-chart')

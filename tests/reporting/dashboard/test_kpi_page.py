@@ -72,11 +72,11 @@ def test_plotly_is_served_from_our_static_files_and_no_script_is_inline(client_f
             continue
         assert 'src="' in attrs and not body.strip(), f"inline script: {attrs} {body[:80]}"
         assert "//" not in attrs.split('src="')[1].split('"')[0], "no script from another origin (no CDN)"
-    assert 'data-plotly-src="/static/vendor/plotly/plotly-basic.min.js"' in html  # loaded by kpi-chart.js
+    assert 'data-plotly-src="/static/vendor/plotly/plotly-scatter.min.js"' in html  # loaded by kpi-chart.js
     assert "plotly.min.js" not in html  # the partial bundle, not all of plotly.js
     assert '<script src="/static/js/kpi-chart.js" defer></script>' in html
     assert not re.search(r"<[a-z][^>]*\son[a-z]+=", html)  # no inline event handlers
-    plotly = finders.find("vendor/plotly/plotly-basic.min.js")
+    plotly = finders.find("vendor/plotly/plotly-scatter.min.js")
     assert plotly and open(plotly, encoding="utf-8").read(200).lstrip().startswith("/**")
     assert finders.find("vendor/plotly/plotly.min.js") is None  # the full bundle is not vendored
     script = open(finders.find("js/kpi-chart.js"), encoding="utf-8").read()
@@ -85,16 +85,17 @@ def test_plotly_is_served_from_our_static_files_and_no_script_is_inline(client_f
 
 
 def test_the_vendored_plotly_js_draws_the_figures_that_python_plotly_writes():
-    """The figure JSON is written by the Python plotly package for the plotly.js it bundles; the
-    partial bundle we serve (tools/frontend/build.sh) must be the same major version."""
+    """The figures are checked by the Python plotly package's validators, written for the plotly.js
+    it bundles; the partial bundle we serve (tools/frontend/build.sh: the scatter trace only, the
+    only one the chart draws; tests/browser/test_kpi_chart.py) must be the same major version."""
     from plotly.offline import get_plotlyjs_version
 
     vendored = open(finders.find("vendor/plotly/VERSION"), encoding="utf-8").read().strip()
-    header = open(finders.find("vendor/plotly/plotly-basic.min.js"), encoding="utf-8").read(200)
-    assert f"plotly.js (basic - minified) v{vendored}\n" in header
+    header = open(finders.find("vendor/plotly/plotly-scatter.min.js"), encoding="utf-8").read(200)
+    assert f"plotly.js (scatter - minified) v{vendored}\n" in header
     assert vendored.split(".")[0] == get_plotlyjs_version().split(".")[0], (
         f"static/vendor/plotly is plotly.js {vendored} but Python plotly writes figures for "
-        f"plotly.js {get_plotlyjs_version()}: re-pin plotly.js-basic-dist-min in tools/frontend/package.json"
+        f"plotly.js {get_plotlyjs_version()}: re-pin plotly.js in tools/frontend/package.json"
     )
     assert finders.find("vendor/plotly/LICENSE")
 
