@@ -1,58 +1,131 @@
-"""Plotly figures built in Python. The page passes `figure.to_json()` through `json_script`, and
-static/js/kpi-chart.js draws it with Plotly.newPlot (no inline script: the CSP forbids it). Every
-chart has a table with the same numbers beside it, on the page."""
-import plotly.graph_objects as go
+"""The KPI page's chart: a plotly figure, ``{"data": [series, ...], "layout": {...}}``, made in Python
+from the page's Variation (`reporting.dashboard.pages.variation_section`, the result of
+`kpis.spc.xmr` that the Variation table beside the chart shows), so the chart and its table are one
+answer and nothing is worked out again in the browser. The page passes the figure once with
+``json_script``; static/js/kpi-chart.js draws it with ``Plotly.newPlot`` once the page has loaded
+and the chart nears the screen, loading plotly.js only then (no inline script: the CSP forbids it).
 
-# The colours of the RAG tags' neighbours in GOV.UK's palette; the chart never carries RAG alone.
-ACTUAL_COLOUR = "#1d70b8"
-TARGET_COLOUR = "#0b0c0c"
+The figure is plain data in plotly's figure format (no plotly import in a request: building a
+``plotly.graph_objects.Figure`` costs more than the rest of the page); the tests check it with
+plotly's own validators (`tests/reporting/dashboard/test_kpi_chart_data.py`).
+
+**Series.** ``figure["data"]`` is a list of series (plotly traces), in drawing order: the figures,
+the target, the average and the process limits (one trace per segment, so that limits recalculated
+from a change of process start new lines), then one trace of markers for each kind of special cause
+(its own shape and colour, and its name in words in the legend). A further series (where a change
+of process was recorded, a trajectory, a forecast) is one more function returning traces, its
+result added to ``series`` in `kpi_chart`; its figures go in the table beside the chart too.
+"""
+from kpis import spc
+
+FONT = {"family": "Helvetica, Arial, sans-serif", "size": 14, "color": "#0b0c0c"}
+# GOV.UK's palette, each at least 3:1 against white (WCAG 1.4.11); never colour alone: every kind
+# of special cause has its own marker shape and its words in the legend and in the table.
+FIGURE_COLOUR = "#505a5f"
+AVERAGE_COLOUR = "#0b0c0c"
+LIMIT_COLOUR = "#0b0c0c"
+TARGET_COLOUR = "#912b88"
+CAUSE_MARKERS = {  # (colour, shape): Making Data Count's blue improvement, orange concern, purple neither
+    spc.Cause.IMPROVEMENT: ("#1d70b8", "diamond"),
+    spc.Cause.CONCERN: ("#b45309", "x"),
+    spc.Cause.NEITHER: ("#4c2c92", "star"),
+}
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def figures_series(labels, chart):
+    return [{
+        "type": "scatter", "name": "Figures", "x": labels, "y": [_number(p.value) for p in chart.points],
+        "mode": "lines+markers", "line": {"color": FIGURE_COLOUR, "width": 2},
+        "marker": {"color": FIGURE_COLOUR, "size": 7, "symbol": "circle"},
+    }]
+
+
+def target_series(labels, figures):
+    targets = [_number(p.target) for p in figures]
+    if all(t is None for t in targets):
+        return []
+    return [{
+        "type": "scatter", "name": "Target", "x": labels, "y": targets, "mode": "lines",
+        "line": {"color": TARGET_COLOUR, "width": 2, "dash": "dashdot"}, "connectgaps": False,
+    }]
+
+
+def _segments(chart):
+    """The points of each segment (a new one after each recorded change of process)."""
+    found = {}
+    for point in chart.points:
+        found.setdefault(point.segment, []).append(point)
+    return list(found.values())
+
+
+def limit_series(chart):
+    """The average, and on an XmR chart (13 figures or more) the upper and lower process limits,
+    as the table writes them (to two decimal places, `kpis.spc.rounded`), a trace per segment."""
+    lines = [("Average", "mean", AVERAGE_COLOUR, "solid")]
+    if not chart.is_run_chart:
+        lines += [("Upper process limit", "upper_limit", LIMIT_COLOUR, "dash"),
+                  ("Lower process limit", "lower_limit", LIMIT_COLOUR, "dash")]
+    traces = []
+    for name, field, colour, dash in lines:
+        for index, points in enumerate(_segments(chart)):
+            traces.append({
+                "type": "scatter", "name": name, "legendgroup": name, "showlegend": index == 0,
+                "x": [p.label for p in points], "y": [_number(spc.rounded(getattr(p, field))) for p in points],
+                "mode": "lines", "line": {"color": colour, "width": 1.5, "dash": dash},
+            })
+    return traces
+
+
+def special_cause_series(chart):
+    """A trace of markers for each kind of special cause found, named in words."""
+    traces = []
+    for cause, (colour, symbol) in CAUSE_MARKERS.items():
+        points = [p for p in chart.points if p.cause is cause]
+        if points:
+            traces.append({
+                "type": "scatter", "name": spc.CAUSE_WORDS[cause], "x": [p.label for p in points],
+                "y": [_number(p.value) for p in points], "mode": "markers",
+                "marker": {"color": colour, "size": 14, "symbol": symbol, "line": {"color": "#ffffff", "width": 1}},
+            })
+    return traces
+
+
+def chart_title(kpi, chart):
+    if chart.is_run_chart:
+        return f"{kpi.code} {kpi.title}: {chart.count_words}"
+    return f"{kpi.code} {kpi.title}: figures, average and process limits"
 
 
 def kpi_chart(kpi_page):
-    """Actual against target over time for a KPI page (reporting.dashboard.selectors.kpi_page).
-
-    Returns None when there is nothing to draw (a milestone KPI, or no figure yet)."""
-    kpi = kpi_page.kpi
-    points = [p for p in kpi_page.points if p.value is not None or p.target is not None]
-    if kpi.is_milestone or not any(p.value is not None for p in points):
+    """The KPI page's chart, from its Variation (`KPIPage.variation`); None where there is nothing
+    to draw (a milestone KPI, or no figure yet)."""
+    variation = kpi_page.variation
+    if variation is None:
         return None
-    x = [p.period_label for p in points]
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=x,
-            y=[float(p.value) if p.value is not None else None for p in points],
-            name="Actual",
-            mode="lines+markers",
-            line={"color": ACTUAL_COLOUR, "width": 3},
-            marker={"size": 9, "symbol": "circle"},
-            text=[f"{p.value_text}: {p.data_for}" + (" (synthetic)" if p.is_synthetic else "") for p in points],
-            hovertemplate="%{text}<extra>Actual</extra>",
-            connectgaps=False,
-        )
-    )
-    if any(p.target is not None for p in points):
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=[float(p.target) if p.target is not None else None for p in points],
-                name="Target",
-                mode="lines+markers",
-                line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"},
-                marker={"size": 8, "symbol": "square"},
-                text=[p.target_text for p in points],
-                hovertemplate="%{text}<extra>Target</extra>",
-            )
-        )
-    unit = kpi.get_unit_display()
-    figure.update_layout(
-        template="none",
-        title={"text": f"{kpi.code} {kpi.title}: actual against target"},
-        xaxis={"title": {"text": "Reported in"}, "type": "category"},
-        yaxis={"title": {"text": unit}, "rangemode": "tozero", "separatethousands": True},
-        font={"family": "Helvetica, Arial, sans-serif", "size": 14, "color": "#0b0c0c"},
-        legend={"orientation": "h", "y": -0.25},
-        margin={"l": 70, "r": 20, "t": 60, "b": 80},
-        height=380,
-    )
-    return figure
+    kpi, chart = kpi_page.kpi, variation.chart
+    labels = [p.label for p in chart.points]
+    series = [
+        *figures_series(labels, chart),
+        *target_series(labels, variation.figures),
+        *limit_series(chart),
+        *special_cause_series(chart),
+    ]
+    return {
+        "data": series,
+        "layout": {
+            "title": {"text": chart_title(kpi, chart)},
+            # the periods' names say what the axis is ("2023/24 Q2"); no title to crowd the legend
+            "xaxis": {"type": "category", "automargin": True, "tickangle": 0, "nticks": 10},
+            "yaxis": {"title": {"text": kpi.get_unit_display()}, "separatethousands": True, "automargin": True},
+            "font": FONT,
+            "legend": {"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"},
+            "margin": {"l": 70, "r": 20, "t": 60, "b": 20},
+            "height": 420,
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+        },
+    }

@@ -135,6 +135,7 @@ class KPIPoint:
 class VariationRow:
     period_label: str
     value_text: str
+    target_text: str
     is_draft: bool
     mean_text: str
     lower_text: str
@@ -158,9 +159,12 @@ class ChangeLine:
 @dataclass
 class VariationSection:
     """The KPI's figures on an XmR chart (kpis.spc), written for the page: the verdicts in words,
-    a row per figure, and the changes of process recorded (the chart's ChangePoints say where)."""
+    a row per figure, and the changes of process recorded (the chart's ChangePoints say where).
+    ``figures`` are the page's points the chart is of, in the chart's order (the chart on the page
+    is drawn from these and ``chart``: reporting/dashboard/charts.py)."""
     chart: spc.Chart
     rows: list
+    figures: list
     changes: list = field(default_factory=list)
 
 
@@ -209,14 +213,14 @@ def variation_section(kpi, points, changes=()):
 
     rows = [
         VariationRow(
-            period_label=p.period_label, value_text=p.value_text, is_draft=p.is_draft,
+            period_label=p.period_label, value_text=p.value_text, target_text=p.target_text, is_draft=p.is_draft,
             mean_text=written(point.mean), lower_text=written(point.lower_limit), upper_text=written(point.upper_limit),
             cause_text=chart.cause_words(point), rules=chart.rule_words(point), starts_segment=point.starts_segment,
             change_reason=at[i].reason if i in at else "",
         )
         for i, (p, point) in enumerate(zip(numeric, chart.points))
     ]
-    return VariationSection(chart=chart, rows=rows, changes=lines)
+    return VariationSection(chart=chart, rows=rows, figures=numeric, changes=lines)
 
 
 def kpi_page(*, user, code, today=None):

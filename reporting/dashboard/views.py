@@ -66,9 +66,8 @@ def kpi(request, code):
     page = kpi_page(user=request.user, code=code)
     if page is None:
         raise Http404("No such KPI")
-    figure = kpi_chart(page)
     return render(request, "reporting/dashboard/kpi.html", {
-        "page": page, "chart_json": figure.to_json() if figure else None, "synthetic_banner": page.synthetic,
+        "page": page, "chart_figure": kpi_chart(page), "synthetic_banner": page.synthetic,
         # recording a change of process: the link, or the reason where it would be (reporting.steps)
         "change_refusal": RECORD_CHANGE_OF_PROCESS.refusal(request.user, page.kpi),
     })

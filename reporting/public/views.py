@@ -93,9 +93,8 @@ def kpi(request, code):
     page = kpi_page(user=PUBLIC, code=code)
     if page is None:
         raise Http404("No such KPI")
-    figure = kpi_chart(page)
     return _page(request, "reporting/dashboard/kpi.html", {
-        "page": page, "chart_json": figure.to_json() if figure else None, "synthetic_banner": page.synthetic,
+        "page": page, "chart_figure": kpi_chart(page), "synthetic_banner": page.synthetic,
     })
 
 

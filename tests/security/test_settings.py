@@ -75,7 +75,7 @@ def test_collectstatic_in_production_rewrites_module_imports_to_hashed_names(col
     # the hashed names, which whitenoise serves as immutable
     assert imports == [f'"../{frontend}";', f'"./{regions.removeprefix("js/")}";'], imports
     # Post-processing leaves the vendored bundles themselves byte for byte as they are.
-    for name in ["vendor/govuk-frontend/govuk-frontend.min.js", "vendor/plotly/plotly-basic.min.js"]:
+    for name in ["vendor/govuk-frontend/govuk-frontend.min.js", "vendor/plotly/plotly-scatter.min.js"]:
         assert (static_root / paths[name]).read_bytes() == (ROOT / "static" / name).read_bytes(), name
 
 
@@ -85,7 +85,7 @@ def test_collectstatic_in_production_has_every_template_asset_and_no_full_plotly
     named = set()
     for template in (ROOT / "templates").rglob("*.html"):
         named |= set(re.findall(r"""\{% static ['"]([^'"]+)['"] %\}""", template.read_text(encoding="utf-8")))
-    assert "vendor/plotly/plotly-basic.min.js" in named
+    assert "vendor/plotly/plotly-scatter.min.js" in named
     assert named - set(paths) == set()
     # The partial bundle only: no file called, or mentioning, all of plotly.js (plotly.min.js).
     for path in static_root.rglob("*"):

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Rebuild the vendored front-end assets:
 #   static/vendor/govuk-frontend/  GOV.UK Frontend, compiled from main.scss
-#   static/vendor/plotly/          plotly.js "basic" partial bundle (scatter,
-#                                  bar, pie), copied from plotly.js-basic-dist-min
+#   static/vendor/plotly/          plotly.js scatter-only partial bundle, built
+#                                  with esbuild from the plotly.js npm package
 #
 # Only needed when upgrading govuk-frontend or plotly.js or changing main.scss:
 # the outputs are committed, so the Django app needs no Node at run or test
@@ -16,8 +16,9 @@
 #   * copies assets/images, minus every crown / GOV.UK logotype / Royal Arms
 #     image (this is not a GOV.UK service); assets/fonts is never copied
 #   * writes LICENSE (govuk-frontend's MIT licence) and VERSION
-#   * copies plotly.js-basic-dist-min's plotly-basic.min.js (a classic script
-#     defining window.Plotly) unchanged, with its LICENSE and a VERSION file
+#   * bundles plotly.js's core (scatter only) with esbuild into
+#     plotly-scatter.min.js (a classic script defining window.Plotly), with
+#     plotly.js's LICENSE and a VERSION file
 #
 # Usage: tools/frontend/build.sh
 set -euo pipefail
@@ -124,28 +125,40 @@ done
 echo "govuk-frontend $version written to ${out#"$repo"/}:"
 (cd "$out" && find . -type f | sort | xargs ls -l | awk '{printf "  %8d  %s\n", $5, $9}')
 
-# plotly.js: the official "basic" partial bundle (scatter, bar, pie), as
-# published: the KPI chart (reporting/dashboard/charts.py) draws scatter traces
-# only, but a scatter-only build needs plotly.js's own git checkout and build
-# tooling for about a tenth less (see README.md here). Its major version must
-# match the plotly.js bundled by the installed Python plotly package, which
-# writes the figure JSON: tests/reporting/dashboard/test_kpi_page.py checks.
-ppkg="$work/node_modules/plotly.js-basic-dist-min"
+# plotly.js: a scatter-only partial bundle, as plotly.js's own custom bundle
+# (`npm run custom-bundle -- --traces scatter`) makes it, built here with esbuild
+# from the plotly.js npm package's sources (plotly-entry.js: plotly.js's core,
+# which holds the scatter trace and no other), with plotly.js's own esbuild
+# settings (esbuild-config.js) that matter for a core bundle. The KPI chart
+# (reporting/dashboard/charts.py) draws scatter traces only. Its major version
+# must match the plotly.js bundled by the installed Python plotly package, whose
+# validators check the figures: tests/reporting/dashboard/test_kpi_page.py checks.
+ppkg="$work/node_modules/plotly.js"
 pversion="$(node -p 'require(process.argv[1]).version' "$ppkg/package.json")"
-ppinned="$(node -p 'require(process.argv[1]).dependencies["plotly.js-basic-dist-min"]' "$here/package.json")"
+ppinned="$(node -p 'require(process.argv[1]).dependencies["plotly.js"]' "$here/package.json")"
 if [[ "$pversion" != "$ppinned" ]]; then
-  echo "error: installed plotly.js-basic-dist-min $pversion != pinned $ppinned" >&2
+  echo "error: installed plotly.js $pversion != pinned $ppinned" >&2
   exit 1
 fi
-pheader="$(head -c 300 "$ppkg/plotly-basic.min.js")"
-if [[ "$pheader" != *"plotly.js (basic - minified) v$pversion"* ]]; then
-  echo "error: plotly-basic.min.js does not start with the basic v$pversion header" >&2
-  exit 1
-fi
+cp "$here/plotly-entry.js" "$work/plotly-entry.js"
+# --loader:.css=empty: the only stylesheet plotly.js imports is maplibre-gl's, for
+# map traces, which this bundle never registers (plotly.js's own CSS is JS).
+./node_modules/.bin/esbuild plotly-entry.js \
+  --bundle --minify --format=iife --global-name=Plotly --target=es2016 \
+  --define:global=window --define:define.amd=false --define:process.env.NODE_DEBUG=false \
+  --loader:.css=empty --log-level=warning \
+  "--banner:js=/**
+* plotly.js (scatter - minified) v$pversion
+* Copyright 2012-2026, Plotly, Inc.
+* All rights reserved.
+* Licensed under the MIT license
+* Built by tools/frontend/build.sh: plotly.js's core (the scatter trace only)
+*/" \
+  --outfile=plotly-scatter.min.js
 rm -rf "$plotly_out"
 mkdir -p "$plotly_out"
-cp "$ppkg/plotly-basic.min.js" "$plotly_out/plotly-basic.min.js"
+cp plotly-scatter.min.js "$plotly_out/plotly-scatter.min.js"
 cp "$ppkg/LICENSE" "$plotly_out/LICENSE"
 printf '%s\n' "$pversion" > "$plotly_out/VERSION"
-echo "plotly.js-basic-dist-min $pversion written to ${plotly_out#"$repo"/}:"
+echo "plotly.js $pversion (scatter only) written to ${plotly_out#"$repo"/}:"
 (cd "$plotly_out" && find . -type f | sort | xargs ls -l | awk '{printf "  %8d  %s\n", $5, $9}')

@@ -1,4 +1,5 @@
-"""The KPI page: a Plotly chart of actual against target, the same numbers as a table, the data lag in words."""
+"""The KPI page: a Plotly chart of the figures against target (and their variation: test_kpi_chart_data.py), the same
+numbers as a table, the data lag in words."""
 import datetime
 import json
 import re
@@ -46,12 +47,12 @@ def test_kpi_page_draws_actual_against_target_from_json_script_with_a_table_besi
     match = re.search(r'<script id="kpi-chart-data" type="application/json">(.*?)</script>', html, re.S)
     assert match, "the chart's data is passed with json_script"
     figure = json.loads(match.group(1))
-    figure = json.loads(figure) if isinstance(figure, str) else figure
-    actual, target = figure["data"]
-    assert actual["name"] == "Actual" and target["name"] == "Target"
-    assert actual["x"] == ["2022/23 Q4", "2023/24 Q1", "2023/24 Q2"]
-    assert actual["y"] == [610.0, None, 655.0]
-    assert target["y"] == [None, 640.0, 640.0]  # no target for 2021/22; Local Plan 640 for 2022/23
+    figures, target, average = figure["data"]  # two figures: a run chart, its average and no limits
+    assert [figures["name"], target["name"], average["name"]] == ["Figures", "Target", "Average"]
+    assert figures["x"] == ["2022/23 Q4", "2023/24 Q2"]  # the chart is of the figures; 2023/24 Q1 has none yet
+    assert figures["y"] == [610.0, 655.0]
+    assert target["y"] == [None, 640.0]  # no target for 2021/22; Local Plan 640 for 2022/23
+    assert average["y"] == [632.5, 632.5]
     table = html[html.index('id="kpi-figures"'):]
     table = table[:table.index("</table>")]
     assert "<caption" in table
@@ -71,11 +72,11 @@ def test_plotly_is_served_from_our_static_files_and_no_script_is_inline(client_f
             continue
         assert 'src="' in attrs and not body.strip(), f"inline script: {attrs} {body[:80]}"
         assert "//" not in attrs.split('src="')[1].split('"')[0], "no script from another origin (no CDN)"
-    assert '<script src="/static/vendor/plotly/plotly-basic.min.js"></script>' in html
+    assert 'data-plotly-src="/static/vendor/plotly/plotly-scatter.min.js"' in html  # loaded by kpi-chart.js
     assert "plotly.min.js" not in html  # the partial bundle, not all of plotly.js
-    assert '<script src="/static/js/kpi-chart.js"></script>' in html
+    assert '<script src="/static/js/kpi-chart.js" defer></script>' in html
     assert not re.search(r"<[a-z][^>]*\son[a-z]+=", html)  # no inline event handlers
-    plotly = finders.find("vendor/plotly/plotly-basic.min.js")
+    plotly = finders.find("vendor/plotly/plotly-scatter.min.js")
     assert plotly and open(plotly, encoding="utf-8").read(200).lstrip().startswith("/**")
     assert finders.find("vendor/plotly/plotly.min.js") is None  # the full bundle is not vendored
     script = open(finders.find("js/kpi-chart.js"), encoding="utf-8").read()
@@ -84,16 +85,17 @@ def test_plotly_is_served_from_our_static_files_and_no_script_is_inline(client_f
 
 
 def test_the_vendored_plotly_js_draws_the_figures_that_python_plotly_writes():
-    """The figure JSON is written by the Python plotly package for the plotly.js it bundles; the
-    partial bundle we serve (tools/frontend/build.sh) must be the same major version."""
+    """The figures are checked by the Python plotly package's validators, written for the plotly.js
+    it bundles; the partial bundle we serve (tools/frontend/build.sh: the scatter trace only, the
+    only one the chart draws; tests/browser/test_kpi_chart.py) must be the same major version."""
     from plotly.offline import get_plotlyjs_version
 
     vendored = open(finders.find("vendor/plotly/VERSION"), encoding="utf-8").read().strip()
-    header = open(finders.find("vendor/plotly/plotly-basic.min.js"), encoding="utf-8").read(200)
-    assert f"plotly.js (basic - minified) v{vendored}\n" in header
+    header = open(finders.find("vendor/plotly/plotly-scatter.min.js"), encoding="utf-8").read(200)
+    assert f"plotly.js (scatter - minified) v{vendored}\n" in header
     assert vendored.split(".")[0] == get_plotlyjs_version().split(".")[0], (
         f"static/vendor/plotly is plotly.js {vendored} but Python plotly writes figures for "
-        f"plotly.js {get_plotlyjs_version()}: re-pin plotly.js-basic-dist-min in tools/frontend/package.json"
+        f"plotly.js {get_plotlyjs_version()}: re-pin plotly.js in tools/frontend/package.json"
     )
     assert finders.find("vendor/plotly/LICENSE")
 
@@ -119,8 +121,8 @@ def test_the_economy_cell_sees_a_draft_figure_labelled(client_for, housing_histo
 def test_a_milestone_kpi_has_a_table_and_no_chart(client_for, sefton):
     response = client_for("cabinet").get(reverse("kpi", args=["PLA-01"]))
     html = response.content.decode()
-    assert response.context["chart_json"] is None
-    assert "kpi-chart-data" not in html and "vendor/plotly/" not in html
+    assert response.context["chart_figure"] is None
+    assert "kpi-chart" not in html and "vendor/plotly/" not in html
     assert "milestone KPI, so it has no chart" in html
     assert "Achieved" in html
 
@@ -128,9 +130,10 @@ def test_a_milestone_kpi_has_a_table_and_no_chart(client_for, sefton):
 def test_chart_builder_is_plain_python(housing_history, demo_users):
     page = kpi_page(user=demo_users["approver"], code="HOU-02")
     figure = kpi_chart(page)
-    assert [t.name for t in figure.data] == ["Actual", "Target"]
-    assert len(figure.data[0].x) == 4  # the approver also sees the draft quarter
-    assert json.loads(figure.to_json())["layout"]["title"]["text"].startswith("HOU-02")
+    assert [t["name"] for t in figure["data"]] == ["Figures", "Target", "Average"]
+    assert len(figure["data"][0]["x"]) == 3  # the approver also sees the draft quarter's figure
+    assert figure["layout"]["title"]["text"] == "HOU-02 Net additional dwellings per annum: not enough figures yet (3 of 13)"
+    assert json.loads(json.dumps(figure)) == figure  # plain data, as json_script writes it
 
 
 def test_unknown_kpi_is_a_404_and_needs_a_login(client_for, sefton):

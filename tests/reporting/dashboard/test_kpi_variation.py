@@ -51,7 +51,7 @@ def test_a_reader_sees_the_variation_verdict_and_its_table_in_words(client_for, 
     assert "99" not in "".join(re.findall(r"<td[^>]*>(.*?)</td>", part))
     # the first row: 10 against the mean 12.31 and limits 12.31 ± 2.66 × 27 / 12 = 6.32, 18.29; common cause
     cells = re.findall(r"<td[^>]*>(.*?)</td>", rows[0], re.S)
-    assert [c.strip() for c in cells] == ["10", "12.31", "6.32", "18.29", "Common cause"]
+    assert [c.strip() for c in cells] == ["10", "No target", "12.31", "6.32", "18.29", "Common cause"]
     last = re.findall(r"<td[^>]*>(.*?)</td>", rows[-1], re.S)[-1]
     assert last.strip() == "Special cause: improvement: one of 6 or more in a row above the mean"
 
