@@ -32,6 +32,7 @@ _ids = iter(range(1, 10_000))
 
 def make_kpi(direction="higher", **kwargs):
     unit = "milestone" if direction == "milestone" else "number"
+    kwargs.setdefault("kind", KPI.Kind.MILESTONE if direction == "milestone" else KPI.Kind.TARGETED)
     return KPI(id=next(_ids), code=kwargs.pop("code", f"K-{next(_ids)}"), title=kwargs.pop("title", "Visitors"),
                direction=direction, unit=unit, cadence="quarterly", **kwargs)
 

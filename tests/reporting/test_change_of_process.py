@@ -74,8 +74,8 @@ def test_the_kpi_page_shows_limits_from_the_change_on_and_says_where_and_why(six
     html = client_for("cabinet").get(reverse("kpi", args=["HOU-02"])).content.decode()
     rows = variation_rows(html)
     assert len(rows) == 16
-    assert cells(rows[0])[1:4] == ["11.5", "3.52", "19.48"]
-    assert cells(rows[-1])[1:4] == ["21.5", "13.52", "29.48"]
+    assert cells(rows[0])[2:5] == ["11.5", "3.52", "19.48"]  # after the figure and its target
+    assert cells(rows[-1])[2:5] == ["21.5", "13.52", "29.48"]
     assert "limits recalculated from here: change of process" in rows[8] and "2020/21 Q1" in rows[8]
     assert "recalculated" not in rows[7]
     said = html[html.index('id="changes-of-process"'):]
@@ -86,7 +86,7 @@ def test_the_kpi_page_shows_limits_from_the_change_on_and_says_where_and_why(six
 
 def test_without_a_change_the_limits_are_the_whole_series(sixteen_quarters, client_for):
     rows = variation_rows(client_for("cabinet").get(reverse("kpi", args=["HOU-02"])).content.decode())
-    assert cells(rows[-1])[1:4] == ["16.5", "7.81", "25.19"]
+    assert cells(rows[-1])[2:5] == ["16.5", "7.81", "25.19"]
 
 
 # -- the step: the Economy Cell's, refused to anyone else with the reason where the link would be ----

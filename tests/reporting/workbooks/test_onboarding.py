@@ -178,7 +178,7 @@ def test_the_onboarding_workbook_sets_a_kpis_accumulation_and_its_targets_trajec
     _council_only(tmp_path)
     filled = {**NEW_STRATEGY,
               "KPIs": [["TC-01", "town-centres", "Town centre footfall", "number", "higher", "quarterly", 1, "", "", "",
-                        "Cumulative"]],
+                        "targeted", "Cumulative"]],
               "Targets": [["TC-01", 2023, "corporate", 120000, "Yes", "", "periods", None, "30000; 60000; 90000"]]}
     preview = preview_onboarding(content=_filled(filled))
     apply_onboarding(preview.doc)
