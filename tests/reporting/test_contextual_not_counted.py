@@ -136,3 +136,8 @@ def test_the_return_asks_for_its_figure_shows_no_rag_and_never_counts_it_in_the_
     html = client_for("coordinator").get(ret.get_absolute_url()).content.decode()
     suggested = re.search(r'id="suggested-overall"[^>]*>(.*?)</dd>', html, re.S)
     assert "No KPI rated yet" in suggested.group(1)  # HOU-01 has no figure: nothing is rated
+
+
+def test_the_years_targets_page_asks_no_target_of_a_contextual_kpi(contextual, client_for):
+    html = client_for("coordinator").get(reverse("year-targets", args=[2023])).content.decode()
+    assert 'id="kpi-HOU-01"' in html and 'id="kpi-HOU-02"' not in html
