@@ -146,7 +146,8 @@ def write_kpi_row(ws, row, r, quarters, cols):
     for p, m in zip(quarters, r.figures):
         put_figure(ws, row, cols[p.label], kpi, m)
     current = r.current
-    put_rag(ws, row, cols[COL_RAG], current.rag if current else None, label=None if current else "No figure")
+    put_rag(ws, row, cols[COL_RAG], current.rag if current else None,
+            label=kpi.no_rating_words if kpi.is_contextual else None if current else "No figure")
     basis = ""
     if current is not None:
         override = current.override  # an officer's override says so, with its reason and what the rules say

@@ -70,9 +70,10 @@ class TargetRow:
 
 
 def target_rows(financial_year, strategy=None):
-    """Each active KPI (of the strategy, if given) that is measured against a number (not a
-    milestone), by sub-strand, with its primary target for the year and for the year before. Two queries."""
-    kpis = KPI.objects.filter(is_active=True).exclude(direction="milestone")
+    """Each active KPI (of the strategy, if given) that is rated against a target (targeted: not a
+    milestone, not contextual), by sub-strand, with its primary target for the year and for the year
+    before. Two queries."""
+    kpis = KPI.objects.filter(is_active=True, kind=KPI.Kind.TARGETED)
     if strategy is not None:
         kpis = kpis.filter(sub_strand__objective__strategy=strategy)
     kpis = list(kpis

@@ -113,3 +113,22 @@ def test_sefton_has_its_milestones_of_the_milestone_kind_and_no_contextual_kpi(s
     directions = dict(KPI.objects.values_list("code", "direction"))
     assert {c for c, k in kinds.items() if k == "milestone"} == {c for c, d in directions.items() if d == "milestone"}
     assert "contextual" not in kinds.values()
+
+
+def test_the_admin_sets_a_kpis_kind_and_refuses_a_mixed_milestone_with_a_message(rf, django_user_model):
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = django_user_model.objects.create_superuser("boss", "boss@example.org", "x")
+    kpi = KPIFactory()
+    form_class = admin.site._registry[KPI].get_form(request, kpi)
+    data = {"sub_strand": kpi.sub_strand_id, "code": kpi.code, "title": kpi.title, "kind": "contextual", "unit": "number",
+            "direction": "higher", "order": 1, "is_active": "on"}
+    form = form_class(data, instance=kpi)
+    assert form.is_valid(), form.errors
+    form.save()
+    assert KPI.objects.get(pk=kpi.pk).is_contextual
+    mixed = form_class({**data, "kind": "targeted", "unit": "milestone", "direction": "milestone"}, instance=kpi)
+    assert not mixed.is_valid()
+    assert "A milestone KPI has the kind, unit and direction “Milestone”" in str(mixed.errors)
+    assert KPI.objects.get(pk=kpi.pk).kind == "contextual"

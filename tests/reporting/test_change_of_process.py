@@ -185,3 +185,13 @@ def test_the_kpi_pages_queries_do_not_grow_with_its_changes_of_process(sixteen_q
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_the_public_kpi_page_says_where_the_limits_were_recalculated_and_offers_nothing(sixteen_quarters):
+    from django.test import Client
+
+    ChangeOfProcess.objects.create(kpi=sixteen_quarters, period=change_from("2020-21-q1"), reason=REASON)
+    ReportingPeriod.objects.filter(financial_year__lt=2022).update(state="published")  # the figures are approved
+    html = Client().get("/public/kpis/HOU-02/").content.decode()
+    assert 'id="record-change-of-process"' not in html and 'id="change-of-process-refused"' not in html
+    assert len(variation_rows(html)) == 16 and "A change of process from 2020/21 Q1" in html

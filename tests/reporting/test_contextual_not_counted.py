@@ -95,7 +95,7 @@ def test_the_sub_strand_and_kpi_pages_say_not_rated(contextual, client_for):
 def test_the_workbook_api_and_open_data_give_it_no_rag(contextual, client_for):
     client = client_for("cabinet")
     row = kpi_rows(open_xlsx(client.get(reverse("briefing-xlsx", args=["2023-24-q1"]))))["HOU-02"]
-    assert row["RAG"] in (None, "", "Not rated", NOT_RATED)
+    assert row["RAG"] == NOT_RATED
     figure = next(f for f in client.get("/api/v1/figures/", {"kpi": "HOU-02"}).json()["results"]
                   if f["reported_in"] == "2023-24-q1")
     assert figure["rag"] is None and figure["rag_by_rules"] is None and figure["rag_basis"] == NOT_RATED
@@ -135,4 +135,24 @@ def test_the_return_asks_for_its_figure_shows_no_rag_and_never_counts_it_in_the_
                                       period=ReportingPeriod.objects.get(slug="2023-24-q2"))
     html = client_for("coordinator").get(ret.get_absolute_url()).content.decode()
     suggested = re.search(r'id="suggested-overall"[^>]*>(.*?)</dd>', html, re.S)
-    assert suggested is None or "Red" not in suggested.group(1)
+    assert "No KPI rated yet" in suggested.group(1)  # HOU-01 has no figure: nothing is rated
+
+
+def test_the_years_targets_page_asks_no_target_of_a_contextual_kpi(contextual, client_for):
+    html = client_for("coordinator").get(reverse("year-targets", args=[2023])).content.decode()
+    assert 'id="kpi-HOU-01"' in html and 'id="kpi-HOU-02"' not in html
+
+
+def test_the_review_queue_says_not_rated_and_suggests_from_the_rated_kpis_only(contextual, client_for):
+    period = ReportingPeriod.objects.get(slug="2023-24-q2")
+    ret = QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"), period=period,
+                                         state="submitted", overall_rag="green", commentary="Q2")
+    m = Measurement(kpi=KPI.objects.get(code="HOU-02"), period=period, value=Decimal("100"), data_for="2023/24")
+    rate_measurement(m)
+    m.save()
+    html = client_for("approver").get(reverse("review-queue")).content.decode()
+    row = re.search(r"HOU-02 Net additional dwellings.*?</tr>", html, re.S).group(0)
+    assert NOT_RATED in row and "app-rag--red" not in row
+    page = client_for("approver").get(ret.get_absolute_url()).content.decode()
+    suggested = re.search(r"The KPIs suggest</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S).group(1)
+    assert "No KPI rated" in suggested  # HOU-01 has no figure; HOU-02 is not counted
