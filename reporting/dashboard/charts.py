@@ -49,8 +49,10 @@ def target_series(labels, figures):
     if all(t is None for t in targets):
         return []
     return [{
-        "type": "scatter", "name": "Target", "x": labels, "y": targets, "mode": "lines",
+        # a short bar at each period's target, so that a target of one period alone is seen too
+        "type": "scatter", "name": "Target", "x": labels, "y": targets, "mode": "lines+markers",
         "line": {"color": TARGET_COLOUR, "width": 2, "dash": "dashdot"}, "connectgaps": False,
+        "marker": {"color": TARGET_COLOUR, "size": 14, "symbol": "line-ew", "line": {"color": TARGET_COLOUR, "width": 3}},
     }]
 
 
