@@ -48,9 +48,16 @@ def target_series(labels, figures):
     targets = [_number(p.target) for p in figures]
     if all(t is None for t in targets):
         return []
+    # a target with none either side has no line to draw: a short bar marks it
+    alone = [
+        t is not None and (i == 0 or targets[i - 1] is None) and (i == len(targets) - 1 or targets[i + 1] is None)
+        for i, t in enumerate(targets)
+    ]
     return [{
-        "type": "scatter", "name": "Target", "x": labels, "y": targets, "mode": "lines",
+        "type": "scatter", "name": "Target", "x": labels, "y": targets, "mode": "lines+markers",
         "line": {"color": TARGET_COLOUR, "width": 2, "dash": "dashdot"}, "connectgaps": False,
+        "marker": {"color": TARGET_COLOUR, "size": [14 if a else 0 for a in alone], "symbol": "line-ew",
+                   "line": {"color": TARGET_COLOUR, "width": 3}},
     }]
 
 

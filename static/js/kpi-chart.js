@@ -71,7 +71,7 @@
         observer.disconnect()
         whenIdle(load)
       }
-    }, { rootMargin: '300px 0px' })
+    }, { rootMargin: '600px 0px' })
     observer.observe(target)
   }
 

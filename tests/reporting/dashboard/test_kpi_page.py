@@ -52,6 +52,7 @@ def test_kpi_page_draws_actual_against_target_from_json_script_with_a_table_besi
     assert figures["x"] == ["2022/23 Q4", "2023/24 Q2"]  # the chart is of the figures; 2023/24 Q1 has none yet
     assert figures["y"] == [610.0, 655.0]
     assert target["y"] == [None, 640.0]  # no target for 2021/22; Local Plan 640 for 2022/23
+    assert target["marker"]["size"] == [0, 14]  # a target alone, no line to draw, is marked by a bar
     assert average["y"] == [632.5, 632.5]
     table = html[html.index('id="kpi-figures"'):]
     table = table[:table.index("</table>")]
