@@ -23,18 +23,22 @@ Who sees what: the figures come from the queryset the caller gives (the dashboar
 person may see, reporting.access.visible_measurements; the briefing: the approved ones), so a reader
 never finds a draft figure in a line; a line that cites a draft says so (`is_draft`).
 
-A fixed number of queries for all the KPIs (`attention`: four), whatever their number or history.
+A fixed number of queries for all the KPIs (`attention`: five), whatever their number or history.
 """
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from kpis import spc
-from kpis.figures import HAS_FIGURE, judged_target, primary_targets, target_year, with_periods
+from kpis.figures import HAS_FIGURE, judged_target, primary_targets, target_year
 from kpis.formatting import format_kpi_value, measurement_text
 from kpis.freshness import Freshness, as_at_date, data_label, freshness, long_date
-from kpis.models import KPI
+from kpis.models import KPI, Measurement
 from kpis.rag import MILESTONE_ORDER, RAG, MilestoneStatus
+from objectives.models import ReportingPeriod
 from objectives.text import is_blank
 
 SHOWN = 10  # lines shown before "more"
@@ -50,6 +54,65 @@ class YearEndOutlook:
     target_text: str  # "640"
     misses_target: bool
     basis: str = ""  # "the officer's forecast", "computed from the run rate"
+
+
+@dataclass
+class Figure:
+    """A figure as the rules read it: one row of `read_figures`, not a model instance, so that a
+    council's whole history is read at once (the same names as Measurement's, which tests pass).
+    The fields after `data_for` are read for each KPI's latest figure and latest value only (the
+    rules read no more of the earlier ones)."""
+
+    id: int
+    kpi_id: int
+    period: object  # its ReportingPeriod
+    period_key: int
+    value: Decimal | None
+    milestone_status: str
+    rag: str | None  # the RAG it shows (Measurement.rag, in SQL)
+    is_frozen: bool
+    data_for: str
+    not_available: bool = False
+    expected_date: object = None
+    data_for_end: object = None
+    commentary: str = ""
+    is_synthetic: bool = False
+    frozen_target: Decimal | None = None  # the target it was approved against (kpis.figures.judged_target)
+    frozen_target_kind: str = ""
+    kpi: KPI | None = None
+
+    def get_milestone_status_display(self):
+        return MilestoneStatus(self.milestone_status).label if self.milestone_status else ""
+
+
+SERIES_FIELDS = ["id", "kpi_id", "period_id", "period_key", "value", "milestone_status", "shown", "frozen", "data_for"]
+LATEST_FIELDS = ["not_available", "expected_date", "data_for_end", "commentary", "is_synthetic", "frozen_target",
+                 "frozen_target_kind"]
+
+
+def read_figures(figures):
+    """[Figure] of a Measurement queryset, oldest first within each KPI: the series in a few columns,
+    then the rest of each KPI's latest figure and latest value, and the periods from one small query.
+    Three queries, and no model instance per figure."""
+    rows = figures.annotate(shown=Measurement.shown_rag_expression(),
+                            frozen=ExpressionWrapper(Q(frozen_at__isnull=False), output_field=BooleanField()))
+    rows = list(rows.order_by("kpi_id", "period_key").values_list(*SERIES_FIELDS))
+    periods = ReportingPeriod.objects.in_bulk({row[2] for row in rows})
+    found = [Figure(id=i, kpi_id=k, period=periods[p], period_key=key, value=value, milestone_status=status,
+                    rag=shown or None, is_frozen=bool(frozen), data_for=data_for)
+             for i, k, p, key, value, status, shown, frozen, data_for in rows]
+    last, last_value = {}, {}
+    for figure in found:
+        last[figure.kpi_id] = figure
+        if figure.value is not None:
+            last_value[figure.kpi_id] = figure
+    wanted = {f.id: f for f in [*last.values(), *last_value.values()]}
+    if wanted:
+        for i, *rest in Measurement.objects.filter(id__in=list(wanted)).values_list("id", *LATEST_FIELDS):
+            figure = wanted[i]
+            for name, value in zip(LATEST_FIELDS, rest):
+                setattr(figure, name, value)
+    return found
 
 
 @dataclass
@@ -288,18 +351,28 @@ def ranked(lines, position):
 # -- the facts, for all KPIs at once --------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def chart_of(values, *, direction, target, n):
+    """kpis.spc.xmr of a series of figures (the rules read the figures' periods from the figures, not
+    the chart's labels). Remembered by its content in each process: the same figures always make the
+    same chart, and a council's approved history seldom changes, so a dashboard over a large council
+    does not redraw every KPI's chart each time it is opened."""
+    return spc.xmr([("", value) for value in values], direction=direction, target=target, n=n)
+
+
 def gather(kpis, figures, *, on, targets=None, outlooks=None):
-    """[Facts] of each KPI (in `kpis`' order) from `figures` (its figures, of every KPI, each with its
-    period attached), judged on the day `on`. No query but the targets' (one, when not given)."""
+    """[Facts] of each KPI (in `kpis`' order) from `figures` (the figures of every KPI, each with its
+    period attached, oldest first within each KPI: `read_figures`), judged on the day `on`. No query but the targets' (one, when not given)."""
     by_kpi = {kpi.id: [] for kpi in kpis}
-    for m in sorted(figures, key=lambda m: (m.kpi_id, m.period_key)):
-        if m.kpi_id in by_kpi:
-            by_kpi[m.kpi_id].append(m)
+    for m in figures:  # oldest first within each KPI
+        series = by_kpi.get(m.kpi_id)
+        if series is not None:
+            series.append(m)
     numeric_of = {k: [m for m in series if m.value is not None] for k, series in by_kpi.items()}
-    if targets is None:
-        last = [ms[-1] for ms in numeric_of.values() if ms]
+    if targets is None:  # an approved figure keeps its own target: only drafts are judged against the targets now
+        last = [ms[-1] for ms in numeric_of.values() if ms and not ms[-1].is_frozen]
         targets = primary_targets({m.kpi_id for m in last}, [target_year(m) for m in last]) if last else {}
-    found = []
+    found, n = [], spc.run_length()
     for kpi in kpis:
         series = by_kpi[kpi.id]
         for m in series:
@@ -308,7 +381,8 @@ def gather(kpis, figures, *, on, targets=None, outlooks=None):
         target, chart = None, None
         if numeric:
             target, _kind = judged_target(kpi, numeric[-1], targets=targets)
-            chart = spc.xmr([(data_label(m), m.value) for m in numeric], direction=kpi.direction, target=target)
+        if len(numeric) >= spc.MINIMUM_POINTS:  # fewer: a run chart, which gives no verdict and marks no special cause
+            chart = chart_of(tuple(m.value for m in numeric), direction=kpi.direction, target=target, n=n)
         found.append(Facts(kpi=kpi, series=series, chart=chart, numeric=numeric, target=target,
                            freshness=freshness(kpi, series[-1] if series else None, on=on),
                            outlook=(outlooks or {}).get(kpi.id) if isinstance(outlooks, Mapping) else None))
@@ -332,14 +406,13 @@ class Attention:
 
 def attention(*, kpis, figures, period, today, outlooks=None):
     """What needs attention among `kpis` (a KPI queryset, in the strategy's order), from `figures`
-    (a Measurement queryset: what the person may see), as at `period`. Four queries: the KPIs, their
-    figures up to the period, those figures' periods, the targets."""
+    (a Measurement queryset: what the person may see), as at `period`. Five queries: the KPIs, their
+    figures up to the period (and the rest of the latest), those figures' periods, the targets."""
     kpis = list(kpis)
     if period is None or not kpis:
         return Attention(lines=[], stale=[], on=today)
     on = as_at_date(period, today)
-    series = with_periods(figures.filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis], period_key__lte=period.order_key)
-                          .order_by("kpi_id", "period_key"))
+    series = read_figures(figures.filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis], period_key__lte=period.order_key))
     facts = gather(kpis, series, on=on, outlooks=outlooks)
     position = {kpi.id: i for i, kpi in enumerate(kpis)}
     lines = [line for f in facts if (line := lines_of(f)) is not None]

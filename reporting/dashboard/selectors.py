@@ -12,6 +12,7 @@ Every function here runs a fixed number of queries whatever the number of object
 sub-strands, KPIs or periods (the tests pin the counts).
 """
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Case, F, Q, When
 
@@ -118,7 +119,13 @@ class Dashboard:
     briefings: list = field(default_factory=list)
     plans: list = field(default_factory=list)
     briefing_period_ids: set = field(default_factory=set)
-    attention: Attention | None = None  # what needs attention, and the stale figures (reporting.attention)
+    attention_of: object = None  # () -> Attention: what needs attention and the stale figures, worked out when asked
+
+    @cached_property
+    def attention(self):
+        """What needs attention, and the stale figures (reporting.attention): worked out when the page
+        asks (not for the CSV download)."""
+        return self.attention_of() if self.attention_of else None
 
 
 def status_cells(returns_by_key, sub_strand, periods, before=None):
@@ -188,7 +195,7 @@ def dashboard(*, user, strategy=None, params=None, today=None, outlooks=None):
         kpi_figures=kpi_figures, shows_drafts=sees_drafts(user), synthetic=synthetic, filterset=filterset,
         not_approved=counts[NOT_APPROVED], no_status=counts[NO_STATUS], briefings=briefings, plans=list(plan_status_counts(strategy)),
         briefing_period_ids={item["period"].id for item in briefings},
-        attention=needs_attention(user=user, sub_strand_ids=sub_ids, period=period, today=today, outlooks=outlooks),
+        attention_of=lambda: needs_attention(user=user, sub_strand_ids=sub_ids, period=period, today=today, outlooks=outlooks),
     )
 
 

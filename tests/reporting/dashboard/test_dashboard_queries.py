@@ -121,7 +121,8 @@ def test_page_query_counts_do_not_grow_with_the_data(clients):
     large = measure(clients)
     assert large == small
     # and the counts are small
-    assert max(small.values()) <= 25, small
+    # (the dashboard: 21 before "what needs attention", which reads all KPIs' figures in five more)
+    assert max(small.values()) <= 26, small
 
 
 def test_the_kpi_table_is_paginated_and_its_count_is_stable(clients):
