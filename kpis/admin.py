@@ -11,9 +11,9 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(KPI)
 class KPIAdmin(InCouncilWords, admin.ModelAdmin):
-    list_display = ["code", "title", "sub_strand", "kind", "unit", "direction", "cadence", "data_lag_months", "data_source",
-                    "is_active"]
-    list_filter = ["sub_strand__objective", "sub_strand", "kind", "unit", "direction", "cadence", "is_active"]
+    list_display = ["code", "title", "sub_strand", "kind", "unit", "direction", "cadence", "accumulation", "data_lag_months",
+                    "data_source", "is_active"]
+    list_filter = ["sub_strand__objective", "sub_strand", "kind", "unit", "direction", "cadence", "accumulation", "is_active"]
     search_fields = ["code", "title", "data_source"]
     list_select_related = ["sub_strand"]
     inlines = [TargetInline]
@@ -21,8 +21,8 @@ class KPIAdmin(InCouncilWords, admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(InCouncilWords, admin.ModelAdmin):
-    list_display = ["kpi", "financial_year", "kind", "value", "amber_tolerance", "is_primary"]
-    list_filter = ["financial_year", "kind", "is_primary"]
+    list_display = ["kpi", "financial_year", "kind", "value", "amber_tolerance", "is_primary", "profile"]
+    list_filter = ["financial_year", "kind", "is_primary", "profile"]
     search_fields = ["kpi__code", "kpi__title", "description"]
     list_select_related = ["kpi"]
 

@@ -129,6 +129,8 @@ class TargetsForm(GovukFormMixin, forms.Form):
             key = f"{name}-point-{number}"
             self.fields[key] = self._figure(kpi, f"Point for {label}", f"The {kpi.code} point for {label}")
             row.point_fields.append((number, label, key))
+        for key in (row.profile_field, row.baseline_field, *(k for _n, _l, k in row.point_fields)):
+            self.fields[key].legend_hidden = f": {kpi.code}"  # for screen readers, as the target's own label says
         source = row.this_year or shown
         profile, baseline, points = trajectory_of(source) if source is not None else ("flat", None, [])
         self.initial.setdefault(row.profile_field, profile)

@@ -55,6 +55,28 @@ def test_a_linear_target_without_a_baseline_is_refused_with_a_message(db):
     assert "baseline" in refused.value.message_dict
 
 
+def test_the_place_in_the_year_is_counted_in_the_strategys_periods():
+    from types import SimpleNamespace
+
+    from kpis.trajectory import place_in_year
+
+    month = SimpleNamespace(cadence="monthly", number=7)
+    half = SimpleNamespace(cadence="half_yearly", number=2)
+    assert place_in_year(period=month) == 7
+    assert place_in_year(period=month, data_for_end=datetime.date(2023, 9, 30)) == 6  # September: the sixth month
+    assert place_in_year(period=half, data_for_end=datetime.date(2023, 9, 30)) == 1
+    assert place_in_year(period=half, data_for_end=datetime.date(2024, 3, 31)) == 2
+    target = T(D(1200), "linear", baseline=D(0))
+    assert trajectory_point(target=target, number=6, per_year=12) == D(600)
+
+
+def test_a_half_yearly_run_rate_counts_half_years():
+    computed = projection(accumulation="cumulative", figures=[(2023, 1, D(250))], per_year=2, year=2023,
+                          cadence="half_yearly")
+    assert computed.value == D(500)
+    assert "250 in 1 of 2 half-years" in computed.method
+
+
 # -- Q2 judged against Q2 --------------------------------------------------------------------------
 
 
