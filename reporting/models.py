@@ -357,3 +357,13 @@ class FigureBreakdownItem(models.Model):
 # imported here so that they are models of this app.
 from reporting.documents.models import Attachment, DocumentTemplate, Paper  # noqa: E402, F401
 from reporting.site_settings import SiteSettings  # noqa: E402, F401
+
+
+class DataVersion(models.Model):
+    """One row: the version of the data readers' pages show, raised by every write to it
+    (reporting.readers_cache)."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Data version {self.number}"
