@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.BigIntegerField(default=0)),
+                ('readers', models.BigIntegerField(default=0)),
             ],
         ),
         migrations.RunPython(first_version, migrations.RunPython.noop),

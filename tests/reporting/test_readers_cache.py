@@ -101,7 +101,7 @@ def test_a_change_made_by_another_process_is_seen_by_this_one(client_for):
     assert "Red" not in status_row(before, "Housing")
     # Another process's write, as it reaches this one: its rows and the version it raised with them.
     housing.update(overall_rag="red")
-    DataVersion.objects.filter(pk=1).update(number=F("number") + 1)
+    DataVersion.objects.filter(pk=1).update(number=F("number") + 1, readers=F("readers") + 1)
     after, built = get(reader, "/dashboard/?period=2023-24-q1", DASHBOARD)
     assert built and "Red" in status_row(after, "Housing")
 
@@ -158,3 +158,55 @@ def test_the_audience_says_what_each_person_may_see(demo_users, who, sees):
     assert audience(demo_users[who])[0] == sees
     assert audience(PUBLIC) == ("public",)
     assert audience(demo_users["officer"]) != audience(demo_users["officer2"])  # each officer their own drafts
+
+
+def test_an_officers_draft_leaves_what_readers_keep_and_changes_what_the_economy_cell_sees(client_for):
+    reader, coordinator = client_for("cabinet"), client_for("coordinator")
+    for_reader, _ = get(reader, Q2_DASHBOARD, DASHBOARD)
+    for_coordinator, _ = get(coordinator, Q2_DASHBOARD, DASHBOARD)
+    period = ReportingPeriod.objects.get(slug="2023-24-q2")
+    draft = QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"), period=period, state="draft",
+                                           overall_rag="red")
+    Measurement.objects.create(kpi=KPI.objects.get(code="HOU-02"), period=period, value=Decimal("123456"), data_for="Q2",
+                               rag_calculated="red")
+    draft.commentary = "Typed some more"
+    draft.save()
+    assert get(reader, Q2_DASHBOARD, DASHBOARD) == (for_reader, False)  # still valid: kept
+    now, built = get(coordinator, Q2_DASHBOARD, DASHBOARD)
+    assert built and now != for_coordinator and "123,456" in now
+
+
+def test_a_return_reopened_for_a_correction_leaves_the_readers_pages_at_once(client_for, demo_users):
+    from reporting.returns.corrections import reopen_return
+
+    approved = approve_q2(demo_users)
+    reader = client_for("cabinet")
+    before, _ = get(reader, Q2_DASHBOARD, DASHBOARD)
+    assert "Amber" in status_row(before, "Health &amp; Wellbeing")
+    reopen_return(quarterly_return=approved, by=demo_users["coordinator"], reason="A figure was wrong")
+    after, built = get(reader, Q2_DASHBOARD, DASHBOARD)
+    assert built  # readers saw the approved return: what was kept for them is no longer valid
+    assert after.count("Amber") <= before.count("Amber")
+
+
+def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_users):
+    def versions():
+        row = DataVersion.objects.get(pk=1)
+        return row.number, row.readers
+
+    period = ReportingPeriod.objects.get(slug="2023-24-q2")
+    number, readers = versions()
+    draft = QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"), period=period, state="draft",
+                                           overall_rag="red")
+    figure = Measurement.objects.create(kpi=KPI.objects.get(code="HOU-02"), period=period, value=Decimal(5))
+    figure.value = Decimal(6)
+    figure.save()
+    assert versions()[0] > number and versions()[1] == readers  # drafts: every write's number only
+    draft.state = "approved"
+    draft.save()
+    assert versions()[1] == readers + 1  # approved: readers may see it now
+    draft.state = "draft"
+    draft.save()
+    assert versions()[1] == readers + 2  # and they saw it before this write
+    SubStrand.objects.get(slug="housing").save()
+    assert versions()[1] == readers + 3  # the structure readers always see
