@@ -73,7 +73,8 @@ def kept(request, name, *parts, user=None, build):
     """What `build()` returns for this page (`name`, `parts`: what it was asked for), as seen by
     `user` (the request's user by default; reporting.access.PUBLIC for the public pages): from the
     cache when the data has not changed since it was built, else built and kept. `build` must depend
-    on nothing but the data, the audience and `parts` (never on the person: their name, a CSRF token)."""
+    on nothing but the data, the audience and `parts` (never on the person: their name, a CSRF token).
+    The view reads the version (`data_version(request)`) before it reads anything `build` uses."""
     user = request.user if user is None else user
     version = data_version(request, drafts=bool(sees_drafts(user)))
     words = "|".join(repr(p) for p in (FORMAT, name, version, audience(user), *parts))

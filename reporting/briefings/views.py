@@ -46,6 +46,7 @@ def _refused(request, period, refused):
 def briefing(request, period_slug):
     """The briefing note, in the structure of the council's own, built from the approved data."""
     require(request.user, "view_dashboard")
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
     period = _period_or_404(period_slug)
     note = briefing_for(period)
     PERIODS.require(request.user, period)  # a reader of some strategies only: theirs

@@ -24,6 +24,7 @@ def dashboard(request):
     from the data once for everyone who may see the same (reporting.readers_cache), for each choice
     of filters, sort and page, and each day (a figure becomes overdue)."""
     require(request.user, "view_dashboard")
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
     strategy = chosen_strategy(request)
     if request.GET.get("_export") == "csv":
         data = dashboard_data(user=request.user, strategy=strategy, params=request.GET)

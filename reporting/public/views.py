@@ -54,6 +54,7 @@ def _strategy_of(request, period_slug):
 def dashboard(request, period_slug=None):
     """The published dashboard of a strategy: the four periods to its latest published one (or to
     `period_slug`)."""
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
     strategy = _strategy_of(request, period_slug)
     periods = _published_periods(strategy) if strategy else []
     period = next((p for p in periods if p.slug == period_slug), None) if period_slug else (periods[0] if periods else None)
@@ -82,6 +83,7 @@ def dashboard(request, period_slug=None):
 @public_resource()
 def briefing(request, period_slug):
     """An issued briefing note, as the Cabinet Member reads it, with what the public may see."""
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
     period = ReportingPeriod.objects.filter(slug=period_slug).first()
     note = briefing_for(period) if period else None
     if note is None or not BRIEFINGS.test(PUBLIC, note):

@@ -210,3 +210,25 @@ def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_u
     assert versions()[1] == readers + 2  # and they saw it before this write
     SubStrand.objects.get(slug="housing").save()
     assert versions()[1] == readers + 3  # the structure readers always see
+
+
+@pytest.mark.parametrize(("who", "url", "data_tables"), [
+    ("cabinet", "/dashboard/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
+    ("cabinet", "/periods/2023-24-q1/briefing/", ['"objectives_reportingperiod"', '"reporting_briefing"']),
+    # (the public pages' validators, reporting.public.caching, are read first: they build nothing)
+    (None, "/public/", ['"objectives_strategy"', '"objectives_reportingperiod"."slug"']),
+    (None, "/public/quarters/2023-24-q1/briefing/", ['"objectives_reportingperiod"."slug"', '"reporting_briefing"."period_id" =']),
+])
+def test_the_version_is_read_before_the_data_a_page_is_built_from(sefton, demo_users, client, who, url, data_tables):
+    """Else a write committed in between would be kept, unseen, under the newer version."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if who:
+        client.force_login(demo_users[who], backend="django.contrib.auth.backends.ModelBackend")
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    version = next(i for i, q in enumerate(sql) if "reporting_dataversion" in q)
+    assert all(not any(table in q for table in data_tables) for q in sql[:version]), sql[:version + 1]
