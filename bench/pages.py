@@ -3,7 +3,11 @@
 the median time over repeated requests beside the bare page of the same server (the sign-in page),
 and the page's SQL query count.
 
-Every request builds its page from the database: there is no page cache.
+No page is kept whole. The readers' pages (dashboard, briefing) keep what they built from the data
+for everyone of the same audience until the data changes (reporting/readers_cache.py): each page is
+timed as served (after its first request, from what it keeps) and, on a second server with
+READERS_CACHE_SECONDS=0, built every time (as after each approval, and for the Economy Cell after
+each draft saved).
 
     .venv/bin/python bench/pages.py [--repeat 30] [--databases sqlite,postgres]
 """
@@ -93,6 +97,10 @@ def main():
             with gunicorn(url) as base:
                 timings = time_pages(base, pages, args.repeat)
             report[kind] = {name: {**timings[name], **queries[name]} for name in pages}
+            built_queries = count_queries(url, pages, extra_env={"READERS_CACHE_SECONDS": "0"})
+            with gunicorn(url, extra_env={"READERS_CACHE_SECONDS": "0"}) as base:
+                timings = time_pages(base, pages, args.repeat)
+            report[f"{kind}, built every time"] = {name: {**timings[name], **built_queries[name]} for name in pages}
     print()
     for kind, rows in report.items():
         bare = rows["sign-in page (bare)"]["median_ms"]

@@ -353,6 +353,23 @@ KPIS = Structure("sub_strand__objective__strategy")
 PERIODS = Structure("strategy")
 
 
+def audience(user):
+    """What this person may see, as a key (for what readers' pages keep: reporting.readers_cache):
+    two people with the same audience see the same objects under every rule above, so they may be
+    shown the same content. The public; the Economy Cell and approvers (everything, drafts included);
+    an officer (their own work in progress: theirs alone); a reader, by the strategies they read. Each
+    holds the person's roles too, so no two roles ever share content."""
+    if is_the_public(user):
+        return ("public",)
+    roles = tuple(sorted(roles_of(user)))
+    if sees_all_drafts(user):
+        return ("all", roles)
+    if MEASUREMENTS._owns(user) or RETURNS._owns(user) or PLAN_UPDATES._owns(user):
+        return ("own", roles, user.pk)
+    ids = readable_strategy_ids(user)
+    return ("readers", roles, "every strategy" if ids is None else tuple(sorted(ids)))
+
+
 def reported_states(user):
     """The return states that reader pages and papers (the briefing, the dashboard's approved
     columns) report to `user`: approved and published for anyone signed in, published only for the public."""

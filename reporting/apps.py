@@ -8,3 +8,4 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from reporting import audit  # noqa: F401  (registers the models with django-auditlog)
         from reporting import kept_work  # noqa: F401  (forgets another person's kept work at sign-in)
+        from reporting import readers_cache  # noqa: F401  (raises the data version on every write readers' pages show)

@@ -366,3 +366,14 @@ class FigureBreakdownItem(models.Model):
 # imported here so that they are models of this app.
 from reporting.documents.models import Attachment, DocumentTemplate, Paper  # noqa: E402, F401
 from reporting.site_settings import SiteSettings  # noqa: E402, F401
+
+
+class DataVersion(models.Model):
+    """One row: the versions of the data pages show (reporting.readers_cache). `number` is raised
+    by every write to it, drafts included; `readers` by the writes readers and the public may see."""
+
+    number = models.BigIntegerField(default=0)
+    readers = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Data version {self.number}"

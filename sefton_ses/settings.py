@@ -207,6 +207,9 @@ PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "60"))
 # The PDFs are made off the request path by `manage.py make_papers` (reporting/documents/worker.py),
 # kept, and served as kept; a conversion that fails is tried this many times.
 PDF_ATTEMPTS = int(os.environ.get("PDF_ATTEMPTS", "3"))
+# Readers' pages keep what they built from the data, for everyone of the same audience, until the data
+# changes (reporting/readers_cache.py); an entry not read for this long is dropped. 0: build every time.
+READERS_CACHE_SECONDS = int(os.environ.get("READERS_CACHE_SECONDS", "3600"))
 
 # Sessions expire after two hours of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))

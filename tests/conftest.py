@@ -124,3 +124,12 @@ def _media_in_a_folder_of_the_run(tmp_path_factory):
     from django.conf import settings
 
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _an_empty_cache():
+    """Each test starts with an empty cache: what readers' pages keep (reporting.readers_cache) is
+    keyed by the data version, which every test's rollback puts back to where it was."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -134,6 +134,19 @@ def _progress(objectives, period, user):
     return progress, changes, missing, counts
 
 
+def briefing_heading(*, period, user, briefing):
+    """What the briefing says at its head (the first keys of `briefing_context`): its period, the
+    briefing, whether it is saved and issued, its title and status line. No query."""
+    return {
+        "period": period,
+        "briefing": briefing,
+        "is_saved": briefing.pk is not None,
+        "is_issued": briefing.state == Briefing.State.ISSUED,
+        "title": title_of(briefing, period),
+        "status_line": status_line(briefing, named=not is_the_public(user)),
+    }
+
+
 def briefing_context(*, period, user, briefing=None):
     """Everything the briefing shows, in order (see the module's docstring). Raises
     PermissionDenied when the user may not read this briefing (a draft, for a reader)."""
@@ -174,12 +187,7 @@ def briefing_context(*, period, user, briefing=None):
     governance = paragraphs(briefing.governance)
     progress_paras = paragraphs(briefing.progress_introduction)
     return {
-        "period": period,
-        "briefing": briefing,
-        "is_saved": briefing.pk is not None,
-        "is_issued": briefing.state == Briefing.State.ISSUED,
-        "title": title_of(briefing, period),
-        "status_line": status_line(briefing, named=not is_the_public(user)),
+        **briefing_heading(period=period, user=user, briefing=briefing),
         "sections": [
             Section("1.0", "purpose", "Purpose of Briefing Note", [("", p) for p in paragraphs(briefing.purpose)]),
             Section("2.0", "recommendations", "Recommendations", [("", p) for p in paragraphs(briefing.recommendations)]),

@@ -6,16 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from objectives.selectors import get_period
-from reporting import steps
+from reporting import readers_cache, steps
 from reporting.access import BRIEFINGS, PERIODS, require
 from reporting.briefings import revisions
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.forms import BriefingForm, IssueBriefingForm
-from reporting.briefings.selectors import briefing_context, issue_summary, suggested_attention
+from reporting.briefings.selectors import briefing_context, briefing_heading, issue_summary, suggested_attention
 from reporting.briefings.services import BriefingError, StaleBriefing, reissue_briefing as reissue_briefing_service, update_briefing
 from reporting.briefings.services import issue_briefing as issue_briefing_service
 from reporting.documents.pdf import pdf_available
@@ -44,15 +46,16 @@ def _refused(request, period, refused):
 def briefing(request, period_slug):
     """The briefing note, in the structure of the council's own, built from the approved data."""
     require(request.user, "view_dashboard")
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
     period = _period_or_404(period_slug)
     note = briefing_for(period)
     PERIODS.require(request.user, period)  # a reader of some strategies only: theirs
     if not BRIEFINGS.test(request.user, note):
         return render(request, "reporting/briefings/not_issued.html", {"period": period})
-    context = briefing_context(period=period, user=request.user, briefing=note)
+    kept = briefing_content(request, period=period, user=request.user, briefing=note)
     return render(request, "reporting/briefings/briefing.html", {
-        "b": context, "period": period, "synthetic_banner": context["synthetic"],
-        "annex": Paginator(context["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex")),
+        "b": briefing_heading(period=period, user=request.user, briefing=note), "period": period,
+        "content": kept["html"], "synthetic_banner": kept["synthetic"],
         "pdf_available": pdf_available(),
         # Each step as reporting.steps answers it: its button, or the reason where the button would be.
         "may_edit": steps.SAVE_BRIEFING.offer(request.user, note),
@@ -60,6 +63,22 @@ def briefing(request, period_slug):
         "history": revisions.issue_history(note),
         "may_reissue": steps.REISSUE_BRIEFING.offer(request.user, note, complete=True),
     })
+
+
+def briefing_content(request, *, period, user, briefing, public=False, extra=None):
+    """The briefing's sections and appendix (a page of it: ?annex=), rendered, for `user` (the public,
+    on the public pages), built from the data once for everyone who may see the same
+    (reporting.readers_cache). {"html", "synthetic"}."""
+    annex_page = request.GET.get("annex")
+
+    def build():
+        b = briefing_context(period=period, user=user, briefing=briefing)
+        context = {"b": b, "period": period, "public": public, **(extra or {}),
+                   "annex": Paginator(b["kpi_annex"], ANNEX_PER_PAGE).get_page(annex_page)}
+        html = render_to_string("reporting/briefings/_briefing_content.html", context, request=None if public else request)
+        return {"html": mark_safe(html), "synthetic": b["synthetic"]}
+
+    return readers_cache.kept(request, "briefing", period.pk, annex_page, public, user=user, build=build)
 
 
 def _against_theirs(request, period):

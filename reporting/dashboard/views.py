@@ -2,10 +2,14 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django_tables2 import RequestConfig
 
 from objectives.strategies import chosen_strategy
+from reporting import readers_cache
 from reporting.access import require
 from reporting.dashboard.charts import kpi_chart
 from reporting.dashboard.pages import kpi_page, sub_strand_page
@@ -19,18 +23,40 @@ KPI_TABLE_PER_PAGE = 25
 
 @login_required
 def dashboard(request):
-    """Objectives and sub-strands × the last four quarters, the RAG counts and the KPI table."""
+    """Objectives and sub-strands × the last four quarters, the RAG counts and the KPI table: built
+    from the data once for everyone who may see the same (reporting.readers_cache), for each choice
+    of filters, sort and page, and each day (a figure becomes overdue)."""
     require(request.user, "view_dashboard")
-    data = dashboard_data(user=request.user, strategy=chosen_strategy(request), params=request.GET)
-    table = KPITable(data.kpi_figures, caption=f"KPIs off target or overdue, as at {data.period.label if data.period else 'no period'}")
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
+    strategy = chosen_strategy(request)
     if request.GET.get("_export") == "csv":
+        data = dashboard_data(user=request.user, strategy=strategy, params=request.GET)
+        table = kpi_table(data)
         RequestConfig(request, paginate=False).configure(table)
         return csv_response(table, f"kpis-off-target-or-overdue-{data.period.slug if data.period else 'none'}.csv")
-    RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
+
+    def build():
+        data = dashboard_data(user=request.user, strategy=strategy, params=request.GET)
+        table = kpi_table(data)
+        RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
+        form = data.filterset.form
+        html = render_to_string("reporting/dashboard/_dashboard_content.html", {
+            "data": data, "filter": data.filterset, "form": form, "table": table,
+            "stale_link": _with_filters(request, reverse("stale-figures")),
+        }, request=request)
+        return {"html": html, "period_label": data.period.label if data.period else "", "synthetic": data.synthetic,
+                "has_errors": bool(form.errors)}
+
+    kept = readers_cache.kept(request, "dashboard", strategy.pk if strategy else None, sorted(request.GET.lists()),
+                              timezone.localdate(), build=build)
     return render(request, "reporting/dashboard/dashboard.html", {
-        "data": data, "filter": data.filterset, "form": data.filterset.form, "table": table,
-        "synthetic_banner": data.synthetic, "stale_link": _with_filters(request, reverse("stale-figures")),
+        "content": mark_safe(kept["html"]), "period_label": kept["period_label"], "synthetic_banner": kept["synthetic"],
+        "blocks": {"has_errors": kept["has_errors"]},
     })
+
+
+def kpi_table(data):
+    return KPITable(data.kpi_figures, caption=f"KPIs off target or overdue, as at {data.period.label if data.period else 'no period'}")
 
 
 def _with_filters(request, address):

@@ -5,18 +5,20 @@ the open data, for anyone without signing in. They show what reporting.access le
 Each page is built for the public whoever asks, without the signed-in header, messages or sign-out
 token, so that one copy serves everyone and shared caches may keep it (reporting/public/caching.py).
 """
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django_tables2 import RequestConfig
 
 from objectives.council import council, council_name, main_strategy, terms
 from objectives.models import ReportingPeriod
 from objectives.strategies import all_strategies, asked_strategy
+from reporting import readers_cache
 from reporting.access import BRIEFINGS, PUBLIC
 from reporting.briefings.contents import briefing_for
-from reporting.briefings.selectors import briefing_context
-from reporting.briefings.views import ANNEX_PER_PAGE
+from reporting.briefings.selectors import briefing_heading
+from reporting.briefings.views import briefing_content
 from reporting.dashboard.charts import kpi_chart
 from reporting.dashboard.pages import kpi_page, sub_strand_page
 from reporting.dashboard.selectors import dashboard as dashboard_data
@@ -52,31 +54,45 @@ def _strategy_of(request, period_slug):
 def dashboard(request, period_slug=None):
     """The published dashboard of a strategy: the four periods to its latest published one (or to
     `period_slug`)."""
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
     strategy = _strategy_of(request, period_slug)
     periods = _published_periods(strategy) if strategy else []
     period = next((p for p in periods if p.slug == period_slug), None) if period_slug else (periods[0] if periods else None)
     if period_slug and period is None:
         raise Http404("No published period")
-    context = {"periods": periods, "period": period, "strategy": strategy, "strategies": all_strategies()}
-    if period is not None:
-        data = dashboard_data(user=PUBLIC, strategy=strategy, params={"period": period.slug})
-        table = PublicKPITable(data.kpi_figures, caption=f"KPIs off target or overdue, as at {period.label}")
-        RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
-        context.update(data=data, table=table, synthetic_banner=data.synthetic)
-    return _page(request, "reporting/public/dashboard.html", context)
+    context = {"periods": periods, "period": period, "strategy": strategy}
+
+    def build():
+        content = {**context, "strategies": all_strategies()}
+        if period is not None:
+            data = dashboard_data(user=PUBLIC, strategy=strategy, params={"period": period.slug})
+            table = PublicKPITable(data.kpi_figures, caption=f"KPIs off target or overdue, as at {period.label}")
+            RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
+            content.update(data=data, table=table)
+        html = render_to_string("reporting/public/_dashboard_content.html", {
+            "public": True, "council": council(), "terms": terms(), "request": request, **content,
+        })
+        return {"html": mark_safe(html), "synthetic": bool(period is not None and content["data"].synthetic)}
+
+    kept = readers_cache.kept(request, "public dashboard", strategy.pk if strategy else None, period.pk if period else None,
+                              sorted(request.GET.lists()), timezone.localdate(), user=PUBLIC, build=build)
+    return _page(request, "reporting/public/dashboard.html",
+                 {**context, "content": kept["html"], "synthetic_banner": kept["synthetic"]})
 
 
 @public_resource()
 def briefing(request, period_slug):
     """An issued briefing note, as the Cabinet Member reads it, with what the public may see."""
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
     period = ReportingPeriod.objects.filter(slug=period_slug).first()
     note = briefing_for(period) if period else None
     if note is None or not BRIEFINGS.test(PUBLIC, note):
         raise Http404("No issued briefing")
-    b = briefing_context(period=period, user=PUBLIC, briefing=note)
+    kept = briefing_content(request, period=period, user=PUBLIC, briefing=note, public=True,
+                            extra={"council": council(), "terms": terms(), "base": BASE})
     return _page(request, "reporting/briefings/briefing.html", {
-        "b": b, "period": period, "synthetic_banner": b["synthetic"],
-        "annex": Paginator(b["kpi_annex"], ANNEX_PER_PAGE).get_page(request.GET.get("annex")),
+        "b": briefing_heading(period=period, user=PUBLIC, briefing=note), "period": period,
+        "content": kept["html"], "synthetic_banner": kept["synthetic"],
     })
 
 

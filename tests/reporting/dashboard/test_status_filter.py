@@ -1,6 +1,7 @@
 """The dashboard's status filter lists exactly what its counts count (issue 22, point 6): both read
 reporting.statuses.with_period_status."""
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -26,6 +27,7 @@ def q2_with_a_red_draft(db):
 def listed_and_counted(user, period, status):
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cache.clear()  # each page built here, not kept from the status before (reporting.readers_cache)
     everything = client.get(reverse("dashboard"), {"period": period.slug}).context["data"]
     counts = {**everything.counts, "not_approved": everything.not_approved, "none": everything.no_status}
     response = client.get(reverse("dashboard"), {"period": period.slug, "status": status})

@@ -1,0 +1,234 @@
+"""What readers' pages keep (reporting.readers_cache): built once for everyone who may see the same
+(reporting.access.audience), and built again as soon as the data behind them changes, in whichever
+process changed it; never one person's content for another who may see less."""
+from decimal import Decimal
+
+import pytest
+from django.db.models import F
+from django.test import Client
+
+from kpis.models import KPI, Measurement, Target
+from objectives.models import ReportingPeriod, SubStrand
+from reporting.access import PUBLIC, audience
+from reporting.models import Briefing, DataVersion, QuarterlyReturn
+from tests.reporting.public.helpers import approve_q2, issue_q2
+from tests.reporting.test_strategy_readers import climate_for_scrutiny, leaked  # noqa: F401
+
+Q2_DASHBOARD = "/dashboard/?period=2023-24-q2"
+DASHBOARD = "reporting/dashboard/_dashboard_content.html"
+BRIEFING = "reporting/briefings/_briefing_content.html"
+PUBLIC_DASHBOARD = "reporting/public/_dashboard_content.html"
+
+
+def get(client, url, content):
+    """The page, and whether its content was built for this request (else it was kept)."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return main(response.content.decode()), content in [t.name for t in response.templates]
+
+
+def main(html):
+    """The page's main content (the header around it holds the person's own sign-out token)."""
+    return html[html.index("<main"):html.index("</main>")]
+
+
+def status_row(html, name):
+    """The status table's row of a sub-strand."""
+    start = html.index(f">{name}</a></th>", html.index('id="status-table"'))
+    return html[start:html.index("</tr>", start)]
+
+
+def test_a_readers_dashboard_is_kept_until_a_return_is_approved(client_for, demo_users):
+    reader = client_for("cabinet")
+    before, built = get(reader, Q2_DASHBOARD, DASHBOARD)
+    assert built and "No approved status" in status_row(before, "Health &amp; Wellbeing")
+    again, built = get(reader, Q2_DASHBOARD, DASHBOARD)
+    assert not built and again == before  # kept: the data has not changed
+    assert get(client_for("scrutiny"), Q2_DASHBOARD, DASHBOARD) == (before, False)  # who may see the same, shares it
+
+    approve_q2(demo_users)
+    after, built = get(reader, Q2_DASHBOARD, DASHBOARD)
+    assert built and "Amber" in status_row(after, "Health &amp; Wellbeing")
+
+
+def test_issuing_the_briefing_changes_the_public_dashboard_at_once(sefton, demo_users, client):
+    before, built = get(client, "/public/", PUBLIC_DASHBOARD)
+    assert built and "2023/24 Q2" not in before
+    approve_q2(demo_users)  # approved, not yet published: the public sees no change
+    assert get(client, "/public/", PUBLIC_DASHBOARD)[0] == before
+    issue_q2(demo_users)
+    after, built = get(client, "/public/", PUBLIC_DASHBOARD)
+    assert built and "2023/24 Q2" in after
+
+
+def test_a_renamed_kpi_changes_the_kpi_appendix_the_next_reader_sees(client_for):
+    note = Briefing.objects.get(period__slug="2023-24-q1")
+    note.include_kpi_appendix = True
+    note.save()
+    reader, url = client_for("cabinet"), "/periods/2023-24-q1/briefing/"
+    response = reader.get(url)
+    kpi = response.context["annex"].object_list[0].kpi
+    assert get(reader, url, BRIEFING) == (main(response.content.decode()), False)
+    kpi.title = "ZZRENAMED in the admin"
+    kpi.save()
+    after, built = get(reader, url, BRIEFING)
+    assert built and "ZZRENAMED in the admin" in after
+
+
+def test_a_new_target_changes_what_is_seen_next(client_for):
+    """A figure not yet approved is judged against the KPI's target as it stands (an approved one
+    keeps the target it was approved against)."""
+    kpi = KPI.objects.get(code="HOU-02")
+    Measurement.objects.create(kpi=kpi, period=ReportingPeriod.objects.get(slug="2023-24-q2"), value=Decimal(5),
+                               data_for="Q2", rag_calculated="red")
+    coordinator = client_for("coordinator")
+    before, built = get(coordinator, Q2_DASHBOARD, DASHBOARD)
+    assert built and "HOU-02" in before and "987,654" not in before
+    assert get(coordinator, Q2_DASHBOARD, DASHBOARD) == (before, False)
+    for target in kpi.targets.all():
+        target.value = Decimal(987654)
+        target.save()
+    after, built = get(coordinator, Q2_DASHBOARD, DASHBOARD)
+    assert built and "987,654" in after
+
+
+def test_a_change_made_by_another_process_is_seen_by_this_one(client_for):
+    """Each process keeps its own copies (a local-memory cache): the version they are kept under is
+    read from the database on every request, so what another process approved is seen at once."""
+    reader = client_for("cabinet")
+    before, _ = get(reader, "/dashboard/?period=2023-24-q1", DASHBOARD)
+    housing = QuarterlyReturn.objects.filter(sub_strand__slug="housing", period__slug="2023-24-q1")
+    assert "Red" not in status_row(before, "Housing")
+    # Another process's write, as it reaches this one: its rows and the version it raised with them.
+    housing.update(overall_rag="red")
+    DataVersion.objects.filter(pk=1).update(number=F("number") + 1, readers=F("readers") + 1)
+    after, built = get(reader, "/dashboard/?period=2023-24-q1", DASHBOARD)
+    assert built and "Red" in status_row(after, "Housing")
+
+
+def test_every_write_to_what_pages_show_raises_the_version(sefton, demo_users):
+    def version():
+        return DataVersion.objects.get(pk=1).number
+
+    start = version()
+    approve_q2(demo_users)  # a return, its figures
+    assert version() > start
+    for change in (lambda: SubStrand.objects.filter(slug="housing").first().save(),
+                   lambda: Target.objects.first().save(),
+                   lambda: ReportingPeriod.objects.get(slug="2023-24-q3").save(),
+                   lambda: demo_users["coordinator"].save(),  # a name shown on pages
+                   lambda: Measurement.objects.filter(period__slug="2023-24-q2").first().delete()):
+        before = version()
+        change()
+        assert version() > before
+
+
+def test_signing_in_changes_no_version(sefton, demo_users):
+    before = DataVersion.objects.get(pk=1).number
+    Client().force_login(demo_users["cabinet"], backend="django.contrib.auth.backends.ModelBackend")
+    assert DataVersion.objects.get(pk=1).number == before
+
+
+def test_a_draft_kept_for_the_economy_cell_never_reaches_a_reader(client_for, demo_users):
+    period = ReportingPeriod.objects.get(slug="2023-24-q2")
+    QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"), period=period, state="draft",
+                                   overall_rag="red")
+    Measurement.objects.create(kpi=KPI.objects.get(code="HOU-02"), period=period, value=Decimal("123456"),
+                               data_for="Q2", rag_calculated="red")
+    coordinator, built = get(client_for("coordinator"), Q2_DASHBOARD, DASHBOARD)
+    assert built and "Not yet approved" in coordinator and "123,456" in coordinator
+    for who in ("cabinet", "scrutiny"):
+        page, _ = get(client_for(who), Q2_DASHBOARD, DASHBOARD)
+        assert "Not yet approved" not in page and "123,456" not in page, who
+    officer, built = get(client_for("officer2"), Q2_DASHBOARD, DASHBOARD)  # an officer of other sub-strands
+    assert built and "123,456" not in officer
+
+
+def test_a_reader_of_one_strategy_never_gets_anothers_kept_dashboard(climate_for_scrutiny, client_for):  # noqa: F811
+    url = "/dashboard/?strategy=climate-emergency"
+    named, built = get(client_for("scrutiny"), url, DASHBOARD)
+    assert built and leaked(named)  # the named reader reads it, and it is kept
+    other = client_for("cabinet").get(url).content.decode()
+    assert leaked(other) == []
+
+
+@pytest.mark.parametrize(("who", "sees"), [("cabinet", "readers"), ("scrutiny", "readers"), ("coordinator", "all"),
+                                           ("approver", "all"), ("officer", "own"), ("officer2", "own")])
+def test_the_audience_says_what_each_person_may_see(demo_users, who, sees):
+    assert audience(demo_users[who])[0] == sees
+    assert audience(PUBLIC) == ("public",)
+    assert audience(demo_users["officer"]) != audience(demo_users["officer2"])  # each officer their own drafts
+
+
+def test_an_officers_draft_leaves_what_readers_keep_and_changes_what_the_economy_cell_sees(client_for):
+    reader, coordinator = client_for("cabinet"), client_for("coordinator")
+    for_reader, _ = get(reader, Q2_DASHBOARD, DASHBOARD)
+    for_coordinator, _ = get(coordinator, Q2_DASHBOARD, DASHBOARD)
+    period = ReportingPeriod.objects.get(slug="2023-24-q2")
+    draft = QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"), period=period, state="draft",
+                                           overall_rag="red")
+    Measurement.objects.create(kpi=KPI.objects.get(code="HOU-02"), period=period, value=Decimal("123456"), data_for="Q2",
+                               rag_calculated="red")
+    draft.commentary = "Typed some more"
+    draft.save()
+    assert get(reader, Q2_DASHBOARD, DASHBOARD) == (for_reader, False)  # still valid: kept
+    now, built = get(coordinator, Q2_DASHBOARD, DASHBOARD)
+    assert built and now != for_coordinator and "123,456" in now
+
+
+def test_a_return_reopened_for_a_correction_leaves_the_readers_pages_at_once(client_for, demo_users):
+    from reporting.returns.corrections import reopen_return
+
+    approved = approve_q2(demo_users)
+    reader = client_for("cabinet")
+    before, _ = get(reader, Q2_DASHBOARD, DASHBOARD)
+    assert "Amber" in status_row(before, "Health &amp; Wellbeing")
+    reopen_return(quarterly_return=approved, by=demo_users["coordinator"], reason="A figure was wrong")
+    after, built = get(reader, Q2_DASHBOARD, DASHBOARD)
+    assert built  # readers saw the approved return: what was kept for them is no longer valid
+    assert after.count("Amber") <= before.count("Amber")
+
+
+def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_users):
+    def versions():
+        row = DataVersion.objects.get(pk=1)
+        return row.number, row.readers
+
+    period = ReportingPeriod.objects.get(slug="2023-24-q2")
+    number, readers = versions()
+    draft = QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"), period=period, state="draft",
+                                           overall_rag="red")
+    figure = Measurement.objects.create(kpi=KPI.objects.get(code="HOU-02"), period=period, value=Decimal(5))
+    figure.value = Decimal(6)
+    figure.save()
+    assert versions()[0] > number and versions()[1] == readers  # drafts: every write's number only
+    draft.state = "approved"
+    draft.save()
+    assert versions()[1] == readers + 1  # approved: readers may see it now
+    draft.state = "draft"
+    draft.save()
+    assert versions()[1] == readers + 2  # and they saw it before this write
+    SubStrand.objects.get(slug="housing").save()
+    assert versions()[1] == readers + 3  # the structure readers always see
+
+
+@pytest.mark.parametrize(("who", "url", "data_tables"), [
+    ("cabinet", "/dashboard/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
+    ("cabinet", "/periods/2023-24-q1/briefing/", ['"objectives_reportingperiod"', '"reporting_briefing"']),
+    # (the public pages' validators, reporting.public.caching, are read first: they build nothing)
+    (None, "/public/", ['"objectives_strategy"', '"objectives_reportingperiod"."slug"']),
+    (None, "/public/quarters/2023-24-q1/briefing/", ['"objectives_reportingperiod"."slug"', '"reporting_briefing"."period_id" =']),
+])
+def test_the_version_is_read_before_the_data_a_page_is_built_from(sefton, demo_users, client, who, url, data_tables):
+    """Else a write committed in between would be kept, unseen, under the newer version."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if who:
+        client.force_login(demo_users[who], backend="django.contrib.auth.backends.ModelBackend")
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    version = next(i for i, q in enumerate(sql) if "reporting_dataversion" in q)
+    assert all(not any(table in q for table in data_tables) for q in sql[:version]), sql[:version + 1]
