@@ -8,8 +8,9 @@ The rules, most serious first (the order of `RULES`):
 
 1. a special-cause concern: the latest figure beyond a process limit, or two of three in a row near
    one, on the bad side (kpis.spc);
-2. forecast to miss the year's target: from the year-end outlooks the caller gives (`outlooks`, a
-   mapping {KPI id: YearEndOutlook}); skipped when none is given;
+2. forecast to miss the year's target: Red at the year's end by kpis.outlook (the officer's forecast,
+   else the computed projection, against the year's target: `forecast_outlooks`), or from the
+   outlooks the caller gives (`outlooks`, a mapping {KPI id: YearEndOutlook});
 3. Red two periods running: the latest two figures both Red;
 4. a shift or a trend the wrong way (kpis.spc);
 5. consistently failing its target (kpis.spc's assurance);
@@ -23,7 +24,8 @@ Who sees what: the figures come from the queryset the caller gives (the dashboar
 person may see, reporting.access.visible_measurements; the briefing: the approved ones), so a reader
 never finds a draft figure in a line; a line that cites a draft says so (`is_draft`).
 
-A fixed number of queries for all the KPIs (`attention`: five), whatever their number or history.
+A fixed number of queries for all the KPIs (`attention`: five, and two for the year-end forecasts),
+whatever their number or history.
 """
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -413,10 +415,27 @@ def attention(*, kpis, figures, period, today, outlooks=None):
         return Attention(lines=[], stale=[], on=today)
     on = as_at_date(period, today)
     series = read_figures(figures.filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis], period_key__lte=period.order_key))
+    if outlooks is None:
+        outlooks = forecast_outlooks(kpis, figures.filter(period_key__lte=period.order_key), year=period.financial_year)
     facts = gather(kpis, series, on=on, outlooks=outlooks)
     position = {kpi.id: i for i, kpi in enumerate(kpis)}
     lines = [line for f in facts if (line := lines_of(f)) is not None]
     return Attention(lines=ranked(lines, position), stale=[f for f in facts if f.freshness.is_stale], on=on)
+
+
+def forecast_outlooks(kpis, figures, *, year):
+    """{KPI id: YearEndOutlook} for the KPIs with a year-end forecast for `year` (the officer's, or the
+    computed projection), asked of kpis.outlook (two queries) from the same figures the rules read."""
+    from kpis.outlook import year_end_outlooks
+    from objectives.models import financial_year_label
+
+    units = {kpi.id: kpi.unit for kpi in kpis}
+    return {
+        kpi_id: YearEndOutlook(year_label=financial_year_label(o.year), forecast_text=format_kpi_value(o.forecast, units[kpi_id]),
+                               target_text=format_kpi_value(o.target, units[kpi_id]), misses_target=o.misses_year_end,
+                               basis=o.forecast_source)
+        for kpi_id, o in year_end_outlooks(kpis, year, measurements=figures).items() if o.forecast is not None
+    }
 
 
 def as_text(lines):
