@@ -183,6 +183,11 @@ class Line:
         return self.said.figure is not None and not self.said.figure.is_frozen
 
     @property
+    def is_synthetic(self):
+        """The figure cited is synthetic demonstration data (marked wherever it appears)."""
+        return self.said.figure is not None and bool(getattr(self.said.figure, "is_synthetic", False))
+
+    @property
     def period_label(self):
         return data_label(self.said.figure) if self.said.figure is not None else ""
 
@@ -438,7 +443,12 @@ def forecast_outlooks(kpis, figures, *, year):
     }
 
 
-def as_text(lines):
+def as_text(lines, *, shown=None):
     """The lines as the briefing's typed text: one numbered line each ("1. HOU-02 …"), which the
-    Economy Cell may edit."""
-    return "\n".join(f"{n}. {line.sentence}" for n, line in enumerate(lines, start=1))
+    Economy Cell may edit; with `shown`, the first so many and a line saying how many more there are."""
+    text = "\n".join(f"{n}. {line.sentence}{' (synthetic)' if line.is_synthetic else ''}"
+                     for n, line in enumerate(lines[:shown], start=1))
+    more = len(lines) - shown if shown is not None else 0
+    if more > 0:
+        text += f"\n{more} more KPI{'s' if more > 1 else ''} meet{'' if more > 1 else 's'} a rule: the dashboard lists them all."
+    return text

@@ -70,6 +70,7 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             if name != "title":
                 self.fields[name].widget.attrs["rows"] = 6
         self.fields["title"].widget.attrs["maxlength"] = 300
+        self.fields["attention_text"].widget.attrs["rows"] = 12
         self.apply_govuk_classes()
 
     def _in_the_periods_words(self):

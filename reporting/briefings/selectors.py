@@ -42,7 +42,7 @@ from kpis.rag import NO_MOVEMENT, RAG, RAG_ORDER, rag_label
 from objectives.selectors import sub_strands_reporting_in
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
 from reporting.access import BRIEFINGS, is_the_public, reported_figures, reported_measurements, reported_states, sees_drafts
-from reporting.attention import as_text, attention
+from reporting.attention import SHOWN, as_text, attention
 from reporting.briefings import revisions
 from reporting.briefings.readiness import approved_after
 from reporting.briefings.contents import (
@@ -230,7 +230,7 @@ def suggested_attention(period, user=None, briefing=None):
     briefing = briefing or briefing_for(period)
     found = attention(kpis=_strategy_kpis(period), figures=reported_measurements(user), period=period,
                       today=day_of(briefing))
-    return as_text(found.lines)
+    return as_text(found.lines, shown=SHOWN)
 
 
 def briefing_attention(period, user, briefing):
@@ -240,7 +240,7 @@ def briefing_attention(period, user, briefing):
     text = briefing.attention_text
     if not (text or "").strip():
         text = as_text(attention(kpis=kpis, figures=reported_measurements(user), period=period,
-                                 today=day_of(briefing)).lines)
+                                 today=day_of(briefing)).lines, shown=SHOWN)
     return attention_items(text, {k.code: k for k in kpis})
 
 

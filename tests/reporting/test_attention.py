@@ -185,3 +185,21 @@ def test_as_text_numbers_the_lines_for_the_briefing():
     kpi = make_kpi(code="HOU-9")
     found = line_for(kpi, plant(kpi, values=[5, 6], rags=["red", "red"]))
     assert attention.as_text([found]) == f"1. {found.sentence}"
+
+
+def test_a_synthetic_figure_is_marked_so_in_the_line_and_the_briefings_text():
+    kpi = make_kpi(code="HOU-8")
+    figures = plant(kpi, values=[5, 6], rags=["red", "red"])
+    figures[-1].is_synthetic = True
+    found = line_for(kpi, figures)
+    assert found.is_synthetic
+    assert attention.as_text([found]).endswith("Red two quarters running. (synthetic)")
+
+
+def test_the_briefings_text_is_short_and_says_how_many_more():
+    kpis = [make_kpi(code=f"M-{i}") for i in range(12)]
+    figures = [m for kpi in kpis for m in plant(kpi, values=[5, 6], rags=["red", "red"])]
+    lines = [attention.lines_of(f) for f in attention.gather(kpis, figures, on=ON, targets={})]
+    text = attention.as_text(lines, shown=10).split("\n")
+    assert len(text) == 11 and text[9].startswith("10. M-9 ")
+    assert text[10] == "2 more KPIs meet a rule: the dashboard lists them all."
