@@ -120,7 +120,8 @@ class StrategyLoading(Loading):
         # The kind, or (a file written before KPIs had one) a milestone by its unit and direction, else targeted.
         kpi.kind = kind or (KPI.Kind.MILESTONE if kpi.direction == "milestone" else KPI.Kind.TARGETED)
         kpi.cadence = self.choice(data.get("cadence"), KPI.DataCadence.choices, where, "cadence")
-        kpi.data_lag_months = self.months(data.get("data_lag_months"), where, "data_lag_months")
+        if "data_lag_months" in data or created:  # absent (an older file or workbook): as it is
+            kpi.data_lag_months = self.months(data.get("data_lag_months"), where, "data_lag_months")
         kpi.data_source = data.get("data_source", "")
         kpi.source_notes = data.get("source_notes", "")
         kpi.order = data.get("order", order)

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from kpis.models import KPI, Target
-from kpis.numbers import NumberError, parse_number
+from kpis.numbers import NumberError, parse_number, whole_number
 from objectives.council import in_words, remembered, terms
 from objectives.models import StrategicObjective, Strategy, SubStrand
 from reporting.loaders import FixtureError, Loader
@@ -62,7 +62,8 @@ def _rows(strategy):
                         for s in subs],
         "kpis": [{"code": k.code, "sub_strand": k.sub_strand.slug, "title": k.title, "kpi_kind": k.kind, "unit": k.unit,
                   "direction": k.direction, "cadence": k.cadence, "order": k.order, "data_source": k.data_source,
-                  "description": k.description, "source_notes": k.source_notes, "accumulation": k.accumulation}
+                  "description": k.description, "source_notes": k.source_notes, "accumulation": k.accumulation,
+                  "data_lag_months": k.data_lag_months}
                  for k in kpis],
         "targets": [{"kpi": t.kpi.code, "financial_year": t.financial_year, "kind": t.kind,
                      "value": None if t.value is None else format(t.value.normalize(), "f"), "is_primary": YES if t.is_primary else NO, "description": t.description,
@@ -137,6 +138,8 @@ def _same(name, old, new):
                     == [parse_number(p) for p in text(new).split(POINTS_SEPARATOR) if p.strip()])
         except NumberError:
             return False
+    if name == "data_lag_months":  # an empty cell is no lag
+        return (whole_number(text(old) or "0", minimum=0, maximum=36) == whole_number(text(new) or "0", minimum=0, maximum=36))
     if name in ("value", "baseline"):
         try:
             return parse_number(old) == parse_number(new)

@@ -30,7 +30,8 @@ SHEETS = {
         ("Code", 11, "code"), ("Sub-strand slug", 28, "sub_strand"), ("Title", 40, "title"), ("Unit", 12, "unit"),
         ("Direction", 12, "direction"), ("Cadence", 15, "cadence"), ("Order", 8, "order"),
         ("Data source", 28, "data_source"), ("Description", 40, "description"), ("Source notes", 40, "source_notes"),
-        ("Kind of indicator", 14, "kpi_kind"), ("How its figures add up", 14, "accumulation")]),
+        ("Kind of indicator", 14, "kpi_kind"), ("How its figures add up", 14, "accumulation"),
+        ("Data lag (months)", 10, "data_lag_months")]),
     "targets": ("Targets", [
         ("KPI code", 11, "kpi"), ("Financial year", 11, "financial_year"), ("Kind", 18, "kind"), ("Value", 14, "value"),
         ("Primary", 9, "is_primary"), ("Description", 44, "description"), ("Trajectory", 12, "profile"),
@@ -38,7 +39,7 @@ SHEETS = {
 }
 # Columns a workbook made before they existed may lack: read as empty, so left as they are when it is
 # imported (a KPI's kind: from its unit and direction, as the strategy file's loader reads a file without one).
-OPTIONAL = {"kpi_kind", "accumulation", "profile", "baseline", "period_points"}
+OPTIONAL = {"kpi_kind", "accumulation", "data_lag_months", "profile", "baseline", "period_points"}
 POINTS_SEPARATOR = ";"  # "100; 250; 450": a trajectory's points, each period but the last
 # The KPI's kind: in words as a council would type it (targeted, contextual, milestone).
 KPI_KINDS = [(value, value) for value, _ in KPI.Kind.choices]
@@ -241,6 +242,9 @@ def document(sheets):
         if "accumulation" in sheet.letters:
             kpis[code]["accumulation"] = check.choice(sheet, number, row, "accumulation", "how its figures add up",
                                                       required=False) or Accumulation.SNAPSHOT
+        if "data_lag_months" in sheet.letters:  # months after the period ends that its figures arrive (kpis.freshness)
+            kpis[code]["data_lag_months"] = check.whole(sheet, number, row, "data_lag_months", "data lag in months",
+                                                        minimum=0, maximum=36, required=False) or 0
         if kpis[code]["order"] is None:
             del kpis[code]["order"]
         if row["sub_strand"] in subs:

@@ -202,3 +202,22 @@ def test_the_onboarding_workbook_refuses_a_trajectory_missing_its_points_by_its_
             "the year") in said
     assert any(s.startswith("Sheet “Targets”, cell I5: give the trajectory's point for each period") for s in said)
     assert not KPI.objects.exists()
+
+
+def test_the_onboarding_workbook_sets_a_kpis_data_lag_and_refuses_a_wrong_one_by_its_cell(db, tmp_path):
+    """Data lag (months): how long after the period ends a KPI's figures arrive (kpis.freshness)."""
+    _council_only(tmp_path)
+    filled = {**NEW_STRATEGY,
+              "KPIs": [["TC-01", "town-centres", "Town centre footfall", "number", "higher", "annual", 1, "", "", "",
+                        "targeted", "Snapshot", 6]]}
+    apply_onboarding(preview_onboarding(content=_filled(filled)).doc)
+    assert KPI.objects.get(code="TC-01").data_lag_months == 6
+    wb = openpyxl.load_workbook(io.BytesIO(onboarding_workbook_bytes()))
+    headings = [c.value for c in wb["KPIs"][FIRST_DATA_ROW - 1]]
+    assert wb["KPIs"][FIRST_DATA_ROW][headings.index("Data lag (months)")].value == 6
+    assert preview_onboarding(content=onboarding_workbook_bytes()).changes == []  # the round trip changes nothing
+    bad = {**filled, "KPIs": [filled["KPIs"][0][:-1] + ["forty"]]}
+    with pytest.raises(ImportRefused) as refused:
+        preview_onboarding(content=_filled(bad))
+    assert any("data lag in months must be a whole number from 0 to 36" in str(p) for p in refused.value.problems)
+    assert KPI.objects.get(code="TC-01").data_lag_months == 6
