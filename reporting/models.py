@@ -357,3 +357,4 @@ class FigureBreakdownItem(models.Model):
 # imported here so that they are models of this app.
 from reporting.documents.models import Attachment, DocumentTemplate, Paper  # noqa: E402, F401
 from reporting.site_settings import SiteSettings  # noqa: E402, F401
+from reporting.ops.runs import ScheduledRun  # noqa: E402, F401
