@@ -3,11 +3,13 @@ when a required one fails), and /healthz as before."""
 import datetime
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from reporting.models import Notification, ScheduledRun
+from reporting.ops.runs import recorded_run
 from reporting.outbox import MAX_FAILURES
 
 COMPONENTS = {"database", "uploads", "libreoffice", "outbox", "reminders"}
@@ -83,3 +85,13 @@ def test_the_last_reminders_run_is_recorded_and_reported(db):
     assert reminders["status"] == "ok" and reminders["figures"]["last_run"] == run.started_at.isoformat()
     ScheduledRun.objects.update(started_at=timezone.now() - datetime.timedelta(days=2))
     assert ready()[1]["components"]["reminders"]["status"] == "warning"
+
+
+def test_a_reminders_run_that_fails_is_recorded_as_failed_and_warned_of(db):
+
+    with pytest.raises(RuntimeError), recorded_run("send_reminders"):
+        raise RuntimeError("the mail server said no")
+    assert ScheduledRun.objects.get(job="send_reminders").succeeded is False
+    reminders = ready()[1]["components"]["reminders"]
+    assert reminders["status"] == "warning" and reminders["figures"]["succeeded"] is False
+    assert "the mail server said no" not in str(reminders)
