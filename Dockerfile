@@ -4,13 +4,14 @@
 #
 #   docker build -t ses-tracker .
 
-# --- build: the Python packages, from the lock file, into a virtualenv -----------------------
+# --- build: the Python packages, from the lock file (each checked by its hash), into a virtualenv ---
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY requirements/production.txt pyproject.toml README.md ./
 RUN python -m venv /opt/venv \
- && /opt/venv/bin/pip install .
+ && /opt/venv/bin/pip install --require-hashes -r production.txt \
+ && /opt/venv/bin/pip install --no-deps .
 
 # --- run: Debian's LibreOffice and fonts, the code, the static files gathered, a user of its own -----
 FROM python:3.11-slim-bookworm
@@ -39,6 +40,6 @@ USER 10001:10001
 EXPOSE 8000
 VOLUME ["/data/media"]
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
-  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8000/healthz', timeout=4)"]
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8000/healthz/live', timeout=4)"]
 # Each request's own JSON line is the app's (README "Logs"): gunicorn logs only its own events.
 CMD ["gunicorn", "sefton_ses.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--timeout", "120"]

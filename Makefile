@@ -4,13 +4,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup install migrate demo-data test-sqlite test-postgres lint bench clean
+.PHONY: run test setup install migrate demo-data test-sqlite test-postgres lint bench lock clean
 
-$(STAMP): pyproject.toml
+# The exact versions, each file checked against its hash: requirements/test.txt (the product and its test
+# tools; requirements/production.txt is the product alone), made from pyproject.toml by `make lock`.
+$(STAMP): pyproject.toml requirements/test.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/test.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -42,6 +45,14 @@ lint: install
 
 bench: install
 	$(PY) bench/run_all.py
+
+## make lock: pin every dependency, with its hashes, after a change
+## to pyproject.toml; Dependabot proposes the same changes as pull requests (.github/dependabot.yml).
+LOCK_OPTIONS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: install
+	$(PY) -m pip install --quiet pip-tools
+	$(PY) -m piptools compile $(LOCK_OPTIONS) -o requirements/production.txt pyproject.toml
+	$(PY) -m piptools compile $(LOCK_OPTIONS) --extra test -o requirements/test.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

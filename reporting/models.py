@@ -377,3 +377,6 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"Data version {self.number}"
+
+
+from reporting.ops.runs import ScheduledRun  # noqa: E402, F401

@@ -70,7 +70,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: a public page's response leaves with no cookie and no Vary: Cookie, so that a
+    # Outermost: each request's id (X-Request-ID, in each of its log lines) and its one JSON log line, timed
+    # around everything else (reporting/ops/request_log.py).
+    "reporting.ops.request_log.RequestLog",
+    # Compresses HTML, JSON, CSV and other text when the client accepts gzip, after everything else has
+    # written the response (Django's GZipMiddleware with its BREACH mitigation; reporting/ops/compression.py).
+    "reporting.ops.compression.TextGZipMiddleware",
+    # Then: a public page's response leaves with no cookie and no Vary: Cookie, so that a
     # reverse proxy or CDN may serve it to everyone (reporting/public/caching.py).
     "reporting.public.caching.PublicResponseMiddleware",
     "reporting.middleware.council_read_once",  # the council and its words, read once a request
@@ -262,7 +268,7 @@ CONTENT_SECURITY_POLICY = {
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     # The load balancer's health probe comes over plain HTTP and must see the 200 itself.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -293,6 +299,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 # Seconds before the outbox worker gives up on a mail server that does not answer (reporting.outbox).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "strategy-tracker@council.example")
+# The folder the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes each email to.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
 # The address people use to reach the product: links in emails are built on it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reminders go this many days before a dashboard update deadline (send_reminders).
@@ -380,6 +388,9 @@ if SSO_ENABLED:
 
 # Where the accessibility statement and the privacy notice tell people to write (default: DEFAULT_FROM_EMAIL).
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+# Where /.well-known/security.txt tells people to report a vulnerability (a mailto: or https: address;
+# default: CONTACT_EMAIL, else DEFAULT_FROM_EMAIL). SECURITY.md says what happens next.
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
 
 # The public pages under /public/ (reporting/public/): PUBLIC_PAGES=on or off overrides the
 # administrator's setting in the admin; unset, the admin decides (on until switched off).
@@ -391,9 +402,16 @@ PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 # django-auditlog: record who changed what, and each field's old and new value.
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# Logs: one JSON object a line on standard error, each carrying the id of the request it was written in
+# (request_id; also the response's X-Request-ID and the 500 page's reference); one line per request on
+# `ses.requests` (time, request id, user id, method, path, status, duration_ms): reporting/ops/request_log.py.
+# LOG_LEVEL sets what else is written (WARNING: warnings and errors); LOG_REQUESTS=off leaves out the request lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "reporting.ops.request_log.RequestIdFilter"}},
+    "formatters": {"json": {"()": "reporting.ops.request_log.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"ses.requests": {"level": "INFO" if env_bool("LOG_REQUESTS", default=True) else "WARNING"}},
 }

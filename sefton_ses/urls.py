@@ -5,6 +5,7 @@ from django.urls import include, path
 from objectives.forms import LoginForm
 
 handler400 = "reporting.overview.views.bad_request"
+handler500 = "reporting.ops.views.server_error"  # with the request's reference for the service desk
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
@@ -14,4 +15,5 @@ urlpatterns = [
     path("", include("reporting.api.urls")),
     path("", include("sso.urls")),
     path("", include("reporting.urls")),
+    path("", include("reporting.ops.urls")),
 ]

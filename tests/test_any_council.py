@@ -40,7 +40,8 @@ WALKS = [
      "sub_strand_slug": "active-people", "slug": "active-people", "code": "AP-02", "kpi_code": "AP-02", "year": "2024",
      "dataset": "statuses", "fmt": "json"},
 ]
-SKIPPED = (".pdf", "/healthz")  # PDFs are the Word documents converted (walked as .docx); health is no page
+SKIPPED = (".pdf", "/healthz", "/healthz/live", "/healthz/ready", "/favicon.ico")  # PDFs are the Word documents converted
+# (walked as .docx); health is no page, the favicon no text
 
 
 class ReadersText(HTMLParser):

@@ -81,6 +81,8 @@ def test_the_dockerfile_runs_as_its_own_user_with_libreoffice_and_the_static_fil
     assert "libreoffice-writer-nogui" in dockerfile and "fonts-liberation2" in dockerfile
     assert re.search(r"^USER 10001:10001$", dockerfile, re.M) and "useradd --system --uid 10001" in dockerfile
     assert "collectstatic" in dockerfile
+    assert "pip install --require-hashes -r production.txt" in dockerfile  # the lock file, as make test installs
+    assert "/healthz/live" in dockerfile and "/healthz/live" in str(SERVICES["app1"]["healthcheck"]["test"])
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".git", ".venv", "db.sqlite3", "media", ".env"} <= set(ignored)
 

@@ -20,7 +20,9 @@ FOR_EVERYONE = {"accessibility", "privacy", "cookies"}
 LOGO = {"council-logo"}  # the council's logo, in the header of every page (404 while there is none)
 # Password reset by email (objectives/password_reset.py): for someone who cannot sign in.
 PASSWORD_RESET = {"password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
-PUBLIC = {"login", "healthz", *PUBLIC_PAGES, *FOR_EVERYONE, *PASSWORD_RESET, *LOGO}
+# For load balancers, the service desk, robots and browsers (reporting/ops/): no login, nothing of the council's data.
+SERVICE = {"healthz-live", "healthz-ready", "robots-txt", "security-txt", "favicon"}
+PUBLIC = {"login", "healthz", *PUBLIC_PAGES, *FOR_EVERYONE, *PASSWORD_RESET, *LOGO, *SERVICE}
 # Asked by the sign-out warning's script (reporting/sessions.py): a 401 in JSON, not the sign-in page.
 FOR_SCRIPTS = {"session-status"}
 # Single sign-on's two addresses: open to anyone, like the sign-in page; not found while it is off.

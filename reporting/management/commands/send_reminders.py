@@ -13,6 +13,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from reporting.ops.runs import recorded_run
 from reporting.returns.reminders import send_reminders
 
 
@@ -42,7 +43,11 @@ class Command(BaseCommand):
             if not every.isdigit() or int(every) < 1:
                 raise CommandError(f"--every must be a whole number of days, 1 or more, not {every!r}.")
             every = int(every)
-        rows = send_reminders(today=today, steps=steps, every=every, dry_run=dry_run)
+        if dry_run:
+            rows = send_reminders(today=today, steps=steps, every=every, dry_run=True)
+        else:
+            with recorded_run("send_reminders"):  # when it last ran, for the readiness check (reporting/ops/health.py)
+                rows = send_reminders(today=today, steps=steps, every=every)
         verb = "Would send" if dry_run else "Sent"
         for row in rows:
             self.stdout.write(f"{verb}: {row.subject} to {row.email}")
