@@ -1,6 +1,6 @@
 """What readers' pages show, kept in Django's cache framework (never whole responses).
 
-The readers' pages (the dashboard, the briefing, and the public dashboard) are read by many and
+The readers' pages (the dashboard, the briefing, the public dashboard and briefing) are read by many and
 change only when the data behind them is written. Each keeps the part that is built from the data
 (its content, rendered: the status grid, the KPI table, the briefing's sections and appendix) under
 a key made of:

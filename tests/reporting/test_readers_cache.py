@@ -45,6 +45,7 @@ def test_a_readers_dashboard_is_kept_until_a_return_is_approved(client_for, demo
     again, built = get(reader, Q2_DASHBOARD, DASHBOARD)
     assert not built and again == before  # kept: the data has not changed
     assert get(client_for("scrutiny"), Q2_DASHBOARD, DASHBOARD) == (before, False)  # who may see the same, shares it
+    assert "Cllr Morgan" not in before  # and nothing of the person it was built for
 
     approve_q2(demo_users)
     after, built = get(reader, Q2_DASHBOARD, DASHBOARD)
