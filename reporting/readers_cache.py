@@ -1,6 +1,6 @@
 """What readers' pages show, kept in Django's cache framework (never whole responses).
 
-The readers' pages (the dashboard, the briefing, and the public dashboard) are read by many and
+The readers' pages (the dashboard, the briefing, the public dashboard and briefing) are read by many and
 change only when the data behind them is written. Each keeps the part that is built from the data
 (its content, rendered: the status grid, the KPI table, the briefing's sections and appendix) under
 a key made of:
@@ -26,6 +26,8 @@ older data is never kept under a newer version. A write not made through `save()
 (`QuerySet.update`, `bulk_create`) must call `changed()` itself.
 """
 import hashlib
+import threading
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -80,12 +82,37 @@ def kept(request, name, *parts, user=None, build):
     words = "|".join(repr(p) for p in (FORMAT, name, version, audience(user), *parts))
     key = "readers:" + hashlib.sha256(words.encode()).hexdigest()
     seconds = settings.READERS_CACHE_SECONDS
-    found = cache.get(key) if seconds else None
+    if not seconds:
+        return build()
+    found = cache.get(key)
     if found is None:
-        found = build()
-        if seconds:
-            cache.set(key, found, seconds)
+        with _building(key):  # those who ask while it is being built wait for it, rather than build it too
+            found = cache.get(key)
+            if found is None:
+                found = build()
+                cache.set(key, found, seconds)
     return found
+
+
+_locks, _locks_lock = {}, threading.Lock()
+
+
+@contextmanager
+def _building(key):
+    """One build of a key at a time in this process (its threads)."""
+    with _locks_lock:
+        lock, waiting = _locks.get(key, (threading.Lock(), 0))
+        _locks[key] = (lock, waiting + 1)
+    try:
+        with lock:
+            yield
+    finally:
+        with _locks_lock:
+            lock, waiting = _locks[key]
+            if waiting == 1:
+                del _locks[key]
+            else:
+                _locks[key] = (lock, waiting - 1)
 
 
 def _watched(sender):

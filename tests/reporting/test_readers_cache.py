@@ -45,6 +45,7 @@ def test_a_readers_dashboard_is_kept_until_a_return_is_approved(client_for, demo
     again, built = get(reader, Q2_DASHBOARD, DASHBOARD)
     assert not built and again == before  # kept: the data has not changed
     assert get(client_for("scrutiny"), Q2_DASHBOARD, DASHBOARD) == (before, False)  # who may see the same, shares it
+    assert "Cllr Morgan" not in before  # and nothing of the person it was built for
 
     approve_q2(demo_users)
     after, built = get(reader, Q2_DASHBOARD, DASHBOARD)
@@ -232,3 +233,29 @@ def test_the_version_is_read_before_the_data_a_page_is_built_from(sefton, demo_u
     sql = [q["sql"] for q in ctx.captured_queries]
     version = next(i for i, q in enumerate(sql) if "reporting_dataversion" in q)
     assert all(not any(table in q for table in data_tables) for q in sql[:version]), sql[:version + 1]
+
+
+def test_a_page_being_built_is_built_once_for_those_who_ask_meanwhile(settings):
+    """A crowd arriving after an approval waits for one build in each process, rather than each
+    building the page again."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from reporting import readers_cache
+
+    settings.READERS_CACHE_SECONDS = 60
+    request, builds, served = SimpleNamespace(_ses_data_version=(7, 7)), [], []
+
+    def build():
+        builds.append(1)
+        time.sleep(0.3)
+        return {"html": "built once"}
+
+    crowd = [threading.Thread(target=lambda: served.append(readers_cache.kept(request, "test", user=PUBLIC, build=build)))
+             for _ in range(5)]
+    for reader in crowd:
+        reader.start()
+    for reader in crowd:
+        reader.join()
+    assert len(builds) == 1 and served == [{"html": "built once"}] * 5
