@@ -22,6 +22,7 @@ from reporting.models import (
     Attachment,
     Briefing,
     BriefingRevision,
+    DataVersion,
     DocumentTemplate,
     FigureBreakdownItem,
     OutputFigure,
@@ -30,6 +31,7 @@ from reporting.models import (
     QuarterlyReturn,
     Notification,
     ReturnRevision,
+    ScheduledRun,
     SiteSettings,
 )
 from reporting.workbooks.cells import XLSX_CONTENT_TYPE
@@ -95,6 +97,38 @@ class PaperAdmin(InCouncilWords, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class MadeByTheProduct(InCouncilWords, admin.ModelAdmin):
+    """Rows the product keeps for itself, shown read only to the administrator (who may want to see
+    them when asked by the service desk), never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(MadeByTheProduct):
+    """When each scheduled job (send_reminders) last ran and whether it finished (reporting.ops.runs),
+    as /healthz/ready reports it."""
+
+    list_display = ["job", "started_at", "finished_at", "succeeded"]
+    list_filter = ["job", "succeeded"]
+    search_fields = ["job"]
+
+
+@admin.register(DataVersion)
+class DataVersionAdmin(MadeByTheProduct):
+    """The one row of the data's versions (reporting.readers_cache): what readers' pages keep is
+    built again when it moves."""
+
+    list_display = ["pk", "number", "readers"]
 
 
 @admin.register(PlanUpdate)

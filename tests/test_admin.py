@@ -7,8 +7,8 @@ from django.urls import reverse
 OUR_APPS = ["objectives", "kpis", "reporting"]
 
 
-ONE_ROW = {"SiteSettings", "Council"}  # one row (of switches; the council): nothing to filter or search
-MADE_BY_THE_PRODUCT = {"Paper", "ChangeOfProcess"}  # kept papers (made by issuing and the PDF worker); changes of process (a step on the KPI page): read in the admin, never added there
+ONE_ROW = {"SiteSettings", "Council", "DataVersion"}  # one row (of switches; the council): nothing to filter or search
+MADE_BY_THE_PRODUCT = {"Paper", "ChangeOfProcess", "ScheduledRun", "DataVersion"}  # kept papers (made by issuing and the PDF worker); changes of process (a step on the KPI page): read in the admin, never added there
 
 
 def our_models():

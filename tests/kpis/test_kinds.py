@@ -123,7 +123,7 @@ def test_the_admin_sets_a_kpis_kind_and_refuses_a_mixed_milestone_with_a_message
     kpi = KPIFactory()
     form_class = admin.site._registry[KPI].get_form(request, kpi)
     data = {"sub_strand": kpi.sub_strand_id, "code": kpi.code, "title": kpi.title, "kind": "contextual", "unit": "number",
-            "direction": "higher", "order": 1, "is_active": "on"}
+            "direction": "higher", "order": 1, "is_active": "on", "data_lag_months": 0, "accumulation": "snapshot"}
     form = form_class(data, instance=kpi)
     assert form.is_valid(), form.errors
     form.save()
