@@ -4,13 +4,14 @@ return, so the lost-update guard is exercised), for 60 s by default. Closed loop
 each reader asks again the moment a page arrives. Prints requests per second, p50 and p95 per page,
 errors (aim: 0; "database is locked" is one), lost updates (must be 0) and the machine's load.
 
-Everyone signs in before the clock starts (60 password hashes, about 25 s of one core, are not
+Everyone signs in before the clock starts (60 password hashes, about 16 s of one core, are not
 a crowd reading pages); each then reads or saves for the whole run.
 
 A lost update is two saves both accepted from the same starting version of a return: the second
 would have overwritten the first unseen. Refused stale saves are the guard working, not errors.
 
     .venv/bin/python bench/load.py [--seconds 60] [--readers 50] [--officers 10] [--databases sqlite,postgres]
+                                     [--workers 2] [--threads 4]
 """
 import argparse
 import os
@@ -138,7 +139,7 @@ def main():
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--officers", type=int, default=10)
     parser.add_argument("--databases", default="sqlite,postgres")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)  # one per core: README, Performance (4 × 4 doubled the p95)
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     failed = False
