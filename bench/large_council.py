@@ -1,5 +1,6 @@
 """Generates a large council for benchmarks: by default 12 objectives, 60 sub-strands, 1,200 KPIs
-and 40 quarters (2014/15 to 2023/24) of approved returns and measurements, plus the demo users.
+and 40 quarters (2014/15 to 2023/24) of approved returns and measurements, the open quarter's
+returns of 10 sub-strands waiting for approval, plus the demo users.
 
 Run against a throwaway database only (the benchmarks set DATABASE_URL to one they create):
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 python bench/large_council.py
@@ -16,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sefton_ses.settings")
 
 
-def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_financial_year=2023, seed=1):
+def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_financial_year=2023, seed=1, submitted=10):
     from django.db import transaction
     from django.utils import timezone
 
@@ -76,6 +77,16 @@ def generate(*, objectives=12, sub_strands=60, kpis=1200, quarters=40, last_fina
                 if len(batch) >= 5000:
                     Measurement.objects.bulk_create(batch)
                     batch = []
+        # The review queue's work: the last `submitted` sub-strands have sent the open quarter's return
+        # for approval, with a figure for each KPI (the first ones, which the bench officers edit, are drafts).
+        waiting = {s.id for s in subs[-submitted:]} if submitted else set()
+        QuarterlyReturn.objects.filter(period=periods[-1], sub_strand_id__in=waiting).update(state="submitted", submitted_at=now)
+        for k in kpi_rows:
+            if k.sub_strand_id in waiting:
+                value = Decimal(rng.randint(850, 1150))
+                batch.append(Measurement(kpi=k, period=periods[-1], period_key=periods[-1].order_key, value=value,
+                                         data_for=periods[-1].slug, is_synthetic=True,
+                                         rag_calculated=RAG.GREEN if value >= 1000 else RAG.AMBER if value >= 950 else RAG.RED))
         Measurement.objects.bulk_create(batch)
         index_figures([k.id for k in kpi_rows])  # bulk_create bypasses save(): place each figure in its series
         Briefing.objects.bulk_create(Briefing(period=p, purpose="Synthetic briefing", state="issued") for p in periods[:-1])

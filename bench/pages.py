@@ -53,6 +53,11 @@ def pages_for_large_council():
         "briefing with its optional parts": "/periods/2023-24-q2/briefing/",
         "KPI page": "/kpis/B-00001/",
         "return page": "/periods/2023-24-q4/returns/bench-sub-1/",
+        # The officers' pages beside the return page (issue 24): the coordinator's view of each, the largest.
+        "review queue": "/review/",
+        "My returns": "/my-returns/",
+        "calendar": "/calendar/",
+        "targets page": "/years/2023/targets/",
     }
 
 

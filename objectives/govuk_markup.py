@@ -57,16 +57,52 @@ def _select(ctx):
 
 
 def render_widget(widget, name, value, attrs):
-    """The widget's own element in Python for the common widgets; any other through its template."""
+    """The widget's own element in Python for the common widgets; any other through its template.
+    The common ones are drawn straight from the widget, as its get_context would give them, without
+    building the context (a select's options, a dict each) that only a template needs."""
     if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget,
                            forms.ClearableFileInput)) or not isinstance(widget, (Input, forms.Textarea, forms.Select)):
         return widget.render(name, value, attrs)
+    drawn = type(widget).get_context
+    if drawn is forms.Select.get_context and not widget.allow_multiple_selected:
+        return mark_safe(_select_of(widget, name, value, attrs))
+    if drawn in _PLAIN_CONTEXTS:
+        if drawn is forms.PasswordInput.get_context and not widget.render_value:
+            value = None
+        if drawn is forms.CheckboxInput.get_context and widget.check_test(value):
+            attrs = {**(attrs or {}), "checked": True}
+        ctx = {"name": name, "value": widget.format_value(value), "attrs": widget.build_attrs(widget.attrs, attrs)}
+        if isinstance(widget, forms.Textarea):
+            return mark_safe(_textarea(ctx))
+        return mark_safe(_input({**ctx, "type": widget.input_type}))
     ctx = widget.get_context(name, value, attrs)["widget"]
     if isinstance(widget, forms.Textarea):
         return mark_safe(_textarea(ctx))
     if isinstance(widget, forms.Select):
         return mark_safe(_select(ctx))
     return mark_safe(_input(ctx))
+
+
+# Widgets whose get_context is only Django's own for an input or a textarea: drawn without it.
+_PLAIN_CONTEXTS = {forms.Widget.get_context, Input.get_context, forms.CheckboxInput.get_context,
+                   forms.PasswordInput.get_context}
+
+
+def _select_of(widget, name, value, attrs):
+    """A single select as Django's optgroups draw it: the first option whose value is the value selected."""
+    wanted = widget.format_value(value)
+    parts, chosen = [], False
+    for option_value, option_label in widget.choices:
+        if option_value is None:
+            option_value = ""
+        group = isinstance(option_label, (list, tuple))
+        options = []
+        for sub_value, sub_label in (option_label if group else [(option_value, option_label)]):
+            selected = not chosen and str(sub_value) in wanted
+            chosen = chosen or selected
+            options.append(f'<option value="{_e(sub_value)}"{" selected" if selected else ""}>{_e(sub_label)}</option>')
+        parts.append(f'<optgroup label="{_e(option_value)}">{"".join(options)}</optgroup>' if group else options[0])
+    return f'<select name="{_e(name)}"{_attrs(widget.build_attrs(widget.attrs, attrs))}>{"".join(parts)}</select>'
 
 
 class GovukBoundField(BoundField):
@@ -93,100 +129,114 @@ class GovukBoundField(BoundField):
 
 # -- the parts of a field group --------------------------------------------------------------------
 
-def _errors(bf):
-    errors = bf.errors
-    if not errors:
+class _Field:
+    """What a field group is drawn from, each asked of the bound field once (Django works each out
+    again on every ask: the errors as a new list, the id from the form's format)."""
+
+    __slots__ = ("bf", "field", "errors", "auto_id", "help_text")
+
+    def __init__(self, bf):
+        self.bf, self.field = bf, bf.field
+        self.errors, self.auto_id, self.help_text = bf.errors, bf.auto_id, bf.help_text
+
+
+def _errors(f):
+    if not f.errors:
         return ""
-    lines = "<br>".join(f'<span class="govuk-visually-hidden">Error:</span> {_e(e)}' for e in errors)
-    return f'<p id="{bf.auto_id}-error" class="govuk-error-message">{lines}</p>'
+    lines = "<br>".join(f'<span class="govuk-visually-hidden">Error:</span> {_e(e)}' for e in f.errors)
+    return f'<p id="{f.auto_id}-error" class="govuk-error-message">{lines}</p>'
 
 
-def _hint(bf, extra_class=""):
-    if not bf.help_text:
+def _hint(f, extra_class=""):
+    if not f.help_text:
         return ""
-    return f'<div id="{bf.auto_id}-hint" class="govuk-hint{extra_class}">{_e(bf.help_text)}</div>'
+    return f'<div id="{f.auto_id}-hint" class="govuk-hint{extra_class}">{_e(f.help_text)}</div>'
 
 
-def _label_text(bf):
-    hidden = getattr(bf.field, "legend_hidden", "")
+def _label_text(f):
+    hidden = getattr(f.field, "legend_hidden", "")
     if hidden:
-        return f'{_e(bf.label)}<span class="govuk-visually-hidden">{_e(hidden)}</span>'
-    return _e(bf.label)
+        return f'{_e(f.bf.label)}<span class="govuk-visually-hidden">{_e(hidden)}</span>'
+    return _e(f.bf.label)
 
 
-def _described_by(bf):
+def _described_by(f):
     ids = []
-    if bf.help_text:
-        ids.append(f"{bf.auto_id}-hint")
-    if bf.errors:
-        ids.append(f"{bf.auto_id}-error")
+    if f.help_text:
+        ids.append(f"{f.auto_id}-hint")
+    if f.errors:
+        ids.append(f"{f.auto_id}-error")
     return f' aria-describedby="{" ".join(ids)}"' if ids else ""
 
 
-def _choices(bf, radios):
+def _choices(f, radios):
+    bf = f.bf
     kind = "radios" if radios else "checkboxes"
     kind_input = "radio" if radios else "checkbox"
     items = []
     for index, choice in enumerate(bf.subwidgets):
         data = choice.data
-        choice_id = bf.auto_id if index == 0 else choice.id_for_label
+        choice_id = f.auto_id if index == 0 else choice.id_for_label
         checked = " checked" if data["selected"] else ""
         items.append(
             f'<div class="govuk-{kind}__item"><input class="govuk-{kind}__input" id="{choice_id}" name="{_e(bf.html_name)}" '
             f'type="{kind_input}" value="{_e(data["value"])}"{checked}>'
             f'<label class="govuk-label govuk-{kind}__label" for="{choice_id}">{_e(choice.choice_label)}</label></div>')
     modifier = "govuk-radios govuk-radios--small govuk-radios--inline" if radios else "govuk-checkboxes govuk-checkboxes--small"
-    return (f'<fieldset class="govuk-fieldset"{_described_by(bf)}><legend class="govuk-fieldset__legend '
-            f'govuk-fieldset__legend--s">{_label_text(bf)}</legend>{_hint(bf)}{_errors(bf)}'
+    return (f'<fieldset class="govuk-fieldset"{_described_by(f)}><legend class="govuk-fieldset__legend '
+            f'govuk-fieldset__legend--s">{_label_text(f)}</legend>{_hint(f)}{_errors(f)}'
             f'<div class="{modifier}" data-module="govuk-{kind}">{"".join(items)}</div></fieldset>')
 
 
-def _checkbox(bf):
-    reveals = [bf.form[name] for name in getattr(bf.field, "reveals", ()) if name in bf.form.fields]
+def _checkbox(f):
+    bf = f.bf
+    reveals = [bf.form[name] for name in getattr(f.field, "reveals", ()) if name in bf.form.fields]
     attrs = {}
     conditional = ""
     if reveals:
-        conditional_id = f"conditional-{bf.auto_id}"
+        conditional_id = f"conditional-{f.auto_id}"
         attrs["data-aria-controls"] = conditional_id
-        shown = bf.field.widget.check_test(bf.value()) or any(r.errors for r in reveals)  # an error is never hidden
+        shown = f.field.widget.check_test(bf.value()) or any(r.errors for r in reveals)  # an error is never hidden
         hidden = "" if shown else " govuk-checkboxes__conditional--hidden"
         conditional = (f'<div class="govuk-checkboxes__conditional{hidden}" id="{conditional_id}">'
                        f'{"".join(render_field(r) for r in reveals)}</div>')
-    return (f'{_errors(bf)}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
+    return (f'{_errors(f)}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
             f'<div class="govuk-checkboxes__item">{bf.as_widget(attrs=attrs)}<label class="govuk-label '
-            f'govuk-checkboxes__label" for="{bf.id_for_label}">{_label_text(bf)}</label>'
-            f'{_hint(bf, " govuk-checkboxes__hint")}</div>{conditional}</div>')
+            f'govuk-checkboxes__label" for="{bf.id_for_label}">{_label_text(f)}</label>'
+            f'{_hint(f, " govuk-checkboxes__hint")}</div>{conditional}</div>')
 
 
-def _date_inputs(bf, widget, value):
+def _date_inputs(bf, widget, value, errors=None):
     """GOV.UK's date input: a box each for the day, the month and the year."""
+    errors = bf.errors if errors is None else errors
     parts = widget.parts_of(value)
-    wrong = widget.error_parts if bf.errors else set()
+    wrong = widget.error_parts if errors else set()
     boxes = []
+    auto_id, name = bf.auto_id, _e(bf.html_name)
     for part, label, width in widget.PARTS:
-        in_error = bool(bf.errors) and (not wrong or part in wrong)
+        in_error = bool(errors) and (not wrong or part in wrong)
         css = f"govuk-input govuk-date-input__input govuk-input--width-{width}{' govuk-input--error' if in_error else ''}"
-        box_id = f"{bf.auto_id}-{part}"
+        box_id = f"{auto_id}-{part}"
         typed = parts.get(part)
         value_attr = f' value="{_e(typed)}"' if typed not in (None, "") else ""
         invalid = ' aria-invalid="true"' if in_error else ""
         boxes.append(
             f'<div class="govuk-date-input__item"><div class="govuk-form-group">'
             f'<label class="govuk-label govuk-date-input__label" for="{box_id}">{label}</label>'
-            f'<input class="{css}" id="{box_id}" name="{_e(bf.html_name)}-{part}" type="text" inputmode="numeric" '
+            f'<input class="{css}" id="{box_id}" name="{name}-{part}" type="text" inputmode="numeric" '
             f'spellcheck="false"{value_attr}{invalid}></div></div>')
-    return f'<div class="govuk-date-input" id="{bf.auto_id}">{"".join(boxes)}</div>'
+    return f'<div class="govuk-date-input" id="{auto_id}">{"".join(boxes)}</div>'
 
 
-def _date(bf):
-    return (f'<fieldset class="govuk-fieldset" role="group"{_described_by(bf)}><legend class="govuk-fieldset__legend '
-            f'govuk-fieldset__legend--s">{_label_text(bf)}</legend>{_hint(bf)}{_errors(bf)}'
-            f'{_date_inputs(bf, bf.field.widget, bf.value())}</fieldset>')
+def _date(f):
+    return (f'<fieldset class="govuk-fieldset" role="group"{_described_by(f)}><legend class="govuk-fieldset__legend '
+            f'govuk-fieldset__legend--s">{_label_text(f)}</legend>{_hint(f)}{_errors(f)}'
+            f'{_date_inputs(f.bf, f.field.widget, f.bf.value(), f.errors)}</fieldset>')
 
 
-def _input_with_unit(bf):
-    element = bf.as_widget()
-    prefix, suffix = getattr(bf.field, "prefix", ""), getattr(bf.field, "suffix", "")
+def _input_with_unit(f):
+    element = f.bf.as_widget()
+    prefix, suffix = getattr(f.field, "prefix", ""), getattr(f.field, "suffix", "")
     if not (prefix or suffix):
         return element
     before = f'<div class="govuk-input__prefix" aria-hidden="true">{_e(prefix)}</div>' if prefix else ""
@@ -199,17 +249,18 @@ def render_field(bf):
     widget = bf.field.widget
     if widget.is_hidden:
         return bf.as_widget()
+    f = _Field(bf)
     if isinstance(widget, forms.RadioSelect):
-        inner = _choices(bf, radios=True)
+        inner = _choices(f, radios=True)
     elif isinstance(widget, forms.CheckboxSelectMultiple):
-        inner = _choices(bf, radios=False)
+        inner = _choices(f, radios=False)
     elif isinstance(widget, forms.CheckboxInput):
-        inner = _checkbox(bf)
+        inner = _checkbox(f)
     elif getattr(widget, "govuk_date", False):
-        inner = _date(bf)
+        inner = _date(f)
     else:
-        label_class = getattr(bf.field, "label_class", "")
+        label_class = getattr(f.field, "label_class", "")
         inner = (f'<label class="govuk-label{" " + label_class if label_class else ""}" for="{bf.id_for_label}">'
-                 f'{_label_text(bf)}</label>{_hint(bf)}{_errors(bf)}{_input_with_unit(bf)}')
-    css = "govuk-form-group govuk-form-group--error" if bf.errors else "govuk-form-group"
-    return mark_safe(f'<div class="{css}" id="{bf.auto_id}-group">{inner}</div>')
+                 f'{_label_text(f)}</label>{_hint(f)}{_errors(f)}{_input_with_unit(f)}')
+    css = "govuk-form-group govuk-form-group--error" if f.errors else "govuk-form-group"
+    return mark_safe(f'<div class="{css}" id="{f.auto_id}-group">{inner}</div>')

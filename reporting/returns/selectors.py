@@ -241,7 +241,7 @@ def my_returns(user, *, strategy=None, period=None, today=None):
     kpis = list(KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True).order_by("order", "code"))
     for kpi in kpis:
         kpis_by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
-    measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period)}
+    measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi_id__in=[k.id for k in kpis], period=period)}
     rows = []
     for sub in subs:
         ret = returns.get(sub.id)
@@ -269,11 +269,13 @@ def late_returns(user, strategy=None):
     started = list(QuarterlyReturn.objects.filter(period__in=published, sub_strand_id__in=list(subs))
                    .exclude(state__in=APPROVED).select_related("period"))
     have_latest = set(QuarterlyReturn.objects.filter(period=latest, sub_strand_id__in=list(subs)).values_list("sub_strand_id", flat=True))
-    kpis = list(KPI.objects.filter(sub_strand_id__in=list(subs), is_active=True).order_by("order", "code"))
+    # Only the KPIs of the returns started late: a council whose late returns are few reads few.
+    kpis = list(KPI.objects.filter(sub_strand_id__in={r.sub_strand_id for r in started}, is_active=True).order_by("order", "code"))
     by_sub = {}
     for kpi in kpis:
         by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
-    measurements = {(m.kpi_id, m.period_id): m for m in Measurement.objects.filter(kpi__in=kpis, period__in={r.period_id for r in started})}
+    measurements = {(m.kpi_id, m.period_id): m for m in Measurement.objects.filter(
+        kpi_id__in=[k.id for k in kpis], period_id__in={r.period_id for r in started})}
     rows = []
     for ret in started:
         sub = subs[ret.sub_strand_id]

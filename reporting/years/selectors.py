@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.paginator import Paginator
+
 from kpis.models import KPI, Target
 from kpis.numbers import whole_number
 from kpis.services import target_version
@@ -69,18 +71,42 @@ class TargetRow:
     this_year: Target | None
 
 
-def target_rows(financial_year, strategy=None):
-    """Each active KPI (of the strategy, if given) that is rated against a target (targeted: not a
-    milestone, not contextual), by sub-strand, with its primary target for the year and for the year
-    before. Two queries."""
+# The targets page shows this many KPIs at a time (Sefton's fit on one page; a council of 1,200 KPIs
+# gets 24 pages, each as quick to draw as the first): README, Performance.
+TARGETS_PER_PAGE = 50
+
+
+def _targeted_kpis(strategy=None):
+    """The active KPIs rated against a target (targeted: not a milestone, not contextual)."""
     kpis = KPI.objects.filter(is_active=True, kind=KPI.Kind.TARGETED)
     if strategy is not None:
         kpis = kpis.filter(sub_strand__objective__strategy=strategy)
-    kpis = list(kpis
-                .select_related("sub_strand__objective").order_by("sub_strand__objective__number", "sub_strand__order", "order", "code"))
+    return kpis.select_related("sub_strand__objective").order_by("sub_strand__objective__number", "sub_strand__order",
+                                                                 "order", "code")
+
+
+def _rows(financial_year, kpis):
     targets = {(t.kpi_id, t.financial_year): t for t in Target.objects.filter(
         kpi__in=kpis, financial_year__in=[financial_year, financial_year - 1], is_primary=True)}
     return [TargetRow(k, targets.get((k.id, financial_year - 1)), targets.get((k.id, financial_year))) for k in kpis]
+
+
+def target_rows(financial_year, strategy=None, *, kpi_ids=None):
+    """Each active KPI (of the strategy, if given) that is measured against a number (not a
+    milestone), by sub-strand, with its primary target for the year and for the year before; only
+    those of `kpi_ids`, when given. Two queries."""
+    kpis = _targeted_kpis(strategy)
+    if kpi_ids is not None:
+        kpis = kpis.filter(id__in=kpi_ids)
+    return _rows(financial_year, list(kpis))
+
+
+def target_page(financial_year, strategy=None, number=1):
+    """One page of target_rows (TARGETS_PER_PAGE of them; a page number out of range is the last
+    page), as a Django Page whose object_list is its rows. Three queries whatever the size."""
+    page = Paginator(_targeted_kpis(strategy), TARGETS_PER_PAGE).get_page(number)
+    page.object_list = _rows(financial_year, list(page.object_list))
+    return page
 
 
 def strategy_of_form(posted):

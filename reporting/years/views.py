@@ -1,5 +1,7 @@
 """Setting up a financial year from the calendar: its quarters (dates copied from the year before,
 to adjust) and the KPIs' targets. The Economy Cell's pages."""
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -14,6 +16,9 @@ from objectives.strategies import chosen_strategy
 from reporting.access import require
 from reporting.years import selectors, services
 from reporting.years.forms import SetUpYearForm, TargetsForm
+
+
+SHOWN_ROW = re.compile(r"^target-(\d{1,18})-version$")
 
 
 def _year_or_404(year):
@@ -75,14 +80,19 @@ def targets(request, year):
                              "they are now: make your changes again.")]
     else:
         strategy = chosen_strategy(request)
-    rows = selectors.target_rows(year, strategy)
+    # A page of the KPIs at a time (selectors.TARGETS_PER_PAGE); a save reads the rows the page showed
+    # (each carries its version), wherever they are in the list now.
+    page = selectors.target_page(year, strategy, request.GET.get("page"))
+    rows = page.object_list
+    if request.method == "POST" and status == 200:
+        rows = selectors.target_rows(year, strategy, kpi_ids=_shown_kpi_ids(request.POST))
     form = TargetsForm(request.POST if request.method == "POST" and status == 200 else None, rows=rows, strategy=strategy,
                        year=year)
     if request.method == "POST" and status == 200 and form.is_valid():
         try:
             changed = services.set_targets(financial_year=year, by=request.user, changes=form.changes())
         except services.StaleTargets as exc:
-            form = form.refused_as_stale(exc.stale, selectors.target_rows(year, strategy))
+            form = form.refused_as_stale(exc.stale, selectors.target_rows(year, strategy, kpi_ids=[r.kpi.id for r in rows]))
             errors_extra = [("main-content", str(exc))] if len(exc.stale) > 1 else []
             status = 409
         except services.YearError as exc:
@@ -92,8 +102,16 @@ def targets(request, year):
                 messages.success(request, f"The targets for {label} have been saved ({changed} changed).")
             else:
                 messages.info(request, f"No target for {label} was changed on the page, so there was nothing to save.")
+            if page.paginator.num_pages > 1:  # back to the page, to go on to the next
+                return redirect(f"{reverse('year-targets', args=[year])}?page={page.number}")
             return redirect(_calendar(year))
     return render(request, "reporting/years/targets.html", {
         "year": year, "year_label": label, "previous_label": financial_year_label(year - 1), "form": form,
         "rows": form.bound_rows(), "errors_extra": errors_extra, "calendar_url": _calendar(year), "strategy": strategy,
+        "page": page if page.paginator.num_pages > 1 else None,
     }, status=status)
+
+
+def _shown_kpi_ids(posted):
+    """The KPIs whose targets a posted targets page showed: each row carries its version."""
+    return [int(match.group(1)) for match in map(SHOWN_ROW.match, posted) if match]

@@ -262,3 +262,64 @@ def test_the_targets_fields_are_drawn_as_gov_uk_fields(next_year, client_for):
     kind = re.search(rf'<select[^>]*name="target-{hou02.id}-kind"[^>]*>', page).group(0)
     assert "govuk-input" in value.split('class="')[1].split('"')[0].split()
     assert "govuk-select" in kind
+
+
+# -- issue 24, point 1: the targets page a page of KPIs at a time ---------------------------------
+
+
+def test_the_targets_page_shows_a_page_of_kpis_at_a_time_and_saves_those_it_showed(next_year, client_for, monkeypatch):
+    from reporting.years import selectors
+
+    monkeypatch.setattr(selectors, "TARGETS_PER_PAGE", 5)
+    coordinator = client_for("coordinator")
+    codes = [row.kpi.code for row in selectors.target_rows(2024, main_strategy())]
+    assert len(codes) > 10
+    first = coordinator.get(reverse("year-targets", args=[2024])).content.decode()
+    assert f"KPIs 1 to 5 of {len(codes)}" in first and 'href="?page=2#targets-shown"' in first
+    assert all(f'id="kpi-{code}"' in first for code in codes[:5])
+    assert not any(f'id="kpi-{code}"' in first for code in codes[5:])
+    second = open_targets(coordinator, query="?page=2")
+    on_second = KPI.objects.get(code=codes[6])
+    assert f"target-{on_second.id}-value" in second and len([k for k in second if k.endswith("-version")]) == 5
+    second.update({f"target-{on_second.id}-value": "4321", f"target-{on_second.id}-kind": "corporate"})
+    response = coordinator.post(reverse("year-targets", args=[2024]) + "?page=2", second)
+    assert response.status_code == 302 and response["Location"].endswith("/years/2024/targets/?page=2")
+    assert primary(codes[6]) == (Decimal("4321"), "corporate")
+
+
+def test_a_target_is_saved_when_its_kpi_has_moved_to_another_page_since_the_page_was_opened(
+        next_year, client_for, monkeypatch):
+    from reporting.years import selectors
+
+    monkeypatch.setattr(selectors, "TARGETS_PER_PAGE", 5)
+    coordinator = client_for("coordinator")
+    opened = open_targets(coordinator, query="?page=2")
+    last = next(KPI.objects.get(id=int(k.split("-")[1])) for k in reversed(list(opened)) if k.endswith("-version"))
+    first_kpi = KPI.objects.get(id=selectors.target_rows(2024, main_strategy())[0].kpi.id)
+    first_kpi.is_active = False  # the list shifts by one: the last KPI of page 2 is now on page 3
+    first_kpi.save()
+    opened.update({f"target-{last.id}-value": "77", f"target-{last.id}-kind": "corporate"})
+    assert coordinator.post(reverse("year-targets", args=[2024]) + "?page=2", opened).status_code == 302
+    assert primary(last.code) == (Decimal("77"), "corporate")
+
+
+def test_the_targets_page_makes_the_same_number_of_queries_at_two_sizes(next_year, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import KPIFactory, SubStrandFactory, TargetFactory
+
+    coordinator = client_for("coordinator")
+    url = reverse("year-targets", args=[2024])
+    coordinator.get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert coordinator.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    sub = SubStrandFactory(objective=KPI.objects.get(code="HOU-01").sub_strand.objective, order=99)
+    for _ in range(60):
+        TargetFactory(kpi=KPIFactory(sub_strand=sub), financial_year=2024, value=10, kind="corporate")
+    assert count() == small

@@ -1,0 +1,74 @@
+"""objectives.govuk_markup draws every field in GOV.UK markup in Python, quickly (issue 24: a return
+of 20 KPIs is 160 fields). Made quicker, it draws exactly what it drew before (govuk_markup_before.json,
+drawn by the code before the change), and each element exactly as Django's own widget templates do."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django import forms
+
+from objectives.govuk_markup import render_widget
+from tests.objectives.markup_cases import every_case
+
+BEFORE = json.loads((Path(__file__).parent / "govuk_markup_before.json").read_text())
+
+
+@pytest.mark.parametrize("case", ["unbound", "bound with errors"])
+def test_every_kind_of_field_is_drawn_exactly_as_before(case):
+    now = every_case()[case]
+    assert now.keys() == BEFORE[case].keys()
+    for name in now:
+        assert now[name] == BEFORE[case][name], name
+
+
+def test_a_field_with_an_error_a_hint_a_percentage_and_a_milestone_say_what_they_should():
+    drawn = every_case()["bound with errors"]
+    percent = drawn["percent"]
+    assert 'class="govuk-form-group govuk-form-group--error"' in percent
+    assert '<p id="id_percent-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ' \
+           'EMP-01: a percentage cannot be more than 100</p>' in percent
+    assert 'aria-describedby="id_percent-error" aria-invalid="true"' in percent
+    assert '<div class="govuk-input__suffix" aria-hidden="true">%</div>' in percent
+    hint = every_case()["unbound"]["data_for"]
+    assert '<div id="id_data_for-hint" class="govuk-hint">For example 2022/23' in hint
+    assert 'aria-describedby="id_data_for-hint"' in hint and '<span class="govuk-visually-hidden">: EMP-01</span>' in hint
+    milestone = drawn["milestone"]
+    assert "DIG-01: choose a milestone status from the list" in milestone and "govuk-select--error" in milestone
+    assert '<option value="at_risk">At risk &lt;&amp;&gt; &quot;quoted&quot;</option>' in milestone
+    assert "govuk-checkboxes__conditional--hidden" not in drawn["not_available"]  # an error is never hidden
+    assert "govuk-checkboxes__conditional--hidden" in every_case()["unbound"]["not_available"]
+
+
+WIDGETS = [
+    (forms.TextInput(attrs={"class": "govuk-input", "inputmode": "decimal"}), "v", "12.5"),
+    (forms.TextInput(), "v", None),
+    (forms.TextInput(attrs={"placeholder": 'say "<hi>" & go'}), "v", 'a "b" <c> & \'d\''),
+    (forms.TextInput(attrs={"required": True, "disabled": False, "maxlength": 10}), "v", 0),
+    (forms.EmailInput(attrs={"autocomplete": "email"}), "e", "a@b.example"),
+    (forms.NumberInput(), "n", 5),
+    (forms.PasswordInput(), "p", "secret"),
+    (forms.PasswordInput(render_value=True), "p", "secret"),
+    (forms.HiddenInput(), "version", 7),
+    (forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}), "c", True),
+    (forms.CheckboxInput(), "c", False),
+    (forms.CheckboxInput(), "c", "on"),
+    (forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}), "t", "line one\nline <two> & \"three\""),
+    (forms.Textarea(), "t", ""),
+    (forms.Textarea(), "t", None),
+    (forms.Select(choices=[("", "Choose"), ("red", "Red"), ("amber", "Amber <&>")]), "s", "amber"),
+    (forms.Select(choices=[("", "Choose"), ("red", "Red")]), "s", None),
+    (forms.Select(choices=[("", "Choose"), ("red", "Red")]), "s", ""),
+    (forms.Select(choices=[(1, "One"), (2, "Two")]), "s", 2),
+    (forms.Select(choices=[("Group <a>", [("x", "X"), ("y", "Y")]), ("z", "Z")]), "s", "y"),
+    (forms.Select(choices=[("red", "Red"), ("red", "Red again")]), "s", "red"),
+]
+
+
+@pytest.mark.parametrize("widget, name, value", WIDGETS, ids=[f"{type(w[0]).__name__}-{i}" for i, w in enumerate(WIDGETS)])
+def test_each_element_is_drawn_as_djangos_own_widget_template_draws_it(widget, name, value):
+    """The same element, attribute for attribute (a select's options without the template's line breaks between them)."""
+    attrs = {"id": f"id_{name}", "aria-describedby": f"id_{name}-hint"}
+    between_tags = re.compile(r">\s+<")
+    ours, djangos = str(render_widget(widget, name, value, attrs)), str(widget.render(name, value, attrs))
+    assert between_tags.sub("><", ours) == between_tags.sub("><", djangos).strip()
