@@ -228,6 +228,20 @@ def segments(count, recalculate_at=()):
     return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
 
 
+def change_indexes(keys, changes):
+    """{index in a series: the change of process} for each change recorded (`changes`, each with its
+    `period`): the limits are recalculated from the first figure in the change's period or after it
+    (`keys`: each figure's period's order_key, oldest first). A change before the first figure, or
+    after the last, moves no limit. The KPI page and the bulk reads (reporting.attention.gather) ask here."""
+    found = {}
+    for change in sorted(changes, key=lambda c: c.period.order_key):
+        key = change.period.order_key
+        index = next((i for i, k in enumerate(keys) if k >= key), None)
+        if index:  # not None, and not the first figure: limits need figures before the change
+            found[index] = change
+    return found
+
+
 def _sign(value, mean):
     return (value > mean) - (value < mean)
 

@@ -1,6 +1,7 @@
 """What each answer holds. Provenance notes (KPI source notes, governance notes) are for the
 administrator and never leave through the API; nor do the approver's comments on returns sent back."""
 from drf_spectacular.types import OpenApiTypes
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -9,7 +10,8 @@ from kpis.models import KPI, Measurement, Target
 from kpis.rag import RAG, MilestoneStatus, rag_label
 from objectives.council import council_name
 from objectives.models import Action, GovernanceEvent, ReportingPeriod, StrategicObjective, Strategy, SubStrand
-from reporting import statuses
+from reporting import access, statuses
+from reporting.kpi_summaries import ASSURANCES, VARIATIONS, kpi_summaries
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, QuarterlyReturn
 
 class Choice(serializers.ChoiceField):
@@ -99,8 +101,97 @@ class TargetSerializer(Answer):
         fields = ["financial_year", "kind", "kind_label", "value", "description", "amber_tolerance", "is_primary"]
 
 
+class KpiList(serializers.ListSerializer):
+    """A page of KPIs, what their figures say read for the whole page at once (reporting.kpi_summaries)."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.summaries = summaries_for(self.context["request"].user, items)
+        return super().to_representation(items)
+
+
+def summaries_for(user, kpis):
+    """What the KPIs' figures say, from the figures this user may see (a reader: approved ones only), and
+    their targets read with them (KpiViewSet)."""
+    return kpi_summaries(kpis, figures=access.visible_measurements(user), today=timezone.localdate(),
+                         targets=[t for kpi in kpis for t in kpi.targets.all()])
+
+
+RAG_VALUES = [value for value, _ in RAG.choices]
+SUMMARY_FIELDS = {
+    "variation": ({"type": "string", "nullable": True, "enum": [*VARIATIONS, None]},
+                  "The variation verdict of the latest figure, as NHS England's Making Data Count gives it, from the figures "
+                  "the token's user may see: common_cause, improving (special cause improving), concerning (special cause "
+                  "concerning), neither (a special cause where the KPI has no better direction); not_enough_figures with "
+                  "fewer than 13 figures (a run chart, no verdict); null for a milestone KPI."),
+    "variation_words": ({"type": "string", "nullable": True},
+                        "The variation verdict as the KPI page says it: 'Common cause variation: no significant change', "
+                        "'Special cause variation: concerning', 'not enough figures yet (9 of 13)'; null for a milestone KPI."),
+    "variation_figures": ({"type": "integer", "nullable": True},
+                          "How many figures the variation is judged on (13 are needed); null for a milestone KPI."),
+    "assurance": ({"type": "string", "nullable": True, "enum": [*ASSURANCES, None]},
+                  "For a KPI with a target and a better direction, with 13 figures or more: passing (the target lies beyond "
+                  "the process limits on the good side: consistently passing), hit_or_miss (between them), failing (beyond "
+                  "them on the bad side: consistently failing); null for none."),
+    "assurance_words": ({"type": "string", "nullable": True},
+                        "The assurance verdict as the KPI page says it, or why there is none ('No verdict: there is no "
+                        "target for the latest figure'); null with fewer than 13 figures or for a milestone KPI."),
+    "next_figure_due": ({"type": "string", "format": "date", "nullable": True},
+                        "When the KPI's next figure is due: the end of the period its latest figure is for, plus its "
+                        "cadence and its data lag (for a figure not yet available, the date the officer expects it); "
+                        "null with no figure."),
+    "stale": ({"type": "boolean"}, "True when the next figure's due date has passed: the latest figure is out of date. "
+                                   "A figure not yet available is never stale."),
+    "freshness": ({"type": "string", "enum": ["due", "stale", "not_yet_available", "no_figure"]},
+                  "due (up to date), stale, not_yet_available (the officer gave an expected date), no_figure."),
+    "freshness_words": ({"type": "string"}, "The freshness as the KPI page says it: 'Next figure due: 31 October 2023'."),
+    "outlook_year": ({"type": "string", "nullable": True},
+                     "The financial year the two statuses are for (the year the latest figure is for), e.g. 2023/24; "
+                     "null where the KPI has none (a milestone, a contextual KPI, or no target for that year)."),
+    "status_now": ({"type": "string", "nullable": True, "enum": [*RAG_VALUES, None]},
+                   "Now: the RAG the latest figure of the year shows, against its trajectory point: red, amber or green; "
+                   "null where there is none (never for a contextual KPI)."),
+    "status_now_label": ({"type": "string", "nullable": True}, "status_now in words: Red, Amber or Green."),
+    "status_year_end": ({"type": "string", "nullable": True, "enum": [*RAG_VALUES, None]},
+                        "At the year's end: the forecast (year_end_forecast) rated against the year's target: red, amber "
+                        "or green; null with no forecast or no target (never for a contextual KPI)."),
+    "status_year_end_label": ({"type": "string", "nullable": True}, "status_year_end in words: Red, Amber or Green."),
+    "year_end_forecast": ({"type": "number", "nullable": True},
+                          "The figure the year's end is judged on: the officer's forecast where given, else the computed "
+                          "projection; null for none."),
+    "forecast_by": ({"type": "string", "nullable": True, "enum": ["officer", "computed", None]},
+                    "Who forecast the year's end: officer (the officer's forecast on the return) or computed (the "
+                    "product's projection: the run rate, or a straight line through the latest figures); null for none."),
+    "outlook_words": ({"type": "string", "nullable": True},
+                      "The two statuses as the pages say them: 'Amber now, forecast Green at year end (the officer's "
+                      "forecast)'; null where the KPI has none."),
+}
+
+
+class SummaryField(serializers.Field):
+    """One thing a KPI's figures say (reporting.kpi_summaries.KPISummary), read for the whole page at once."""
+
+    def __init__(self, name, **kwargs):
+        self.summary_name = {"stale": "is_stale", "freshness": "freshness_state"}.get(name, name)
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, kpi):
+        summaries = getattr(self.parent, "summaries", None)
+        if summaries is None or kpi.id not in summaries:  # one KPI, not a page of them
+            summaries = self.parent.summaries = summaries_for(self.context["request"].user, [kpi])
+        return getattr(summaries[kpi.id], self.summary_name)
+
+
+def summary_field(name):
+    """The field, its schema and description in the OpenAPI document set on the field itself."""
+    schema, help_text = SUMMARY_FIELDS[name]
+    return extend_schema_field({**schema, "description": help_text})(SummaryField(name, help_text=help_text))
+
+
 class KpiSerializer(Answer):
-    """A KPI with its targets."""
+    """A KPI with its targets, and what its figures say (from the figures the token's user may see): its variation
+    and assurance (NHS England's Making Data Count), when its next figure is due or that its latest is stale, and its
+    two statuses, now and at the year's end."""
 
     sub_strand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     cadence = Choice(KPI.DataCadence.choices, help_text="How often the figure comes; null where the source does not say.")
@@ -108,11 +199,16 @@ class KpiSerializer(Answer):
 
     class Meta:
         model = KPI
+        list_serializer_class = KpiList
         fields = ["id", "code", "title", "description", "sub_strand", "kind", "unit", "direction", "cadence", "data_source",
                   "order", "is_active", "targets"]
         extra_kwargs = {"kind": {"help_text": "targeted: rated red, amber or green against its target; contextual: a volume "
                                               "or context measure, its trend and variation shown, never rated (its figures' "
                                               "rag is always null); milestone: rated from its milestone status."}}
+
+    def get_fields(self):
+        """The model's fields, then what the KPI's figures say (SUMMARY_FIELDS, each described)."""
+        return {**super().get_fields(), **{name: summary_field(name) for name in SUMMARY_FIELDS}}
 
 
 class GovernanceEventSerializer(Answer):

@@ -184,13 +184,7 @@ def change_points(numeric, changes):
     """{index in `numeric`: the change of process} for each recorded change: the limits are
     recalculated from the first figure the person sees reported in its period or after it (a change
     before the first figure, or after the last, moves no limit)."""
-    found = {}
-    for change in sorted(changes, key=lambda c: c.period.order_key):
-        key = change.period.order_key
-        index = next((i for i, p in enumerate(numeric) if p.measurement.period.order_key >= key), None)
-        if index:  # not None, and not the first figure: limits need figures before the change
-            found[index] = change
-    return found
+    return spc.change_indexes([p.measurement.period.order_key for p in numeric], changes)
 
 
 def variation_section(kpi, points, changes=()):
