@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kpis.formatting import measurement_text
+from kpis.freshness import State
 from kpis.models import KPI, Measurement, Target
 from kpis.rag import RAG, MilestoneStatus, rag_label
 from objectives.council import council_name
@@ -117,9 +118,8 @@ def summaries_for(user, kpis):
                          targets=[t for kpi in kpis for t in kpi.targets.all()])
 
 
-RAG_VALUES = [value for value, _ in RAG.choices]
 SUMMARY_FIELDS = {
-    "variation": ({"type": "string", "nullable": True, "enum": [*VARIATIONS, None]},
+    "variation": ([(v, v) for v in VARIATIONS],
                   "The variation verdict of the latest figure, as NHS England's Making Data Count gives it, from the figures "
                   "the token's user may see: common_cause, improving (special cause improving), concerning (special cause "
                   "concerning), neither (a special cause where the KPI has no better direction); not_enough_figures with "
@@ -129,7 +129,7 @@ SUMMARY_FIELDS = {
                         "'Special cause variation: concerning', 'not enough figures yet (9 of 13)'; null for a milestone KPI."),
     "variation_figures": ({"type": "integer", "nullable": True},
                           "How many figures the variation is judged on (13 are needed); null for a milestone KPI."),
-    "assurance": ({"type": "string", "nullable": True, "enum": [*ASSURANCES, None]},
+    "assurance": ([(a, a) for a in ASSURANCES],
                   "For a KPI with a target and a better direction, with 13 figures or more: passing (the target lies beyond "
                   "the process limits on the good side: consistently passing), hit_or_miss (between them), failing (beyond "
                   "them on the bad side: consistently failing); null for none."),
@@ -142,24 +142,24 @@ SUMMARY_FIELDS = {
                         "null with no figure."),
     "stale": ({"type": "boolean"}, "True when the next figure's due date has passed: the latest figure is out of date. "
                                    "A figure not yet available is never stale."),
-    "freshness": ({"type": "string", "enum": ["due", "stale", "not_yet_available", "no_figure"]},
-                  "due (up to date), stale, not_yet_available (the officer gave an expected date), no_figure."),
+    "freshness": ([(s.value, s.value) for s in State],
+                  "due (up to date), stale, not_yet_available (the officer gave an expected date), no_figure; never null."),
     "freshness_words": ({"type": "string"}, "The freshness as the KPI page says it: 'Next figure due: 31 October 2023'."),
     "outlook_year": ({"type": "string", "nullable": True},
                      "The financial year the two statuses are for (the year the latest figure is for), e.g. 2023/24; "
                      "null where the KPI has none (a milestone, a contextual KPI, or no target for that year)."),
-    "status_now": ({"type": "string", "nullable": True, "enum": [*RAG_VALUES, None]},
+    "status_now": (RAG.choices,
                    "Now: the RAG the latest figure of the year shows, against its trajectory point: red, amber or green; "
                    "null where there is none (never for a contextual KPI)."),
     "status_now_label": ({"type": "string", "nullable": True}, "status_now in words: Red, Amber or Green."),
-    "status_year_end": ({"type": "string", "nullable": True, "enum": [*RAG_VALUES, None]},
+    "status_year_end": (RAG.choices,
                         "At the year's end: the forecast (year_end_forecast) rated against the year's target: red, amber "
                         "or green; null with no forecast or no target (never for a contextual KPI)."),
     "status_year_end_label": ({"type": "string", "nullable": True}, "status_year_end in words: Red, Amber or Green."),
     "year_end_forecast": ({"type": "number", "nullable": True},
                           "The figure the year's end is judged on: the officer's forecast where given, else the computed "
                           "projection; null for none."),
-    "forecast_by": ({"type": "string", "nullable": True, "enum": ["officer", "computed", None]},
+    "forecast_by": ([("officer", "officer"), ("computed", "computed")],
                     "Who forecast the year's end: officer (the officer's forecast on the return) or computed (the "
                     "product's projection: the run rate, or a straight line through the latest figures); null for none."),
     "outlook_words": ({"type": "string", "nullable": True},
@@ -168,24 +168,41 @@ SUMMARY_FIELDS = {
 }
 
 
-class SummaryField(serializers.Field):
-    """One thing a KPI's figures say (reporting.kpi_summaries.KPISummary), read for the whole page at once."""
+SUMMARY_ATTRIBUTES = {"stale": "is_stale", "freshness": "freshness_state"}  # else the field's own name
 
-    def __init__(self, name, **kwargs):
-        self.summary_name = {"stale": "is_stale", "freshness": "freshness_state"}.get(name, name)
+
+def summary_of(field, kpi):
+    """What a KPI's figures say (reporting.kpi_summaries.KPISummary), read for the whole page at once
+    (KpiList), or for the one KPI asked for."""
+    summaries = getattr(field.parent, "summaries", None)
+    if summaries is None or kpi.id not in summaries:  # one KPI, not a page of them
+        summaries = field.parent.summaries = summaries_for(field.context["request"].user, [kpi])
+    return getattr(summaries[kpi.id], SUMMARY_ATTRIBUTES.get(field.field_name, field.field_name))
+
+
+class SummaryField(serializers.Field):
+    """One thing a KPI's figures say, its schema given with it (summary_field)."""
+
+    def __init__(self, **kwargs):
         super().__init__(read_only=True, source="*", **kwargs)
 
     def to_representation(self, kpi):
-        summaries = getattr(self.parent, "summaries", None)
-        if summaries is None or kpi.id not in summaries:  # one KPI, not a page of them
-            summaries = self.parent.summaries = summaries_for(self.context["request"].user, [kpi])
-        return getattr(summaries[kpi.id], self.summary_name)
+        return summary_of(self, kpi)
+
+
+class SummaryChoice(Choice):
+    """One thing a KPI's figures say, as one of its choices (an enum in the document), null for none."""
+
+    def get_attribute(self, instance):
+        return summary_of(self, instance)
 
 
 def summary_field(name):
-    """The field, its schema and description in the OpenAPI document set on the field itself."""
+    """The field, with its description (and its schema, or its choices) in the OpenAPI document."""
     schema, help_text = SUMMARY_FIELDS[name]
-    return extend_schema_field({**schema, "description": help_text})(SummaryField(name, help_text=help_text))
+    if isinstance(schema, list):
+        return SummaryChoice(schema, help_text=help_text)
+    return extend_schema_field({**schema, "description": help_text})(SummaryField(help_text=help_text))
 
 
 class KpiSerializer(Answer):

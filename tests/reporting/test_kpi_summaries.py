@@ -219,3 +219,21 @@ def test_the_kpis_file_with_every_field_filled_validates_against_its_data_dictio
                if r["kpi_code"] == "HOU-90")
     assert all(row[name] != "" for name in ("variation", "assurance", "next_figure_due", "status_now", "status_year_end",
                                             "year_end_forecast", "forecast_by", "outlook_words"))
+
+
+def test_the_openapi_document_describes_each_new_field_of_a_kpi(sefton, api_for):
+    import json
+
+    from reporting.api.serializers import SUMMARY_FIELDS
+
+    document = json.loads(api_for("cabinet").get("/api/v1/openapi.json").content)
+    kpi = document["components"]["schemas"]["Kpi"]
+    assert set(SUMMARY_FIELDS) <= set(kpi["required"])
+    for name in ("variation", "variation_words", "assurance", "assurance_words", "next_figure_due", "stale",
+                 "status_now", "status_year_end", "forecast_by", "year_end_forecast", "outlook_words"):
+        assert len(kpi["properties"][name].get("description", "")) > 40, name
+    assert kpi["properties"]["next_figure_due"]["format"] == "date"
+    enums = document["components"]["schemas"]
+    assert enums["VariationEnum"]["enum"] == ["not_enough_figures", "common_cause", "improving", "concerning", "neither"]
+    assert enums["AssuranceEnum"]["enum"] == ["passing", "hit_or_miss", "failing"]
+    assert enums["ForecastByEnum"]["enum"] == ["officer", "computed"]
