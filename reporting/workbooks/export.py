@@ -5,7 +5,10 @@ One workbook per reporting period:
 * **Summary** — every sub-strand: objective, lead, overall status (the word, on a fill of its
   colour), movement since last quarter, return status and commentary;
 * **one sheet per strategic objective** — every KPI: code, title, unit, target and its kind, the
-  last four quarters' figures, RAG, the period the data is for and commentary;
+  last four quarters' figures, RAG, the period the data is for and commentary; and what its figures
+  say as at the period, in the KPI page's words (reporting.kpi_summaries): its variation and
+  assurance, when its next figure is due and whether it is stale, its status now and forecast at the
+  year's end, and whose forecast that is;
 * **Action plan** — the strategy's actions with their progress this quarter;
 * **Calendar** — the governance dates of the financial year.
 
