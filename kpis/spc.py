@@ -228,20 +228,6 @@ def segments(count, recalculate_at=()):
     return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
 
 
-def change_indexes(keys, changes):
-    """{index in a series: the change of process} for each change recorded (`changes`, each with its
-    `period`): the limits are recalculated from the first figure in the change's period or after it
-    (`keys`: each figure's period's order_key, oldest first). A change before the first figure, or
-    after the last, moves no limit. The KPI page and the bulk reads (reporting.attention.gather) ask here."""
-    found = {}
-    for change in sorted(changes, key=lambda c: c.period.order_key):
-        key = change.period.order_key
-        index = next((i for i, k in enumerate(keys) if k >= key), None)
-        if index:  # not None, and not the first figure: limits need figures before the change
-            found[index] = change
-    return found
-
-
 def _sign(value, mean):
     return (value > mean) - (value < mean)
 
@@ -461,3 +447,18 @@ def assurance(point, *, direction, target):
     if target <= lower:
         return Assurance.FAILING
     return Assurance.HIT_OR_MISS
+
+
+def recalculation_points(figure_keys, change_keys):
+    """{index of a figure: position of the change in `change_keys`} for the changes of process
+    recorded from periods whose place in time is `change_keys` (ReportingPeriod.order_key, oldest
+    first), over figures in time order whose periods' places are `figure_keys`: the limits are
+    recalculated from the first figure reported in the change's period or after it (a change before
+    the first figure, or after the last, moves no limit; a later change at the same figure wins).
+    The KPI page and every page that draws the verdicts in bulk (reporting.attention.gather) ask here."""
+    found = {}
+    for position, key in enumerate(change_keys):
+        index = next((i for i, figure_key in enumerate(figure_keys) if figure_key >= key), None)
+        if index:  # not None, and not the first figure: limits need figures before the change
+            found[index] = position
+    return found

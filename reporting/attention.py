@@ -124,7 +124,7 @@ class Facts:
 
     kpi: KPI
     series: list  # its figures (value, milestone status or "not yet available"), oldest first
-    chart: spc.Chart | None  # the numeric figures on an XmR chart (a run chart below 13); None for a milestone or no figure
+    chart: spc.Chart | None  # the numeric figures on an XmR chart; None for a milestone or no figure
     numeric: list  # the figures on the chart, in its order
     freshness: Freshness
     outlook: YearEndOutlook | None = None
@@ -357,19 +357,28 @@ def ranked(lines, position):
 @lru_cache(maxsize=4096)
 def chart_of(values, *, direction, target, n, recalculate_at=()):
     """kpis.spc.xmr of a series of figures (the rules read the figures' periods from the figures, not
-    the chart's labels), its limits recalculated at each index of `recalculate_at` (a change of
-    process). Remembered by its content in each process: the same figures always make the
+    the chart's labels). Remembered by its content in each process: the same figures always make the
     same chart, and a council's approved history seldom changes, so a dashboard over a large council
     does not redraw every KPI's chart each time it is opened."""
-    return spc.xmr([("", value) for value in values], direction=direction, target=target, n=n,
-                   recalculate_at=recalculate_at)
+    return spc.xmr([("", value) for value in values], direction=direction, target=target, n=n, recalculate_at=recalculate_at)
+
+
+def changes_of_process(kpi_ids):
+    """{KPI id: [the places in time (ReportingPeriod.order_key) of its changes of process, oldest
+    first]}, for `gather`: the limits are recalculated from them as on the KPI page. One query."""
+    from kpis.models import ChangeOfProcess
+
+    found = {}
+    for change in ChangeOfProcess.objects.filter(kpi_id__in=list(kpi_ids)).select_related("period"):
+        found.setdefault(change.kpi_id, []).append(change.period.order_key)
+    return {kpi_id: sorted(keys) for kpi_id, keys in found.items()}
 
 
 def gather(kpis, figures, *, on, targets=None, outlooks=None, changes=None):
     """[Facts] of each KPI (in `kpis`' order) from `figures` (the figures of every KPI, each with its
-    period attached, oldest first within each KPI: `read_figures`), judged on the day `on`; the limits
-    recalculated from each change of process in `changes` ({KPI id: [ChangeOfProcess with its period]},
-    as the KPI page does: kpis.spc.change_indexes). No query but the targets' (one, when not given)."""
+    period attached, oldest first within each KPI: `read_figures`), judged on the day `on`, each chart's
+    limits recalculated from the changes of process recorded (`changes`, `changes_of_process`). No
+    query but the targets' (one, when not given)."""
     by_kpi = {kpi.id: [] for kpi in kpis}
     for m in figures:  # oldest first within each KPI
         series = by_kpi.get(m.kpi_id)
@@ -388,8 +397,8 @@ def gather(kpis, figures, *, on, targets=None, outlooks=None, changes=None):
         target, chart = None, None
         if numeric:
             target, _kind = judged_target(kpi, numeric[-1], targets=targets)
-        if numeric:  # fewer than 13: a run chart, which gives no verdict and marks no special cause
-            at = spc.change_indexes([m.period.order_key for m in numeric], (changes or {}).get(kpi.id, ()))
+        if len(numeric) >= spc.MINIMUM_POINTS:  # fewer: a run chart, which gives no verdict and marks no special cause
+            at = spc.recalculation_points([m.period_key for m in numeric], (changes or {}).get(kpi.id, []))
             chart = chart_of(tuple(m.value for m in numeric), direction=kpi.direction, target=target, n=n,
                              recalculate_at=tuple(sorted(at)))
         found.append(Facts(kpi=kpi, series=series, chart=chart, numeric=numeric, target=target,

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from kpis import spc
 from kpis.figures import HAS_FIGURE, target_year
 from kpis.freshness import Freshness, as_at_date
-from kpis.models import ChangeOfProcess, Target
+from kpis.models import Target
 from kpis.outlook import outlook_of
 from kpis.rag import rag_label
 from kpis.trajectory import Outlook
 from objectives.models import financial_year_label
-from reporting.attention import gather, read_figures
+from reporting.attention import changes_of_process, gather, read_figures
 
 NOT_ENOUGH = "not_enough_figures"
 VARIATIONS = [NOT_ENOUGH, *(v.value for v in spc.Variation)]
@@ -150,15 +150,13 @@ def kpi_summaries(kpis, *, figures, today, period=None, targets=None):
     if period is not None:
         figures = figures.filter(period_key__lte=period.order_key)
     series = read_figures(figures)
-    changes = {}
-    for change in ChangeOfProcess.objects.filter(kpi_id__in=ids).select_related("period"):
-        changes.setdefault(change.kpi_id, []).append(change)
+    changes = changes_of_process(ids)
     judged = None  # what a draft figure is judged against (kpis.figures.primary_targets' shape)
     if targets is not None:
         targets = list(targets)
         judged = {(t.kpi_id, t.financial_year): (t.value, t.get_kind_display())
                   for t in targets if t.is_primary and t.value is not None}
-    facts = gather(kpis, series, on=as_at_date(period, today), changes=changes, targets=judged)
+    facts = gather(kpis, series, on=as_at_date(period, today), changes=changes, targets=judged)  # charts of 13 or more
     years = {f.kpi.id: target_year(f.series[-1]) for f in facts if f.series}
     if targets is None:
         targets = Target.objects.filter(kpi_id__in=list(years), financial_year__in=set(years.values()),
@@ -170,6 +168,8 @@ def kpi_summaries(kpis, *, figures, today, period=None, targets=None):
         outlook = None
         if f.series:
             outlook = outlook_of(kpi, years[kpi.id], target=targets.get((kpi.id, years[kpi.id])), figures=f.series)
-        chart = None if kpi.is_milestone else (f.chart or spc.xmr([], direction=kpi.direction))
+        chart = None  # a milestone's
+        if not kpi.is_milestone:  # fewer than 13 figures: their run chart, which says how many ("9 of 13")
+            chart = f.chart or spc.xmr([("", m.value) for m in f.numeric], direction=kpi.direction)
         found[kpi.id] = KPISummary(kpi=kpi, chart=chart, freshness=f.freshness, outlook=outlook)
     return found

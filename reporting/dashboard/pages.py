@@ -181,10 +181,11 @@ class KPIPage:
 
 
 def change_points(numeric, changes):
-    """{index in `numeric`: the change of process} for each recorded change: the limits are
-    recalculated from the first figure the person sees reported in its period or after it (a change
-    before the first figure, or after the last, moves no limit)."""
-    return spc.change_indexes([p.measurement.period.order_key for p in numeric], changes)
+    """{index in `numeric`: the change of process} for each recorded change (kpis.spc.recalculation_points:
+    from the first figure the person sees reported in its period or after it)."""
+    ordered = sorted(changes, key=lambda c: c.period.order_key)
+    at = spc.recalculation_points([p.measurement.period.order_key for p in numeric], [c.period.order_key for c in ordered])
+    return {index: ordered[position] for index, position in at.items()}
 
 
 def variation_section(kpi, points, changes=()):
