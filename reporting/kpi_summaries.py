@@ -65,15 +65,17 @@ class KPISummary:
 
     @property
     def assurance(self):
-        """passing, hit_or_miss, failing; None where there is no verdict."""
-        if self.chart is None or self.chart.assurance is None:
+        """passing, hit_or_miss, failing; None where there is no verdict (never for a contextual KPI, which is
+        not judged against a target)."""
+        if self.chart is None or self.chart.assurance is None or self.kpi.is_contextual:
             return None
         return self.chart.assurance.value
 
     @property
     def assurance_words(self):
-        """The verdict in words, or (on an XmR chart) why there is none; None on a run chart or a milestone."""
-        if self.chart is None:
+        """The verdict in words, or (on an XmR chart) why there is none; None on a run chart, for a milestone
+        and for a contextual KPI."""
+        if self.chart is None or self.kpi.is_contextual:
             return None
         return self.chart.assurance_words or None
 

@@ -133,6 +133,7 @@ def test_a_contextual_kpi_shows_its_variation_and_no_rag_status_anywhere(sefton,
     _, periods, _ = plant("HOU-91", [5, 7, 6], kind=KPI.Kind.CONTEXTUAL)
     api = api_kpi(api_for("cabinet"), "HOU-91")
     assert (api["variation"], api["variation_words"]) == ("not_enough_figures", "not enough figures yet (3 of 13)")
+    assert api["assurance"] is None and api["assurance_words"] is None  # never judged against a target
     assert api["status_now"] is None and api["status_year_end"] is None and api["forecast_by"] is None
     assert api["outlook_words"] is None
     data = open_data_rows()["HOU-91"]
@@ -142,6 +143,15 @@ def test_a_contextual_kpi_shows_its_variation_and_no_rag_status_anywhere(sefton,
     assert cells["Variation"] == "not enough figures yet (3 of 13)"
     assert cells["Status now"] == cells["Forecast at year end"] == "Contextual: not rated"
     assert cells["Forecast by"] in ("", None)
+
+
+def test_a_contextual_kpi_with_13_figures_has_its_variation_and_no_assurance(sefton, api_for):
+    plant("HOU-94", BELOW_LIMIT, kind=KPI.Kind.CONTEXTUAL)  # its target of 90 is there, but it is never judged against it
+    api = api_kpi(api_for("cabinet"), "HOU-94")
+    assert api["variation"] == "concerning"
+    assert api["assurance"] is None and api["assurance_words"] is None
+    assert api["status_now"] is None and api["status_year_end"] is None
+    assert open_data_rows()["HOU-94"]["assurance"] == ""
 
 
 def test_a_draft_figure_never_moves_a_readers_verdict(sefton, demo_users, api_for):
