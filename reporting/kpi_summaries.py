@@ -18,7 +18,7 @@ With `period`, the figures up to it, judged as at its last day (or today while i
 dashboard and the briefing judge them. The outlook is for the year of the KPI's latest figure (the
 year its data is for), as the KPI page gives it.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kpis import spc
 from kpis.figures import HAS_FIGURE, target_year
@@ -31,6 +31,7 @@ from objectives.models import financial_year_label
 from reporting.attention import changes_of_process, gather, read_figures
 
 NOT_ENOUGH = "not_enough_figures"
+CAUSES = ["common_cause", *(c.value for c in spc.Cause)]  # a figure's point: common cause, improvement, concern, neither
 VARIATIONS = [NOT_ENOUGH, *(v.value for v in spc.Variation)]
 ASSURANCES = [a.value for a in spc.Assurance]
 
@@ -41,8 +42,18 @@ class KPISummary:
     chart: spc.Chart | None  # None for a milestone (its statuses have no variation)
     freshness: Freshness
     outlook: Outlook | None  # None for a milestone, a contextual KPI, or no target for the year
+    points: dict = field(default_factory=dict)  # {figure id: its spc.Point}, on a chart of 13 figures or more
 
     # -- variation and assurance (kpis.spc) --
+
+    def cause_of(self, figure_id):
+        """(key, words) of a figure's point on the chart, as the KPI page's variation table says it:
+        ("common_cause", "Common cause"), ("concern", "Special cause: concern"), …; (None, None) for a figure
+        not on an XmR chart (fewer than 13 figures, a milestone, not yet available)."""
+        point = self.points.get(figure_id)
+        if point is None:
+            return None, None
+        return (point.cause.value if point.cause else "common_cause"), self.chart.cause_words(point)
 
     @property
     def variation(self):
@@ -173,5 +184,6 @@ def kpi_summaries(kpis, *, figures, today, period=None, targets=None):
         chart = None  # a milestone's
         if not kpi.is_milestone:  # fewer than 13 figures: their run chart, which says how many ("9 of 13")
             chart = f.chart or spc.xmr([("", m.value) for m in f.numeric], direction=kpi.direction)
-        found[kpi.id] = KPISummary(kpi=kpi, chart=chart, freshness=f.freshness, outlook=outlook)
+        points = {m.id: point for m, point in zip(f.numeric, f.chart.points)} if f.chart is not None else {}
+        found[kpi.id] = KPISummary(kpi=kpi, chart=chart, freshness=f.freshness, outlook=outlook, points=points)
     return found

@@ -12,7 +12,7 @@ from kpis.rag import RAG, MilestoneStatus, rag_label
 from objectives.council import council_name
 from objectives.models import Action, GovernanceEvent, ReportingPeriod, StrategicObjective, Strategy, SubStrand
 from reporting import access, statuses
-from reporting.kpi_summaries import ASSURANCES, VARIATIONS, kpi_summaries
+from reporting.kpi_summaries import ASSURANCES, CAUSES, VARIATIONS, kpi_summaries
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, QuarterlyReturn
 
 class Choice(serializers.ChoiceField):
@@ -305,8 +305,24 @@ class ReturnSerializer(Answer):
         return baseline.slug if baseline is not None else None
 
 
+class FigureList(serializers.ListSerializer):
+    """A page of figures, their KPIs' charts read for the whole page at once (reporting.kpi_summaries)."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.summaries = figure_summaries(self.context["request"].user, items)
+        return super().to_representation(items)
+
+
+def figure_summaries(user, figures):
+    """What the figures' KPIs' figures say, from the figures this user may see."""
+    kpis = list({m.kpi_id: m.kpi for m in figures}.values())
+    return kpi_summaries(kpis, figures=access.visible_measurements(user), today=timezone.localdate())
+
+
 class FigureSerializer(Answer):
-    """A KPI's figure: reported in one period, for the period the data is for, with the RAG shown."""
+    """A KPI's figure: reported in one period, for the period the data is for, with the RAG shown, and
+    its point on the KPI's chart (special cause or common cause)."""
 
     kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
     sub_strand = serializers.SlugRelatedField(source="kpi.sub_strand", slug_field="slug", read_only=True)
@@ -328,13 +344,22 @@ class FigureSerializer(Answer):
         help_text="The override in words, as the pages show it beside the RAG: 'Set by the officer: <reason>. The rules "
                   "say Amber.'; null when the rules set the RAG.")
     approved = serializers.SerializerMethodField(help_text="Approved with its return (and frozen).")
+    special_cause = serializers.SerializerMethodField(
+        help_text="The figure's point on the KPI's XmR chart (NHS England's Making Data Count), drawn from every figure of "
+                  "the KPI the token's user may see: common_cause, improvement, concern or neither (a special cause where "
+                  "the KPI has no better direction); null where the KPI has fewer than 13 figures, is a milestone, or the "
+                  "figure is not yet available.")
+    special_cause_words = serializers.SerializerMethodField(
+        help_text="special_cause as the KPI page's variation table says it: 'Common cause', 'Special cause: concern'; null "
+                  "where special_cause is.")
 
     class Meta:
         model = Measurement
+        list_serializer_class = FigureList
         fields = ["id", "kpi", "sub_strand", "reported_in", "value", "value_text", "milestone_status", "not_available",
                   "expected_date", "data_for", "data_for_end", "rag", "rag_label", "rag_overridden", "override_reason",
                   "rag_by_rules", "rag_basis", "rag_note", "commentary", "approved", "frozen_target", "is_synthetic",
-                  "updated_at"]
+                  "updated_at", "special_cause", "special_cause_words"]
         extra_kwargs = {"data_for": {"help_text": "The period the data is for, e.g. Calendar year 2022."},
                         "rag_basis": {"help_text": "How the rules reached their RAG (rag_by_rules), or why they give "
                                                    "none, e.g. No target and no previous year to compare with."}}
@@ -355,6 +380,20 @@ class FigureSerializer(Answer):
     def get_override_reason(self, measurement):
         override = measurement.override
         return override.reason if override else None
+
+    def _cause(self, measurement):
+        summaries = getattr(self, "summaries", None)
+        if summaries is None or measurement.kpi_id not in summaries:  # one figure, not a page of them
+            summaries = self.summaries = figure_summaries(self.context["request"].user, [measurement])
+        return summaries[measurement.kpi_id].cause_of(measurement.id)
+
+    @extend_schema_field({"type": "string", "nullable": True, "enum": [*CAUSES, None]})
+    def get_special_cause(self, measurement):
+        return self._cause(measurement)[0]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_special_cause_words(self, measurement):
+        return self._cause(measurement)[1]
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_rag_note(self, measurement):

@@ -21,7 +21,7 @@ from kpis.freshness import State
 from objectives.models import ReportingPeriod
 from reporting.access import PUBLIC, visible_measurements, visible_returns
 from reporting.cell_safety import csv_cell
-from reporting.kpi_summaries import ASSURANCES, VARIATIONS, kpi_summaries
+from reporting.kpi_summaries import ASSURANCES, CAUSES, VARIATIONS, kpi_summaries
 from reporting.statuses import status
 
 LICENCE = {
@@ -139,6 +139,13 @@ FIGURES = Dataset(
               "where there is no target); empty where the rules give none. Differs from rag_status only where an "
               "officer set the status.", enum=tuple(RAG_WORDS)),
         Field("commentary", "string", "Commentary", "The lead officer's note on the figure. " + COMMENTARY_NOTE),
+        Field("special_cause", "string", "Special cause",
+              "The figure's point on the KPI's XmR chart (NHS England's Making Data Count), drawn from all its published "
+              "figures: common_cause; improvement, concern or neither (a special cause where the KPI has no better "
+              "direction). Empty where the KPI has fewer than 13 figures, is a milestone, or the figure is not yet "
+              "available.", enum=tuple(CAUSES)),
+        Field("special_cause_words", "string", "Special cause in words",
+              "As the KPI's page says it in its variation table, e.g. Common cause, Special cause: concern."),
         SYNTHETIC,
     ],
     primary_key=["kpi_code", "reported_in"],
@@ -257,7 +264,8 @@ FIGURE_COLUMNS = ["id", "kpi_id", "period_id", "value", "milestone_status", "dat
 
 def figure_rows(audience=PUBLIC):
     """Every figure this audience sees (the public: published), KPI by KPI in the strategy's order,
-    oldest first. Three queries: the KPIs with their sub-strands, the periods, the figures."""
+    oldest first, each with its point on its KPI's chart. Three queries (the KPIs with their sub-strands,
+    the periods, the figures) and the KPIs' summaries' (reporting.kpi_summaries: five)."""
     kpis = KPI.objects.select_related("sub_strand__objective").in_bulk()
     periods = ReportingPeriod.objects.in_bulk()
     by_kpi = {}
@@ -266,6 +274,7 @@ def figure_rows(audience=PUBLIC):
     units, directions, milestones = dict(KPI.Unit.choices), dict(Direction.choices), dict(MilestoneStatus.choices)
     kinds = dict(KPI.Kind.choices)
     order = sorted(by_kpi, key=lambda k: (kpis[k].sub_strand.objective.number, kpis[k].sub_strand.order, kpis[k].order, kpis[k].code))
+    summaries = kpi_summaries([kpis[k] for k in order], figures=visible_measurements(audience), today=timezone.localdate())
     for kpi_id in order:
         kpi = kpis[kpi_id]
         about = {"kpi_code": kpi.code, "kpi_title": kpi.title, "kind_of_indicator": kinds[kpi.kind], "unit": units[kpi.unit],
@@ -283,6 +292,7 @@ def figure_rows(audience=PUBLIC):
                 "override_reason": override.reason if override else None,
                 "rag_status_by_rules": rag_label(m.rag_calculated) if m.rag_calculated else None,
                 "commentary": m.commentary or None,
+                **dict(zip(("special_cause", "special_cause_words"), summaries[kpi_id].cause_of(m.id))),
                 "synthetic": m.is_synthetic,
             }
 

@@ -121,6 +121,17 @@ def test_the_api_the_open_data_and_the_workbook_say_the_same_of_a_kpi(sefton, de
     assert (data["status_now"], data["status_year_end"], data["forecast_by"]) == ("Red", "Green", "officer")
     assert data["outlook_words"] == api["outlook_words"]
 
+    listed = {f["reported_in"]: f for f in api_for("cabinet").get("/api/v1/figures/?kpi=HOU-90&page_size=100").json()["results"]}
+    assert len(listed) == 14
+    last, first = listed[periods[-1].slug], listed[periods[0].slug]
+    assert (last["special_cause"], last["special_cause_words"]) == ("concern", "Special cause: concern")
+    # the 60 pulls the mean down to 97.14: the 13 figures before it are a shift above it
+    assert (first["special_cause"], first["special_cause_words"]) == ("improvement", "Special cause: improvement")
+    published = [r for r in csv.DictReader(io.StringIO(Client().get("/public/data/figures.csv").content.decode("utf-8-sig")))
+                 if r["kpi_code"] == "HOU-90"]
+    assert [(r["special_cause"], r["special_cause_words"]) for r in published] == [
+        (listed[p.slug]["special_cause"], listed[p.slug]["special_cause_words"]) for p in periods]
+
     cells = workbook_row(periods[-1], demo_users["cabinet"], "HOU-90")
     assert cells["Variation"] == api["variation_words"]
     assert cells["Assurance"] == api["assurance_words"]
@@ -163,6 +174,9 @@ def test_a_draft_figure_never_moves_a_readers_verdict(sefton, demo_users, api_fo
     assert (reader["variation"], reader["variation_words"]) == ("common_cause", "Common cause variation: no significant change")
     assert reader["variation_figures"] == 13
     assert open_data_rows()["HOU-92"]["variation"] == "common_cause"
+    [figure] = [f for f in api_for("cabinet").get("/api/v1/figures/?kpi=HOU-92&page_size=100").json()["results"]
+                if f["reported_in"] == periods[-2].slug]
+    assert figure["special_cause"] == "common_cause"
     assert workbook_row(periods[-1], demo_users["cabinet"], "HOU-92")["Variation"] == reader["variation_words"]
     assert workbook_row(periods[-1], demo_users["coordinator"], "HOU-92")["Variation"] == (
         "Special cause variation: concerning")
