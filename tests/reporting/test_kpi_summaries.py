@@ -261,3 +261,15 @@ def test_the_openapi_document_describes_each_new_field_of_a_kpi(sefton, api_for)
     assert enums["VariationEnum"]["enum"] == ["not_enough_figures", "common_cause", "improving", "concerning", "neither"]
     assert enums["AssuranceEnum"]["enum"] == ["passing", "hit_or_miss", "failing"]
     assert enums["ForecastByEnum"]["enum"] == ["officer", "computed"]
+
+
+def test_the_api_says_what_the_kpi_page_says(sefton, client_for, api_for):
+    """One answer: the KPI page (the same reader) shows the API's variation, assurance and freshness words."""
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    plant("HOU-90", BELOW_LIMIT, forecast=FORECAST)
+    api = api_kpi(api_for("cabinet"), "HOU-90")
+    html = client_for("cabinet").get(reverse("kpi", args=["HOU-90"])).content.decode()
+    for words in (api["variation_words"], api["assurance_words"], api["freshness_words"]):
+        assert escape(words) in html, words
