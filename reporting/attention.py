@@ -74,9 +74,11 @@ class Figure:
     rag: str | None  # the RAG it shows (Measurement.rag, in SQL)
     is_frozen: bool
     data_for: str
+    data_for_end: object = None
+    forecast_value: Decimal | None = None  # the officer's forecast of the year's end (kpis.outlook reads it)
+    forecast_reason: str = ""
     not_available: bool = False
     expected_date: object = None
-    data_for_end: object = None
     commentary: str = ""
     is_synthetic: bool = False
     frozen_target: Decimal | None = None  # the target it was approved against (kpis.figures.judged_target)
@@ -87,9 +89,9 @@ class Figure:
         return MilestoneStatus(self.milestone_status).label if self.milestone_status else ""
 
 
-SERIES_FIELDS = ["id", "kpi_id", "period_id", "period_key", "value", "milestone_status", "shown", "frozen", "data_for"]
-LATEST_FIELDS = ["not_available", "expected_date", "data_for_end", "commentary", "is_synthetic", "frozen_target",
-                 "frozen_target_kind"]
+SERIES_FIELDS = ["id", "kpi_id", "period_id", "period_key", "value", "milestone_status", "shown", "frozen", "data_for",
+                 "data_for_end", "forecast_value", "forecast_reason"]
+LATEST_FIELDS = ["not_available", "expected_date", "commentary", "is_synthetic", "frozen_target", "frozen_target_kind"]
 
 
 def read_figures(figures):
@@ -101,8 +103,9 @@ def read_figures(figures):
     rows = list(rows.order_by("kpi_id", "period_key").values_list(*SERIES_FIELDS))
     periods = ReportingPeriod.objects.in_bulk({row[2] for row in rows})
     found = [Figure(id=i, kpi_id=k, period=periods[p], period_key=key, value=value, milestone_status=status,
-                    rag=shown or None, is_frozen=bool(frozen), data_for=data_for)
-             for i, k, p, key, value, status, shown, frozen, data_for in rows]
+                    rag=shown or None, is_frozen=bool(frozen), data_for=data_for, data_for_end=data_for_end,
+                    forecast_value=forecast, forecast_reason=forecast_reason or "")
+             for i, k, p, key, value, status, shown, frozen, data_for, data_for_end, forecast, forecast_reason in rows]
     last, last_value = {}, {}
     for figure in found:
         last[figure.kpi_id] = figure
@@ -359,17 +362,30 @@ def ranked(lines, position):
 
 
 @lru_cache(maxsize=4096)
-def chart_of(values, *, direction, target, n):
+def chart_of(values, *, direction, target, n, recalculate_at=()):
     """kpis.spc.xmr of a series of figures (the rules read the figures' periods from the figures, not
     the chart's labels). Remembered by its content in each process: the same figures always make the
     same chart, and a council's approved history seldom changes, so a dashboard over a large council
     does not redraw every KPI's chart each time it is opened."""
-    return spc.xmr([("", value) for value in values], direction=direction, target=target, n=n)
+    return spc.xmr([("", value) for value in values], direction=direction, target=target, n=n, recalculate_at=recalculate_at)
 
 
-def gather(kpis, figures, *, on, targets=None, outlooks=None):
+def changes_of_process(kpi_ids):
+    """{KPI id: [the places in time (ReportingPeriod.order_key) of its changes of process, oldest
+    first]}, for `gather`: the limits are recalculated from them as on the KPI page. One query."""
+    from kpis.models import ChangeOfProcess
+
+    found = {}
+    for change in ChangeOfProcess.objects.filter(kpi_id__in=list(kpi_ids)).select_related("period"):
+        found.setdefault(change.kpi_id, []).append(change.period.order_key)
+    return {kpi_id: sorted(keys) for kpi_id, keys in found.items()}
+
+
+def gather(kpis, figures, *, on, targets=None, outlooks=None, changes=None):
     """[Facts] of each KPI (in `kpis`' order) from `figures` (the figures of every KPI, each with its
-    period attached, oldest first within each KPI: `read_figures`), judged on the day `on`. No query but the targets' (one, when not given)."""
+    period attached, oldest first within each KPI: `read_figures`), judged on the day `on`, each chart's
+    limits recalculated from the changes of process recorded (`changes`, `changes_of_process`). No
+    query but the targets' (one, when not given)."""
     by_kpi = {kpi.id: [] for kpi in kpis}
     for m in figures:  # oldest first within each KPI
         series = by_kpi.get(m.kpi_id)
@@ -389,7 +405,9 @@ def gather(kpis, figures, *, on, targets=None, outlooks=None):
         if numeric:
             target, _kind = judged_target(kpi, numeric[-1], targets=targets)
         if len(numeric) >= spc.MINIMUM_POINTS:  # fewer: a run chart, which gives no verdict and marks no special cause
-            chart = chart_of(tuple(m.value for m in numeric), direction=kpi.direction, target=target, n=n)
+            at = spc.recalculation_points([m.period_key for m in numeric], (changes or {}).get(kpi.id, []))
+            chart = chart_of(tuple(m.value for m in numeric), direction=kpi.direction, target=target, n=n,
+                             recalculate_at=tuple(sorted(at)))
         found.append(Facts(kpi=kpi, series=series, chart=chart, numeric=numeric, target=target,
                            freshness=freshness(kpi, series[-1] if series else None, on=on),
                            outlook=(outlooks or {}).get(kpi.id) if isinstance(outlooks, Mapping) else None))

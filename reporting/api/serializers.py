@@ -1,15 +1,18 @@
 """What each answer holds. Provenance notes (KPI source notes, governance notes) are for the
 administrator and never leave through the API; nor do the approver's comments on returns sent back."""
 from drf_spectacular.types import OpenApiTypes
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kpis.formatting import measurement_text
+from kpis.freshness import State
 from kpis.models import KPI, Measurement, Target
 from kpis.rag import RAG, MilestoneStatus, rag_label
 from objectives.council import council_name
 from objectives.models import Action, GovernanceEvent, ReportingPeriod, StrategicObjective, Strategy, SubStrand
-from reporting import statuses
+from reporting import access, statuses
+from reporting.kpi_summaries import ASSURANCES, CAUSES, VARIATIONS, kpi_summaries
 from reporting.models import ActionUpdate, FigureBreakdownItem, OutputFigure, QuarterlyReturn
 
 class Choice(serializers.ChoiceField):
@@ -99,8 +102,113 @@ class TargetSerializer(Answer):
         fields = ["financial_year", "kind", "kind_label", "value", "description", "amber_tolerance", "is_primary"]
 
 
+class KpiList(serializers.ListSerializer):
+    """A page of KPIs, what their figures say read for the whole page at once (reporting.kpi_summaries)."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.summaries = summaries_for(self.context["request"].user, items)
+        return super().to_representation(items)
+
+
+def summaries_for(user, kpis):
+    """What the KPIs' figures say, from the figures this user may see (a reader: approved ones only), and
+    their targets read with them (KpiViewSet)."""
+    return kpi_summaries(kpis, figures=access.visible_measurements(user), today=timezone.localdate(),
+                         targets=[t for kpi in kpis for t in kpi.targets.all()])
+
+
+SUMMARY_FIELDS = {
+    "variation": ([(v, v) for v in VARIATIONS],
+                  "The variation verdict of the latest figure, as NHS England's Making Data Count gives it, from the figures "
+                  "the token's user may see: common_cause, improving (special cause improving), concerning (special cause "
+                  "concerning), neither (a special cause where the KPI has no better direction); not_enough_figures with "
+                  "fewer than 13 figures (a run chart, no verdict); null for a milestone KPI."),
+    "variation_words": ({"type": "string", "nullable": True},
+                        "The variation verdict as the KPI page says it: 'Common cause variation: no significant change', "
+                        "'Special cause variation: concerning', 'not enough figures yet (9 of 13)'; null for a milestone KPI."),
+    "variation_figures": ({"type": "integer", "nullable": True},
+                          "How many figures the variation is judged on (13 are needed); null for a milestone KPI."),
+    "assurance": ([(a, a) for a in ASSURANCES],
+                  "For a KPI with a target and a better direction, with 13 figures or more: passing (the target lies beyond "
+                  "the process limits on the good side: consistently passing), hit_or_miss (between them), failing (beyond "
+                  "them on the bad side: consistently failing); null for none."),
+    "assurance_words": ({"type": "string", "nullable": True},
+                        "The assurance verdict as the KPI page says it, or why there is none ('No verdict: there is no "
+                        "target for the latest figure'); null with fewer than 13 figures or for a milestone KPI."),
+    "next_figure_due": ({"type": "string", "format": "date", "nullable": True},
+                        "When the KPI's next figure is due: the end of the period its latest figure is for, plus its "
+                        "cadence and its data lag (for a figure not yet available, the date the officer expects it); "
+                        "null with no figure."),
+    "stale": ({"type": "boolean"}, "True when the next figure's due date has passed: the latest figure is out of date. "
+                                   "A figure not yet available is never stale."),
+    "freshness": ([(s.value, s.value) for s in State],
+                  "due (up to date), stale, not_yet_available (the officer gave an expected date), no_figure; never null."),
+    "freshness_words": ({"type": "string"}, "The freshness as the KPI page says it: 'Next figure due: 31 October 2023'."),
+    "outlook_year": ({"type": "string", "nullable": True},
+                     "The financial year the two statuses are for (the year the latest figure is for), e.g. 2023/24; "
+                     "null where the KPI has none (a milestone, a contextual KPI, or no target for that year)."),
+    "status_now": (RAG.choices,
+                   "Now: the RAG the latest figure of the year shows, against its trajectory point: red, amber or green; "
+                   "null where there is none (never for a contextual KPI)."),
+    "status_now_label": ({"type": "string", "nullable": True}, "status_now in words: Red, Amber or Green."),
+    "status_year_end": (RAG.choices,
+                        "At the year's end: the forecast (year_end_forecast) rated against the year's target: red, amber "
+                        "or green; null with no forecast or no target (never for a contextual KPI)."),
+    "status_year_end_label": ({"type": "string", "nullable": True}, "status_year_end in words: Red, Amber or Green."),
+    "year_end_forecast": ({"type": "number", "nullable": True},
+                          "The figure the year's end is judged on: the officer's forecast where given, else the computed "
+                          "projection; null for none."),
+    "forecast_by": ([("officer", "officer"), ("computed", "computed")],
+                    "Who forecast the year's end: officer (the officer's forecast on the return) or computed (the "
+                    "product's projection: the run rate, or a straight line through the latest figures); null for none."),
+    "outlook_words": ({"type": "string", "nullable": True},
+                      "The two statuses as the pages say them: 'Amber now, forecast Green at year end (the officer's "
+                      "forecast)'; null where the KPI has none."),
+}
+
+
+SUMMARY_ATTRIBUTES = {"stale": "is_stale", "freshness": "freshness_state"}  # else the field's own name
+
+
+def summary_of(field, kpi):
+    """What a KPI's figures say (reporting.kpi_summaries.KPISummary), read for the whole page at once
+    (KpiList), or for the one KPI asked for."""
+    summaries = getattr(field.parent, "summaries", None)
+    if summaries is None or kpi.id not in summaries:  # one KPI, not a page of them
+        summaries = field.parent.summaries = summaries_for(field.context["request"].user, [kpi])
+    return getattr(summaries[kpi.id], SUMMARY_ATTRIBUTES.get(field.field_name, field.field_name))
+
+
+class SummaryField(serializers.Field):
+    """One thing a KPI's figures say, its schema given with it (summary_field)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, kpi):
+        return summary_of(self, kpi)
+
+
+class SummaryChoice(Choice):
+    """One thing a KPI's figures say, as one of its choices (an enum in the document), null for none."""
+
+    def get_attribute(self, instance):
+        return summary_of(self, instance)
+
+
+def summary_field(name):
+    """The field, with its description (and its schema, or its choices) in the OpenAPI document."""
+    schema, help_text = SUMMARY_FIELDS[name]
+    if isinstance(schema, list):
+        return SummaryChoice(schema, help_text=help_text)
+    return extend_schema_field({**schema, "description": help_text})(SummaryField(help_text=help_text))
+
+
 class KpiSerializer(Answer):
-    """A KPI with its targets."""
+    """A KPI with its targets, and what its figures say (from the figures the token's user may see): its variation
+    and assurance (NHS England's Making Data Count), when its next figure is due or that its latest is stale, and its
+    two statuses, now and at the year's end."""
 
     sub_strand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     cadence = Choice(KPI.DataCadence.choices, help_text="How often the figure comes; null where the source does not say.")
@@ -108,11 +216,16 @@ class KpiSerializer(Answer):
 
     class Meta:
         model = KPI
+        list_serializer_class = KpiList
         fields = ["id", "code", "title", "description", "sub_strand", "kind", "unit", "direction", "cadence", "data_source",
                   "order", "is_active", "targets"]
         extra_kwargs = {"kind": {"help_text": "targeted: rated red, amber or green against its target; contextual: a volume "
                                               "or context measure, its trend and variation shown, never rated (its figures' "
                                               "rag is always null); milestone: rated from its milestone status."}}
+
+    def get_fields(self):
+        """The model's fields, then what the KPI's figures say (SUMMARY_FIELDS, each described)."""
+        return {**super().get_fields(), **{name: summary_field(name) for name in SUMMARY_FIELDS}}
 
 
 class GovernanceEventSerializer(Answer):
@@ -192,8 +305,24 @@ class ReturnSerializer(Answer):
         return baseline.slug if baseline is not None else None
 
 
+class FigureList(serializers.ListSerializer):
+    """A page of figures, their KPIs' charts read for the whole page at once (reporting.kpi_summaries)."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.summaries = figure_summaries(self.context["request"].user, items)
+        return super().to_representation(items)
+
+
+def figure_summaries(user, figures):
+    """What the figures' KPIs' figures say, from the figures this user may see."""
+    kpis = list({m.kpi_id: m.kpi for m in figures}.values())
+    return kpi_summaries(kpis, figures=access.visible_measurements(user), today=timezone.localdate())
+
+
 class FigureSerializer(Answer):
-    """A KPI's figure: reported in one period, for the period the data is for, with the RAG shown."""
+    """A KPI's figure: reported in one period, for the period the data is for, with the RAG shown, and
+    its point on the KPI's chart (special cause or common cause)."""
 
     kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
     sub_strand = serializers.SlugRelatedField(source="kpi.sub_strand", slug_field="slug", read_only=True)
@@ -215,13 +344,22 @@ class FigureSerializer(Answer):
         help_text="The override in words, as the pages show it beside the RAG: 'Set by the officer: <reason>. The rules "
                   "say Amber.'; null when the rules set the RAG.")
     approved = serializers.SerializerMethodField(help_text="Approved with its return (and frozen).")
+    special_cause = serializers.SerializerMethodField(
+        help_text="The figure's point on the KPI's XmR chart (NHS England's Making Data Count), drawn from every figure of "
+                  "the KPI the token's user may see: common_cause, improvement, concern or neither (a special cause where "
+                  "the KPI has no better direction); null where the KPI has fewer than 13 figures, is a milestone, or the "
+                  "figure is not yet available.")
+    special_cause_words = serializers.SerializerMethodField(
+        help_text="special_cause as the KPI page's variation table says it: 'Common cause', 'Special cause: concern'; null "
+                  "where special_cause is.")
 
     class Meta:
         model = Measurement
+        list_serializer_class = FigureList
         fields = ["id", "kpi", "sub_strand", "reported_in", "value", "value_text", "milestone_status", "not_available",
                   "expected_date", "data_for", "data_for_end", "rag", "rag_label", "rag_overridden", "override_reason",
                   "rag_by_rules", "rag_basis", "rag_note", "commentary", "approved", "frozen_target", "is_synthetic",
-                  "updated_at"]
+                  "updated_at", "special_cause", "special_cause_words"]
         extra_kwargs = {"data_for": {"help_text": "The period the data is for, e.g. Calendar year 2022."},
                         "rag_basis": {"help_text": "How the rules reached their RAG (rag_by_rules), or why they give "
                                                    "none, e.g. No target and no previous year to compare with."}}
@@ -242,6 +380,20 @@ class FigureSerializer(Answer):
     def get_override_reason(self, measurement):
         override = measurement.override
         return override.reason if override else None
+
+    def _cause(self, measurement):
+        summaries = getattr(self, "summaries", None)
+        if summaries is None or measurement.kpi_id not in summaries:  # one figure, not a page of them
+            summaries = self.summaries = figure_summaries(self.context["request"].user, [measurement])
+        return summaries[measurement.kpi_id].cause_of(measurement.id)
+
+    @extend_schema_field({"type": "string", "nullable": True, "enum": [*CAUSES, None]})
+    def get_special_cause(self, measurement):
+        return self._cause(measurement)[0]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_special_cause_words(self, measurement):
+        return self._cause(measurement)[1]
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_rag_note(self, measurement):

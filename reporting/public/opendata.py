@@ -15,9 +15,13 @@ from objectives.council import period_words, words
 from kpis.figures import HAS_FIGURE, judged_target
 from kpis.models import KPI
 from kpis.rag import Direction, MilestoneStatus, movements, rag_label
+from django.utils import timezone
+
+from kpis.freshness import State
 from objectives.models import ReportingPeriod
 from reporting.access import PUBLIC, visible_measurements, visible_returns
 from reporting.cell_safety import csv_cell
+from reporting.kpi_summaries import ASSURANCES, CAUSES, VARIATIONS, kpi_summaries
 from reporting.statuses import status
 
 LICENCE = {
@@ -97,7 +101,8 @@ class Dataset:
 FIGURES = Dataset(
     name="figures", title="KPI figures",
     description="Every published figure reported against each key performance indicator (KPI), {by_period}, "
-                "with the target it was judged against and its RAG status as approved.",
+                "with the target it was judged against and its RAG status as approved. What the figures say together "
+                "(variation, assurance, freshness, the two statuses) is in the KPIs file.",
     fields=[
         Field("kpi_code", "string", "KPI code", "The KPI's reference, e.g. HOU-02.", True),
         Field("kpi_title", "string", "KPI", "What the KPI measures.", True),
@@ -134,6 +139,13 @@ FIGURES = Dataset(
               "where there is no target); empty where the rules give none. Differs from rag_status only where an "
               "officer set the status.", enum=tuple(RAG_WORDS)),
         Field("commentary", "string", "Commentary", "The lead officer's note on the figure. " + COMMENTARY_NOTE),
+        Field("special_cause", "string", "Special cause",
+              "The figure's point on the KPI's XmR chart (NHS England's Making Data Count), drawn from all its published "
+              "figures: common_cause; improvement, concern or neither (a special cause where the KPI has no better "
+              "direction). Empty where the KPI has fewer than 13 figures, is a milestone, or the figure is not yet "
+              "available.", enum=tuple(CAUSES)),
+        Field("special_cause_words", "string", "Special cause in words",
+              "As the KPI's page says it in its variation table, e.g. Common cause, Special cause: concern."),
         SYNTHETIC,
     ],
     primary_key=["kpi_code", "reported_in"],
@@ -155,7 +167,71 @@ STATUSES = Dataset(
     ],
     primary_key=["sub_strand_code", "reported_in"],
 )
-DATASETS = {d.name: d for d in (FIGURES, STATUSES)}
+KPIS = Dataset(
+    name="kpis", title="What each KPI's figures say",
+    description="Each key performance indicator (KPI) with a published figure, and what its published figures say "
+                "today: its variation and assurance (NHS England's Making Data Count), when its next figure is due "
+                "or that its latest is stale, and its two statuses, now and forecast at the year's end. Worked out "
+                "from the published figures only, as the KPI's public page says them.",
+    fields=[
+        Field("kpi_code", "string", "KPI code", "The KPI's reference, e.g. HOU-02.", True),
+        Field("kpi_title", "string", "KPI", "What the KPI measures.", True),
+        *OBJECTIVE_FIELDS,
+        Field("kind_of_indicator", "string", "Kind of indicator",
+              "Targeted: rated against its target. Contextual: a volume or context measure, its trend and variation "
+              "shown, never rated (status_now and status_year_end are always empty). Milestone: rated from its "
+              "milestone status (no variation).", True, tuple(label for _, label in KPI.Kind.choices)),
+        Field("unit", "string", "Unit", "What the figures are counted in. Per cent values are written as 23.5 for 23.5%.", True,
+              tuple(label for _, label in KPI.Unit.choices)),
+        Field("direction", "string", "Direction", "Whether a higher or a lower value is better, or a milestone.", True,
+              tuple(label for _, label in Direction.choices)),
+        Field("variation", "string", "Variation",
+              "The variation verdict of the latest figure (an XmR chart: the mean, process limits at the mean ± 2.66 × "
+              "the mean moving range, and the special-cause rules): common_cause; improving (special cause improving); "
+              "concerning (special cause concerning); neither (a special cause where the KPI has no better direction); "
+              "not_enough_figures with fewer than 13 figures (no verdict). Empty for a milestone KPI.",
+              enum=tuple(VARIATIONS)),
+        Field("variation_words", "string", "Variation in words",
+              "The variation verdict as the KPI's page says it, e.g. Special cause variation: concerning, or not enough "
+              "figures yet (9 of 13)."),
+        Field("variation_figures", "integer", "Figures judged", "How many figures the variation is judged on (13 are "
+                                                                 "needed). Empty for a milestone KPI."),
+        Field("assurance", "string", "Assurance",
+              "For a KPI with a target and 13 figures or more: passing (the target lies beyond the process limits on "
+              "the good side: consistently passing), hit_or_miss (between them), failing (beyond them on the bad "
+              "side: consistently failing). Empty for none.", enum=tuple(ASSURANCES)),
+        Field("assurance_words", "string", "Assurance in words",
+              "The assurance verdict as the KPI's page says it, or why there is none (e.g. No verdict: there is no "
+              "target for the latest figure). Empty with fewer than 13 figures."),
+        Field("next_figure_due", "date", "Next figure due",
+              "When the KPI's next figure is due: the end of the period its latest figure is for, plus its cadence "
+              "and its data lag (for a figure not yet available, the date it is expected)."),
+        Field("stale", "boolean", "Stale", "true when the next figure's due date has passed (the latest figure is out "
+                                           "of date); false otherwise. A figure not yet available is never stale.", True),
+        Field("freshness_words", "string", "Freshness in words",
+              "As the KPI's page says it, e.g. Next figure due: 31 October 2023.", True),
+        Field("outlook_year", "string", "Year of the statuses",
+              "The financial year the two statuses are for (the year the latest figure is for), e.g. 2023/24. Empty "
+              "where the KPI has none: a milestone, a contextual KPI, or no target for that year."),
+        Field("status_now", "string", "Status now",
+              "Red, Amber or Green: the RAG the latest figure of the year shows, against its point on the year's "
+              "trajectory. Empty where there is none.", enum=tuple(RAG_WORDS)),
+        Field("status_year_end", "string", "Forecast status at year end",
+              "Red, Amber or Green: the year-end forecast (year_end_forecast) against the year's target. Empty with "
+              "no forecast or no target.", enum=tuple(RAG_WORDS)),
+        Field("year_end_forecast", "number", "Year-end forecast",
+              "The figure the year's end is judged on: the officer's forecast where given, else the computed projection."),
+        Field("forecast_by", "string", "Forecast by",
+              "officer: the officer's forecast on the return; computed: the product's projection (the run rate so "
+              "far, or a straight line through the latest figures). Empty with no forecast.",
+              enum=("officer", "computed")),
+        Field("outlook_words", "string", "Statuses in words",
+              "The two statuses as the pages say them, e.g. Amber now, forecast Green at year end (the officer's forecast)."),
+    ],
+    primary_key=["kpi_code"],
+)
+DATASETS = {d.name: d for d in (FIGURES, STATUSES, KPIS)}
+DAILY = {"kpis"}  # a file that changes with the date (a figure turns stale), so its validators do too
 def dictionary_words():
     """How the data dictionary says its texts: the council's words ({sub_strand.one_lower}) and the
     periods of its own strategies' cadences ({examples}, {numbers}, {by_period}: objectives.council.
@@ -188,7 +264,8 @@ FIGURE_COLUMNS = ["id", "kpi_id", "period_id", "value", "milestone_status", "dat
 
 def figure_rows(audience=PUBLIC):
     """Every figure this audience sees (the public: published), KPI by KPI in the strategy's order,
-    oldest first. Three queries: the KPIs with their sub-strands, the periods, the figures."""
+    oldest first, each with its point on its KPI's chart. Three queries (the KPIs with their sub-strands,
+    the periods, the figures) and the KPIs' summaries' (reporting.kpi_summaries: five)."""
     kpis = KPI.objects.select_related("sub_strand__objective").in_bulk()
     periods = ReportingPeriod.objects.in_bulk()
     by_kpi = {}
@@ -197,6 +274,7 @@ def figure_rows(audience=PUBLIC):
     units, directions, milestones = dict(KPI.Unit.choices), dict(Direction.choices), dict(MilestoneStatus.choices)
     kinds = dict(KPI.Kind.choices)
     order = sorted(by_kpi, key=lambda k: (kpis[k].sub_strand.objective.number, kpis[k].sub_strand.order, kpis[k].order, kpis[k].code))
+    summaries = kpi_summaries([kpis[k] for k in order], figures=visible_measurements(audience), today=timezone.localdate())
     for kpi_id in order:
         kpi = kpis[kpi_id]
         about = {"kpi_code": kpi.code, "kpi_title": kpi.title, "kind_of_indicator": kinds[kpi.kind], "unit": units[kpi.unit],
@@ -214,6 +292,7 @@ def figure_rows(audience=PUBLIC):
                 "override_reason": override.reason if override else None,
                 "rag_status_by_rules": rag_label(m.rag_calculated) if m.rag_calculated else None,
                 "commentary": m.commentary or None,
+                **dict(zip(("special_cause", "special_cause_words"), summaries[kpi_id].cause_of(m.id))),
                 "synthetic": m.is_synthetic,
             }
 
@@ -237,7 +316,33 @@ def status_rows(audience=PUBLIC):
             }
 
 
-ROWS = {"figures": figure_rows, "statuses": status_rows}
+def kpi_rows(audience=PUBLIC, today=None):
+    """Each KPI with a figure this audience sees (the public: published), in the strategy's order, and
+    what its figures say (reporting.kpi_summaries: the KPI page's own answers). Eight queries at most:
+    the KPIs with their sub-strands, and the summaries' reads."""
+    kpis = sorted(KPI.objects.select_related("sub_strand__objective"),
+                  key=lambda k: (k.sub_strand.objective.number, k.sub_strand.order, k.order, k.code))
+    summaries = kpi_summaries(kpis, figures=visible_measurements(audience), today=today or timezone.localdate())
+    units, directions, kinds = dict(KPI.Unit.choices), dict(Direction.choices), dict(KPI.Kind.choices)
+    for kpi in kpis:
+        s = summaries[kpi.id]
+        if s.freshness.state is State.NO_FIGURE:
+            continue
+        sub = kpi.sub_strand
+        yield {
+            "kpi_code": kpi.code, "kpi_title": kpi.title, "objective_number": sub.objective.number,
+            "objective": sub.objective.name, "sub_strand_code": sub.slug, "sub_strand": sub.full_name,
+            "kind_of_indicator": kinds[kpi.kind], "unit": units[kpi.unit], "direction": directions[kpi.direction],
+            "variation": s.variation, "variation_words": s.variation_words, "variation_figures": s.variation_figures,
+            "assurance": s.assurance, "assurance_words": s.assurance_words,
+            "next_figure_due": s.next_figure_due, "stale": s.is_stale, "freshness_words": s.freshness_words,
+            "outlook_year": s.outlook_year, "status_now": s.status_now_label, "status_year_end": s.status_year_end_label,
+            "year_end_forecast": _number(s.year_end_forecast), "forecast_by": s.forecast_by,
+            "outlook_words": s.outlook_words,
+        }
+
+
+ROWS = {"figures": figure_rows, "statuses": status_rows, "kpis": kpi_rows}
 
 
 def _csv_value(value):
@@ -282,8 +387,8 @@ def data_package(council):
     return {
         "profile": "tabular-data-package", "name": "economic-strategy-results",
         "title": f"{council}: economic strategy results",
-        "description": say("The published results of the council's strategies, {by_period}: each KPI's figures and "
-                           "each {sub_strand.one_lower}'s overall status."),
+        "description": say("The published results of the council's strategies, {by_period}: each KPI's figures, "
+                           "what they say together, and each {sub_strand.one_lower}'s overall status."),
         "licenses": [LICENCE], "resources": resources,
     }
 

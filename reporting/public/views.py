@@ -126,14 +126,22 @@ def data_package(request):
     return _file(opendata.as_json_text(opendata.data_package(council_name())), "json", "datapackage.json")
 
 
-@public_resource()
 def data_file(request, dataset, fmt):
-    """Every published figure or status, as CSV or JSON."""
+    """Every published figure or status, as CSV or JSON; the KPIs file's validators change each day too
+    (its freshness does: opendata.DAILY)."""
+    return (_daily_data_file if dataset in opendata.DAILY else _data_file_view)(request, dataset, fmt)
+
+
+def _data_file(request, dataset, fmt):
     if dataset not in opendata.DATASETS or fmt not in opendata.FORMATS:
         raise Http404("No such file")
     rows = opendata.ROWS[dataset]()
     writer = opendata.as_csv if fmt == "csv" else opendata.as_json
     return _file(writer(opendata.DATASETS[dataset], rows), fmt, f"{dataset}.{fmt}")
+
+
+_data_file_view = public_resource()(_data_file)
+_daily_data_file = public_resource(daily=True)(_data_file)
 
 
 def _file(text, fmt, filename):

@@ -12,6 +12,7 @@ from objectives import cadence as cadences
 from objectives.models import Action, ActionPlan, ReportingPeriod
 from objectives.selectors import objectives_with_sub_strands
 from reporting.access import SEEN_BY_READERS, visible_measurements, visible_returns
+from reporting.kpi_summaries import kpi_summaries
 from reporting.models import ActionUpdate
 from reporting.statuses import movement, rated_before
 
@@ -41,6 +42,7 @@ class KpiRow:
     figures: list  # one Measurement or None per quarter in WorkbookData.quarters, oldest first
     target: object  # (value, kind label) for the current figure
     ret: object = None
+    summary: object = None  # what its figures say as at the period (reporting.kpi_summaries.KPISummary)
 
     @property
     def current(self):
@@ -95,8 +97,10 @@ def target_for(kpi, measurement, period, targets):
     return (value, kind) if value is not None else (None, target_text(kpi, None, ""))
 
 
-def workbook_data(*, period, user, sub_strand_ids=None, now=None):
-    """Everything the workbook shows, as this user may see it. Nine queries whatever the size.
+def workbook_data(*, period, user, sub_strand_ids=None, now=None, summaries=False):
+    """Everything the workbook shows, as this user may see it. Nine queries whatever the size; with
+    `summaries` (the briefing workbook: what each KPI's figures say as at the period, from the figures
+    this user may see), up to six more.
 
     `sub_strand_ids` limits the KPI sheets and summary to those sub-strands (the return template).
     """
@@ -123,6 +127,11 @@ def workbook_data(*, period, user, sub_strand_ids=None, now=None):
         figures[(m.kpi_id, m.period_id)] = m
     kpi_ids = [k.id for subs in kpis_by_sub.values() for k in subs]
     targets = primary_targets(kpi_ids, [period.financial_year, *(target_year(m) for m in figures.values())])
+    said = {}
+    if summaries:
+        exported = now or timezone.now()
+        said = kpi_summaries([k for subs in kpis_by_sub.values() for k in subs], figures=visible_measurements(user),
+                             today=timezone.localtime(exported).date(), period=period)
     sub_ids = [s.id for o in objectives for s in o.sub_strands.all() if sub_strand_ids is None or s.id in sub_strand_ids]
     earlier = rated_before(user, sub_ids, period)
     sheets = []
@@ -138,7 +147,8 @@ def workbook_data(*, period, user, sub_strand_ids=None, now=None):
                 row_figures = [figures.get((kpi.id, p.id)) if p.pk else None for p in quarters]
                 kpi.sub_strand = sub
                 sheet.kpis.append(
-                    KpiRow(objective, sub, kpi, row_figures, target_for(kpi, row_figures[-1], period, targets), ret)
+                    KpiRow(objective, sub, kpi, row_figures, target_for(kpi, row_figures[-1], period, targets), ret,
+                           summary=said.get(kpi.id))
                 )
         if sheet.summary:
             sheets.append(sheet)

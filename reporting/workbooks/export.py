@@ -5,7 +5,10 @@ One workbook per reporting period:
 * **Summary** — every sub-strand: objective, lead, overall status (the word, on a fill of its
   colour), movement since last quarter, return status and commentary;
 * **one sheet per strategic objective** — every KPI: code, title, unit, target and its kind, the
-  last four quarters' figures, RAG, the period the data is for and commentary;
+  last four quarters' figures, RAG, the period the data is for and commentary; and what its figures
+  say as at the period, in the KPI page's words (reporting.kpi_summaries): its variation and
+  assurance, when its next figure is due and whether it is stale, its status now and forecast at the
+  year's end, and whose forecast that is;
 * **Action plan** — the strategy's actions with their progress this quarter;
 * **Calendar** — the governance dates of the financial year.
 
@@ -111,9 +114,21 @@ def write_summary(wb, data, used):
     return ws
 
 
+KPI_SUMMARY_COLUMNS = [
+    ("Variation", 30),
+    ("Assurance", 30),
+    ("Next figure due", DATE_WIDTH),
+    ("Stale", 7),
+    ("Status now", 11),
+    ("Forecast at year end", 11),
+    ("Forecast by", 16),
+]
+
+
 def kpi_columns(quarters, *, template=False):
     """The KPI sheet's columns; the return template adds the override columns (the import reads
-    the KPI id, this quarter's figure, data for, expected date, commentary and the overrides)."""
+    the KPI id, this quarter's figure, data for, expected date, commentary and the overrides), the
+    briefing workbook what each KPI's figures say (KPI_SUMMARY_COLUMNS)."""
     return [
         (COL_CODE, 9),
         ("KPI", 30),
@@ -128,7 +143,7 @@ def kpi_columns(quarters, *, template=False):
         (COL_EXPECTED, DATE_WIDTH),
         (COL_COMMENTARY, 60),
         *([(COL_RAG_OVERRIDE, 12), (COL_OVERRIDE_REASON, 36), (COL_FORECAST, 12), (COL_FORECAST_REASON, 36)]
-          if template else []),
+          if template else KPI_SUMMARY_COLUMNS),
         (COL_KPI_ID, 8),
     ]
 
@@ -157,7 +172,26 @@ def write_kpi_row(ws, row, r, quarters, cols):
     put(ws, row, cols[COL_EXPECTED], current.expected_date if current else None,
         number_format=DATE_FORMAT if current and current.expected_date else None, alignment=DATE_ALIGN)
     put(ws, row, cols[COL_COMMENTARY], current.commentary if current else "", alignment=WRAP)
+    if r.summary is not None and "Variation" in cols:
+        write_kpi_summary(ws, row, r.summary, cols)
     put_id(ws, row, cols[COL_KPI_ID], kpi.id)
+
+
+def write_kpi_summary(ws, row, s, cols):
+    """What the KPI's figures say as at the period, in the KPI page's words (reporting.kpi_summaries):
+    its variation and assurance, its freshness, its two statuses (each RAG a word on its fill) and
+    whose the forecast is. A contextual KPI is never rated: its statuses say so."""
+    put(ws, row, cols["Variation"], s.variation_words or "", alignment=WRAP)
+    put(ws, row, cols["Assurance"], s.assurance_words or "", alignment=WRAP)
+    put(ws, row, cols["Next figure due"], s.next_figure_due, number_format=DATE_FORMAT if s.next_figure_due else None,
+        alignment=DATE_ALIGN)
+    put(ws, row, cols["Stale"], "Yes" if s.is_stale else "No", alignment=TOP)
+    for heading, rag in (("Status now", s.status_now), ("Forecast at year end", s.status_year_end)):
+        if rag:
+            put_rag(ws, row, cols[heading], rag)
+        else:
+            put(ws, row, cols[heading], s.kpi.no_rating_words if s.kpi.is_contextual else "", alignment=WRAP)
+    put(ws, row, cols["Forecast by"], s.forecast_by_words or "", alignment=WRAP)
 
 
 def column_numbers(columns):
@@ -312,7 +346,7 @@ def write_tracker(wb, *, kind, period, scope, versions, exported_at):
 @remembered()
 def build_briefing_workbook(*, period, user, now=None):
     """The briefing workbook for a period, as `user` may see it (an openpyxl Workbook)."""
-    data = workbook_data(period=period, user=user, now=now)
+    data = workbook_data(period=period, user=user, now=now, summaries=True)
     wb = new_workbook()
     used = set()
     write_summary(wb, data, used)

@@ -36,6 +36,7 @@ def measure():
         "sub-strand": f"/public/sub-strands/{SubStrand.objects.order_by('id').first().slug}/",
         "KPI": f"/public/kpis/{KPI.objects.order_by('id').first().code}/",
         "data dictionary": "/public/data/", "figures.csv": "/public/data/figures.csv", "statuses.json": "/public/data/statuses.json",
+        "kpis.csv": "/public/data/kpis.csv",
         "datapackage": "/public/data/datapackage.json",
     }
     counts = {}
