@@ -74,7 +74,8 @@ def database(kind):
 def bench_env(database_url):
     env = dict(os.environ)
     env.update(DATABASE_URL=database_url, DJANGO_ENV="development", DEBUG="false",
-               ALLOWED_HOSTS="127.0.0.1,localhost,testserver", AXES_ENABLED="false", LOG_LEVEL="ERROR")
+               ALLOWED_HOSTS="127.0.0.1,localhost,testserver", AXES_ENABLED="false", LOG_LEVEL="ERROR",
+               LOG_REQUESTS="off")  # a line a request on the terminal would be the generator's noise
     return env
 
 

@@ -34,7 +34,7 @@ __all__ = ["LiveSession", "signed_in", "statuses", "form_fields", "live_database
 def server_env(database_url, **extra):
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(DATABASE_URL=database_url, DJANGO_ENV="development", DEBUG="false",
-               ALLOWED_HOSTS="127.0.0.1,localhost,testserver", LOG_LEVEL="ERROR")
+               ALLOWED_HOSTS="127.0.0.1,localhost,testserver", LOG_LEVEL="ERROR", LOG_REQUESTS="off")
     env.update(extra)
     return env
 
