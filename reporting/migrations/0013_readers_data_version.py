@@ -10,7 +10,7 @@ def first_version(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0011_kept_papers'),
+        ('reporting', '0012_briefing_what_needs_attention'),
     ]
 
     operations = [
