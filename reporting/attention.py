@@ -394,6 +394,7 @@ class Attention:
     lines: list  # ranked
     stale: list  # Facts of the KPIs whose latest figure is stale, in the strategy's order
     on: object  # the day the figures were judged on
+    facts: dict = field(default_factory=dict)  # {KPI id: Facts} of every KPI read (its chart: the icons' verdicts)
 
     @property
     def shown(self):
@@ -416,7 +417,8 @@ def attention(*, kpis, figures, period, today, outlooks=None):
     facts = gather(kpis, series, on=on, outlooks=outlooks)
     position = {kpi.id: i for i, kpi in enumerate(kpis)}
     lines = [line for f in facts if (line := lines_of(f)) is not None]
-    return Attention(lines=ranked(lines, position), stale=[f for f in facts if f.freshness.is_stale], on=on)
+    return Attention(lines=ranked(lines, position), stale=[f for f in facts if f.freshness.is_stale], on=on,
+                     facts={f.kpi.id: f for f in facts})
 
 
 def as_text(lines):
