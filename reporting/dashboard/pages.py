@@ -24,6 +24,7 @@ from reporting.dashboard.choices import default_period
 from reporting.dashboard.selectors import figure_text
 from reporting.models import QuarterlyReturn
 from reporting.statuses import status
+from reporting.variation.verdicts import assurance_verdict, variation_verdict
 
 
 @dataclass
@@ -166,6 +167,8 @@ class VariationSection:
     rows: list
     figures: list
     changes: list = field(default_factory=list)
+    variation_verdict: object = None  # reporting.variation.verdicts.Verdict: the icon and its words
+    assurance_verdict: object = None
 
 
 @dataclass
@@ -220,7 +223,8 @@ def variation_section(kpi, points, changes=()):
         )
         for i, (p, point) in enumerate(zip(numeric, chart.points))
     ]
-    return VariationSection(chart=chart, rows=rows, figures=numeric, changes=lines)
+    return VariationSection(chart=chart, rows=rows, figures=numeric, changes=lines,
+                            variation_verdict=variation_verdict(chart, kpi), assurance_verdict=assurance_verdict(chart, kpi))
 
 
 def kpi_page(*, user, code, today=None):
