@@ -146,3 +146,17 @@ def test_a_reader_never_sees_a_drafts_influence_on_the_verdicts(planted):
     assert "K-DRAFT" not in codes(login(Role.READER), variation="concerning")
     coordinator = table_of(login(Role.COORDINATOR), period=ReportingPeriod.objects.order_by("-financial_year", "-number")[0].slug)[0]
     assert "Special cause: concerning" in words(coordinator["K-DRAFT"])  # those who see drafts see its effect, labelled
+
+
+def test_the_sub_strand_page_shows_each_kpis_variation_and_assurance_icon_and_words(planted):
+    html = login(Role.READER).get(planted.get_absolute_url()).content.decode()
+    rows = {re.search(r">(K-[A-Z]+) ", row).group(1): row for row in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S)
+            if re.search(r">(K-[A-Z]+) ", row)}
+    assert re.search(r'<svg[^>]*aria-hidden="true".*?</svg><span class="app-mdc__words">Special cause: concerning</span>', rows["K-CON"], re.S)
+    assert "Hit or miss" in words(rows["K-CON"])
+    assert "Special cause: improving" in words(rows["K-IMP"]) and "Consistently passing" in words(rows["K-IMP"])
+    assert "Special cause: improving" in words(rows["K-CTX"]) and "Contextual: not rated" in words(rows["K-CTX"])
+    assert "Consistently" not in words(rows["K-CTX"])
+    assert "Common cause" in words(rows["K-DRAFT"])  # the reader's: the draft figure moves nothing
+    coordinator = login(Role.COORDINATOR).get(planted.get_absolute_url()).content.decode()
+    assert "Special cause: concerning" in coordinator[coordinator.index(">K-DRAFT "):]
