@@ -24,7 +24,7 @@ from reporting.dashboard.choices import default_period
 from reporting.dashboard.selectors import figure_text
 from reporting.models import QuarterlyReturn
 from reporting.statuses import status
-from reporting.variation.verdicts import assurance_verdict, variation_verdict, verdicts_of
+from reporting.variation.verdicts import assurance_verdict, variation_verdict, verdicts_for, verdicts_or_none
 
 
 @dataclass
@@ -41,28 +41,11 @@ class KPILine:
     assurance: object = None
 
 
-def kpi_verdicts(*, user, kpis, period, today=None):
-    """{KPI id: (variation, assurance)} of these KPIs from the figures the user may see up to `period`,
-    from the charts what needs attention draws (reporting.attention.gather: the dashboard's verdicts
-    too). Three queries (four when a latest figure is a draft, for its target)."""
-    from django.utils import timezone
-
-    from kpis.freshness import as_at_date
-    from reporting.attention import gather, read_figures
-
-    if period is None or not kpis:
-        return {}
-    figures = read_figures(visible_measurements(user).filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis],
-                                                             period_key__lte=period.order_key))
-    facts = gather(kpis, figures, on=as_at_date(period, today or timezone.localdate()))
-    return {f.kpi.id: verdicts_of(f) for f in facts}
-
-
 def kpi_lines(*, user, kpis, period):
     """Each KPI with its latest figure (as at `period`) against its target, and its variation and
     assurance. Seven queries."""
     kpis = list(kpis)
-    verdicts = kpi_verdicts(user=user, kpis=kpis, period=period)
+    verdicts = verdicts_for(kpis=kpis, figures=visible_measurements(user), period=period)
     latest = {}
     if period is not None and kpis:
         found = latest_visible_measurements(user, period).filter(kpi__in=[k.id for k in kpis]).order_by()
@@ -79,8 +62,7 @@ def kpi_lines(*, user, kpis, period):
             kpi=kpi, measurement=m, value_text=figure_text(m), target_text=target_text(kpi, value, kind),
             rag=m.rag if m else None, data_for=data_lag_words(m), is_draft=bool(m) and not m.is_frozen,
             is_synthetic=bool(m) and m.is_synthetic,
-            variation=verdicts[kpi.id][0] if kpi.id in verdicts else variation_verdict(None, kpi),
-            assurance=verdicts[kpi.id][1] if kpi.id in verdicts else assurance_verdict(None, kpi),
+            variation=verdicts_or_none(verdicts, kpi)[0], assurance=verdicts_or_none(verdicts, kpi)[1],
         ))
     return lines
 

@@ -12,7 +12,7 @@ from reporting.dashboard.selectors import figure_text, listed_because
 from reporting.cell_safety import csv_cell
 from reporting.templatetags.mdc import icon_html
 from reporting.templatetags.ses import figure_rag, rag_tag
-from reporting.variation.verdicts import assurance_verdict, variation_verdict
+from reporting.variation.verdicts import assurance_verdict, variation_verdict, year_end_words
 from objectives.council import word
 
 TEMPLATE = "reporting/tables/govuk_table.html"
@@ -74,23 +74,12 @@ class YearEndColumn(tables.Column):
     def render(self, value, record):
         outlook = record.outlook
         if outlook is None or outlook.forecast is None:
-            return format_html('<span class="govuk-body-s">{}</span>', _no_year_end(record, outlook))
+            return format_html('<span class="govuk-body-s">{}</span>', year_end_words(record.kpi, outlook))
         return format_html('{} <span class="govuk-body-s app-year-end-by">({})</span>', rag_tag(outlook.year_end_rag),
                            outlook.forecast_source)
 
     def value(self, value, record):
-        outlook = record.outlook
-        if outlook is None or outlook.forecast is None:
-            return _no_year_end(record, outlook)
-        return f"{rag_label(outlook.year_end_rag)} ({outlook.forecast_source})"
-
-
-def _no_year_end(record, outlook):
-    if record.kpi.is_contextual:
-        return record.kpi.no_rating_words
-    if record.kpi.is_milestone:
-        return "Milestone"
-    return "No target for the year" if outlook is None else "No forecast yet"
+        return year_end_words(record.kpi, record.outlook)
 
 
 class KPITable(GovukTable):

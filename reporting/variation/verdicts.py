@@ -65,7 +65,7 @@ def variation_verdict(chart, kpi, *, count=None):
         return Verdict("none", "Milestone: no variation", "Milestone", NONE_SORT + 1)
     if chart is None or chart.is_run_chart or chart.variation is None:
         if not count:
-            return Verdict("none", "No figures yet", "No figures yet", NONE_SORT + 1)
+            return Verdict("none", "No figures to chart yet", "No figures to chart yet", NONE_SORT + 1)
         words = too_few_words(count)
         return Verdict("too_few", words, words, VARIATION_SORT["too_few"])
     variation, higher = chart.variation, kpi.direction == spc.HIGHER
@@ -106,3 +106,44 @@ def verdicts_of(facts):
     """(variation, assurance) of one KPI's reporting.attention.Facts (its chart, None under 13 figures)."""
     return (variation_verdict(facts.chart, facts.kpi, count=len(facts.numeric)),
             assurance_verdict(facts.chart, facts.kpi))
+
+
+def verdicts_for(*, kpis, figures, period, today=None):
+    """{KPI id: (variation, assurance)} of `kpis` (a list of KPIs) from `figures` (a Measurement
+    queryset: what the person may see, or the approved ones for a briefing) up to `period`, drawn by
+    what needs attention's bulk reading and charts (reporting.attention.read_figures and gather), so
+    every page gives the verdict the dashboard gives. Three queries (four when a latest figure is a
+    draft, for its target), whatever the number of KPIs."""
+    from django.utils import timezone
+
+    from kpis.figures import HAS_FIGURE
+    from kpis.freshness import as_at_date
+    from reporting.attention import gather, read_figures
+
+    if period is None or not kpis:
+        return {}
+    series = read_figures(figures.filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis], period_key__lte=period.order_key))
+    facts = gather(kpis, series, on=as_at_date(period, today or timezone.localdate()))
+    return {f.kpi.id: verdicts_of(f) for f in facts}
+
+
+def verdicts_or_none(found, kpi):
+    """(variation, assurance) of a KPI from `verdicts_for`'s answer, or what they are without figures."""
+    return found.get(kpi.id) or (variation_verdict(None, kpi), assurance_verdict(None, kpi))
+
+
+def year_end_words(kpi, outlook):
+    """The status forecast at the year's end in words, for a table cell, a CSV and the Word appendix:
+    'Green (computed projection)', or why there is none ('Contextual: not rated', 'No forecast yet').
+    `outlook` is kpis.outlook's for the KPI (None where it has none)."""
+    from kpis.rag import rag_label
+
+    if kpi.is_contextual:
+        return kpi.no_rating_words
+    if kpi.is_milestone:
+        return "Milestone"
+    if outlook is None:
+        return "No target for the year"
+    if outlook.forecast is None:
+        return "No forecast yet"
+    return f"{rag_label(outlook.year_end_rag)} ({outlook.forecast_source})"
