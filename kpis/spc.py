@@ -447,3 +447,18 @@ def assurance(point, *, direction, target):
     if target <= lower:
         return Assurance.FAILING
     return Assurance.HIT_OR_MISS
+
+
+def recalculation_points(figure_keys, change_keys):
+    """{index of a figure: position of the change in `change_keys`} for the changes of process
+    recorded from periods whose place in time is `change_keys` (ReportingPeriod.order_key, oldest
+    first), over figures in time order whose periods' places are `figure_keys`: the limits are
+    recalculated from the first figure reported in the change's period or after it (a change before
+    the first figure, or after the last, moves no limit; a later change at the same figure wins).
+    The KPI page and every page that draws the verdicts in bulk (reporting.attention.gather) ask here."""
+    found = {}
+    for position, key in enumerate(change_keys):
+        index = next((i for i, figure_key in enumerate(figure_keys) if figure_key >= key), None)
+        if index:  # not None, and not the first figure: limits need figures before the change
+            found[index] = position
+    return found

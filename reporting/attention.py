@@ -352,17 +352,30 @@ def ranked(lines, position):
 
 
 @lru_cache(maxsize=4096)
-def chart_of(values, *, direction, target, n):
+def chart_of(values, *, direction, target, n, recalculate_at=()):
     """kpis.spc.xmr of a series of figures (the rules read the figures' periods from the figures, not
     the chart's labels). Remembered by its content in each process: the same figures always make the
     same chart, and a council's approved history seldom changes, so a dashboard over a large council
     does not redraw every KPI's chart each time it is opened."""
-    return spc.xmr([("", value) for value in values], direction=direction, target=target, n=n)
+    return spc.xmr([("", value) for value in values], direction=direction, target=target, n=n, recalculate_at=recalculate_at)
 
 
-def gather(kpis, figures, *, on, targets=None, outlooks=None):
+def changes_of_process(kpi_ids):
+    """{KPI id: [the places in time (ReportingPeriod.order_key) of its changes of process, oldest
+    first]}, for `gather`: the limits are recalculated from them as on the KPI page. One query."""
+    from kpis.models import ChangeOfProcess
+
+    found = {}
+    for change in ChangeOfProcess.objects.filter(kpi_id__in=list(kpi_ids)).select_related("period"):
+        found.setdefault(change.kpi_id, []).append(change.period.order_key)
+    return {kpi_id: sorted(keys) for kpi_id, keys in found.items()}
+
+
+def gather(kpis, figures, *, on, targets=None, outlooks=None, changes=None):
     """[Facts] of each KPI (in `kpis`' order) from `figures` (the figures of every KPI, each with its
-    period attached, oldest first within each KPI: `read_figures`), judged on the day `on`. No query but the targets' (one, when not given)."""
+    period attached, oldest first within each KPI: `read_figures`), judged on the day `on`, each chart's
+    limits recalculated from the changes of process recorded (`changes`, `changes_of_process`). No
+    query but the targets' (one, when not given)."""
     by_kpi = {kpi.id: [] for kpi in kpis}
     for m in figures:  # oldest first within each KPI
         series = by_kpi.get(m.kpi_id)
@@ -382,7 +395,9 @@ def gather(kpis, figures, *, on, targets=None, outlooks=None):
         if numeric:
             target, _kind = judged_target(kpi, numeric[-1], targets=targets)
         if len(numeric) >= spc.MINIMUM_POINTS:  # fewer: a run chart, which gives no verdict and marks no special cause
-            chart = chart_of(tuple(m.value for m in numeric), direction=kpi.direction, target=target, n=n)
+            at = spc.recalculation_points([m.period_key for m in numeric], (changes or {}).get(kpi.id, []))
+            chart = chart_of(tuple(m.value for m in numeric), direction=kpi.direction, target=target, n=n,
+                             recalculate_at=tuple(sorted(at)))
         found.append(Facts(kpi=kpi, series=series, chart=chart, numeric=numeric, target=target,
                            freshness=freshness(kpi, series[-1] if series else None, on=on),
                            outlook=(outlooks or {}).get(kpi.id) if isinstance(outlooks, Mapping) else None))
@@ -414,7 +429,7 @@ def attention(*, kpis, figures, period, today, outlooks=None):
         return Attention(lines=[], stale=[], on=today)
     on = as_at_date(period, today)
     series = read_figures(figures.filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis], period_key__lte=period.order_key))
-    facts = gather(kpis, series, on=on, outlooks=outlooks)
+    facts = gather(kpis, series, on=on, outlooks=outlooks, changes=changes_of_process(k.id for k in kpis))
     position = {kpi.id: i for i, kpi in enumerate(kpis)}
     lines = [line for f in facts if (line := lines_of(f)) is not None]
     return Attention(lines=ranked(lines, position), stale=[f for f in facts if f.freshness.is_stale], on=on,

@@ -189,16 +189,11 @@ class KPIPage:
 
 
 def change_points(numeric, changes):
-    """{index in `numeric`: the change of process} for each recorded change: the limits are
-    recalculated from the first figure the person sees reported in its period or after it (a change
-    before the first figure, or after the last, moves no limit)."""
-    found = {}
-    for change in sorted(changes, key=lambda c: c.period.order_key):
-        key = change.period.order_key
-        index = next((i for i, p in enumerate(numeric) if p.measurement.period.order_key >= key), None)
-        if index:  # not None, and not the first figure: limits need figures before the change
-            found[index] = change
-    return found
+    """{index in `numeric`: the change of process} for each recorded change (kpis.spc.recalculation_points:
+    from the first figure the person sees reported in its period or after it)."""
+    ordered = sorted(changes, key=lambda c: c.period.order_key)
+    at = spc.recalculation_points([p.measurement.period.order_key for p in numeric], [c.period.order_key for c in ordered])
+    return {index: ordered[position] for index, position in at.items()}
 
 
 def variation_section(kpi, points, changes=()):

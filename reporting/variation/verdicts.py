@@ -113,17 +113,18 @@ def verdicts_for(*, kpis, figures, period, today=None):
     queryset: what the person may see, or the approved ones for a briefing) up to `period`, drawn by
     what needs attention's bulk reading and charts (reporting.attention.read_figures and gather), so
     every page gives the verdict the dashboard gives. Three queries (four when a latest figure is a
-    draft, for its target), whatever the number of KPIs."""
+    draft, for its target) and one for the changes of process, whatever the number of KPIs."""
     from django.utils import timezone
 
     from kpis.figures import HAS_FIGURE
     from kpis.freshness import as_at_date
-    from reporting.attention import gather, read_figures
+    from reporting.attention import changes_of_process, gather, read_figures
 
     if period is None or not kpis:
         return {}
     series = read_figures(figures.filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis], period_key__lte=period.order_key))
-    facts = gather(kpis, series, on=as_at_date(period, today or timezone.localdate()))
+    facts = gather(kpis, series, on=as_at_date(period, today or timezone.localdate()),
+                   changes=changes_of_process(k.id for k in kpis))
     return {f.kpi.id: verdicts_of(f) for f in facts}
 
 
