@@ -106,6 +106,8 @@ class KPITable(GovukTable):
     class Meta(GovukTable.Meta):
         empty_text = "No KPI is off target or overdue."
         order_by = ("rag",)
+        # eleven columns: in a smaller type, so that most of it fits a desktop screen (static/css/app.css)
+        attrs = {**GovukTable.Meta.attrs, "class": "govuk-table app-table app-table--compact"}
 
     def __init__(self, *args, today=None, verdicts=None, **kwargs):
         super().__init__(*args, **kwargs)
