@@ -160,3 +160,21 @@ def test_the_sub_strand_page_shows_each_kpis_variation_and_assurance_icon_and_wo
     assert "Common cause" in words(rows["K-DRAFT"])  # the reader's: the draft figure moves nothing
     coordinator = login(Role.COORDINATOR).get(planted.get_absolute_url()).content.decode()
     assert "Special cause: concerning" in coordinator[coordinator.index(">K-DRAFT "):]
+
+
+def test_the_public_pages_show_the_same_verdicts_for_published_data(planted):
+    from django.test import Client as Anonymous
+
+    period = ReportingPeriod.objects.filter(strategy=planted.objective.strategy).order_by("-financial_year", "-number")[0]
+    public = Anonymous()
+    html = public.get(reverse("public-quarter", args=[period.slug])).content.decode()
+    start = html.index('id="kpi-table"')
+    table = html[start:html.index("</table>", start)]
+    row = next(r for r in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', table, re.S) if ">K-CON</a>" in r)
+    assert re.search(r'<svg[^>]*aria-hidden="true".*?</svg><span class="app-mdc__words">Special cause: concerning</span>', row, re.S)
+    assert "Hit or miss" in words(row) and "Red (computed projection)" in words(row)
+    page = public.get(reverse("public-kpi", args=["K-CON"])).content.decode()
+    verdict = page[page.index('id="variation-verdict"'):page.index("</dl>", page.index('id="variation-verdict"'))]
+    assert "Special cause variation: concerning" in verdict and "<svg" in verdict
+    sub = public.get(reverse("public-sub-strand", args=[planted.slug])).content.decode()
+    assert "Special cause: concerning" in sub and "Special cause: concerning" not in sub[sub.index(">K-DRAFT "):]
