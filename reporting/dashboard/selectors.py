@@ -156,7 +156,18 @@ class KPIVerdicts:
     columns, its sort and its filters, from the figures the person may see."""
     variation: dict = field(default_factory=dict)  # {KPI id: Verdict}
     assurance: dict = field(default_factory=dict)  # {KPI id: Verdict}
-    outlooks: dict = field(default_factory=dict)  # {KPI id: kpis.trajectory.Outlook}
+    outlooks: dict = field(default_factory=dict)  # {KPI id: kpis.trajectory.Outlook}, of those read
+    every_outlook: bool = False  # read for every KPI (to sort or filter by it), else for the rows shown
+    user: object = None
+    period: object = None
+
+    def read_outlooks(self, kpis):
+        """The outlooks of these KPIs (the table's rows shown), for the period's year from the figures
+        the user may see up to the period, unless every KPI's were read. Two queries."""
+        if self.every_outlook or self.period is None or not kpis:
+            return
+        figures = visible_measurements(self.user).filter(period_key__lte=self.period.order_key)
+        self.outlooks.update(year_end_outlooks(kpis, self.period.financial_year, measurements=figures))
 
     def year_end_rag(self, kpi_id):
         outlook = self.outlooks.get(kpi_id)
@@ -177,7 +188,7 @@ class KPIVerdicts:
     def annotations(self):
         variation = self._ids(lambda k: self.variation[k].sort)
         assurance = self._ids(lambda k: self.assurance[k].sort)
-        year_end = self._ids(lambda k: RAG_SORT[self.year_end_rag(k)])
+        year_end = self._ids(lambda k: RAG_SORT[self.year_end_rag(k)]) if self.every_outlook else {}
         return {"variation_sort": self._sort(variation, 99), "assurance_sort": self._sort(assurance, 99),
                 "year_end_sort": self._sort(year_end, RAG_SORT[None])}
 
@@ -195,13 +206,15 @@ class KPIVerdicts:
         return [k for k in self.variation if all(test(k) for test in tests)]
 
 
-def kpi_verdicts(found, *, user, period):
-    """KPIVerdicts of the KPIs what needs attention read (`found`, an Attention), with their outlooks
-    for the period's year from the figures the user may see up to the period. Two queries."""
-    verdicts = KPIVerdicts()
+def kpi_verdicts(found, *, user, period, every_outlook=False):
+    """KPIVerdicts of the KPIs what needs attention read (`found`, an Attention); with `every_outlook`
+    (the table sorted or filtered by the forecast at year end) every KPI's outlook for the period's
+    year from the figures the user may see up to the period (two queries), else only the rows shown
+    read theirs (`read_outlooks`: two queries for 25 KPIs, not for all of them)."""
+    verdicts = KPIVerdicts(user=user, period=period, every_outlook=every_outlook)
     for kpi_id, facts in found.facts.items():
         verdicts.variation[kpi_id], verdicts.assurance[kpi_id] = verdicts_of(facts)
-    if period is not None and found.facts:
+    if every_outlook and period is not None and found.facts:
         verdicts.outlooks = year_end_outlooks(
             [f.kpi for f in found.facts.values()], period.financial_year,
             measurements=visible_measurements(user).filter(period_key__lte=period.order_key))
@@ -250,7 +263,9 @@ def dashboard(*, user, strategy=None, params=None, today=None, outlooks=None):
         counts[sub.period_status] += 1  # the status filter's rule (reporting.statuses.with_period_status)
 
     found = needs_attention(user=user, sub_strand_ids=sub_ids, period=period, today=today, outlooks=outlooks)
-    verdicts = kpi_verdicts(found, user=user, period=period)
+    sort = str((params or {}).get("sort") or "")
+    verdicts = kpi_verdicts(found, user=user, period=period,
+                            every_outlook="year_end" in filterset.table_choices or sort.lstrip("-") == "year_end")
     kpi_figures = kpi_table_figures(user=user, sub_strand_ids=sub_ids, period=period, today=today, verdicts=verdicts,
                                     choices=filterset.table_choices)
     briefings = briefing_links(user, periods[0] if periods else None)

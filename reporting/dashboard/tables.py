@@ -126,6 +126,8 @@ class KPITable(GovukTable):
     def describe(self, records):
         """Each figure's cells in words, with the targets read in one query."""
         targets = primary_targets({m.kpi_id for m in records}, [target_year(m) for m in records])
+        if self.verdicts is not None:
+            self.verdicts.read_outlooks([m.kpi for m in records])
         for m in records:
             value, kind = judged_target(m.kpi, m, targets=targets)
             m.value_text = figure_text(m) + (" (synthetic)" if m.is_synthetic else "")

@@ -1,7 +1,7 @@
 """A KPI's two Making Data Count verdicts as every page, table, CSV and document shows them: the
 variation (common cause; special cause improving; special cause concerning; neither) and the
 assurance (consistently passing; hit or miss; consistently failing), each a `Verdict` with its
-words, always, and the icon drawn beside them (templates/partials/mdc_icon.html, the `mdc_icon` tag
+words, always, and the icon drawn beside them (the `mdc_icon` tag and `icon_html`
 of reporting/templatetags/mdc.py; the icon is never shown alone).
 
 The verdicts themselves are kpis.spc's (`Chart.variation`, `Chart.assurance`); this module only says
