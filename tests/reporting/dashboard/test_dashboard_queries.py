@@ -108,6 +108,8 @@ def measure(clients, kept=False):
         "dashboard": "/dashboard/",
         "dashboard filtered": f"/dashboard/?status=red&period={latest_slug()}",
         "dashboard csv": "/dashboard/?_export=csv",
+        # every KPI, sorted and filtered by the icons' verdicts and the forecast at year end
+        "dashboard by verdicts": "/dashboard/?kpis=all&sort=year_end&variation=common_cause&assurance=hit_or_miss",
         "briefing": f"/periods/{latest_slug()}/briefing/",
         "sub-strand": sub.get_absolute_url(),
         "KPI": kpi.get_absolute_url(),
