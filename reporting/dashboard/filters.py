@@ -124,8 +124,10 @@ class DashboardFilter(django_filters.FilterSet):
 
     @property
     def table_choices(self):
-        """What the KPI table's filters chose: {name: value} of those given."""
-        data = self.form.cleaned_data if self.form.is_valid() else {}
+        """What the KPI table's filters chose: {name: value} of those given and valid (one not in its
+        list is named on the page and left out; the others still apply)."""
+        self.form.is_valid()  # cleans the form: its valid fields are in cleaned_data
+        data = getattr(self.form, "cleaned_data", {})
         return {name: data[name] for name in KPI_TABLE_FILTERS if data.get(name)}
 
     def filter_status(self, queryset, name, value):

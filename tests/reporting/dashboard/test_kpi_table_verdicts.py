@@ -178,3 +178,11 @@ def test_the_public_pages_show_the_same_verdicts_for_published_data(planted):
     assert "Special cause variation: concerning" in verdict and "<svg" in verdict
     sub = public.get(reverse("public-sub-strand", args=[planted.slug])).content.decode()
     assert "Special cause: concerning" in sub and "Special cause: concerning" not in sub[sub.index(">K-DRAFT "):]
+
+
+def test_a_choice_not_in_the_list_is_named_and_the_table_left_unfiltered(planted):
+    response = login(Role.READER).get(reverse("dashboard"), {"kpis": "all", "variation": "bogus", "year_end": "purple"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Choose a variation from the list" in html and "Choose Red, Amber or Green" in html
+    assert set(codes(login(Role.READER), kpis="all", variation="bogus")) == {"K-CON", "K-IMP", "K-FLAT", "K-CTX", "K-DRAFT"}
