@@ -98,6 +98,19 @@ class AnnexRow:
 
         return year_end_words(self.kpi, self.outlook)
 
+    @property
+    def year_end_line(self):
+        """'Forecast at year end: Green (computed projection)' under the RAG (none in an appendix
+        without the verdicts)."""
+        return f"Forecast at year end: {self.year_end_words}" if self.variation is not None else ""
+
+    @property
+    def verdict_lines(self):
+        """The variation and the assurance, a line each, in a table's few words."""
+        if self.variation is None:
+            return ""
+        return f"{self.variation.short}\n{self.assurance.short}"
+
 
 @dataclass
 class StatusChange:

@@ -28,14 +28,14 @@ def test_the_word_appendix_says_the_forecast_variation_and_assurance_in_words(pl
     issued(period)
     for role in (Role.READER, Role.COORDINATOR):  # a briefing reports approved figures, whoever reads it
         rows = annex_rows(build_briefing_docx(briefing_context(period=period, user=UserFactory(role=role))))
-        assert rows["K-CON"]["Variation"] == "Special cause: concerning"
-        assert rows["K-CON"]["Assurance"] == "Hit or miss"
-        assert rows["K-CON"]["Forecast at year end"] == "Red (computed projection)"
-        assert rows["K-IMP"]["Assurance"] == "Consistently passing"
-        assert rows["K-FLAT"]["Variation"] == "Common cause" and rows["K-FLAT"]["Assurance"] == "Consistently failing"
-        assert rows["K-CTX"]["Variation"] == "Special cause: improving"
-        assert rows["K-CTX"]["Forecast at year end"] == "Contextual: not rated" and rows["K-CTX"]["Assurance"] == "–"
-        assert rows["K-DRAFT"]["Variation"] == "Common cause"  # its draft figure moves nothing
+        assert rows["K-CON"]["Variation and assurance"] == "Special cause: concerning\nHit or miss"
+        assert [line.strip() for line in rows["K-CON"]["RAG now and forecast at year end"].replace("\xa0", " ").split("\n")] == [
+            "Red", "Forecast at year end: Red (computed projection)"]
+        assert rows["K-IMP"]["Variation and assurance"] == "Special cause: improving\nConsistently passing"
+        assert rows["K-FLAT"]["Variation and assurance"] == "Common cause\nConsistently failing"
+        assert rows["K-CTX"]["Variation and assurance"] == "Special cause: improving\n–"
+        assert rows["K-CTX"]["RAG now and forecast at year end"].endswith("Forecast at year end: Contextual: not rated")
+        assert rows["K-DRAFT"]["Variation and assurance"].startswith("Common cause")  # its draft figure moves nothing
 
 
 def test_the_appendix_page_draws_the_icons_beside_the_same_words(planted):  # noqa: F811
