@@ -46,3 +46,20 @@ def test_the_appendix_page_draws_the_icons_beside_the_same_words(planted):  # no
     row = next(r for r in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', annex, re.S) if ">K-CON<" in r)
     assert re.search(r'<svg[^>]*aria-hidden="true".*?</svg><span class="app-mdc__words">Special cause: concerning</span>', row, re.S)
     assert '<span class="app-mdc__words">Hit or miss</span>' in row
+
+
+def test_the_pdf_appendix_says_the_verdicts_and_breaks_no_word(planted, tmp_path):  # noqa: F811
+    """The PDF is LibreOffice's of the Word document (reporting.documents.pdf): the real converter."""
+    import subprocess
+
+    from reporting.briefings.docx import briefing_docx_bytes
+    from reporting.documents.pdf import convert_to_pdf
+
+    period = ReportingPeriod.objects.filter(strategy=planted.objective.strategy).order_by("-financial_year", "-number")[0]
+    issued(period)
+    pdf = tmp_path / "briefing.pdf"
+    pdf.write_bytes(convert_to_pdf(briefing_docx_bytes(briefing_context(period=period, user=UserFactory(role=Role.READER)))))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout.split())
+    for words_ in ("Special cause: concerning", "Consistently passing", "Consistently failing", "Hit or miss",
+                   "Forecast at year end: Red (computed projection)", "Variation and assurance"):
+        assert words_ in text, words_
