@@ -419,6 +419,7 @@ class Attention:
     lines: list  # ranked
     stale: list  # Facts of the KPIs whose latest figure is stale, in the strategy's order
     on: object  # the day the figures were judged on
+    facts: dict = field(default_factory=dict)  # {KPI id: Facts} of every KPI read (its chart: the icons' verdicts)
 
     @property
     def shown(self):
@@ -440,10 +441,11 @@ def attention(*, kpis, figures, period, today, outlooks=None):
     series = read_figures(figures.filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis], period_key__lte=period.order_key))
     if outlooks is None:
         outlooks = forecast_outlooks(kpis, figures.filter(period_key__lte=period.order_key), year=period.financial_year)
-    facts = gather(kpis, series, on=on, outlooks=outlooks)
+    facts = gather(kpis, series, on=on, outlooks=outlooks, changes=changes_of_process(k.id for k in kpis))
     position = {kpi.id: i for i, kpi in enumerate(kpis)}
     lines = [line for f in facts if (line := lines_of(f)) is not None]
-    return Attention(lines=ranked(lines, position), stale=[f for f in facts if f.freshness.is_stale], on=on)
+    return Attention(lines=ranked(lines, position), stale=[f for f in facts if f.freshness.is_stale], on=on,
+                     facts={f.kpi.id: f for f in facts})
 
 
 def forecast_outlooks(kpis, figures, *, year):

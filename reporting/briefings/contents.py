@@ -87,6 +87,29 @@ class AnnexRow:
     is_synthetic: bool
     has_figure: bool = True  # a value, a milestone status or "not yet available": something to report
     override: object = None  # kpis.rag.Override when an officer set the RAG (Measurement.override)
+    variation: object = None  # reporting.variation.verdicts.Verdict (the appendix only): icon and words
+    assurance: object = None
+    outlook: object = None  # kpis.trajectory.Outlook of the period's year, or None
+
+    @property
+    def year_end_words(self):
+        """The status forecast at the year's end in words (reporting.variation.verdicts.year_end_words)."""
+        from reporting.variation.verdicts import year_end_words
+
+        return year_end_words(self.kpi, self.outlook)
+
+    @property
+    def year_end_line(self):
+        """'Forecast at year end: Green (computed projection)' under the RAG (none in an appendix
+        without the verdicts)."""
+        return f"Forecast at year end: {self.year_end_words}" if self.variation is not None else ""
+
+    @property
+    def verdict_lines(self):
+        """The variation and the assurance, a line each, in a table's few words."""
+        if self.variation is None:
+            return ""
+        return f"{self.variation.short}\n{self.assurance.short}"
 
 
 @dataclass

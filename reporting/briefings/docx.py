@@ -20,8 +20,9 @@ from reporting.documents.word import DOCX_CONTENT_TYPE, Paper, fmt_date, text  #
 # Column proportions of the tables, so that no word breaks inside a cell.
 CALENDAR_WIDTHS = [1, 1, 1, 1.2]
 OBJECTIVE_WIDTHS = [1, 1.3]
-ANNEX_WIDTHS = [3.0, 1.6, 2.0, 1.8, 1.5, 2.1]
-ANNEX_HEADINGS = ["KPI", word("sub_strand"), "Target", "Latest figure", "RAG", "Period the data is for"]
+ANNEX_WIDTHS = [2.5, 2.0, 2.7, 1.9, 2.4, 2.5, 2.0]
+ANNEX_HEADINGS = ["KPI", word("sub_strand"), "Target", "Latest figure", "RAG now and forecast at year end",
+                  "Variation and assurance", "Period the data is for"]
 
 
 def _created(context, now):
@@ -133,7 +134,8 @@ def _appendix(paper, rows, period):
     paper.table(
         ANNEX_HEADINGS,
         [[f"{r.code} {r.title}", r.sub_strand, r.target_text, r.value_text + (" (synthetic)" if r.is_synthetic else ""),
-          (r.rag, r.rag_label, r.override.note if r.override else ""), r.data_for or "–"] for r in rows],
+          (r.rag, r.rag_label, "\n".join(filter(None, [r.override.note if r.override else "", r.year_end_line]))),
+          r.verdict_lines or "–", r.data_for or "–"] for r in rows],
         widths=ANNEX_WIDTHS, caption=f"The latest approved figure of each KPI with one to report, as at {period.label}",
     )
 

@@ -27,7 +27,8 @@ as the council numbers it. The dictionary it returns has these keys, in the note
 - ``what_changed_section`` and ``what_changed`` (a WhatChanged), when the coordinator included
   it: 7. (8. after "What needs attention") What changed since last quarter; otherwise None;
 - ``kpi_annex``: when included, the appendix of the KPIs with something to report: AnnexRow per
-  KPI (latest approved figure, target, RAG, the period the data is for); otherwise empty;
+  KPI (latest approved figure, target, RAG, the forecast at the year's end, the variation and
+  assurance, the period the data is for); otherwise empty;
 - ``synthetic``: True when any of it is synthetic demonstration data.
 
 A fixed number of queries, whatever the number of sub-strands, KPIs or periods."""
@@ -38,6 +39,7 @@ from django.db.models import Prefetch
 
 from kpis.figures import data_lag_words, judged_target, latest_as_at, primary_targets, target_text, target_year, with_periods
 from kpis.models import KPI, Measurement
+from kpis.outlook import year_end_outlooks
 from kpis.rag import NO_MOVEMENT, RAG, RAG_ORDER, rag_label
 from objectives.selectors import sub_strands_reporting_in
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
@@ -68,6 +70,7 @@ from reporting.documents.text import text_blocks
 from reporting.dashboard.selectors import figure_text
 from reporting.models import Briefing, QuarterlyReturn, WorkflowState
 from reporting.statuses import figure_baselines, movement, rated_before
+from reporting.variation.verdicts import verdicts_for, verdicts_or_none
 
 
 def _objectives_for(period):
@@ -171,6 +174,8 @@ def briefing_context(*, period, user, briefing=None):
         sub_strands = {s.id: s for o in objectives for s in o.sub_strands.all()}
         annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_strands, user)
         synthetic = synthetic or (annex_synthetic and briefing.include_kpi_appendix)
+        if briefing.include_kpi_appendix:
+            annex_verdicts(annex, period=period, user=user, today=day_of(briefing))
     if briefing.include_what_changed:
         what_changed = WhatChanged(
             previous_period=previous, status_movements=changes,
@@ -209,6 +214,19 @@ def briefing_context(*, period, user, briefing=None):
         "kpi_annex": [row for row in annex if row.has_figure] if briefing.include_kpi_appendix else [],
         "synthetic": synthetic,
     }
+
+
+def annex_verdicts(rows, *, period, user, today):
+    """Each appendix row's variation and assurance (reporting.variation.verdicts, from the approved
+    figures: for the public, the published ones) and its outlook for the period's year (kpis.outlook:
+    the forecast at the year's end). Five queries, whatever the number of KPIs."""
+    kpis = [row.kpi for row in rows]
+    figures = reported_measurements(user)
+    found = verdicts_for(kpis=kpis, figures=figures, period=period, today=today)
+    outlooks = year_end_outlooks(kpis, period.financial_year, measurements=figures.filter(period_key__lte=period.order_key))
+    for row in rows:
+        row.variation, row.assurance = verdicts_or_none(found, row.kpi)
+        row.outlook = outlooks.get(row.kpi.id)
 
 
 def _strategy_kpis(period):

@@ -14,7 +14,10 @@ the target, the average and the process limits (one trace per segment, so that l
 from a change of process start new lines), then one trace of markers for each kind of special cause
 (its own shape and colour, and its name in words in the legend). A further series (where a change
 of process was recorded, a trajectory, a forecast) is one more function returning traces, its
-result added to ``series`` in `kpi_chart`; its figures go in the table beside the chart too.
+result added to ``series`` in `kpi_chart`; its figures go in the table beside the chart too. After
+them, the trajectory of the year of the latest figure and its forecast at the year's end
+(`trajectory_series`); each change of process recorded is a dotted vertical line, labelled
+(`change_markers`: layout shapes and annotations).
 """
 from kpis import spc
 
@@ -25,6 +28,8 @@ FIGURE_COLOUR = "#505a5f"
 AVERAGE_COLOUR = "#0b0c0c"
 LIMIT_COLOUR = "#0b0c0c"
 TARGET_COLOUR = "#912b88"
+TRAJECTORY_COLOUR = "#00703c"
+CHANGE_COLOUR = "#0b0c0c"
 CAUSE_MARKERS = {  # (colour, shape): Making Data Count's blue improvement, orange concern, purple neither
     spc.Cause.IMPROVEMENT: ("#1d70b8", "diamond"),
     spc.Cause.CONCERN: ("#b45309", "x"),
@@ -101,6 +106,54 @@ def special_cause_series(chart):
     return traces
 
 
+def trajectory_series(outlook_section):
+    """The year's trajectory (kpis.outlook, the KPI page's `outlook_section`: the figure each period of
+    the year of the latest figure is measured against, to the year's target), and the forecast for
+    the year's end (the officer's, else the computed projection, said in its name). The same figures
+    are in the trajectory table and the "now and at the year's end" list on the page."""
+    if not outlook_section:
+        return []
+    outlook, text = outlook_section["outlook"], outlook_section["text"]
+    labels = [label for label, _ in text["trajectory"]]
+    if not labels or not outlook.points:
+        return []
+    traces = [{
+        "type": "scatter", "name": f"Trajectory for {text['year']}", "x": labels, "y": [_number(p) for p in outlook.points],
+        "mode": "lines+markers", "line": {"color": TRAJECTORY_COLOUR, "width": 2, "dash": "dot"},
+        "marker": {"color": TRAJECTORY_COLOUR, "size": 8, "symbol": "triangle-up"},
+    }]
+    if outlook.forecast is not None:
+        traces.append({
+            "type": "scatter", "name": f"Forecast at year end ({outlook.forecast_source})", "x": [labels[-1]],
+            "y": [_number(outlook.forecast)], "mode": "markers",
+            "marker": {"color": TRAJECTORY_COLOUR, "size": 14, "symbol": "square-open", "line": {"width": 3}},
+        })
+    return traces
+
+
+def change_markers(chart):
+    """A dotted vertical line at each figure from which the limits were recalculated (a change of
+    process recorded: the chart's `ChangePoint`s), labelled; plotly's layout shapes and annotations."""
+    shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": c.label, "x1": c.label, "y0": 0, "y1": 1,
+               "line": {"color": CHANGE_COLOUR, "width": 1.5, "dash": "dot"}} for c in chart.changes]
+    notes = [{"xref": "x", "yref": "paper", "x": c.label, "y": 1, "yanchor": "bottom", "xanchor": "left",
+              "text": "Change of process", "showarrow": False, "font": {"size": 12}} for c in chart.changes]
+    return shapes, notes
+
+
+def axis_order(variation, outlook_section):
+    """The periods along the axis in time order: the figures' periods and the trajectory's (which may
+    run on past the latest figure to the year's end, or start before the first), each once."""
+    keys = {}
+    for p in variation.figures:
+        keys.setdefault(p.period_label, (p.measurement.period.financial_year, p.measurement.period.number))
+    if outlook_section:
+        year = outlook_section["outlook"].year
+        for n, (label, _) in enumerate(outlook_section["text"]["trajectory"], start=1):
+            keys.setdefault(label, (year, n))
+    return sorted(keys, key=keys.get)
+
+
 def chart_title(kpi, chart):
     if chart.is_run_chart:
         return f"{kpi.code} {kpi.title}: {chart.count_words}"
@@ -120,13 +173,18 @@ def kpi_chart(kpi_page):
         *target_series(labels, variation.figures),
         *limit_series(chart),
         *special_cause_series(chart),
+        *trajectory_series(kpi_page.outlook),
     ]
+    shapes, notes = change_markers(chart)
     return {
         "data": series,
         "layout": {
+            "shapes": shapes,
+            "annotations": notes,
             "title": {"text": chart_title(kpi, chart)},
             # the periods' names say what the axis is ("2023/24 Q2"); no title to crowd the legend
-            "xaxis": {"type": "category", "automargin": True, "tickangle": 0, "nticks": 10},
+            "xaxis": {"type": "category", "automargin": True, "tickangle": 0, "nticks": 10,
+                      "categoryorder": "array", "categoryarray": axis_order(variation, kpi_page.outlook)},
             "yaxis": {"title": {"text": kpi.get_unit_display()}, "separatethousands": True, "automargin": True},
             "font": FONT,
             "legend": {"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"},

@@ -24,6 +24,7 @@ from reporting.dashboard.choices import default_period
 from reporting.dashboard.selectors import figure_text
 from reporting.models import QuarterlyReturn
 from reporting.statuses import status
+from reporting.variation.verdicts import assurance_verdict, variation_verdict, verdicts_for, verdicts_or_none
 
 
 @dataclass
@@ -36,11 +37,15 @@ class KPILine:
     data_for: str
     is_draft: bool
     is_synthetic: bool
+    variation: object = None  # reporting.variation.verdicts.Verdict: the icon and its words
+    assurance: object = None
 
 
 def kpi_lines(*, user, kpis, period):
-    """Each KPI with its latest figure (as at `period`) against its target. Four queries."""
+    """Each KPI with its latest figure (as at `period`) against its target, and its variation and
+    assurance. Seven queries."""
     kpis = list(kpis)
+    verdicts = verdicts_for(kpis=kpis, figures=visible_measurements(user), period=period)
     latest = {}
     if period is not None and kpis:
         found = latest_visible_measurements(user, period).filter(kpi__in=[k.id for k in kpis]).order_by()
@@ -57,6 +62,7 @@ def kpi_lines(*, user, kpis, period):
             kpi=kpi, measurement=m, value_text=figure_text(m), target_text=target_text(kpi, value, kind),
             rag=m.rag if m else None, data_for=data_lag_words(m), is_draft=bool(m) and not m.is_frozen,
             is_synthetic=bool(m) and m.is_synthetic,
+            variation=verdicts_or_none(verdicts, kpi)[0], assurance=verdicts_or_none(verdicts, kpi)[1],
         ))
     return lines
 
@@ -166,6 +172,8 @@ class VariationSection:
     rows: list
     figures: list
     changes: list = field(default_factory=list)
+    variation_verdict: object = None  # reporting.variation.verdicts.Verdict: the icon and its words
+    assurance_verdict: object = None
 
 
 @dataclass
@@ -215,7 +223,8 @@ def variation_section(kpi, points, changes=()):
         )
         for i, (p, point) in enumerate(zip(numeric, chart.points))
     ]
-    return VariationSection(chart=chart, rows=rows, figures=numeric, changes=lines)
+    return VariationSection(chart=chart, rows=rows, figures=numeric, changes=lines,
+                            variation_verdict=variation_verdict(chart, kpi), assurance_verdict=assurance_verdict(chart, kpi))
 
 
 def kpi_page(*, user, code, today=None):

@@ -14,9 +14,10 @@ sub-strands, KPIs or periods (the tests pin the counts).
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from kpis.formatting import measurement_text
+from kpis.outlook import year_end_outlooks
 from kpis.models import KPI, Measurement
 from kpis.rag import NO_MOVEMENT, RAG, Movement, movements, rag_label
 from objectives.models import ReportingPeriod, SubStrand
@@ -24,9 +25,10 @@ from reporting.access import (
     BRIEFINGS, SEEN_BY_READERS, latest_visible_measurements, sees_drafts, visible_measurements, visible_returns,
 )
 from reporting.attention import Attention, attention
-from reporting.dashboard.filters import DashboardFilter
+from reporting.dashboard.filters import ALL_KPIS, DashboardFilter
 from reporting.models import Briefing, QuarterlyReturn
 from reporting.statuses import NO_STATUS, NOT_APPROVED, may_be_baseline, rated_before, status
+from reporting.variation.verdicts import verdicts_of
 
 RAG_SORT = {RAG.RED: 0, RAG.AMBER: 1, RAG.GREEN: 2, None: 3, "": 3}
 SHOWN_QUARTERS = 4
@@ -120,6 +122,7 @@ class Dashboard:
     plans: list = field(default_factory=list)
     briefing_period_ids: set = field(default_factory=set)
     attention_of: object = None  # () -> Attention: what needs attention and the stale figures, worked out when asked
+    verdicts: object = None  # KPIVerdicts: the KPI table's variation, assurance and year-end columns
 
     @cached_property
     def attention(self):
@@ -143,6 +146,79 @@ def needs_attention(*, user, sub_strand_ids, period, today, outlooks=None):
     figures the user may see (a reader: approved ones only), and the stale figures. Four queries."""
     kpis = KPI.objects.filter(is_active=True, sub_strand_id__in=sub_strand_ids).select_related("sub_strand__objective")
     return attention(kpis=kpis, figures=visible_measurements(user), period=period, today=today, outlooks=outlooks)
+
+
+@dataclass
+class KPIVerdicts:
+    """Each KPI's variation and assurance (reporting.variation.verdicts, from the charts that what
+    needs attention drew: reporting.attention, so the two never disagree) and its outlook for the
+    period's year (kpis.outlook: the forecast at the year's end), for the dashboard's KPI table: its
+    columns, its sort and its filters, from the figures the person may see."""
+    variation: dict = field(default_factory=dict)  # {KPI id: Verdict}
+    assurance: dict = field(default_factory=dict)  # {KPI id: Verdict}
+    outlooks: dict = field(default_factory=dict)  # {KPI id: kpis.trajectory.Outlook}, of those read
+    every_outlook: bool = False  # read for every KPI (to sort or filter by it), else for the rows shown
+    user: object = None
+    period: object = None
+
+    def read_outlooks(self, kpis):
+        """The outlooks of these KPIs (the table's rows shown), for the period's year from the figures
+        the user may see up to the period, unless every KPI's were read. Two queries."""
+        if self.every_outlook or self.period is None or not kpis:
+            return
+        figures = visible_measurements(self.user).filter(period_key__lte=self.period.order_key)
+        self.outlooks.update(year_end_outlooks(kpis, self.period.financial_year, measurements=figures))
+
+    def year_end_rag(self, kpi_id):
+        outlook = self.outlooks.get(kpi_id)
+        return outlook.year_end_rag if outlook is not None else None
+
+    def _ids(self, key_of):
+        groups = {}
+        for kpi_id in self.variation:
+            groups.setdefault(key_of(kpi_id), []).append(kpi_id)
+        return groups
+
+    @staticmethod
+    def _sort(groups, default):
+        """A SQL expression of each KPI's place (`groups`: {place: [KPI id]}), so the table sorts and pages in SQL."""
+        return Case(*[When(kpi_id__in=ids, then=Value(place)) for place, ids in sorted(groups.items())],
+                    default=Value(default), output_field=IntegerField())
+
+    def annotations(self):
+        variation = self._ids(lambda k: self.variation[k].sort)
+        assurance = self._ids(lambda k: self.assurance[k].sort)
+        year_end = self._ids(lambda k: RAG_SORT[self.year_end_rag(k)]) if self.every_outlook else {}
+        return {"variation_sort": self._sort(variation, 99), "assurance_sort": self._sort(assurance, 99),
+                "year_end_sort": self._sort(year_end, RAG_SORT[None])}
+
+    def chosen(self, choices):
+        """The KPI ids the table's filters leave (None: the filters choose none of these)."""
+        tests = []
+        if choices.get("variation"):
+            tests.append(lambda k: self.variation[k].key == choices["variation"])
+        if choices.get("assurance"):
+            tests.append(lambda k: self.assurance[k].key == choices["assurance"])
+        if choices.get("year_end"):
+            tests.append(lambda k: self.year_end_rag(k) == choices["year_end"])
+        if not tests:
+            return None
+        return [k for k in self.variation if all(test(k) for test in tests)]
+
+
+def kpi_verdicts(found, *, user, period, every_outlook=False):
+    """KPIVerdicts of the KPIs what needs attention read (`found`, an Attention); with `every_outlook`
+    (the table sorted or filtered by the forecast at year end) every KPI's outlook for the period's
+    year from the figures the user may see up to the period (two queries), else only the rows shown
+    read theirs (`read_outlooks`: two queries for 25 KPIs, not for all of them)."""
+    verdicts = KPIVerdicts(user=user, period=period, every_outlook=every_outlook)
+    for kpi_id, facts in found.facts.items():
+        verdicts.variation[kpi_id], verdicts.assurance[kpi_id] = verdicts_of(facts)
+    if every_outlook and period is not None and found.facts:
+        verdicts.outlooks = year_end_outlooks(
+            [f.kpi for f in found.facts.values()], period.financial_year,
+            measurements=visible_measurements(user).filter(period_key__lte=period.order_key))
+    return verdicts
 
 
 def dashboard(*, user, strategy=None, params=None, today=None, outlooks=None):
@@ -186,7 +262,12 @@ def dashboard(*, user, strategy=None, params=None, today=None, outlooks=None):
         synthetic = synthetic or any(c.is_synthetic for c in row.cells)
         counts[sub.period_status] += 1  # the status filter's rule (reporting.statuses.with_period_status)
 
-    kpi_figures = kpi_table_figures(user=user, sub_strand_ids=sub_ids, period=period, today=today)
+    found = needs_attention(user=user, sub_strand_ids=sub_ids, period=period, today=today, outlooks=outlooks)
+    sort = str((params or {}).get("sort") or "")
+    verdicts = kpi_verdicts(found, user=user, period=period,
+                            every_outlook="year_end" in filterset.table_choices or sort.lstrip("-") == "year_end")
+    kpi_figures = kpi_table_figures(user=user, sub_strand_ids=sub_ids, period=period, today=today, verdicts=verdicts,
+                                    choices=filterset.table_choices)
     briefings = briefing_links(user, periods[0] if periods else None)
     synthetic = synthetic or kpi_figures.filter(is_synthetic=True).exists()
     return Dashboard(
@@ -195,7 +276,7 @@ def dashboard(*, user, strategy=None, params=None, today=None, outlooks=None):
         kpi_figures=kpi_figures, shows_drafts=sees_drafts(user), synthetic=synthetic, filterset=filterset,
         not_approved=counts[NOT_APPROVED], no_status=counts[NO_STATUS], briefings=briefings, plans=list(plan_status_counts(strategy)),
         briefing_period_ids={item["period"].id for item in briefings},
-        attention_of=lambda: needs_attention(user=user, sub_strand_ids=sub_ids, period=period, today=today, outlooks=outlooks),
+        attention_of=lambda: found, verdicts=verdicts,
     )
 
 
@@ -212,7 +293,7 @@ def stale_figures(*, user, strategy=None, params=None, today=None):
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    filterset = DashboardFilter(data=params if params is not None else {}, user=user, strategy=strategy)
+    filterset = DashboardFilter(data=params if params is not None else {}, user=user, strategy=strategy, kpi_table=False)
     sub_ids = list(filterset.qs.values_list("id", flat=True))
     period = filterset.selected_period
     return StaleFigures(period=period, filterset=filterset,
@@ -239,21 +320,31 @@ def briefing_links(user, since):
     return links
 
 
-def kpi_table_figures(*, user, sub_strand_ids, period, today):
+def kpi_table_figures(*, user, sub_strand_ids, period, today, verdicts=None, choices=None):
     """The KPI table's rows as a queryset of figures (sorted and paged in the database): each KPI's
     latest figure as at `period` that the user may see, where it is off target (Red or Amber) or
-    overdue (not yet available, and its expected date has passed). Annotated with `shown_rag`,
-    `rag_sort`, `code` and `title` for the table's columns."""
+    overdue (not yet available, and its expected date has passed), or every KPI's (`choices`, the
+    table's filters: kpis=all), narrowed by the table's filters (variation, assurance, status now,
+    forecast at year end). Annotated with `shown_rag`, `rag_sort`, `code` and `title` for the table's
+    columns, and with `variation_sort`, `assurance_sort` and `year_end_sort` from `verdicts` (KPIVerdicts)."""
+    choices = choices or {}
     if period is None or not sub_strand_ids:
         figures = Measurement.objects.none()
     else:
         figures = latest_visible_measurements(user, period).filter(kpi__is_active=True, kpi__sub_strand_id__in=sub_strand_ids)
     off_target = Q(shown_rag__in=[RAG.RED, RAG.AMBER])
+    figures = figures.annotate(shown_rag=Measurement.shown_rag_expression())
+    if choices.get("kpis") != ALL_KPIS:
+        figures = figures.filter(off_target | Q(not_available=True, expected_date__lt=today))
+    if choices.get("now"):
+        figures = figures.filter(shown_rag=choices["now"])
+    verdicts = verdicts or KPIVerdicts()
+    chosen = verdicts.chosen(choices)
+    if chosen is not None:
+        figures = figures.filter(kpi_id__in=chosen)
     return (
-        figures.annotate(shown_rag=Measurement.shown_rag_expression())
-        .filter(off_target | Q(not_available=True, expected_date__lt=today))
-        .annotate(rag_sort=Case(When(shown_rag=RAG.RED, then=0), When(shown_rag=RAG.AMBER, then=1), default=3),
-                  code=F("kpi__code"), title=F("kpi__title"))
+        figures.annotate(rag_sort=Case(When(shown_rag=RAG.RED, then=0), When(shown_rag=RAG.AMBER, then=1), default=3),
+                         code=F("kpi__code"), title=F("kpi__title"), **verdicts.annotations())
         .select_related("kpi__sub_strand__objective", "period")
         .order_by("rag_sort", "code")
     )

@@ -3,14 +3,16 @@ import csv
 
 import django_tables2 as tables
 from django.http import HttpResponse
-
 from django.utils import timezone
+from django.utils.html import format_html
 
 from kpis.figures import data_lag_words, judged_target, primary_targets, target_text, target_year
 from kpis.rag import rag_label
 from reporting.dashboard.selectors import figure_text, listed_because
 from reporting.cell_safety import csv_cell
-from reporting.templatetags.ses import figure_rag
+from reporting.templatetags.mdc import icon_html
+from reporting.templatetags.ses import figure_rag, rag_tag
+from reporting.variation.verdicts import assurance_verdict, variation_verdict, year_end_words
 from objectives.council import word
 
 TEMPLATE = "reporting/tables/govuk_table.html"
@@ -32,15 +34,52 @@ class GovukTable(tables.Table):
 
 class RagColumn(tables.Column):
     """A figure's RAG as a word and a colour (the figure_rag template tag); in the CSV, the words. A
-    figure not yet approved is labelled so; an officer's override says so, with its reason."""
+    figure not yet approved is labelled so; an officer's override says so, with its reason; a
+    contextual KPI's figure says it is not rated."""
+
+    empty_values = ()
 
     def render(self, value, record):
-        return figure_rag(record, draft=not record.is_frozen)
+        return figure_rag(record, record.kpi.no_rating_words, draft=not record.is_frozen)
 
     def value(self, value, record):
         override = record.override
-        label = override.words if override else rag_label(value)
+        label = override.words if override else rag_label(value, kind=record.kpi.kind)
         return label if record.is_frozen else f"{label} (draft, not yet approved)"
+
+
+class VerdictColumn(tables.Column):
+    """A Making Data Count verdict (reporting.variation.verdicts, set on each row by `describe`): its
+    icon beside its words on the page (reporting/templatetags/mdc.py); in the CSV, the words."""
+
+    empty_values = ()
+
+    def __init__(self, *args, which, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.which = which
+
+    def render(self, value, record):
+        return icon_html(getattr(record, self.which), short=True)
+
+    def value(self, value, record):
+        return getattr(record, self.which).words
+
+
+class YearEndColumn(tables.Column):
+    """The status forecast at the year's end (kpis.outlook, set on each row by `describe`) as a word and
+    a colour, and whose forecast it is; in the CSV, in words."""
+
+    empty_values = ()
+
+    def render(self, value, record):
+        outlook = record.outlook
+        if outlook is None or outlook.forecast is None:
+            return format_html('<span class="govuk-body-s">{}</span>', year_end_words(record.kpi, outlook))
+        return format_html('{} <span class="govuk-body-s app-year-end-by">({})</span>', rag_tag(outlook.year_end_rag),
+                           outlook.forecast_source)
+
+    def value(self, value, record):
+        return year_end_words(record.kpi, record.outlook)
 
 
 class KPITable(GovukTable):
@@ -55,17 +94,25 @@ class KPITable(GovukTable):
                                order_by=("kpi__sub_strand__objective__number", "kpi__sub_strand__order", "code"))
     value_text = tables.Column("Latest figure", orderable=False)
     target_text = tables.Column("Target", orderable=False)
-    rag = RagColumn("RAG status", accessor="shown_rag", order_by=("rag_sort", "code"))
+    rag = RagColumn("Status now", accessor="shown_rag", order_by=("rag_sort", "code"))
+    year_end = YearEndColumn("Forecast at year end", accessor="year_end_sort", order_by=("year_end_sort", "code"))
+    variation = VerdictColumn("Variation", which="variation_verdict", accessor="variation_sort",
+                              order_by=("variation_sort", "code"))
+    assurance = VerdictColumn("Assurance", which="assurance_verdict", accessor="assurance_sort",
+                              order_by=("assurance_sort", "code"))
     data_for = tables.Column("Period the data is for", accessor="data_lag", orderable=False)
     reason = tables.Column("Why it is listed", orderable=False)
 
     class Meta(GovukTable.Meta):
         empty_text = "No KPI is off target or overdue."
         order_by = ("rag",)
+        # eleven columns: in a smaller type, so that most of it fits a desktop screen (static/css/app.css)
+        attrs = {**GovukTable.Meta.attrs, "class": "govuk-table app-table app-table--compact"}
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, today=None, verdicts=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        self.verdicts = verdicts  # reporting.dashboard.selectors.KPIVerdicts
 
     def paginate(self, *args, **kwargs):
         super().paginate(*args, **kwargs)
@@ -79,12 +126,18 @@ class KPITable(GovukTable):
     def describe(self, records):
         """Each figure's cells in words, with the targets read in one query."""
         targets = primary_targets({m.kpi_id for m in records}, [target_year(m) for m in records])
+        if self.verdicts is not None:
+            self.verdicts.read_outlooks([m.kpi for m in records])
         for m in records:
             value, kind = judged_target(m.kpi, m, targets=targets)
             m.value_text = figure_text(m) + (" (synthetic)" if m.is_synthetic else "")
             m.target_text = target_text(m.kpi, value, kind)
             m.data_lag = data_lag_words(m)
             m.reason = listed_because(m, self.today)
+            found = self.verdicts
+            m.variation_verdict = (found.variation.get(m.kpi_id) if found else None) or variation_verdict(None, m.kpi)
+            m.assurance_verdict = (found.assurance.get(m.kpi_id) if found else None) or assurance_verdict(None, m.kpi)
+            m.outlook = found.outlooks.get(m.kpi_id) if found else None
 
 
 def csv_response(table, filename):

@@ -56,7 +56,9 @@ def dashboard(request):
 
 
 def kpi_table(data):
-    return KPITable(data.kpi_figures, caption=f"KPIs off target or overdue, as at {data.period.label if data.period else 'no period'}")
+    which = "Every KPI's latest figure" if data.filterset.table_choices.get("kpis") else "KPIs off target or overdue"
+    return KPITable(data.kpi_figures, verdicts=data.verdicts,
+                    caption=f"{which}, as at {data.period.label if data.period else 'no period'}")
 
 
 def _with_filters(request, address):

@@ -66,7 +66,7 @@ def dashboard(request, period_slug=None):
         content = {**context, "strategies": all_strategies()}
         if period is not None:
             data = dashboard_data(user=PUBLIC, strategy=strategy, params={"period": period.slug})
-            table = PublicKPITable(data.kpi_figures, caption=f"KPIs off target or overdue, as at {period.label}")
+            table = PublicKPITable(data.kpi_figures, verdicts=data.verdicts, caption=f"KPIs off target or overdue, as at {period.label}")
             RequestConfig(request, paginate={"per_page": KPI_TABLE_PER_PAGE}).configure(table)
             content.update(data=data, table=table)
         html = render_to_string("reporting/public/_dashboard_content.html", {

@@ -53,15 +53,19 @@ def test_the_kpi_chart_is_drawn_after_its_table_when_it_nears_the_screen(page, s
         {"name": "Figures", "type": "scatter", "mode": "lines+markers"},
         {"name": "Target", "type": "scatter", "mode": "lines+markers"},
         {"name": "Average", "type": "scatter", "mode": "lines"},
+        # the year the latest figure is for: its trajectory, and its forecast at the year's end
+        {"name": "Trajectory for 2022/23", "type": "scatter", "mode": "lines+markers"},
+        {"name": "Forecast at year end (computed projection)", "type": "scatter", "mode": "markers"},
     ]
     traces = chart.locator(".scatterlayer .trace.scatter")
-    assert traces.count() == 3
+    assert traces.count() == 5
     # 610 and 655 (2023/24 Q1 has no figure yet, so is not on the chart); the one target (640, for
     # 2022/23) marked though it has no line; lines for all three
     assert traces.nth(0).locator("path.point").count() == 2
     assert traces.nth(1).locator("path.point").count() == 1
     assert all(traces.nth(i).locator("path.js-line").count() >= 1 for i in range(3))
-    assert chart.locator(".legend .traces .legendtext").all_text_contents() == ["Figures", "Target", "Average"]
+    assert chart.locator(".legend .traces .legendtext").all_text_contents() == [
+        "Figures", "Target", "Average", "Trajectory for 2022/23", "Forecast at year end (computed projection)"]
     assert "not enough figures yet (2 of 13)" in chart.locator(".gtitle").text_content()
     assert chart.bounding_box()["height"] == 420  # drawn in the room kept for it: nothing moved
 

@@ -32,6 +32,11 @@ SEED_HEADINGS = [
 STATUS = re.compile(r"Overall\s+status\s+(Green|Amber|Red)", re.IGNORECASE)
 
 
+def lines(cell):
+    """A table cell's lines, without the spaces that pad a shaded RAG word."""
+    return [line.strip() for line in cell.replace("\xa0", " ").split("\n")]
+
+
 def squash(text):
     return re.sub(r"\s+", "", text)
 
@@ -184,8 +189,24 @@ def test_what_changed_and_the_kpi_appendix_when_the_coordinator_includes_them(de
     assert sorted(rows) == ["HOU-02", "PLA-01", "PLA-02", "TOU-01", "TOU-02", "TOU-03", "TOU-04"]
     assert "640" in rows["HOU-02"][2]
     assert rows["TOU-01"][3].startswith("Not yet available")
-    assert "Calendar year 2022" in rows["TOU-01"][5]
-    assert rows["PLA-01"][4] == "Green" and rows["PLA-01"][3] == "Achieved"
+    assert "Calendar year 2022" in rows["TOU-01"][6]
+    assert lines(rows["PLA-01"][4])[0] == "Green" and rows["PLA-01"][3] == "Achieved"
+
+
+def test_the_appendix_says_each_kpis_forecast_variation_and_assurance_in_words(demo_users, sefton):
+    """The Word appendix (and so its PDF, made from it) says the forecast at the year's end, the
+    variation and the assurance in words; the Sefton demo's first quarter has no figure to chart yet.
+    (Planted verdicts: tests/reporting/briefings/test_appendix_verdicts.py.)"""
+    Briefing.objects.filter(period__slug="2023-24-q1").update(include_kpi_appendix=True)
+    period = ReportingPeriod.objects.get(slug="2023-24-q1")
+    document = build_briefing_docx(briefing_context(period=period, user=demo_users["cabinet"]))
+    annex = document.tables[-1]
+    assert [c.text for c in annex.rows[0].cells][4:6] == ["RAG now and forecast at year end", "Variation and assurance"]
+    rows = {r.cells[0].text.split()[0]: [c.text for c in r.cells] for r in annex.rows[1:]}
+    assert lines(rows["HOU-02"][4]) == ["Not rated", "Forecast at year end: No forecast yet"]
+    assert lines(rows["HOU-02"][5]) == ["No figures to chart yet", "–"]
+    assert lines(rows["PLA-01"][4]) == ["Green", "Forecast at year end: Milestone"]
+    assert lines(rows["PLA-01"][5]) == ["Milestone", "–"]
 
 
 def test_the_page_and_the_document_say_the_same_things_in_the_same_order(client_for, sefton):

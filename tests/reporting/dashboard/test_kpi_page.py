@@ -47,7 +47,9 @@ def test_kpi_page_draws_actual_against_target_from_json_script_with_a_table_besi
     match = re.search(r'<script id="kpi-chart-data" type="application/json">(.*?)</script>', html, re.S)
     assert match, "the chart's data is passed with json_script"
     figure = json.loads(match.group(1))
-    figures, target, average = figure["data"]  # two figures: a run chart, its average and no limits
+    figures, target, average, trajectory, _forecast = figure["data"]  # two figures: a run chart, its average and no limits
+    assert trajectory["name"] == "Trajectory for 2022/23"  # the year the latest figure is for, to its end
+    assert figure["layout"]["xaxis"]["categoryarray"] == ["2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4", "2023/24 Q2"]
     assert [figures["name"], target["name"], average["name"]] == ["Figures", "Target", "Average"]
     assert figures["x"] == ["2022/23 Q4", "2023/24 Q2"]  # the chart is of the figures; 2023/24 Q1 has none yet
     assert figures["y"] == [610.0, 655.0]
@@ -131,7 +133,8 @@ def test_a_milestone_kpi_has_a_table_and_no_chart(client_for, sefton):
 def test_chart_builder_is_plain_python(housing_history, demo_users):
     page = kpi_page(user=demo_users["approver"], code="HOU-02")
     figure = kpi_chart(page)
-    assert [t["name"] for t in figure["data"]] == ["Figures", "Target", "Average"]
+    assert [t["name"] for t in figure["data"]][:3] == ["Figures", "Target", "Average"]
+    assert any(t["name"].startswith("Trajectory for ") for t in figure["data"])  # the year of the draft the approver sees
     assert len(figure["data"][0]["x"]) == 3  # the approver also sees the draft quarter's figure
     assert figure["layout"]["title"]["text"] == "HOU-02 Net additional dwellings per annum: not enough figures yet (3 of 13)"
     assert json.loads(json.dumps(figure)) == figure  # plain data, as json_script writes it
