@@ -130,8 +130,9 @@ def test_page_query_counts_do_not_grow_with_the_data(clients):
     # and the counts are small
     # (the dashboard: 21 before "what needs attention", which reads all KPIs' figures in five more;
     # two more for the KPI table's forecast at year end, kpis.outlook, one for the changes of process
-    # its charts recalculate from; its CSV reads the variation too)
-    assert max(small.values()) <= 30, small
+    # its charts recalculate from; its CSV reads the variation too; two for every KPI's forecast, which the
+    # attention rule "forecast to miss the year's target" asks)
+    assert max(small.values()) <= 32, small
 
 
 def test_a_kept_page_runs_fewer_queries_and_as_many_whatever_the_data(clients):
