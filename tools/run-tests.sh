@@ -84,17 +84,28 @@ echo "== Starting a throwaway PostgreSQL ($("$PG_BIN/postgres" --version)) on 12
 "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 \
   -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGTMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 
+# --- Python's bytecode, compiled once ---------------------------------------------------------------
+# Each pass, and every server and manage.py the tests start, imports the project: with
+# PYTHONDONTWRITEBYTECODE set (as some shells set it) each of them compiled all of it again. The
+# bytecode goes to __pycache__ beside the sources (ignored by git), compiled here before the passes.
+unset PYTHONDONTWRITEBYTECODE
+$PY -m compileall -q -j 2 manage.py sefton_ses objectives kpis reporting bench tests >/dev/null
+
 # --- the two passes, side by side ---------------------------------------------------------------
 # The machine has (at least) two cores and each pass is mostly one Python process: the SQLite and
 # PostgreSQL passes run at the same time, each into its own log, printed in turn when both are done.
+# A test that uses the database runs in both passes; a test whose outcome cannot depend on the
+# database (no database at all, the browser's side, LibreOffice's PDFs), and the time-bounded
+# schemathesis fuzzing, run in one of them only, so that the passes do not repeat each other's work
+# and end together: --suite-pass, and the table of which kind runs where, in tests/passes.py.
 LOGS="$(mktemp -d /tmp/ses-test-logs.XXXXXX)"
 echo
 echo "== Test suite on SQLite and on PostgreSQL, side by side (logs in $LOGS) =="
 ( env -u DATABASE_URL DJANGO_ENV=development \
-    $PY -m pytest "$@" >"$LOGS/sqlite.log" 2>&1; echo $? >"$LOGS/sqlite.status" ) &
+    $PY -m pytest --suite-pass=sqlite "$@" >"$LOGS/sqlite.log" 2>&1; echo $? >"$LOGS/sqlite.status" ) &
 SQLITE_PID=$!
 ( DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres" DJANGO_ENV=development \
-    $PY -m pytest "$@" >"$LOGS/postgres.log" 2>&1; echo $? >"$LOGS/postgres.status" ) &
+    $PY -m pytest --suite-pass=postgresql "$@" >"$LOGS/postgres.log" 2>&1; echo $? >"$LOGS/postgres.status" ) &
 POSTGRES_PID=$!
 wait $SQLITE_PID $POSTGRES_PID || true
 
