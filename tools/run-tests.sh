@@ -110,13 +110,21 @@ POSTGRES_PID=$!
 wait $SQLITE_PID $POSTGRES_PID || true
 
 status=0
-for kind in sqlite postgres; do
-  name=$([ "$kind" = sqlite ] && echo SQLite || echo PostgreSQL)
+codes=()
+for kind in sqlite postgres; do codes+=("$(cat "$LOGS/$kind.status" 2>/dev/null || echo 1)"); done
+for i in 0 1; do
+  kind=$([ $i -eq 0 ] && echo sqlite || echo postgres)
+  name=$([ $i -eq 0 ] && echo SQLite || echo PostgreSQL)
+  code=${codes[$i]}
   echo
   echo "== Test suite on $name =="
   cat "$LOGS/$kind.log"
-  code=$(cat "$LOGS/$kind.status" 2>/dev/null || echo 1)
-  [ "$code" -eq 0 ] || { echo "== $name: FAILED (exit $code) =="; status=1; }
+  # pytest's 5 is "no test to run": the tests asked for (make test's arguments) all run in the other pass.
+  if [ "$code" -eq 5 ] && [ "${codes[$((1 - i))]}" -eq 0 ]; then
+    echo "== $name: every test asked for runs in the other pass (tests/passes.py) =="
+  elif [ "$code" -ne 0 ]; then
+    echo "== $name: FAILED (exit $code) =="; status=1
+  fi
 done
 rm -rf "$LOGS"
 
