@@ -8,6 +8,7 @@ from django.test import Client
 
 from reporting.demo import DEMO_USERS, create_demo_users
 from reporting.loaders import load_fixture_files
+from tests import passes
 from tests.session_data import EMPTY, USERS, needed_state, session_data
 
 DEMO_PASSWORDS = {username: password for username, password, *_ in DEMO_USERS}
@@ -18,6 +19,29 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--suite-pass", choices=passes.PASSES, default=None,
+                     help="make test's pass on this database: a test whose outcome cannot depend on the database "
+                          "runs in one pass only (tests/passes.py)")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """In one of make test's passes, leave out the tests the other pass runs (tests/passes.py)."""
+    passes.collected[:] = items
+    suite_pass = config.getoption("suite_pass")
+    if suite_pass is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != passes.VENDOR[suite_pass]:
+        raise pytest.UsageError(f"--suite-pass={suite_pass} but the database is {connection.vendor} (DATABASE_URL)")
+    kept, deselected = passes.select(items, suite_pass)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 def _db_marker_says(item, name):

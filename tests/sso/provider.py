@@ -70,16 +70,19 @@ def running_provider(folder, *, redirect_uri, users):
         log.close()
 
 
-def _wait_for(url, server, folder, seconds=30):
+def _wait_for(url, server, folder, seconds=120):
+    """The provider's discovery document, once it answers. On a busy machine its first answer (the
+    worker still importing) may take longer than a request's timeout: that is waited out too, up to
+    `seconds` in all (no wait at all once it is up)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError("The test OpenID provider stopped:\n" + (folder / "provider.log").read_text())
         try:
-            response = requests.get(url, timeout=2)
+            response = requests.get(url, timeout=10)
             if response.status_code == 200:
                 return response.json()
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.2)
     raise RuntimeError("The test OpenID provider did not start:\n" + (folder / "provider.log").read_text())

@@ -1,0 +1,77 @@
+"""Which of `make test`'s two passes (SQLite, PostgreSQL) runs each test.
+
+`make test` runs the suite on SQLite and on PostgreSQL side by side (tools/run-tests.sh), each pass
+with `--suite-pass=sqlite` or `--suite-pass=postgresql`. A test that uses the database runs in both:
+what it proves may differ from one database to the other. A test whose outcome cannot depend on the
+database runs in one pass only, the one ONCE names for its kind, so the two passes do not repeat
+each other's work (and end at about the same time: the PostgreSQL pass is the slower one):
+
+- "no database": it never touches the database (pytest-django refuses it one it has not asked
+  for), nor a database of the run's kind of its own (tests/reliability/live.py `live_database`);
+- "browser": what it proves is the browser's side (Chromium's rendering, scripts, axe's WCAG
+  checks, the keyboard); the database behaviour behind the same pages is covered by the view and
+  service tests, which run in both passes;
+- "libreoffice": it reads the session's papers as LibreOffice converted them (the `papers`
+  fixture of tests/reporting/documents/conftest.py): the converter's output, from documents whose
+  building from the data is tested in both passes (tests/reporting/documents/test_word.py...);
+- "fuzzing": schemathesis's three runs against the read API (tests/reporting/api/test_fuzz.py),
+  bounded by time, not by what they prove, are shared out so that each database is fuzzed and the
+  passes end together: as the Economy Cell (who sees drafts too) on PostgreSQL, the production
+  database, whose types are the stricter (a NUL, an integer out of range, an impossible date); as
+  the readers on SQLite. The API's answers themselves are tested by tests/reporting/api/ in both.
+
+All of them run in the SQLite pass but the Economy Cell's fuzzing: the PostgreSQL pass is the
+slower one (measured per test on 7 December 2026: README, "Performance", the suite).
+
+Without `--suite-pass` (a developer running pytest) every test runs.
+"""
+
+PASSES = ("sqlite", "postgresql")
+VENDOR = {"sqlite": "sqlite", "postgresql": "postgresql"}  # the connection.vendor each pass expects
+ONCE = {"no database": "sqlite", "browser": "sqlite", "libreoffice": "sqlite",
+        "fuzzing as a reader": "sqlite", "fuzzing as the Economy Cell": "postgresql"}
+FUZZING = "tests/reporting/api/test_fuzz.py"
+
+# The fixtures by which a test reaches the database of the run (directly or through other fixtures).
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def _uses_own_database_of_the_runs_kind(item):
+    """The test (or its module) makes a database of the run's kind outside pytest-django."""
+    from tests.reliability.live import live_database
+
+    return getattr(getattr(item, "module", None), "live_database", None) is live_database
+
+
+def kind(item):
+    """The kind of test ONCE names, or None for a test that depends on the database (both passes)."""
+    names = set(getattr(item, "fixturenames", ()))
+    uses_db = item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & names)
+    if item.nodeid.startswith(FUZZING + "::"):
+        return "fuzzing as the Economy Cell" if "[coordinator]" in item.nodeid else "fuzzing as a reader"
+    if item.get_closest_marker("browser") is not None:
+        return "browser"
+    if "papers" in names:
+        return "libreoffice"
+    if not uses_db and not _uses_own_database_of_the_runs_kind(item):
+        return "no database"
+    return None
+
+
+def passes_for(item):
+    """The passes that run this test."""
+    once = kind(item)
+    return PASSES if once is None else (ONCE[once],)
+
+
+def select(items, suite_pass):
+    """(kept, deselected) for the pass; every item when suite_pass is None."""
+    if suite_pass is None:
+        return list(items), []
+    kept, deselected = [], []
+    for item in items:
+        (kept if suite_pass in passes_for(item) else deselected).append(item)
+    return kept, deselected
+
+
+collected = []  # every test the session collected, before a pass left any out (tests/conftest.py)
