@@ -41,5 +41,7 @@ EXPOSE 8000
 VOLUME ["/data/media"]
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
   CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8000/healthz/live', timeout=4)"]
-# Each request's own JSON line is the app's (README "Logs"): gunicorn logs only its own events.
-CMD ["gunicorn", "sefton_ses.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--timeout", "120"]
+# Each request's own JSON line is the app's (README "Logs"): gunicorn logs only its own events. A worker
+# a core and 12 threads each served the load run best on 2 cores (README "Performance"); on a bigger
+# host set GUNICORN_CMD_ARGS="--workers N" (gunicorn reads it) in compose.yaml's environment.
+CMD ["gunicorn", "sefton_ses.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "12", "--timeout", "120"]

@@ -11,7 +11,7 @@ A lost update is two saves both accepted from the same starting version of a ret
 would have overwritten the first unseen. Refused stale saves are the guard working, not errors.
 
     .venv/bin/python bench/load.py [--seconds 60] [--readers 50] [--officers 10] [--databases sqlite,postgres]
-                                     [--workers 2] [--threads 4]
+                                     [--workers 2] [--threads 12]
 """
 import argparse
 import os
@@ -140,7 +140,7 @@ def main():
     parser.add_argument("--officers", type=int, default=10)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--workers", type=int, default=2)  # one per core: README, Performance (4 × 4 doubled the p95)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=12)  # one worker a core, 12 threads each: README, Performance
     args = parser.parse_args()
     failed = False
     for kind in args.databases.split(","):
