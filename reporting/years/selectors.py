@@ -71,7 +71,7 @@ class TargetRow:
     this_year: Target | None
 
 
-# The targets page shows this many KPIs at a time (Sefton's fit on one page; a council of 1,200 KPIs
+# The targets page shows this many KPIs at a time (a council of 60 KPIs fits on one page; one of 1,200 KPIs
 # gets 24 pages, each as quick to draw as the first): README, Performance.
 TARGETS_PER_PAGE = 50
 
