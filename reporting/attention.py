@@ -24,8 +24,8 @@ Who sees what: the figures come from the queryset the caller gives (the dashboar
 person may see, reporting.access.visible_measurements; the briefing: the approved ones), so a reader
 never finds a draft figure in a line; a line that cites a draft says so (`is_draft`).
 
-A fixed number of queries for all the KPIs (`attention`: five, and two for the year-end forecasts),
-whatever their number or history.
+A fixed number of queries for all the KPIs (`attention`: five, and one for the year-end forecasts'
+targets), whatever their number or history.
 """
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -440,7 +440,7 @@ def attention(*, kpis, figures, period, today, outlooks=None):
     on = as_at_date(period, today)
     series = read_figures(figures.filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis], period_key__lte=period.order_key))
     if outlooks is None:
-        outlooks = forecast_outlooks(kpis, figures.filter(period_key__lte=period.order_key), year=period.financial_year)
+        outlooks = forecast_outlooks(kpis, series, year=period.financial_year)
     facts = gather(kpis, series, on=on, outlooks=outlooks, changes=changes_of_process(k.id for k in kpis))
     position = {kpi.id: i for i, kpi in enumerate(kpis)}
     lines = [line for f in facts if (line := lines_of(f)) is not None]
@@ -448,19 +448,30 @@ def attention(*, kpis, figures, period, today, outlooks=None):
                      facts={f.kpi.id: f for f in facts})
 
 
-def forecast_outlooks(kpis, figures, *, year):
+def forecast_outlooks(kpis, series, *, year):
     """{KPI id: YearEndOutlook} for the KPIs with a year-end forecast for `year` (the officer's, or the
-    computed projection), asked of kpis.outlook (two queries) from the same figures the rules read."""
-    from kpis.outlook import year_end_outlooks
+    computed projection), asked of kpis.outlook from the figures the rules have already read
+    (`series`: read_figures' rows); one query, for the year's primary targets."""
+    from kpis.models import Target
+    from kpis.outlook import has_trajectory, outlook_of
     from objectives.models import financial_year_label
 
-    units = {kpi.id: kpi.unit for kpi in kpis}
-    return {
-        kpi_id: YearEndOutlook(year_label=financial_year_label(o.year), forecast_text=format_kpi_value(o.forecast, units[kpi_id]),
-                               target_text=format_kpi_value(o.target, units[kpi_id]), misses_target=o.misses_year_end,
-                               basis=o.forecast_source)
-        for kpi_id, o in year_end_outlooks(kpis, year, measurements=figures).items() if o.forecast is not None
-    }
+    kpis = [kpi for kpi in kpis if has_trajectory(kpi)]
+    targets = {t.kpi_id: t for t in Target.objects.filter(kpi_id__in=[k.id for k in kpis], financial_year=year,
+                                                           is_primary=True, value__isnull=False)} if kpis else {}
+    by_kpi = {}
+    for figure in series:
+        by_kpi.setdefault(figure.kpi_id, []).append(figure)
+    found = {}
+    for kpi in kpis:
+        if kpi.id not in targets:
+            continue
+        o = outlook_of(kpi, year, target=targets[kpi.id], figures=by_kpi.get(kpi.id, []))
+        if o is not None and o.forecast is not None:
+            found[kpi.id] = YearEndOutlook(
+                year_label=financial_year_label(o.year), forecast_text=format_kpi_value(o.forecast, kpi.unit),
+                target_text=format_kpi_value(o.target, kpi.unit), misses_target=o.misses_year_end, basis=o.forecast_source)
+    return found
 
 
 def as_text(lines, *, shown=None):
