@@ -120,16 +120,24 @@ def straight_line(points, at):
     return (mean_y + slope * (Decimal(at) - mean_x)).quantize(PLACES)
 
 
+def as_precise_as(value, figures):
+    """`value` to as many decimal places as the most precise of the figures it was worked out from
+    (a projection of dwellings from whole numbers is a whole number, "522", never "522.167")."""
+    places = max((max(0, -Decimal(v).normalize().as_tuple().exponent) for *_, v in figures), default=0)
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
 def projection(*, accumulation, figures, per_year, year, cadence):
     """The computed projection to the year's end from `figures`, [(financial year, number, value)]
-    oldest first, of one KPI: its figures of this year (and, for a snapshot, the years before)."""
+    oldest first, of one KPI: its figures of this year (and, for a snapshot, the years before), as
+    precise as they are (`as_precise_as`)."""
     if not figures:
         return Projection(None, "No figure yet to project from")
     last_year, last_number, last_value = figures[-1]
     if accumulation == CUMULATIVE:
         if last_year != year:
             return Projection(None, "No figure for this year yet to project from")
-        value = run_rate(year_to_date=last_value, number=last_number, per_year=per_year)
+        value = as_precise_as(run_rate(year_to_date=last_value, number=last_number, per_year=per_year), [figures[-1]])
         return Projection(value, f"Computed at the run rate so far: {_plain(last_value)} in {last_number} of "
                                  f"{per_year} {cadences.WORDS[cadence][1]}, × {per_year} ÷ {last_number}")
     recent = figures[-RECENT:]
@@ -138,7 +146,7 @@ def projection(*, accumulation, figures, per_year, year, cadence):
     value = straight_line(points, end)
     if value is None:
         return Projection(None, "Not enough figures to draw a line through (2 are needed)")
-    return Projection(value, f"Computed from a straight line through the latest {len(recent)} figures")
+    return Projection(as_precise_as(value, recent), f"Computed from a straight line through the latest {len(recent)} figures")
 
 
 def _plain(value):

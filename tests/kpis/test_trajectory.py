@@ -259,3 +259,15 @@ def test_the_strategy_file_refuses_a_linear_trajectory_without_its_baseline(db, 
     with pytest.raises(FixtureError, match="A linear trajectory starts from a baseline"):
         load_fixture_files([strategy_file(tmp_path, "", "profile: linear")])
     assert not Target.objects.exists()
+
+
+def test_a_projection_is_as_precise_as_the_figures_it_is_made_from():
+    whole = projection(accumulation="snapshot", figures=[(2020, 2, D(582)), (2021, 2, D(606)), (2022, 2, D("545.0000"))],
+                       per_year=4, year=2023, cadence="quarterly")
+    assert whole.value == whole.value.to_integral_value() and whole.value.as_tuple().exponent == 0  # not 522.167
+    tenths = projection(accumulation="snapshot", figures=[(2023, 1, D("61.2")), (2023, 2, D("62.5"))], per_year=4,
+                        year=2023, cadence="quarterly")
+    assert tenths.value.as_tuple().exponent == -1
+    run = projection(accumulation="cumulative", figures=[(2023, 1, D(100)), (2023, 3, D(250))], per_year=4, year=2023,
+                     cadence="quarterly")
+    assert run.value == D(333)  # 250 ÷ 3 × 4 = 333.33…, said as the figures are: whole
