@@ -8,7 +8,7 @@ from django.db import migrations, models
 def milestones_are_of_the_milestone_kind(apps, schema_editor):
     """Every KPI keeps its meaning: a milestone (its direction "milestone") is of the milestone kind;
     every other KPI was rated against its target, so it is targeted. No KPI becomes contextual
-    here: Sefton's papers mark none as a volume or context measure (the council says which)."""
+    here: the council's own papers say which are volumes or context measures, and it sets them."""
     KPI = apps.get_model("kpis", "KPI")
     for kpi in KPI.objects.filter(direction="milestone"):
         kpi.kind = "milestone"
