@@ -167,3 +167,18 @@ def test_an_officer_who_does_not_own_it_cannot_post(risk, people):
     other = UserFactory(username="other", role=Role.OFFICER)
     assert client_of(other).post(url(risk), posted(risk)).status_code == 403
     assert not RiskReview.objects.exists()
+
+
+def test_my_returns_lists_the_risk_reviews_the_officer_owns(risk, people):
+    page = client_of(people["officer"]).get("/my-returns/?strategy=" + risk.strategy.slug)
+    text = text_of(page)
+    assert "Your risk reviews" in text and "SR1: Investment slows" in text and "Not started" in text
+    assert f'href="{url(risk)}"' in page.content.decode()
+    assert "Your risk reviews" not in text_of(client_of(people["coordinator"]).get("/my-returns/"))
+
+
+def test_the_review_queue_lists_submitted_risk_reviews(risk, people):
+    RiskReview.objects.create(risk=risk, period=risk.strategy.periods.get(), state="submitted",
+                              current_likelihood=2, current_impact=2, direction="stable", commentary="Fine")
+    text = text_of(client_of(people["approver"]).get("/review/"))
+    assert "1 risk review submitted and waiting for approval" in text and "SR1: Investment slows" in text
