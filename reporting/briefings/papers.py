@@ -24,7 +24,7 @@ from reporting.briefings.docx import briefing_docx_bytes
 from reporting.briefings.selectors import briefing_context
 from reporting.documents import papers
 from reporting.documents.models import DocumentTemplate, Paper
-from reporting.models import Briefing, QuarterlyReturn
+from reporting.models import Briefing, BriefingRevision, QuarterlyReturn
 
 
 def a_reader():
@@ -86,11 +86,14 @@ def readers_docx(paper):
 
 
 def keep_issued(briefing):
-    """Keep the issued briefing's paper as its readers will download it (its PDF queued)."""
+    """Keep the issued briefing's paper as its readers will download it (its PDF queued), and keep it
+    as its revision's paper: that revision's Word document and PDF, as issued, for good."""
     briefing = Briefing.objects.select_related("period").get(pk=briefing.pk)
     context = briefing_context(period=briefing.period, user=a_reader(), briefing=briefing)
-    return papers.keep(docx=briefing_docx_bytes(context), kind=Paper.Kind.BRIEFING, title=context["title"],
-                       edition=edition(briefing), source_id=briefing.pk)
+    paper = papers.keep(docx=briefing_docx_bytes(context), kind=Paper.Kind.BRIEFING, title=context["title"],
+                        edition=edition(briefing), source_id=briefing.pk)
+    BriefingRevision.objects.filter(briefing_id=briefing.pk, number=briefing.revision, paper__isnull=True).update(paper=paper)
+    return paper
 
 
 def keep_when_issued(briefing):
