@@ -12,17 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from kpis.models import KPI, Target
 from kpis.numbers import NumberError, parse_number, whole_number
-from objectives.council import in_words, remembered, terms
+from objectives.council import council_name, in_words, remembered, terms
 from objectives.models import StrategicObjective, Strategy, SubStrand
 from reporting.loaders import FixtureError, Loader
 from reporting.workbooks import preview_token
 from reporting.workbooks.imports import CellChange
-from reporting.workbooks.cells import FIRST_DATA_ROW, finish_sheet, put, start_sheet
+from reporting.workbooks.cells import FIRST_DATA_ROW, TOP, WRAP, finish_sheet, new_workbook, put, start_sheet
 from reporting.workbooks.onboarding_reader import (
     CHOICES, NO, POINTS_SEPARATOR, SHEETS, YES, document, read_sheets, text,
 )
@@ -84,7 +83,7 @@ def _note(key):
 def onboarding_workbook_bytes(strategy=None):
     """The onboarding workbook (.xlsx) holding the strategy (by default the first) as it is now
     (empty sheets when there is none)."""
-    wb, used = Workbook(), set()
+    wb, used = new_workbook(), set()
     strategy = strategy or Strategy.objects.order_by("pk").first()
     for i, (key, rows) in enumerate(_rows(strategy).items()):
         title, columns = SHEETS[key]
@@ -93,11 +92,24 @@ def onboarding_workbook_bytes(strategy=None):
         for r, row in enumerate(rows, start=FIRST_DATA_ROW):
             for c, (_, _, name) in enumerate(columns, start=1):
                 value = row.get(name)
-                put(ws, r, c, value if value not in (None, "") else None)
+                # Text wraps in its column (a title, a lead service, a source note: never clipped).
+                put(ws, r, c, value if value not in (None, "") else None, alignment=WRAP if isinstance(value, str) else TOP)
         finish_sheet(ws, [(heading, width) for heading, width, _ in columns], FIRST_DATA_ROW + max(len(rows), 1) - 1)
+    _properties(wb, strategy)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _properties(wb, strategy):
+    """The workbook's title, subject and language (en-GB), and the council as its author; dated by
+    nothing but the data (a workbook of what is there now carries no date of ours)."""
+    props = wb.properties
+    props.title = f"Onboarding workbook – {strategy.name}" if strategy else "Onboarding workbook"
+    props.subject = "The strategy's objectives, sub-strands, KPIs and targets, to fill in and import"
+    props.creator = props.lastModifiedBy = council_name()
+    props.language = "en-GB"
+    props.category = "Onboarding workbook"
 
 
 def _load(doc):
