@@ -78,6 +78,12 @@ def test_each_revision_is_downloadable_as_issued_and_says_its_revision(reissued,
     assert cabinet.get(reverse("briefing-revision-pdf", args=[Q2, 1])).status_code == 202
     page = cabinet.get(reverse("briefing-revision", args=[Q2, 1])).content.decode()
     assert reverse("briefing-revision-docx", args=[Q2, 1]) in page and reverse("briefing-revision-pdf", args=[Q2, 1]) in page
+    # The page shows the briefing as its readers saw it then: every section, numbered as then.
+    for words in ("4 Governance &amp; reporting", "5. Progress to date", "Strategic objectives and their sub-strands"):
+        assert words in page, words
+    assert "Planning, approved after the first issue." not in page
+    second_page = cabinet.get(reverse("briefing-revision", args=[Q2, 2])).content.decode()
+    assert "Planning, approved after the first issue." in second_page
 
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(convert_to_pdf(second.content))
