@@ -87,8 +87,9 @@ def onboarding_workbook_bytes(strategy=None):
     strategy = strategy or Strategy.objects.order_by("pk").first()
     for i, (key, rows) in enumerate(_rows(strategy).items()):
         title, columns = SHEETS[key]
+        # Its first column (a slug, a number, a code) frozen, and so printed on every page across.
         ws = start_sheet(wb, in_words(title), used, heading=in_words(title), note=_note(key),
-                         columns=[(heading, width) for heading, width, _ in columns], first=i == 0)
+                         columns=[(heading, width) for heading, width, _ in columns], first=i == 0, freeze="B4")
         for r, row in enumerate(rows, start=FIRST_DATA_ROW):
             for c, (_, _, name) in enumerate(columns, start=1):
                 value = row.get(name)
@@ -102,8 +103,8 @@ def onboarding_workbook_bytes(strategy=None):
 
 
 def _properties(wb, strategy):
-    """The workbook's title, subject and language (en-GB), and the council as its author; dated by
-    nothing but the data (a workbook of what is there now carries no date of ours)."""
+    """The workbook's title, subject and language (en-GB), and the council as its author (dated the day
+    it is made: it holds the strategy as it is that day)."""
     props = wb.properties
     props.title = f"Onboarding workbook – {strategy.name}" if strategy else "Onboarding workbook"
     props.subject = "The strategy's objectives, sub-strands, KPIs and targets, to fill in and import"
