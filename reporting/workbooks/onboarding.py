@@ -107,7 +107,9 @@ def _properties(wb, strategy):
     it is made: it holds the strategy as it is that day)."""
     props = wb.properties
     props.title = f"Onboarding workbook – {strategy.name}" if strategy else "Onboarding workbook"
-    props.subject = "The strategy's objectives, sub-strands, KPIs and targets, to fill in and import"
+    words = terms()
+    props.subject = (f"The strategy's {words.objective.many_lower}, {words.sub_strand.many_lower}, KPIs and targets, "
+                     "to fill in and import")
     props.creator = props.lastModifiedBy = council_name()
     props.language = "en-GB"
     props.category = "Onboarding workbook"
