@@ -54,7 +54,10 @@ def test_a_crowd_asking_for_a_pdf_not_yet_made_is_told_at_once_and_it_is_queued_
     FIGURES["healthz while queueing, slowest s"] = round(max(health), 3)
     assert {status for status, _ in answers} == {202}
     assert all(b"The PDF is being prepared; the Word document is ready now" in body for _, body in answers)
-    assert max(health) < 1.0, health
+    # Not a timing pin: a conversion takes 3-12 s of CPU here, and with LibreOffice in the request
+    # /healthz waited 8 s behind the crowd. Well under a conversion's time means no thread waited on
+    # one, on a machine under load too (1 s was missed at a load average of 15).
+    assert max(health) < 3.0, health
     assert sql(url, "SELECT count(*) FROM reporting_paper") == [(1,)]
 
 
@@ -81,5 +84,8 @@ def test_16_simultaneous_pdf_requests_are_served_the_kept_file_and_healthz_answe
     FIGURES["healthz while serving, slowest s"] = round(max(health), 3)
     assert {status for status, _ in answers} == {200}
     assert all(body == kept for _, body in answers)  # the kept file, to every reader
-    assert max(health) < 1.0, health
+    # Not a timing pin: a conversion takes 3-12 s of CPU here, and with LibreOffice in the request
+    # /healthz waited 8 s behind the crowd. Well under a conversion's time means no thread waited on
+    # one, on a machine under load too (1 s was missed at a load average of 15).
+    assert max(health) < 3.0, health
     assert len(list(media.rglob("*.pdf"))) == 1  # nothing converted again
