@@ -182,3 +182,10 @@ def test_the_review_queue_lists_submitted_risk_reviews(risk, people):
                               current_likelihood=2, current_impact=2, direction="stable", commentary="Fine")
     text = text_of(client_of(people["approver"]).get("/review/"))
     assert "1 risk review submitted and waiting for approval" in text and "SR1: Investment slows" in text
+
+
+def test_a_review_started_and_saved_by_someone_else_meanwhile_is_not_overwritten(risk, people):
+    client_of(people["coordinator"]).post(url(risk), posted(risk, commentary="Theirs"))
+    response = client_of(people["officer"]).post(url(risk), posted(risk, commentary="Mine", version="0"))
+    assert response.status_code == 409
+    assert RiskReview.objects.get().commentary == "Theirs"

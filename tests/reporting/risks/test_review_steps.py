@@ -243,3 +243,32 @@ def test_issuing_the_briefing_publishes_the_approved_reviews(risk, people):
     review = review_in(risk, "approved")
     services.publish_reviews(review.period)
     assert RiskReview.objects.get(pk=review.pk).state == "published"
+
+
+class TestRaiseRisk:
+    def test_the_coordinating_team_raises_a_risk_linked_to_a_kpi(self, people):
+        from tests.factories import KPIFactory
+
+        kpi = KPIFactory()
+        risk = services.raise_risk(strategy=StrategyFactory(), by=people["coordinator"], reference="SR9",
+                                   title="Skills gap", inherent_likelihood=3, inherent_impact=4, target_likelihood=2,
+                                   target_impact=2, owner=people["officer"], kpis=[kpi])
+        assert list(risk.kpis.all()) == [kpi]
+        assert risk.updated_by == people["coordinator"]
+
+    def test_an_officer_cannot_raise_one(self, people):
+        with pytest.raises(PermissionDenied):
+            services.raise_risk(strategy=StrategyFactory(), by=people["officer"], reference="SR9", title="Skills gap",
+                                inherent_likelihood=3, inherent_impact=4, target_likelihood=2, target_impact=2)
+
+    def test_a_score_off_the_matrix_is_refused_with_nothing_written(self, people):
+        from django.core.exceptions import ValidationError
+
+        from reporting.models import Risk
+
+        with pytest.raises(ValidationError) as refused:
+            services.raise_risk(strategy=StrategyFactory(), by=people["coordinator"], reference="SR9",
+                                title="Skills gap", inherent_likelihood=6, inherent_impact=4, target_likelihood=2,
+                                target_impact=2)
+        assert "1 to 5" in str(refused.value)
+        assert not Risk.objects.exists()
