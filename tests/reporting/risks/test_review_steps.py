@@ -272,3 +272,26 @@ class TestRaiseRisk:
                                 target_impact=2)
         assert "1 to 5" in str(refused.value)
         assert not Risk.objects.exists()
+
+
+def test_a_draft_saved_leaves_the_readers_version_and_an_approval_raises_it(risk, people):
+    review = review_in(risk, "draft")
+    assert risk.matrix.pk  # the council's matrix made (the first time it is asked for) before measuring
+    before = DataVersion.objects.get(pk=1)
+    services.save_review(review=review, by=people["officer"], data={**COMPLETE, "version": review.version})
+    after_draft = DataVersion.objects.get(pk=1)
+    assert after_draft.number > before.number and after_draft.readers == before.readers
+    services.submit_review(review=review, by=people["officer"])
+    services.approve_review(review=review, by=people["approver"])
+    assert DataVersion.objects.get(pk=1).readers > after_draft.readers
+
+
+def test_the_history_says_each_change_in_words(risk, people):
+    from reporting.risks.selectors import review_history
+
+    review = review_in(risk, "draft")
+    services.save_review(review=review, by=people["officer"], data={**COMPLETE, "version": review.version})
+    services.save_review(review=review, by=people["officer"],
+                         data={**COMPLETE, "current_impact": 5, "version": review.version + 1})
+    texts = [change.text for entry in review_history(RiskReview.objects.get(pk=review.pk)) for change in entry.changes]
+    assert "Officer changed the current impact of the review from 3 to 5" in texts
