@@ -209,8 +209,13 @@ def read_register_sheets(wb, *, required=True):
             problems.append(Problem(f"no column headed {', '.join(f'“{in_words(m)}”' for m in missing)}", sheet=ws.title))
             continue
         sheet = Sheet(ws.title, letters={key: cols[heading] for heading, _, key in columns})
-        for number, cells in enumerate(ws.iter_rows(min_row=header_row + 1, max_row=header_row + MAX_ROWS),
-                                       start=header_row + 1):
+        for number, cells in enumerate(ws.iter_rows(min_row=header_row + 1), start=header_row + 1):
+            if number > header_row + MAX_ROWS:  # refused, never read in part (whatever size the file says it is)
+                if any(getattr(cell, "value", None) not in (None, "") for cell in cells):
+                    problems.append(Problem(f"the sheet has more than {MAX_ROWS:,} rows: a register holds fewer; remove "
+                                            "the rows below it", sheet=ws.title))
+                    break
+                continue
             row = {}
             for heading, _, key in columns:
                 i = cols[heading] - 1

@@ -16,7 +16,7 @@ from reporting.workbooks.cells import XLSX_CONTENT_TYPE
 from reporting.workbooks.forms import ConfirmImportForm, RiskRegisterWorkbookForm
 from reporting.workbooks.safety import ImportRefused
 
-PAGE, PREVIEW = "reporting/risks/import.html", "reporting/risks/import_preview.html"
+PAGE, PREVIEW = "reporting/workbooks/risk_import.html", "reporting/workbooks/risk_import_preview.html"
 
 
 def _strategy(user, slug):

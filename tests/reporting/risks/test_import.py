@@ -207,6 +207,8 @@ def test_a_hostile_or_foreign_file_is_refused_as_every_import_refuses_it(registe
         (b"Reference,Title\nSR1,Investment\n", "register.xlsx", "not an Excel workbook"),
         (content, "register.csv", "must be an Excel workbook"),
         (edited(content, {("Risks", f"J{FIRST_DATA_ROW}"): "=2+2"}), "register.xlsx", "Sheet “Risks”, cell J4: the cell holds a formula"),
+        (edited(content, {("Actions", "A6000"): "SR1"}), "register.xlsx", "Sheet “Actions”: the sheet has more than 5,000 rows"),
+        (edited(content, {("Risks", f"K{FIRST_DATA_ROW}"): 7}), "register.xlsx", "Sheet “Risks”, cell K4: “7” is not an impact"),
     ]:
         text = page(upload(coordinator, file, name))
         assert "There is a problem" in text and words in text, (words, text[:1500])
