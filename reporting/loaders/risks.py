@@ -97,11 +97,15 @@ class RiskLoading(Loading):
             self.fail(where, "risks belong to a strategy: give a 'strategy' section in the same file, or 'strategy:' "
                              "on the risk")
         reference = str(self.require(data, "reference", where)).strip()
-        risk = Risk.objects.filter(strategy=strategy, reference=reference).first()
+        known = self._register(strategy)
+        risk = known["risks"].pop(reference, None)  # read once: a second entry of the same risk reads it again
+        if risk is None:
+            risk = Risk.objects.filter(strategy=strategy, reference=reference).first()
         created = risk is None
         if created:
-            risk = Risk(strategy=strategy, reference=reference, version=1,
-                        order=Risk.objects.filter(strategy=strategy).count() + 1)
+            known["count"] += 1
+            risk = Risk(strategy=strategy, reference=reference, version=1, order=known["count"])
+        risk._matrix = known["matrix"]  # the matrix Risk.clean checks the levels on, its levels read once
         before = self._saved_fields(risk)
         risk.title = str(self.require(data, "title", where)).strip()
         for key in RISK_FIELDS[1:]:
@@ -114,16 +118,11 @@ class RiskLoading(Loading):
         risk.next_review_date = self.date(data.get("next_review_date"), where, "next_review_date")
         risk.exempt = bool(data.get("exempt", False))
         risk.owner = self.person(data.get("owner"), where)
-        risk.objective = (self.lookup(StrategicObjective, where, "strategic objective", strategy=strategy,
-                                      number=data["objective"]) if data.get("objective") not in (None, "") else None)
-        risk.sub_strand = (self.lookup(SubStrand, where, "sub-strand", objective__strategy=strategy,
-                                       slug=data["sub_strand"]) if data.get("sub_strand") else None)
+        risk.objective = self._known(known, "objectives", data.get("objective"), where, "strategic objective")
+        risk.sub_strand = self._known(known, "sub_strands", data.get("sub_strand"), where, "sub-strand")
         if risk.sub_strand is not None and risk.objective is None:
             risk.objective = risk.sub_strand.objective
-        risk.category = None
-        if data.get("category"):
-            matrix = RiskMatrix.for_council(council())
-            risk.category = self.lookup(RiskCategory, where, "risk category", matrix=matrix, name=data["category"])
+        risk.category = self._known(known, "categories", data.get("category"), where, "risk category")
         if created or self._saved_fields(risk) != before:
             if not created:
                 risk.version += 1
@@ -133,24 +132,53 @@ class RiskLoading(Loading):
         codes = data.get("kpis") or []
         if not isinstance(codes, list):
             self.fail(where, "'kpis' is a list of the linked KPIs' codes")
-        kpis = list(KPI.objects.filter(code__in=[str(c) for c in codes], sub_strand__objective__strategy=strategy))
-        missing = sorted({str(c) for c in codes} - {k.code for k in kpis})
+        missing = sorted({str(c) for c in codes} - set(known["kpis"]))
         if missing:
             self.fail(where, f"KPI {', '.join(repr(c) for c in missing)} is not a KPI of strategy {strategy.slug!r}")
-        if {k.pk for k in kpis} != set(risk.kpis.values_list("pk", flat=True)):
+        kpis = [known["kpis"][str(c)] for c in codes]
+        if created or {k.pk for k in kpis} != {k.pk for k in risk.kpis.all()}:
             risk.kpis.set(kpis)
         self.load_risk_actions(data.get("actions") or [], risk, f"{where}.actions")
         return risk
+
+    def _register(self, strategy):
+        """What the strategy's risks may name, read once a load (after the file's objectives and matrix)."""
+        registers = self.__dict__.setdefault("_registers", {})
+        if strategy.pk not in registers:
+            matrix = RiskMatrix.for_council(council())
+            matrix = RiskMatrix.objects.prefetch_related("levels", "categories").get(pk=matrix.pk)
+            risks = {r.reference: r for r in Risk.objects.filter(strategy=strategy).prefetch_related("kpis", "actions")}
+            registers[strategy.pk] = {
+                "matrix": matrix, "risks": risks, "count": len(risks),
+                "objectives": {str(o.number): o for o in StrategicObjective.objects.filter(strategy=strategy)},
+                "sub_strands": {s.slug: s for s in SubStrand.objects.filter(objective__strategy=strategy)
+                                .select_related("objective")},
+                "categories": {c.name: c for c in matrix.categories.all()},
+                "kpis": {k.code: k for k in KPI.objects.filter(sub_strand__objective__strategy=strategy)},
+            }
+        return registers[strategy.pk]
+
+    def _known(self, known, kind, value, where, what):
+        if value in (None, ""):
+            return None
+        found = known[kind].get(str(value))
+        if found is None:
+            self.fail(where, f"{what} {value!r} does not exist in this strategy (define it first, or check the spelling)")
+        return found
 
     def _saved_fields(self, risk):
         return tuple(getattr(risk, key) for key in (*RISK_FIELDS, *LEVEL_FIELDS, "next_review_date", "exempt", "owner_id",
                                                      "objective_id", "sub_strand_id", "category_id"))
 
     def person(self, typed, where):
-        """A risk's owner by their email or username (None when not given)."""
+        """A risk's owner by their email or username (None when not given); each read once a load."""
         if typed in (None, ""):
             return None
-        found = list(get_user_model().objects.filter(Q(email__iexact=str(typed)) | Q(username__iexact=str(typed)))[:2])
+        people = self.__dict__.setdefault("_people", {})
+        key = str(typed).lower()
+        if key not in people:
+            people[key] = list(get_user_model().objects.filter(Q(email__iexact=key) | Q(username__iexact=key))[:2])
+        found = people[key]
         if len(found) != 1:
             self.fail(where, f"'owner' {typed!r} is {'more than one person' if found else 'no one who can sign in'}: "
                              "give the owner's username or email")
@@ -159,7 +187,7 @@ class RiskLoading(Loading):
     def load_risk_actions(self, actions, risk, where):
         if not isinstance(actions, list):
             self.fail(where, "expected a list of actions, each {description, owner, due_date, status}")
-        existing = list(risk.actions.order_by("order", "pk"))
+        existing = sorted(risk.actions.all(), key=lambda a: (a.order, a.pk))
         for i, item in enumerate(actions):
             a_where = f"{where}[{i}]"
             action = existing[i] if i < len(existing) else RiskAction(risk=risk, order=i + 1)

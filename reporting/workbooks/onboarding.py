@@ -125,8 +125,9 @@ def _load(doc):
     try:
         for i, objective in enumerate(doc["objectives"]):
             loader.load_objective(objective, strategy, f"{in_words('Strategic objectives')}, row {i + 1}")
+        sheet = in_words(RISKS)
         for entry in doc.get("risks") or []:  # absent from a workbook made before risks: left as they are
-            loader.load_risk(entry, strategy, f"{in_words(RISKS)}, {entry['reference']}")
+            loader.load_risk(entry, strategy, f"{sheet}, {entry['reference']}")
     except FixtureError as exc:
         raise ImportRefused([Problem(f"{exc}. Nothing was saved.")]) from exc
     except IntegrityError as exc:

@@ -129,8 +129,9 @@ def _load(strategy, entries, user):
     loader = Loader(Path("the risk register workbook"))
     loader.by = user
     try:
-        for i, entry in enumerate(entries):
-            loader.load_risk(entry, strategy, f"{in_words(RISKS)}, {entry['reference']}")
+        sheet = in_words(RISKS)
+        for entry in entries:
+            loader.load_risk(entry, strategy, f"{sheet}, {entry['reference']}")
     except FixtureError as exc:
         raise ImportRefused([Problem(f"{str(exc).partition(': ')[2] or exc}. Nothing was saved.")]) from exc
     except IntegrityError as exc:

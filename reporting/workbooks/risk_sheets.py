@@ -378,7 +378,7 @@ def register_document(sheets, known):
                  **{key: check.level(sheet, number, row, key) for key in LEVELS},
                  "controls": check.text(sheet, number, row, "controls", "controls in place"),
                  "next_review_date": check.date(sheet, number, row, "next_review_date", "next review date"),
-                 "exempt": check.yes_no(sheet, number, row, "exempt", in_words("Exempt")),
+                 "exempt": check.yes_no(sheet, number, row, "exempt", "Exempt"),
                  "kpis": _kpis(check, sheet, number, row),
                  "actions": []}
         typed = typed_objective = str(row["objective"]) if row["objective"] != "" else ""
@@ -491,23 +491,24 @@ def register_changes(sheets, entries, saved, matrix):
     """{reference: [CellChange]} for each risk the sheets give: each cell that differs from what is
     saved (`saved`: {reference: entry_of(risk)}), each cell of a new risk, each action removed."""
     names = level_names(matrix)
+    headings = {key: in_words(heading) for heading, _, key in RISK_COLUMNS + ACTION_COLUMNS}
     number_of = {row["reference"]: number for number, row in reversed(sheets[RISKS].rows)}
     action_rows = {}
     for number, row in sheets[ACTIONS].rows:
         action_rows.setdefault(row["risk"], []).append(number)
     return {entry["reference"]: _changes(sheets, number_of[entry["reference"]], entry, saved.get(entry["reference"]),
-                                         names, action_rows.get(entry["reference"], []))
+                                         names, action_rows.get(entry["reference"], []), headings)
             for entry in entries}
 
 
-def _changes(sheets, number, entry, before, names, action_rows):
+def _changes(sheets, number, entry, before, names, action_rows, headings):
     out = []
     risks, actions = sheets[RISKS], sheets[ACTIONS]
     for heading, _, key in RISK_COLUMNS:
         old = None if before is None else before.get(key)
         if old == entry[key] or (before is None and entry[key] in (None, "", [], False)):
             continue
-        out.append(CellChange(risks.title, risks.ref(key, number), entry["reference"], in_words(heading),
+        out.append(CellChange(risks.title, risks.ref(key, number), entry["reference"], headings[key],
                               _shown(key, old, names), _shown(key, entry[key], names)))
     old_actions = [] if before is None else before["actions"]
     for i, action in enumerate(entry["actions"]):
@@ -516,8 +517,8 @@ def _changes(sheets, number, entry, before, names, action_rows):
             if old.get(key) == action[key] or (not old and action[key] in (None, "")):
                 continue
             out.append(CellChange(actions.title, actions.ref(key, action_rows[i]), f"{entry['reference']} action {i + 1}",
-                                  in_words(heading), _shown(key, old.get(key), names), _shown(key, action[key], names)))
+                                  headings[key], _shown(key, old.get(key), names), _shown(key, action[key], names)))
     for i in range(len(entry["actions"]), len(old_actions)):
-        out.append(CellChange(actions.title, "no row", f"{entry['reference']} action {i + 1}", in_words("Action"),
+        out.append(CellChange(actions.title, "no row", f"{entry['reference']} action {i + 1}", headings["description"],
                               old_actions[i]["description"], "(removed)"))
     return out
