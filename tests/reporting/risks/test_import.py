@@ -13,6 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpis.models import KPI
 from objectives.council import council
@@ -29,6 +31,7 @@ from reporting.workbooks.risk_register import (
 )
 from reporting.workbooks.safety import ImportRefused
 from tests.reporting.workbooks.test_import_safety import rezip, zip_bomb
+from tests.security.test_fuzz_forms import FUZZ, VALUES
 
 STRATEGY = "sefton-economic-strategy"
 BASE = f"/workbooks/risks/{STRATEGY}/"
@@ -406,3 +409,38 @@ def test_the_owner_is_found_by_name_or_email_and_a_name_two_people_share_is_refu
         preview_register(strategy=register, user=demo_users["coordinator"], content=content)
     assert ("Sheet “Risks”, cell E4: more than one person is called “Olivia Officer”: give the owner's email "
             "instead") in [str(p) for p in refused.value.problems]
+
+
+# -- anything in any cell ---------------------------------------------------------------------------
+
+
+@settings(FUZZ, max_examples=10)
+@given(data=st.data())
+def test_anything_in_any_cell_is_refused_by_its_cell_or_previewed_never_an_error(register, demo_users, data):
+    """Each example types odd values (tests/security/test_fuzz_forms.py's) into a few cells of either sheet,
+    or mutates the file's bytes: the preview either refuses it (every problem named) or previews it, and
+    writes nothing either way."""
+    content = _downloaded(register)
+    if data.draw(st.booleans(), label="mutate the bytes"):
+        changed = bytearray(content)
+        for _ in range(data.draw(st.integers(1, 10), label="flips")):
+            changed[data.draw(st.integers(0, len(changed) - 1))] = data.draw(st.integers(0, 255))
+        changed = bytes(changed)
+    else:
+        cells = data.draw(st.dictionaries(
+            st.tuples(st.sampled_from(["Risks", "Actions"]), st.sampled_from("ABCDEFGHIJKLMNOPQ"),
+                      st.integers(FIRST_DATA_ROW, FIRST_DATA_ROW + 3)),
+            st.one_of(VALUES, st.integers(-5, 30), st.dates()), min_size=1, max_size=4), label="cells")
+        changed = edited(content, {(sheet, f"{column}{row}"): value for (sheet, column, row), value in cells.items()})
+    before = state()
+    try:
+        preview_register(strategy=register, user=demo_users["coordinator"], content=changed)
+    except ImportRefused as refused:
+        assert refused.problems and all(str(p) for p in refused.problems)
+    assert state() == before
+
+
+def _downloaded(strategy, kept={}):  # noqa: B006 - the same bytes for every example, as hypothesis needs
+    if "content" not in kept:
+        kept["content"] = register_workbook_bytes(strategy)
+    return kept["content"]
