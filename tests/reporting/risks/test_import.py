@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from kpis.models import KPI
 from objectives.council import council
-from objectives.models import StrategicObjective, Strategy, SubStrand
+from objectives.models import Council, StrategicObjective, Strategy, SubStrand
 from reporting.documents.pdf import convert_to_pdf, pdf_available
 from reporting.loaders import FixtureError, load_fixture_files
 from reporting.models import Risk, RiskAction, RiskCategory, RiskMatrix
@@ -444,3 +444,20 @@ def _downloaded(strategy, kept={}):  # noqa: B006 - the same bytes for every exa
     if "content" not in kept:
         kept["content"] = register_workbook_bytes(strategy)
     return kept["content"]
+
+
+def test_the_register_workbook_speaks_the_councils_words_and_reads_them_back(register, client_for, demo_users):
+    Council.objects.update(objective_one="Priority", objective_many="Priorities", sub_strand_one="Theme",
+                           sub_strand_many="Themes")
+    content = client_for("coordinator").get(f"{BASE}register.xlsx").content
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    headings = [c.value for c in wb["Risks"][HEADER_ROW]]
+    assert "Priority" in headings and "Theme" in headings
+    text = " ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    assert not re.search(r"sub-strand|strategic objective", text, flags=re.IGNORECASE), text
+    assert not preview_register(strategy=register, user=demo_users["coordinator"], content=content).has_changes
+    bad = edited(content, {("Risks", f"I{FIRST_DATA_ROW}"): "nowhere"})
+    with pytest.raises(ImportRefused) as refused:
+        preview_register(strategy=register, user=demo_users["coordinator"], content=bad)
+    assert "Sheet “Risks”, cell I4: there is no theme “nowhere”: give its slug or its name" in [
+        str(p) for p in refused.value.problems]
