@@ -260,6 +260,8 @@ def test_only_the_coordinating_team_imports_the_register(register, client_for, d
     coordinator = client_for("coordinator")
     assert coordinator.get(f"{BASE}import/").status_code == 200
     assert coordinator.get("/workbooks/risks/no-such-strategy/import/").status_code == 404
+    assert "The risk register in Excel" in page(coordinator.get(f"/workbooks/?strategy={STRATEGY}"))  # offered there
+    assert "The risk register in Excel" not in page(client_for("approver").get(f"/workbooks/?strategy={STRATEGY}"))
 
 
 def test_the_downloaded_register_freezes_its_headings_and_prints_a4_landscape_one_page_wide(register):
