@@ -6,7 +6,8 @@ and the first problem stops the load with a message naming the file, the entry a
 leaving the database as it was. Loading the same files twice changes nothing.
 
 One module per concern: base (the plumbing), strategy (the council, the strategy, its objectives,
-sub-strands, KPIs, targets and periods), plans (action plans), returns (returns and briefings)."""
+sub-strands, KPIs, targets and periods), plans (action plans), returns (returns and briefings), risks
+(the council's risk matrix and a strategy's risk register)."""
 from pathlib import Path
 
 import yaml
@@ -16,16 +17,17 @@ from django.db import IntegrityError, transaction
 from reporting.loaders.base import FixtureError
 from reporting.loaders.plans import PlanLoading
 from reporting.loaders.returns import CHOICE_FIELDS, ReturnLoading
+from reporting.loaders.risks import RiskLoading
 from reporting.loaders.strategy import StrategyLoading
 
 __all__ = ["FixtureError", "Loader", "load_fixture_files", "read_yaml", "demo_files", "CHOICE_FIELDS"]
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 DEMO_LIST = FIXTURES_DIR / "demo_files.txt"  # the demo's strategy files, one a line (the demo's command)
-SECTIONS = ("council", "strategy", "objectives", "periods", "action_plans", "returns", "briefings")
+SECTIONS = ("council", "strategy", "objectives", "periods", "action_plans", "returns", "briefings", "risk_matrix", "risks")
 
 
-class _Loader(StrategyLoading, PlanLoading, ReturnLoading):
+class _Loader(StrategyLoading, PlanLoading, ReturnLoading, RiskLoading):
     def load(self, doc):
         if not isinstance(doc, dict):
             self.fail("top level", "expected a mapping with keys such as council, strategy, objectives, periods")
@@ -45,6 +47,10 @@ class _Loader(StrategyLoading, PlanLoading, ReturnLoading):
             self.load_return(ret, f"returns[{i}]")
         for i, briefing in enumerate(doc.get("briefings") or []):
             self.load_briefing(briefing, f"briefings[{i}]")
+        if doc.get("risk_matrix"):
+            self.load_risk_matrix(doc["risk_matrix"])
+        for i, risk in enumerate(doc.get("risks") or []):
+            self.load_risk(risk, strategy, f"risks[{i}]")
 
 
 Loader = _Loader  # for a strategy read from elsewhere than a file (reporting.workbooks.onboarding)

@@ -209,15 +209,16 @@ def start_sheet(wb, title, used, *, heading, note, columns, freeze="A4", first=F
     return ws
 
 
-def finish_sheet(ws, columns, last_row):
+def finish_sheet(ws, columns, last_row, *, one_page_wide=False):
     """Autofilter over the heading row and the data; every column wide enough for its words (none
     cut or split); the title and note across the sheet; every row as tall as its wrapped text;
-    printing at a readable size. Returns the columns as widened."""
+    printing at a readable size (or, `one_page_wide`, a sheet read across such as a register: one
+    page wide whatever its width). Returns the columns as widened."""
     last_row = max(last_row, HEADER_ROW)
     columns = fit_column_widths(ws, columns, last_row)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
     visible = [i for i, _ in enumerate(columns, start=1) if not ws.column_dimensions[get_column_letter(i)].hidden]
-    one_page_wide = print_setup(ws, [columns[i - 1][1] for i in visible])
+    one_page_wide = print_setup(ws, [columns[i - 1][1] for i in visible], one_page_wide=one_page_wide)
     # The title and note span the sheet; on a sheet printed over several pages across, the columns
     # printed on every page, so that they are whole on each.
     span = max(visible or [1]) if one_page_wide else _first_page_columns(ws, columns, visible)
@@ -343,12 +344,12 @@ PRINTABLE_POINTS = (11.69 - MARGINS.left - MARGINS.right) * 72  # A4 landscape, 
 SMALLEST_SCALE = 0.8  # never print smaller than 8 pt text
 
 
-def print_setup(ws, widths):
-    """Fit the sheet to the page's width only when that leaves the text at 80% or more; a wider
-    sheet prints at 80% over as many pages across as it needs, its first columns on every page.
-    True when the sheet prints one page wide."""
+def print_setup(ws, widths, *, one_page_wide=False):
+    """Fit the sheet to the page's width only when that leaves the text at 80% or more (or when asked,
+    `one_page_wide`); a wider sheet prints at 80% over as many pages across as it needs, its first
+    columns on every page. True when the sheet prints one page wide."""
     points = sum(width * 7 + 5 for width in widths) * 0.75
-    if points * SMALLEST_SCALE <= PRINTABLE_POINTS:
+    if one_page_wide or points * SMALLEST_SCALE <= PRINTABLE_POINTS:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

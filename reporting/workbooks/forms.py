@@ -62,9 +62,9 @@ class ConfirmImportForm(GovukFormMixin, forms.Form):
     })
 
 
-def _onboarding_field():
+def _onboarding_field(what="The onboarding workbook"):
     found = copy.deepcopy(ImportWorkbookForm.base_fields["workbook"])
-    found.help_text = f"The onboarding workbook as an Excel workbook (.xlsx), smaller than {_megabytes(settings.MAX_UPLOAD_BYTES)}."
+    found.help_text = f"{what} as an Excel workbook (.xlsx), smaller than {_megabytes(settings.MAX_UPLOAD_BYTES)}."
     return found
 
 
@@ -72,3 +72,9 @@ class OnboardingWorkbookForm(ImportWorkbookForm):
     """The upload of the onboarding workbook (reporting/workbooks/onboarding.py): the same checks."""
 
     workbook = _onboarding_field()
+
+
+class RiskRegisterWorkbookForm(ImportWorkbookForm):
+    """The upload of the risk register workbook (reporting/workbooks/risk_register.py): the same checks."""
+
+    workbook = _onboarding_field("The risk register workbook")

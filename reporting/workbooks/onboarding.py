@@ -25,6 +25,10 @@ from reporting.workbooks.cells import FIRST_DATA_ROW, TOP, WRAP, finish_sheet, n
 from reporting.workbooks.onboarding_reader import (
     CHOICES, NO, POINTS_SEPARATOR, SHEETS, YES, document, read_sheets, text,
 )
+from reporting.workbooks.risk_sheets import (
+    ACTION_COLUMNS, ACTIONS, RISK_COLUMNS, RISKS, entry_of, known_in_document, matrix_for_council, note, open_workbook,
+    read_register_sheets, register_changes, register_document, register_risks, write_actions, write_risks,
+)
 from reporting.workbooks.safety import ImportRefused, Problem, check_file
 
 TOKEN_SALT = "reporting.workbooks.onboarding"
@@ -97,6 +101,7 @@ def onboarding_workbook_bytes(strategy=None):
                 put(ws, r, c, value if value not in (None, "") else None, alignment=WRAP if isinstance(value, str) else TOP)
         finish_sheet(ws, [(heading, width) for heading, width, _ in columns], FIRST_DATA_ROW + max(len(rows), 1) - 1)
     _properties(wb, strategy)
+    _risk_sheets(wb, used, strategy)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -113,6 +118,14 @@ def _properties(wb, strategy):
     props.creator = props.lastModifiedBy = council_name()
     props.language = "en-GB"
     props.category = "Onboarding workbook"
+def _risk_sheets(wb, used, strategy):
+    """The strategy's risk register: the same Risks and Actions sheets as the risk register workbook's."""
+    matrix, risks = matrix_for_council(), register_risks(strategy)
+    for title, columns, write in ((RISKS, RISK_COLUMNS, lambda ws: write_risks(ws, risks, matrix)),
+                                  (ACTIONS, ACTION_COLUMNS, lambda ws: write_actions(ws, risks))):
+        widths = [(heading, width) for heading, width, _ in columns]
+        ws = start_sheet(wb, in_words(title), used, heading=in_words(title), note=note(title, matrix), columns=widths)
+        finish_sheet(ws, widths, max(write(ws), FIRST_DATA_ROW), one_page_wide=True)
 
 
 def _load(doc):
@@ -125,6 +138,9 @@ def _load(doc):
     try:
         for i, objective in enumerate(doc["objectives"]):
             loader.load_objective(objective, strategy, f"{in_words('Strategic objectives')}, row {i + 1}")
+        sheet = in_words(RISKS)
+        for entry in doc.get("risks") or []:  # absent from a workbook made before risks: left as they are
+            loader.load_risk(entry, strategy, f"{sheet}, {entry['reference']}")
     except FixtureError as exc:
         raise ImportRefused([Problem(f"{exc}. Nothing was saved.")]) from exc
     except IntegrityError as exc:
@@ -203,7 +219,7 @@ class Preview:
         words = terms()
         names = {"strategy": ("strategy", "strategies"), "objective": (words.objective.one_lower, words.objective.many_lower),
                  "sub-strand": (words.sub_strand.one_lower, words.sub_strand.many_lower), "KPI": ("KPI", "KPIs"),
-                 "target": ("target", "targets")}
+                 "target": ("target", "targets"), "risk": ("risk", "risks")}
         out = []
         for what, (one, many) in names.items():
             n = self.counts.get(f"{what} created", 0)
@@ -222,10 +238,23 @@ def preview_onboarding(*, content, filename=""):
     check_file(content, filename=filename)
     sheets = read_sheets(content)
     doc = document(sheets)
+    risk_changes = _risks(content, doc)
     with transaction.atomic():
         counts = _load(doc)
         transaction.set_rollback(True)
-    return Preview(doc, counts, _changes(sheets))
+    return Preview(doc, counts, _changes(sheets) + risk_changes)
+
+
+def _risks(content, doc):
+    """The Risks and Actions sheets read into the document (as the risk register workbook reads them,
+    naming what the workbook's own sheets hold); the cells that change."""
+    sheets = read_register_sheets(open_workbook(content), required=False)
+    if not sheets:
+        return []
+    matrix = matrix_for_council()
+    doc["risks"] = register_document(sheets, known_in_document(doc, matrix))
+    saved = {r.reference: entry_of(r) for r in register_risks(Strategy.objects.filter(slug=doc["strategy"]["slug"]).first())}
+    return [c for changes in register_changes(sheets, doc["risks"], saved, matrix).values() for c in changes]
 
 
 def unsign_onboarding(token, user):

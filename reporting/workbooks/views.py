@@ -40,9 +40,12 @@ _download = download
 def index(request):
     """Each period's briefing workbook and note, and (for the Economy Cell) the return template and import."""
     require(request.user, "export_workbook")
-    return render(request, "reporting/workbooks/index.html", {"rows": export_periods(request.user, chosen_strategy(request)),
+    strategy = chosen_strategy(request)
+    return render(request, "reporting/workbooks/index.html", {"rows": export_periods(request.user, strategy),
                                                                "pdf_available": pdf_available(),
-                                                               "may_onboard": can(request.user, "onboard_strategy")})
+                                                               "may_onboard": can(request.user, "onboard_strategy"),
+                                                               "risk_register_strategy": strategy if strategy is not None
+                                                               and can(request.user, "manage_risks") else None})
 
 
 @login_required

@@ -43,7 +43,7 @@ def test_the_strategy_downloaded_and_uploaded_again_changes_nothing(client_for):
     before = state()
     content = admin.get("/workbooks/onboarding/strategy.xlsx").content
     sheets = openpyxl.load_workbook(io.BytesIO(content)).sheetnames
-    assert sheets == ["Strategy", "Strategic objectives", "Sub-strands", "KPIs", "Targets"]  # Sefton's words
+    assert sheets == ["Strategy", "Strategic objectives", "Sub-strands", "KPIs", "Targets", "Risks", "Actions"]  # Sefton's words
     page = unescape(upload(admin, content).content.decode())
     assert "The workbook changes nothing" in page, page
     preview = preview_onboarding(content=content)
@@ -92,7 +92,7 @@ def test_a_new_councils_strategy_is_made_from_its_workbook_in_its_words_after_a_
     client = Client()
     client.force_login(admin)
     empty = openpyxl.load_workbook(io.BytesIO(client.get("/workbooks/onboarding/strategy.xlsx").content))
-    assert empty.sheetnames == ["Strategy", "Priorities", "Themes", "KPIs", "Targets"]
+    assert empty.sheetnames == ["Strategy", "Priorities", "Themes", "KPIs", "Targets", "Risks", "Actions"]
     assert empty["KPIs"].cell(row=FIRST_DATA_ROW - 1, column=2).value == "Theme slug"
     page = unescape(upload(client, _filled(NEW_STRATEGY)).content.decode())
     assert "Check the changes before saving" in page and "Nothing has been saved yet" in page
