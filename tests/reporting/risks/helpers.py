@@ -14,6 +14,9 @@ def council(name="Anytown Borough Council"):
 
 def four_by_four():
     """A second council's matrix: 4 x 4, its own words and three bands (1-3, 4-8, 9-16), appetite 6."""
+    # The council's matrix is this one, whatever an earlier test or page left (the default is made the
+    # first time any page asks for it).
+    RiskMatrix.objects.filter(council=council()).delete()
     matrix = RiskMatrix.objects.create(council=council(), name="Corporate risk matrix", appetite_score=6,
                                        tolerance_score=8, appetite_words="Within appetite")
     for axis, names in (("likelihood", FOUR_BY_FOUR_LIKELIHOOD), ("impact", FOUR_BY_FOUR_IMPACT)):
