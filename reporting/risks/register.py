@@ -19,6 +19,7 @@ from reporting.dashboard.filters import GovukFilterForm, PeriodFilter
 from reporting.dashboard.tables import GovukTable
 from reporting.models import Risk, RiskCategory
 from reporting.risk_rows import BAND_TAGS, appetite_words, within_and_outside
+from reporting.risks import scoring
 
 WITHIN, OUTSIDE = "within", "outside"
 
@@ -113,6 +114,16 @@ class RiskFilter(django_filters.FilterSet):
         if "impact" in chosen and (current is None or current.impact != chosen["impact"]):
             return False
         return True
+
+    @property
+    def cell_words(self):
+        """The heat map's cell the register is filtered to, in the matrix's words ("Likely (4) × Major (4)"), or ""."""
+        chosen = self.chosen
+        if "likelihood" not in chosen and "impact" not in chosen:
+            return ""
+        parts = [f"{scoring.level_name(self.matrix, axis, int(chosen[axis]))} ({int(chosen[axis])})"
+                 if axis in chosen else f"any {axis}" for axis in ("likelihood", "impact")]
+        return " × ".join(parts)
 
     @property
     def is_filtered(self):

@@ -142,6 +142,8 @@ def test_the_register_filters_by_appetite_band_owner_category_objective_and_cell
     assert references(client.get(f"/risks/?_export=csv&sub_strand={world['housing'].pk}")) == ["SR1"]
     assert references(client.get("/risks/?_export=csv&min_score=9")) == ["SR1", "SR3", "SR4"]
     assert references(client.get("/risks/?_export=csv&period=2023-24-q1&likelihood=4&impact=4")) == ["SR1"]
+    cell = text(client.get("/risks/?period=2023-24-q1&likelihood=4&impact=4"))
+    assert "Showing the risks scored Likely (4) × Major (4) as at 2023/24 Q1, from the heat map." in cell
     # a reader: by the approved score only
     assert references(client_for("cabinet").get("/risks/?_export=csv&appetite=outside")) == ["SR1"]
 
@@ -304,7 +306,8 @@ def test_the_dashboard_lists_risks_outside_appetite_and_needs_attention_cites_th
     assert f'href="{world["sr1"].get_absolute_url()}"' in html
     line = next(line for line in response.context["data"].attention.lines if line.risk is not None)
     assert line.rule.key == "outside_appetite" and line.url == world["sr1"].get_absolute_url()
-    assert "16" in line.words and "appetite of 9" in line.words and "2023/24 Q1" in line.words
+    assert line.words == ("scored Likely (4) x Major (4) = 16, High for 2023/24 Q1, above the appetite of 9: "
+                          "outside appetite.")
     assert not line.is_draft
     cache.clear()
     staff = client_for("coordinator").get("/dashboard/?period=2023-24-q2")
