@@ -2,7 +2,7 @@
 
 The filters on the risk's own fields (owner, objective, sub-strand, category) choose rows in the
 database; those on its current score (band, score, appetite, the heat map's cell) are asked of each
-row's score (reporting.risks.pages.RiskRow, scored by reporting.risks.scoring), after the rows are
+row's score (reporting.risk_rows.RiskRow, scored by reporting.risks.scoring), after the rows are
 read. The CSV is the filtered rows, with the dashboard's cell safety (reporting.cell_safety).
 """
 import django_filters
@@ -85,7 +85,7 @@ class RiskFilter(django_filters.FilterSet):
                                                                                      key=lambda b: b.lowest_score)]
         within, outside = within_and_outside(matrix)
         self.filters["appetite"].extra["choices"] = [(WITHIN, within), (OUTSIDE, outside)]
-        from reporting.risks.pages import periods_of
+        from reporting.risk_register.pages import periods_of
 
         self.filters["period"].queryset = ReportingPeriod.objects.filter(pk__in=[p.pk for p in periods_of(user, strategy)]
                                                                          ).order_by("-end_date")
