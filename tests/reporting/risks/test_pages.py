@@ -218,6 +218,8 @@ def test_a_risks_page_says_all_of_it(world, client_for):
         assert words in page, words
     kpi = world["sr1"].kpis.first()
     assert kpi.code in page and "Variation" in page
+    assert "Exempt: not for publication" not in page
+    assert "Exempt: not for publication" in text(client_for("cabinet").get(world["sr3"].get_absolute_url()))
 
 
 @pytest.mark.django_db
