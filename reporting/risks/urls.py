@@ -7,7 +7,7 @@ RISK = "<slug:strategy>/<str:reference>/"
 REVIEW = RISK + "reviews/<slug:period>/"
 
 urlpatterns = [
-    path(RISK, views.risk_detail, name="risk-detail"),
+    # a risk's page (risk-detail, at RISK) is the register's: reporting/risk_register/urls.py
     path(REVIEW, views.risk_review, name="risk-review"),
     path(REVIEW + "submit/", views.risk_review_submit, name="risk-review-submit"),
     path(REVIEW + "approve/", views.risk_review_approve, name="risk-review-approve"),

@@ -163,7 +163,22 @@ def drafts(sefton, demo_users):
                                    inherent_likelihood=4, inherent_impact=4, target_likelihood=2, target_impact=2)
         RiskReview.objects.create(risk=risk, period=period, state=state, current_likelihood=5, current_impact=5,
                                   direction="increasing", commentary=f"{MARKER} review")
+    readable_risk(period)
     return made
+
+
+def readable_risk(q2):
+    """SR3: approved in Q1, so a reader opens its page, with a draft Q2 review carrying the marker (the
+    reader reads neither the draft nor its score)."""
+    from reporting.models import Risk, RiskReview
+
+    q1 = ReportingPeriod.objects.get(slug="2023-24-q1")
+    sr3 = Risk.objects.create(strategy=q2.strategy, reference="SR3", title="Approved risk", cause="a cause",
+                              effect="an effect", inherent_likelihood=3, inherent_impact=3, target_likelihood=1,
+                              target_impact=1)
+    RiskReview.objects.create(risk=sr3, period=q1, state="approved", current_likelihood=2, current_impact=2)
+    RiskReview.objects.create(risk=sr3, period=q2, state="draft", current_likelihood=5, current_impact=5,
+                              commentary=f"{MARKER} draft review", actions_progress=MARKER)
 
 
 def texts_of(response):
@@ -185,7 +200,7 @@ def test_no_reader_reaches_a_draft_through_any_url(drafts, client_for, reader):
     client = client_for(reader)
     checked = 0
     urls = all_urls() + all_urls(update="2018-06", number="3", sub_strand_slug="planning", slug="planning",
-                                 code="PLA-02", reference="SR2")
+                                 code="PLA-02", reference="SR3")
     for url, name in urls:
         if name in {"logout"}:
             continue
