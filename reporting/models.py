@@ -8,17 +8,7 @@ from django.urls import reverse
 from kpis.numbers import figure_field
 from kpis.rag import RAG, RAG_VALUES, rag_label
 from objectives.models import Action, ActionPlan, ReportingPeriod, SubStrand
-
-
-class WorkflowState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned for changes"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-
-
-WORKFLOW_STATE_VALUES = [value for value, _ in WorkflowState.choices]
+from reporting.workflow_states import WORKFLOW_STATE_VALUES, WorkflowState  # noqa: F401 - its home, shared with risk_models
 
 
 class QuarterlyReturn(models.Model):
@@ -160,6 +150,9 @@ class BriefingRevision(models.Model):
     issued_at = models.DateTimeField()
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     snapshot = models.JSONField()
+    # Its readers' Word document and PDF as made when it was issued (reporting.briefings.papers):
+    # downloadable as issued whatever is approved or re-issued later. None for one issued before papers were kept.
+    paper = models.ForeignKey("reporting.Paper", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["briefing", "number"]
@@ -380,3 +373,14 @@ class DataVersion(models.Model):
 
 
 from reporting.ops.runs import ScheduledRun  # noqa: E402, F401
+
+# The risk register (issue 26): the matrix, risks, their actions and reviews, in a file of their own.
+from reporting.risk_models import (  # noqa: E402, F401
+    RiskAction,
+    RiskBand,
+    RiskCategory,
+    RiskLevel,
+    RiskMatrix,
+    Risk,
+    RiskReview,
+)

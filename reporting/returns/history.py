@@ -13,11 +13,18 @@ from django.utils import timezone
 from kpis.formatting import format_kpi_value
 from kpis.models import Measurement
 from objectives.roles import person_name
-from reporting.models import ActionUpdate, QuarterlyReturn
+from reporting.models import ActionUpdate, QuarterlyReturn, RiskAction, RiskReview
 
-# The fields a history shows, each in the words the return form gives it (reporting/returns/forms.py)
-# or the words of the step that sets it; any other field (a key kept for sorting, a timestamp that a
-# change of state already says, who last saved) is internal and never shown.
+# The fields a return's history shows (the return, its figures, its action updates), each in the words
+# the return form gives it (reporting/returns/forms.py) or the words of the step that sets it; any other
+# field of theirs (a key kept for sorting, a timestamp that a change of state already says, who last
+# saved) is internal and never shown.
+# A risk's review and its actions (reporting/risks/) show their own fields by their names, less these.
+HIDDEN_HISTORY_FIELDS = {
+    "id", "version", "updated_by", "submitted_by", "approved_by", "updated_at", "created_at", "rag_basis", "kpi", "period",
+    "sub_strand", "quarterly_return", "plan_update", "action", "is_synthetic", "frozen_target_kind", "frozen_at",
+    "data_for_end", "risk", "period_key", "submitted_at", "approved_at",
+}
 HISTORY_LABELS = {
     # the return
     "state": "State",
@@ -43,11 +50,16 @@ HISTORY_LABELS = {
     # an action's update
     "status": "Status",
     "narrative": "Progress",
+    "returned_reason": "Reason for sending it back",
 }
+RETURN_MODELS = {QuarterlyReturn, Measurement, ActionUpdate}  # shown in the form's words only (HISTORY_LABELS)
 HISTORY_MODELS = {
     ("reporting", "quarterlyreturn"): QuarterlyReturn,
     ("kpis", "measurement"): Measurement,
     ("reporting", "actionupdate"): ActionUpdate,
+    # A risk's review and its actions (reporting/risks/), kept as a return's are.
+    ("reporting", "riskreview"): RiskReview,
+    ("reporting", "riskaction"): RiskAction,
 }
 
 
@@ -108,7 +120,7 @@ def _in_sentence(label):
 
 
 def _of(subject):
-    return f"of {subject}" if subject == "the return" else f"on {subject}"
+    return f"of {subject}" if subject in ("the return", "the review") else f"on {subject}"
 
 
 @dataclass
@@ -169,6 +181,10 @@ def _subject(log, model):
         return "the return"
     if model is Measurement:
         return log.object_repr.split(" in ")[0]
+    if model is RiskReview:
+        return "the review"
+    if model is RiskAction:
+        return f"the action “{log.object_repr[:60]}”"
     return log.object_repr.replace("Update on ", "action ").split(") ")[0] + ")"
 
 
@@ -188,7 +204,7 @@ def history_entries(queryset, units=None):
             changes.append(HistoryChange("Return", "", "", who=who, subject=subject, when=log.timestamp,
                                          words=f"{who} started the return"))
         for name, values in (log.changes_dict or {}).items():
-            if name not in HISTORY_LABELS:
+            if name in HIDDEN_HISTORY_FIELDS or (model in RETURN_MODELS and name not in HISTORY_LABELS):
                 continue  # internal: never said
             if log.action == 0 and name in ("revision", "state", "not_available"):
                 continue  # a new record's defaults say nothing
@@ -203,7 +219,7 @@ def history_entries(queryset, units=None):
             old_text, new_text = _display(model_field, old, unit), _display(model_field, new, unit)
             if old_text == new_text:
                 continue
-            label = HISTORY_LABELS[name]
+            label = HISTORY_LABELS.get(name) or str(model_field.verbose_name).capitalize()
             kind = model_field.get_internal_type()
             changes.append(HistoryChange(
                 label, old_text, new_text, who=who, subject=subject, when=log.timestamp,
@@ -212,7 +228,7 @@ def history_entries(queryset, units=None):
         if not changes:
             continue
         action = {0: "Created", 1: "Changed", 2: "Deleted"}.get(log.action, "Changed")
-        what = {QuarterlyReturn: "Return", Measurement: subject}.get(model) or log.object_repr.replace("Update on ", "Action ")
+        what = {QuarterlyReturn: "Return", Measurement: subject, RiskReview: "Review", RiskAction: "Action"}.get(model) or log.object_repr.replace("Update on ", "Action ")
         entries.append(HistoryEntry(log.timestamp, who, what, action, changes))
     return entries
 
