@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from kpis.formatting import format_kpi_value
 from kpis.models import KPI, Measurement, Target
-from kpis.rag import DEFAULT_AMBER_TOLERANCE
+from kpis.rag import DEFAULT_AMBER_TOLERANCE, Direction
 from kpis.trajectory import is_profiled, place_in_year, trajectory_point
 from objectives import cadence as cadences
 from objectives.models import ReportingPeriod, financial_year_label
@@ -24,6 +24,18 @@ YEARLY_CADENCES = {KPI.DataCadence.ANNUAL, KPI.DataCadence.ACADEMIC_YEAR}
 TARGET_KINDS = dict(Target.Kind.choices)  # kind -> its words
 HAS_FIGURE = Q(value__isnull=False) | ~Q(milestone_status="") | Q(not_available=True)
 NO_TARGET = "No target: the previous year is the bar"
+
+
+def no_target_words(kpi):
+    """What a KPI with no target is judged against, in words, the way its direction asks: "the previous
+    year's figure is the bar (“an increase on previous years should be the aim”)", a decrease for a KPI
+    where lower is better; a milestone is judged by its status and a contextual KPI is never rated."""
+    if kpi.is_milestone:
+        return "No target is set: a milestone is judged by its status."
+    if kpi.is_contextual:
+        return "No target is set: a contextual indicator is not rated, its trend and variation are shown."
+    aim = "a decrease" if kpi.direction == Direction.LOWER else "an increase"
+    return f"No target is set: the previous year's figure is the bar (“{aim} on previous years should be the aim”)."
 
 
 def financial_year_of(date):

@@ -113,6 +113,25 @@ class TargetError(ValueError):
     """A target that cannot be set as asked; the message says why."""
 
 
+def choose_primary_target(*, target):
+    """Make `target` the one its KPI's RAG is measured against in its year (the government standard
+    method's 587 rather than the Local Plan's 640); the one that was is kept, as another target of the
+    year. Returns True when something changed. Who may choose, and whether the page's view of the KPI's
+    targets is still true, is reporting.steps.CHOOSE_PRIMARY_TARGET's to say."""
+    from kpis.models import Target
+
+    if target.is_primary:
+        return False
+    current = Target.objects.select_for_update().filter(kpi_id=target.kpi_id, financial_year=target.financial_year,
+                                                        is_primary=True).first()
+    if current is not None:  # one primary a year (a constraint): the old one steps down first
+        current.is_primary = False
+        current.save()
+    target.is_primary = True
+    target.save()
+    return True
+
+
 def set_primary_target(*, kpi, financial_year, value, kind, trajectory=None):
     """Set (or, with no value, remove) the KPI's primary target for the year: the one its RAG is
     measured against, with its trajectory through the year (`trajectory`: (profile, baseline,
@@ -138,9 +157,15 @@ def set_primary_target(*, kpi, financial_year, value, kind, trajectory=None):
             setattr(current, name, part)
         current.save()
         return True
-    if Target.objects.filter(kpi=kpi, financial_year=financial_year, kind=kind, is_primary=False).exists():
-        raise TargetError(f"{kpi.code} already has a {Target.Kind(kind).label} target for this year that is not the one it "
-                          "is measured against: change it in the administration.")
+    other = Target.objects.select_for_update().filter(kpi=kpi, financial_year=financial_year, kind=kind,
+                                                      is_primary=False).first()
+    if other is not None:  # a target of that kind is there already: it becomes the one, at the value given
+        choose_primary_target(target=other)
+        other.value = value
+        for name, part in shape.items():
+            setattr(other, name, part)
+        other.save()
+        return True
     tolerance = current.amber_tolerance if current else None
     description = current.description if current else ""
     if current is not None:

@@ -148,6 +148,7 @@ for name, predicate in {
     "set_up_year": is_coordinator,
     "onboard_strategy": is_administrator,  # the onboarding workbook: the strategy itself (reporting/workbooks/onboarding.py)
     "set_targets": is_coordinator,
+    "choose_primary_target": is_coordinator,
     "record_change_of_process": is_coordinator,  # a KPI's variation limits recalculated from a period (reporting/variation/)
     "edit_briefing": is_coordinator,
     "issue_briefing": is_approver,
@@ -205,6 +206,7 @@ ACTION_WORDS = {
     "set_up_year": "set up a new year",
     "onboard_strategy": "load a strategy from the onboarding workbook",
     "set_targets": "set the KPIs' targets for a year",
+    "choose_primary_target": "choose which of a KPI's targets its RAG is measured against",
     "record_change_of_process": "record or remove a change of process for a KPI",
     "edit_briefing": "edit the briefing",
     "issue_briefing": "issue the briefing",

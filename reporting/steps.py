@@ -299,6 +299,9 @@ CLOSE_PERIOD = Operation("close_period", "manage_periods", workflow.PERIOD, "clo
 SET_UP_YEAR = Operation("set_up_year", "set_up_year")
 # A KPI's target for a year (reporting.years.selectors.TargetSlot: its version is the target's as it is now).
 SET_TARGET = Operation("set_target", "set_targets", stale=_stale_target)
+# Which of a KPI's targets for a year its RAG is measured against (the others stay, as other targets),
+# on the targets page; asked on the KPI's primary target as the page showed it (a TargetSlot).
+CHOOSE_PRIMARY_TARGET = Operation("choose_primary_target", "choose_primary_target", stale=_stale_target)
 # A KPI's change of process (kpis.models.ChangeOfProcess): its variation limits recalculated from a
 # period, with a reason; recorded and removed by the coordinating team (reporting/variation/).
 RECORD_CHANGE_OF_PROCESS = Operation("record_change_of_process", "record_change_of_process")
@@ -322,6 +325,7 @@ OPERATIONS = {op.name: op for op in (
     SAVE_RETURN, SUBMIT_RETURN, APPROVE_RETURN, SEND_BACK_RETURN, REOPEN_RETURN, REMIND_RETURN,
     SAVE_PLAN_UPDATE, SUBMIT_PLAN_UPDATE, APPROVE_PLAN_UPDATE, SEND_BACK_PLAN_UPDATE,
     SAVE_BRIEFING, ISSUE_BRIEFING, REISSUE_BRIEFING, OPEN_PERIOD, CLOSE_PERIOD, SET_UP_YEAR, SET_TARGET,
+    CHOOSE_PRIMARY_TARGET,
     RECORD_CHANGE_OF_PROCESS, REMOVE_CHANGE_OF_PROCESS,
     SAVE_RISK_REVIEW, SUBMIT_RISK_REVIEW, APPROVE_RISK_REVIEW, SEND_BACK_RISK_REVIEW, REMIND_RISK_REVIEW, MANAGE_RISK,
 )}

@@ -275,6 +275,26 @@ def another_open_period(period, user=None):
     return f"Close {other.label} before opening {period.label}: one period of a strategy is open at a time."
 
 
+def never_opened_before(period):
+    """The periods of `period`'s strategy before it that were never opened: opening `period` passes
+    them by. Opening is still allowed (a council may start mid-way); its page warns and names them
+    first (never_opened_words), and asks the person to confirm."""
+    return list(ReportingPeriod.objects.filter(strategy_id=period.strategy_id, state=PeriodState.NOT_OPEN,
+                                               start_date__lt=period.start_date).order_by("start_date"))
+
+
+def never_opened_words(periods):
+    """The periods passed by, in words: "2023/24 Q3 and Q4 were never opened", "2023/24 Q4 was never
+    opened", "2023/24 Q4 and 2024/25 Q1 were never opened" (a year's name once, where its periods follow)."""
+    names, year = [], None
+    for p in periods:
+        head, _, rest = p.label.partition(" ")
+        names.append(rest if head == year and rest else p.label)
+        year = head
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{listed} {'was' if len(names) == 1 else 'were'} never opened"
+
+
 def stale_message(obj, by, *, noun):
     """Someone saved `obj` after the page was opened: who and when, and that nothing was lost."""
     who = person_name(obj.updated_by) if getattr(obj, "updated_by_id", None) else "someone else"

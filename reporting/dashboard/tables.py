@@ -82,13 +82,32 @@ class YearEndColumn(tables.Column):
         return year_end_words(record.kpi, record.outlook)
 
 
+class KPIColumn(tables.Column):
+    """The row's key: the KPI's code as a link, its title under it, so that the column that stays in
+    view while the table scrolls sideways says what each row is; in the CSV, the code alone (the
+    title has its own column there). `url` gives the link (the public pages link to their own)."""
+
+    empty_values = ()
+
+    def __init__(self, *args, url, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.url = url
+
+    def render(self, value, record):
+        return format_html('<a class="govuk-link" href="{}">{}</a><span class="app-kpi-title">{}</span>',
+                           self.url(record), value, record.kpi.title)
+
+    def value(self, value, record):
+        return value
+
+
 class KPITable(GovukTable):
     """The dashboard's KPI table: KPIs off target and KPIs whose figure is overdue. Its rows are
     figures (reporting.dashboard.selectors.kpi_table_figures), sorted and paged in the database;
     the words of each cell (kpis.figures) are worked out for the rows shown only, in `describe`."""
 
-    code = tables.Column("Code", linkify=lambda record: record.kpi.get_absolute_url(), order_by=("code",))
-    title = tables.Column("KPI", order_by=("title",))
+    code = KPIColumn("KPI", url=lambda record: record.kpi.get_absolute_url(), order_by=("code",))
+    title = tables.Column("KPI", order_by=("title",), visible=False)  # on the page, under its code
     sub_strand = tables.Column(word("sub_strand"), accessor="kpi__sub_strand__full_name",
                                linkify=lambda record: record.kpi.sub_strand.get_absolute_url(),
                                order_by=("kpi__sub_strand__objective__number", "kpi__sub_strand__order", "code"))
@@ -120,8 +139,13 @@ class KPITable(GovukTable):
         return self
 
     def as_values(self, *args, **kwargs):
+        """The CSV's rows: its first heading is "Code" (the page's "KPI" column shows the code and title)."""
         self.describe(list(self.data))
-        return super().as_values(*args, **kwargs)
+        rows = super().as_values(*args, **kwargs)
+        header = next(rows, None)
+        if header is not None:
+            yield ["Code", *header[1:]] if header[:1] == ["KPI"] else header
+            yield from rows
 
     def describe(self, records):
         """Each figure's cells in words, with the targets read in one query."""

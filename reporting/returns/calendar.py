@@ -12,7 +12,7 @@ from objectives.selectors import open_period
 from reporting.models import QuarterlyReturn
 from reporting.notifications import people_to_remind
 from reporting.steps import CLOSE_PERIOD, OPEN_PERIOD
-from reporting.workflow import NOT_STARTED, is_late, is_outstanding, is_overdue, state_label
+from reporting.workflow import NOT_STARTED, chase_refusal, is_late, is_outstanding, is_overdue, state_label
 
 
 @dataclass
@@ -50,6 +50,20 @@ class Years:
     @property
     def next(self):
         return (self.shown + 1, financial_year_label(self.shown + 1))
+
+    @property
+    def links(self):
+        """The years to link to, each once, in order: [(year, label, how)], `how` "previous" or "next" for
+        a year either side not set up (said as "Previous year: 2022/23"), "shown" for the one shown, else
+        "set up". A year either side that is set up is linked among them, not a second time."""
+        listed = dict(self.with_periods)
+        listed.setdefault(self.shown, financial_year_label(self.shown))
+        links = [(y, label, "shown" if y == self.shown else "set up") for y, label in sorted(listed.items())]
+        if self.previous[0] not in listed:
+            links.insert(0, (*self.previous, "previous"))
+        if self.next[0] not in listed:
+            links.append((*self.next, "next"))
+        return links
 
     @property
     def next_is_set_up(self):
@@ -108,9 +122,13 @@ def period_calendar(user, *, strategy, financial_year=None, today=None):
             state = ret.state if ret else NOT_STARTED
             cells.append(CalendarCell(period, ret, state, is_overdue(state, period, today), is_late(state, period)))
         rows.append(CalendarRow(sub, cells, nobody_to_remind=not people_to_remind(sub)))
-    for period in periods:  # how many are still to be submitted: "Remind everyone outstanding (7)"
-        period.outstanding = sum(1 for row in rows for cell in row.cells
-                                 if cell.period.pk == period.pk and cell.state is not None and is_outstanding(cell.state))
+    for period in periods:  # how many are still to be submitted, and how many of them a reminder can reach
+        cells = [(row, cell) for row in rows for cell in row.cells if cell.period.pk == period.pk and cell.state is not None]
+        period.outstanding = sum(1 for _, cell in cells if is_outstanding(cell.state))
+        # "Remind everyone outstanding (5)": the returns a reminder may go about (the chasing rule, as the
+        # REMIND_RETURN step asks it) and that have someone to send it to
+        period.remindable = sum(1 for row, cell in cells
+                                if chase_refusal(cell.state, period) is None and not row.nobody_to_remind)
         # Opening and closing as the steps answer them (one query a period: is another one open?)
         period.may_open, period.may_close = OPEN_PERIOD.offer(user, period), CLOSE_PERIOD.offer(user, period)
     return financial_year, periods, columns, rows

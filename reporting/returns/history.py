@@ -15,25 +15,44 @@ from kpis.models import Measurement
 from objectives.roles import person_name
 from reporting.models import ActionUpdate, QuarterlyReturn, RiskAction, RiskReview
 
+# The fields a return's history shows (the return, its figures, its action updates), each in the words
+# the return form gives it (reporting/returns/forms.py) or the words of the step that sets it; any other
+# field of theirs (a key kept for sorting, a timestamp that a change of state already says, who last
+# saved) is internal and never shown.
+# A risk's review and its actions (reporting/risks/) show their own fields by their names, less these.
 HIDDEN_HISTORY_FIELDS = {
     "id", "version", "updated_by", "submitted_by", "approved_by", "updated_at", "created_at", "rag_basis", "kpi", "period",
     "sub_strand", "quarterly_return", "plan_update", "action", "is_synthetic", "frozen_target_kind", "frozen_at",
-    "data_for_end", "risk",
+    "data_for_end", "risk", "period_key", "submitted_at", "approved_at",
 }
 HISTORY_LABELS = {
+    # the return
+    "state": "State",
+    "overall_rag": "Overall status",
+    "commentary": "Commentary",
+    "rag_explanation": "Why the overall status differs from what the KPIs suggest",
+    "return_comment": "Approver's comment",
+    "revision": "Revision",
+    # a KPI's figure
+    "value": "Value",
+    "milestone_status": "Milestone status",
+    "data_for": "Period the data is for",
+    "not_available": "Not yet available",
+    "expected_date": "Expected date",
+    "forecast_value": "Year-end forecast",
+    "forecast_reason": "Reason for the forecast",
     "rag_calculated": "Status by the rules",
     "rag_override": "Status override",
     "override_reason": "Reason for the override",
     "frozen_rag": "Status frozen at approval",
     "frozen_target": "Target frozen at approval",
     "frozen_tolerance": "Amber tolerance frozen at approval",
-    "return_comment": "Approver's comment",
-    "rag_explanation": "Why the status differs from the KPIs",
-    "submitted_at": "Submitted",
-    "approved_at": "Approved",
+    # an action's update
+    "status": "Status",
     "narrative": "Progress",
     "returned_reason": "Reason for sending it back",
 }
+RETURN_MODELS = {QuarterlyReturn, Measurement, ActionUpdate}  # shown in the form's words only (HISTORY_LABELS)
 HISTORY_MODELS = {
     ("reporting", "quarterlyreturn"): QuarterlyReturn,
     ("kpis", "measurement"): Measurement,
@@ -185,8 +204,8 @@ def history_entries(queryset, units=None):
             changes.append(HistoryChange("Return", "", "", who=who, subject=subject, when=log.timestamp,
                                          words=f"{who} started the return"))
         for name, values in (log.changes_dict or {}).items():
-            if name in HIDDEN_HISTORY_FIELDS:
-                continue
+            if name in HIDDEN_HISTORY_FIELDS or (model in RETURN_MODELS and name not in HISTORY_LABELS):
+                continue  # internal: never said
             if log.action == 0 and name in ("revision", "state", "not_available"):
                 continue  # a new record's defaults say nothing
             try:

@@ -14,7 +14,7 @@ from objectives.council import terms
 from objectives.models import financial_year_label
 from objectives.roles import Role, roles_of
 from objectives.strategies import chosen_strategy
-from reporting import steps
+from reporting import steps, workflow
 from reporting.access import RETURNS, can, require
 from reporting.kept_work import keeps_work, take_kept_work
 from reporting.plans.selectors import submitted_action_updates
@@ -266,7 +266,12 @@ def open_period(request, period_slug):
     period = selectors.get_period(period_slug)
     may_open = steps.OPEN_PERIOD.offer(request.user, period)  # the button, or why not where it would be
     form = OpenPeriodForm(request.POST or None, initial={"dashboard_deadline": period.dashboard_deadline})
-    if request.method == "POST" and form.is_valid():  # the service asks the step again, and says why beside the form
+    # Earlier periods never opened are named before this one opens; the person confirms passing them by
+    # (the ones the page named: if another is opened meanwhile, the page asks again).
+    passed_by = workflow.never_opened_before(period)
+    passing = ",".join(str(p.pk) for p in passed_by)
+    confirmed = not passed_by or request.POST.get("passing") == passing
+    if request.method == "POST" and form.is_valid() and confirmed:  # the service asks the step again
         try:
             periods.open_period(period=period, by=request.user, dashboard_deadline=form.cleaned_data["dashboard_deadline"])
         except services.ReturnWorkflowError as exc:
@@ -274,7 +279,9 @@ def open_period(request, period_slug):
         else:
             messages.success(request, f"{period.label} is open for returns.")
             return redirect(f"{_calendar_url(period)}")
-    return render(request, "reporting/returns/open_period.html", {"period": period, "form": form, "may_open": may_open})
+    return render(request, "reporting/returns/open_period.html", {
+        "period": period, "form": form, "may_open": may_open, "passing": passing,
+        "passed_by": workflow.never_opened_words(passed_by) if passed_by else "", "passed_by_count": len(passed_by)})
 
 
 @login_required

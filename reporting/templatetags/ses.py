@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from kpis import figures
 from kpis.rag import RAG, rag_label
 from objectives.models import Action, ReportingPeriod
 from objectives.roles import person_name
@@ -311,3 +312,9 @@ def paused_until(context, username):
 
     request = context.get("request")
     return until(request, username) if request is not None else None
+
+
+@register.filter
+def no_target_words(kpi):
+    """What a KPI with no target is judged against, by its direction (kpis.figures.no_target_words)."""
+    return figures.no_target_words(kpi)

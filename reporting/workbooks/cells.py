@@ -185,7 +185,8 @@ def start_sheet(wb, title, used, *, heading, note, columns, freeze="A4", first=F
     """A sheet with a title row, a note row and a heading row; columns: [(heading, width), …]."""
     ws = wb.active if first else wb.create_sheet()
     ws.title = safe_sheet_name(title, used)
-    put(ws, 1, 1, in_words(heading), font=TITLE_FONT)
+    heading = in_words(heading)  # the sheet's title, and its running header, in the council's words
+    put(ws, 1, 1, heading, font=TITLE_FONT)
     put(ws, 2, 1, in_words(note), font=NOTE_FONT, alignment=WRAP)
     for i, (name, width) in enumerate(columns, start=1):  # headings in the council's words (the import reads them back)
         put(ws, HEADER_ROW, i, in_words(name), font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN)

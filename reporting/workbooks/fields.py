@@ -120,7 +120,7 @@ def edits_of(parsed, period, kpis, actions):
                         parsed.problems.append(Problem(f"{kpi.code} has no target to forecast: leave its {heading} empty",
                                                        sheet, ref))
                 elif heading == COL_FORECAST:
-                    edits.append(Edit(sheet, ref, sid, kpi.code, COL_FORECAST, _forecast_fields(kpi, value)))
+                    edits.append(Edit(sheet, ref, sid, kpi.code, COL_FORECAST, _forecast_fields(kpi, value), "forecast", kpi))
                 elif heading == COL_FORECAST_REASON:
                     edits.append(Edit(sheet, ref, sid, kpi.code, COL_FORECAST_REASON,
                                       {kpi_field(kpi.id, "forecast_reason"): text_value(value)}))

@@ -14,13 +14,17 @@ The return template (reporting.workbooks.template) and the briefing workbook
 (reporting.workbooks.export) have the same headings, so exporting either and importing the same
 file changes nothing. Returns stay drafts after an import: they are submitted from the site.
 """
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
+from kpis.formatting import format_kpi_value
 from kpis.models import KPI
+from kpis.numbers import NumberError, parse_number
 from kpis.rag import RAG, MilestoneStatus
 from objectives.council import words
 from objectives.models import Action, ReportingPeriod, SubStrand
@@ -118,8 +122,27 @@ class Preview:
         }
 
 
+def _figure_words(text, kpi):
+    """A typed figure written as every page writes it (kpis.formatting: "12,500", "£35m", "12.5%"), read
+    as the form reads it (kpis.numbers); a figure the form would refuse is shown as typed."""
+    try:
+        value = parse_number(text, percent=kpi.unit == KPI.Unit.PERCENT, pounds=kpi.unit == KPI.Unit.GBP)
+    except NumberError:
+        return text
+    return "(empty)" if value is None else format_kpi_value(value, kpi.unit)
+
+
+def _date_words(text):
+    """A date as every page writes it ("31 March 2024", the date filter's "j F Y"); anything else as typed."""
+    try:
+        return date_filter(datetime.date.fromisoformat(text[:10]), "j F Y") if len(text) == 10 else text
+    except ValueError:
+        return text
+
+
 def _show(edit, values):
-    """A cell's value in words for the preview: '712', 'Not yet available', 'Achieved', '(empty)'."""
+    """A cell's value in words for the preview, as the pages write it: '12,500', '31 March 2024',
+    'Not yet available', 'Achieved', '(empty)'."""
     if edit.kind == "figure":
         kpi = edit.kpi
         if values.get(kpi_field(kpi.id, "not_available")) in (True, "on"):
@@ -128,19 +151,14 @@ def _show(edit, values):
             status = _norm_text(values.get(kpi_field(kpi.id, "milestone_status")))
             return MilestoneStatus(status).label if status in MilestoneStatus.values else (status or "(empty)")
         text = _norm_text(values.get(kpi_field(kpi.id, "value")))
-        if not text:
-            return "(empty)"
-        if kpi.unit == KPI.Unit.PERCENT:
-            return f"{text}%"
-        if kpi.unit == KPI.Unit.GBP:
-            try:
-                return f"£{Decimal(text):,f}".rstrip("0").rstrip(".") if "." in text else f"£{Decimal(text):,}"
-            except InvalidOperation:
-                return text
-        return text
+        return _figure_words(text, kpi) if text else "(empty)"
     text = _norm_text(values.get(next(iter(edit.fields))))
     if not text:
         return "(empty)"
+    if edit.kind == "forecast":
+        return _figure_words(text, edit.kpi)
+    if edit.kind == "date":
+        return _date_words(text)
     if edit.kind in ("rag", "overall") and text in RAG.values:
         return RAG(text).label
     if edit.kind == "action_status" and text in Action.Status.values:

@@ -57,7 +57,7 @@ class Edit:
     subject: str  # "HOU-02", "Return", "Action (3)"
     label: str  # "2023/24 Q2 figure", "Commentary", …
     fields: dict  # form field name -> posted value (None: a box left unticked)
-    kind: str = "text"  # figure, text, date, rag, overall, action_status
+    kind: str = "text"  # figure, forecast, text, date, rag, overall, action_status
     kpi: object = None
 
 

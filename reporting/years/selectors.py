@@ -1,10 +1,11 @@
 """Reads for setting up a financial year: a strategy's periods, their deadlines and governance
 events proposed from the year before, and each KPI's target beside last year's."""
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 
 from kpis.models import KPI, Target
 from kpis.numbers import whole_number
@@ -69,6 +70,8 @@ class TargetRow:
     kpi: KPI
     last_year: Target | None
     this_year: Target | None
+    others: list = field(default_factory=list)  # the KPI's other targets for the year (not the one its RAG uses)
+    choose: object = None  # reporting.steps.Offer: whether the person may choose another of them for the RAG
 
 
 # The targets page shows this many KPIs at a time (a council of 60 KPIs fits on one page; one of 1,200 KPIs
@@ -86,9 +89,17 @@ def _targeted_kpis(strategy=None):
 
 
 def _rows(financial_year, kpis):
-    targets = {(t.kpi_id, t.financial_year): t for t in Target.objects.filter(
-        kpi__in=kpis, financial_year__in=[financial_year, financial_year - 1], is_primary=True)}
-    return [TargetRow(k, targets.get((k.id, financial_year - 1)), targets.get((k.id, financial_year))) for k in kpis]
+    """Each KPI's primary targets for the year and the year before, and its other targets for the year:
+    one query."""
+    targets, others = {}, {}
+    for t in Target.objects.filter(Q(is_primary=True) | Q(financial_year=financial_year), kpi__in=kpis,
+                                   financial_year__in=[financial_year, financial_year - 1]):
+        if t.is_primary:
+            targets[(t.kpi_id, t.financial_year)] = t
+        else:
+            others.setdefault(t.kpi_id, []).append(t)
+    return [TargetRow(k, targets.get((k.id, financial_year - 1)), targets.get((k.id, financial_year)), others.get(k.id, []))
+            for k in kpis]
 
 
 def target_rows(financial_year, strategy=None, *, kpi_ids=None):

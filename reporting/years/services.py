@@ -4,15 +4,17 @@ carry forward as they are: a return asks for every active KPI of its sub-strand,
 
     set_up_year(*, financial_year, strategy, by, dates) -> list of the periods created
     set_targets(*, financial_year, by, changes)  -> how many targets changed (all or none), with their trajectories
+    choose_primary_target(*, target_id, financial_year, by, opened) -> the target a KPI's RAG is now measured against
 """
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from kpis.models import KPI, Target
+from kpis import services as kpi_services
 from kpis.services import TargetError, carry_targets_forward, set_primary_target
 from objectives.models import GovernanceEvent, ReportingPeriod, financial_year_label
 from reporting.returns.services import recorded_as
-from reporting.steps import SET_TARGET, SET_UP_YEAR, WHO, StepRefused
+from reporting.steps import CHOOSE_PRIMARY_TARGET, SET_TARGET, SET_UP_YEAR, WHO, StepRefused
 from reporting.years.selectors import TargetSlot, proposed_year
 
 
@@ -105,3 +107,27 @@ def set_targets(*, financial_year, by, changes):
                 raise YearError(f"Someone else set the {kpis[kpi_id].code} target at the same moment, so nothing "
                                 "has been saved. Open the page again to see it, then make your changes.") from exc
         return changed
+
+
+def choose_primary_target(*, target_id, financial_year, by, opened):
+    """Make the KPI's target `target_id` for `financial_year` the one its RAG is measured against (the
+    one that was stays, as another target), as reporting.steps.CHOOSE_PRIMARY_TARGET allows: `opened`,
+    the version of the KPI's target the page showed (refused, saying who changed it and when, if it has
+    changed since). Returns the target chosen; raises YearError when it is not the KPI's target for that
+    year or the step is refused, PermissionDenied for someone who may never choose."""
+    with transaction.atomic(), recorded_as(by):
+        target = (Target.objects.select_for_update().select_related("kpi")
+                  .filter(pk=target_id, financial_year=financial_year).first())
+        if target is None:
+            raise YearError(f"That target is not one of a KPI's targets for {financial_year_label(financial_year)} (it "
+                            "may have been removed): look at the targets again.")
+        now = Target.objects.select_for_update().filter(kpi_id=target.kpi_id, financial_year=financial_year,
+                                                        is_primary=True).first()
+        refused = CHOOSE_PRIMARY_TARGET.refusal(by, TargetSlot(target.kpi, financial_year, now, opened or ""),
+                                                version=opened or "")
+        if refused is not None and refused.check == WHO:
+            raise PermissionDenied(refused.reason)
+        if refused is not None:
+            raise YearError(refused.reason)
+        kpi_services.choose_primary_target(target=target)
+        return target

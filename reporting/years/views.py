@@ -9,11 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from kpis.formatting import format_kpi_value
 from objectives import cadence as cadences
 from objectives import governance
 from objectives.models import financial_year_label
 from objectives.strategies import chosen_strategy
 from reporting.access import require
+from reporting.steps import CHOOSE_PRIMARY_TARGET
 from reporting.years import selectors, services
 from reporting.years.forms import SetUpYearForm, TargetsForm
 
@@ -105,6 +107,9 @@ def targets(request, year):
             if page.paginator.num_pages > 1:  # back to the page, to go on to the next
                 return redirect(f"{reverse('year-targets', args=[year])}?page={page.number}")
             return redirect(_calendar(year))
+    for row in rows:  # choosing another of a KPI's targets for the RAG, as the step allows it
+        if row.others:
+            row.choose = CHOOSE_PRIMARY_TARGET.offer(request.user, selectors.TargetSlot(row.kpi, year, row.this_year))
     return render(request, "reporting/years/targets.html", {
         "year": year, "year_label": label, "previous_label": financial_year_label(year - 1), "form": form,
         "rows": form.bound_rows(), "errors_extra": errors_extra, "calendar_url": _calendar(year), "strategy": strategy,
@@ -115,3 +120,23 @@ def targets(request, year):
 def _shown_kpi_ids(posted):
     """The KPIs whose targets a posted targets page showed: each row carries its version."""
     return [int(match.group(1)) for match in map(SHOWN_ROW.match, posted) if match]
+
+
+@login_required
+@require_http_methods(["POST"])
+def choose_primary_target(request, year, pk):
+    """"Measure the RAG against this target": one of a KPI's other targets for the year becomes the
+    one its RAG uses (the targets page's button, posting the version of the KPI's target it showed)."""
+    year, label = _year_or_404(year), financial_year_label(year)
+    page = request.POST.get("page", "")
+    back = reverse("year-targets", args=[year]) + (f"?page={page}" if page.isdigit() else "")
+    kpi_id = request.POST.get("kpi", "")
+    opened = request.POST.get(f"target-{kpi_id}-version", "") if kpi_id.isdigit() else ""
+    try:
+        target = services.choose_primary_target(target_id=pk, financial_year=year, by=request.user, opened=opened)
+    except services.YearError as exc:
+        messages.warning(request, f"Nothing was changed. {exc}")
+        return redirect(back)
+    messages.success(request, f"{target.kpi.code}'s RAG for {label} is now measured against its "
+                              f"{target.get_kind_display()} target ({format_kpi_value(target.value, target.kpi.unit)}).")
+    return redirect(f"{back}#kpi-{target.kpi.code}")
