@@ -8,7 +8,8 @@ OUR_APPS = ["objectives", "kpis", "reporting"]
 
 
 ONE_ROW = {"SiteSettings", "Council", "DataVersion"}  # one row (of switches; the council): nothing to filter or search
-MADE_BY_THE_PRODUCT = {"Paper", "ChangeOfProcess", "ScheduledRun", "DataVersion"}  # kept papers (made by issuing and the PDF worker); changes of process (a step on the KPI page): read in the admin, never added there
+MADE_BY_THE_PRODUCT = {"Paper", "ChangeOfProcess", "ScheduledRun", "DataVersion", "LocalAuthority", "Benchmark",
+                       "BenchmarkFigure"}  # kept papers (made by issuing and the PDF worker); the UK's councils (a file: manage.py refresh_councils) and benchmarks (the benchmark import); changes of process (a step on the KPI page): read in the admin, never added there
 
 
 def our_models():
