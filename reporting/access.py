@@ -148,6 +148,8 @@ for name, predicate in {
     "approve_action_update": is_approver,
     "send_back_action_update": is_approver | is_coordinator,
     "edit_plan_report": is_coordinator,
+    # Benchmarks: published comparison data for a KPI (reporting/benchmarks/)
+    "import_benchmarks": is_coordinator,
 }.items():
     RULES.add_rule(name, predicate)
 
@@ -196,6 +198,7 @@ ACTION_WORDS = {
     "approve_action_update": "approve an update on a recommendation",
     "send_back_action_update": "send back an update on a recommendation",
     "edit_plan_report": "edit an action plan report",
+    "import_benchmarks": "import benchmark data for a KPI",
 }
 
 

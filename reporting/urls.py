@@ -1,4 +1,5 @@
 """Each domain of the reporting app keeps its own URL module; they are joined here."""
+from reporting.benchmarks import urls as benchmarks
 from reporting.briefings import urls as briefings
 from reporting.dashboard import urls as dashboard
 from reporting.legal import urls as legal
@@ -21,4 +22,5 @@ urlpatterns = [
     *public.urlpatterns,
     *legal.urlpatterns,
     *years.urlpatterns,
+    *benchmarks.urlpatterns,
 ]
