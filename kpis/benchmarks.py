@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kpis.formatting import format_kpi_value
-from kpis.models import Benchmark, BenchmarkFigure
+from kpis.models import KPI, Benchmark, BenchmarkFigure
 from kpis.rag import Direction
 from kpis.trajectory import as_precise_as
 from objectives.council import council
@@ -107,7 +107,11 @@ class Comparison:
 
     @property
     def council_value_text(self):
-        return format_kpi_value(self.council_value, self.unit)
+        return format_kpi_value(self.council_value.normalize(), self.unit)
+
+    @property
+    def previous_value_text(self):
+        return "" if self.previous_value is None else format_kpi_value(self.previous_value.normalize(), self.unit)
 
     @property
     def rank_words(self):
@@ -171,21 +175,39 @@ def compare(*, values, council_id, direction):
 
 
 THE_COUNCIL = object()
+BENCHMARK_RELATED = "benchmark__group"  # select_related on the KPIs: no query here for their benchmarks
+
+
+def _benchmarks_of(kpis):
+    """The KPIs' benchmarks: from the KPIs themselves when they were read with
+    select_related(BENCHMARK_RELATED) (no query), else one query."""
+    if all(KPI.benchmark.is_cached(k) for k in kpis):
+        found = []
+        for kpi in kpis:
+            try:
+                found.append(kpi.benchmark)
+            except Benchmark.DoesNotExist:
+                pass
+        return found
+    return list(Benchmark.objects.filter(kpi__in=kpis).select_related("group"))
 
 
 def comparisons(kpis, *, council_authority_id=THE_COUNCIL):
-    """{kpi id: Comparison} for the KPIs of `kpis` (KPI objects) that have one, in at most four
-    queries whatever their number: their benchmarks, the first comparator group (where a benchmark
-    names none), the groups' members, and the figures. `council_authority_id`: the council's place
+    """{kpi id: Comparison} for the KPIs of `kpis` (KPI objects) that have one, in at most five
+    queries whatever their number: their benchmarks (none when the KPIs were read with
+    select_related(BENCHMARK_RELATED)), and only where there are any: the council, the first
+    comparator group (where a benchmark names none), the groups' members, and the figures. `council_authority_id`: the council's place
     among the UK's councils (by default the deployment's council's, objectives.council)."""
-    if council_authority_id is THE_COUNCIL:
-        council_authority_id = council().local_authority_id
     kpis = [k for k in kpis if not k.is_milestone]
-    if council_authority_id is None or not kpis:
+    if not kpis:
         return {}
     by_id = {k.pk: k for k in kpis}
-    benchmarks = list(Benchmark.objects.filter(kpi_id__in=by_id).select_related("group"))
+    benchmarks = _benchmarks_of(kpis)
     if not benchmarks:
+        return {}
+    if council_authority_id is THE_COUNCIL:
+        council_authority_id = council().local_authority_id
+    if council_authority_id is None:
         return {}
     first_group = None
     if any(b.group_id is None for b in benchmarks):

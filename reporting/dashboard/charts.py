@@ -194,3 +194,53 @@ def kpi_chart(kpi_page):
             "plot_bgcolor": "#ffffff",
         },
     }
+
+
+COUNCIL_COLOUR = "#1d70b8"
+GROUP_COLOUR = "#505a5f"
+MEDIAN_COLOUR = "#0b0c0c"
+
+
+def benchmark_chart(section):
+    """The KPI page's comparison with similar councils (reporting.dashboard.comparison): a horizontal
+    dot chart, a row for each council of the group in the order of the table beside it (best first,
+    kpis.benchmarks), the council's own dot marked by its shape, size, colour and its name in the
+    legend; the group's median a solid line and its quartiles dotted lines. None without a comparison."""
+    if section is None or section.comparison is None:
+        return None
+    c = section.comparison
+    names = [row.name for row in section.rows]
+    others = [row for row in section.rows if not row.is_council]
+    own = [row for row in section.rows if row.is_council]
+    series = [
+        {"type": "scatter", "name": "Other councils of the group", "x": [_number(r.value) for r in others],
+         "y": [r.name for r in others], "mode": "markers",
+         "marker": {"color": GROUP_COLOUR, "size": 9, "symbol": "circle"}},
+        {"type": "scatter", "name": f"{own[0].name} (the council)" if own else "The council",
+         "x": [_number(r.value) for r in own], "y": [r.name for r in own], "mode": "markers",
+         "marker": {"color": COUNCIL_COLOUR, "size": 16, "symbol": "diamond", "line": {"color": "#0b0c0c", "width": 1}}},
+    ]
+    lines = [("The group's median", c.median, "solid"), ("Lower quartile", c.lower_quartile, "dot"),
+             ("Upper quartile", c.upper_quartile, "dot")]
+    shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": _number(v), "x1": _number(v), "y0": 0, "y1": 1,
+               "line": {"color": MEDIAN_COLOUR, "width": 1.5, "dash": dash}} for _, v, dash in lines]
+    notes = [{"xref": "x", "yref": "paper", "x": _number(v), "y": 1, "yanchor": "bottom", "xanchor": "center",
+              "text": name.replace("The group's ", "").capitalize(), "showarrow": False, "font": {"size": 12}}
+             for name, v, _ in lines]
+    return {
+        "data": series,
+        "layout": {
+            "shapes": shapes, "annotations": notes,
+            "title": {"text": f"{section.kpi.code} compared with {c.group}, {c.period}"},
+            "xaxis": {"title": {"text": section.kpi.get_unit_display()}, "separatethousands": True, "automargin": True,
+                      "nticks": 8},
+            "yaxis": {"type": "category", "automargin": True, "categoryorder": "array",
+                      "categoryarray": list(reversed(names))},  # the best at the top, as in the table
+            "font": FONT,
+            "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+            "margin": {"l": 70, "r": 20, "t": 70, "b": 20},
+            "height": max(320, 26 * len(names) + 160),
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+        },
+    }
