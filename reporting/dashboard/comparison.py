@@ -26,6 +26,10 @@ class ComparisonSection:
     rows: list
     why: str = ""
 
+    @property
+    def council_name(self):
+        return next((row.name for row in self.rows if row.is_council), "The council")
+
 
 def comparison_section(kpi):
     """The section for `kpi`, or None when it has no benchmark (the page then says nothing of it)."""

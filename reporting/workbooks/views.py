@@ -42,7 +42,8 @@ def index(request):
     require(request.user, "export_workbook")
     return render(request, "reporting/workbooks/index.html", {"rows": export_periods(request.user, chosen_strategy(request)),
                                                                "pdf_available": pdf_available(),
-                                                               "may_onboard": can(request.user, "onboard_strategy")})
+                                                               "may_onboard": can(request.user, "onboard_strategy"),
+                                                               "may_import_benchmarks": can(request.user, "import_benchmarks")})
 
 
 @login_required
