@@ -24,6 +24,7 @@ KPI table, what needs attention, the briefing, the workbook, the API and the ope
 No comparison (None) for a KPI with no benchmark, a milestone, a council with no code or no comparator
 group, or no period the council and another council of the group both have.
 """
+import bisect
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
@@ -120,7 +121,8 @@ class Comparison:
     @property
     def words(self):
         """“4th of 16, second quartile; the group's median 61.2%”."""
-        return f"{self.rank_words}, {self.quartile_words}; the group's median {self.median_text}"
+        return standing_words(rank=self.rank, of=self.of, quartile=self.quartile, median=self.median,
+                              figures=[p.value for p in self.places], unit=self.unit)
 
     @property
     def worsening(self):
@@ -132,6 +134,14 @@ class Comparison:
     @property
     def bottom_quartile_and_worsening(self):
         return self.quartile == 4 and self.worsening
+
+
+def standing_words(*, rank, of, quartile, median, figures, unit):
+    """“4th of 16, second quartile; the group's median 61.2%”: the median as precise as the figures
+    (kpis.trajectory.as_precise_as), written by kpis.formatting. The one wording, for the pages, the
+    outputs and the import's preview."""
+    median = format_kpi_value(as_precise_as(median, [(v,) for v in figures]), unit)
+    return f"{ordinal(rank)} of {of}, {QUARTILE_WORDS[quartile]}; the group's median {median}"
 
 
 def _better_first(direction):
@@ -165,8 +175,8 @@ def compare(*, values, council_id, direction):
     better = _better_first(direction)
     ordered = sorted(values.items(), key=lambda item: (item[1], item[0]) if not better else (-item[1], item[0]))
 
-    def rank_of(value):
-        return 1 + sum(1 for v in numbers if (v > value if better else v < value))
+    def rank_of(value):  # 1 + how many are better (numbers is sorted: no pass over all of them)
+        return 1 + (len(numbers) - bisect.bisect_right(numbers, value) if better else bisect.bisect_left(numbers, value))
 
     places = tuple(Place(authority_id, value, rank_of(value), authority_id == council_id) for authority_id, value in ordered)
     council_value = values[council_id]

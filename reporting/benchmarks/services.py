@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from kpis.benchmarks import compare
+from kpis.benchmarks import compare, standing_words
 from kpis.formatting import format_kpi_value
 from kpis.models import KPI, Benchmark, BenchmarkFigure
 from objectives.council import council
@@ -72,11 +72,10 @@ def _standing(kpi, figures, group):
     for (_, label), values in sorted(by_period.items(), reverse=True):
         answer = compare(values=values, council_id=own, direction=kpi.direction)
         if answer is not None and not kpi.is_milestone:
-            from kpis.benchmarks import QUARTILE_WORDS, ordinal
-
             rank, of, quartile, median, *_ = answer
-            return (f"{label}: {ordinal(rank)} of {of} in “{group.name}”, {QUARTILE_WORDS[quartile]}; the group's "
-                    f"median {format_kpi_value(median.normalize(), kpi.unit)}.")
+            said = standing_words(rank=rank, of=of, quartile=quartile, median=median, figures=values.values(),
+                                  unit=kpi.unit)
+            return f"{label}, compared with “{group.name}”: {said}."
     return f"The file has no period with a figure for both the council and another council of “{group.name}”."
 
 
@@ -133,10 +132,19 @@ def apply_benchmark(*, plan, user):
     benchmark.published_on = datetime.date.fromisoformat(plan["published_on"])
     benchmark.group, benchmark.imported_by = group, user
     benchmark.save()
-    periods = {f[1] for f in plan["figures"]}
-    benchmark.figures.filter(period__in=periods).delete()
-    BenchmarkFigure.objects.bulk_create([
-        BenchmarkFigure(benchmark=benchmark, authority_id=a, period=p, period_end=datetime.date.fromisoformat(end),
-                        value=Decimal(v)) for a, p, end, v in plan["figures"]])
-    readers_cache.changed()  # bulk_create sends no signal: what readers' pages keep is built again
+    existing = {(f.authority_id, f.period): f for f in benchmark.figures.filter(period__in={f[1] for f in plan["figures"]})}
+    new, changed = [], []
+    for a, p, end, v in plan["figures"]:
+        found = existing.pop((a, p), None)
+        end, value = datetime.date.fromisoformat(end), Decimal(v)
+        if found is None:
+            new.append(BenchmarkFigure(benchmark=benchmark, authority_id=a, period=p, period_end=end, value=value))
+        elif (found.value, found.period_end) != (value, end):
+            found.value, found.period_end = value, end
+            changed.append(found)
+    BenchmarkFigure.objects.bulk_create(new)
+    BenchmarkFigure.objects.bulk_update(changed, ["value", "period_end"], batch_size=500)
+    if existing:  # a council left out of a period the file holds: its figure for it goes (seldom: a few rows)
+        BenchmarkFigure.objects.filter(pk__in=[f.pk for f in existing.values()]).delete()
+    readers_cache.changed()  # bulk writes send no signal: what readers' pages keep is built again
     return benchmark
