@@ -108,3 +108,28 @@ def test_a_council_with_no_comparator_group_or_no_code_is_told_why_and_nothing_b
     Council.objects.update(local_authority=None)
     page = client_for("cabinet").get(reverse("kpi", args=["HW-04"])).content.decode()
     assert "The council&#x27;s own code is not set yet" in page
+
+
+def test_the_comparisons_cost_the_same_queries_for_one_kpi_or_many(benchmarked, client_for, api_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kpis.models import Benchmark
+
+    coordinator, api = client_for("coordinator"), api_for("cabinet")
+    api.get("/api/v1/periods/")  # the token's "last used" is written on its first use
+    coordinator.get("/dashboard/?kpis=all")  # and the session's first page saves it
+
+    def measure():
+        counts = []
+        for client, url in ((coordinator, "/dashboard/?kpis=all"), (api, "/api/v1/kpis/?page_size=1000")):
+            cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    both = measure()
+    Benchmark.objects.filter(kpi__code="HW-01").delete()
+    assert measure() == both, both
+    assert both[0] <= 36 and both[1] <= 14, both  # the pins without benchmarks: 32 and 10; four reads of them more
