@@ -11,7 +11,7 @@ COLUMN_HELP = "Only if the file's heading is not one the import knows (LG Inform
 
 
 class BenchmarkImportForm(GovukFormMixin, forms.Form):
-    kpi = forms.ModelChoiceField(label="KPI", queryset=KPI.objects.none(), to_field_name="code",
+    kpi = forms.ModelChoiceField(label="KPI", queryset=KPI.objects.none(), to_field_name="code", empty_label="Choose a KPI",
                                  error_messages={"required": "Choose the KPI the figures are for",
                                                  "invalid_choice": "Choose the KPI the figures are for"})
     file = forms.FileField(
