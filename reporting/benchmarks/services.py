@@ -41,6 +41,7 @@ class BenchmarkPreview:
     added: int
     changed: int
     unchanged: int
+    removed: int  # saved figures of the file's periods for councils the file leaves out: they go
     not_councils: int
     no_value: int
     council_rows: list  # [(period label, the council's figure as written)], latest first
@@ -88,6 +89,9 @@ def preview_benchmark(*, kpi, content, source, licence, published_on, group=None
     if benchmark is not None:
         existing = {(a, p): v for a, p, v in benchmark.figures.values_list("authority_id", "period", "value")}
     added = changed = unchanged = 0
+    in_file = {(a.pk, p.label) for a, p, _ in read.figures}
+    labels = {p.label for _, p, _ in read.figures}
+    removed = sum(1 for (a, p) in existing if p in labels and (a, p) not in in_file)
     for authority, period, value in read.figures:
         before = existing.get((authority.pk, period.label))
         if before is None:
@@ -103,7 +107,7 @@ def preview_benchmark(*, kpi, content, source, licence, published_on, group=None
     return BenchmarkPreview(
         kpi=kpi, source=source, licence=licence, licence_label=dict(Benchmark._meta.get_field("licence").choices)[licence],
         published_on=published_on, group=group, columns=read.columns, figures=read.figures,
-        periods=[label for _, label in periods], added=added, changed=changed, unchanged=unchanged,
+        periods=[label for _, label in periods], added=added, changed=changed, unchanged=unchanged, removed=removed,
         not_councils=read.not_councils, no_value=read.no_value, council_rows=council_rows,
         standing=_standing(kpi, read.figures, group))
 

@@ -85,6 +85,7 @@ def test_a_file_is_previewed_then_saved_on_confirmation_and_a_period_again_repla
     fewer[first] += 1  # a corrected figure
     page = _post(client, lg_inform_csv(rows_of(fewer, "2022/23"))).content.decode()
     assert f"0 new, 1 changed, {len(fewer) - 1} as saved now" in page
+    assert "1 saved figure of this period for councils the file leaves out will be removed" in page
     client.post(reverse("import-benchmark-confirm"), {"plan": page.split('name="plan" value="')[1].split('"')[0]})
     assert {(f.authority, f.value) for f in benchmark.figures.all()} == set(fewer.items())
 

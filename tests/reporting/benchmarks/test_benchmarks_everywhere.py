@@ -133,3 +133,20 @@ def test_the_comparisons_cost_the_same_queries_for_one_kpi_or_many(benchmarked, 
     Benchmark.objects.filter(kpi__code="HW-01").delete()
     assert measure() == both, both
     assert both[0] <= 36 and both[1] <= 14, both  # the pins without benchmarks: 32 and 10; four reads of them more
+
+
+def test_an_import_is_seen_at_once_on_the_kept_dashboard(benchmarked, client_for):
+    from kpis.benchmarks import comparison_of
+    from kpis.models import KPI
+    from tests.reporting.benchmarks.conftest import confirm
+
+    cabinet = client_for("cabinet")
+    before = comparison_of(KPI.objects.get(code="HW-04"))
+    assert f"({before.rank_words}, 2022/23)" in cabinet.get("/dashboard/?kpis=all").content.decode()  # now kept
+    council = the_council()
+    values = {**benchmarked["HW-04"], council: "99.9"}  # the council's figure corrected: now 1st
+    rows = [[la.gss_code, la.short_name, "2022/23", str(v)] for la, v in values.items()]
+    page = upload(client_for("coordinator"), "HW-04", lg_inform_csv(rows)).content.decode()
+    assert confirm(client_for("coordinator"), page).status_code == 302
+    html = cabinet.get("/dashboard/?kpis=all").content.decode()
+    assert f"(1st of {before.of}, 2022/23)" in html and f"({before.rank_words}, 2022/23)" not in html
