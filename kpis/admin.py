@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from objectives.admin_site import InCouncilWords
-from kpis.models import KPI, ChangeOfProcess, Measurement, Target
+from kpis.models import KPI, Benchmark, BenchmarkFigure, ChangeOfProcess, Measurement, Target
 
 
 class TargetInline(admin.TabularInline):
@@ -45,6 +45,38 @@ class ChangeOfProcessAdmin(InCouncilWords, admin.ModelAdmin):
     list_filter = ["kpi__sub_strand", "period"]
     list_select_related = ["kpi", "period", "recorded_by"]
     search_fields = ["kpi__code", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(admin.ModelAdmin):
+    """A KPI's published comparison data: made by the benchmark import (Benchmarks → Import); its
+    source, licence, date and comparator group may be corrected here."""
+
+    list_display = ["kpi", "source", "licence", "published_on", "group"]
+    list_filter = ["licence", "group"]
+    search_fields = ["kpi__code", "kpi__title", "source"]
+    list_select_related = ["kpi", "group"]
+    fields = ["kpi", "source", "licence", "published_on", "group", "imported_at", "imported_by"]
+    readonly_fields = ["kpi", "imported_at", "imported_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(BenchmarkFigure)
+class BenchmarkFigureAdmin(admin.ModelAdmin):
+    """The published figures, as imported: read here, changed only by importing again."""
+
+    list_display = ["benchmark", "authority", "period", "value"]
+    list_filter = ["benchmark__kpi", "period"]
+    search_fields = ["authority__name", "authority__code", "authority__gss_code", "period"]
+    list_select_related = ["benchmark__kpi", "authority"]
 
     def has_add_permission(self, request):
         return False

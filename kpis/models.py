@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from kpis.numbers import figure_field
 from kpis.rag import CONTEXTUAL_BASIS, RAG, RAG_VALUES, Direction, MilestoneStatus, Rating, override_of, rag_label, rate
-from objectives.models import ReportingPeriod, SubStrand
+from objectives.models import ComparatorGroup, LocalAuthority, ReportingPeriod, SubStrand
 from objectives.text import is_blank
 
 
@@ -412,3 +412,65 @@ def strip_ratings(kpi):
     for m in rated:
         m.rag_calculated, m.rag_basis, m.rag_override, m.override_reason, m.frozen_rag = "", CONTEXTUAL_BASIS, "", "", ""
         m.save(update_fields=["rag_calculated", "rag_basis", "rag_override", "override_reason", "frozen_rag", "updated_at"])
+
+
+class Licence(models.TextChoices):
+    """The licence published comparison data comes under: only an open one goes into the open data."""
+
+    OGL = "ogl-3", "Open Government Licence v3.0"
+    CC_BY = "cc-by-4", "Creative Commons Attribution 4.0"
+    CC0 = "cc0", "CC0 (public domain)"
+    NOT_OPEN = "not-open", "Another licence (not republished in the open data)"
+
+
+OPEN_LICENCES = frozenset({Licence.OGL, Licence.CC_BY, Licence.CC0})
+BENCHMARK_PLACES = 6  # published figures are kept to six decimal places (rounded half to even)
+
+
+class Benchmark(models.Model):
+    """A KPI's published comparison data (one set per KPI): where it is from, under which licence, the
+    date of the data, and the comparator group it is read against (None: the council's first group).
+    Written only by the benchmark import (reporting/benchmarks/); read by kpis.benchmarks."""
+
+    kpi = models.OneToOneField(KPI, on_delete=models.CASCADE, related_name="benchmark")
+    source = models.CharField(max_length=300, help_text="e.g. “LG Inform: Employment rate - aged 16-64 (metric 126)”.")
+    licence = models.CharField(max_length=10, choices=Licence.choices)
+    published_on = models.DateField("date of the data", help_text="The day the source published or updated it.")
+    group = models.ForeignKey(ComparatorGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name="comparator group",
+                              help_text="The group its figures are read against. Empty: the first comparator group.")
+    imported_at = models.DateTimeField(auto_now=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["kpi"]
+        constraints = [models.CheckConstraint(condition=Q(licence__in=[c.value for c in Licence]),
+                                              name="benchmark_licence_valid")]
+
+    def __str__(self):
+        return f"{self.kpi.code}: {self.source}"
+
+    @property
+    def is_open(self):
+        """May the open data republish it (an open licence)?"""
+        return self.licence in OPEN_LICENCES
+
+
+class BenchmarkFigure(models.Model):
+    """One council's published figure for a period, as the source has it ("2022/23"), with the period's
+    last day (the order of periods)."""
+
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="figures")
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=40)
+    period_end = models.DateField()
+    value = figure_field(BENCHMARK_PLACES)
+
+    class Meta:
+        ordering = ["benchmark", "period_end", "authority"]
+        constraints = [models.UniqueConstraint(fields=["benchmark", "authority", "period"],
+                                               name="one_benchmark_figure_per_council_and_period")]
+
+    def __str__(self):
+        return f"{self.authority.code} {self.period}: {self.value}"

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from objectives.admin_site import InCouncilWords
+from objectives.forms import ComparatorGroupForm
 from objectives.council import DEFAULT_TERMS, forget
 from objectives.models import (
-    TERM_KEYS, Action, ActionPlan, Council, GovernanceEvent, Milestone, ReportingPeriod, StrategicObjective, Strategy,
-    SubStrand,
+    TERM_KEYS, Action, ActionPlan, ComparatorGroup, Council, GovernanceEvent, LocalAuthority, Milestone, ReportingPeriod,
+    StrategicObjective, Strategy, SubStrand,
 )
 
 
@@ -14,8 +15,9 @@ class CouncilAdmin(InCouncilWords, admin.ModelAdmin):
     today's word, which the form shows in the empty box."""
 
     list_display = ["name", "short_name"]
+    autocomplete_fields = ["local_authority"]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "logo"]}),
+        (None, {"fields": ["name", "short_name", "logo", "local_authority"]}),
         ("The council's words", {
             "description": "The words every page, email, document and export uses for the levels of a strategy and for "
                            "the people in it. Leave a box empty to keep the word shown in it.",
@@ -145,3 +147,53 @@ class MilestoneAdmin(InCouncilWords, admin.ModelAdmin):
     list_filter = ["action__plan"]
     search_fields = ["title", "action__title"]
     list_select_related = ["action", "action__plan"]
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):
+    """The UK's councils: data from mySociety's file (objectives/data/, CC BY 4.0), refreshed by
+    `manage.py refresh_councils`, never typed in."""
+
+    list_display = ["short_name", "code", "gss_code", "kind_name", "region", "nation", "is_current"]
+    list_filter = ["nation", "region", "kind_name", "is_current"]
+    search_fields = ["name", "short_name", "code", "gss_code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ComparatorGroup)
+class ComparatorGroupAdmin(admin.ModelAdmin):
+    """The council's comparator groups: pick the councils, or fill a group with every current council
+    of a type (and region or nation) in one go."""
+
+    form = ComparatorGroupForm
+    list_display = ["name", "order", "size"]
+    list_filter = ["members__nation"]
+    search_fields = ["name", "description"]
+    filter_horizontal = ["members"]
+    fieldsets = [
+        (None, {"fields": ["name", "description", "order", "members"]}),
+        ("Add every council of a type", {
+            "description": "Adds every current council of the type chosen (in the region or nation chosen, if any) "
+                           "to the group when you save: for example every metropolitan district in England.",
+            "fields": ["add_kind", "add_region"],
+        }),
+    ]
+
+    @admin.display(description="councils")
+    def size(self, obj):
+        return obj.members.count()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        added = form.councils_to_add()
+        if added:
+            form.instance.members.add(*added)
+            self.message_user(request, f"{len(added)} councils of that type were added to the group.")

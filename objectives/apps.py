@@ -17,6 +17,9 @@ class ObjectivesConfig(AppConfig):
         from objectives.roles import ensure_groups
 
         post_migrate.connect(ensure_groups, sender=self)
+        from objectives.local_authorities import load_shipped
+
+        post_migrate.connect(load_shipped, sender=self, dispatch_uid="objectives.load_shipped_councils")
         from django.core import checks
 
         from objectives.signin import check_proxy

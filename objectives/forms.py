@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.forms.widgets import Input
 
 from objectives.govuk_markup import GovukBoundField
+from objectives.models import ComparatorGroup, LocalAuthority
 from objectives.signin import tries_left
 
 LAST_TRIES_WARNED = 2  # a wrong password warns when this many tries (or fewer) are left before the pause
@@ -270,3 +271,45 @@ class GovukDateField(forms.Field):
             return True
         finally:
             self.widget.error_parts = shown
+
+
+class ComparatorGroupForm(forms.ModelForm):
+    """A comparator group in the admin, with two boxes that add every current council of a type (in a
+    region or nation) when it is saved: "all English councils of its type" in two choices."""
+
+    add_kind = forms.ChoiceField(label="Type of council", required=False)
+    add_region = forms.ChoiceField(label="Region or nation", required=False,
+                                   help_text="Empty: every council of that type in the UK.")
+
+    class Meta:
+        model = ComparatorGroup
+        fields = ["name", "description", "order", "members"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = LocalAuthority.objects.filter(is_current=True)
+        kinds = sorted(set(current.exclude(kind_name="").values_list("kind_name", flat=True)))
+        nations = sorted(set(current.exclude(nation="").values_list("nation", flat=True)))
+        regions = sorted(set(current.exclude(region="").values_list("region", flat=True)) - set(nations))
+        self.fields["add_kind"].choices = [("", "None: add no councils")] + [(k, k) for k in kinds]
+        self.fields["add_region"].choices = ([("", "Anywhere in the UK")] + [(f"nation:{n}", n) for n in nations]
+                                             + [(f"region:{r}", f"{r} (region)") for r in regions])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("add_region") and not cleaned.get("add_kind"):
+            self.add_error("add_kind", "Choose the type of council to add from that region or nation.")
+        return cleaned
+
+    def councils_to_add(self):
+        """The current councils the two boxes choose (none when no type is chosen)."""
+        kind, where = self.cleaned_data.get("add_kind"), self.cleaned_data.get("add_region") or ""
+        if not kind:
+            return []
+        found = LocalAuthority.objects.filter(is_current=True, kind_name=kind)
+        scope, _, name = where.partition(":")
+        if scope == "nation":
+            found = found.filter(nation=name)
+        elif scope == "region":
+            found = found.filter(region=name)
+        return list(found)

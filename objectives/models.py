@@ -93,6 +93,11 @@ class Council(models.Model):
     reader_many = _term("reader", plural=True)
     scrutiny_one = _term("scrutiny")
     scrutiny_many = _term("scrutiny", plural=True)
+    local_authority = models.ForeignKey(
+        "objectives.LocalAuthority", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="the council among the UK's councils",
+        help_text="Its place in the list of UK councils (its three-letter code), so that published benchmarks compare "
+                  "it with its comparator groups. Empty: no comparisons shown.")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(key=1), name="one_council")]
@@ -402,3 +407,50 @@ class GovernanceEvent(models.Model):
 
 
 from objectives.plan_models import Action, ActionPlan, Milestone  # noqa: E402,F401 - the action plans
+
+
+class LocalAuthority(models.Model):
+    """One of the UK's local authorities, as mySociety's list of them has it (objectives/data/: CC BY
+    4.0): its three-letter code (the list's `local-authority-code`, which never changes), its GSS code
+    (the code published figures name it by), names, type, region and nation. Written only by
+    objectives.local_authorities (loaded after migrate; `manage.py refresh_councils`); an authority no
+    longer in a newer file is retired, never deleted (comparator groups and figures keep it)."""
+
+    code = models.CharField("three-letter code", max_length=4, unique=True)
+    gss_code = models.CharField("GSS code", max_length=9, blank=True, db_index=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField("type (code)", max_length=6, blank=True)
+    kind_name = models.CharField("type", max_length=60, blank=True)
+    region = models.CharField(max_length=60, blank=True)
+    nation = models.CharField(max_length=30, blank=True)
+    is_current = models.BooleanField("current", default=True, help_text="False for an authority abolished "
+                                     "(the file's end date) or no longer in the file.")
+    end_date = models.DateField(null=True, blank=True)
+    retired = models.BooleanField(default=False, help_text="No longer in the councils file it was last refreshed from.")
+
+    class Meta:
+        ordering = ["short_name", "name"]
+        verbose_name = "UK council"
+        verbose_name_plural = "UK councils"
+
+    def __str__(self):
+        return f"{self.short_name or self.name} ({self.code})"
+
+
+class ComparatorGroup(models.Model):
+    """A named group of UK councils the council compares itself with ("Nearest neighbours", "North
+    West metropolitan districts"), chosen in the admin; any number. The first (by order) is the one a
+    KPI's benchmark is read against unless the benchmark names another (kpis.benchmarks)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=1, help_text="The first group is the one each KPI is compared "
+                                             "with, unless its benchmark names another.")
+    members = models.ManyToManyField(LocalAuthority, blank=True, related_name="comparator_groups")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name

@@ -169,6 +169,8 @@ for name, predicate in {
     "approve_risk_review": is_approver,
     "send_back_risk_review": is_approver | is_coordinator,
     "manage_risks": is_coordinator,
+    # Benchmarks: published comparison data for a KPI (reporting/benchmarks/)
+    "import_benchmarks": is_coordinator,
 }.items():
     RULES.add_rule(name, predicate)
 
@@ -223,6 +225,7 @@ ACTION_WORDS = {
     "approve_risk_review": "approve risk reviews",
     "send_back_risk_review": "send back a risk review",
     "manage_risks": "raise or change a risk in the register",
+    "import_benchmarks": "import benchmark data for a KPI",
 }
 
 

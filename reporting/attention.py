@@ -15,9 +15,11 @@ The rules, most serious first (the order of `RULES`):
 4. a shift or a trend the wrong way (kpis.spc);
 5. consistently failing its target (kpis.spc's assurance);
 6. a milestone slipping: a milestone's latest status is At risk or delayed, or Missed, or moved back;
-7. Red or concerning with no commentary;
-8. a stale figure (kpis.freshness; "not yet available" is never stale);
-9. a risk outside appetite: a risk whose current score (its latest review the person may see) is
+7. in the bottom quartile of its comparator group and worsening (kpis.benchmarks: the council's
+   published figure for the latest period both have, worse than for the period before);
+8. Red or concerning with no commentary;
+9. a stale figure (kpis.freshness; "not yet available" is never stale);
+10. a risk outside appetite: a risk whose current score (its latest review the person may see) is
    above its appetite (reporting.risks.scoring.outside_appetite), when the caller gives the risks
    (`risks`: [RiskFacts]; the dashboard does). Its line links to the risk's page.
 
@@ -27,8 +29,8 @@ Who sees what: the figures come from the queryset the caller gives (the dashboar
 person may see, reporting.access.visible_measurements; the briefing: the approved ones), so a reader
 never finds a draft figure in a line; a line that cites a draft says so (`is_draft`).
 
-A fixed number of queries for all the KPIs (`attention`: five, and one for the year-end forecasts'
-targets), whatever their number or history.
+A fixed number of queries for all the KPIs (`attention`: five, one for the year-end forecasts'
+targets, and one to four for the benchmarks, kpis.benchmarks.comparisons), whatever their number or history.
 """
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ from functools import lru_cache
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from kpis import spc
+from kpis import benchmarks
 from kpis.figures import HAS_FIGURE, judged_target, primary_targets, target_year
 from kpis.formatting import format_kpi_value, measurement_text
 from kpis.freshness import Freshness, as_at_date, data_label, freshness, long_date
@@ -134,6 +137,7 @@ class Facts:
     freshness: Freshness
     outlook: YearEndOutlook | None = None
     target: Decimal | None = None  # the target the latest numeric figure is judged against
+    comparison: object = None  # kpis.benchmarks.Comparison: where the council stands among its comparator group
 
     @property
     def latest(self):
@@ -364,6 +368,15 @@ def no_commentary(facts):
     return Said(f"{what}, with no commentary to say why.", latest)
 
 
+def bottom_quartile_worsening(facts):
+    c = facts.comparison
+    if c is None or not c.bottom_quartile_and_worsening:
+        return None
+    return Said(f"{c.council_value_text} for {c.period} is {c.rank_words} in {c.group}, the bottom quartile (the "
+                f"group's median {c.median_text}), and worse than {c.previous_value_text} for {c.previous_period}: "
+                "bottom quartile and worsening.", None)
+
+
 def stale(facts):
     if not facts.freshness.is_stale:
         return None
@@ -386,6 +399,7 @@ RULES = (
     AttentionRule("shift_or_trend", "A shift or a trend the wrong way", shift_or_trend),
     AttentionRule("failing", "Consistently failing its target", consistently_failing),
     AttentionRule("milestone", "A milestone slipping", milestone_slipping),
+    AttentionRule("bottom_quartile", "Bottom quartile and worsening", bottom_quartile_worsening),
     AttentionRule("no_commentary", "Red or concerning with no commentary", no_commentary),
     AttentionRule("stale", "A stale figure", stale),
     AttentionRule("outside_appetite", "A risk outside appetite", outside_appetite, about="risk"),
@@ -441,10 +455,11 @@ def changes_of_process(kpi_ids):
     return {kpi_id: sorted(keys) for kpi_id, keys in found.items()}
 
 
-def gather(kpis, figures, *, on, targets=None, outlooks=None, changes=None):
+def gather(kpis, figures, *, on, targets=None, outlooks=None, changes=None, comparisons=None):
     """[Facts] of each KPI (in `kpis`' order) from `figures` (the figures of every KPI, each with its
     period attached, oldest first within each KPI: `read_figures`), judged on the day `on`, each chart's
-    limits recalculated from the changes of process recorded (`changes`, `changes_of_process`). No
+    limits recalculated from the changes of process recorded (`changes`, `changes_of_process`), with
+    where the council stands among its comparators (`comparisons`, kpis.benchmarks.comparisons). No
     query but the targets' (one, when not given)."""
     by_kpi = {kpi.id: [] for kpi in kpis}
     for m in figures:  # oldest first within each KPI
@@ -470,7 +485,8 @@ def gather(kpis, figures, *, on, targets=None, outlooks=None, changes=None):
                              recalculate_at=tuple(sorted(at)))
         found.append(Facts(kpi=kpi, series=series, chart=chart, numeric=numeric, target=target,
                            freshness=freshness(kpi, series[-1] if series else None, on=on),
-                           outlook=(outlooks or {}).get(kpi.id) if isinstance(outlooks, Mapping) else None))
+                           outlook=(outlooks or {}).get(kpi.id) if isinstance(outlooks, Mapping) else None,
+                           comparison=(comparisons or {}).get(kpi.id)))
     return found
 
 
@@ -503,7 +519,8 @@ def attention(*, kpis, figures, period, today, outlooks=None, risks=()):
     series = read_figures(figures.filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis], period_key__lte=period.order_key))
     if outlooks is None:
         outlooks = forecast_outlooks(kpis, series, year=period.financial_year)
-    facts = gather(kpis, series, on=on, outlooks=outlooks, changes=changes_of_process(k.id for k in kpis))
+    facts = gather(kpis, series, on=on, outlooks=outlooks, changes=changes_of_process(k.id for k in kpis),
+                   comparisons=benchmarks.comparisons(kpis))
     position = {kpi.id: i for i, kpi in enumerate(kpis)}
     lines = [line for f in facts if (line := lines_of(f)) is not None] + risk_lines
     return Attention(lines=ranked(lines, position), stale=[f for f in facts if f.freshness.is_stale], on=on,

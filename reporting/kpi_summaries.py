@@ -8,7 +8,8 @@ The figures are read by reporting.attention (`read_figures`, `gather`: one bulk 
 what needs attention). A fixed number of queries whatever the number of KPIs or figures: the figures
 (three), the changes of process (one), the targets of each KPI's year (one), and, when a draft figure
 is the latest, the targets it is judged against (one); the last two none when the caller has read
-the targets (the API's KPIs come with theirs).
+the targets (the API's KPIs come with theirs); and the benchmarks (kpis.benchmarks.comparisons: one
+when there are none, four at most), where the council stands among its comparator group.
 
     kpi_summaries(kpis, *, figures, today, period=None) -> {KPI id: KPISummary}
 
@@ -20,7 +21,7 @@ year its data is for), as the KPI page gives it.
 """
 from dataclasses import dataclass, field
 
-from kpis import spc
+from kpis import benchmarks, spc
 from kpis.figures import HAS_FIGURE, target_year
 from kpis.freshness import Freshness, as_at_date
 from kpis.models import Target
@@ -43,6 +44,7 @@ class KPISummary:
     freshness: Freshness
     outlook: Outlook | None  # None for a milestone, a contextual KPI, or no target for the year
     points: dict = field(default_factory=dict)  # {figure id: its spc.Point}, on a chart of 13 figures or more
+    comparison: object = None  # kpis.benchmarks.Comparison: compared with similar councils; None without one
 
     # -- variation and assurance (kpis.spc) --
 
@@ -150,6 +152,25 @@ class KPISummary:
         """'Amber now, forecast Green at year end (the officer's forecast)'."""
         return self.outlook.words if self.outlook is not None else None
 
+    # -- compared with similar councils (kpis.benchmarks) --
+
+    def _compared(self, name):
+        return getattr(self.comparison, name) if self.comparison is not None else None
+
+    benchmark_period = property(lambda self: self._compared("period"))
+    benchmark_group = property(lambda self: self._compared("group"))
+    benchmark_value = property(lambda self: self._compared("council_value"))
+    benchmark_rank = property(lambda self: self._compared("rank"))
+    benchmark_of = property(lambda self: self._compared("of"))
+    benchmark_quartile = property(lambda self: self._compared("quartile"))
+    benchmark_median = property(lambda self: self._compared("median"))
+    benchmark_lower_quartile = property(lambda self: self._compared("lower_quartile"))
+    benchmark_upper_quartile = property(lambda self: self._compared("upper_quartile"))
+    benchmark_words = property(lambda self: self._compared("words"))
+    benchmark_source = property(lambda self: self._compared("source"))
+    benchmark_licence = property(lambda self: self._compared("licence"))
+    benchmark_is_open = property(lambda self: bool(self._compared("is_open")))
+
 
 def kpi_summaries(kpis, *, figures, today, period=None, targets=None):
     """{KPI id: KPISummary} of `kpis` from `figures` (a Measurement queryset: what the audience may
@@ -169,7 +190,8 @@ def kpi_summaries(kpis, *, figures, today, period=None, targets=None):
         targets = list(targets)
         judged = {(t.kpi_id, t.financial_year): (t.value, t.get_kind_display())
                   for t in targets if t.is_primary and t.value is not None}
-    facts = gather(kpis, series, on=as_at_date(period, today), changes=changes, targets=judged)  # charts of 13 or more
+    facts = gather(kpis, series, on=as_at_date(period, today), changes=changes, targets=judged,  # charts of 13 or more
+                   comparisons=benchmarks.comparisons(kpis))
     years = {f.kpi.id: target_year(f.series[-1]) for f in facts if f.series}
     if targets is None:
         targets = Target.objects.filter(kpi_id__in=list(years), financial_year__in=set(years.values()),
@@ -185,5 +207,6 @@ def kpi_summaries(kpis, *, figures, today, period=None, targets=None):
         if not kpi.is_milestone:  # fewer than 13 figures: their run chart, which says how many ("9 of 13")
             chart = f.chart or spc.xmr([("", m.value) for m in f.numeric], direction=kpi.direction)
         points = {m.id: point for m, point in zip(f.numeric, f.chart.points)} if f.chart is not None else {}
-        found[kpi.id] = KPISummary(kpi=kpi, chart=chart, freshness=f.freshness, outlook=outlook, points=points)
+        found[kpi.id] = KPISummary(kpi=kpi, chart=chart, freshness=f.freshness, outlook=outlook, points=points,
+                                   comparison=f.comparison)
     return found

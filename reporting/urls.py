@@ -1,6 +1,7 @@
 """Each domain of the reporting app keeps its own URL module; they are joined here."""
 from django.urls import include, path
 
+from reporting.benchmarks import urls as benchmarks
 from reporting.briefings import urls as briefings
 from reporting.dashboard import urls as dashboard
 from reporting.legal import urls as legal
@@ -27,4 +28,5 @@ urlpatterns = [
     *years.urlpatterns,
     path("risks/", include(risk_register)),
     path("risks/", include(risks)),
+    *benchmarks.urlpatterns,
 ]

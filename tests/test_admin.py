@@ -8,7 +8,8 @@ OUR_APPS = ["objectives", "kpis", "reporting"]
 
 
 ONE_ROW = {"SiteSettings", "Council", "DataVersion", "RiskMatrix"}  # one row (of switches; the council): nothing to filter or search
-MADE_BY_THE_PRODUCT = {"Paper", "ChangeOfProcess", "ScheduledRun", "DataVersion", "RiskReview"}  # kept papers (made by issuing and the PDF worker); changes of process (a step on the KPI page): read in the admin, never added there
+MADE_BY_THE_PRODUCT = {"Paper", "ChangeOfProcess", "ScheduledRun", "DataVersion", "RiskReview", "LocalAuthority",
+                       "Benchmark", "BenchmarkFigure"}  # kept papers (made by issuing and the PDF worker); the UK's councils (a file: manage.py refresh_councils) and benchmarks (the benchmark import); changes of process (a step on the KPI page); risk reviews (the review pages): read in the admin, never added there
 
 
 # Configured on another model's admin page, where they are checked together (a risk matrix's levels and bands).

@@ -165,6 +165,32 @@ SUMMARY_FIELDS = {
     "outlook_words": ({"type": "string", "nullable": True},
                       "The two statuses as the pages say them: 'Amber now, forecast Green at year end (the officer's "
                       "forecast)'; null where the KPI has none."),
+    # compared with similar councils (kpis.benchmarks: the KPI's published benchmark, its comparator group)
+    "benchmark_period": ({"type": "string", "nullable": True},
+                         "Compared with similar councils: the period of the comparison, the latest for which the council "
+                         "and another council of its comparator group both have a published figure (as the source writes "
+                         "it: 2022/23, 2023/24 Q1, 2023); null where there is no comparison (no benchmark, no comparator "
+                         "group, no council code, or a milestone)."),
+    "benchmark_group": ({"type": "string", "nullable": True}, "The comparator group's name; null without a comparison."),
+    "benchmark_value": ({"type": "number", "nullable": True},
+                        "The council's own published figure for that period; null without a comparison."),
+    "benchmark_rank": ({"type": "integer", "nullable": True},
+                       "The council's rank in its group, 1 the best by the KPI's direction (where lower is better, the "
+                       "lowest); councils with the same figure share a rank; null without a comparison."),
+    "benchmark_of": ({"type": "integer", "nullable": True},
+                     "How many councils of the group (the council included) have a figure for that period."),
+    "benchmark_quartile": ({"type": "integer", "nullable": True},
+                           "The council's quartile, direction-aware: 1 the top (best) quartile, 4 the bottom; a figure "
+                           "on a boundary is in the better quartile; null without a comparison."),
+    "benchmark_median": ({"type": "number", "nullable": True}, "The group's median for that period (the council included)."),
+    "benchmark_lower_quartile": ({"type": "number", "nullable": True},
+                                 "The group's lower quartile, by the inclusive method (Excel's QUARTILE.INC)."),
+    "benchmark_upper_quartile": ({"type": "number", "nullable": True},
+                                 "The group's upper quartile, by the inclusive method (Excel's QUARTILE.INC)."),
+    "benchmark_words": ({"type": "string", "nullable": True},
+                        "The comparison as the KPI page says it: '4th of 16, second quartile; the group's median 61.2%'."),
+    "benchmark_source": ({"type": "string", "nullable": True}, "Where the published figures are from."),
+    "benchmark_licence": ({"type": "string", "nullable": True}, "The licence the published figures are under."),
 }
 
 

@@ -86,7 +86,7 @@ class SubStrandViewSet(ReadOnly):
 class KpiViewSet(ReadOnly):
     """The KPIs, each with its targets by financial year."""
 
-    queryset = KPI.objects.select_related("sub_strand").prefetch_related(
+    queryset = KPI.objects.select_related("sub_strand", "benchmark__group").prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("financial_year", "-is_primary", "kind"))).order_by("id")
     structure = access.KPIS
     serializer_class = serializers.KpiSerializer

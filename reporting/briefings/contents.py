@@ -90,6 +90,14 @@ class AnnexRow:
     variation: object = None  # reporting.variation.verdicts.Verdict (the appendix only): icon and words
     assurance: object = None
     outlook: object = None  # kpis.trajectory.Outlook of the period's year, or None
+    comparison: object = None  # kpis.benchmarks.Comparison: compared with similar councils, or None
+
+    @property
+    def comparison_line(self):
+        """'Compared with North West metropolitan districts (2022/23): 4th of 15, second quartile; the
+        group's median 61.2%', or '' without a comparison."""
+        c = self.comparison
+        return f"Compared with {c.group} ({c.period}): {c.words}" if c is not None else ""
 
     @property
     def year_end_words(self):

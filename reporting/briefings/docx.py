@@ -133,7 +133,8 @@ def _appendix(paper, rows, period):
     paper.heading("Appendix: Key Performance Indicators", 1)
     paper.table(
         ANNEX_HEADINGS,
-        [[f"{r.code} {r.title}", r.sub_strand, r.target_text, r.value_text + (" (synthetic)" if r.is_synthetic else ""),
+        [[f"{r.code} {r.title}", r.sub_strand, r.target_text,
+          "\n".join(filter(None, [r.value_text + (" (synthetic)" if r.is_synthetic else ""), r.comparison_line])),
           (r.rag, r.rag_label, "\n".join(filter(None, [r.override.note if r.override else "", r.year_end_line]))),
           r.verdict_lines or "–", r.data_for or "–"] for r in rows],
         widths=ANNEX_WIDTHS, caption=f"The latest approved figure of each KPI with one to report, as at {period.label}",

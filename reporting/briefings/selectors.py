@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 
+from kpis import benchmarks
 from kpis.figures import data_lag_words, judged_target, latest_as_at, primary_targets, target_text, target_year, with_periods
 from kpis.models import KPI, Measurement
 from kpis.outlook import year_end_outlooks
@@ -219,14 +220,17 @@ def briefing_context(*, period, user, briefing=None):
 def annex_verdicts(rows, *, period, user, today):
     """Each appendix row's variation and assurance (reporting.variation.verdicts, from the approved
     figures: for the public, the published ones) and its outlook for the period's year (kpis.outlook:
-    the forecast at the year's end). Five queries, whatever the number of KPIs."""
+    the forecast at the year's end) and where the council stands among its comparators (kpis.benchmarks).
+    Six to ten queries, whatever the number of KPIs."""
     kpis = [row.kpi for row in rows]
     figures = reported_measurements(user)
     found = verdicts_for(kpis=kpis, figures=figures, period=period, today=today)
     outlooks = year_end_outlooks(kpis, period.financial_year, measurements=figures.filter(period_key__lte=period.order_key))
+    compared = benchmarks.comparisons(kpis)  # compared with similar councils (published data: the same for everyone)
     for row in rows:
         row.variation, row.assurance = verdicts_or_none(found, row.kpi)
         row.outlook = outlooks.get(row.kpi.id)
+        row.comparison = compared.get(row.kpi.id)
 
 
 def _strategy_kpis(period):
@@ -266,7 +270,8 @@ def _kpis(period, previous, sub_strands, user=None):
     """The KPI annex (each KPI's latest approved figure as at the period), the KPIs that turned Red
     or Amber this quarter, and the figures still not available. `sub_strands` is {id: SubStrand},
     in the briefing's order, with their objectives. Eight queries at most."""
-    kpis = list(KPI.objects.filter(is_active=True, sub_strand_id__in=list(sub_strands)).order_by("order", "code"))
+    kpis = list(KPI.objects.filter(is_active=True, sub_strand_id__in=list(sub_strands)).select_related(
+        "benchmark__group").order_by("order", "code"))  # its benchmark: kpis.benchmarks, no query more
     position = {sub_id: i for i, sub_id in enumerate(sub_strands)}
     kpis.sort(key=lambda k: position[k.sub_strand_id])  # stable: by sub-strand, then order and code
     for kpi in kpis:

@@ -19,6 +19,8 @@ them, the trajectory of the year of the latest figure and its forecast at the ye
 (`trajectory_series`); each change of process recorded is a dotted vertical line, labelled
 (`change_markers`: layout shapes and annotations).
 """
+from dataclasses import replace
+
 from kpis import spc
 
 FONT = {"family": "Helvetica, Arial, sans-serif", "size": 14, "color": "#0b0c0c"}
@@ -189,6 +191,67 @@ def kpi_chart(kpi_page):
             "font": FONT,
             "legend": {"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"},
             "margin": {"l": 70, "r": 20, "t": 60, "b": 20},
+            "height": 420,
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+        },
+    }
+
+
+STRIP_FROM = 30  # councils: more than this, one strip rather than a row each
+COUNCIL_COLOUR = "#1d70b8"
+GROUP_COLOUR = "#505a5f"
+MEDIAN_COLOUR = "#0b0c0c"
+
+
+def _renamed(row, name):
+    return replace(row, name=name)
+
+
+def benchmark_chart(section):
+    """The KPI page's comparison with similar councils (reporting.dashboard.comparison): a horizontal
+    dot chart, a row for each council of the group in the order of the table beside it (best first,
+    kpis.benchmarks), the council's own dot marked by its shape, size, colour and its name in the
+    legend; the group's median a solid line and its quartiles dotted lines, each named in the legend (more
+    than STRIP_FROM councils: one strip of dots). None without a comparison."""
+    if section is None or section.comparison is None:
+        return None
+    c = section.comparison
+    names = [row.name for row in section.rows]
+    others = [row for row in section.rows if not row.is_council]
+    own = [row for row in section.rows if row.is_council]
+    if len(names) > STRIP_FROM:  # too many to name on the axis: one strip of dots (the table names them)
+        others = [_renamed(row, "The group") for row in others]
+        own = [_renamed(row, "The group") for row in own]
+        names = ["The group"]
+    series = [
+        {"type": "scatter", "name": "Other councils of the group", "x": [_number(r.value) for r in others],
+         "y": [r.name for r in others], "mode": "markers",
+         "marker": {"color": GROUP_COLOUR, "size": 9, "symbol": "circle"}},
+        {"type": "scatter", "name": f"{section.council_name} (the council)",
+         "x": [_number(r.value) for r in own], "y": [r.name for r in own], "mode": "markers",
+         "marker": {"color": COUNCIL_COLOUR, "size": 16, "symbol": "diamond", "line": {"color": "#0b0c0c", "width": 1}}},
+    ]
+    ends = [names[0], names[-1]]  # a vertical line across every row: the group's median, then its quartiles
+    for name, values, dash in (("The group's median", [c.median], "solid"),
+                               ("Lower and upper quartiles", [c.lower_quartile, c.upper_quartile], "dot")):
+        xs, ys = [], []
+        for value in values:
+            xs += [_number(value), _number(value), None]
+            ys += [*ends, None]
+        series.append({"type": "scatter", "name": name, "x": xs, "y": ys, "mode": "lines",
+                       "line": {"color": MEDIAN_COLOUR, "width": 1.5, "dash": dash}})
+    return {
+        "data": series,
+        "layout": {
+            "title": {"text": f"{section.kpi.code} compared with {c.group}, {c.period}"},
+            "xaxis": {"title": {"text": section.kpi.get_unit_display()}, "separatethousands": True, "automargin": True,
+                      "nticks": 8},
+            "yaxis": {"type": "category", "automargin": True, "categoryorder": "array", "dtick": 1,
+                      "categoryarray": list(reversed(names))},  # the best at the top, as in the table
+            "font": FONT,
+            "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+            "margin": {"l": 70, "r": 20, "t": 70, "b": 20},
             "height": 420,
             "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff",

@@ -22,7 +22,8 @@ STATUS_CHOICES = [*RAG.choices, (NOT_APPROVED, "Not yet approved"), (NO_STATUS, 
 ALL_KPIS = "all"
 # The KPI table's own filters: they choose its rows (reporting.dashboard.selectors.kpi_table_figures),
 # not the sub-strands of the status grid.
-KPI_TABLE_FILTERS = ("kpis", "variation", "assurance", "now", "year_end")
+KPI_TABLE_FILTERS = ("kpis", "variation", "assurance", "now", "year_end", "quartile")
+QUARTILE_CHOICES = [("1", "Top quartile"), ("2", "Second quartile"), ("3", "Third quartile"), ("4", "Bottom quartile")]
 
 
 def _table_choice(choices, label, empty_label, message):
@@ -82,6 +83,8 @@ class DashboardFilter(django_filters.FilterSet):
     now = _table_choice(RAG.choices, "KPI table: status now", "Any status now", "Choose Red, Amber or Green")
     year_end = _table_choice(RAG.choices, "KPI table: forecast at year end", "Any forecast",
                              "Choose Red, Amber or Green")
+    quartile = _table_choice(QUARTILE_CHOICES, "KPI table: compared with similar councils", "Any quartile",
+                             "Choose a quartile from the list")
 
     class Meta:
         model = SubStrand

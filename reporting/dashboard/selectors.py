@@ -146,7 +146,8 @@ def status_cells(returns_by_key, sub_strand, periods, before=None):
 def needs_attention(*, user, sub_strand_ids, period, today, outlooks=None, risks=()):
     """What needs attention among the active KPIs of these sub-strands as at `period`, from the
     figures the user may see (a reader: approved ones only), and the stale figures. Four queries."""
-    kpis = KPI.objects.filter(is_active=True, sub_strand_id__in=sub_strand_ids).select_related("sub_strand__objective")
+    kpis = KPI.objects.filter(is_active=True, sub_strand_id__in=sub_strand_ids).select_related(
+        "sub_strand__objective", "benchmark__group")  # its benchmark: kpis.benchmarks
     return attention(kpis=kpis, figures=visible_measurements(user), period=period, today=today, outlooks=outlooks,
                      risks=risks)
 
@@ -160,6 +161,7 @@ class KPIVerdicts:
     variation: dict = field(default_factory=dict)  # {KPI id: Verdict}
     assurance: dict = field(default_factory=dict)  # {KPI id: Verdict}
     outlooks: dict = field(default_factory=dict)  # {KPI id: kpis.trajectory.Outlook}, of those read
+    comparisons: dict = field(default_factory=dict)  # {KPI id: kpis.benchmarks.Comparison}, where there is one
     every_outlook: bool = False  # read for every KPI (to sort or filter by it), else for the rows shown
     user: object = None
     period: object = None
@@ -192,8 +194,11 @@ class KPIVerdicts:
         variation = self._ids(lambda k: self.variation[k].sort)
         assurance = self._ids(lambda k: self.assurance[k].sort)
         year_end = self._ids(lambda k: RAG_SORT[self.year_end_rag(k)]) if self.every_outlook else {}
+        quartile = {}
+        for kpi_id, comparison in self.comparisons.items():
+            quartile.setdefault(comparison.quartile, []).append(kpi_id)
         return {"variation_sort": self._sort(variation, 99), "assurance_sort": self._sort(assurance, 99),
-                "year_end_sort": self._sort(year_end, RAG_SORT[None])}
+                "year_end_sort": self._sort(year_end, RAG_SORT[None]), "quartile_sort": self._sort(quartile, 9)}
 
     def chosen(self, choices):
         """The KPI ids the table's filters leave (None: the filters choose none of these)."""
@@ -204,6 +209,8 @@ class KPIVerdicts:
             tests.append(lambda k: self.assurance[k].key == choices["assurance"])
         if choices.get("year_end"):
             tests.append(lambda k: self.year_end_rag(k) == choices["year_end"])
+        if choices.get("quartile"):
+            tests.append(lambda k: k in self.comparisons and str(self.comparisons[k].quartile) == choices["quartile"])
         if not tests:
             return None
         return [k for k in self.variation if all(test(k) for test in tests)]
@@ -217,6 +224,8 @@ def kpi_verdicts(found, *, user, period, every_outlook=False):
     verdicts = KPIVerdicts(user=user, period=period, every_outlook=every_outlook)
     for kpi_id, facts in found.facts.items():
         verdicts.variation[kpi_id], verdicts.assurance[kpi_id] = verdicts_of(facts)
+        if facts.comparison is not None:  # compared with similar councils (kpis.benchmarks, read by what needs attention)
+            verdicts.comparisons[kpi_id] = facts.comparison
     if every_outlook and period is not None and found.facts:
         verdicts.outlooks = year_end_outlooks(
             [f.kpi for f in found.facts.values()], period.financial_year,

@@ -99,6 +99,21 @@ class KPIColumn(tables.Column):
 
     def value(self, value, record):
         return value
+class QuartileColumn(tables.Column):
+    """Where the council stands among its comparator group on the KPI's benchmark (kpis.benchmarks, set
+    on each row by `describe`): its quartile and rank ("Second (4th of 16)"), or nothing without one."""
+
+    empty_values = ()
+
+    def render(self, value, record):
+        c = record.comparison
+        if c is None:
+            return format_html('<span class="govuk-body-s">{}</span>', "None")
+        return format_html('{} <span class="govuk-body-s">({}, {})</span>', c.quartile_short, c.rank_words, c.period)
+
+    def value(self, value, record):
+        c = record.comparison
+        return "" if c is None else f"{c.quartile_words.capitalize()} ({c.rank_words}, {c.period})"
 
 
 class KPITable(GovukTable):
@@ -119,13 +134,15 @@ class KPITable(GovukTable):
                               order_by=("variation_sort", "code"))
     assurance = VerdictColumn("Assurance", which="assurance_verdict", accessor="assurance_sort",
                               order_by=("assurance_sort", "code"))
+    quartile = QuartileColumn("Compared with similar councils", accessor="quartile_sort",
+                              order_by=("quartile_sort", "code"))
     data_for = tables.Column("Period the data is for", accessor="data_lag", orderable=False)
     reason = tables.Column("Why it is listed", orderable=False)
 
     class Meta(GovukTable.Meta):
         empty_text = "No KPI is off target or overdue."
         order_by = ("rag",)
-        # eleven columns: in a smaller type, so that most of it fits a desktop screen (static/css/app.css)
+        # twelve columns: in a smaller type, so that most of it fits a desktop screen (static/css/app.css)
         attrs = {**GovukTable.Meta.attrs, "class": "govuk-table app-table app-table--compact"}
 
     def __init__(self, *args, today=None, verdicts=None, **kwargs):
@@ -162,6 +179,7 @@ class KPITable(GovukTable):
             m.variation_verdict = (found.variation.get(m.kpi_id) if found else None) or variation_verdict(None, m.kpi)
             m.assurance_verdict = (found.assurance.get(m.kpi_id) if found else None) or assurance_verdict(None, m.kpi)
             m.outlook = found.outlooks.get(m.kpi_id) if found else None
+            m.comparison = found.comparisons.get(m.kpi_id) if found else None
 
 
 def csv_response(table, filename):

@@ -10,8 +10,9 @@ from django_tables2 import RequestConfig
 
 from objectives.strategies import chosen_strategy
 from reporting import readers_cache
-from reporting.access import require
-from reporting.dashboard.charts import kpi_chart
+from reporting.access import can, require
+from reporting.dashboard.charts import benchmark_chart, kpi_chart
+from reporting.dashboard.comparison import comparison_section
 from reporting.dashboard.pages import kpi_page, sub_strand_page
 from reporting.steps import RECORD_CHANGE_OF_PROCESS
 from reporting.dashboard.selectors import dashboard as dashboard_data
@@ -94,8 +95,11 @@ def kpi(request, code):
     page = kpi_page(user=request.user, code=code)
     if page is None:
         raise Http404("No such KPI")
+    comparison = comparison_section(page.kpi)  # compared with similar councils (kpis.benchmarks)
     return render(request, "reporting/dashboard/kpi.html", {
         "page": page, "chart_figure": kpi_chart(page), "synthetic_banner": page.synthetic,
+        "comparison": comparison, "benchmark_figure": benchmark_chart(comparison),
+        "may_import_benchmarks": can(request.user, "import_benchmarks"),
         # recording a change of process: the link, or the reason where it would be (reporting.steps)
         "change_refusal": RECORD_CHANGE_OF_PROCESS.refusal(request.user, page.kpi),
     })

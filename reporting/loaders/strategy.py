@@ -7,7 +7,7 @@ from kpis.trajectory import profile_problems
 from objectives.council import forget
 from objectives import cadence as cadences
 from objectives.models import (
-    TERM_KEYS, Council, GovernanceEvent, ReportingPeriod, StrategicObjective, Strategy, SubStrand,
+    TERM_KEYS, Council, GovernanceEvent, LocalAuthority, ReportingPeriod, StrategicObjective, Strategy, SubStrand,
 )
 from reporting.loaders.base import Loading
 
@@ -35,6 +35,8 @@ class StrategyLoading(Loading):
             setattr(council, f"{key}_many", many)
         if data.get("logo"):
             self.logo(council, data["logo"], where)
+        if data.get("code"):
+            self.local_authority(council, str(data["code"]), where)
         self.save(council, where)
         forget()
         self.count("council", created)
@@ -47,6 +49,14 @@ class StrategyLoading(Loading):
         if not isinstance(value, dict) or set(value) - {"one", "many"}:
             self.fail(where, "expected {one: …, many: …} or a single word")
         return str(value.get("one") or "").strip(), str(value.get("many") or "").strip()
+
+    def local_authority(self, council, code, where):
+        """The council's place among the UK's councils: its three-letter code (objectives/data/)."""
+        found = LocalAuthority.objects.filter(code=code.strip().upper()).first()
+        if found is None:
+            self.fail(f"{where}.code", f"{code[:10]!r} is not the three-letter code of a UK council (the "
+                      "local-authority-code of objectives/data/uk_local_authorities.csv)")
+        council.local_authority = found
 
     def logo(self, council, name, where):
         path = (self.path.parent / str(name)).resolve()

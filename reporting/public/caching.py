@@ -7,7 +7,8 @@ has been published.
 The validators come from the published data itself, in one query (`published_version`): when a
 published return, a published figure or an issued briefing last changed and how many there are;
 when a published return was last reopened for a correction; and when the reference data the pages
-show (strategy, objectives, sub-strands, KPIs, targets, periods, changes of process) last changed, from the audit log.
+show (strategy, objectives, sub-strands, KPIs, targets, periods, changes of process; benchmarks, comparator
+groups and the council's code, which the open data's comparisons read) last changed, from the audit log.
 An officer's draft changes none of these, so a day of data entry leaves the crowd's copies valid.
 """
 import datetime
@@ -24,15 +25,16 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_safe
 from django.views.defaults import page_not_found
 
-from kpis.models import KPI, ChangeOfProcess, Measurement, Target
-from objectives.models import ReportingPeriod, StrategicObjective, Strategy, SubStrand
+from kpis.models import KPI, Benchmark, ChangeOfProcess, Measurement, Target
+from objectives.models import ComparatorGroup, Council, ReportingPeriod, StrategicObjective, Strategy, SubStrand
 from reporting.access import BRIEFINGS, MEASUREMENTS, RETURNS
 from reporting.models import Briefing, QuarterlyReturn, ReturnRevision
 from reporting.public.switch import public_pages_on
 
 # Change when what the public pages and files show changes shape, so that no cache keeps the old one.
 FORMAT = "1"
-REFERENCE_MODELS = [Strategy, StrategicObjective, SubStrand, ReportingPeriod, KPI, Target, ChangeOfProcess]
+REFERENCE_MODELS = [Strategy, StrategicObjective, SubStrand, ReportingPeriod, KPI, Target, ChangeOfProcess,
+                    Benchmark, ComparatorGroup, Council]  # the last three: the open data's comparisons (kpis.benchmarks)
 
 
 def _summary(queryset, tag, field):

@@ -31,6 +31,8 @@ LICENCE = {
 }
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 RAG_WORDS = ["Red", "Amber", "Green"]
+BENCHMARK_NOTE = (" Empty where there is no comparison, or where the published figures are not under an open licence. "
+                  "The councils of the groups are from mySociety's UK local authority names and codes (CC BY 4.0).")
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,28 @@ KPIS = Dataset(
               enum=("officer", "computed")),
         Field("outlook_words", "string", "Statuses in words",
               "The two statuses as the pages say them, e.g. Amber now, forecast Green at year end (the officer's forecast)."),
+        # compared with similar councils (kpis.benchmarks): only where the published figures' licence is open
+        *[Field(name, kind, title, description + BENCHMARK_NOTE) for name, kind, title, description in (
+            ("benchmark_period", "string", "Compared with similar councils: period",
+             "The period of the comparison with the council's comparator group: the latest for which the council and "
+             "another council of the group both have a published figure, as the source writes it (e.g. 2022/23)."),
+            ("benchmark_group", "string", "Comparator group", "The comparator group's name."),
+            ("benchmark_value", "number", "The council's published figure", "The council's own figure in the source."),
+            ("benchmark_rank", "integer", "Rank in the group",
+             "1 the best by the KPI's direction (where lower is better, the lowest); the same figure, the same rank."),
+            ("benchmark_of", "integer", "Councils compared", "How many councils of the group (the council included) "
+                                                              "have a figure for the period."),
+            ("benchmark_quartile", "integer", "Quartile",
+             "1 the top (best) quartile to 4 the bottom, by the KPI's direction; a figure on a boundary is in the "
+             "better quartile."),
+            ("benchmark_median", "number", "The group's median", "The median of the group's figures."),
+            ("benchmark_lower_quartile", "number", "The group's lower quartile",
+             "By the inclusive method (Excel's QUARTILE.INC)."),
+            ("benchmark_upper_quartile", "number", "The group's upper quartile",
+             "By the inclusive method (Excel's QUARTILE.INC)."),
+            ("benchmark_source", "string", "Source of the comparison", "Where the published figures are from."),
+            ("benchmark_licence", "string", "Licence of the comparison", "The licence the published figures are under."),
+        )],
     ],
     primary_key=["kpi_code"],
 )
@@ -266,7 +290,7 @@ def figure_rows(audience=PUBLIC):
     """Every figure this audience sees (the public: published), KPI by KPI in the strategy's order,
     oldest first, each with its point on its KPI's chart. Three queries (the KPIs with their sub-strands,
     the periods, the figures) and the KPIs' summaries' (reporting.kpi_summaries: five)."""
-    kpis = KPI.objects.select_related("sub_strand__objective").in_bulk()
+    kpis = KPI.objects.select_related("sub_strand__objective", "benchmark__group").in_bulk()
     periods = ReportingPeriod.objects.in_bulk()
     by_kpi = {}
     for m in visible_measurements(audience).filter(HAS_FIGURE).only(*FIGURE_COLUMNS).order_by("period_key"):
@@ -320,7 +344,7 @@ def kpi_rows(audience=PUBLIC, today=None):
     """Each KPI with a figure this audience sees (the public: published), in the strategy's order, and
     what its figures say (reporting.kpi_summaries: the KPI page's own answers). Eight queries at most:
     the KPIs with their sub-strands, and the summaries' reads."""
-    kpis = sorted(KPI.objects.select_related("sub_strand__objective"),
+    kpis = sorted(KPI.objects.select_related("sub_strand__objective", "benchmark__group"),
                   key=lambda k: (k.sub_strand.objective.number, k.sub_strand.order, k.order, k.code))
     summaries = kpi_summaries(kpis, figures=visible_measurements(audience), today=today or timezone.localdate())
     units, directions, kinds = dict(KPI.Unit.choices), dict(Direction.choices), dict(KPI.Kind.choices)
@@ -338,8 +362,18 @@ def kpi_rows(audience=PUBLIC, today=None):
             "next_figure_due": s.next_figure_due, "stale": s.is_stale, "freshness_words": s.freshness_words,
             "outlook_year": s.outlook_year, "status_now": s.status_now_label, "status_year_end": s.status_year_end_label,
             "year_end_forecast": _number(s.year_end_forecast), "forecast_by": s.forecast_by,
-            "outlook_words": s.outlook_words,
+            "outlook_words": s.outlook_words, **benchmark_columns(s),
         }
+
+
+def benchmark_columns(s):
+    """Where the council stands among its comparator group (kpis.benchmarks), when the published
+    figures are under an open licence (kpis.models.OPEN_LICENCES); else empty."""
+    names = [f.name for f in KPIS.fields if f.name.startswith("benchmark_")]
+    if s.comparison is None or not s.benchmark_is_open:
+        return dict.fromkeys(names)
+    numbers = {"benchmark_value", "benchmark_median", "benchmark_lower_quartile", "benchmark_upper_quartile"}
+    return {name: _number(getattr(s, name)) if name in numbers else getattr(s, name) for name in names}
 
 
 ROWS = {"figures": figure_rows, "statuses": status_rows, "kpis": kpi_rows}

@@ -111,7 +111,7 @@ def workbook_data(*, period, user, sub_strand_ids=None, now=None, summaries=Fals
     if sub_strand_ids is not None:
         returns = returns.filter(sub_strand_id__in=sub_strand_ids)
     by_sub = {(r.sub_strand_id, r.period_id): r for r in returns}
-    kpis = KPI.objects.filter(is_active=True).order_by("sub_strand_id", "order", "code")
+    kpis = KPI.objects.filter(is_active=True).select_related("benchmark__group").order_by("sub_strand_id", "order", "code")
     if sub_strand_ids is not None:
         kpis = kpis.filter(sub_strand_id__in=sub_strand_ids)
     kpis_by_sub = {}

@@ -122,6 +122,7 @@ KPI_SUMMARY_COLUMNS = [
     ("Status now", 11),
     ("Forecast at year end", 11),
     ("Forecast by", 16),
+    ("Compared with similar councils", 40),
 ]
 
 
@@ -180,7 +181,8 @@ def write_kpi_row(ws, row, r, quarters, cols):
 def write_kpi_summary(ws, row, s, cols):
     """What the KPI's figures say as at the period, in the KPI page's words (reporting.kpi_summaries):
     its variation and assurance, its freshness, its two statuses (each RAG a word on its fill) and
-    whose the forecast is. A contextual KPI is never rated: its statuses say so."""
+    whose the forecast is, and where the council stands among its comparator group (kpis.benchmarks). A
+    contextual KPI is never rated: its statuses say so."""
     put(ws, row, cols["Variation"], s.variation_words or "", alignment=WRAP)
     put(ws, row, cols["Assurance"], s.assurance_words or "", alignment=WRAP)
     put(ws, row, cols["Next figure due"], s.next_figure_due, number_format=DATE_FORMAT if s.next_figure_due else None,
@@ -192,6 +194,9 @@ def write_kpi_summary(ws, row, s, cols):
         else:
             put(ws, row, cols[heading], s.kpi.no_rating_words if s.kpi.is_contextual else "", alignment=WRAP)
     put(ws, row, cols["Forecast by"], s.forecast_by_words or "", alignment=WRAP)
+    c = s.comparison  # kpis.benchmarks: where the council stands among its comparator group
+    put(ws, row, cols["Compared with similar councils"],
+        f"{c.group}, {c.period}: {c.words} (source: {c.source}, {c.licence})" if c is not None else "", alignment=WRAP)
 
 
 def column_numbers(columns):

@@ -45,7 +45,8 @@ def index(request):
                                                                "pdf_available": pdf_available(),
                                                                "may_onboard": can(request.user, "onboard_strategy"),
                                                                "risk_register_strategy": strategy if strategy is not None
-                                                               and can(request.user, "manage_risks") else None})
+                                                               and can(request.user, "manage_risks") else None,
+                                                               "may_import_benchmarks": can(request.user, "import_benchmarks")})
 
 
 @login_required
