@@ -9,6 +9,7 @@ import tempfile
 
 import openpyxl
 import pytest
+from django.db import transaction
 
 from reporting.documents.pdf import convert_to_pdf
 from reporting.workbooks.cells import HEADER_ROW, PRINTABLE_POINTS, SMALLEST_SCALE
@@ -68,8 +69,12 @@ def test_every_sheet_that_fits_at_80_percent_prints_one_page_wide(client_for):
 @pytest.fixture(scope="module")
 def onboarding(django_db_blocker):
     """The onboarding workbook of the session's strategy, and its text as LibreOffice prints it."""
-    with django_db_blocker.unblock():
+    # Made inside a transaction rolled back at once: outside a test's own transaction, whatever the
+    # making writes (the council's risk matrix, made the first time it is asked for) would stay for
+    # every later test.
+    with django_db_blocker.unblock(), transaction.atomic():
         content = onboarding_workbook_bytes()
+        transaction.set_rollback(True)
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(convert_to_pdf(content, suffix=".xlsx"))
         handle.flush()
