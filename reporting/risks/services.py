@@ -104,7 +104,7 @@ def start_review(*, risk, period, by):
 
 def save_review(*, review, by, data, submit=False):
     """Save a review form's cleaned data (the score, direction, commentary, actions' progress, each
-    action's status, the risk's next review date); with submit=True, submit it in the same
+    action's status (kept with the review until it is approved), the risk's next review date); with submit=True, submit it in the same
     transaction. Raises StaleReviewError when the review's version is no longer data["version"]."""
     step = SUBMIT_RISK_REVIEW if submit else SAVE_RISK_REVIEW
     with transaction.atomic(), recorded_as(by):
@@ -114,6 +114,8 @@ def save_review(*, review, by, data, submit=False):
             if name in data:
                 value = data[name]
                 setattr(locked, name, value if name.startswith("current") else (value or ""))
+        if "action_statuses" in data:  # kept with the review; the actions change when it is approved
+            locked.action_statuses = {str(pk): status for pk, status in (data["action_statuses"] or {}).items()}
         try:
             locked.full_clean(exclude=["risk", "period"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -128,13 +130,8 @@ def save_review(*, review, by, data, submit=False):
 
 
 def _save_risk_parts(risk, by, data):
-    """What the review form changes on the risk itself: each action's status, the next review date."""
-    statuses = data.get("action_statuses") or {}
-    if statuses:
-        for action in RiskAction.objects.select_for_update().filter(risk=risk, pk__in=list(statuses)):
-            if action.status != statuses[action.pk]:
-                action.status = statuses[action.pk]
-                action.save()
+    """What the review form changes on the risk itself: the next review date (each action's status
+    waits for the review's approval: _write_action_statuses)."""
     if "next_review_date" in data and data["next_review_date"] != risk.next_review_date:
         locked = Risk.objects.select_for_update().get(pk=risk.pk)
         locked.next_review_date = data["next_review_date"]
@@ -176,8 +173,23 @@ def approve_review(*, review, by, version=None):
         locked.version += 1
         # A decision, not a save of what is in it: "last saved" stays with whoever wrote it.
         locked.save(update_fields=["state", "approved_at", "approved_by", "returned_reason", "version"])
+        _write_action_statuses(locked)
         notifications.risk_review_decided(locked, by=by)
         return locked
+
+
+def _write_action_statuses(review):
+    """The statuses the approved review gives its risk's actions, written to them (locked): from now
+    on what readers see. An action removed since the review was written is left out."""
+    given = review.action_statuses or {}
+    if not given:
+        return
+    for action in RiskAction.objects.select_for_update().filter(risk_id=review.risk_id,
+                                                                pk__in=[int(pk) for pk in given if str(pk).isdigit()]):
+        status = given.get(str(action.pk))
+        if status in RiskAction.Status.values and status != action.status:
+            action.status = status
+            action.save()
 
 
 def send_back_review(*, review, by, reason, version=None):
