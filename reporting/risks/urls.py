@@ -1,12 +1,18 @@
 """The risk register's addresses, included at risks/ (reporting.urls)."""
 from django.urls import path
 
-from reporting.risks import views
+from reporting.risks import entry, views
 
 RISK = "<slug:strategy>/<str:reference>/"
 REVIEW = RISK + "reviews/<slug:period>/"
 
 urlpatterns = [
+    # The coordinating team's pages for the register itself (reporting/risks/entry.py); "raise/" before a risk's.
+    path("<slug:strategy>/raise/", entry.risk_raise, name="risk-raise"),
+    path(RISK + "edit/", entry.risk_edit, name="risk-edit"),
+    path(RISK + "actions/add/", entry.risk_action_add, name="risk-action-add"),
+    path(RISK + "actions/<int:action>/", entry.risk_action_edit, name="risk-action-edit"),
+    path(RISK + "actions/<int:action>/remove/", entry.risk_action_remove, name="risk-action-remove"),
     path(RISK, views.risk_detail, name="risk-detail"),
     path(REVIEW, views.risk_review, name="risk-review"),
     path(REVIEW + "submit/", views.risk_review_submit, name="risk-review-submit"),
