@@ -102,6 +102,7 @@ def test_the_owner_sees_the_status_they_gave_when_they_come_back_to_the_draft(wo
                          data={**COMPLETE, "version": draft.version, "action_statuses": {action.pk: "in_progress"}})
     html = client_of(people["officer"]).get(review_url(risk, q2)).content.decode()
     assert re.search(r'<option value="in_progress"[^>]*selected', html)
+    assert RiskAction.objects.get(pk=action.pk).status == "not_started"  # the action itself waits for approval
 
 
 def test_a_review_sent_back_changes_no_action(world, people):
