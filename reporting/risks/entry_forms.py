@@ -111,7 +111,8 @@ class RiskEntryForm(GovukFormMixin, forms.Form):
         self.fields["sub_strand"].queryset = (SubStrand.objects.filter(objective__strategy=strategy)
                                               .select_related("objective").order_by("objective__number", "order"))
         self.fields["kpis"].queryset = (KPI.objects.filter(sub_strand__objective__strategy=strategy)
-                                        .order_by("code"))
+                                        .select_related("sub_strand")
+                                        .order_by("sub_strand__objective__number", "sub_strand__order", "code"))
         for name, axis, label, hint in SCORES:
             levels = matrix.likelihood_levels() if axis == "likelihood" else matrix.impact_levels()
             self.fields[name] = forms.TypedChoiceField(
@@ -138,6 +139,17 @@ class RiskEntryForm(GovukFormMixin, forms.Form):
     def risk_data(self):
         """The cleaned data as reporting.risks.services.raise_risk / update_risk take it (no version)."""
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+    def kpi_groups(self):
+        """The KPI checkboxes by sub-strand, in the strategy's order: [(sub-strand's name, [checkbox])]."""
+        names = {str(kpi.pk): kpi.sub_strand.name for kpi in self.fields["kpis"].queryset}
+        groups = {}
+        for box in self["kpis"]:
+            groups.setdefault(names.get(str(box.data["value"]), ""), []).append(box)
+        return list(groups.items())
+
+    def kpis_chosen(self):
+        return len([value for value in (self["kpis"].value() or []) if value])
 
     def score_fields(self):
         return [self[name] for name, *_ in SCORES]

@@ -154,7 +154,7 @@ def test_bad_input_is_answered_beside_its_field_and_nothing_is_written(world, pe
     assert response.status_code == 400
     markup = response.content.decode()
     assert "There is a problem" in markup
-    group = re.search(rf'<div class="govuk-form-group govuk-form-group--error" id="id_{field}-group">(.*?)</div>',
+    group = re.search(rf'<div class="govuk-form-group govuk-form-group--error[^"]*" id="id_{field}-group">',
                       markup, re.S)
     assert group is not None and "govuk-error-message" in markup[group.start():group.start() + 4000]
     assert message in text_of(response)
