@@ -126,3 +126,17 @@ def test_another_risks_action_or_an_unknown_status_is_refused_changing_nothing(w
         fresh = RiskReview.objects.get(pk=draft.pk)
         assert (fresh.version, fresh.action_statuses, fresh.commentary) == (draft.version, {}, "")
     assert set(RiskAction.objects.values_list("status", flat=True)) == {"not_started"}
+
+
+def test_the_reviews_history_says_each_status_given_in_words(world, people):
+    risk, action, q1, q2, draft = world
+    services.save_review(review=draft, by=people["officer"],
+                         data={**COMPLETE, "version": draft.version, "action_statuses": {action.pk: "in_progress"}})
+    services.save_review(review=draft, by=people["officer"],
+                         data={**COMPLETE, "version": draft.version + 1, "action_statuses": {action.pk: "complete"}})
+    texts = [change.text for entry in selectors.review_history(RiskReview.objects.get(pk=draft.pk))
+             for change in entry.changes]
+    assert "Officer gave the action “Bid for the investment zone” the status In progress in the review" in texts
+    assert ("Officer changed the status the review gives the action “Bid for the investment zone” from In progress "
+            "to Complete") in texts
+    assert not any("{" in text for text in texts)
