@@ -209,6 +209,9 @@ def save_review(*, review, by, data, submit=False):
                 setattr(locked, name, value if name.startswith("current") else (value or ""))
         if "action_statuses" in data:  # kept with the review; the actions change when it is approved
             locked.action_statuses = {str(pk): status for pk, status in (data["action_statuses"] or {}).items()}
+        elif locked.action_statuses:  # an action removed since a status was given: its status goes with it
+            kept = {str(pk) for pk in RiskAction.objects.filter(risk_id=locked.risk_id).values_list("pk", flat=True)}
+            locked.action_statuses = {k: v for k, v in locked.action_statuses.items() if str(k) in kept}
         try:
             locked.full_clean(exclude=["risk", "period"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:

@@ -140,3 +140,13 @@ def test_the_reviews_history_says_each_status_given_in_words(world, people):
     assert ("Officer changed the status the review gives the action “Bid for the investment zone” from In progress "
             "to Complete") in texts
     assert not any("{" in text for text in texts)
+
+
+def test_an_action_removed_after_a_status_was_given_leaves_the_draft_saveable(world, people):
+    risk, action, q1, q2, draft = world
+    services.save_review(review=draft, by=people["officer"],
+                         data={**COMPLETE, "version": draft.version, "action_statuses": {action.pk: "complete"}})
+    services.remove_action(action=action, by=people["coordinator"])
+    saved = services.save_review(review=draft, by=people["officer"],
+                                 data={**COMPLETE, "commentary": "Again.", "version": draft.version + 1})
+    assert (saved.commentary, saved.action_statuses) == ("Again.", {})

@@ -254,3 +254,18 @@ def test_the_links_are_offered_to_the_coordinating_team_only(world, people):
     assert f'href="{edit_url(risk)}"' not in client_of(people["officer"]).get(review).content.decode()
     assert f'href="{raise_url(world["strategy"])}"' in client_of(people["coordinator"]).get("/my-returns/").content.decode()
     assert f'href="{raise_url(world["strategy"])}"' not in client_of(people["officer"]).get("/my-returns/").content.decode()
+
+
+def test_each_change_to_the_register_raises_the_readers_data_version(world, people):
+    risk = make_risk(strategy=world["strategy"])
+    by = people["coordinator"]
+    seen = [DataVersion.objects.get(pk=1).readers]
+    services.update_risk(risk=risk, by=by, version=1, title="New title", kpis=[world["kpi"]])
+    seen.append(DataVersion.objects.get(pk=1).readers)
+    action = services.add_action(risk=risk, by=by, description="Bid", owner="", due_date=None, status="not_started")
+    seen.append(DataVersion.objects.get(pk=1).readers)
+    services.update_action(action=action, by=by, description="Bid again", owner="", due_date=None, status="complete")
+    seen.append(DataVersion.objects.get(pk=1).readers)
+    services.remove_action(action=action, by=by)
+    seen.append(DataVersion.objects.get(pk=1).readers)
+    assert seen == sorted(seen) and len(set(seen)) == len(seen)
