@@ -250,10 +250,10 @@ def render_field(bf):
     if widget.is_hidden:
         return bf.as_widget()
     f = _Field(bf)
-    if isinstance(widget, forms.RadioSelect):
-        inner = _choices(f, radios=True)
-    elif isinstance(widget, forms.CheckboxSelectMultiple):
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # first: Django's is a kind of RadioSelect
         inner = _choices(f, radios=False)
+    elif isinstance(widget, forms.RadioSelect):
+        inner = _choices(f, radios=True)
     elif isinstance(widget, forms.CheckboxInput):
         inner = _checkbox(f)
     elif getattr(widget, "govuk_date", False):

@@ -317,6 +317,10 @@ class RiskReview(models.Model):
     direction = models.CharField("direction of travel", max_length=12, choices=Direction.choices, blank=True)
     commentary = models.TextField(blank=True)
     actions_progress = models.TextField("actions' progress", blank=True)
+    # Each action's status as the owner gives it in this review ({action id: status}): kept with the
+    # review, seen with it, and written to the actions only when the review is approved
+    # (reporting.risks.services.approve_review), so readers see the statuses of the latest approved review.
+    action_statuses = models.JSONField("actions' statuses", default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -360,8 +364,29 @@ class RiskReview(models.Model):
             errors.update(_check_levels(self.risk.matrix, [
                 ("current_likelihood", "likelihood", self.current_likelihood),
                 ("current_impact", "impact", self.current_impact)]))
+            problem = self._action_statuses_problem()
+            if problem:
+                errors["action_statuses"] = problem
         if errors:
             raise ValidationError(errors)
+
+    def _action_statuses_problem(self):
+        """What is wrong with `action_statuses` (an action of another risk, a status not listed), or ''."""
+        given = self.action_statuses
+        if not given:
+            return ""
+        if not isinstance(given, dict):
+            return "The actions' statuses could not be read."
+        theirs = {str(pk) for pk in RiskAction.objects.filter(risk_id=self.risk_id).values_list("pk", flat=True)}
+        if not set(map(str, given)) <= theirs:
+            return "An action given a status is not one of this risk's actions."
+        if not set(given.values()) <= set(RiskAction.Status.values):
+            return "Choose one of the statuses listed for each action."
+        return ""
+
+    def status_of(self, action):
+        """The action's status as given in this review, else its own (the latest approved)."""
+        return (self.action_statuses or {}).get(str(action.pk), action.status)
 
     def get_absolute_url(self):
         return reverse("risk-review", args=[self.risk.strategy.slug, self.risk.reference, self.period.slug])

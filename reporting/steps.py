@@ -236,6 +236,11 @@ def stale_review(review, user):
     return workflow.stale_message(review, user, noun="review")
 
 
+def stale_risk(risk, user):
+    """A risk's register entry changed by someone since the page was opened: who and when, in words."""
+    return workflow.stale_message(risk, user, noun="risk")
+
+
 def _stale_review_decision(review, user):
     return "This review has been changed since you opened it. Check it again before you decide."
 
@@ -319,7 +324,7 @@ SEND_BACK_RISK_REVIEW = Operation("send_back_risk_review", "send_back_risk_revie
 # A reminder about an outstanding review (reporting.returns.reminders, with the returns').
 REMIND_RISK_REVIEW = Operation("remind_risk_review", "chase_returns", period=_review_chase)
 # A risk's entry in the register (raise it, change it): the coordinating team.
-MANAGE_RISK = Operation("manage_risk", "manage_risks")
+MANAGE_RISK = Operation("manage_risk", "manage_risks", stale=stale_risk)
 
 OPERATIONS = {op.name: op for op in (
     SAVE_RETURN, SUBMIT_RETURN, APPROVE_RETURN, SEND_BACK_RETURN, REOPEN_RETURN, REMIND_RETURN,

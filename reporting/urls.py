@@ -26,7 +26,7 @@ urlpatterns = [
     *public.urlpatterns,
     *legal.urlpatterns,
     *years.urlpatterns,
+    path("risks/", include(risks)),  # before the register's: "<strategy>/raise/" is not a risk
     path("risks/", include(risk_register)),
-    path("risks/", include(risks)),
     *benchmarks.urlpatterns,
 ]

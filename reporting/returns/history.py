@@ -3,6 +3,7 @@ return, its measurements and its action updates (one query): "Olivia Officer cha
 600 to 640 on 5 September 2023 at 10:02". Dates as "5 September 2023", figures with their units,
 never a raw timestamp or an "(empty)"."""
 import datetime
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -188,6 +189,44 @@ def _subject(log, model):
     return log.object_repr.replace("Update on ", "action ").split(") ")[0] + ")"
 
 
+def _statuses(raw):
+    """A review's action statuses as the audit kept them (JSON text, or a dict): {action id: status}."""
+    if isinstance(raw, dict):
+        return {str(k): v for k, v in raw.items()}
+    try:
+        found = json.loads(raw) if raw not in (None, "None", "") else {}
+    except (TypeError, ValueError):
+        return {}
+    return {str(k): v for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def _action_status_changes(values, *, who, subject, when):
+    """Each action's status given in a risk's review, changed, in words ("gave the action “…” the status
+    Complete in the review"). One query for the actions' descriptions."""
+    old, new = (list(values) + [None, None])[:2] if isinstance(values, (list, tuple)) else (None, values)
+    old, new = _statuses(old), _statuses(new)
+    labels = dict(RiskAction.Status.choices)
+    ids = sorted({k for k in {*old, *new} if old.get(k) != new.get(k)}, key=lambda k: (len(k), k))
+    if not ids:
+        return []
+    names = dict(RiskAction.objects.filter(pk__in=[int(k) for k in ids if k.isdigit()])
+                 .values_list("pk", "description"))
+    changes = []
+    for key in ids:
+        name = names.get(int(key)) if key.isdigit() else None
+        action = f"the action “{name[:60]}”" if name else "an action since removed"
+        before, after = labels.get(old.get(key), ""), labels.get(new.get(key), "")
+        if after and before:
+            words = f"{who} changed the status {subject} gives {action} from {before} to {after}"
+        elif after:
+            words = f"{who} gave {action} the status {after} in {subject}"
+        else:
+            words = f"{who} took out the status {subject} gave {action} (it was {before})"
+        changes.append(HistoryChange("Action's status", before, after, who=who, subject=subject, when=when,
+                                     words=words))
+    return changes
+
+
 def history_entries(queryset, units=None):
     """LogEntry rows as who, when, what, and each field's old → new value in words. `units` ({KPI code:
     unit}) writes each figure with its unit."""
@@ -206,6 +245,9 @@ def history_entries(queryset, units=None):
         for name, values in (log.changes_dict or {}).items():
             if name in HIDDEN_HISTORY_FIELDS or (model in RETURN_MODELS and name not in HISTORY_LABELS):
                 continue  # internal: never said
+            if model is RiskReview and name == "action_statuses":
+                changes.extend(_action_status_changes(values, who=who, subject=subject, when=log.timestamp))
+                continue
             if log.action == 0 and name in ("revision", "state", "not_available"):
                 continue  # a new record's defaults say nothing
             try:

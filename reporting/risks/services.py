@@ -6,6 +6,8 @@ step's guard (reporting.steps) on the locked row first, records who did it in th
 (reporting.readers_cache, by the save's signal).
 
     raise_risk(*, strategy, by, reference, title, ...)          -> Risk
+    update_risk(*, risk, by, version, ...)                     -> Risk (raises StaleRiskError)
+    add_action(*, risk, by, ...), update_action(*, action, by, ...), remove_action(*, action, by)
     start_review(*, risk, period, by)                          -> RiskReview (the draft, made if there is none)
     save_review(*, review, by, data, submit=False)             -> RiskReview (raises StaleReviewError)
     submit_review(*, review, by, version=None)                 -> RiskReview (raises IncompleteReviewError)
@@ -47,6 +49,14 @@ class StaleReviewError(RiskReviewError):
         return self.refusal.obj
 
 
+class StaleRiskError(StepRefused):
+    """Someone changed the risk's register entry after the form was opened; `current` is it as it is now."""
+
+    @property
+    def current(self):
+        return self.refusal.obj
+
+
 class IncompleteReviewError(RiskReviewError):
     """Submit refused: `problems` maps a review form field to what is missing."""
 
@@ -62,6 +72,10 @@ def raise_risk(*, strategy, by, reference, title, inherent_likelihood, inherent_
     kpis = fields.pop("kpis", None)
     with transaction.atomic(), recorded_as(by):
         MANAGE_RISK.guard(by, None)
+        _check_kpis(strategy, kpis)
+        if Risk.objects.filter(strategy=strategy, reference=reference).exists():
+            raise ValidationError({"reference": f"{reference} is already the reference of a risk in this strategy: "
+                                   "give another."})
         risk = Risk(strategy=strategy, reference=reference, title=title, inherent_likelihood=inherent_likelihood,
                     inherent_impact=inherent_impact, target_likelihood=target_likelihood, target_impact=target_impact,
                     updated_by=by, **fields)
@@ -70,6 +84,85 @@ def raise_risk(*, strategy, by, reference, title, inherent_likelihood, inherent_
         if kpis:
             risk.kpis.set(kpis)
         return risk
+
+
+# What the coordinating team changes of a risk's register entry (its reference and strategy stay).
+RISK_FIELDS = ("title", "cause", "effect", "owner", "owner_title", "category", "objective", "sub_strand",
+               "inherent_likelihood", "inherent_impact", "target_likelihood", "target_impact", "controls",
+               "next_review_date", "exempt")
+
+
+def _check_kpis(strategy, kpis):
+    """Refuse (ValidationError on `kpis`) a KPI of another strategy."""
+    others = [kpi for kpi in kpis or () if kpi.sub_strand.objective.strategy_id != strategy.pk]
+    if others:
+        raise ValidationError({"kpis": "Choose only KPIs of this strategy: "
+                               + ", ".join(kpi.code for kpi in others) + " belong to another."})
+
+
+def update_risk(*, risk, by, version, **fields):
+    """Change a risk's register entry (the coordinating team): any of RISK_FIELDS, and `kpis` (a list
+    of KPIs, all of the risk's strategy). `version`: the risk's version the page was read from
+    (StaleRiskError, saying who changed it, when it has moved on). Checked by Risk.clean() first
+    (ValidationError by field); nothing is written unless all of it is right."""
+    unknown = set(fields) - set(RISK_FIELDS) - {"kpis"}
+    if unknown:
+        raise TypeError(f"update_risk() does not change {', '.join(sorted(unknown))}")
+    kpis = fields.pop("kpis", None)
+    with transaction.atomic(), recorded_as(by):
+        locked = Risk.objects.select_for_update().get(pk=risk.pk)
+        MANAGE_RISK.guard(by, locked, version=version, errors={VERSION: StaleRiskError})
+        _check_kpis(locked.strategy, kpis)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["strategy", "reference"], validate_unique=False)
+        locked.version += 1
+        locked.updated_by = by
+        locked.save()
+        if kpis is not None:
+            locked.kpis.set(kpis)
+        return locked
+
+
+ACTION_FIELDS = ("description", "owner", "due_date", "status")
+
+
+def _save_action(action, by, fields):
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"An action has no {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(action, name, value if name == "due_date" else (value or ""))
+    action.full_clean(exclude=["risk"])
+    action.save()
+    return action
+
+
+def add_action(*, risk, by, **fields):
+    """A new action of the risk (the coordinating team): description, owner, due_date, status."""
+    with transaction.atomic(), recorded_as(by):
+        locked = Risk.objects.select_for_update().get(pk=risk.pk)
+        MANAGE_RISK.guard(by, locked)
+        last = RiskAction.objects.filter(risk=locked).order_by("-order").values_list("order", flat=True).first()
+        return _save_action(RiskAction(risk=locked, order=(last or 0) + 1), by, fields)
+
+
+def update_action(*, action, by, **fields):
+    """Change one of a risk's actions (the coordinating team). RiskAction.DoesNotExist if it has been removed."""
+    with transaction.atomic(), recorded_as(by):
+        locked = RiskAction.objects.select_for_update().get(pk=action.pk)
+        MANAGE_RISK.guard(by, locked.risk)
+        return _save_action(locked, by, fields)
+
+
+def remove_action(*, action, by):
+    """Remove one of a risk's actions (the coordinating team); its removal is kept in the history."""
+    with transaction.atomic(), recorded_as(by):
+        locked = RiskAction.objects.select_for_update().filter(pk=action.pk).first()
+        if locked is None:
+            return  # removed already (a second click)
+        MANAGE_RISK.guard(by, locked.risk)
+        locked.delete()
 
 
 def _lock(review):
@@ -104,7 +197,7 @@ def start_review(*, risk, period, by):
 
 def save_review(*, review, by, data, submit=False):
     """Save a review form's cleaned data (the score, direction, commentary, actions' progress, each
-    action's status, the risk's next review date); with submit=True, submit it in the same
+    action's status (kept with the review until it is approved), the risk's next review date); with submit=True, submit it in the same
     transaction. Raises StaleReviewError when the review's version is no longer data["version"]."""
     step = SUBMIT_RISK_REVIEW if submit else SAVE_RISK_REVIEW
     with transaction.atomic(), recorded_as(by):
@@ -114,6 +207,11 @@ def save_review(*, review, by, data, submit=False):
             if name in data:
                 value = data[name]
                 setattr(locked, name, value if name.startswith("current") else (value or ""))
+        if "action_statuses" in data:  # kept with the review; the actions change when it is approved
+            locked.action_statuses = {str(pk): status for pk, status in (data["action_statuses"] or {}).items()}
+        elif locked.action_statuses:  # an action removed since a status was given: its status goes with it
+            kept = {str(pk) for pk in RiskAction.objects.filter(risk_id=locked.risk_id).values_list("pk", flat=True)}
+            locked.action_statuses = {k: v for k, v in locked.action_statuses.items() if str(k) in kept}
         try:
             locked.full_clean(exclude=["risk", "period"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -128,13 +226,8 @@ def save_review(*, review, by, data, submit=False):
 
 
 def _save_risk_parts(risk, by, data):
-    """What the review form changes on the risk itself: each action's status, the next review date."""
-    statuses = data.get("action_statuses") or {}
-    if statuses:
-        for action in RiskAction.objects.select_for_update().filter(risk=risk, pk__in=list(statuses)):
-            if action.status != statuses[action.pk]:
-                action.status = statuses[action.pk]
-                action.save()
+    """What the review form changes on the risk itself: the next review date (each action's status
+    waits for the review's approval: _write_action_statuses)."""
     if "next_review_date" in data and data["next_review_date"] != risk.next_review_date:
         locked = Risk.objects.select_for_update().get(pk=risk.pk)
         locked.next_review_date = data["next_review_date"]
@@ -176,8 +269,23 @@ def approve_review(*, review, by, version=None):
         locked.version += 1
         # A decision, not a save of what is in it: "last saved" stays with whoever wrote it.
         locked.save(update_fields=["state", "approved_at", "approved_by", "returned_reason", "version"])
+        _write_action_statuses(locked)
         notifications.risk_review_decided(locked, by=by)
         return locked
+
+
+def _write_action_statuses(review):
+    """The statuses the approved review gives its risk's actions, written to them (locked): from now
+    on what readers see. An action removed since the review was written is left out."""
+    given = review.action_statuses or {}
+    if not given:
+        return
+    for action in RiskAction.objects.select_for_update().filter(risk_id=review.risk_id,
+                                                                pk__in=[int(pk) for pk in given if str(pk).isdigit()]):
+        status = given.get(str(action.pk))
+        if status in RiskAction.Status.values and status != action.status:
+            action.status = status
+            action.save()
 
 
 def send_back_review(*, review, by, reason, version=None):

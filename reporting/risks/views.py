@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from reporting import steps
 from reporting.access import RISK_REVIEWS, RISKS, STRATEGIES, can
+from reporting.models import RiskAction
 from reporting.risks import scoring, selectors, services
-from reporting.risks.forms import DecisionForm, RiskReviewForm, SendBackForm
+from reporting.risks.forms import DecisionForm, RiskReviewForm, SendBackForm, action_field
 
 STALE_STATUS = 409  # as a return's page: the review moved on since the page was opened
 NOT_READY = "The review cannot be submitted yet: it is not complete. Your changes have been saved."
@@ -54,6 +55,10 @@ def _require_visible(user, risk, review):
 def _page(request, risk, period, review, form=None, *, status=200, send_back_form=None):
     matrix = risk.matrix
     actions = selectors.actions_of(risk)
+    statuses = dict(RiskAction.Status.choices)
+    for action in actions:  # as this review gives it (kept with the review until it is approved)
+        action.status_in_review = review.status_of(action)
+        action.status_in_review_display = statuses.get(action.status_in_review, action.get_status_display())
     user = request.user
     edit = steps.SAVE_RISK_REVIEW.offer(user, review)
     if form is None and edit:
@@ -61,7 +66,7 @@ def _page(request, risk, period, review, form=None, *, status=200, send_back_for
             "current_likelihood": review.current_likelihood, "current_impact": review.current_impact,
             "direction": review.direction, "commentary": review.commentary,
             "actions_progress": review.actions_progress, "next_review_date": risk.next_review_date,
-            "version": review.version})
+            "version": review.version, **{action_field(action): action.status_in_review for action in actions}})
     context = {
         "risk": risk, "period": period, "review": review, "matrix": matrix, "actions": actions, "form": form,
         "current": scoring.current_score(review) if review.current_likelihood else None,

@@ -57,7 +57,10 @@ def fingerprint():
         list(Action.objects.order_by("pk").values_list("pk", "status")),
         list(Target.objects.order_by("pk").values_list("pk", "kpi_id", "financial_year", "kind", "value", "is_primary")),
         list(RiskReview.objects.order_by("pk").values_list("pk", "version", "state", "commentary", "current_likelihood")),
-        list(RiskAction.objects.order_by("pk").values_list("pk", "status")),
+        list(RiskAction.objects.order_by("pk").values_list("pk", "status", "description", "owner", "due_date")),
+        list(Risk.objects.order_by("pk").values_list("pk", "version", "reference", "title", "owner_id", "objective_id",
+                                                     "inherent_likelihood", "target_impact", "exempt")),
+        list(Risk.kpis.through.objects.order_by("pk").values_list("risk_id", "kpi_id")),
         LogEntry.objects.count(),
     )
 
@@ -113,6 +116,11 @@ CASES = {
     "risk review": ("officer", RISKS + "SR1/reviews/2023-24-q2/", None, "app-risk-review-form"),
     "send back a risk review": ("approver", RISKS + "SR2/reviews/2023-24-q2/", RISKS + "SR2/reviews/2023-24-q2/send-back/",
                                 "app-risk-send-back-form"),
+    # The register's entry (reporting/risks/entry.py): raise a risk, change one, add an action.
+    "raise a risk": ("coordinator", RISKS + "raise/", None, "app-risk-entry-form"),
+    "edit a risk": ("coordinator", RISKS + "SR1/edit/", None, "app-risk-entry-form"),
+    "add a risk's action": ("coordinator", RISKS + "SR1/actions/add/", None, "app-risk-action-form"),
+    "officer raising a risk": ("officer", RISKS + "raise/", None, "__none__"),
 }
 
 

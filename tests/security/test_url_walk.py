@@ -155,14 +155,18 @@ def drafts(sefton, demo_users):
         OutputFigure.objects.create(action_update=update, label=MARKER, value=SECRET_VALUE, unit="jobs")
         Attachment.objects.create(action_update=update, name=f"{MARKER} paper", url=f"https://example.org/{MARKER}")
     # A risk (SR1, the officer's) with a draft review and another (SR2) with a submitted one, in Q2.
-    from reporting.models import Risk, RiskReview
+    # Each has an action whose status its review changes (kept with the review until it is approved), and the
+    # register's entry pages (raise, edit, its actions: /risks/<strategy>/SR1/actions/<action>/) are walked too.
+    from reporting.models import Risk, RiskAction, RiskReview
 
     for reference, state in [("SR1", "draft"), ("SR2", "submitted")]:
         risk = Risk.objects.create(strategy=period.strategy, reference=reference, title=f"{MARKER} risk",
                                    cause=MARKER, effect=MARKER, controls=MARKER, owner=demo_users["officer"],
                                    inherent_likelihood=4, inherent_impact=4, target_likelihood=2, target_impact=2)
+        action = RiskAction.objects.create(risk=risk, description=f"{MARKER} action", owner=MARKER)
         RiskReview.objects.create(risk=risk, period=period, state=state, current_likelihood=5, current_impact=5,
-                                  direction="increasing", commentary=f"{MARKER} review")
+                                  direction="increasing", commentary=f"{MARKER} review",
+                                  action_statuses={str(action.pk): "complete"})
     readable_risk(period)
     return made
 

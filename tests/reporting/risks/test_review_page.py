@@ -69,8 +69,9 @@ def test_the_owner_saves_then_submits_and_sees_the_score_and_band(risk, people):
     page = text_of(client.get(url(risk)))
     assert "Likely (4) x Major (4) = 16, High" in page
     assert "Outside risk appetite" in page
-    assert risk.actions.get().status == "in_progress"
+    assert risk.actions.get().status == "not_started"  # kept with the draft review until it is approved
     review = RiskReview.objects.get()
+    assert review.action_statuses == {str(risk.actions.get().pk): "in_progress"}
     submitted = client.post(url(risk), posted(risk, intent="submit", version=str(review.version)))
     assert submitted.status_code == 302
     assert RiskReview.objects.get().state == "submitted"
