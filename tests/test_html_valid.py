@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
+from tests.reporting._returns_support import housing_return
 from tests.security.test_url_walk import all_urls
 
 ROLES = ["officer", "coordinator", "approver", "cabinet", "admin"]
@@ -65,6 +67,17 @@ def pages_of_the_journeys(client_for):
             html = html_of(client.get(url))
             if html is not None:
                 pages[f"{role} {url}"] = html
+    # and the pages a form with errors draws: the error summary, the messages beside the fields, the counts
+    refused = [("anonymous", reverse("login"), {"username": "officer", "password": "wrong"}),
+               ("approver", reverse("review-approve"), {}),
+               ("approver", reverse("return-send-back", args=["2023-24-q2", "housing"]), {"version": "1", "comment": ""}),
+               ("officer", reverse("return", args=["2023-24-q2", "planning"]),
+                {"version": "0", "intent": "submit", "commentary": "x" * 10_001}),
+               ("coordinator", reverse("period-open", args=["2023-24-q3"]), {"dashboard_deadline-day": "32"})]
+    for role, url, data in refused:
+        html = html_of(clients[role].post(url, data))
+        assert html is not None and "There is a problem" in html, url
+        pages[f"{role} POST {url}"] = html
     return pages
 
 
@@ -80,7 +93,8 @@ def test_the_checker_finds_an_error_when_there_is_one(tmp_path):
 
 @needs_java
 @pytest.mark.django_db
-def test_no_page_of_the_journeys_has_an_html_error(client_for, tmp_path, settings):
+def test_no_page_of_the_journeys_has_an_html_error(demo_users, client_for, tmp_path):
+    housing_return(demo_users, "submitted")  # one waiting for approval: the review queue's form and its errors
     pages = pages_of_the_journeys(client_for)
     assert len(pages) > 100
     found = vnu_errors(pages, tmp_path)
