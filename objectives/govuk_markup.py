@@ -14,6 +14,11 @@ What a field may carry, besides Django's own label, help text and errors:
   checkbox (hidden until it is ticked when JavaScript runs; always shown without it).
 - ``legend_hidden``: words after the label or legend for screen readers only (" for Quarter 1").
 - ``label_class``: an extra class for the label.
+
+GOV.UK's rules drawn here, once for every form: radios side by side only when there are two
+(`govuk-radios--inline`), three or more stacked; a text box whose field has a ``max_length`` is a
+GOV.UK character count, its limit asked from the field (which has it from the model or the form),
+never written into a template.
 """
 from html import escape as _escape
 
@@ -182,7 +187,10 @@ def _choices(f, radios):
             f'<div class="govuk-{kind}__item"><input class="govuk-{kind}__input" id="{choice_id}" name="{_e(bf.html_name)}" '
             f'type="{kind_input}" value="{_e(data["value"])}"{checked}>'
             f'<label class="govuk-label govuk-{kind}__label" for="{choice_id}">{_e(choice.choice_label)}</label></div>')
-    modifier = "govuk-radios govuk-radios--small govuk-radios--inline" if radios else "govuk-checkboxes govuk-checkboxes--small"
+    if radios:  # GOV.UK: inline radios only with two options; three or more are stacked
+        modifier = "govuk-radios govuk-radios--small" + (" govuk-radios--inline" if len(items) == 2 else "")
+    else:
+        modifier = "govuk-checkboxes govuk-checkboxes--small"
     return (f'<fieldset class="govuk-fieldset"{_described_by(f)}><legend class="govuk-fieldset__legend '
             f'govuk-fieldset__legend--s">{_label_text(f)}</legend>{_hint(f)}{_errors(f)}'
             f'<div class="{modifier}" data-module="govuk-{kind}">{"".join(items)}</div></fieldset>')
@@ -244,6 +252,30 @@ def _input_with_unit(f):
     return f'<div class="govuk-input__wrapper">{before}{element}{after}</div>'
 
 
+def character_limit(field):
+    """The most characters a text box takes (its field's max_length), or None: a character count's limit."""
+    if isinstance(field.widget, forms.Textarea) and isinstance(field, forms.CharField):
+        return field.max_length
+    return None
+
+
+def _character_count(f, limit):
+    """GOV.UK's character count: the limit said under the box, counted down as one types (govuk-frontend's JS)."""
+    bf = f.bf
+    widget = f.field.widget
+    info = f"{f.auto_id}-info"
+    described = " ".join([info, *widget.attrs.get("aria-describedby", "").split()])
+    classes = " ".join([*widget.attrs.get("class", "govuk-textarea").split(), "govuk-js-character-count"])
+    attrs = {**widget.attrs, **bf.build_widget_attrs({}, widget), "id": widget.attrs.get("id") or f.auto_id,
+             "class": classes, "aria-describedby": described}
+    attrs.pop("maxlength", None)  # a browser silently cuts pasted text at it; the count and the server say it is too long
+    element = _textarea({"name": bf.html_name, "value": widget.format_value(bf.value()), "attrs": attrs})
+    label_class = getattr(f.field, "label_class", "")
+    return (f'<label class="govuk-label{" " + label_class if label_class else ""}" for="{bf.id_for_label}">'
+            f'{_label_text(f)}</label>{_hint(f)}{_errors(f)}{element}'
+            f'<div id="{info}" class="govuk-hint govuk-character-count__message">You can enter up to {limit:,} characters</div>')
+
+
 def render_field(bf):
     """A field's whole GOV.UK form group: label or legend, hint, errors and the input(s)."""
     widget = bf.field.widget
@@ -258,6 +290,10 @@ def render_field(bf):
         inner = _checkbox(f)
     elif getattr(widget, "govuk_date", False):
         inner = _date(f)
+    elif (limit := character_limit(bf.field)) is not None:
+        css = "govuk-form-group govuk-character-count" + (" govuk-form-group--error" if f.errors else "")
+        return mark_safe(f'<div class="{css}" id="{f.auto_id}-group" data-module="govuk-character-count" '
+                         f'data-maxlength="{limit}">{_character_count(f, limit)}</div>')
     else:
         label_class = getattr(f.field, "label_class", "")
         inner = (f'<label class="govuk-label{" " + label_class if label_class else ""}" for="{bf.id_for_label}">'

@@ -19,6 +19,9 @@ each other's work (and end at about the same time: the PostgreSQL pass is the sl
   passes end together: as the Economy Cell (who sees drafts too) on PostgreSQL, the production
   database, whose types are the stricter (a NUL, an integer out of range, an impossible date); as
   the readers on SQLite. The API's answers themselves are tested by tests/reporting/api/ in both.
+- "html checker": the Nu Html Checker over every page of the journeys (tests/test_html_valid.py):
+  what it proves is the templates' HTML, the same on either database; what the pages do to the
+  database is tested by the view tests in both passes.
 
 All of them run in the SQLite pass but the Economy Cell's fuzzing: the PostgreSQL pass is the
 slower one (measured per test on 7 December 2026: README, "Performance", the suite).
@@ -29,8 +32,9 @@ Without `--suite-pass` (a developer running pytest) every test runs.
 PASSES = ("sqlite", "postgresql")
 VENDOR = {"sqlite": "sqlite", "postgresql": "postgresql"}  # the connection.vendor each pass expects
 ONCE = {"no database": "sqlite", "browser": "sqlite", "libreoffice": "sqlite",
-        "fuzzing as a reader": "sqlite", "fuzzing as the Economy Cell": "postgresql"}
+        "fuzzing as a reader": "sqlite", "fuzzing as the Economy Cell": "postgresql", "html checker": "sqlite"}
 FUZZING = "tests/reporting/api/test_fuzz.py"
+HTML_CHECKER = "tests/test_html_valid.py"
 
 # The fixtures by which a test reaches the database of the run (directly or through other fixtures).
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
@@ -51,6 +55,8 @@ def kind(item):
         return "fuzzing as the Economy Cell" if "[coordinator]" in item.nodeid else "fuzzing as a reader"
     if item.get_closest_marker("browser") is not None:
         return "browser"
+    if item.nodeid.startswith(HTML_CHECKER + "::"):
+        return "html checker"
     if "papers" in names:
         return "libreoffice"
     if not uses_db and not _uses_own_database_of_the_runs_kind(item):

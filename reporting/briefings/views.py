@@ -112,9 +112,8 @@ def edit_briefing(request, period_slug):
             except StaleBriefing as exc:
                 theirs, form = _against_theirs(request, period)
                 errors_extra = [("main-content", str(exc))]
-            except BriefingError as exc:
-                messages.error(request, str(exc))
-                return redirect("briefing", period_slug=period.slug)
+            except BriefingError as exc:  # refused (issued meanwhile): said in the error summary, what they wrote kept
+                form.add_error(None, str(exc))
             else:
                 messages.success(request, f"The briefing for {period.label} has been saved.")
                 return redirect("briefing", period_slug=period.slug)

@@ -147,8 +147,10 @@ class ReturnForm(GovukFormMixin, forms.Form):
             quarterly_return, kpis=self.kpis, actions=self.actions, measurements=measurements, updates=updates)
         super().__init__(data=data, initial=initial)
         period = quarterly_return.period.term  # this quarter, this half-year, this month
-        self.fields["overall_rag"].help_text = words("Your judgement for the {sub_strand.one_lower} this {period.one_lower}.", period=period)
-        self.fields["commentary"].help_text = words("Progress this {period.one_lower}, as it will appear in the {reader.one} briefing.", period=period)
+        # reword: the bound fields are drawn already, so a hint set on the field alone would not show
+        self.reword("overall_rag", help_text=words("Your judgement for the {sub_strand.one_lower} this {period.one_lower}.", period=period))
+        self.reword("commentary", help_text=words("Progress this {period.one_lower}, as it will appear in the {reader.one} briefing.",
+                                                  period=period))
         for kpi in self.kpis:
             self._add_kpi_fields(kpi)
         for action in self.actions:

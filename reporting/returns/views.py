@@ -190,9 +190,11 @@ def _step_in_words(request, ret, form, step, take, template):
     if request.method == "POST" and form.is_valid():
         try:
             done, goto = take(form.cleaned_data)
-        except services.StaleEditError:
-            messages.error(request, "This return has been changed since you opened it. Check it again before you decide.")
-            return redirect(ret.get_absolute_url())
+        except services.StaleEditError:  # beside the form, as every other refusal: what they wrote is kept
+            form.add_error(None, "This return has been changed since you opened it. Check it again before you decide.")
+            ret.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = ret.version  # told, and shown the return again: sending it now is their decision
         except services.ReturnWorkflowError as exc:
             form.add_error(None, str(exc))
         else:
@@ -206,11 +208,16 @@ def review_queue(request):
     """Submitted returns waiting for approval, with what changed since last quarter; then the
     action-plan updates waiting for approval, so that the approver has one queue."""
     require(request.user, "view_review_queue")
+    return _review_queue_page(request)
+
+
+def _review_queue_page(request, form=None, selected=()):
+    """The review queue; with the approval form that was sent back, its errors in the error summary."""
     rows = review.review_queue(request.user)
     may_approve = [row for row in rows if steps.APPROVE_RETURN.allows(request.user, row.ret)]
-    form = BulkApproveForm(choices=[(row.ret.pk, str(row.ret)) for row in may_approve])
+    form = form or BulkApproveForm(choices=[(row.ret.pk, str(row.ret)) for row in may_approve])
     return render(request, "reporting/returns/review_queue.html",
-                  {"rows": rows, "form": form, "approvable": {row.ret.pk for row in may_approve},
+                  {"rows": rows, "form": form, "approvable": {row.ret.pk for row in may_approve}, "selected": set(selected),
                    "plan_updates": submitted_action_updates()})
 
 
@@ -222,20 +229,19 @@ def approve_selected(request):
     ids = [i for i in (whole_number(v) for v in request.POST.getlist("returns")) if i is not None]
     chosen = review.returns_by_ids(ids)
     form = BulkApproveForm(request.POST, choices=[(r.pk, str(r)) for r in chosen])
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("returns", ["Select at least one return to approve"])))
-        return redirect("review-queue")
+    if not form.is_valid():  # the queue again, the error beside the boxes and in the error summary
+        return _review_queue_page(request, form=form, selected=ids)
     versions = {ret.pk: request.POST.get(f"version-{ret.pk}", "") for ret in chosen}
     try:
         approved = services.approve_returns(returns=chosen, by=request.user, versions=versions)
     except services.StaleEditError as exc:
-        messages.error(request, f"{exc.current} has changed since you opened the queue: nothing was approved. Check it again.")
-        return redirect("review-queue")
+        form.add_error(None, f"{exc.current} has changed since you opened the queue: nothing was approved. Check it again.")
+        return _review_queue_page(request, form=form, selected=ids)
     except services.ReturnWorkflowError as exc:
         if exc.check == steps.WHO:
             raise PermissionDenied(str(exc))
-        messages.error(request, f"Nothing was approved. {exc}")
-        return redirect("review-queue")
+        form.add_error(None, f"Nothing was approved. {exc}")
+        return _review_queue_page(request, form=form, selected=ids)
     messages.success(request, f"{len(approved)} return{'s' if len(approved) != 1 else ''} approved.")
     return redirect("review-queue")
 

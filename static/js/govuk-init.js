@@ -5,7 +5,7 @@
 // at the end of <body>: an external module file, so no 'unsafe-inline' is
 // needed in the CSP.
 //
-// govuk-frontend 5.x components only initialise when <body> has the class
+// govuk-frontend 6.x components (as 5.x) only initialise when <body> has the class
 // `govuk-frontend-supported`. js-enabled.js (a classic script at the top of
 // <body>) adds it before first paint; it is added here again as a fallback
 // for pages without that script. Module scripts only run in browsers that

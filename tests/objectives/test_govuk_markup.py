@@ -1,6 +1,8 @@
 """objectives.govuk_markup draws every field in GOV.UK markup in Python, quickly (issue 24: a return
 of 20 KPIs is 160 fields). Made quicker, it draws exactly what it drew before (govuk_markup_before.json,
-drawn by the code before the change), and each element exactly as Django's own widget templates do."""
+drawn by the code before the change; since issue 27 govuk-frontend 6's markup with GOV.UK's rules: a
+character count on a limited text box, radios stacked when there are three or more), and each element
+exactly as Django's own widget templates do."""
 import json
 import re
 from pathlib import Path
@@ -8,7 +10,7 @@ from pathlib import Path
 import pytest
 from django import forms
 
-from objectives.govuk_markup import render_widget
+from objectives.govuk_markup import render_field, render_widget
 from tests.objectives.markup_cases import every_case
 
 BEFORE = json.loads((Path(__file__).parent / "govuk_markup_before.json").read_text())
@@ -38,6 +40,34 @@ def test_a_field_with_an_error_a_hint_a_percentage_and_a_milestone_say_what_they
     assert '<option value="at_risk">At risk &lt;&amp;&gt; &quot;quoted&quot;</option>' in milestone
     assert "govuk-checkboxes__conditional--hidden" not in drawn["not_available"]  # an error is never hidden
     assert "govuk-checkboxes__conditional--hidden" in every_case()["unbound"]["not_available"]
+
+
+class Choices(forms.Form):
+    two = forms.ChoiceField(label="Two", choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect)
+    three = forms.ChoiceField(label="Three", choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")],
+                              widget=forms.RadioSelect)
+    limited = forms.CharField(label="Limited", max_length=1234, widget=forms.Textarea)
+    unlimited = forms.CharField(label="Unlimited", widget=forms.Textarea)
+    line = forms.CharField(label="One line", max_length=50)
+
+
+def test_radios_are_side_by_side_only_when_there_are_two():
+    form = Choices()
+    assert 'class="govuk-radios govuk-radios--small govuk-radios--inline"' in render_field(form["two"])
+    three = render_field(form["three"])
+    assert 'class="govuk-radios govuk-radios--small"' in three and "govuk-radios--inline" not in three
+
+
+def test_a_text_box_with_a_limit_counts_its_characters_to_its_fields_limit():
+    form = Choices(data={"limited": "x" * 1300})
+    drawn = render_field(form["limited"])
+    assert drawn.startswith('<div class="govuk-form-group govuk-character-count govuk-form-group--error" id="id_limited-group" '
+                            'data-module="govuk-character-count" data-maxlength="1234">')
+    assert '<div id="id_limited-info" class="govuk-hint govuk-character-count__message">You can enter up to 1,234 characters</div>' in drawn
+    assert "govuk-js-character-count" in drawn and 'aria-describedby="id_limited-info' in drawn
+    assert " maxlength=" not in drawn  # a browser would cut pasted text silently: the count says it instead
+    assert "govuk-character-count" not in render_field(form["unlimited"])  # no limit, no count
+    assert "govuk-character-count" not in render_field(form["line"])  # a one-line box keeps its maxlength
 
 
 WIDGETS = [

@@ -61,8 +61,8 @@ if [[ "$version" != "$pinned" ]]; then
   exit 1
 fi
 
-# --quiet-deps / --silence-deprecation=import: govuk-frontend 5.x itself uses
-# @import and older Sass built-ins, which newer sass flags as deprecated.
+# --quiet-deps / --silence-deprecation=import: govuk-frontend 6.x still offers
+# @import (index.import.scss), which newer sass flags as deprecated.
 ./node_modules/.bin/sass \
   --no-source-map \
   --style=compressed \
