@@ -29,6 +29,7 @@ BANNER_ALLOWED = {
     ("reporting/returns/views.py", "remind_everyone"): "the Remind everyone outstanding button: no form",
     ("reporting/plans/views.py", "_refused"): "an update's step that can no longer be taken at all (moved on): said on its page",
     ("reporting/briefings/views.py", "_refused"): "a briefing's step that can no longer be taken (issued meanwhile): said on it",
+    ("reporting/risks/views.py", "_decide"): "a risk review's step refused on a button (Submit, Approve, Send back) because the review moved on: said on the review (the send-back reason's own errors are beside its box)",
     ("reporting/api/pages.py", "rotate"): "the Rotate button of a token no longer active: no form",
     ("reporting/variation/views.py", "remove_change_of_process"): "the Remove button of a change of process: no form",
     ("sso/backend.py", "refuse"): "single sign-on refused by the council's directory: no form of ours",

@@ -10,29 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from reporting import steps
-from reporting.access import RISK_REVIEWS, RISKS, STRATEGIES, can
+from reporting.access import RISK_REVIEWS, STRATEGIES, can
 from reporting.models import RiskAction
 from reporting.risks import scoring, selectors, services
 from reporting.risks.forms import DecisionForm, RiskReviewForm, SendBackForm, action_field
 
 STALE_STATUS = 409  # as a return's page: the review moved on since the page was opened
 NOT_READY = "The review cannot be submitted yet: it is not complete. Your changes have been saved."
-
-
-@login_required
-def risk_detail(request, strategy, reference):
-    """The risk's page (its scores over time, controls, actions, KPIs) is the register's (built
-    beside this); until then, its latest review the person may see."""
-    risk = selectors.risk_at(strategy, reference)
-    if risk is None:
-        raise Http404("There is no risk at this address.")
-    STRATEGIES.require(request.user, risk.strategy)
-    if not RISKS.test(request.user, risk):
-        raise PermissionDenied("This risk has no approved review yet, so it is not available to you.")
-    latest = selectors.latest_reviews([risk], request.user).get(risk.pk)
-    if latest is None:
-        raise Http404("This risk has not been reviewed yet.")
-    return redirect(latest.get_absolute_url())
 
 
 def _objects(strategy, reference, period):
