@@ -205,9 +205,11 @@ def test_no_reader_reaches_a_draft_through_any_url(drafts, client_for, reader):
     checked = 0
     urls = all_urls() + all_urls(update="2018-06", number="3", sub_strand_slug="planning", slug="planning",
                                  code="PLA-02", reference="SR3")
+    walked = set()
     for url, name in urls:
-        if name in {"logout"}:
-            continue
+        if name in {"logout"} or url in walked:
+            continue  # an address without the second walk's arguments is the same address: walked once
+        walked.add(url)
         # A PDF is its Word document converted (checked at its own address): once is enough.
         for query in QUERIES if not url.endswith(".pdf") else [""]:
             response = client.get(url + query)
