@@ -6,6 +6,7 @@ from reporting.overview import urls as overview
 from reporting.plans import urls as plans
 from reporting.public import urls as public
 from reporting.returns import urls as returns
+from reporting.risks import report_urls as risk_reports
 from reporting.variation import urls as variation
 from reporting.workbooks import urls as workbooks
 from reporting.years import urls as years
@@ -21,4 +22,5 @@ urlpatterns = [
     *public.urlpatterns,
     *legal.urlpatterns,
     *years.urlpatterns,
+    *risk_reports.urlpatterns,
 ]

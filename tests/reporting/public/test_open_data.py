@@ -12,7 +12,7 @@ from reporting.access import PUBLIC, visible_measurements, visible_returns
 from reporting.public.opendata import DATASETS
 from tests.reporting.public.helpers import approve_q2, issue_q2
 
-FILES = ["figures.csv", "figures.json", "statuses.csv", "statuses.json", "kpis.csv", "kpis.json"]
+FILES = ["figures.csv", "figures.json", "statuses.csv", "statuses.json", "kpis.csv", "kpis.json", "risks.csv", "risks.json"]
 
 
 def download(client, tmp_path):
