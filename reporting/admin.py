@@ -335,3 +335,7 @@ class ReportingPeriodAdmin(objectives_admin.ReportingPeriodAdmin):
     def download_briefing_note(self, request, queryset):
         return _period_files(request, queryset,
                              lambda p: briefing_docx_bytes(briefing_context(period=p, user=request.user)), "docx")
+
+
+# The risk register's admin pages (the matrix, categories, risks; reviews read only) beside its code.
+from reporting.risks import admin as risks_admin  # noqa: E402, F401

@@ -8,3 +8,9 @@ auditlog.register(OutputFigure)
 auditlog.register(FigureBreakdownItem)
 auditlog.register(Briefing, exclude_fields=["updated_at"])
 auditlog.register(PlanUpdate)
+# The risk register: a risk's entry, its actions, and each review (every saved score kept).
+from reporting.models import Risk, RiskAction, RiskReview  # noqa: E402
+
+auditlog.register(Risk, exclude_fields=["updated_at"], m2m_fields={"kpis"})
+auditlog.register(RiskAction)
+auditlog.register(RiskReview, exclude_fields=["updated_at"])

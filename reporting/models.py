@@ -8,17 +8,7 @@ from django.urls import reverse
 from kpis.numbers import figure_field
 from kpis.rag import RAG, RAG_VALUES, rag_label
 from objectives.models import Action, ActionPlan, ReportingPeriod, SubStrand
-
-
-class WorkflowState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned for changes"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-
-
-WORKFLOW_STATE_VALUES = [value for value, _ in WorkflowState.choices]
+from reporting.workflow_states import WORKFLOW_STATE_VALUES, WorkflowState  # noqa: F401 - its home, shared with risk_models
 
 
 class QuarterlyReturn(models.Model):
@@ -389,6 +379,17 @@ class DataVersion(models.Model):
 
 
 from reporting.ops.runs import ScheduledRun  # noqa: E402, F401
+
+# The risk register (issue 26): the matrix, risks, their actions and reviews, in a file of their own.
+from reporting.risk_models import (  # noqa: E402, F401
+    RiskAction,
+    RiskBand,
+    RiskCategory,
+    RiskLevel,
+    RiskMatrix,
+    Risk,
+    RiskReview,
+)
 
 # The risk register report's cover (issue 26), in a file of its own.
 from reporting.risk_report_models import RiskReport  # noqa: E402, F401

@@ -1,4 +1,6 @@
 """Each domain of the reporting app keeps its own URL module; they are joined here."""
+from django.urls import include, path
+
 from reporting.briefings import urls as briefings
 from reporting.dashboard import urls as dashboard
 from reporting.legal import urls as legal
@@ -6,6 +8,7 @@ from reporting.overview import urls as overview
 from reporting.plans import urls as plans
 from reporting.public import urls as public
 from reporting.returns import urls as returns
+from reporting.risks import urls as risks
 from reporting.risks import report_urls as risk_reports
 from reporting.variation import urls as variation
 from reporting.workbooks import urls as workbooks
@@ -22,5 +25,6 @@ urlpatterns = [
     *public.urlpatterns,
     *legal.urlpatterns,
     *years.urlpatterns,
+    path("risks/", include(risks)),
     *risk_reports.urlpatterns,
 ]

@@ -53,6 +53,8 @@ SAMPLES = {
     "attachment": "1",
     "uidb64": "MQ",
     "token": "no-such-token",
+    "strategy": "sefton",
+    "reference": "SR1",
 }
 
 
