@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from kpis.freshness import State
 from objectives.models import ReportingPeriod
-from reporting.access import PUBLIC, RISK_REVIEWS, RISKS, visible_measurements, visible_returns
+from reporting import access
+from reporting.access import PUBLIC, visible_measurements, visible_returns
 from reporting.cell_safety import csv_cell
 from reporting.kpi_summaries import ASSURANCES, CAUSES, VARIATIONS, kpi_summaries
 from reporting.models import Risk, RiskReview
@@ -382,8 +383,8 @@ def risk_rows(audience=PUBLIC):
     """Every risk review this audience sees (the public: published, of risks that are not exempt:
     reporting.access RISK_REVIEWS and RISKS), risk by risk, oldest first. Three queries."""
     matrix = matrix_with_levels()
-    reviews = (RISK_REVIEWS.filter(audience, RiskReview.objects.all())
-               .filter(risk__in=RISKS.filter(audience, Risk.objects.all()), current_likelihood__isnull=False,
+    reviews = (access.RISK_REVIEWS.filter(audience, RiskReview.objects.all())
+               .filter(risk__in=access.RISKS.filter(audience, Risk.objects.all()), current_likelihood__isnull=False,
                        current_impact__isnull=False)
                .select_related("risk__strategy", "risk__category", "period")
                .order_by("risk__strategy__name", "risk__order", "risk__reference", "period__start_date"))

@@ -13,7 +13,7 @@ the Economy Cell edits them, and kept as issued (`Briefing.risks_text`, written 
 import re
 from dataclasses import dataclass
 
-from reporting.access import RISK_REVIEWS
+from reporting import access
 from reporting.models import Risk, RiskReview
 from reporting.risks.report import matrix_with_levels
 from reporting.risks.scoring import Score, appetite_of, outside_appetite, score_of
@@ -50,7 +50,7 @@ class RiskLine:
 def approved_reviews(period):
     """The period's reviews readers may see (approved or published), of the strategy's risks that
     are not exempt, with their risks and matrices. One query."""
-    return (RiskReview.objects.filter(RISK_REVIEWS.for_readers, period=period, risk__strategy_id=period.strategy_id,
+    return (RiskReview.objects.filter(access.RISK_REVIEWS.for_readers, period=period, risk__strategy_id=period.strategy_id,
                                       risk__exempt=False)
             .select_related("risk__strategy", "risk__category"))
 
@@ -58,7 +58,7 @@ def approved_reviews(period):
 def earlier_reviews(risk_ids, period):
     """Each risk's latest approved review of a period before `period`: {risk id: review}. One query."""
     found = {}
-    reviews = (RiskReview.objects.filter(RISK_REVIEWS.for_readers, risk_id__in=risk_ids,
+    reviews = (RiskReview.objects.filter(access.RISK_REVIEWS.for_readers, risk_id__in=risk_ids,
                                          period__start_date__lt=period.start_date)
                .select_related("period").order_by("risk_id", "-period__start_date"))
     for review in reviews:

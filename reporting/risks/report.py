@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 from kpis.models import KPI
 from objectives.council import council
 from objectives.roles import person_name
-from reporting.access import RISK_REVIEWS
+from reporting import access
 from reporting.documents.text import text_blocks
 from reporting.models import Risk, RiskAction, RiskMatrix, RiskReport, RiskReview
 from reporting.risks import scoring
@@ -155,7 +155,7 @@ def title_of(cover, period):
 
 
 def _reviews(period, *, include_exempt):
-    reviews = (RiskReview.objects.filter(RISK_REVIEWS.for_readers, period=period, risk__strategy_id=period.strategy_id)
+    reviews = (RiskReview.objects.filter(access.RISK_REVIEWS.for_readers, period=period, risk__strategy_id=period.strategy_id)
                .select_related("risk__strategy", "risk__category", "risk__owner")
                .prefetch_related(Prefetch("risk__actions", queryset=RiskAction.objects.order_by("order", "pk")),
                                  Prefetch("risk__kpis", queryset=KPI.objects.order_by("code")))
