@@ -30,7 +30,7 @@ NOT_FOR_PUBLICATION = ("NOT FOR PUBLICATION: this report includes exempt risks. 
 NO_RISKS = "No risk review has been approved for this period yet."
 REGISTER_HEADINGS = ["Ref.", "Risk", "Owner", "Inherent score", "Current score", "Direction of travel", "Target score",
                      "Appetite"]
-REGISTER_WIDTHS = [5, 20, 12, 11, 14, 10, 11, 12]
+REGISTER_WIDTHS = [8, 15, 15, 11, 17, 12, 10, 12]
 # A band's colour on the page: GOV.UK's tag of that colour, always with the band's name in it.
 BAND_TAGS = {"green": "govuk-tag--green", "yellow": "govuk-tag--yellow", "amber": "govuk-tag--orange",
              "red": "govuk-tag--red"}
@@ -50,6 +50,11 @@ def matrix_with_levels():
 score_of = scoring.score_of  # a score on the matrix (scoring.Score), or None without one
 
 
+def short(found):
+    """A score as the register's narrow columns give it: "20, Very high" (the detail gives it in full)."""
+    return f"{found.score}, {found.band_name}" if found is not None else "–"
+
+
 @dataclass
 class HeatCell:
     likelihood: int
@@ -66,7 +71,7 @@ class HeatCell:
     @property
     def text(self):
         """What the table's cell says: the count and the band in words ("2, High")."""
-        return f"{self.count}, {self.band.name}" if self.band else str(self.count)
+        return f"{self.count}\n{self.band.name}" if self.band else str(self.count)
 
 
 @dataclass
@@ -102,11 +107,19 @@ class RegisterRow:
         return band_tag(self.current.band)
 
     @property
+    def inherent_short(self):
+        return short(self.inherent)
+
+    @property
+    def target_short(self):
+        return short(self.target)
+
+    @property
     def cells(self):
         """The register table's row (a band cell as (colour, words): its word on its colour)."""
-        return [self.risk.reference, self.risk.title, self.owner, self.inherent.words if self.inherent else "–",
-                (self.current.band.colour if self.current.band else None, self.current.words), self.direction or "–",
-                self.target.words if self.target else "–", self.appetite_words]
+        return [self.risk.reference, self.risk.title + (" (exempt)" if self.risk.exempt else ""), self.owner,
+                self.inherent_short, (self.current.band.colour if self.current.band else None, self.current.words),
+                self.direction or "–", self.target_short, self.appetite_words]
 
 
 @dataclass
