@@ -81,7 +81,8 @@ def build_risk_report_docx(report, *, now=None):
         if risk.category_id:
             paper.paragraph(f"Category: {risk.category.name}")
         paper.paragraph(f"Inherent score: {row.inherent.words}")
-        paper.paragraph(f"Current score: {row.current.words} ({row.appetite_words})")
+        paper.paragraph(f"Current score: {row.current.words} ({row.appetite_words})"
+                        + (f", last reviewed in {row.reviewed_in}" if row.reviewed_in else ""))
         paper.paragraph(f"Target score: {row.target.words}")
         if row.direction:
             paper.paragraph(f"Direction of travel: {row.direction}")

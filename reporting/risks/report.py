@@ -9,8 +9,8 @@ side, likelihood across, each cell's count with its band in words: never colour 
 register table, 4. each risk's detail (if … then …, its scores, controls, actions, the review's
 commentary and the KPIs that warn of it).
 
-From approved data only, whoever reads it: the period's reviews readers may see (approved or
-published: reporting.access.RISK_REVIEWS.for_readers). An exempt risk is never in it unless the
+From approved data only, whoever reads it: each risk's latest review as at the period that readers
+may see (approved or published: reporting.access.RISK_REVIEWS.for_readers). An exempt risk is never in it unless the
 Economy Cell ticked "include exempt risks (not for publication)" on the cover, and then the paper
 says so on its cover. A fixed number of queries whatever the number of risks."""
 from dataclasses import dataclass, field
@@ -96,6 +96,7 @@ class RegisterRow:
     appetite_words: str
     owner: str
     direction: str
+    reviewed_in: str = ""  # the period of its latest approved review, when not this one
     commentary_blocks: list = field(default_factory=list)
     progress_blocks: list = field(default_factory=list)
     controls_blocks: list = field(default_factory=list)
@@ -149,7 +150,9 @@ class Report:
         n = len(self.rows)
         if not n:
             return [NO_RISKS]
-        lines = [f"{n} risk{'s' if n != 1 else ''} reviewed and approved for {self.period.label}."]
+        earlier = sum(1 for row in self.rows if row.reviewed_in)
+        lines = [f"{n} risk{'s' if n != 1 else ''} in the register as at {self.period.label}, each scored by its "
+                 f"latest approved review" + (f" ({earlier} not reviewed this period)." if earlier else ".")]
         lines.append("By current score: " + "; ".join(f"{band.name} {count}" for band, count in self.by_band) + ".")
         appetite = f"{self.outside_count} outside appetite" if self.outside_count else "None outside appetite"
         lines.append(f"{appetite}; the others: {self.matrix.appetite_words.lower()}.")
@@ -167,13 +170,21 @@ def title_of(cover, period):
     return cover.title or f"Risk register report – {period.label}"
 
 
-def _reviews(period, *, include_exempt):
-    reviews = (RiskReview.objects.filter(access.RISK_REVIEWS.for_readers, period=period, risk__strategy_id=period.strategy_id)
-               .select_related("risk__strategy", "risk__category", "risk__owner")
+def _reviews(period):
+    """Each risk's latest approved (or published) review as at the period: the register as it stood
+    then (a risk not reviewed this period keeps its last approved score, and says when). Three queries."""
+    reviews = (RiskReview.objects.filter(access.RISK_REVIEWS.for_readers, risk__strategy_id=period.strategy_id,
+                                         period__strategy_id=period.strategy_id,
+                                         period__start_date__lte=period.start_date,
+                                         current_likelihood__isnull=False, current_impact__isnull=False)
+               .select_related("risk__strategy", "risk__category", "risk__owner", "period")
                .prefetch_related(Prefetch("risk__actions", queryset=RiskAction.objects.order_by("order", "pk")),
                                  Prefetch("risk__kpis", queryset=KPI.objects.order_by("code")))
-               .order_by("risk__order", "risk__reference"))
-    return reviews if include_exempt else reviews.filter(risk__exempt=False)
+               .order_by("risk__order", "risk__reference", "-period__start_date"))
+    latest = {}
+    for review in reviews:
+        latest.setdefault(review.risk_id, review)
+    return list(latest.values())
 
 
 def heat_map_of(matrix, rows):
@@ -194,7 +205,7 @@ def heat_map_of(matrix, rows):
     return HeatMap(likelihood_levels=likelihoods, rows=table)
 
 
-def register_row(matrix, review):
+def register_row(matrix, review, period):
     risk = review.risk
     risk._matrix = matrix
     current = score_of(matrix, review.current_likelihood, review.current_impact)
@@ -207,6 +218,7 @@ def register_row(matrix, review):
         appetite_words=f"Outside appetite (above {appetite})" if outside else matrix.appetite_words,
         owner=risk.owner_title or person_name(risk.owner, nobody="–"),
         direction=review.get_direction_display() if review.direction else "",
+        reviewed_in="" if review.period_id == period.id else review.period.label,
         commentary_blocks=text_blocks(review.commentary), progress_blocks=text_blocks(review.actions_progress),
         controls_blocks=text_blocks(risk.controls), actions=list(risk.actions.all()), kpis=list(risk.kpis.all()),
     )
@@ -218,9 +230,9 @@ def risk_report_contents(period, *, include_exempt=None):
     cover = cover_of(period)
     exempt = cover.include_exempt if include_exempt is None else include_exempt
     matrix = matrix_with_levels()
-    reviews = [r for r in _reviews(period, include_exempt=True) if r.current_likelihood and r.current_impact]
+    reviews = _reviews(period)
     left_out = sum(1 for r in reviews if r.risk.exempt) if not exempt else 0
-    rows = [register_row(matrix, r) for r in reviews if exempt or not r.risk.exempt]
+    rows = [register_row(matrix, r, period) for r in reviews if exempt or not r.risk.exempt]
     counts = {}
     for row in rows:
         if row.current.band is not None:
