@@ -28,7 +28,7 @@ from functools import reduce
 import rules
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from kpis.figures import latest_as_at
 from kpis.models import Measurement
@@ -38,7 +38,7 @@ from objectives.roles import (
     Role, editable_sub_strand_ids, owned_action_ids, readable_strategy_ids, reads_strategy, roles_of,
 )
 from reporting import workflow
-from reporting.models import ActionUpdate, Briefing, QuarterlyReturn, WorkflowState
+from reporting.models import ActionUpdate, Briefing, QuarterlyReturn, Risk, RiskReview, WorkflowState
 
 # The public: the audience of the public pages, whoever is signed in, and of any request not signed in.
 PUBLIC = AnonymousUser()
@@ -110,6 +110,20 @@ def owns_its_action(user, obj):
     return Role.OFFICER in roles_of(user) and action_id in owned_action_ids(user)
 
 
+@rules.predicate
+def owns_its_risk(user, obj):
+    """An officer named as the owner of the risk (of a risk's review, the risk reviewed)."""
+    if obj is None or Role.OFFICER not in roles_of(user):
+        return False
+    risk = obj if isinstance(obj, Risk) else getattr(obj, "risk", None)
+    return risk is not None and risk.owner_id == user.pk
+
+
+def owned_risk_owner_ids(user):
+    """The owner ids an officer's own risks have: theirs (a Visibility's `owned`)."""
+    return {user.pk}
+
+
 # -- who may take each step ----------------------------------------------------------------------
 
 RULES = rules.RuleSet()
@@ -148,6 +162,12 @@ for name, predicate in {
     "approve_action_update": is_approver,
     "send_back_action_update": is_approver | is_coordinator,
     "edit_plan_report": is_coordinator,
+    # The risk register (reporting/risks/): the owner reviews each period, the approver decides.
+    "edit_risk_review": is_coordinator | owns_its_risk,
+    "submit_risk_review": is_coordinator | owns_its_risk,
+    "approve_risk_review": is_approver,
+    "send_back_risk_review": is_approver | is_coordinator,
+    "manage_risks": is_coordinator,
 }.items():
     RULES.add_rule(name, predicate)
 
@@ -196,6 +216,11 @@ ACTION_WORDS = {
     "approve_action_update": "approve an update on a recommendation",
     "send_back_action_update": "send back an update on a recommendation",
     "edit_plan_report": "edit an action plan report",
+    "edit_risk_review": "review this risk",
+    "submit_risk_review": "submit this risk's review",
+    "approve_risk_review": "approve risk reviews",
+    "send_back_risk_review": "send back a risk review",
+    "manage_risks": "raise or change a risk in the register",
 }
 
 
@@ -300,6 +325,34 @@ BRIEFINGS = Visibility(
     for_readers=Q(state=Briefing.State.ISSUED), is_for_readers=lambda b: b.state == Briefing.State.ISSUED,
     public=Q(state=Briefing.State.ISSUED), is_public=lambda b: b.state == Briefing.State.ISSUED,
     strategy_field="period__strategy_id",
+)
+# A risk's review: readers see approved ones, the public published ones of risks not exempt; an
+# officer who owns the risk also sees its drafts.
+RISK_REVIEWS = Visibility(
+    for_readers=Q(state__in=SEEN_BY_READERS), is_for_readers=lambda review: review.state in SEEN_BY_READERS,
+    owner_field="risk__owner_id", owned=owned_risk_owner_ids,
+    public=Q(state__in=SEEN_BY_THE_PUBLIC, risk__exempt=False),
+    is_public=lambda review: review.state in SEEN_BY_THE_PUBLIC and not review.risk.exempt,
+    strategy_field="risk__strategy_id",
+)
+
+
+def _has_review(states):
+    return Q(Exists(RiskReview.objects.filter(risk=OuterRef("pk"), state__in=states)))
+
+
+def _risk_has_review(risk, states):
+    return risk.pk is not None and risk.reviews.filter(state__in=states).exists()
+
+
+# A risk: the staff see every one; a reader one with a review they may see (approved); its owner
+# their own; the public a risk with a published review and never an exempt one.
+RISKS = Visibility(
+    for_readers=_has_review(SEEN_BY_READERS), is_for_readers=lambda risk: _risk_has_review(risk, SEEN_BY_READERS),
+    owner_field="owner_id", owned=owned_risk_owner_ids,
+    public=Q(exempt=False) & _has_review(SEEN_BY_THE_PUBLIC),
+    is_public=lambda risk: not risk.exempt and _risk_has_review(risk, SEEN_BY_THE_PUBLIC),
+    strategy_field="strategy_id",
 )
 
 
@@ -423,3 +476,12 @@ def reported_measurements(user=None):
 def visible_plan_updates(user):
     """Updates of action-plan rounds (not those inside a quarterly return) this user may see."""
     return PLAN_UPDATES.filter(user, ActionUpdate.objects.filter(plan_update__isnull=False))
+
+
+def visible_risk_reviews(user):
+    return RISK_REVIEWS.filter(user, RiskReview.objects.all())
+
+
+def visible_risk_objects(user):
+    """The risks this user may see (RISKS); reporting.risks.selectors.visible_risks narrows to a strategy."""
+    return RISKS.filter(user, Risk.objects.all())

@@ -179,3 +179,64 @@ def reminder(ret, *, key, kind, today, by=None):
         told_ids = {u.pk for u in people}
         emails += _each([u for u in people_with_role(Role.COORDINATOR) if u.pk not in told_ids], f"Copy: {subject}", copy)
     return queue(key=key, kind=f"reminder_{kind}", emails=emails)
+
+
+# -- the risk register's reviews (reporting/risks/) ----------------------------------------------------
+
+
+def risk_review_link(review):
+    return link(reverse("risk-review", args=[review.risk.strategy.slug, review.risk.reference, review.period.slug]))
+
+
+def _review_key(kind, review):
+    return f"risk-{kind}:{review.period.slug}:{review.risk.strategy.slug}:{review.risk.reference}:{review.version}"
+
+
+def risk_review_submitted(review, *, by):
+    """The approvers are told a risk's review is waiting for them."""
+    risk = review.risk
+    body = (f"{person_name(by)} submitted the review of risk {risk.reference} ({risk.title}) for "
+            f"{review.period.label} on {day_and_time(review.submitted_at)}.\n\n"
+            f"Approve it, or send it back with a reason:\n{risk_review_link(review)}\n\n"
+            f"Everything waiting for approval is in the review queue: {link(reverse('review-queue'))}")
+    emails = _each(people_with_role(Role.APPROVER),
+                   f"Risk {risk.reference} review for {review.period.label} is waiting for approval", body)
+    return queue(key=_review_key("submitted", review), kind="risk_submitted", emails=emails)
+
+
+def risk_review_decided(review, *, by):
+    """The risk's owner is told the review was approved, or sent back with the approver's reason."""
+    risk = review.risk
+    if risk.owner is None or not risk.owner.email:
+        return []
+    if review.state == "returned":
+        reason = "\n".join(f"  {line}" if line else "" for line in as_plain_text(review.returned_reason).split("\n"))
+        subject = f"Risk {risk.reference} review for {review.period.label} has been sent back"
+        body = (f"{person_name(by)} sent back the review of risk {risk.reference} ({risk.title}) for "
+                f"{review.period.label}, with this reason:\n\n{reason}\n\nMake the changes and submit it again:\n"
+                f"{risk_review_link(review)}")
+        kind = "sent-back"
+    else:
+        subject = f"Risk {risk.reference} review for {review.period.label} has been approved"
+        body = (f"{person_name(by)} approved the review of risk {risk.reference} ({risk.title}) for "
+                f"{review.period.label}.\n\nSee it here:\n{risk_review_link(review)}")
+        kind = "approved"
+    return queue(key=_review_key(kind, review), kind=f"risk_{kind.replace('-', '_')}",
+                 emails=_each([risk.owner], subject, body))
+
+
+def risk_review_reminder(owner, reviews, *, key, today):
+    """One email to a risk's owner listing their outstanding reviews of a period past its deadline
+    (reporting.risks.reminders); the key means it is never sent twice."""
+    period = reviews[0].period
+    deadline = period.dashboard_deadline
+    lines = "\n".join(f"- {r.risk.reference} {r.risk.title} ({STATE_WORDS.get(r.state if r.pk else None, r.state)}): "
+                      f"{risk_review_link(r)}" for r in reviews)
+    many = len(reviews) > 1
+    subject = (f"Overdue: {'your risk reviews' if many else 'your risk review'} for {period.label} "
+               f"{'were' if many else 'was'} due on {day(deadline)}")
+    body = (f"{'These risk reviews' if many else 'This risk review'} for {period.label} "
+            f"{'were' if many else 'was'} due on {day(deadline)} and {'have' if many else 'has'} not been submitted:"
+            f"\n\n{lines}\n\nReview {'them' if many else 'it'} and submit by following the "
+            f"link{'s' if many else ''}.")
+    return queue(key=key, kind="risk_reminder", emails=_each([owner], subject, body))

@@ -37,8 +37,8 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from kpis.models import Measurement
-from reporting.access import BRIEFINGS, MEASUREMENTS, PLAN_UPDATES, RETURNS, audience, sees_drafts
-from reporting.models import ActionUpdate, Briefing, DataVersion, QuarterlyReturn
+from reporting.access import BRIEFINGS, MEASUREMENTS, PLAN_UPDATES, RETURNS, RISK_REVIEWS, audience, sees_drafts
+from reporting.models import ActionUpdate, Briefing, DataVersion, QuarterlyReturn, RiskReview
 
 WATCHED_APPS = {"objectives", "kpis", "reporting"}
 # Written often and never shown on a readers' page: the outbox, the kept papers, API tokens, the
@@ -46,7 +46,8 @@ WATCHED_APPS = {"objectives", "kpis", "reporting"}
 NOT_SHOWN = {"reporting.notification", "reporting.paper", "reporting.apitoken", "reporting.documenttemplate",
              "reporting.dataversion"}
 # The rows with work in progress, each with the rule that says whether readers may see one.
-IN_THE_WORKFLOW = {QuarterlyReturn: RETURNS, Measurement: MEASUREMENTS, ActionUpdate: PLAN_UPDATES, Briefing: BRIEFINGS}
+IN_THE_WORKFLOW = {QuarterlyReturn: RETURNS, Measurement: MEASUREMENTS, ActionUpdate: PLAN_UPDATES, Briefing: BRIEFINGS,
+                   RiskReview: RISK_REVIEWS}
 # Change when what is kept changes shape (a template's fields), so that no old entry is read.
 FORMAT = "1"
 

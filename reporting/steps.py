@@ -116,6 +116,8 @@ class Operation:
     def incomplete(self, problems):
         if self.machine is workflow.RETURN:
             return "The return is not complete: " + "; ".join(problems.values())
+        if self.machine is workflow.RISK_REVIEW:
+            return "The review is not complete: " + " ".join(problems.values())
         return " ".join(problems.values())
 
     def allows(self, user, obj, **kwargs):
@@ -217,6 +219,41 @@ def _narrative_written(update):
     return {}
 
 
+def _the_review(review):
+    return f"The review of {review.risk.reference} for {review.period.label}"
+
+
+def _review_entry(review, user):
+    return workflow.review_entry_refusal(review, coordinator=user is None or access.is_coordinator(user))
+
+
+def _review_chase(review, user):
+    return workflow.review_chase_refusal(review.state if review.pk else None, review.period)
+
+
+def stale_review(review, user):
+    """A risk's review saved by someone since the page was opened: who and when, in words."""
+    return workflow.stale_message(review, user, noun="review")
+
+
+def _stale_review_decision(review, user):
+    return "This review has been changed since you opened it. Check it again before you decide."
+
+
+def review_problems(review):
+    """What a risk's review needs before it is submitted: {form field: what is missing}."""
+    problems = {}
+    if review.current_likelihood is None:
+        problems["current_likelihood"] = "Choose the current likelihood."
+    if review.current_impact is None:
+        problems["current_impact"] = "Choose the current impact."
+    if not review.direction:
+        problems["direction"] = "Say the direction of travel."
+    if is_blank(review.commentary):
+        problems["commentary"] = "Write the commentary."
+    return problems
+
+
 def _period_label(period):
     return period.label
 
@@ -267,9 +304,24 @@ SET_TARGET = Operation("set_target", "set_targets", stale=_stale_target)
 RECORD_CHANGE_OF_PROCESS = Operation("record_change_of_process", "record_change_of_process")
 REMOVE_CHANGE_OF_PROCESS = Operation("remove_change_of_process", "record_change_of_process")
 
+# A risk's review in a period (reporting/risks/): the owner saves and submits, the approver decides.
+SAVE_RISK_REVIEW = Operation("save_risk_review", "edit_risk_review", workflow.RISK_REVIEW, "edit", subject=_the_review,
+                             period=_review_entry, stale=stale_review)
+SUBMIT_RISK_REVIEW = Operation("submit_risk_review", "submit_risk_review", workflow.RISK_REVIEW, "submit",
+                               subject=_the_review, period=_review_entry, stale=stale_review, complete=review_problems)
+APPROVE_RISK_REVIEW = Operation("approve_risk_review", "approve_risk_review", workflow.RISK_REVIEW, "approve",
+                                subject=_the_review, stale=_stale_review_decision)
+SEND_BACK_RISK_REVIEW = Operation("send_back_risk_review", "send_back_risk_review", workflow.RISK_REVIEW, "send_back",
+                                  subject=_the_review, stale=_stale_review_decision)
+# A reminder about an outstanding review (reporting.returns.reminders, with the returns').
+REMIND_RISK_REVIEW = Operation("remind_risk_review", "chase_returns", period=_review_chase)
+# A risk's entry in the register (raise it, change it): the coordinating team.
+MANAGE_RISK = Operation("manage_risk", "manage_risks")
+
 OPERATIONS = {op.name: op for op in (
     SAVE_RETURN, SUBMIT_RETURN, APPROVE_RETURN, SEND_BACK_RETURN, REOPEN_RETURN, REMIND_RETURN,
     SAVE_PLAN_UPDATE, SUBMIT_PLAN_UPDATE, APPROVE_PLAN_UPDATE, SEND_BACK_PLAN_UPDATE,
     SAVE_BRIEFING, ISSUE_BRIEFING, REISSUE_BRIEFING, OPEN_PERIOD, CLOSE_PERIOD, SET_UP_YEAR, SET_TARGET,
     RECORD_CHANGE_OF_PROCESS, REMOVE_CHANGE_OF_PROCESS,
+    SAVE_RISK_REVIEW, SUBMIT_RISK_REVIEW, APPROVE_RISK_REVIEW, SEND_BACK_RISK_REVIEW, REMIND_RISK_REVIEW, MANAGE_RISK,
 )}

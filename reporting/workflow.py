@@ -12,6 +12,7 @@ say yes (`reporting.access.may`).
                    └──────────────── reopen ───────────────────┘ (from approved or published)
     PLAN_UPDATE  draft ─submit→ submitted ─approve→ approved ─publish→ published;
                  submitted ─send_back→ returned ─submit→ submitted
+    RISK_REVIEW  as PLAN_UPDATE (a risk's review in a period)
     BRIEFING     draft ─issue→ issued ─reissue→ issued (the next revision; the earlier one kept)
     PERIOD       not open ─open→ open ─close→ closed ─open→ open; open or closed ─publish→ published
 
@@ -146,6 +147,20 @@ PLAN_UPDATE = Machine("update", WORKFLOW_LABELS, [
          {None: "{subject} is {state}: only an approved update can be reopened for correction."}),
 ])
 
+# A risk's review in a period (reporting.risk_models.RiskReview): the same steps as an update.
+RISK_REVIEW = Machine("review", WORKFLOW_LABELS, [
+    Step("edit", EDITABLE, None, {None: CHANGED}),
+    Step("submit", EDITABLE, WorkflowState.SUBMITTED,
+         {WorkflowState.SUBMITTED: ALREADY_SUBMITTED,
+          None: "{subject} is {state}: only a draft or a returned review can be submitted."}),
+    Step("approve", SUBMITTED, WorkflowState.APPROVED,
+         {**ALREADY_APPROVED, None: "{subject} is {state}: only a submitted review can be approved."}),
+    Step("send_back", SUBMITTED, WorkflowState.RETURNED,
+         {WorkflowState.RETURNED: ALREADY_RETURNED, None: "{subject} is {state}: only a submitted review can be sent back."}),
+    Step("publish", frozenset({WorkflowState.APPROVED}), WorkflowState.PUBLISHED,
+         {None: "{subject} is {state}: only an approved review can be published."}),
+])
+
 BRIEFING = Machine("briefing", dict(Briefing.State.choices), [
     Step("edit", frozenset({Briefing.State.DRAFT}), None,
          {None: "{subject} has been issued, so its text can no longer be changed."}),
@@ -198,6 +213,35 @@ def entry_refusal(ret, *, coordinator):
         team = terms().coordinator.one
         return (f"{period.label} is closed: the {team} is putting its briefing together, so only the {team} "
                 "can change its returns now.")
+    return None
+
+
+def review_entry_refusal(review, *, coordinator):
+    """Whether a risk's review takes entry (a save or a submit) in its period now, or why not: as a
+    return (`entry_refusal`), never before its period opens; once the period is closed only the
+    coordinating team changes it; once its briefing has been issued a late review is still finished."""
+    period = review.period
+    if period.state == PeriodState.NOT_OPEN:
+        return f"{period.label} is not open yet, so its risk reviews cannot be started."
+    if period.state == PeriodState.CLOSED and not coordinator:
+        team = terms().coordinator.one
+        return (f"{period.label} is closed: the {team} is putting its briefing together, so only the {team} "
+                "can change its risk reviews now.")
+    return None
+
+
+def review_chase_refusal(state, period):
+    """The one rule of chasing a risk's review (as a return's, `chase_refusal`): outstanding, in an
+    open period; or why not."""
+    if not is_outstanding(state):
+        return f"The risk review is {state_label(state).lower()}: there is nothing to chase."
+    if period.state == PeriodState.NOT_OPEN:
+        return f"{period.label} is not open yet, so there is nothing to chase."
+    if period.state == PeriodState.CLOSED:
+        return f"{period.label} is closed: owners cannot change its risk reviews, so there is nothing to chase."
+    if period.state == PeriodState.PUBLISHED:
+        return (f"The briefing for {period.label} has been issued: the risk review can still be finished late, "
+                "but it is no longer chased.")
     return None
 
 

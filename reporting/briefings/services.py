@@ -14,6 +14,7 @@ from reporting.briefings import papers, revisions
 from reporting.briefings.selectors import suggested_attention
 from reporting.risks.briefing import suggested_risks
 from reporting.models import ActionUpdate, Briefing, QuarterlyReturn, WorkflowState
+from reporting.risks.services import publish_reviews
 from reporting.steps import ISSUE_BRIEFING, SAVE_BRIEFING, VERSION, StepRefused
 from reporting.workflow import BRIEFING, PERIOD, PLAN_UPDATE, RETURN
 
@@ -82,6 +83,7 @@ def issue_briefing(*, briefing, by, expected_version=None):
             PLAN_UPDATE.move("publish", update)
             update.version += 1
             update.save()
+        publish_reviews(period)  # the period's approved risk reviews are published with it
         PERIOD.move("publish", period, subject=period.label, error=BriefingError)
         period.version += 1
         period.save()

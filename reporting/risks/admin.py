@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from objectives.admin_site import InCouncilWords
+from objectives.council import council
+from objectives.models import Council
 from reporting.models import Risk, RiskAction, RiskBand, RiskCategory, RiskLevel, RiskMatrix, RiskReview
 from reporting.risks.scoring import band_problems
 
@@ -80,9 +82,15 @@ class RiskMatrixAdmin(InCouncilWords, admin.ModelAdmin):
     list_filter = ["appetite_score"]
     search_fields = ["name"]
     inlines = [RiskLevelInline, RiskBandInline]
+    exclude = ["council"]  # the deployment's council, the only one
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not RiskMatrix.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.council = Council.objects.get_or_create(key=1, defaults={"name": council().name})[0]
+        super().save_model(request, obj, form, change)
 
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)

@@ -243,7 +243,7 @@ def test_every_step_of_every_machine_is_an_operation():
     from reporting import workflow
 
     taken = {(op.machine, op.step) for op in steps.OPERATIONS.values() if op.machine is not None}
-    for machine in (workflow.RETURN, workflow.PLAN_UPDATE, workflow.BRIEFING, workflow.PERIOD):
+    for machine in (workflow.RETURN, workflow.PLAN_UPDATE, workflow.BRIEFING, workflow.PERIOD, workflow.RISK_REVIEW):
         for name in machine.steps:
             # publish is the briefing's issue (one operation for the period, its returns and updates);
             # a plan update's reopen follows its return's.
