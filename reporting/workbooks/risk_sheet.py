@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 from objectives.roles import person_name
 from reporting.risks.report import matrix_with_levels, score_of
 from reporting.risks.scoring import outside_appetite
+from reporting.risks.selectors import latest_reviews, visible_risks
 from reporting.workbooks.cells import (
     DATE_ALIGN,
     DATE_FORMAT,
@@ -54,8 +55,6 @@ def write_risks(wb, data, used):
              "council's matrix in words and its band.",
         columns=RISK_COLUMNS, freeze="C4",
     )
-    from reporting.risks.selectors import latest_reviews, visible_risks  # r1-core's, not merged yet
-
     matrix = matrix_with_levels()
     risks = list(visible_risks(user, period.strategy).select_related("owner", "category"))
     reviews = latest_reviews(risks, user, period=period)
