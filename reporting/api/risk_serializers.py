@@ -80,7 +80,7 @@ class RiskReviewSerializer(Answer):
 
     risk = serializers.IntegerField(source="risk_id", read_only=True)
     reference = serializers.CharField(source="risk.reference", read_only=True)
-    period = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    period = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The period's address, e.g. {slugs}.")
     state = Choice(WorkflowState.choices)
     current = ScoreField("current_likelihood", "current_impact", risk="risk", help_text="After the controls in place.")
     direction = Choice(RiskReview.Direction.choices)
