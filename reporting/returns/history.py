@@ -13,12 +13,12 @@ from django.utils import timezone
 from kpis.formatting import format_kpi_value
 from kpis.models import Measurement
 from objectives.roles import person_name
-from reporting.models import ActionUpdate, QuarterlyReturn
+from reporting.models import ActionUpdate, QuarterlyReturn, RiskAction, RiskReview
 
 HIDDEN_HISTORY_FIELDS = {
     "id", "version", "updated_by", "submitted_by", "approved_by", "updated_at", "created_at", "rag_basis", "kpi", "period",
     "sub_strand", "quarterly_return", "plan_update", "action", "is_synthetic", "frozen_target_kind", "frozen_at",
-    "data_for_end",
+    "data_for_end", "risk",
 }
 HISTORY_LABELS = {
     "rag_calculated": "Status by the rules",
@@ -32,11 +32,15 @@ HISTORY_LABELS = {
     "submitted_at": "Submitted",
     "approved_at": "Approved",
     "narrative": "Progress",
+    "returned_reason": "Reason for sending it back",
 }
 HISTORY_MODELS = {
     ("reporting", "quarterlyreturn"): QuarterlyReturn,
     ("kpis", "measurement"): Measurement,
     ("reporting", "actionupdate"): ActionUpdate,
+    # A risk's review and its actions (reporting/risks/), kept as a return's are.
+    ("reporting", "riskreview"): RiskReview,
+    ("reporting", "riskaction"): RiskAction,
 }
 
 
@@ -97,7 +101,7 @@ def _in_sentence(label):
 
 
 def _of(subject):
-    return f"of {subject}" if subject == "the return" else f"on {subject}"
+    return f"of {subject}" if subject in ("the return", "the review") else f"on {subject}"
 
 
 @dataclass
@@ -158,6 +162,10 @@ def _subject(log, model):
         return "the return"
     if model is Measurement:
         return log.object_repr.split(" in ")[0]
+    if model is RiskReview:
+        return "the review"
+    if model is RiskAction:
+        return f"the action “{log.object_repr[:60]}”"
     return log.object_repr.replace("Update on ", "action ").split(") ")[0] + ")"
 
 
@@ -201,7 +209,7 @@ def history_entries(queryset, units=None):
         if not changes:
             continue
         action = {0: "Created", 1: "Changed", 2: "Deleted"}.get(log.action, "Changed")
-        what = {QuarterlyReturn: "Return", Measurement: subject}.get(model) or log.object_repr.replace("Update on ", "Action ")
+        what = {QuarterlyReturn: "Return", Measurement: subject, RiskReview: "Review", RiskAction: "Action"}.get(model) or log.object_repr.replace("Update on ", "Action ")
         entries.append(HistoryEntry(log.timestamp, who, what, action, changes))
     return entries
 

@@ -2,12 +2,14 @@
 in a fixed number of queries."""
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from auditlog.models import LogEntry
+from django.db.models import Prefetch, Q
 
 from objectives.council import council
 from objectives.models import ReportingPeriod
 from reporting.access import RISK_REVIEWS, RISKS
 from reporting.models import Risk, RiskAction, RiskMatrix, RiskReview, WorkflowState
+from reporting.returns.history import history_entries
 from reporting.risks import scoring
 from reporting.workflow import NOT_STARTED, is_outstanding
 
@@ -77,10 +79,15 @@ def heat_map(risks, period, user):
 # -- the workflow's lists: the owner's reviews, the approver's queue, what is outstanding -------------
 
 
+def risk_at(strategy_slug, reference):
+    """The risk at an address (its strategy's slug and its reference), or None."""
+    return (Risk.objects.select_related("strategy", "owner", "category", "objective", "sub_strand")
+            .filter(strategy__slug=strategy_slug, reference=reference).first())
+
+
 def review_page_objects(strategy_slug, reference, period_slug):
     """(risk, period, review or an unsaved draft) for a review's address, or None where any is not found."""
-    risk = (Risk.objects.select_related("strategy", "owner", "category", "objective", "sub_strand")
-            .filter(strategy__slug=strategy_slug, reference=reference).first())
+    risk = risk_at(strategy_slug, reference)
     if risk is None:
         return None
     period = ReportingPeriod.objects.filter(slug=period_slug, strategy_id=risk.strategy_id).first()
@@ -141,3 +148,15 @@ def outstanding_reviews(period):
 def with_actions(risks):
     """`risks` with their actions read in one query."""
     return risks.prefetch_related(Prefetch("actions", queryset=RiskAction.objects.order_by("order", "pk")))
+
+
+def review_history(review):
+    """The review's history in words (who changed what and when), with its risk's actions', as a
+    return's (reporting.returns.history). One query."""
+    action_ids = RiskAction.objects.filter(risk_id=review.risk_id).values("pk")
+    entries = (LogEntry.objects.filter(
+        Q(content_type__app_label="reporting", content_type__model="riskreview", object_id=review.pk)
+        | Q(content_type__app_label="reporting", content_type__model="riskaction", object_id__in=action_ids,
+            timestamp__gte=review.created_at))
+        .select_related("actor", "content_type").order_by("-timestamp", "-pk"))
+    return history_entries(entries)

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from kpis.models import Measurement, Target
 from objectives.models import Action, ReportingPeriod
-from reporting.models import ActionUpdate, Briefing, FigureBreakdownItem, OutputFigure, PlanUpdate, QuarterlyReturn
+from reporting.models import (
+    ActionUpdate, Briefing, FigureBreakdownItem, OutputFigure, PlanUpdate, QuarterlyReturn, Risk, RiskAction, RiskReview,
+)
 from tests.reporting._returns_support import form_fields
 from tests.reporting.workbooks.test_import_roundtrip import q2  # noqa: F401 - a fixture
 
@@ -54,6 +56,8 @@ def fingerprint():
         list(ReportingPeriod.objects.order_by("pk").values_list("pk", "state", "version", "dashboard_deadline")),
         list(Action.objects.order_by("pk").values_list("pk", "status")),
         list(Target.objects.order_by("pk").values_list("pk", "kpi_id", "financial_year", "kind", "value", "is_primary")),
+        list(RiskReview.objects.order_by("pk").values_list("pk", "version", "state", "commentary", "current_likelihood")),
+        list(RiskAction.objects.order_by("pk").values_list("pk", "status")),
         LogEntry.objects.count(),
     )
 
@@ -70,10 +74,19 @@ def world(q2, demo_users, client_for):  # noqa: F811
     FigureBreakdownItem.objects.create(figure=fig, order=1, label="Start up", value=91)
     ActionUpdate.objects.create(action=Action.objects.get(plan__slug="employment", number=3), plan_update=june,
                                 narrative="Ready for approval", state="submitted")
+    # The officer's risk SR1 (not reviewed yet in Q2, one action) and SR2, its Q2 review submitted.
+    period = ReportingPeriod.objects.get(slug="2023-24-q2")
+    for reference in ("SR1", "SR2"):
+        risk = Risk.objects.create(strategy=period.strategy, reference=reference, title="A risk", owner=demo_users["officer"],
+                                   inherent_likelihood=4, inherent_impact=4, target_likelihood=2, target_impact=2)
+        RiskAction.objects.create(risk=risk, description="An action")
+    RiskReview.objects.create(risk=risk, period=period, state="submitted", current_likelihood=3, current_impact=3,
+                              direction="stable", commentary="Ready for approval")
     return {name: client_for(name) for name in ("officer", "coordinator", "approver", "cabinet")}
 
 
 PLAN_ROUND = "/action-plans/employment/reports/2018-06/"
+RISKS = "/risks/sefton-economic-strategy/"
 CASES = {
     # name: (who, the page holding the form, where it posts (None: the same page), the form's css class)
     "return": ("officer", "/periods/2023-24-q2/returns/housing/", None, "app-return-form"),
@@ -97,6 +110,9 @@ CASES = {
     "issue an issued briefing": ("approver", "/periods/2023-24-q1/briefing/issue/", None, None),
     "reader posting anywhere": ("cabinet", "/periods/2023-24-q2/returns/housing/", None, "__none__"),
     "a year's targets": ("coordinator", "/years/2023/targets/", None, None),
+    "risk review": ("officer", RISKS + "SR1/reviews/2023-24-q2/", None, "app-risk-review-form"),
+    "send back a risk review": ("approver", RISKS + "SR2/reviews/2023-24-q2/", RISKS + "SR2/reviews/2023-24-q2/send-back/",
+                                "app-risk-send-back-form"),
 }
 
 

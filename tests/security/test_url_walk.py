@@ -53,7 +53,7 @@ SAMPLES = {
     "attachment": "1",
     "uidb64": "MQ",
     "token": "no-such-token",
-    "strategy": "sefton",
+    "strategy": "sefton-economic-strategy",
     "reference": "SR1",
 }
 
@@ -154,6 +154,15 @@ def drafts(sefton, demo_users):
                                              plan_update=round_, narrative=f"{MARKER} narrative", state=state)
         OutputFigure.objects.create(action_update=update, label=MARKER, value=SECRET_VALUE, unit="jobs")
         Attachment.objects.create(action_update=update, name=f"{MARKER} paper", url=f"https://example.org/{MARKER}")
+    # A risk (SR1, the officer's) with a draft review and another (SR2) with a submitted one, in Q2.
+    from reporting.models import Risk, RiskReview
+
+    for reference, state in [("SR1", "draft"), ("SR2", "submitted")]:
+        risk = Risk.objects.create(strategy=period.strategy, reference=reference, title=f"{MARKER} risk",
+                                   cause=MARKER, effect=MARKER, controls=MARKER, owner=demo_users["officer"],
+                                   inherent_likelihood=4, inherent_impact=4, target_likelihood=2, target_impact=2)
+        RiskReview.objects.create(risk=risk, period=period, state=state, current_likelihood=5, current_impact=5,
+                                  direction="increasing", commentary=f"{MARKER} review")
     return made
 
 
@@ -176,7 +185,7 @@ def test_no_reader_reaches_a_draft_through_any_url(drafts, client_for, reader):
     client = client_for(reader)
     checked = 0
     urls = all_urls() + all_urls(update="2018-06", number="3", sub_strand_slug="planning", slug="planning",
-                                 code="PLA-02")
+                                 code="PLA-02", reference="SR2")
     for url, name in urls:
         if name in {"logout"}:
             continue

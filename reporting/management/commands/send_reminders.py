@@ -5,7 +5,8 @@
 Run it once a day (cron: see the README). For each open period: REMINDER_DAYS_BEFORE days before
 the deadline (default 14, 7 and 1), and after it the next day and every REMINDER_EVERY_DAYS_AFTER
 days (default 3, the Economy Cell copied), to the lead and editors of each return not yet
-submitted (not started, a draft, or returned for changes). The same reminder is never sent twice
+submitted (not started, a draft, or returned for changes); after the deadline, each risk owner one email
+listing their risk reviews not yet submitted (reporting/risks/reminders.py). The same reminder is never sent twice
 (reporting.outbox). The reminders are queued in the outbox and then the outbox is sent, as
 `send_outbox --once` would (so they go even where no worker runs; safe beside one that does).
 """
@@ -15,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reporting.ops.runs import recorded_run
 from reporting.returns.reminders import send_reminders
+from reporting.risks.reminders import send_review_reminders
 
 
 class Command(BaseCommand):
@@ -45,9 +47,11 @@ class Command(BaseCommand):
             every = int(every)
         if dry_run:
             rows = send_reminders(today=today, steps=steps, every=every, dry_run=True)
+            rows += send_review_reminders(today=today, every=every, dry_run=True)
         else:
             with recorded_run("send_reminders"):  # when it last ran, for the readiness check (reporting/ops/health.py)
                 rows = send_reminders(today=today, steps=steps, every=every)
+                rows += send_review_reminders(today=today, every=every)  # risk reviews past the deadline
         verb = "Would send" if dry_run else "Sent"
         for row in rows:
             self.stdout.write(f"{verb}: {row.subject} to {row.email}")
