@@ -16,7 +16,10 @@ The rules, most serious first (the order of `RULES`):
 5. consistently failing its target (kpis.spc's assurance);
 6. a milestone slipping: a milestone's latest status is At risk or delayed, or Missed, or moved back;
 7. Red or concerning with no commentary;
-8. a stale figure (kpis.freshness; "not yet available" is never stale).
+8. a stale figure (kpis.freshness; "not yet available" is never stale);
+9. a risk outside appetite: a risk whose current score (its latest review the person may see) is
+   above its appetite (reporting.risks.scoring.outside_appetite), when the caller gives the risks
+   (`risks`: [RiskFacts]; the dashboard does). Its line links to the risk's page.
 
 A KPI gets one line, its first rule's; the other rules that fired are named after it ("Also: …").
 
@@ -150,6 +153,32 @@ class Facts:
         return format_kpi_value(spc.rounded(value), self.kpi.unit)
 
 
+@dataclass
+class RiskFacts:
+    """What the risk rule reads of one risk: its current score (a reporting.risks.scoring.Score) from its
+    latest review the person may see, the appetite it is judged against and whether the score is
+    above it (both asked of reporting.risks.scoring by the caller), and that review."""
+
+    risk: object
+    score: object
+    appetite: int
+    outside: bool
+    review: object
+    is_draft: bool = False  # the review is not yet approved (the caller asks reporting.access)
+    about = "risk"
+
+
+@dataclass(frozen=True)
+class CitedReview:
+    """A risk's review as a line cites it: its period, and whether it is approved."""
+
+    period: object
+    is_frozen: bool
+    score: int = 0
+    data_for: str = ""
+    is_synthetic: bool = False
+
+
 @dataclass(frozen=True)
 class Said:
     """What a rule says of a KPI: its words (after the KPI's code and title) and the figure it cites."""
@@ -163,14 +192,26 @@ class AttentionRule:
     key: str
     heading: str
     says: object  # Facts -> Said | None
+    about: str = "kpi"  # what its facts are of: "kpi" (Facts) or "risk" (RiskFacts)
 
 
 @dataclass
 class Line:
-    kpi: KPI
+    kpi: KPI | None
     rule: AttentionRule
     said: Said
     also: list = field(default_factory=list)  # the headings of the other rules that fired
+    risk: object = None  # a risk's line (the risk rule): its risk, and no KPI
+
+    @property
+    def name(self):
+        """What the line is about: 'HOU-02 Net additional dwellings', 'SR1 Loss of funding'."""
+        subject = self.risk if self.risk is not None else self.kpi
+        return f"{subject.reference if self.risk is not None else subject.code} {subject.title}"
+
+    @property
+    def url(self):
+        return (self.risk if self.risk is not None else self.kpi).get_absolute_url()
 
     @property
     def words(self):
@@ -179,7 +220,7 @@ class Line:
 
     @property
     def sentence(self):
-        return f"{self.kpi.code} {self.kpi.title}: {self.words}"
+        return f"{self.name}: {self.words}"
 
     @property
     def is_draft(self):
@@ -330,6 +371,14 @@ def stale(facts):
                 f"due again by {long_date(facts.freshness.due)}: a stale figure.", facts.latest)
 
 
+def outside_appetite(facts):
+    if not facts.outside:
+        return None
+    review = facts.review
+    return Said(f"{facts.score.words} for {review.period.label}, above the appetite of {facts.appetite}: "
+                "outside appetite.", CitedReview(period=review.period, is_frozen=not facts.is_draft, score=facts.score.score))
+
+
 RULES = (
     AttentionRule("special_cause", "A special-cause concern", special_cause_concern),
     AttentionRule("forecast", "Forecast to miss the year's target", forecast_to_miss),
@@ -339,23 +388,34 @@ RULES = (
     AttentionRule("milestone", "A milestone slipping", milestone_slipping),
     AttentionRule("no_commentary", "Red or concerning with no commentary", no_commentary),
     AttentionRule("stale", "A stale figure", stale),
+    AttentionRule("outside_appetite", "A risk outside appetite", outside_appetite, about="risk"),
 )
 
 
 def lines_of(facts):
     """The KPI's line: its first rule that fires, with the others named (None when none fires)."""
-    fired = [(rule, said) for rule in RULES if (said := rule.says(facts)) is not None]
+    about = getattr(facts, "about", "kpi")
+    fired = [(rule, said) for rule in RULES if rule.about == about and (said := rule.says(facts)) is not None]
     if not fired:
         return None
     (rule, said), others = fired[0], fired[1:]
+    if about == "risk":
+        return Line(kpi=None, risk=facts.risk, rule=rule, said=said, also=[r.heading for r, _ in others])
     return Line(kpi=facts.kpi, rule=rule, said=said, also=[r.heading for r, _ in others])
 
 
 def ranked(lines, position):
     """The one ordering: by the rule (the table's order, most serious first), then the KPI's place in
-    the strategy (`position`: {KPI id: its place})."""
+    the strategy (`position`: {KPI id: its place}); a risk's line by its score, highest first, then its
+    place in the register."""
     order = {rule.key: i for i, rule in enumerate(RULES)}
-    return sorted(lines, key=lambda line: (order[line.rule.key], position.get(line.kpi.id, 0), line.kpi.code))
+
+    def key(line):
+        if line.risk is not None:
+            return (order[line.rule.key], -line.said.figure.score, line.risk.order, line.risk.reference)
+        return (order[line.rule.key], position.get(line.kpi.id, 0), line.kpi.code)
+
+    return sorted(lines, key=key)
 
 
 # -- the facts, for all KPIs at once --------------------------------------------------------------
@@ -430,20 +490,22 @@ class Attention:
         return self.lines[SHOWN:]
 
 
-def attention(*, kpis, figures, period, today, outlooks=None):
+def attention(*, kpis, figures, period, today, outlooks=None, risks=()):
     """What needs attention among `kpis` (a KPI queryset, in the strategy's order), from `figures`
-    (a Measurement queryset: what the person may see), as at `period`. Five queries: the KPIs, their
-    figures up to the period (and the rest of the latest), those figures' periods, the targets."""
+    (a Measurement queryset: what the person may see), as at `period`; and among `risks` ([RiskFacts],
+    read by the caller). Five queries: the KPIs, their figures up to the period (and the rest of the
+    latest), those figures' periods, the targets."""
     kpis = list(kpis)
+    risk_lines = [line for f in risks if (line := lines_of(f)) is not None]
     if period is None or not kpis:
-        return Attention(lines=[], stale=[], on=today)
+        return Attention(lines=ranked(risk_lines, {}), stale=[], on=today)
     on = as_at_date(period, today)
     series = read_figures(figures.filter(HAS_FIGURE, kpi_id__in=[k.id for k in kpis], period_key__lte=period.order_key))
     if outlooks is None:
         outlooks = forecast_outlooks(kpis, series, year=period.financial_year)
     facts = gather(kpis, series, on=on, outlooks=outlooks, changes=changes_of_process(k.id for k in kpis))
     position = {kpi.id: i for i, kpi in enumerate(kpis)}
-    lines = [line for f in facts if (line := lines_of(f)) is not None]
+    lines = [line for f in facts if (line := lines_of(f)) is not None] + risk_lines
     return Attention(lines=ranked(lines, position), stale=[f for f in facts if f.freshness.is_stale], on=on,
                      facts={f.kpi.id: f for f in facts})
 

@@ -13,6 +13,7 @@ def navigation(request):
         ("Review queue", "review-queue", "view_review_queue"),
         ("Calendar", "period-calendar", "view_calendar"),
         ("Action plans", "action-plans", "view_dashboard"),
+        ("Risks", "risk-register", "view_dashboard"),
         ("Workbooks", "exports", "export_workbook"),
     ]
     from django.urls import NoReverseMatch, reverse

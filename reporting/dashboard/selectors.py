@@ -123,6 +123,8 @@ class Dashboard:
     briefing_period_ids: set = field(default_factory=set)
     attention_of: object = None  # () -> Attention: what needs attention and the stale figures, worked out when asked
     verdicts: object = None  # KPIVerdicts: the KPI table's variation, assurance and year-end columns
+    risks_outside: list = field(default_factory=list)  # reporting.risk_rows.RiskRow: risks outside appetite
+    has_risks: bool = False  # the strategy has risks the user may see (the panel is shown)
 
     @cached_property
     def attention(self):
@@ -141,11 +143,12 @@ def status_cells(returns_by_key, sub_strand, periods, before=None):
     return [StatusCell(period=p, ret=ret, movement=move) for p, ret, move in zip(periods, found, moves)]
 
 
-def needs_attention(*, user, sub_strand_ids, period, today, outlooks=None):
+def needs_attention(*, user, sub_strand_ids, period, today, outlooks=None, risks=()):
     """What needs attention among the active KPIs of these sub-strands as at `period`, from the
     figures the user may see (a reader: approved ones only), and the stale figures. Four queries."""
     kpis = KPI.objects.filter(is_active=True, sub_strand_id__in=sub_strand_ids).select_related("sub_strand__objective")
-    return attention(kpis=kpis, figures=visible_measurements(user), period=period, today=today, outlooks=outlooks)
+    return attention(kpis=kpis, figures=visible_measurements(user), period=period, today=today, outlooks=outlooks,
+                     risks=risks)
 
 
 @dataclass
@@ -262,7 +265,9 @@ def dashboard(*, user, strategy=None, params=None, today=None, outlooks=None):
         synthetic = synthetic or any(c.is_synthetic for c in row.cells)
         counts[sub.period_status] += 1  # the status filter's rule (reporting.statuses.with_period_status)
 
-    found = needs_attention(user=user, sub_strand_ids=sub_ids, period=period, today=today, outlooks=outlooks)
+    has_risks, risks_outside = risks_outside_appetite(user=user, strategy=strategy, period=period)
+    found = needs_attention(user=user, sub_strand_ids=sub_ids, period=period, today=today, outlooks=outlooks,
+                            risks=[risk_facts(row) for row in risks_outside])
     sort = str((params or {}).get("sort") or "")
     verdicts = kpi_verdicts(found, user=user, period=period,
                             every_outlook="year_end" in filterset.table_choices or sort.lstrip("-") == "year_end")
@@ -276,8 +281,27 @@ def dashboard(*, user, strategy=None, params=None, today=None, outlooks=None):
         kpi_figures=kpi_figures, shows_drafts=sees_drafts(user), synthetic=synthetic, filterset=filterset,
         not_approved=counts[NOT_APPROVED], no_status=counts[NO_STATUS], briefings=briefings, plans=list(plan_status_counts(strategy)),
         briefing_period_ids={item["period"].id for item in briefings},
-        attention_of=lambda: found, verdicts=verdicts,
+        attention_of=lambda: found, verdicts=verdicts, risks_outside=risks_outside,
+        has_risks=has_risks,
     )
+
+
+def risks_outside_appetite(*, user, strategy, period):
+    """(whether the strategy has risks the user may see, its risks outside appetite as at `period`:
+    reporting.risk_rows)."""
+    from reporting.risk_rows import has_risks, outside_appetite_rows
+
+    if strategy is None or period is None or not has_risks(user=user, strategy=strategy):
+        return False, []
+    return True, outside_appetite_rows(user=user, strategy=strategy, period=period)
+
+
+def risk_facts(row):
+    """What needs attention's risk rule reads of a register row (reporting.attention.RiskFacts)."""
+    from reporting.attention import RiskFacts
+
+    return RiskFacts(risk=row.risk, score=row.current, appetite=row.appetite, outside=bool(row.outside),
+                     review=row.review, is_draft=row.is_draft)
 
 
 @dataclass

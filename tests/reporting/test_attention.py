@@ -178,7 +178,8 @@ def test_the_list_is_ranked_by_the_rule_then_the_kpis_place():
 
 def test_the_rules_table_is_the_one_order():
     assert [rule.key for rule in attention.RULES] == [
-        "special_cause", "forecast", "red_running", "shift_or_trend", "failing", "milestone", "no_commentary", "stale"]
+        "special_cause", "forecast", "red_running", "shift_or_trend", "failing", "milestone", "no_commentary", "stale",
+        "outside_appetite"]
 
 
 def test_as_text_numbers_the_lines_for_the_briefing():

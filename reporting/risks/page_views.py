@@ -1,0 +1,74 @@
+"""The risk register's reading pages: the register (filters, sort, pages, CSV), a risk's page and the
+heat map. Each asks reporting.risks.pages, which asks the access rules and the scoring rules."""
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from objectives.strategies import chosen_strategy
+from reporting.access import RISKS, STRATEGIES, require
+from reporting.dashboard.tables import csv_response
+from reporting.risk_rows import risk_rows, the_matrix
+from reporting.risks.pages import heat_map_page, risk_page
+from reporting.risks.register import RiskFilter, RiskTable
+from reporting.risks.selectors import risk_at, visible_risks
+
+PER_PAGE = 25
+
+
+@login_required
+def register(request):
+    """The strategy's risks the person may see, filtered, sortable, paged; ?_export=csv: the filtered rows."""
+    require(request.user, "view_dashboard")
+    strategy = chosen_strategy(request)
+    matrix = the_matrix()
+    risks = visible_risks(request.user, strategy)
+    filterset = RiskFilter(request.GET, user=request.user, strategy=strategy, matrix=matrix, queryset=risks)
+    chosen = filterset.chosen
+    period = chosen.get("period")
+    rows = [row for row in risk_rows(user=request.user, strategy=strategy, period=period, risks=filterset.qs, matrix=matrix)
+            if filterset.keep(row)]
+    caption = f"{len(rows)} risk{'' if len(rows) == 1 else 's'}{f' as at {period.label}' if period else ''}"
+    table = RiskTable(rows, matrix=matrix, caption=caption)
+    if request.GET.get("_export") == "csv":
+        RequestConfig(request, paginate=False).configure(table)
+        return csv_response(table, f"risk-register-{strategy.slug if strategy else 'none'}"
+                                   f"{'-' + period.slug if period else ''}.csv")
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(request, "reporting/risks/register.html", {
+        "table": table, "filter": filterset, "form": filterset.form, "matrix": matrix, "period": period,
+        "strategy": strategy, "count": len(rows),
+    })
+
+
+@login_required
+def risk_detail(request, strategy, reference):
+    """A risk: its if … then …, owner, scores (inherent, current, target) and their history, controls,
+    actions, linked KPIs and the latest review's commentary."""
+    require(request.user, "view_dashboard")
+    risk = risk_at(str(strategy)[:80], str(reference)[:20])
+    if risk is None:
+        raise Http404("There is no risk at this address.")
+    STRATEGIES.require(request.user, risk.strategy)
+    if not RISKS.test(request.user, risk):
+        raise PermissionDenied("This risk has no approved review yet, so it is not available to you.")
+    page = risk_page(user=request.user, risk=risk)
+    return render(request, "reporting/risks/risk.html", {"page": page})
+
+
+@login_required
+def heat_map(request):
+    """The matrix with the number of risks in each cell, this period beside the last, and a table of
+    the same."""
+    require(request.user, "view_dashboard")
+    strategy = chosen_strategy(request)
+    from reporting.risks.pages import periods_of
+
+    periods = periods_of(request.user, strategy) if strategy else []
+    asked = str(request.GET.get("period") or "")[:80]
+    period = next((p for p in periods if p.slug == asked), None)
+    error = "Choose a period from the list" if asked and period is None else ""
+    page = heat_map_page(user=request.user, strategy=strategy, period=period)
+    return render(request, "reporting/risks/heat_map.html", {"page": page, "error": error, "strategy": strategy,
+                                                             "error_list": [("id_period", error)] if error else []})
