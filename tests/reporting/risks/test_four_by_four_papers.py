@@ -38,7 +38,14 @@ def test_a_four_by_four_matrix_in_its_own_words_through_the_papers(sefton, demo_
     cells = {(c.likelihood, c.impact): c for _, row in report.heat_map.rows for c in row}
     assert cells[(3, 3)].count == 1 and cells[(3, 3)].band.name == "Act now" and len(cells) == 16
 
-    page = client_for("cabinet").get(reverse("risk-report", args=[STRATEGY, q2.slug])).content.decode()
+    reader = client_for("cabinet")
+    heat = reader.get(f"{reverse('risk-heat-map')}?period={q2.slug}").content.decode()  # r2-pages' page
+    assert "Very likely" in heat and "Critical" in heat and "Act now" in heat
+    register = reader.get(f"{reverse('risk-register')}?period={q2.slug}").content.decode()
+    assert "Act now" in register and "Tolerable" in register and "Outside appetite (above 6)" in register
+    for html in (heat, register):
+        assert not any(default in html for default in DEFAULT_WORDS)
+    page = reader.get(reverse("risk-report", args=[STRATEGY, q2.slug])).content.decode()
     words = " ".join(docx_blocks(docx.Document(io.BytesIO(build_risk_report_docx(report)))))
     for text in (page, words):
         assert WORDS in text and "Very likely (4)" in text and "Critical (4)" in text

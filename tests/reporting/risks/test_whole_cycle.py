@@ -83,11 +83,13 @@ def test_a_risk_from_raised_to_the_committee_and_an_exempt_risk_nowhere_public(d
     hidden = reviewed_by_services(secret, q2, officer, likelihood=5, impact=5, commentary="Confidential.")
     services.approve_review(review=hidden, by=approver, version=hidden.version)
 
-    # The heat map: the risk in its cell, scored up.
+    # The heat map: the risk in its cell, scored up (the selector, and the page a reader opens).
     reader = demo_users["cabinet"]
     cells = {(c.likelihood, c.impact): c for row in heat_map(list(visible_risks(reader, strategy)), q2, reader)
              for c in row}
     assert "SR1" in cells[(4, 4)].references and "SR1" not in cells[(3, 3)].references
+    page = client_for("cabinet").get(reverse("risk-heat-map") + f"?period={q2.slug}").content.decode()
+    assert f"period={q2.slug}&amp;likelihood=4&amp;impact=4" in page and "SR1 Housing delivery stalls" in page
 
     # The briefing: its risk section, issued (which publishes the approved reviews).
     approve_q2(demo_users)
