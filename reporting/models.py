@@ -159,6 +159,9 @@ class BriefingRevision(models.Model):
     issued_at = models.DateTimeField()
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     snapshot = models.JSONField()
+    # Its readers' Word document and PDF as made when it was issued (reporting.briefings.papers):
+    # downloadable as issued whatever is approved or re-issued later. None for one issued before papers were kept.
+    paper = models.ForeignKey("reporting.Paper", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["briefing", "number"]

@@ -248,7 +248,8 @@ def title_of(briefing, period):
 
 
 def status_line(briefing, *, named=True):
-    """What the note says of itself under its title: the day it was issued and (`named`) by whom;
+    """What the note says of itself under its title: its revision once re-issued ("Revision 2: "), the
+    day it was issued and (`named`) by whom;
     nothing for a paper issued on a day not known (one loaded from the council's own); or that it is
     a draft. The public pages name no officer."""
     if briefing.state != Briefing.State.ISSUED:
@@ -257,6 +258,8 @@ def status_line(briefing, *, named=True):
         return ""
     issued = timezone.localtime(briefing.issued_at)
     by = f" by {person_name(briefing.issued_by)}" if briefing.issued_by_id and named else ""
+    if briefing.revision > 1:  # a re-issued note says which revision it is
+        return f"Revision {briefing.revision}: issued on {issued.day} {issued:%B %Y}{by}."
     return f"Issued on {issued.day} {issued:%B %Y}{by}."
 
 

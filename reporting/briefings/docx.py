@@ -60,7 +60,7 @@ def build_briefing_docx(context, *, now=None):
     paper = Paper(
         title=context["title"], subject=f"{terms().reader.one} briefing note, {period.label} ({period.long_label})",
         keywords=f"{period.slug}; {period.label}; briefing note; {_strategy_name(context)}",
-        created=_created(context, now),
+        created=_created(context, now), revision=context["briefing"].revision if context["is_issued"] else 1,
     )
     paper.title(context["title"])
     if context["status_line"]:
@@ -96,7 +96,7 @@ def build_briefing_docx(context, *, now=None):
     paper.heading(context["summary"].title, 1)
     for area in context["areas"]:
         paper.heading(area.name, 2)
-        status = paper.paragraph()
+        status = paper.paragraph(keep_with_next=True)  # never stranded at a page's foot from its commentary
         status.add_run("Overall status:").bold = True
         if area.has_return:
             paper.rag(status, area.rag, area.status_label if area.rag else "Not yet given")

@@ -14,9 +14,12 @@ approver, an officer, who may see more) gets the document built for them, kept b
 import hashlib
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max
+from django.template.loader import render_to_string
 
+from objectives.council import council, terms
 from objectives.roles import Role, roles_of
 from reporting.access import BRIEFINGS, SEEN_BY_READERS
 from reporting.briefings.contents import briefing_for, title_of
@@ -24,7 +27,7 @@ from reporting.briefings.docx import briefing_docx_bytes
 from reporting.briefings.selectors import briefing_context
 from reporting.documents import papers
 from reporting.documents.models import DocumentTemplate, Paper
-from reporting.models import Briefing, QuarterlyReturn
+from reporting.models import Briefing, BriefingRevision, QuarterlyReturn
 
 
 def a_reader():
@@ -86,11 +89,28 @@ def readers_docx(paper):
 
 
 def keep_issued(briefing):
-    """Keep the issued briefing's paper as its readers will download it (its PDF queued)."""
+    """Keep the issued briefing's paper as its readers will download it (its PDF queued), and keep it
+    as its revision's paper: that revision's Word document and PDF, and its page's sections, as
+    issued, for good."""
     briefing = Briefing.objects.select_related("period").get(pk=briefing.pk)
     context = briefing_context(period=briefing.period, user=a_reader(), briefing=briefing)
-    return papers.keep(docx=briefing_docx_bytes(context), kind=Paper.Kind.BRIEFING, title=context["title"],
-                       edition=edition(briefing), source_id=briefing.pk)
+    paper = papers.keep(docx=briefing_docx_bytes(context), kind=Paper.Kind.BRIEFING, title=context["title"],
+                        edition=edition(briefing), source_id=briefing.pk)
+    revision = BriefingRevision.objects.filter(briefing_id=briefing.pk, number=briefing.revision, paper__isnull=True).first()
+    if revision is not None:
+        revision.paper = paper
+        revision.snapshot = {**revision.snapshot, "html": as_issued_html(context, briefing.period)}
+        revision.save(update_fields=["paper", "snapshot"])
+    return paper
+
+
+def as_issued_html(context, period):
+    """The briefing's sections and appendix as its readers' page showed them when it was issued (the
+    page's own partial, the appendix whole), for the revision's page to show as issued."""
+    annex = Paginator(context["kpi_annex"], max(1, len(context["kpi_annex"]))).get_page(1)
+    return render_to_string("reporting/briefings/_briefing_content.html",
+                            {"b": context, "period": period, "public": False, "annex": annex,
+                             "terms": terms(), "council": council()})
 
 
 def keep_when_issued(briefing):

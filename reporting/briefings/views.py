@@ -21,6 +21,7 @@ from reporting.briefings.selectors import briefing_context, briefing_heading, is
 from reporting.risks.briefing import suggested_risks
 from reporting.briefings.services import BriefingError, StaleBriefing, reissue_briefing as reissue_briefing_service, update_briefing
 from reporting.briefings.services import issue_briefing as issue_briefing_service
+from reporting.documents.papers import docx_response, pdf_response
 from reporting.documents.pdf import pdf_available
 from reporting.kept_work import keeps_work, posted_or_kept
 
@@ -188,18 +189,54 @@ def reissue_briefing(request, period_slug):
     })
 
 
-@login_required
-@require_GET
-def briefing_revision(request, period_slug, number):
-    """An earlier revision of an issued briefing, as it was issued."""
+def _revision_or_404(request, period_slug, number):
+    """(period, briefing, its kept revision) for someone who may read the briefing; else 404."""
     require(request.user, "view_dashboard")
     period = _period_or_404(period_slug)
     PERIODS.require(request.user, period)
     note = briefing_for(period)
-    kept = note.revisions.filter(number=number).select_related("issued_by").first() if note.pk else None
+    kept = note.revisions.filter(number=number).select_related("issued_by", "paper").first() if note.pk else None
     if kept is None or not BRIEFINGS.test(request.user, note):
         raise Http404("There is no such revision of this briefing.")
+    return period, note, kept
+
+
+def _revision_paper_or_404(kept):
+    if kept.paper is None or not kept.paper.docx:
+        raise Http404("The Word document and PDF of this revision were not kept when it was issued.")
+    return kept.paper
+
+
+def revision_filename(period, number, extension):
+    return f"ses-briefing-{period.slug}-revision-{number}.{extension}"
+
+
+@login_required
+@require_GET
+def briefing_revision_docx(request, period_slug, number):
+    """A revision's Word document, exactly as it was issued (kept when it was issued)."""
+    period, _note, kept = _revision_or_404(request, period_slug, number)
+    return docx_response(_revision_paper_or_404(kept), revision_filename(period, number, "docx"))
+
+
+@login_required
+@require_GET
+def briefing_revision_pdf(request, period_slug, number):
+    """A revision's PDF, made once from its Word document as issued (by the worker)."""
+    period, _note, kept = _revision_or_404(request, period_slug, number)
+    return pdf_response(request, _revision_paper_or_404(kept), revision_filename(period, number, "pdf"),
+                        word_url=reverse("briefing-revision-docx", args=[period.slug, number]),
+                        back_url=reverse("briefing-revision", args=[period.slug, number]))
+
+
+@login_required
+@require_GET
+def briefing_revision(request, period_slug, number):
+    """A revision of an issued briefing, as it was issued: its Word document and PDF as issued, and
+    its text and statuses."""
+    period, note, kept = _revision_or_404(request, period_slug, number)
     return render(request, "reporting/briefings/revision.html", {
         "period": period, "briefing": note, "kept": kept, "snapshot": kept.snapshot,
+        "has_paper": kept.paper is not None and bool(kept.paper.docx),
         "text": [(name, revisions.paragraphs(kept.snapshot["text"].get(name, ""))) for name in ("purpose", "recommendations", "background")],
     })

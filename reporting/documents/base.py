@@ -5,12 +5,15 @@ The plain default is python-docx's own template made plain: A4 with 2.54 cm marg
 in Arial (no theme fonts, so headings are not Calibri over Arial text), black headings, en-GB,
 and Word's current file format (compatibility mode 15, not Word 2010's). On either base the
 document gets the council's name and the paper's title in its header and "Page X of Y" in its
-footer, unless the council's template has a header or footer of its own, which is kept.
+footer, unless the council's template has a header or footer of its own, which is kept; a footer of
+the council's with no page number of its own gets "Page X of Y" added under what it holds, so that
+no committee paper goes out unnumbered.
 """
 import copy
 import datetime
 import io
 import logging
+import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -230,16 +233,38 @@ def _field(paragraph, instruction):
             run.text = text
 
 
-def _footer(section):
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    paragraph = footer.paragraphs[0]
-    paragraph.text = ""
+def _has_page_number(part):
+    """Does this header or footer number its pages (a PAGE field, simple or complex)?"""
+    element = part._element
+    instructions = [t.text or "" for t in element.iter(qn("w:instrText"))]
+    instructions += [f.get(qn("w:instr")) or "" for f in element.iter(qn("w:fldSimple"))]
+    return any(re.match(r"\s*PAGE\b", i) for i in instructions)
+
+
+def _page_numbers(section):
+    """A council's footer without page numbers: "Page X of Y" added under what it holds, unless its
+    header numbers the pages."""
+    if _has_page_number(section.footer) or (not section.header.is_linked_to_previous and _has_page_number(section.header)):
+        return
+    paragraph = section.footer.add_paragraph()
+    paragraph.style = "Footer"
+    _page_x_of_y(paragraph)
+
+
+def _page_x_of_y(paragraph):
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.add_run("Page ")
     _field(paragraph, "PAGE")
     paragraph.add_run(" of ")
     _field(paragraph, "NUMPAGES")
+
+
+def _footer(section):
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0]
+    paragraph.text = ""
+    _page_x_of_y(paragraph)
 
 
 def base_document(*, title):
@@ -259,12 +284,15 @@ def base_document(*, title):
         _header(section, council_name(), title)
     if not (from_template and not section.footer.is_linked_to_previous and _has_content(section.footer)):
         _footer(section)
+    else:
+        _page_numbers(section)
     return doc
 
 
-def set_properties(doc, *, title, subject, keywords, created):
-    """The document's properties: its title, subject, the council as author, en-GB, and the date it
-    was made (`created`: a datetime, or None for a paper whose date is not known: then none)."""
+def set_properties(doc, *, title, subject, keywords, created, revision=1):
+    """The document's properties: its title, subject, the council as author, en-GB, its revision (a
+    re-issued paper's number), and its date (`created`: a datetime from the paper's own data, or None
+    for a paper whose date is not known: then none)."""
     props = doc.core_properties
     council = council_name()
     props.title = title
@@ -274,7 +302,7 @@ def set_properties(doc, *, title, subject, keywords, created):
     props.last_modified_by = council
     props.comments = ""
     props.category = ""
-    props.revision = 1
+    props.revision = revision
     props.language = LANGUAGE
     element = props._element
     if created is None:

@@ -17,16 +17,28 @@ address, a cloud metadata endpoint, a remote template). Two walls, each enough o
 - the profile of each conversion tells it never to load what a document links to
   (BlockUntrustedRefererLinks), never to update links, and never to run a macro.
 The council's Word template is also checked on upload and on use (reporting.documents.templates).
+
+The PDF's creation date is the paper's own (the date in its Word document's or workbook's
+properties: a meeting date, an as-at date, the day it was issued), or none when the paper has none:
+never the moment LibreOffice made it. LibreOffice's PDF export has no option for it, so the date it
+writes in the PDF's information dictionary is replaced, in place and at the same length (the file's
+cross-reference offsets stay true), or blanked out.
 """
+import datetime
 import functools
+import io
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
+
+from defusedxml import ElementTree
 
 from django.conf import settings
 
@@ -57,6 +69,12 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 """
 # How to put a program in a network namespace of its own, the first that works here.
 NAMESPACE_OPTIONS = (["--net"], ["--map-root-user", "--net"])
+
+
+# LibreOffice writes the moment it made the PDF as "/CreationDate(D:20261207124951Z')" (in UTC: it
+# runs with TZ=UTC), uncompressed in the information dictionary.
+CREATION_DATE = re.compile(rb"/CreationDate\s*\(D:(\d{14})Z'?\)")
+CREATED = "{http://purl.org/dc/terms/}created"
 
 
 class PdfUnavailable(Exception):
@@ -91,6 +109,34 @@ def network_isolation():
     return []
 
 
+def document_date(content):
+    """The date in a Word document's or workbook's properties (docProps/core.xml), as an aware
+    datetime, or None when it has none (or it cannot be read)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            root = ElementTree.fromstring(archive.read("docProps/core.xml"))
+        found = root.find(CREATED)
+        if found is None or not (found.text or "").strip():
+            return None
+        when = datetime.datetime.fromisoformat(found.text.strip().replace("Z", "+00:00"))
+        return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+    except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return None
+
+
+def dated_pdf(pdf, created):
+    """The PDF with its creation date made `created` (an aware datetime), or with none (None): the
+    date LibreOffice wrote is replaced at the same length, or blanked with spaces, so that nothing
+    else in the file moves."""
+    def replace(match):
+        if created is None:
+            return b" " * len(match.group(0))
+        stamp = created.astimezone(datetime.timezone.utc).strftime("%Y%m%d%H%M%S").encode()
+        return match.group(0).replace(match.group(1), stamp)
+
+    return CREATION_DATE.sub(replace, pdf, count=1)
+
+
 def _stop(process):
     try:
         os.killpg(process.pid, signal.SIGKILL)  # soffice and the soffice.bin it started, nothing else
@@ -121,7 +167,7 @@ def convert_to_pdf(content, *, suffix=".docx", timeout=None):
             "--norestore", "--nologo", "--nodefault", "--nolockcheck",
             "--convert-to", f"pdf:{FILTERS[suffix]}:{EXPORT_OPTIONS}", "--outdir", str(folder), str(source),
         ]
-        env = {"HOME": str(folder), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "en_GB.UTF-8"}
+        env = {"HOME": str(folder), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "en_GB.UTF-8", "TZ": "UTC"}
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                    start_new_session=True, cwd=folder)
         try:
@@ -138,4 +184,4 @@ def convert_to_pdf(content, *, suffix=".docx", timeout=None):
                 "LibreOffice could not make the PDF. Download the Word document instead. "
                 f"(LibreOffice said: {errors.decode('utf-8', 'replace').strip()[:200] or 'nothing'})"
             )
-        return pdf.read_bytes()
+        return dated_pdf(pdf.read_bytes(), document_date(content))

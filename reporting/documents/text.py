@@ -10,7 +10,8 @@ emails (`as_plain_text`) alike.
 - a line that is only a web address is a link.
 
 Blocks are (kind, items): ("p", [lines]), ("ul", [items]), ("ol", [(marker, text)]),
-("h1", [text]), ("h2", [text]), ("link", [Link]).
+("h1", [text]), ("h2", [text]), ("link", [Link]), and ("table", Table) where the data knows lines to
+be a table (the committee report's breakdowns: reporting.plans.report), never guessed from the text.
 """
 import re
 from dataclasses import dataclass
@@ -31,6 +32,16 @@ class Link:
     text: str
     href: str = ""
     missing: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """Lines of a text that are a table: its column headings, its rows (tuples of text) and the
+    proportions of its columns' widths."""
+
+    headings: tuple
+    rows: tuple
+    widths: tuple = (3, 1)
 
 
 def _bullet(line):
@@ -108,11 +119,13 @@ def plain_text(blocks):
     """The blocks' words, in order, one line each (for checks and comparisons)."""
     lines = []
     for kind, items in blocks:
-        for item in items:
+        for item in (items.rows if kind == "table" else items):
             if kind == "ol":
                 lines.append(f"{item[0]} {item[1]}")
             elif kind == "link":
                 lines.append(item.text)
+            elif kind == "table":
+                lines.append(" ".join(item))
             else:
                 lines.append(item)
     return lines

@@ -5,6 +5,7 @@ the text numbers them; tables with fixed column widths that fit the page, a repe
 and rows that do not break across pages; RAG as a word (shaded in its colour too, never colour
 alone); links as real hyperlinks.
 """
+import datetime
 import io
 import re
 
@@ -35,6 +36,13 @@ def fmt_date(d):
     return f"{d.day} {d:%B %Y}" if d else ""
 
 
+def dated(day):
+    """A paper's own date (a meeting date, an as-at date) as the moment its properties carry: noon UTC
+    of that day, so that the Word document and its PDF read as that day wherever they are opened;
+    None for none."""
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.timezone.utc) if day else None
+
+
 def _shade(properties, fill):
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -47,9 +55,9 @@ class Paper:
     """A document being written: `Paper(title=…, subject=…)`, then headings, paragraphs, lists and
     tables in order, then `bytes()`."""
 
-    def __init__(self, *, title, subject="", keywords="", created=None):
+    def __init__(self, *, title, subject="", keywords="", created=None, revision=1):
         self.doc = base_document(title=title)
-        set_properties(self.doc, title=title, subject=subject, keywords=keywords, created=created)
+        set_properties(self.doc, title=title, subject=subject, keywords=keywords, created=created, revision=revision)
         section = self.doc.sections[-1]
         self.text_width = section.page_width - section.left_margin - section.right_margin
         self._abstract = {}
@@ -69,11 +77,18 @@ class Paper:
         return self._add(text(words), style="Title")
 
     def heading(self, words, level=1):
-        return self._add(text(words), style=f"Heading {level}")
+        """A heading, kept on the page of the text that follows it, whatever the template's style says."""
+        paragraph = self._add(text(words), style=f"Heading {level}")
+        paragraph.paragraph_format.keep_with_next = True
+        return paragraph
 
-    def paragraph(self, words="", *, bold=False, number=None, style=None):
-        """A paragraph; its single line breaks are kept. `number` ("3.1") hangs in the margin."""
+    def paragraph(self, words="", *, bold=False, number=None, style=None, keep_with_next=False):
+        """A paragraph; its single line breaks are kept. `number` ("3.1") hangs in the margin.
+        `keep_with_next`: a line that leads into the text after it (a status under its heading),
+        never left alone at the foot of a page."""
         paragraph = self._add(style=style)
+        if keep_with_next:
+            paragraph.paragraph_format.keep_with_next = True
         if number:
             paragraph.add_run(f"{number}\t")
             paragraph.paragraph_format.left_indent = Pt(LIST_INDENT / 20)
@@ -158,12 +173,20 @@ class Paper:
         override = num.add_lvlOverride(ilvl=0)
         override.add_startOverride(start)
         style = "List Paragraph"
+        paragraph = None
         for item in items:
             paragraph = self._add(style=style)
             num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = 0
             num_pr.get_or_add_numId().val = num.numId
             self.lines(paragraph, text(item).split("\n"))
+        if paragraph is not None:  # as Word spaces a list: its last item as far from what follows as a paragraph
+            paragraph.paragraph_format.space_after = self.paragraph_space()
+
+    def paragraph_space(self):
+        """The space after a paragraph of text (the Normal style's), at least 6 points."""
+        after = self.doc.styles["Normal"].paragraph_format.space_after
+        return max(after or 0, Pt(6))
 
     def bullets(self, items):
         self._list(items, "•")
@@ -189,6 +212,8 @@ class Paper:
                 self.numbered(items)
             elif kind in ("h1", "h2"):
                 self.heading(items[0], level=min(heading_level + (kind == "h2"), 3))
+            elif kind == "table":
+                self.table(items.headings, items.rows, widths=items.widths)
             elif kind == "link":
                 for link in items:
                     paragraph = self._add()

@@ -9,10 +9,9 @@ under it with its lists, breakdowns and links as written. Nothing the paper does
 tables of output figures, no notes of our own. The paper itself (A4, fonts, header, footer) is
 reporting/documents.
 """
-from django.utils import timezone
 from docx.shared import Pt
 
-from reporting.documents.word import DOCX_CONTENT_TYPE, Paper, fmt_date  # noqa: F401 - DOCX_CONTENT_TYPE for the views
+from reporting.documents.word import DOCX_CONTENT_TYPE, Paper, dated, fmt_date  # noqa: F401 - DOCX_CONTENT_TYPE for the views
 
 INTRODUCTION = "1. Introduction/Background"
 PROGRESS = "2 Progress Against Recommendations"
@@ -26,11 +25,17 @@ def _section(paper, section, level=1):
         paper.blocks(blocks, heading_level=level + 2)
 
 
-def build_report_docx(report, *, now=None):
+def report_date(update):
+    """The day the report carries in its properties (and its PDF): its meeting's, else the day it
+    reports progress to; never the day it was made."""
+    return update.meeting_date or update.as_at
+
+
+def build_report_docx(report):
     """The report as .docx bytes."""
     update = report.plan_update
     paper = Paper(title=update.title, subject=report.plan.name, keywords=f"{report.plan.name}; committee report; {update.slug}",
-                  created=now or timezone.now())
+                  created=dated(report_date(update)))
     paper.title(update.title)
     if update.committee:
         paper.paragraph(f"Report to: {update.committee}")
@@ -61,7 +66,7 @@ def build_report_docx(report, *, now=None):
         for run in heading.runs:  # the paper sets the wording at the size of its text
             run.font.size = Pt(11)
         if rec.status_label:
-            paper.paragraph(f"Status: {rec.status_label}")
+            paper.paragraph(f"Status: {rec.status_label}", keep_with_next=True)
         paper.blocks(rec.narrative_blocks, heading_level=3)
     return paper.bytes()
 

@@ -4,8 +4,10 @@ The committee report (page and Word document) is built from `report_contents()`,
 hold the same headings and recommendations, as the council's paper has them: the cover fields,
 then the body, each recommendation's wording (numbered once, "(1) …") and its narrative as the
 officer wrote it, figures and breakdowns included, once. Output figures recorded as data are not
-printed again as tables of their own. An attachment named in a narrative is a link there (its file
-or its address), or says plainly that it is not available. Readers (Cabinet Member, scrutiny
+printed again as tables of their own, but lines of a narrative that are a figure's breakdown, as the
+data records it ("MSIF loan finance 25" …), are the two-column table the council's paper has. An
+attachment named in a narrative is a link there (its file or its address), or its name alone: the
+paper never prints a note of ours about it. Readers (Cabinet Member, scrutiny
 members) and the report itself only ever see approved or published updates."""
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,14 +18,11 @@ from django.urls import reverse
 from kpis.formatting import format_money, plain_number
 from objectives.models import Action, ActionPlan
 from reporting.access import PLAN_UPDATES, sees_drafts, visible_plan_updates
-from reporting.documents.text import Link, text_blocks, with_links
+from reporting.documents.text import Link, Table, text_blocks, with_links
 from reporting.models import ActionUpdate, Attachment, OutputFigure, PlanUpdate
 from reporting.plans.selectors import figures_prefetch
 
 # -- the committee report ------------------------------------------------------------------------
-
-NOT_AVAILABLE = "this attachment is not available"
-
 
 QUALIFIER_WORDS = {value: label.lower() for value, label in OutputFigure.Qualifier.choices if value}
 YEARLY = {"p.a.", "pa", "per annum", "a year", "per year", "each year"}
@@ -215,7 +214,7 @@ def report_figure(figure, number):
 
 def attachment_link(action_update, attachment):
     """An attachment as a link: to its file (served by the report's own access rules), to its
-    address, or, with neither, its name and that it is not available."""
+    address, or, with neither, its name alone, as the paper names it."""
     if attachment.file:
         plan_update = action_update.plan_update
         href = reverse("plan-attachment", args=[plan_update.plan.slug, plan_update.slug, action_update.action.number,
@@ -223,13 +222,39 @@ def attachment_link(action_update, attachment):
         return Link(attachment.name, href)
     if attachment.url:
         return Link(attachment.name, attachment.url)
-    return Link(attachment.name, missing=NOT_AVAILABLE)
+    return Link(attachment.name)
+
+
+def breakdown_table(figure):
+    """A figure's breakdown as a table: (its lines as a narrative writes them, the Table)."""
+    items = list(figure.breakdown.all())
+    rows = tuple((i.label, format_amount(i.value, figure.unit, with_unit=False)) for i in items)
+    _, unit = _unit_parts(figure.unit)
+    return [f"{label} {value}" for label, value in rows], Table(headings=("Type", (unit or "Number").capitalize()), rows=rows)
+
+
+def with_tables(blocks, figures):
+    """The blocks with each paragraph that is, line for line, a figure's breakdown ("MSIF loan finance
+    25" …) made the table it is: where the data knows the lines to be a table, never guessed."""
+    tables = [breakdown_table(f) for f in figures if f.breakdown.all()]
+    result = []
+    for kind, items in blocks:
+        if kind == "p":
+            lines = [" ".join(line.split()) for line in items]
+            found = next((table for written, table in tables if written == lines), None)
+            if found is not None:
+                result.append(("table", found))
+                continue
+        result.append((kind, items))
+    return result
 
 
 def recommendation_of(action_update):
-    """One update as the report shows it: wording, narrative (attachments linked), status, figures."""
+    """One update as the report shows it: wording, narrative (attachments linked, breakdowns as
+    tables), status, figures."""
     links = {a.name: attachment_link(action_update, a) for a in action_update.attachments.all()}
     narrative, others = with_links(text_blocks(action_update.narrative), links)
+    narrative = with_tables(narrative, action_update.figures.all())
     if others:
         narrative.append(("link", others))
     return ReportRecommendation(

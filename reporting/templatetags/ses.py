@@ -279,6 +279,15 @@ def text_blocks(blocks, empty_text="", heading_level=3):
             parts.append(format_html('<h{} class="{}">{}</h{}>', level, HEADING_CLASSES[level], items[0], level))
         elif kind == "link":
             parts.extend(_link_html(link) for link in items)
+        elif kind == "table":
+            parts.append(format_html(
+                '<table class="govuk-table"><thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>'
+                '<tbody class="govuk-table__body">{}</tbody></table>',
+                format_html_join("", '<th scope="col" class="govuk-table__header">{}</th>', ((h,) for h in items.headings)),
+                format_html_join("", '<tr class="govuk-table__row">{}</tr>', (
+                    (format_html_join("", '<td class="govuk-table__cell">{}</td>', ((c,) for c in row)),)
+                    for row in items.rows)),
+            ))
         else:
             parts.append(format_html('<p class="govuk-body">{}</p>',
                                      mark_safe("<br>".join(conditional_escape(line) for line in items))))

@@ -1,5 +1,6 @@
 """Writing cells and sheets the same way in every workbook the product writes: fonts, fills, number
 formats, RAG cells, safe text and sheet names, column headings and widths."""
+import math
 import re
 from copy import copy
 from decimal import Decimal
@@ -215,9 +216,11 @@ def start_sheet(wb, title, used, *, heading, note, columns, freeze="A4", first=F
 
 
 def finish_sheet(ws, columns, last_row):
-    """Autofilter over the heading row and the data; the title and note across the sheet; every
-    row as tall as its wrapped text; printing at a readable size."""
+    """Autofilter over the heading row and the data; every column wide enough for its words (none
+    cut or split); the title and note across the sheet; every row as tall as its wrapped text;
+    printing at a readable size. Returns the columns as widened."""
     last_row = max(last_row, HEADER_ROW)
+    columns = fit_column_widths(ws, columns, last_row)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
     visible = [i for i, _ in enumerate(columns, start=1) if not ws.column_dimensions[get_column_letter(i)].hidden]
     one_page_wide = print_setup(ws, [columns[i - 1][1] for i in visible])
@@ -229,6 +232,7 @@ def finish_sheet(ws, columns, last_row):
             ws.merge_cells(f"A{row}:{get_column_letter(span)}{row}")
     ws.cell(row=1, column=1).alignment = WRAP
     fit_row_heights(ws, columns, last_row, span=span)
+    return columns
 
 
 def _first_page_columns(ws, columns, visible):
@@ -267,6 +271,40 @@ def text_lines(text, width):
             else:
                 length = needed
     return lines
+
+
+MAX_WORD_WIDTH = 60  # a column is never widened past this for one long word (a web address wraps instead)
+
+
+def width_for(characters, *, bold=False):
+    """The column width that holds `characters` letters on one line: text_lines' measure turned round
+    (bold letters are wider)."""
+    return math.ceil((characters + 1) / 1.15 / (0.78 if bold else 1)) + 1
+
+
+def fit_column_widths(ws, columns, last_row):
+    """Each column widened, where it must be, so that nothing in it is cut or split mid-word: as wide
+    as the longest word of its wrapped cells (its heading's too), and as its whole text where a cell
+    does not wrap ("No return yet"); never past MAX_WORD_WIDTH for one word. Numbers and dates have
+    their widths set with their columns. Returns the columns with their widths."""
+    fitted = []
+    for i, (heading, width) in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        needed = width
+        if not ws.column_dimensions[letter].hidden:
+            for row in range(HEADER_ROW, last_row + 1):
+                cell = ws.cell(row=row, column=i)
+                if not isinstance(cell.value, str) or not cell.value.strip():
+                    continue
+                wraps = cell.alignment is not None and cell.alignment.wrap_text
+                longest = max(len(word) for word in cell.value.split()) if wraps else max(
+                    len(line) for line in cell.value.split("\n"))
+                bold = cell.font is not None and bool(cell.font.b)
+                needed = max(needed, min(width_for(longest, bold=bold), MAX_WORD_WIDTH if wraps else 2 * MAX_WORD_WIDTH))
+        if needed != width:
+            ws.column_dimensions[letter].width = needed
+        fitted.append((heading, needed))
+    return fitted
 
 
 def _cell_points(cell, width):

@@ -12,17 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from kpis.models import KPI, Target
 from kpis.numbers import NumberError, parse_number, whole_number
-from objectives.council import in_words, remembered, terms
+from objectives.council import council_name, in_words, remembered, terms
 from objectives.models import StrategicObjective, Strategy, SubStrand
 from reporting.loaders import FixtureError, Loader
 from reporting.workbooks import preview_token
 from reporting.workbooks.imports import CellChange
-from reporting.workbooks.cells import FIRST_DATA_ROW, finish_sheet, put, start_sheet
+from reporting.workbooks.cells import FIRST_DATA_ROW, TOP, WRAP, finish_sheet, new_workbook, put, start_sheet
 from reporting.workbooks.onboarding_reader import (
     CHOICES, NO, POINTS_SEPARATOR, SHEETS, YES, document, read_sheets, text,
 )
@@ -84,20 +83,36 @@ def _note(key):
 def onboarding_workbook_bytes(strategy=None):
     """The onboarding workbook (.xlsx) holding the strategy (by default the first) as it is now
     (empty sheets when there is none)."""
-    wb, used = Workbook(), set()
+    wb, used = new_workbook(), set()
     strategy = strategy or Strategy.objects.order_by("pk").first()
     for i, (key, rows) in enumerate(_rows(strategy).items()):
         title, columns = SHEETS[key]
+        # Its first column (a slug, a number, a code) frozen, and so printed on every page across.
         ws = start_sheet(wb, in_words(title), used, heading=in_words(title), note=_note(key),
-                         columns=[(heading, width) for heading, width, _ in columns], first=i == 0)
+                         columns=[(heading, width) for heading, width, _ in columns], first=i == 0, freeze="B4")
         for r, row in enumerate(rows, start=FIRST_DATA_ROW):
             for c, (_, _, name) in enumerate(columns, start=1):
                 value = row.get(name)
-                put(ws, r, c, value if value not in (None, "") else None)
+                # Text wraps in its column (a title, a lead service, a source note: never clipped).
+                put(ws, r, c, value if value not in (None, "") else None, alignment=WRAP if isinstance(value, str) else TOP)
         finish_sheet(ws, [(heading, width) for heading, width, _ in columns], FIRST_DATA_ROW + max(len(rows), 1) - 1)
+    _properties(wb, strategy)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _properties(wb, strategy):
+    """The workbook's title, subject and language (en-GB), and the council as its author (dated the day
+    it is made: it holds the strategy as it is that day)."""
+    props = wb.properties
+    props.title = f"Onboarding workbook – {strategy.name}" if strategy else "Onboarding workbook"
+    words = terms()
+    props.subject = (f"The strategy's {words.objective.many_lower}, {words.sub_strand.many_lower}, KPIs and targets, "
+                     "to fill in and import")
+    props.creator = props.lastModifiedBy = council_name()
+    props.language = "en-GB"
+    props.category = "Onboarding workbook"
 
 
 def _load(doc):
