@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('objectives', '0008_strategy_readers'),
-        ('reporting', '0015_risk_register'),
+        ('reporting', '0016_briefing_revision_paper'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
