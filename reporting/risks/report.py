@@ -30,7 +30,7 @@ NOT_FOR_PUBLICATION = ("NOT FOR PUBLICATION: this report includes exempt risks. 
 NO_RISKS = "No risk review has been approved for this period yet."
 REGISTER_HEADINGS = ["Ref.", "Risk", "Owner", "Inherent score", "Current score", "Direction of travel", "Target score",
                      "Appetite"]
-REGISTER_WIDTHS = [8, 15, 15, 11, 17, 12, 10, 12]
+REGISTER_WIDTHS = [7, 13, 16, 11, 17, 13, 11, 12]
 # A band's colour on the page: GOV.UK's tag of that colour, always with the band's name in it.
 BAND_TAGS = {"green": "govuk-tag--green", "yellow": "govuk-tag--yellow", "amber": "govuk-tag--orange",
              "red": "govuk-tag--red"}

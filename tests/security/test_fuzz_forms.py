@@ -113,6 +113,7 @@ CASES = {
     "risk review": ("officer", RISKS + "SR1/reviews/2023-24-q2/", None, "app-risk-review-form"),
     "send back a risk review": ("approver", RISKS + "SR2/reviews/2023-24-q2/", RISKS + "SR2/reviews/2023-24-q2/send-back/",
                                 "app-risk-send-back-form"),
+    "risk register report cover": ("coordinator", "/risk-reports/sefton-economic-strategy/2023-24-q2/cover/", None, None),
 }
 
 
