@@ -249,3 +249,32 @@ def test_the_risks_file_validates_against_the_data_dictionary(client, demo_users
     assert "SR1" in text
     (tmp_path / "risks.csv").write_text(text.replace(",true,", ",maybe,", 1), encoding="utf-8-sig")
     assert not validate(tmp_path)[0]  # the validation is real
+
+
+# -- a fixed number of queries, whatever the number of risks ---------------------------------------
+
+
+def queries_for(read):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        read()
+    return len(captured.captured_queries)
+
+
+def test_the_report_the_section_and_the_api_read_a_fixed_number_of_queries(demo_users, risks):
+    token = api_for(demo_users["cabinet"])
+
+    def reads():
+        return [queries_for(lambda: risk_report_contents(risks)), queries_for(lambda: suggested_risks(risks)),
+                queries_for(lambda: token.get("/api/v1/risks/")), queries_for(lambda: token.get("/api/v1/risk-reviews/"))]
+
+    reads()  # the council's matrix made (the first time it is asked for), the token first used
+    few = reads()
+    for n in range(6, 16):
+        risk = a_risk(f"SR{n}", f"Risk {n}")
+        reviewed(risk, "2023-24-q1", 2, 2)
+        reviewed(risk, "2023-24-q2", 4, 4)
+        risk.actions.create(description="An action")
+    assert reads() == few
