@@ -19,6 +19,7 @@ from django.utils import timezone
 from objectives.models import ReportingPeriod
 from objectives.text import clean_text
 from reporting import notifications
+from reporting.risks import papers as risk_papers
 from reporting.models import Risk, RiskAction, RiskReview, WorkflowState
 from reporting.returns.services import recorded_as
 from reporting.steps import (
@@ -177,6 +178,7 @@ def approve_review(*, review, by, version=None):
         # A decision, not a save of what is in it: "last saved" stays with whoever wrote it.
         locked.save(update_fields=["state", "approved_at", "approved_by", "returned_reason", "version"])
         notifications.risk_review_decided(locked, by=by)
+        risk_papers.keep_when_changed(locked.period)  # the committee's risk report kept, its PDF made by the worker
         return locked
 
 

@@ -278,3 +278,14 @@ def test_the_report_the_section_and_the_api_read_a_fixed_number_of_queries(demo_
         reviewed(risk, "2023-24-q2", 4, 4)
         risk.actions.create(description="An action")
     assert reads() == few
+
+
+def test_approving_a_review_keeps_the_report_for_the_worker(demo_users, risks, django_capture_on_commit_callbacks):
+    from reporting.risks.services import approve_review
+
+    review = reviewed(a_risk("SR6", "Late approval"), "2023-24-q2", 3, 4, state="submitted")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_review(review=review, by=demo_users["approver"], version=review.version)
+    kept = Paper.objects.get(kind=Paper.Kind.REPORT, title="Risk register report – 2023/24 Q2")
+    assert not kept.pdf  # queued: the worker makes its PDF, never the request
+    assert "Late approval" in " ".join(docx_blocks(docx.Document(kept.docx.open("rb"))))
