@@ -375,7 +375,7 @@ def outside_appetite(facts):
     if not facts.outside:
         return None
     review = facts.review
-    return Said(f"{facts.score.words} for {review.period.label}, above the appetite of {facts.appetite}: "
+    return Said(f"scored {facts.score.words} for {review.period.label}, above the appetite of {facts.appetite}: "
                 "outside appetite.", CitedReview(period=review.period, is_frozen=not facts.is_draft, score=facts.score.score))
 
 

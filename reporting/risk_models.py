@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from reporting.workflow_states import WORKFLOW_STATE_VALUES, WorkflowState
 
-from objectives.council import council
+from objectives.council import council, words
 from objectives.models import Council, ReportingPeriod, StrategicObjective, Strategy, SubStrand
 
 AXES = ("likelihood", "impact")
@@ -259,12 +259,12 @@ class Risk(models.Model):
     def clean(self):
         errors = {}
         if self.objective_id and self.strategy_id and self.objective.strategy_id != self.strategy_id:
-            errors["objective"] = "The objective belongs to another strategy."
+            errors["objective"] = words("The {objective.one_lower} belongs to another strategy.")
         if self.sub_strand_id:
             if self.strategy_id and self.sub_strand.objective.strategy_id != self.strategy_id:
-                errors["sub_strand"] = "The sub-strand belongs to another strategy."
+                errors["sub_strand"] = words("The {sub_strand.one_lower} belongs to another strategy.")
             elif self.objective_id and self.sub_strand.objective_id != self.objective_id:
-                errors["sub_strand"] = "The sub-strand belongs to another objective."
+                errors["sub_strand"] = words("The {sub_strand.one_lower} belongs to another {objective.one_lower}.")
         if self.category_id and self.category.matrix_id != self.matrix.pk:
             errors["category"] = "The category belongs to another council's matrix."
         errors.update(_check_levels(self.matrix, [(f, axis, getattr(self, f)) for f, axis in SCORE_FIELDS]))

@@ -3,7 +3,7 @@ latest review the person may see up to a period, its current, target and inheren
 it is outside appetite, each asked of the rules (reporting.access RISK_REVIEWS and RISKS through
 reporting.risks.selectors; reporting.risks.scoring). Beside reporting.attention and
 reporting.kpi_summaries, outside the domain packages, because the dashboard reads it and the risk
-register's pages (reporting.risks.pages) build on the dashboard's tables and KPI lines.
+register's pages (reporting.risk_register.pages) build on the dashboard's tables and KPI lines.
 
 A fixed number of queries whatever the number of risks (the tests pin the count at two sizes).
 """

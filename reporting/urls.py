@@ -8,6 +8,7 @@ from reporting.overview import urls as overview
 from reporting.plans import urls as plans
 from reporting.public import urls as public
 from reporting.returns import urls as returns
+from reporting.risk_register import urls as risk_register
 from reporting.risks import urls as risks
 from reporting.risks import report_urls as risk_reports
 from reporting.variation import urls as variation
@@ -25,6 +26,7 @@ urlpatterns = [
     *public.urlpatterns,
     *legal.urlpatterns,
     *years.urlpatterns,
+    path("risks/", include(risk_register)),
     path("risks/", include(risks)),
     *risk_reports.urlpatterns,
 ]

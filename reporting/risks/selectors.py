@@ -39,10 +39,15 @@ def latest_reviews(risks, user, period=None):
 
 
 def scores_over_time(risk, user):
-    """The risk's approved (and published) reviews this user may see, earliest first: its scores over time."""
-    return list(RISK_REVIEWS.filter(user, risk.reviews.filter(state__in=[WorkflowState.APPROVED,
-                                                                        WorkflowState.PUBLISHED]))
-                .select_related("period").order_by("period__start_date"))
+    """The risk's approved (and published) reviews this user may see, earliest first, each with its
+    `score` (reporting.risks.scoring.Score): its scores over time."""
+    reviews = list(RISK_REVIEWS.filter(user, risk.reviews.filter(state__in=[WorkflowState.APPROVED,
+                                                                           WorkflowState.PUBLISHED]))
+                   .select_related("period").order_by("period__start_date"))
+    for review in reviews:
+        review.risk = risk
+        review.score = scoring.current_score(review)
+    return reviews
 
 
 @dataclass

@@ -91,7 +91,7 @@ def start_review(*, risk, period, by):
         SAVE_RISK_REVIEW.guard(by, draft, errors=REVIEW_ERRORS)
         last = (RiskReview.objects.filter(risk=risk, state__in=[WorkflowState.APPROVED, WorkflowState.PUBLISHED],
                                           period__in=ReportingPeriod.objects.filter(strategy_id=risk.strategy_id))
-                .exclude(period=period).order_by("-period__financial_year", "-period__number").first())
+                .filter(period__start_date__lt=period.start_date).order_by("-period__start_date").first())
         if last is not None:
             draft.current_likelihood, draft.current_impact = last.current_likelihood, last.current_impact
         draft.version, draft.updated_by = 1, by

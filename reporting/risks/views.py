@@ -104,8 +104,8 @@ def risk_review(request, strategy, reference, period):
     try:
         if review.pk is None:
             review = services.start_review(risk=risk, period=period, by=request.user)
-            if form.cleaned_data["version"] not in (0, review.version):
-                raise services.StaleReviewError.of(review, request.user)
+            if form.cleaned_data["version"] != review.version and review.version > 1:
+                raise services.StaleReviewError.of(review, request.user)  # started and saved by someone else meanwhile
             data = {**form.review_data(), "version": review.version}
         else:
             data = form.review_data()

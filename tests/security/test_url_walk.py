@@ -154,27 +154,31 @@ def drafts(sefton, demo_users):
                                              plan_update=round_, narrative=f"{MARKER} narrative", state=state)
         OutputFigure.objects.create(action_update=update, label=MARKER, value=SECRET_VALUE, unit="jobs")
         Attachment.objects.create(action_update=update, name=f"{MARKER} paper", url=f"https://example.org/{MARKER}")
-    risks(period)
+    # A risk (SR1, the officer's) with a draft review and another (SR2) with a submitted one, in Q2.
+    from reporting.models import Risk, RiskReview
+
+    for reference, state in [("SR1", "draft"), ("SR2", "submitted")]:
+        risk = Risk.objects.create(strategy=period.strategy, reference=reference, title=f"{MARKER} risk",
+                                   cause=MARKER, effect=MARKER, controls=MARKER, owner=demo_users["officer"],
+                                   inherent_likelihood=4, inherent_impact=4, target_likelihood=2, target_impact=2)
+        RiskReview.objects.create(risk=risk, period=period, state=state, current_likelihood=5, current_impact=5,
+                                  direction="increasing", commentary=f"{MARKER} review")
+    readable_risk(period)
     return made
 
 
-def risks(q2):
-    """The risk register: SR1 approved in Q1, with a draft Q2 review carrying the marker; SR2, its title
-    the marker, with a draft review only (a reader sees neither the draft nor SR2)."""
-    from objectives.models import Strategy
+def readable_risk(q2):
+    """SR3: approved in Q1, so a reader opens its page, with a draft Q2 review carrying the marker (the
+    reader reads neither the draft nor its score)."""
     from reporting.models import Risk, RiskReview
 
-    strategy = Strategy.objects.get(slug=SAMPLES["strategy"])
     q1 = ReportingPeriod.objects.get(slug="2023-24-q1")
-    common = {"strategy": strategy, "inherent_likelihood": 3, "inherent_impact": 3, "target_likelihood": 1,
-              "target_impact": 1}
-    sr1 = Risk.objects.create(reference="SR1", title="Approved risk", cause="a cause", effect="an effect", **common)
-    RiskReview.objects.create(risk=sr1, period=q1, state="approved", current_likelihood=2, current_impact=2)
-    RiskReview.objects.create(risk=sr1, period=q2, state="draft", current_likelihood=5, current_impact=5,
+    sr3 = Risk.objects.create(strategy=q2.strategy, reference="SR3", title="Approved risk", cause="a cause",
+                              effect="an effect", inherent_likelihood=3, inherent_impact=3, target_likelihood=1,
+                              target_impact=1)
+    RiskReview.objects.create(risk=sr3, period=q1, state="approved", current_likelihood=2, current_impact=2)
+    RiskReview.objects.create(risk=sr3, period=q2, state="draft", current_likelihood=5, current_impact=5,
                               commentary=f"{MARKER} draft review", actions_progress=MARKER)
-    sr2 = Risk.objects.create(reference="SR2", title=f"{MARKER} risk", controls=MARKER, **common)
-    RiskReview.objects.create(risk=sr2, period=q2, state="draft", current_likelihood=4, current_impact=4,
-                              commentary=MARKER)
 
 
 def texts_of(response):
@@ -195,8 +199,8 @@ QUERIES = ["", "?period=2023-24-q2", "?period=2023-24-q2&status=red", "?status=r
 def test_no_reader_reaches_a_draft_through_any_url(drafts, client_for, reader):
     client = client_for(reader)
     checked = 0
-    urls = all_urls() + all_urls(update="2018-06", number="3", sub_strand_slug="planning", slug="planning", reference="SR2",
-                                 code="PLA-02")
+    urls = all_urls() + all_urls(update="2018-06", number="3", sub_strand_slug="planning", slug="planning",
+                                 code="PLA-02", reference="SR3")
     for url, name in urls:
         if name in {"logout"}:
             continue

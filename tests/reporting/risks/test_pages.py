@@ -142,6 +142,8 @@ def test_the_register_filters_by_appetite_band_owner_category_objective_and_cell
     assert references(client.get(f"/risks/?_export=csv&sub_strand={world['housing'].pk}")) == ["SR1"]
     assert references(client.get("/risks/?_export=csv&min_score=9")) == ["SR1", "SR3", "SR4"]
     assert references(client.get("/risks/?_export=csv&period=2023-24-q1&likelihood=4&impact=4")) == ["SR1"]
+    cell = text(client.get("/risks/?period=2023-24-q1&likelihood=4&impact=4"))
+    assert "Showing the risks scored Likely (4) × Major (4) as at 2023/24 Q1, from the heat map." in cell
     # a reader: by the approved score only
     assert references(client_for("cabinet").get("/risks/?_export=csv&appetite=outside")) == ["SR1"]
 
@@ -181,6 +183,7 @@ def test_the_register_is_paged(world, client_for):
 
 def register_queries(client, url="/risks/"):
     assert client.get(url).status_code == 200
+    cache.clear()  # the dashboard's content built, not served from what readers' pages keep
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -189,14 +192,15 @@ def register_queries(client, url="/risks/"):
 @pytest.mark.django_db
 def test_the_register_and_heat_map_run_the_same_queries_at_two_sizes(world, client_for, demo_users):
     client = client_for("coordinator")
-    small = [register_queries(client, url) for url in ("/risks/", "/risks/heat-map/", world["sr1"].get_absolute_url())]
+    urls = ("/risks/", "/risks/heat-map/", world["sr1"].get_absolute_url(), "/dashboard/?period=2023-24-q2")
+    small = [register_queries(client, url) for url in urls]
     for i in range(25):
         risk = make_risk(world["strategy"], f"Y{i:02}", owner=demo_users["officer"], category=world["finance"],
                          order=20 + i)
         RiskAction.objects.create(risk=risk, description="Act", status="not_started")
         review(risk, world["q1"], "approved", 1 + i % 5, 1 + (i // 5) % 5)
         review(risk, world["q2"], "draft", 1 + (i + 1) % 5, 1 + (i // 5) % 5)
-    large = [register_queries(client, url) for url in ("/risks/", "/risks/heat-map/", world["sr1"].get_absolute_url())]
+    large = [register_queries(client, url) for url in urls]
     assert large == small
 
 
@@ -214,6 +218,8 @@ def test_a_risks_page_says_all_of_it(world, client_for):
         assert words in page, words
     kpi = world["sr1"].kpis.first()
     assert kpi.code in page and "Variation" in page
+    assert "Exempt: not for publication" not in page
+    assert "Exempt: not for publication" in text(client_for("cabinet").get(world["sr3"].get_absolute_url()))
 
 
 @pytest.mark.django_db
@@ -302,12 +308,27 @@ def test_the_dashboard_lists_risks_outside_appetite_and_needs_attention_cites_th
     assert f'href="{world["sr1"].get_absolute_url()}"' in html
     line = next(line for line in response.context["data"].attention.lines if line.risk is not None)
     assert line.rule.key == "outside_appetite" and line.url == world["sr1"].get_absolute_url()
-    assert "16" in line.words and "appetite of 9" in line.words and "2023/24 Q1" in line.words
+    assert line.words == ("scored Likely (4) x Major (4) = 16, High for 2023/24 Q1, above the appetite of 9: "
+                          "outside appetite.")
     assert not line.is_draft
     cache.clear()
     staff = client_for("coordinator").get("/dashboard/?period=2023-24-q2")
     lines = [line for line in staff.context["data"].attention.lines if line.risk is not None]
     assert [line.risk.reference for line in lines] == ["SR1", "SR4"] and all(line.is_draft for line in lines)
+
+
+@pytest.mark.django_db
+def test_a_review_approved_reaches_the_readers_kept_dashboard(world, client_for, demo_users):
+    from reporting.risks.services import approve_review
+
+    reader = client_for("cabinet")
+    assert "SR4" not in text(reader.get("/dashboard/?period=2023-24-q2"))  # built and kept
+    draft = RiskReview.objects.get(risk=world["sr4"])
+    draft.state = "submitted"
+    draft.save()
+    approve_review(review=draft, by=demo_users["approver"])
+    page = text(reader.get("/dashboard/?period=2023-24-q2"))
+    assert "Risks outside appetite as at 2023/24 Q2: 2" in page and world["sr4"].get_absolute_url() in page
 
 
 @pytest.mark.django_db

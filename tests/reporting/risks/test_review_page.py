@@ -182,3 +182,22 @@ def test_the_review_queue_lists_submitted_risk_reviews(risk, people):
                               current_likelihood=2, current_impact=2, direction="stable", commentary="Fine")
     text = text_of(client_of(people["approver"]).get("/review/"))
     assert "1 risk review submitted and waiting for approval" in text and "SR1: Investment slows" in text
+
+
+def test_a_review_started_and_saved_by_someone_else_meanwhile_is_not_overwritten(risk, people):
+    client_of(people["coordinator"]).post(url(risk), posted(risk, commentary="Theirs"))
+    response = client_of(people["officer"]).post(url(risk), posted(risk, commentary="Mine", version="0"))
+    assert response.status_code == 409
+    assert RiskReview.objects.get().commentary == "Theirs"
+
+
+def test_the_scores_over_time_are_the_approved_reviews_in_words(risk, people):
+    earlier = PeriodFactory(strategy=risk.strategy, financial_year=2022, number=4, state="closed")
+    RiskReview.objects.create(risk=risk, period=earlier, state="approved", current_likelihood=5, current_impact=4,
+                              direction="increasing", commentary="Worse")
+    RiskReview.objects.create(risk=risk, period=risk.strategy.periods.get(number=1, financial_year=2023),
+                              state="approved", current_likelihood=3, current_impact=4, direction="decreasing",
+                              commentary="Better")
+    page = text_of(client_of(people["reader"]).get(url(risk)))
+    assert "2022/23 Q4 Almost certain (5) Major (4) 20, Very high Risk increasing" in page
+    assert "2023/24 Q1 Possible (3) Major (4) 12, High Risk decreasing" in page

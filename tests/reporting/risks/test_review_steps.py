@@ -243,3 +243,55 @@ def test_issuing_the_briefing_publishes_the_approved_reviews(risk, people):
     review = review_in(risk, "approved")
     services.publish_reviews(review.period)
     assert RiskReview.objects.get(pk=review.pk).state == "published"
+
+
+class TestRaiseRisk:
+    def test_the_coordinating_team_raises_a_risk_linked_to_a_kpi(self, people):
+        from tests.factories import KPIFactory
+
+        kpi = KPIFactory()
+        risk = services.raise_risk(strategy=StrategyFactory(), by=people["coordinator"], reference="SR9",
+                                   title="Skills gap", inherent_likelihood=3, inherent_impact=4, target_likelihood=2,
+                                   target_impact=2, owner=people["officer"], kpis=[kpi])
+        assert list(risk.kpis.all()) == [kpi]
+        assert risk.updated_by == people["coordinator"]
+
+    def test_an_officer_cannot_raise_one(self, people):
+        with pytest.raises(PermissionDenied):
+            services.raise_risk(strategy=StrategyFactory(), by=people["officer"], reference="SR9", title="Skills gap",
+                                inherent_likelihood=3, inherent_impact=4, target_likelihood=2, target_impact=2)
+
+    def test_a_score_off_the_matrix_is_refused_with_nothing_written(self, people):
+        from django.core.exceptions import ValidationError
+
+        from reporting.models import Risk
+
+        with pytest.raises(ValidationError) as refused:
+            services.raise_risk(strategy=StrategyFactory(), by=people["coordinator"], reference="SR9",
+                                title="Skills gap", inherent_likelihood=6, inherent_impact=4, target_likelihood=2,
+                                target_impact=2)
+        assert "1 to 5" in str(refused.value)
+        assert not Risk.objects.exists()
+
+
+def test_a_draft_saved_leaves_the_readers_version_and_an_approval_raises_it(risk, people):
+    review = review_in(risk, "draft")
+    assert risk.matrix.pk  # the council's matrix made (the first time it is asked for) before measuring
+    before = DataVersion.objects.get(pk=1)
+    services.save_review(review=review, by=people["officer"], data={**COMPLETE, "version": review.version})
+    after_draft = DataVersion.objects.get(pk=1)
+    assert after_draft.number > before.number and after_draft.readers == before.readers
+    services.submit_review(review=review, by=people["officer"])
+    services.approve_review(review=review, by=people["approver"])
+    assert DataVersion.objects.get(pk=1).readers > after_draft.readers
+
+
+def test_the_history_says_each_change_in_words(risk, people):
+    from reporting.risks.selectors import review_history
+
+    review = review_in(risk, "draft")
+    services.save_review(review=review, by=people["officer"], data={**COMPLETE, "version": review.version})
+    services.save_review(review=review, by=people["officer"],
+                         data={**COMPLETE, "current_impact": 5, "version": review.version + 1})
+    texts = [change.text for entry in review_history(RiskReview.objects.get(pk=review.pk)) for change in entry.changes]
+    assert "Officer changed the current impact of the review from 3 to 5" in texts

@@ -167,3 +167,17 @@ def test_a_risk_kpis_are_linked_both_ways():
     risk.kpis.add(kpi)
     assert list(kpi.risks.all()) == [risk]
     assert Risk.objects.filter(kpis=kpi).count() == 1
+
+
+def test_a_risk_sub_strand_is_of_its_objective_in_the_council_s_words():
+    from objectives.models import Council
+    from tests.factories import SubStrandFactory
+
+    Council.objects.update_or_create(key=1, defaults={"name": "Anytown Borough Council", "sub_strand_one": "Theme",
+                                                      "sub_strand_many": "Themes"})
+    risk = make_risk()
+    risk.objective = ObjectiveFactory(strategy=risk.strategy)
+    risk.sub_strand = SubStrandFactory(objective=ObjectiveFactory(strategy=risk.strategy))
+    with pytest.raises(ValidationError) as raised:
+        risk.full_clean()
+    assert raised.value.message_dict["sub_strand"][0].startswith("The theme belongs to another ")

@@ -1,5 +1,5 @@
 """The risk register's reading pages: the register (filters, sort, pages, CSV), a risk's page and the
-heat map. Each asks reporting.risks.pages, which asks the access rules and the scoring rules."""
+heat map. Each asks reporting.risk_register.pages, which asks the access rules and the scoring rules."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -10,8 +10,8 @@ from objectives.strategies import chosen_strategy
 from reporting.access import RISKS, STRATEGIES, require
 from reporting.dashboard.tables import csv_response
 from reporting.risk_rows import risk_rows, the_matrix
-from reporting.risks.pages import heat_map_page, risk_page
-from reporting.risks.register import RiskFilter, RiskTable
+from reporting.risk_register.pages import heat_map_page, risk_page
+from reporting.risk_register.tables import RiskFilter, RiskTable
 from reporting.risks.selectors import risk_at, visible_risks
 
 PER_PAGE = 25
@@ -63,7 +63,7 @@ def heat_map(request):
     the same."""
     require(request.user, "view_dashboard")
     strategy = chosen_strategy(request)
-    from reporting.risks.pages import periods_of
+    from reporting.risk_register.pages import periods_of
 
     periods = periods_of(request.user, strategy) if strategy else []
     asked = str(request.GET.get("period") or "")[:80]

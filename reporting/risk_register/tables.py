@@ -2,7 +2,7 @@
 
 The filters on the risk's own fields (owner, objective, sub-strand, category) choose rows in the
 database; those on its current score (band, score, appetite, the heat map's cell) are asked of each
-row's score (reporting.risks.pages.RiskRow, scored by reporting.risks.scoring), after the rows are
+row's score (reporting.risk_rows.RiskRow, scored by reporting.risks.scoring), after the rows are
 read. The CSV is the filtered rows, with the dashboard's cell safety (reporting.cell_safety).
 """
 import django_filters
@@ -19,6 +19,7 @@ from reporting.dashboard.filters import GovukFilterForm, PeriodFilter
 from reporting.dashboard.tables import GovukTable
 from reporting.models import Risk, RiskCategory
 from reporting.risk_rows import BAND_TAGS, appetite_words, within_and_outside
+from reporting.risks import scoring
 
 WITHIN, OUTSIDE = "within", "outside"
 
@@ -84,7 +85,7 @@ class RiskFilter(django_filters.FilterSet):
                                                                                      key=lambda b: b.lowest_score)]
         within, outside = within_and_outside(matrix)
         self.filters["appetite"].extra["choices"] = [(WITHIN, within), (OUTSIDE, outside)]
-        from reporting.risks.pages import periods_of
+        from reporting.risk_register.pages import periods_of
 
         self.filters["period"].queryset = ReportingPeriod.objects.filter(pk__in=[p.pk for p in periods_of(user, strategy)]
                                                                          ).order_by("-end_date")
@@ -113,6 +114,16 @@ class RiskFilter(django_filters.FilterSet):
         if "impact" in chosen and (current is None or current.impact != chosen["impact"]):
             return False
         return True
+
+    @property
+    def cell_words(self):
+        """The heat map's cell the register is filtered to, in the matrix's words ("Likely (4) × Major (4)"), or ""."""
+        chosen = self.chosen
+        if "likelihood" not in chosen and "impact" not in chosen:
+            return ""
+        parts = [f"{scoring.level_name(self.matrix, axis, int(chosen[axis]))} ({int(chosen[axis])})"
+                 if axis in chosen else f"any {axis}" for axis in ("likelihood", "impact")]
+        return " × ".join(parts)
 
     @property
     def is_filtered(self):
