@@ -122,6 +122,15 @@ class Briefing(models.Model):
         blank=True, help_text="The Economy Cell's text of “What needs attention”, one numbered line a KPI. Empty: the "
         "rules' list as the figures stand; written into the briefing when it is issued, and kept as issued.",
     )
+    include_risks = models.BooleanField(
+        "include the risks that need attention", default=False,
+        help_text="A section after the summary: the risks outside appetite and those whose score rose, from the "
+        "approved risk reviews of the period (reporting.risks.briefing).",
+    )
+    risks_text = models.TextField(
+        blank=True, help_text="The Economy Cell's text of the risk section, one numbered line a risk. Empty: the "
+        "lines as the approved reviews stand; written into the briefing when it is issued, and kept as issued.",
+    )
     state = models.CharField(max_length=8, choices=State.choices, default=State.DRAFT)
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -384,3 +393,6 @@ from reporting.risk_models import (  # noqa: E402, F401
     Risk,
     RiskReview,
 )
+
+# The risk register report's cover (issue 26), in a file of its own.
+from reporting.risk_report_models import RiskReport  # noqa: E402, F401

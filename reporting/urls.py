@@ -11,6 +11,7 @@ from reporting.public import urls as public
 from reporting.returns import urls as returns
 from reporting.risk_register import urls as risk_register
 from reporting.risks import urls as risks
+from reporting.risks import report_urls as risk_reports
 from reporting.variation import urls as variation
 from reporting.workbooks import urls as workbooks
 from reporting.years import urls as years
@@ -29,4 +30,5 @@ urlpatterns = [
     path("risks/", include(risks)),  # before the register's: "<strategy>/raise/" is not a risk
     path("risks/", include(risk_register)),
     *benchmarks.urlpatterns,
+    *risk_reports.urlpatterns,
 ]

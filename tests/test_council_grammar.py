@@ -90,7 +90,8 @@ def _values(data, key=None):
         for value in data:
             yield from _values(value, key)
     elif isinstance(data, str) and not re.match(r"^(?:https?:/)?/", data) and key not in (
-            "$ref", "slug", "name", "operationId", "format", "type", "pattern", "in", "path", "url", "enum"):
+            "$ref", "slug", "name", "operationId", "format", "type", "pattern", "in", "path", "url", "enum",
+            "required"):  # "required": a schema's list of its fields' names
         yield data
 
 

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from kpis.models import KPI, Measurement
 from objectives.models import ReportingPeriod, StrategicObjective, SubStrand
-from reporting.models import ActionUpdate, QuarterlyReturn, WorkflowState
+from reporting.models import ActionUpdate, QuarterlyReturn, Risk, RiskReview, WorkflowState
 
 
 BIGGEST_ID = 2**63 - 1
@@ -114,3 +114,23 @@ class PlanUpdateFilter(Strict):
     class Meta:
         model = ActionUpdate
         fields = ["plan", "round", "state"]
+
+
+class RiskFilter(Strict):
+    strategy = by("strategy__slug", "A strategy's slug.")
+    reference = by("reference", "A risk's reference, e.g. SR1.")
+
+    class Meta:
+        model = Risk
+        fields = ["strategy", "reference"]
+
+
+class RiskReviewFilter(Strict):
+    strategy = by("risk__strategy__slug", "A strategy's slug.")
+    risk = IdFilter(field_name="risk_id", help_text="A risk's id.")
+    period = by("period__slug", "A period's slug, e.g. {slugs}.")
+    state = django_filters.ChoiceFilter(choices=WorkflowState.choices, help_text="A review's state.")
+
+    class Meta:
+        model = RiskReview
+        fields = ["strategy", "risk", "period", "state"]

@@ -2,7 +2,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
-from reporting.api import pages, views
+from reporting.api import pages, risk_views, views
 from reporting.api.errors import not_found
 from reporting.api.schema import OpenApiDocument
 
@@ -16,6 +16,8 @@ router.register("periods", views.PeriodViewSet, basename="api-period")
 router.register("returns", views.ReturnViewSet, basename="api-return")
 router.register("figures", views.FigureViewSet, basename="api-figure")
 router.register("plan-updates", views.PlanUpdateViewSet, basename="api-plan-update")
+router.register("risks", risk_views.RiskViewSet, basename="api-risk")
+router.register("risk-reviews", risk_views.RiskReviewViewSet, basename="api-risk-review")
 
 api_urlpatterns = [
     path("openapi.json", OpenApiDocument.as_view(), name="api-openapi"),

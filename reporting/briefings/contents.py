@@ -13,7 +13,7 @@ from objectives.roles import person_name
 from reporting.models import Briefing
 
 CARRIED_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction",
-                  "include_what_changed", "include_kpi_appendix", "include_attention"]
+                  "include_what_changed", "include_kpi_appendix", "include_attention", "include_risks"]
 NOTHING_NEEDS_ATTENTION = "Nothing needs attention: no KPI's approved figures meet any of the rules."
 
 

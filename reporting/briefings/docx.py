@@ -6,8 +6,8 @@ the title and the day it was issued, 1.0 Purpose of Briefing Note, 2.0 Recommend
 3. Background (3.1, 3.2 …), 4 Governance & reporting with the calendar as a table, 5. Progress to
 date with the table of objectives and sub-strands, 6. the quarter's performance summary area by
 area (its overall status as a word, its commentary with its lists kept as lists); then, when the
-coordinator included them, 7. What needs attention, 7. (or 8.) What changed since last quarter and the appendix of the KPIs with
-something to report. The paper itself (A4, fonts, header and footer) is reporting/documents.
+coordinator included them, 7. What needs attention, the risks that need attention (numbered after it), What
+changed since last quarter (numbered after those) and the appendix of the KPIs with something to report. The paper itself (A4, fonts, header and footer) is reporting/documents.
 """
 from io import BytesIO
 
@@ -110,6 +110,8 @@ def build_briefing_docx(context, *, now=None):
 
     if context.get("attention_section") is not None:
         _attention(paper, context["attention_section"], context["attention_items"], context["attention_empty"])
+    if context.get("risks_section") is not None:
+        _risks(paper, context["risks_section"], context["risk_items"], context["risks_empty"])
     if context["what_changed"] is not None:
         _what_changed(paper, context["what_changed_section"], context["what_changed"], period)
     if context["kpi_annex"]:
@@ -126,6 +128,18 @@ def _attention(paper, section, items, empty):
         paragraph = paper.paragraph(number=item.marker or None)
         if item.kpi is not None:
             paper.link(paragraph, item.lead, item.kpi.get_absolute_url())
+        paragraph.add_run(text(item.rest))
+
+
+def _risks(paper, section, items, empty):
+    """The risks that need attention, when the coordinator included it: each line numbered, its risk linked."""
+    paper.heading(section.title, 1)
+    if not items:
+        paper.paragraph(empty)
+    for item in items:
+        paragraph = paper.paragraph(number=item.marker or None)
+        if item.risk is not None:
+            paper.link(paragraph, item.lead, item.risk.get_absolute_url())
         paragraph.add_run(text(item.rest))
 
 

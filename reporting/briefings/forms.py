@@ -17,7 +17,8 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Briefing
         fields = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction",
-                  "include_attention", "attention_text", "include_what_changed", "include_kpi_appendix"]
+                  "include_attention", "attention_text", "include_risks", "risks_text", "include_what_changed",
+                  "include_kpi_appendix"]
         labels = {
             "title": "Title",
             "purpose": "1.0 Purpose of Briefing Note",
@@ -28,6 +29,8 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "include_kpi_appendix": "Include an appendix of the KPIs with a figure to report",
             "include_attention": "Include “7. What needs attention” after the summary",
             "attention_text": "What needs attention: its text",
+            "include_risks": "Include “Risks that need attention” after the summary",
+            "risks_text": "Risks that need attention: its text",
         }
         help_texts = {
             "title": "For example, Economic Strategy Action Plan 2023/24 – Quarter 2 progress",
@@ -46,6 +49,12 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "attention_text": "The rules' lines as the approved figures stand now. Edit them as you need: one numbered "
             "line a KPI, starting with its code (which links to its page). Left as the rules wrote them, they follow "
             "the figures until the briefing is issued; issuing keeps the text as issued.",
+            "include_risks": "The risks outside appetite and those whose score rose, each with its score and band in "
+            "words, from the approved risk reviews of the period. Exempt risks are never in it. It is numbered with the "
+            "other sections.",
+            "risks_text": "The lines as the approved risk reviews stand now. Edit them as you need: one numbered line a "
+            "risk, starting with its reference (which links to its page). Left as they are, they follow the reviews "
+            "until the briefing is issued; issuing keeps the text as issued.",
             "include_kpi_appendix": "Each KPI's latest approved figure, its target, RAG status and the period the data "
             "is for. The briefing workbook always has every KPI.",
         }
@@ -55,9 +64,10 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "title": {"max_length": "Title must be 300 characters or fewer"},
         }
 
-    def __init__(self, *args, suggested_attention="", **kwargs):
+    def __init__(self, *args, suggested_attention="", suggested_risks="", **kwargs):
         super().__init__(*args, **kwargs)
         self.suggested_attention = suggested_attention
+        self.suggested_risks = suggested_risks
         self._in_the_periods_words()
         self.fields["purpose"].required = True
         self.fields["recommendations"].required = True
@@ -66,11 +76,12 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             "invalid": "The form is missing its version: open the briefing again.",
             "min_value": "The form is missing its version: open the briefing again.",
         }
-        for name in [*TEXT_FIELDS, "attention_text"]:
-            if name != "title":
+        for name in [*TEXT_FIELDS, "attention_text", "risks_text"]:
+            if name not in ("title", "risks_text"):
                 self.fields[name].widget.attrs["rows"] = 6
         self.fields["title"].widget.attrs["maxlength"] = 300
         self.fields["attention_text"].widget.attrs["rows"] = 12
+        self.fields["risks_text"].widget.attrs["rows"] = 8
         self.apply_govuk_classes()
 
     def _in_the_periods_words(self):
@@ -92,9 +103,16 @@ class BriefingForm(GovukFormMixin, forms.ModelForm):
             return ""
         return text
 
+    def clean_risks_text(self):
+        """The lines as the reviews wrote them, left as they are, saved as nothing: they follow the reviews until issue."""
+        text = self.cleaned_data.get("risks_text") or ""
+        if _lines(text) == _lines(self.suggested_risks):
+            return ""
+        return text
+
     def clean(self):
         data = super().clean()
-        for name in [*TEXT_FIELDS, "attention_text"]:
+        for name in [*TEXT_FIELDS, "attention_text", "risks_text"]:
             value = data.get(name) or ""
             if len(value) > MAX_TEXT:
                 self.add_error(name, f"{self.fields[name].label} must be {MAX_TEXT:,} characters or fewer "

@@ -20,7 +20,8 @@ from reporting.briefings.readiness import approved_after
 from reporting.models import Briefing, BriefingRevision, QuarterlyReturn
 from reporting.steps import REISSUE_BRIEFING, StepRefused
 
-TEXT_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction", "attention_text"]
+TEXT_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction", "attention_text",
+               "risks_text"]
 
 
 def first_issued_at(briefing):

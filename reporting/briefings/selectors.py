@@ -24,8 +24,12 @@ as the council numbers it. The dictionary it returns has these keys, in the note
 - ``attention_section`` and ``attention_items`` (AttentionItem), when the coordinator included it:
   7. What needs attention, the rules' ranked lines from the approved figures (reporting.attention),
   or the Economy Cell's edit of them, kept as issued (`Briefing.attention_text`); otherwise None;
+- ``risks_section`` and ``risk_items`` (reporting.risks.briefing.RiskItem), when the coordinator
+  included it: the next number, Risks that need attention, the risks outside appetite and those
+  whose score rose, from the approved reviews (never an exempt risk), or the Economy Cell's edit of
+  them, kept as issued (`Briefing.risks_text`); otherwise None; ``risks_empty`` when there are none;
 - ``what_changed_section`` and ``what_changed`` (a WhatChanged), when the coordinator included
-  it: 7. (8. after "What needs attention") What changed since last quarter; otherwise None;
+  it: 7. (8. or 9. after the sections before it) What changed since last quarter; otherwise None;
 - ``kpi_annex``: when included, the appendix of the KPIs with something to report: AnnexRow per
   KPI (latest approved figure, target, RAG, the forecast at the year's end, the variation and
   assurance, the period the data is for); otherwise empty;
@@ -70,6 +74,7 @@ from reporting.briefings.contents import (
 from reporting.documents.text import text_blocks
 from reporting.dashboard.selectors import figure_text
 from reporting.models import Briefing, QuarterlyReturn, WorkflowState
+from reporting.risks.briefing import NO_RISKS, briefing_risk_items
 from reporting.statuses import figure_baselines, movement, rated_before
 from reporting.variation.verdicts import verdicts_for, verdicts_or_none
 
@@ -171,6 +176,11 @@ def briefing_context(*, period, user, briefing=None):
         attention_section = Section(f"{number}.", "attention", "What needs attention")
         number += 1
         attention_lines = briefing_attention(period, user, briefing)
+    risks_section, risk_lines = None, []
+    if briefing.include_risks:
+        risks_section = Section(f"{number}.", "risks", "Risks that need attention")
+        number += 1
+        risk_lines = briefing_risk_items(period, briefing)
     if briefing.include_what_changed or briefing.include_kpi_appendix:
         sub_strands = {s.id: s for o in objectives for s in o.sub_strands.all()}
         annex, turned, not_available, annex_synthetic = _kpis(period, previous, sub_strands, user)
@@ -210,6 +220,9 @@ def briefing_context(*, period, user, briefing=None):
         "attention_section": attention_section,
         "attention_items": attention_lines,
         "attention_empty": NOTHING_NEEDS_ATTENTION,
+        "risks_section": risks_section,
+        "risk_items": risk_lines,
+        "risks_empty": NO_RISKS,
         "what_changed_section": what_changed_section,
         "what_changed": what_changed,
         "kpi_annex": [row for row in annex if row.has_figure] if briefing.include_kpi_appendix else [],

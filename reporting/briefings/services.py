@@ -12,13 +12,15 @@ from objectives.models import ReportingPeriod
 from reporting import notifications
 from reporting.briefings import papers, revisions
 from reporting.briefings.selectors import suggested_attention
+from reporting.risks.briefing import suggested_risks
 from reporting.models import ActionUpdate, Briefing, QuarterlyReturn, WorkflowState
 from reporting.risks.services import publish_reviews
 from reporting.steps import ISSUE_BRIEFING, SAVE_BRIEFING, VERSION, StepRefused
 from reporting.workflow import BRIEFING, PERIOD, PLAN_UPDATE, RETURN
 
-TEXT_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction", "attention_text"]
-CHOICE_FIELDS = ["include_what_changed", "include_kpi_appendix", "include_attention"]  # the optional parts the coordinator includes
+TEXT_FIELDS = ["title", "purpose", "recommendations", "background", "governance", "progress_introduction", "attention_text",
+               "risks_text"]
+CHOICE_FIELDS = ["include_what_changed", "include_kpi_appendix", "include_attention", "include_risks"]  # the optional parts the coordinator includes
 
 
 class BriefingError(StepRefused):
@@ -89,6 +91,9 @@ def issue_briefing(*, briefing, by, expected_version=None):
         if current.include_attention and not current.attention_text.strip():
             # "What needs attention" kept as issued: the rules' lines as the approved figures stand now
             current.attention_text = suggested_attention(period, briefing=current)
+        if current.include_risks and not current.risks_text.strip():
+            # the risk section kept as issued: its lines as the approved reviews stand now
+            current.risks_text = suggested_risks(period)
         current.issued_at = now
         current.issued_by = by
         current.version += 1

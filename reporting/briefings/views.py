@@ -18,6 +18,7 @@ from reporting.briefings import revisions
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.forms import BriefingForm, IssueBriefingForm
 from reporting.briefings.selectors import briefing_context, briefing_heading, issue_summary, suggested_attention
+from reporting.risks.briefing import suggested_risks
 from reporting.briefings.services import BriefingError, StaleBriefing, reissue_briefing as reissue_briefing_service, update_briefing
 from reporting.briefings.services import issue_briefing as issue_briefing_service
 from reporting.documents.papers import docx_response, pdf_response
@@ -103,8 +104,9 @@ def edit_briefing(request, period_slug):
         return _refused(request, period, refused)
     errors_extra, theirs = [], None
     suggested = suggested_attention(period, briefing=note)  # the rules' lines, for the Economy Cell to edit
+    risks = suggested_risks(period)  # the risk section's lines as the approved reviews stand
     if request.method == "POST":
-        form = BriefingForm(request.POST, instance=note, suggested_attention=suggested)
+        form = BriefingForm(request.POST, instance=note, suggested_attention=suggested, suggested_risks=risks)
         if form.is_valid():
             try:
                 update_briefing(briefing=note, by=request.user, data=form.cleaned_data,
@@ -121,7 +123,10 @@ def edit_briefing(request, period_slug):
         initial = {"version": note.version if note.pk else 0}
         if not note.attention_text.strip():
             initial["attention_text"] = suggested
-        form = BriefingForm(posted_or_kept(request), instance=note, initial=initial, suggested_attention=suggested)
+        if not note.risks_text.strip():
+            initial["risks_text"] = risks
+        form = BriefingForm(posted_or_kept(request), instance=note, initial=initial, suggested_attention=suggested,
+                            suggested_risks=risks)
     return render(request, "reporting/briefings/edit.html", {
         "period": period, "briefing": note, "form": form, "errors_extra": errors_extra, "theirs": theirs,
     })

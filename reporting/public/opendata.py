@@ -19,9 +19,13 @@ from django.utils import timezone
 
 from kpis.freshness import State
 from objectives.models import ReportingPeriod
+from reporting import access
 from reporting.access import PUBLIC, visible_measurements, visible_returns
 from reporting.cell_safety import csv_cell
 from reporting.kpi_summaries import ASSURANCES, CAUSES, VARIATIONS, kpi_summaries
+from reporting.models import Risk, RiskReview
+from reporting.risks.report import matrix_with_levels, score_of
+from reporting.risks.scoring import outside_appetite
 from reporting.statuses import status
 
 LICENCE = {
@@ -254,7 +258,40 @@ KPIS = Dataset(
     ],
     primary_key=["kpi_code"],
 )
-DATASETS = {d.name: d for d in (FIGURES, STATUSES, KPIS)}
+RISK_REGISTER = Dataset(
+    name="risks", title="Risk register",
+    description="Every published review of each risk of the council's strategies, {by_period}: its current score on "
+                "the council's likelihood x impact matrix (each level's number and name, the score and its band), "
+                "whether it is outside the council's risk appetite, its direction of travel and commentary, with the "
+                "risk's inherent and target scores. Exempt risks (not for publication) are never included.",
+    fields=[
+        Field("strategy", "string", "Strategy", "The strategy's short name (its slug).", True),
+        Field("risk_reference", "string", "Risk reference", "The risk's reference in its strategy, e.g. SR1.", True),
+        Field("risk_title", "string", "Risk", "The risk's title.", True),
+        Field("cause_and_effect", "string", "If … then …", "The risk's cause and effect: If <cause>, then <effect>."),
+        Field("owner", "string", "Owner", "The role or service that owns the risk."),
+        Field("category", "string", "Category", "The kind of risk, in the council's words."),
+        *PERIOD_FIELDS,
+        Field("likelihood", "integer", "Likelihood", "The current likelihood: its level on the council's matrix, 1 "
+                                                     "being the lowest.", True),
+        Field("likelihood_name", "string", "Likelihood in words", "The current likelihood's name, e.g. Likely.", True),
+        Field("impact", "integer", "Impact", "The current impact: its level on the council's matrix, 1 being the "
+                                             "lowest.", True),
+        Field("impact_name", "string", "Impact in words", "The current impact's name, e.g. Major.", True),
+        Field("score", "integer", "Current score", "Likelihood x impact, after the controls in place.", True),
+        Field("band", "string", "Band", "The current score's band in the council's words, e.g. High."),
+        Field("score_words", "string", "Current score in words", "e.g. Likely (4) x Major (4) = 16, High.", True),
+        Field("outside_appetite", "boolean", "Outside appetite", "true when the current score is above the council's "
+                                                                 "risk appetite for this risk; false otherwise.", True),
+        Field("inherent_score", "integer", "Inherent score", "Likelihood x impact before the controls."),
+        Field("target_score", "integer", "Target score", "Likelihood x impact after the planned actions."),
+        Field("direction", "string", "Direction of travel", "Risk increasing, No change or Risk decreasing.",
+              enum=("Risk increasing", "No change", "Risk decreasing")),
+        Field("commentary", "string", "Commentary", "The review's commentary. " + COMMENTARY_NOTE),
+    ],
+    primary_key=["strategy", "risk_reference", "reported_in"],
+)
+DATASETS = {d.name: d for d in (FIGURES, STATUSES, KPIS, RISK_REGISTER)}
 DAILY = {"kpis"}  # a file that changes with the date (a figure turns stale), so its validators do too
 def dictionary_words():
     """How the data dictionary says its texts: the council's words ({sub_strand.one_lower}) and the
@@ -376,7 +413,38 @@ def benchmark_columns(s):
     return {name: _number(getattr(s, name)) if name in numbers else getattr(s, name) for name in names}
 
 
-ROWS = {"figures": figure_rows, "statuses": status_rows, "kpis": kpi_rows}
+def risk_rows(audience=PUBLIC):
+    """Every risk review this audience sees (the public: published, of risks that are not exempt:
+    reporting.access RISK_REVIEWS and RISKS), risk by risk, oldest first. Three queries."""
+    matrix = matrix_with_levels()
+    reviews = (access.RISK_REVIEWS.filter(audience, RiskReview.objects.all())
+               .filter(risk__in=access.RISKS.filter(audience, Risk.objects.all()), current_likelihood__isnull=False,
+                       current_impact__isnull=False)
+               .select_related("risk__strategy", "risk__category", "period")
+               .order_by("risk__strategy__name", "risk__order", "risk__reference", "period__start_date"))
+    for review in reviews:
+        risk, period = review.risk, review.period
+        risk._matrix = matrix
+        current = score_of(matrix, review.current_likelihood, review.current_impact)
+        inherent = score_of(matrix, risk.inherent_likelihood, risk.inherent_impact)
+        target = score_of(matrix, risk.target_likelihood, risk.target_impact)
+        yield {
+            "strategy": risk.strategy.slug, "risk_reference": risk.reference, "risk_title": risk.title,
+            "cause_and_effect": risk.if_then or None, "owner": risk.owner_title or None,
+            "category": risk.category.name if risk.category_id else None,
+            "reported_in": period.label, "financial_year": period.financial_year, "period_number": period.number,
+            "cadence": period.cadence,
+            "likelihood": current.likelihood, "likelihood_name": current.likelihood_name, "impact": current.impact,
+            "impact_name": current.impact_name, "score": current.score,
+            "band": current.band.name if current.band else None, "score_words": current.words,
+            "outside_appetite": outside_appetite(risk, current.score),
+            "inherent_score": inherent.score if inherent else None, "target_score": target.score if target else None,
+            "direction": review.get_direction_display() if review.direction else None,
+            "commentary": review.commentary or None,
+        }
+
+
+ROWS = {"figures": figure_rows, "statuses": status_rows, "kpis": kpi_rows, "risks": risk_rows}
 
 
 def _csv_value(value):
@@ -422,7 +490,8 @@ def data_package(council):
         "profile": "tabular-data-package", "name": "economic-strategy-results",
         "title": f"{council}: economic strategy results",
         "description": say("The published results of the council's strategies, {by_period}: each KPI's figures, "
-                           "what they say together, and each {sub_strand.one_lower}'s overall status."),
+                           "what they say together, each {sub_strand.one_lower}'s overall status, and the published "
+                           "reviews of the risks that are not exempt."),
         "licenses": [LICENCE], "resources": resources,
     }
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from objectives.models import ReportingPeriod
 from objectives.text import clean_text
 from reporting import notifications
+from reporting.risks import papers as risk_papers
 from reporting.models import Risk, RiskAction, RiskReview, WorkflowState
 from reporting.returns.services import recorded_as
 from reporting.steps import (
@@ -271,6 +272,7 @@ def approve_review(*, review, by, version=None):
         locked.save(update_fields=["state", "approved_at", "approved_by", "returned_reason", "version"])
         _write_action_statuses(locked)
         notifications.risk_review_decided(locked, by=by)
+        risk_papers.keep_when_changed(locked.period)  # the committee's risk report kept, its PDF made by the worker
         return locked
 
 

@@ -117,6 +117,12 @@ def put_rag(ws, row, column, rag, *, label=None):
     return put(ws, row, column, label or rag_label(rag), fill=fill, font=font, alignment=TOP)
 
 
+def put_band(ws, row, column, band):
+    """A risk band's name on a fill of its colour (reporting.risk_models.RiskBand): never colour alone."""
+    fill, font = _RAG_STYLES.get(band.colour if band else None, _RAG_STYLES[None])
+    return put(ws, row, column, band.name if band else "", fill=fill, font=font, alignment=TOP)
+
+
 def number_format_for(unit, value):
     """£ with thousands separators, per cent to one place, thousands separators elsewhere."""
     integral = value is None or Decimal(value) == Decimal(value).to_integral_value()

@@ -10,6 +10,8 @@ One workbook per reporting period:
   assurance, when its next figure is due and whether it is stale, its status now and forecast at the
   year's end, and whose forecast that is;
 * **Action plan** — the strategy's actions with their progress this quarter;
+* **Risk register** — each risk the person may see, with its latest review they may see, its scores
+  in words and its band (reporting/workbooks/risk_sheet.py);
 * **Calendar** — the governance dates of the financial year.
 
 What goes in follows the same rules as the pages: `visible_returns` and `visible_measurements`
@@ -69,6 +71,7 @@ from reporting.workbooks.cells import (
     user_label,
 )
 from reporting.workbooks.data import workbook_data
+from reporting.workbooks.risk_sheet import write_risks
 
 # -- the sheets ----------------------------------------------------------------------------------
 
@@ -358,6 +361,7 @@ def build_briefing_workbook(*, period, user, now=None):
     for sheet in data.objectives:
         write_objective(wb, data, sheet, used)
     write_actions(wb, data, used)
+    write_risks(wb, data, used)
     write_calendar(wb, data, used)
     versions = {s.sub_strand.id: (s.ret.version if s.ret else 0) for sheet in data.objectives for s in sheet.summary}
     write_tracker(wb, kind="briefing", period=period, scope="all" if sees_all_drafts(user) else "limited",

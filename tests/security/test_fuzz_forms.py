@@ -121,6 +121,7 @@ CASES = {
     "edit a risk": ("coordinator", RISKS + "SR1/edit/", None, "app-risk-entry-form"),
     "add a risk's action": ("coordinator", RISKS + "SR1/actions/add/", None, "app-risk-action-form"),
     "officer raising a risk": ("officer", RISKS + "raise/", None, "__none__"),
+    "risk register report cover": ("coordinator", "/risk-reports/sefton-economic-strategy/2023-24-q2/cover/", None, None),
 }
 
 

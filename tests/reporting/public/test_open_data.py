@@ -12,7 +12,7 @@ from reporting.access import PUBLIC, visible_measurements, visible_returns
 from reporting.public.opendata import DATASETS
 from tests.reporting.public.helpers import approve_q2, issue_q2
 
-FILES = ["figures.csv", "figures.json", "statuses.csv", "statuses.json", "kpis.csv", "kpis.json"]
+FILES = ["figures.csv", "figures.json", "statuses.csv", "statuses.json", "kpis.csv", "kpis.json", "risks.csv", "risks.json"]
 
 
 def download(client, tmp_path):
@@ -39,8 +39,11 @@ def validate(tmp_path):
 @pytest.fixture
 def two_quarters(sefton, demo_users):
     """Q1 as loaded, and Q2 with Health & Wellbeing approved and its briefing issued, with a
-    commentary that begins like a formula."""
+    commentary that begins like a formula; a risk reviewed in Q2, its review published with the briefing."""
+    from tests.reporting.risks.paper_helpers import a_risk, reviewed
+
     approve_q2(demo_users, commentary="=HYPERLINK(\"http://example.org\",\"Click\") and more", value=12.5)
+    reviewed(a_risk("SR1"), "2023-24-q2", 4, 4, commentary="=1+1 looks like a formula")
     issue_q2(demo_users)
 
 
