@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from objectives.admin_site import InCouncilWords
 from objectives.council import council
 from objectives.models import Council
-from reporting.models import Risk, RiskAction, RiskBand, RiskCategory, RiskLevel, RiskMatrix, RiskReview
+from reporting.models import Risk, RiskAction, RiskBand, RiskCategory, RiskLevel, RiskMatrix, RiskReport, RiskReview
 from reporting.risks.scoring import band_problems
 
 
@@ -182,3 +182,21 @@ class RiskReviewAdmin(ReadHereOnly):
     list_filter = ["state", "period", "direction"]
     search_fields = ["risk__reference", "risk__title", "commentary"]
     list_select_related = ["risk", "period"]
+
+
+@admin.register(RiskReport)
+class RiskReportAdmin(InCouncilWords, admin.ModelAdmin):
+    """A period's risk register report cover (the Economy Cell writes it on the report's own page):
+    here for the administrator, each save counted as a change, so that a cover open on its page is
+    not saved over this one unknowingly."""
+
+    list_display = ["__str__", "period", "committee", "meeting_date", "include_exempt", "updated_at"]
+    list_filter = ["include_exempt", "period__strategy"]
+    search_fields = ["title", "committee", "summary"]
+    readonly_fields = ["version", "updated_at", "updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
