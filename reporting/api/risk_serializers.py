@@ -60,7 +60,7 @@ class RiskSerializer(Answer):
     controls, actions and the KPIs that warn of it. Its current score is its reviews'."""
 
     strategy = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     inherent = ScoreField("inherent_likelihood", "inherent_impact", help_text="Before the controls.")
     target = ScoreField("target_likelihood", "target_impact", help_text="After the planned actions.")
     kpis = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True,
