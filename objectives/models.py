@@ -416,7 +416,7 @@ class LocalAuthority(models.Model):
     objectives.local_authorities (loaded after migrate; `manage.py refresh_councils`); an authority no
     longer in a newer file is retired, never deleted (comparator groups and figures keep it)."""
 
-    code = models.CharField("three-letter code", max_length=4, unique=True)
+    code = models.CharField("three-letter code", max_length=8, unique=True)
     gss_code = models.CharField("GSS code", max_length=9, blank=True, db_index=True)
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=200, blank=True)

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='LocalAuthority',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=4, unique=True, verbose_name='three-letter code')),
+                ('code', models.CharField(max_length=8, unique=True, verbose_name='three-letter code')),
                 ('gss_code', models.CharField(blank=True, db_index=True, max_length=9, verbose_name='GSS code')),
                 ('name', models.CharField(max_length=200)),
                 ('short_name', models.CharField(blank=True, max_length=200)),

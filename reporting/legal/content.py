@@ -50,6 +50,11 @@ AXE_CHECKED_PAGES = [
     ("sign-in paused page", "/accounts/login/, after too many incorrect passwords", "375 px"),
     ("password reset page", "/accounts/password-reset/", "375 px"),
     ("refusal page", "a page the account's role may not open", "375 px"),
+    ("the owner's review form", "a risk's review in a period, as its owner", "1280 px and 375 px"),
+    ("the approver's review page", "a risk's review in a period, submitted", "1280 px and 375 px"),
+    ("the raise a risk page", "the risk register: raise a risk", "1280 px and 375 px"),
+    ("the edit page with an action", "the risk register: change a risk and its actions", "1280 px and 375 px"),
+    ("KPI page with the comparison", "a KPI's page, compared with similar councils", "1280 px and 375 px"),
 ]
 
 
