@@ -40,10 +40,11 @@ def build_risk_report_docx(report, *, now=None):
     if cover.meeting_date:
         paper.paragraph(f"Date of meeting: {fmt_date(cover.meeting_date)}")
     paper.paragraph(f"Period: {report.period.label} ({report.period.long_label})")
-    paper.heading("Summary", 1)
-    paper.blocks(report.summary_blocks, heading_level=2)
-    paper.heading("Recommendation(s)", 1)
-    paper.blocks(report.recommendations_blocks, heading_level=2)
+    # A cover section not written yet is left out of the paper, never printed as an empty heading.
+    for heading, blocks in (("Summary", report.summary_blocks), ("Recommendation(s)", report.recommendations_blocks)):
+        if blocks:
+            paper.heading(heading, 1)
+            paper.blocks(blocks, heading_level=2)
     for label, value in report.contact:
         if value:
             line = paper.paragraph()

@@ -128,6 +128,13 @@ def test_the_report_holds_approved_reviews_and_no_exempt_risk_by_default(risks):
     assert report.outside_count == 1
 
 
+def test_a_cover_not_written_yet_prints_no_empty_summary_or_recommendations(client_for, risks):
+    blocks = docx_blocks(docx.Document(io.BytesIO(build_risk_report_docx(risk_report_contents(risks)))))
+    assert "Summary" not in blocks and "Recommendation(s)" not in blocks
+    html = client_for("cabinet").get(REPORT).content.decode()
+    assert 'id="summary-title"' not in html and 'id="recommendations-title"' not in html
+
+
 def test_the_report_includes_exempt_risks_only_when_ticked_and_then_says_not_for_publication(client_for, risks):
     coordinator = client_for("coordinator")
     response = coordinator.post(reverse("risk-report-cover", args=[STRATEGY, "2023-24-q2"]), {
@@ -141,6 +148,7 @@ def test_the_report_includes_exempt_risks_only_when_ticked_and_then_says_not_for
     blocks = docx_blocks(docx.Document(io.BytesIO(build_risk_report_docx(report))))
     assert blocks[1] == NOT_FOR_PUBLICATION
     assert "Report to: Audit and Governance Committee" in blocks
+    assert "Summary" in blocks and "The register this quarter." in blocks and "Recommendation(s)" in blocks
     html = client_for("cabinet").get(REPORT).content.decode()
     assert NOT_FOR_PUBLICATION in html and "Confidential land deal collapses" in html
 
