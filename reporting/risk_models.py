@@ -321,6 +321,10 @@ class RiskReview(models.Model):
     # review, seen with it, and written to the actions only when the review is approved
     # (reporting.risks.services.approve_review), so readers see the statuses of the latest approved review.
     action_statuses = models.JSONField("actions' statuses", default=dict, blank=True)
+    # The risk's next review date as the owner gives it in this review (None: not given, the risk's
+    # stays): kept with the review and written to the risk only when the review is approved
+    # (reporting.risks.services.approve_review), as each action's status is.
+    next_review_date = models.DateField("next review date", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -383,6 +387,10 @@ class RiskReview(models.Model):
         if not set(given.values()) <= set(RiskAction.Status.values):
             return "Choose one of the statuses listed for each action."
         return ""
+
+    def next_review_date_given(self):
+        """The next review date as given in this review, else the risk's own (the latest approved)."""
+        return self.next_review_date or self.risk.next_review_date
 
     def status_of(self, action):
         """The action's status as given in this review, else its own (the latest approved)."""

@@ -197,9 +197,9 @@ def start_review(*, risk, period, by):
 
 
 def save_review(*, review, by, data, submit=False):
-    """Save a review form's cleaned data (the score, direction, commentary, actions' progress, each
-    action's status (kept with the review until it is approved), the risk's next review date); with submit=True, submit it in the same
-    transaction. Raises StaleReviewError when the review's version is no longer data["version"]."""
+    """Save a review form's cleaned data (the score, direction, commentary, actions' progress, and each
+    action's status and the risk's next review date, both kept with the review until it is approved);
+    with submit=True, submit it in the same transaction. Raises StaleReviewError when the review's version is no longer data["version"]."""
     step = SUBMIT_RISK_REVIEW if submit else SAVE_RISK_REVIEW
     with transaction.atomic(), recorded_as(by):
         locked = _lock(review)
@@ -213,6 +213,9 @@ def save_review(*, review, by, data, submit=False):
         elif locked.action_statuses:  # an action removed since a status was given: its status goes with it
             kept = {str(pk) for pk in RiskAction.objects.filter(risk_id=locked.risk_id).values_list("pk", flat=True)}
             locked.action_statuses = {k: v for k, v in locked.action_statuses.items() if str(k) in kept}
+        if "next_review_date" in data:  # kept with the review; the risk's changes when it is approved
+            given = data["next_review_date"]
+            locked.next_review_date = None if given == locked.risk.next_review_date else given
         try:
             locked.full_clean(exclude=["risk", "period"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -220,21 +223,9 @@ def save_review(*, review, by, data, submit=False):
         locked.version += 1
         locked.updated_by = by
         locked.save()
-        _save_risk_parts(locked.risk, by, data)
         if submit:
             _submit(locked, by)
         return locked
-
-
-def _save_risk_parts(risk, by, data):
-    """What the review form changes on the risk itself: the next review date (each action's status
-    waits for the review's approval: _write_action_statuses)."""
-    if "next_review_date" in data and data["next_review_date"] != risk.next_review_date:
-        locked = Risk.objects.select_for_update().get(pk=risk.pk)
-        locked.next_review_date = data["next_review_date"]
-        locked.version += 1
-        locked.updated_by = by
-        locked.save()
 
 
 def _submit(review, by):
@@ -271,6 +262,7 @@ def approve_review(*, review, by, version=None):
         # A decision, not a save of what is in it: "last saved" stays with whoever wrote it.
         locked.save(update_fields=["state", "approved_at", "approved_by", "returned_reason", "version"])
         _write_action_statuses(locked)
+        _write_next_review_date(locked, by)
         notifications.risk_review_decided(locked, by=by)
         risk_papers.keep_when_changed(locked.period)  # the committee's risk report kept, its PDF made by the worker
         return locked
@@ -288,6 +280,19 @@ def _write_action_statuses(review):
         if status in RiskAction.Status.values and status != action.status:
             action.status = status
             action.save()
+
+
+def _write_next_review_date(review, by):
+    """The next review date the approved review gives its risk, written to the risk (locked): from
+    now on what readers see. None (not given in the review) leaves the risk's as it is."""
+    if review.next_review_date is None:
+        return
+    risk = Risk.objects.select_for_update().get(pk=review.risk_id)
+    if risk.next_review_date != review.next_review_date:
+        risk.next_review_date = review.next_review_date
+        risk.version += 1
+        risk.updated_by = by
+        risk.save()
 
 
 def send_back_review(*, review, by, reason, version=None):

@@ -49,7 +49,7 @@ def _page(request, risk, period, review, form=None, *, status=200, send_back_for
         form = RiskReviewForm(matrix=matrix, actions=actions, initial={
             "current_likelihood": review.current_likelihood, "current_impact": review.current_impact,
             "direction": review.direction, "commentary": review.commentary,
-            "actions_progress": review.actions_progress, "next_review_date": risk.next_review_date,
+            "actions_progress": review.actions_progress, "next_review_date": review.next_review_date_given(),
             "version": review.version, **{action_field(action): action.status_in_review for action in actions}})
     context = {
         "risk": risk, "period": period, "review": review, "matrix": matrix, "actions": actions, "form": form,

@@ -1,6 +1,7 @@
 """An action's status given in a risk's review is kept with the review (RiskReview.action_statuses),
 shown to its owner and approver with it, and written to the action only when the review is approved:
 readers see each action's status as of the latest approved review, never a draft's."""
+import datetime
 import re
 
 import pytest
@@ -150,3 +151,60 @@ def test_an_action_removed_after_a_status_was_given_leaves_the_draft_saveable(wo
     saved = services.save_review(review=draft, by=people["officer"],
                                  data={**COMPLETE, "commentary": "Again.", "version": draft.version + 1})
     assert (saved.commentary, saved.action_statuses) == ("Again.", {})
+
+
+def risk_url(risk):
+    return f"/risks/{risk.strategy.slug}/{risk.reference}/"
+
+
+def test_a_drafts_next_review_date_is_not_on_the_risk_nor_its_page_until_approval(world, people):
+    risk, action, q1, q2, draft = world
+    risk.next_review_date = datetime.date(2027, 1, 31)
+    risk.save()
+    owner = client_of(people["officer"])
+    saved = owner.post(review_url(risk, q2), {
+        "version": str(draft.version), "current_likelihood": "4", "current_impact": "3", "direction": "increasing",
+        "commentary": "Rates rose.", "actions_progress": "Bid sent.", f"action_{action.pk}_status": "not_started",
+        "next_review_date-day": "15", "next_review_date-month": "4", "next_review_date-year": "2027",
+        "intent": "submit"})
+    assert saved.status_code == 302
+    risk.refresh_from_db()
+    assert risk.next_review_date == datetime.date(2027, 1, 31)
+    assert RiskReview.objects.get(pk=draft.pk).next_review_date == datetime.date(2027, 4, 15)
+    cache.clear()
+    reading = client_of(people["reader"])
+    page = text_of(reading.get(risk_url(risk)))
+    assert "31 January 2027" in page and "15 April 2027" not in page
+    # The approver sees the date this review gives, with the review.
+    assert "This review gives 15 April 2027" in text_of(client_of(people["approver"]).get(review_url(risk, q2)))
+
+    submitted = RiskReview.objects.get(pk=draft.pk)
+    services.approve_review(review=submitted, by=people["approver"], version=submitted.version)
+    cache.clear()
+    risk.refresh_from_db()
+    assert risk.next_review_date == datetime.date(2027, 4, 15)
+    page = text_of(reading.get(risk_url(risk)))
+    assert "15 April 2027" in page and "31 January 2027" not in page
+
+
+def test_the_owner_sees_the_next_review_date_they_gave_when_they_come_back_to_the_draft(world, people):
+    risk, action, q1, q2, draft = world
+    services.save_review(review=draft, by=people["officer"],
+                         data={**COMPLETE, "version": draft.version, "next_review_date": datetime.date(2027, 4, 15)})
+    html = client_of(people["officer"]).get(review_url(risk, q2)).content.decode()
+    assert re.search(r'name="next_review_date-day"[^>]*value="15"', html)
+    assert re.search(r'name="next_review_date-month"[^>]*value="4"', html)
+    assert RiskReview.objects.get(pk=draft.pk).next_review_date == datetime.date(2027, 4, 15)
+    risk.refresh_from_db()
+    assert risk.next_review_date is None  # the risk's waits for approval
+
+
+def test_a_review_sent_back_leaves_the_risks_next_review_date(world, people):
+    risk, action, q1, q2, draft = world
+    services.save_review(review=draft, by=people["officer"], submit=True,
+                         data={**COMPLETE, "version": draft.version, "next_review_date": datetime.date(2027, 4, 15)})
+    submitted = RiskReview.objects.get(pk=draft.pk)
+    services.send_back_review(review=submitted, by=people["approver"], reason="Check the date.",
+                              version=submitted.version)
+    risk.refresh_from_db()
+    assert risk.next_review_date is None
