@@ -78,8 +78,12 @@ def papers(django_db_setup, django_db_blocker, tmp_path_factory):
     from reporting.workbooks.export import export_briefing_workbook
     from reporting.workbooks.template import return_template_bytes
 
+    from django.db import transaction
+
     folder = tmp_path_factory.mktemp("papers")
-    with django_db_blocker.unblock():
+    # Inside a transaction rolled back at the end: outside any test's own transaction, whatever making
+    # the papers writes would stay in the session's data for every later test.
+    with django_db_blocker.unblock(), transaction.atomic():
         users = {u.username: u for u in get_user_model().objects.filter(username__in=["cabinet", "coordinator"])}
         assert len(users) == 2, "the papers need the Sefton data and the demo users"
         q1, q2 = ReportingPeriod.objects.get(slug="2023-24-q1"), ReportingPeriod.objects.get(slug="2023-24-q2")
@@ -95,6 +99,7 @@ def papers(django_db_setup, django_db_blocker, tmp_path_factory):
             "template": (return_template_bytes(period=q2, user=users["coordinator"],
                                                now=datetime.datetime(2023, 8, 1, tzinfo=datetime.timezone.utc)), ".xlsx"),
         }
+        transaction.set_rollback(True)
     converted = {}
     for name, (content, suffix) in sources.items():
         (folder / f"{name}{suffix}").write_bytes(content)
