@@ -182,6 +182,8 @@ def test_an_edited_template_changes_only_the_edited_cells(q2, client_for):
     response = upload(coordinator, as_upload(wb))
     assert "Check the changes before saving" in page_text(response)
     assert snapshot() == before, "the preview saves nothing"
+    html_page = response.content.decode()
+    assert f'action="{IMPORT_URL}confirm/"' in html_page and f'href="{IMPORT_URL}"' in html_page  # the way on and back
     response = coordinator.post(f"{IMPORT_URL}confirm/", {"plan": confirm_token(response)})
     assert response.status_code == 302
     after = snapshot()
