@@ -256,6 +256,11 @@ class Risk(models.Model):
             self._matrix = RiskMatrix.for_council(council())
         return self._matrix
 
+    @matrix.setter
+    def matrix(self, matrix):
+        """Given the matrix already read (with its levels), so that many risks read it once."""
+        self._matrix = matrix
+
     def clean(self):
         errors = {}
         if self.objective_id and self.strategy_id and self.objective.strategy_id != self.strategy_id:

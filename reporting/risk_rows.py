@@ -99,7 +99,7 @@ def risk_rows(*, user, strategy, period=None, risks=None, matrix=None):
     reviews = latest_reviews(risks, user, period=period)
     rows = []
     for risk in risks:
-        risk._matrix = matrix  # the page's matrix, as Risk.matrix keeps it once read: no query per risk
+        risk.matrix = matrix  # the page's matrix, as Risk.matrix keeps it once read: no query per risk
         review = reviews.get(risk.id)
         current = score_of(matrix, review.current_likelihood, review.current_impact) if review else None
         appetite = scoring.appetite_of(risk)

@@ -105,7 +105,7 @@ class RiskLoading(Loading):
         if created:
             known["count"] += 1
             risk = Risk(strategy=strategy, reference=reference, version=1, order=known["count"])
-        risk._matrix = known["matrix"]  # the matrix Risk.clean checks the levels on, its levels read once
+        risk.matrix = known["matrix"]  # the matrix Risk.clean checks the levels on, its levels read once
         before = self._saved_fields(risk)
         risk.title = str(self.require(data, "title", where)).strip()
         for key in RISK_FIELDS[1:]:

@@ -424,7 +424,7 @@ def risk_rows(audience=PUBLIC):
                .order_by("risk__strategy__name", "risk__order", "risk__reference", "period__start_date"))
     for review in reviews:
         risk, period = review.risk, review.period
-        risk._matrix = matrix
+        risk.matrix = matrix
         current = score_of(matrix, review.current_likelihood, review.current_impact)
         inherent = score_of(matrix, risk.inherent_likelihood, risk.inherent_impact)
         target = score_of(matrix, risk.target_likelihood, risk.target_impact)

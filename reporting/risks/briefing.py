@@ -75,7 +75,7 @@ def risk_lines(period):
     lines = []
     for review in reviews:
         risk = review.risk
-        risk._matrix = matrix
+        risk.matrix = matrix
         score = score_of(matrix, review.current_likelihood, review.current_impact)
         earlier = before.get(review.risk_id)
         previous = score_of(matrix, earlier.current_likelihood, earlier.current_impact) if earlier else None

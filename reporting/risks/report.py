@@ -207,7 +207,7 @@ def heat_map_of(matrix, rows):
 
 def register_row(matrix, review, period):
     risk = review.risk
-    risk._matrix = matrix
+    risk.matrix = matrix
     current = score_of(matrix, review.current_likelihood, review.current_impact)
     outside = scoring.outside_appetite(risk, current.score)
     appetite = scoring.appetite_of(risk)

@@ -60,7 +60,7 @@ def write_risks(wb, data, used):
     reviews = latest_reviews(risks, user, period=period)
     row = FIRST_DATA_ROW
     for risk in risks:
-        risk._matrix = matrix
+        risk.matrix = matrix
         review = reviews.get(risk.id)
         current = score_of(matrix, review.current_likelihood, review.current_impact) if review else None
         inherent = score_of(matrix, risk.inherent_likelihood, risk.inherent_impact)
