@@ -22,6 +22,14 @@ each other's work (and end at about the same time: the PostgreSQL pass is the sl
 - "html checker": the Nu Html Checker over every page of the journeys (tests/test_html_valid.py):
   what it proves is the templates' HTML, the same on either database; what the pages do to the
   database is tested by the view tests in both passes.
+- "words walk": the walks over every page, document and export (and the admin) as each role of
+  the made-up councils (Anytown, Oakvale) and the footer walk (WORDS_WALKS): what they prove is the
+  words on those pages (the council's own words and grammar, never the first customer's; the
+  footer's links), which the templates and the council's terms decide, the same on either
+  database. What those pages do to the database is proved in both passes: every address as each
+  reader (tests/security/test_url_walk.py), every page with unstorable text as the Economy Cell
+  and a reader (tests/security/test_unstorable_text.py), every form fuzzed
+  (tests/security/test_fuzz_forms.py), and each page's own view tests.
 
 All of them run in the SQLite pass but the Economy Cell's fuzzing and the Nu Html Checker: the
 SQLite pass, carrying the browser's and LibreOffice's tests, is the longer one (measured on 7 December
@@ -34,9 +42,19 @@ Without `--suite-pass` (a developer running pytest) every test runs.
 PASSES = ("sqlite", "postgresql")
 VENDOR = {"sqlite": "sqlite", "postgresql": "postgresql"}  # the connection.vendor each pass expects
 ONCE = {"no database": "sqlite", "browser": "sqlite", "libreoffice": "sqlite",
-        "fuzzing as a reader": "sqlite", "fuzzing as the Economy Cell": "postgresql", "html checker": "postgresql"}
+        "fuzzing as a reader": "sqlite", "fuzzing as the Economy Cell": "postgresql", "html checker": "postgresql",
+        "words walk": "sqlite"}
 FUZZING = "tests/reporting/api/test_fuzz.py"
 HTML_CHECKER = "tests/test_html_valid.py"
+# The walks whose proof is the words of every page (the kind "words walk", above); each a test's id
+# without its parameters.
+WORDS_WALKS = (
+    "tests/test_any_council.py::test_every_page_document_and_export_speaks_the_councils_words_as_each_role",
+    "tests/test_any_council.py::test_the_admin_speaks_the_councils_words",
+    "tests/test_council_grammar.py::test_every_page_document_and_export_as_each_role_speaks_in_oakvales_words",
+    "tests/test_council_grammar.py::test_the_admin_speaks_in_oakvales_words",
+    "tests/reporting/legal/test_legal_pages.py::test_every_page_links_to_them_in_its_footer",
+)
 
 # The fixtures by which a test reaches the database of the run (directly or through other fixtures).
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
@@ -59,6 +77,8 @@ def kind(item):
         return "browser"
     if item.nodeid.startswith(HTML_CHECKER + "::"):
         return "html checker"
+    if item.nodeid.split("[", 1)[0] in WORDS_WALKS:
+        return "words walk"
     if "papers" in names:
         return "libreoffice"
     if not uses_db and not _uses_own_database_of_the_runs_kind(item):

@@ -68,7 +68,8 @@ def test_every_test_of_this_session_runs_in_a_pass_and_each_that_uses_the_databa
         uses_db = item.get_closest_marker("django_db") is not None or bool({"db", "transactional_db", "live_server"} & names)
         proves_the_database = not (item.get_closest_marker("browser") or "papers" in names
                                    or item.nodeid.startswith("tests/reporting/api/test_fuzz.py::")
-                                   or item.nodeid.startswith(passes.HTML_CHECKER + "::"))
+                                   or item.nodeid.startswith(passes.HTML_CHECKER + "::")
+                                   or item.nodeid.split("[", 1)[0] in passes.WORDS_WALKS)
         if uses_db and proves_the_database:
             assert runs_in == passes.PASSES, item.nodeid
 
@@ -76,3 +77,14 @@ def test_every_test_of_this_session_runs_in_a_pass_and_each_that_uses_the_databa
 @pytest.mark.parametrize("kind", sorted(passes.ONCE))
 def test_each_kind_run_once_is_given_a_pass(kind):
     assert passes.ONCE[kind] in passes.PASSES
+
+
+def test_each_words_walk_names_a_test_of_the_suite():
+    """A walk renamed would otherwise leave its old name here, and the walk run in both passes."""
+    files = sorted({walk.split("::", 1)[0] for walk in passes.WORDS_WALKS})
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PYTEST_ADDOPTS"}}
+    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", *files], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    tests = {line.split("[", 1)[0] for line in result.stdout.splitlines() if "::" in line}
+    assert set(passes.WORDS_WALKS) <= tests, set(passes.WORDS_WALKS) - tests
