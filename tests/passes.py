@@ -12,8 +12,11 @@ each other's work (and end at about the same time: the PostgreSQL pass is the sl
   checks, the keyboard); the database behaviour behind the same pages is covered by the view and
   service tests, which run in both passes;
 - "libreoffice": it reads the session's papers as LibreOffice converted them (the `papers`
-  fixture of tests/reporting/documents/conftest.py): the converter's output, from documents whose
-  building from the data is tested in both passes (tests/reporting/documents/test_word.py...);
+  fixture of tests/reporting/documents/conftest.py), or is one of LIBREOFFICE_READS, which convert
+  a document or file themselves: what it proves is the converter's output (how LibreOffice prints
+  or reads it, or that it reaches no network), from documents whose building from the data is
+  tested in both passes (tests/reporting/documents/test_word.py, the workbooks' cells in
+  tests/security/test_formula_injection.py...);
 - "fuzzing": schemathesis's three runs against the read API (tests/reporting/api/test_fuzz.py),
   bounded by time, not by what they prove, are shared out so that each database is fuzzed and the
   passes end together: as the Economy Cell (who sees drafts too) on PostgreSQL, the production
@@ -46,6 +49,20 @@ ONCE = {"no database": "sqlite", "browser": "sqlite", "libreoffice": "sqlite",
         "words walk": "sqlite"}
 FUZZING = "tests/reporting/api/test_fuzz.py"
 HTML_CHECKER = "tests/test_html_valid.py"
+# The tests that convert a file with LibreOffice themselves and prove what the converter makes of it
+# (the kind "libreoffice", above); each a test's id without its parameters.
+LIBREOFFICE_READS = (
+    "tests/security/test_formula_injection.py::test_libreoffice_finds_no_formula_in_the_files",
+    "tests/reporting/risks/test_import.py::test_libreoffice_prints_each_sheet_of_the_register_on_one_a4_landscape_page",
+    "tests/reporting/briefings/test_appendix_verdicts.py::test_the_pdf_appendix_says_the_verdicts_and_breaks_no_word",
+    "tests/reporting/documents/test_template_safety.py::test_no_request_reaches_a_listener_while_a_pdf_is_made_from_a_hostile_document",
+    "tests/reporting/documents/test_template_safety.py::"
+    "test_the_profile_alone_keeps_libreoffice_off_a_listener_where_namespaces_are_not_allowed",
+    "tests/reporting/documents/test_template_safety.py::test_a_program_run_as_libreoffice_is_run_cannot_connect_anywhere",
+    "tests/reporting/documents/test_papers_as_sent.py::"
+    "test_a_council_footer_without_page_numbers_gets_them_and_one_with_them_keeps_its_own",
+    "tests/reporting/documents/test_word.py::test_the_council_template_reaches_the_pdf_too",
+)
 # The walks whose proof is the words of every page (the kind "words walk", above); each a test's id
 # without its parameters.
 WORDS_WALKS = (
@@ -67,6 +84,11 @@ def _uses_own_database_of_the_runs_kind(item):
     return getattr(getattr(item, "module", None), "live_database", None) is live_database
 
 
+def test_id(item):
+    """The test's id without its parameters."""
+    return item.nodeid.split("[", 1)[0]
+
+
 def kind(item):
     """The kind of test ONCE names, or None for a test that depends on the database (both passes)."""
     names = set(getattr(item, "fixturenames", ()))
@@ -77,9 +99,9 @@ def kind(item):
         return "browser"
     if item.nodeid.startswith(HTML_CHECKER + "::"):
         return "html checker"
-    if item.nodeid.split("[", 1)[0] in WORDS_WALKS:
+    if test_id(item) in WORDS_WALKS:
         return "words walk"
-    if "papers" in names:
+    if "papers" in names or test_id(item) in LIBREOFFICE_READS:
         return "libreoffice"
     if not uses_db and not _uses_own_database_of_the_runs_kind(item):
         return "no database"
