@@ -1,7 +1,7 @@
 """The URL walks' recording of what a request read of its query string (tests/security/query_reads.py):
 a page is opened with a query only where it read one of the query's keys, or the query string whole."""
 import pytest
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import path
 
 from tests.security.query_reads import EVERYTHING, QueryReads
@@ -27,6 +27,7 @@ urlpatterns = [
     path("full-path/", lambda request: HttpResponse(request.get_full_path())),
     path("absolute/", lambda request: HttpResponse(request.build_absolute_uri())),
     path("raw/", lambda request: HttpResponse(request.META["QUERY_STRING"])),
+    path("streams/", lambda request: StreamingHttpResponse(str(request.GET.get(name)) for name in ["status"])),
     path("leaks-on-red/", lambda request: HttpResponse(MARKER if request.GET.get("status") == "red" else "nothing")),
 ]
 
@@ -38,7 +39,8 @@ def test_a_page_is_opened_with_a_query_only_where_it_read_one_of_its_keys(client
     assert opened(walker, client, "/nothing/") == [""]
     assert opened(walker, client, "/period/") == WITH_PERIOD
     assert opened(walker, client, "/asks-in/") == ["", "?period=2023-24-q2&status=red", "?status=red"]  # asked, absent
-    assert walker.requests == 1 + 3 + 3
+    assert opened(walker, client, "/streams/") == ["", "?period=2023-24-q2&status=red", "?status=red"]  # as it streams
+    assert walker.requests == 1 + 3 + 3 + 3
 
 
 @pytest.mark.django_db
