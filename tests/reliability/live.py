@@ -3,9 +3,11 @@ file, or a new database on the suite's PostgreSQL server) holding the Sefton dat
 served by gunicorn with several workers and threads on loopback, as production serves it.
 
 The HTTP session (cookies, CSRF) and the form reader are the benchmarks' (bench/serve.py)."""
+import atexit
 import contextlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -46,40 +48,95 @@ def manage(database_url, *args, **extra):
     return result
 
 
-@contextlib.contextmanager
-def live_database(*, data=True):
-    """A DATABASE_URL for a new database of the kind the suite runs on, migrated, with the Sefton data
-    and the demo users (data=False: migrated only); removed afterwards."""
-    vendor = connection.vendor
-    if vendor == "sqlite":
-        tmp = tempfile.mkdtemp(prefix="ses-live-")
-        url = f"sqlite:///{tmp}/live.sqlite3"
-        cleanup = lambda: shutil.rmtree(tmp, ignore_errors=True)  # noqa: E731
-    else:
-        import psycopg2
+# The databases live_database copies, one of each kind per test session: (vendor, data) -> a SQLite
+# file's path or a PostgreSQL database's name. Removed when the session's interpreter exits.
+_TEMPLATES = {}
 
-        db = settings.DATABASES["default"]
-        name = f"ses_live_{uuid.uuid4().hex[:10]}"
-        params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"],
-                  "password": db["PASSWORD"] or None, "dbname": "postgres"}
-        admin = psycopg2.connect(**params)
+
+def _postgres_params():
+    db = settings.DATABASES["default"]
+    return {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"],
+            "password": db["PASSWORD"] or None, "dbname": "postgres"}
+
+
+def _postgres_url(name):
+    db, params = settings.DATABASES["default"], _postgres_params()
+    auth = urllib.parse.quote(db["USER"]) + (f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{params['host']}:{params['port']}/{name}"
+
+
+def _postgres_admin(params, *statements):
+    """Run statements on the server's maintenance database, outside any transaction (CREATE and
+    DROP DATABASE refuse one)."""
+    import psycopg2
+
+    with contextlib.closing(psycopg2.connect(**params)) as admin:
         admin.autocommit = True
         with admin.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{name}"')
-        auth = urllib.parse.quote(db["USER"]) + (f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-        url = f"postgres://{auth}@{params['host']}:{params['port']}/{name}"
+            for statement in statements:
+                cur.execute(statement)
 
-        def cleanup():
-            with admin.cursor() as cur:
-                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.close()
-    try:
+
+def _drop_template(params, name):
+    with contextlib.suppress(Exception):  # the server may be gone already: run-tests.sh throws it away
+        _postgres_admin(params, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _template(vendor, data):
+    """The database of this kind made the real way, once per session: migrate (and with data,
+    load_sefton and create_demo_users) run by `manage.py shell` in a subprocess, as a deployment
+    runs them. Nothing but copying reads it afterwards."""
+    key = (vendor, data)
+    if key not in _TEMPLATES:
+        if vendor == "sqlite":
+            folder = tempfile.mkdtemp(prefix="ses-live-template-")
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            template, url = f"{folder}/template.sqlite3", f"sqlite:///{folder}/template.sqlite3"
+        else:
+            params = _postgres_params()
+            template = f"ses_live_template_{'data' if data else 'nodata'}_{uuid.uuid4().hex[:10]}"
+            _postgres_admin(params, f'CREATE DATABASE "{template}"')
+            atexit.register(_drop_template, params, template)
+            url = _postgres_url(template)
         manage(url, "shell", "-c", "from django.core.management import call_command as c; "
                                    "c('migrate', interactive=False, verbosity=0)"
                                    + ("; c('load_sefton', verbosity=0); c('create_demo_users', verbosity=0)" if data else ""))
-        yield url
-    finally:
-        cleanup()
+        _TEMPLATES[key] = template  # only once made whole: a failed attempt is tried again by the next caller
+    return _TEMPLATES[key]
+
+
+@contextlib.contextmanager
+def live_database(*, data=True):
+    """A DATABASE_URL for a new database of the kind the suite runs on, migrated, with the Sefton data
+    and the demo users (data=False: migrated only); removed afterwards.
+
+    Each is a copy of a template made once per session for its kind (`_template`): making one
+    (migrate, load_sefton, create_demo_users in a subprocess) costs about 7.5 s of CPU, and the six
+    modules that start real servers (tests/deploy/, tests/reliability/, the outbox worker's) ask for
+    one on each pass of make test; a copy costs a fraction of a second. The copy is
+    a database of its own (a SQLite file copied with SQLite's backup API, consistent whatever WAL
+    holds; a PostgreSQL database CREATEd with the template as TEMPLATE, sequences included), so a
+    test writes only to its copy and finds the database as freshly made, whatever ran before it."""
+    vendor = connection.vendor
+    template = _template(vendor, data)
+    if vendor == "sqlite":
+        tmp = tempfile.mkdtemp(prefix="ses-live-")
+        path = f"{tmp}/live.sqlite3"
+        try:
+            with contextlib.closing(sqlite3.connect(template)) as source, contextlib.closing(sqlite3.connect(path)) as copy:
+                source.backup(copy)
+            yield f"sqlite:///{path}"
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        params = _postgres_params()
+        name = f"ses_live_{uuid.uuid4().hex[:10]}"
+        # PostgreSQL copies a template only while nobody is connected to it: its maker has exited.
+        _postgres_admin(params, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        try:
+            yield _postgres_url(name)
+        finally:
+            _postgres_admin(params, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextlib.contextmanager
