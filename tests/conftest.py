@@ -3,6 +3,8 @@
 The Sefton data and the demo users are loaded once per session, committed (tests/session_data.py):
 a test that asks for them finds them in the database; any other test that uses the database finds
 it as migrations left it."""
+import gc
+
 import pytest
 from django.test import Client
 
@@ -25,6 +27,17 @@ def pytest_addoption(parser):
     parser.addoption("--suite-pass", choices=passes.PASSES, default=None,
                      help="make test's pass on this database: a test whose outcome cannot depend on the database "
                           "runs in one pass only (tests/passes.py)")
+
+
+def pytest_collection_finish(session):
+    """What is loaded by now (Django, the project, pytest's thousands of collected tests) lives to the
+    end of the run: it is frozen out of the garbage collector's reach (gc.freeze, as sefton_ses/wsgi.py
+    does for a server), which otherwise walks all of it at every full collection; and a collection
+    starts after 20,000 new objects rather than 700. Measured on 368 tests of tests/reporting: the
+    collector's time 4.9 s -> 2.3 s, the run's CPU 100 s -> 89 s."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 @pytest.hookimpl(trylast=True)
