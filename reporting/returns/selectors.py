@@ -251,7 +251,7 @@ def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None
     else:
         subs = [s for s in sub_strands if s.objective.strategy_id == period.strategy_id]
     sub_ids = [s.id for s in subs]
-    returns = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period, sub_strand_id__in=sub_ids)}
+    returns = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period, sub_strand_id__in=sub_ids).order_by()}
     # What is missing is asked only of a return started and still outstanding: only their KPIs and
     # figures are read, through the returns (one query each, whatever the data).
     kpis = KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True, sub_strand__returns__period=period,
@@ -259,7 +259,7 @@ def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None
     kpis_by_sub = {}
     for kpi in kpis.order_by("order", "code"):
         kpis_by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
-    measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period)}
+    measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period).order_by()}
     rows = []
     for sub in subs:
         ret = returns.get(sub.id)
@@ -291,8 +291,8 @@ def late_returns(user, strategy=None, *, sub_strands=None):
         mine = [s for s in sub_strands if strategy is None or s.objective.strategy_id == strategy.id]
     subs = {s.id: s for s in mine}
     started = list(QuarterlyReturn.objects.filter(period__in=published, sub_strand_id__in=list(subs))
-                   .exclude(state__in=APPROVED).select_related("period"))
-    have_latest = set(QuarterlyReturn.objects.filter(period=latest, sub_strand_id__in=list(subs)).values_list("sub_strand_id", flat=True))
+                   .exclude(state__in=APPROVED).select_related("period").order_by())  # rows are sorted below
+    have_latest = set(QuarterlyReturn.objects.filter(period=latest, sub_strand_id__in=list(subs)).order_by().values_list("sub_strand_id", flat=True))
     # Only the KPIs and figures of the late returns still outstanding (what is missing is asked of
     # those alone): a council whose late returns are few reads few; one query each, whatever the data.
     outstanding = QuarterlyReturn.objects.filter(period__in=published, sub_strand_id__in=list(subs), state__in=OUTSTANDING)
@@ -300,7 +300,7 @@ def late_returns(user, strategy=None, *, sub_strands=None):
     for kpi in KPI.objects.filter(sub_strand__in=outstanding.values("sub_strand"), is_active=True).order_by("order", "code"):
         by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
     measurements = {(m.kpi_id, m.period_id): m for m in Measurement.objects.filter(
-        kpi__is_active=True, kpi__sub_strand__returns__in=outstanding, kpi__sub_strand__returns__period=F("period"))}
+        kpi__is_active=True, kpi__sub_strand__returns__in=outstanding, kpi__sub_strand__returns__period=F("period")).order_by()}
     rows = []
     for ret in started:
         sub = subs[ret.sub_strand_id]
