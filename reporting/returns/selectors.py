@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,7 +25,7 @@ from reporting.access import sees_drafts_of, visible_measurements, visible_retur
 from reporting.models import ActionUpdate, QuarterlyReturn, ReturnRevision, WorkflowState
 from reporting.returns.completeness import saved_return_problems
 from reporting.returns.history import return_history
-from reporting.workflow import APPROVED, NOT_STARTED, is_outstanding, is_overdue
+from reporting.workflow import APPROVED, NOT_STARTED, OUTSTANDING, is_outstanding, is_overdue
 
 # -- finding a return ----------------------------------------------------------------------------
 
@@ -226,22 +227,39 @@ def _sub_strands_for(user):
     return subs.filter(id__in=editable_sub_strand_ids(user))
 
 
-def my_returns(user, *, strategy=None, period=None, today=None):
+def my_returns_page(user, *, strategy=None):
+    """What My returns shows: the open period and its rows (my_returns), and the late returns
+    (late_returns), of the strategy if given, from one read of the user's sub-strands."""
+    subs = _sub_strands_for(user)
+    if strategy is not None:
+        subs = subs.filter(objective__strategy=strategy)
+    subs = list(subs)
+    period, rows = my_returns(user, strategy=strategy, sub_strands=subs)
+    return {"period": period, "rows": rows, "late": late_returns(user, strategy, sub_strands=subs)}
+
+
+def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None):
     """The strategy's open period (or the one given) and a row per sub-strand of it the user fills in
-    (the Economy Cell: all), with its state, what is missing and whether it is overdue. Four queries
-    whatever the size."""
+    (the Economy Cell: all), with its state, what is missing and whether it is overdue. Five queries
+    whatever the size; three when given `sub_strands`, the user's as _sub_strands_for reads them."""
     period = period or open_period(strategy)
     if period is None:
         return None, []
     today = today or timezone.localdate()
-    subs = list(_sub_strands_for(user).filter(objective__strategy_id=period.strategy_id))
+    if sub_strands is None:
+        subs = list(_sub_strands_for(user).filter(objective__strategy_id=period.strategy_id))
+    else:
+        subs = [s for s in sub_strands if s.objective.strategy_id == period.strategy_id]
     sub_ids = [s.id for s in subs]
-    returns = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period, sub_strand_id__in=sub_ids)}
+    returns = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period, sub_strand_id__in=sub_ids).order_by()}
+    # What is missing is asked only of a return started and still outstanding: only their KPIs and
+    # figures are read, through the returns (one query each, whatever the data).
+    kpis = KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True, sub_strand__returns__period=period,
+                              sub_strand__returns__state__in=OUTSTANDING)
     kpis_by_sub = {}
-    kpis = list(KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True).order_by("order", "code"))
-    for kpi in kpis:
+    for kpi in kpis.order_by("order", "code"):
         kpis_by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
-    measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi_id__in=[k.id for k in kpis], period=period)}
+    measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period).order_by()}
     rows = []
     for sub in subs:
         ret = returns.get(sub.id)
@@ -252,30 +270,38 @@ def my_returns(user, *, strategy=None, period=None, today=None):
     return period, rows
 
 
-def late_returns(user, strategy=None):
+def late_returns(user, strategy=None, *, sub_strands=None):
     """The late returns this user fills in (the Economy Cell: all): those of published periods not
     approved yet. Every started one (a draft, returned, or waiting for approval) of any published
     period; and, for the latest published period, the sub-strands that never started theirs. Newest
-    period first; of the strategy's periods and sub-strands, if given. Five queries whatever the size."""
+    period first; of the strategy's periods and sub-strands, if given. Seven queries whatever the
+    size (five with no late return outstanding); two fewer when given `sub_strands`, the user's as
+    _sub_strands_for reads them."""
     published = ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-end_date")
-    mine = _sub_strands_for(user)
     if strategy is not None:
-        published, mine = published.filter(strategy=strategy), mine.filter(objective__strategy=strategy)
+        published = published.filter(strategy=strategy)
     published = list(published)
     if not published:
         return []
     latest = published[0]
+    if sub_strands is None:
+        mine = _sub_strands_for(user)
+        if strategy is not None:
+            mine = mine.filter(objective__strategy=strategy)
+    else:
+        mine = [s for s in sub_strands if strategy is None or s.objective.strategy_id == strategy.id]
     subs = {s.id: s for s in mine}
     started = list(QuarterlyReturn.objects.filter(period__in=published, sub_strand_id__in=list(subs))
-                   .exclude(state__in=APPROVED).select_related("period"))
-    have_latest = set(QuarterlyReturn.objects.filter(period=latest, sub_strand_id__in=list(subs)).values_list("sub_strand_id", flat=True))
-    # Only the KPIs of the returns started late: a council whose late returns are few reads few.
-    kpis = list(KPI.objects.filter(sub_strand_id__in={r.sub_strand_id for r in started}, is_active=True).order_by("order", "code"))
+                   .exclude(state__in=APPROVED).select_related("period").order_by())  # rows are sorted below
+    have_latest = set(QuarterlyReturn.objects.filter(period=latest, sub_strand_id__in=list(subs)).order_by().values_list("sub_strand_id", flat=True))
+    # Only the KPIs and figures of the late returns still outstanding (what is missing is asked of
+    # those alone): a council whose late returns are few reads few, and with none reads none.
+    outstanding = [r for r in started if is_outstanding(r.state)]
     by_sub = {}
-    for kpi in kpis:
+    for kpi in KPI.objects.filter(sub_strand_id__in={r.sub_strand_id for r in outstanding}, is_active=True).order_by("order", "code"):
         by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
     measurements = {(m.kpi_id, m.period_id): m for m in Measurement.objects.filter(
-        kpi_id__in=[k.id for k in kpis], period_id__in={r.period_id for r in started})}
+        kpi__is_active=True, kpi__sub_strand__returns__in=[r.id for r in outstanding], kpi__sub_strand__returns__period=F("period")).order_by()}
     rows = []
     for ret in started:
         sub = subs[ret.sub_strand_id]

@@ -32,9 +32,8 @@ def my_returns(request):
     """The officer's landing page: each of their sub-strands in the open period, its state and what is missing."""
     require(request.user, "view_my_returns")
     strategy = chosen_strategy(request)
-    period, rows = selectors.my_returns(request.user, strategy=strategy)
     return render(request, "reporting/returns/my_returns.html", {
-        "period": period, "rows": rows, "late": selectors.late_returns(request.user, strategy),
+        **selectors.my_returns_page(request.user, strategy=strategy),
         "may_chase": can(request.user, "chase_returns"), "may_import": can(request.user, "import_returns"),
     })
 

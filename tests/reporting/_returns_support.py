@@ -1,8 +1,10 @@
 """Helpers shared by the tests/reporting/test_returns_*.py modules: read a page's form as a browser
 would post it, and take a snapshot of everything a return's workflow may write."""
+from contextlib import contextmanager
 from html.parser import HTMLParser
 
 import pytest
+from django.db.models.signals import post_init
 from django.urls import reverse
 
 from kpis.models import Measurement
@@ -175,3 +177,18 @@ def housing_return(users, state="draft", period_slug="2023-24-q2", sub_slug="hou
     ret = services.approve_return(quarterly_return=ret, by=users["approver"])
     assert state == "approved", state
     return ret
+
+
+@contextmanager
+def built(model):
+    """The instances of `model` built meanwhile (read from the database), by Django's post_init signal."""
+    found = []
+
+    def note(sender, instance, **kwargs):
+        found.append(instance)
+
+    post_init.connect(note, sender=model, weak=False)
+    try:
+        yield found
+    finally:
+        post_init.disconnect(note, sender=model)

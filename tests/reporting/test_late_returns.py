@@ -17,6 +17,7 @@ from reporting.returns import services
 from objectives.council import main_strategy
 from reporting.returns.calendar import default_year
 from tests.reporting._returns_support import (  # noqa: F401
+    built,
     complete_changes,
     fast_password_hashing,
     fill,
@@ -146,3 +147,19 @@ def test_the_dashboards_action_plan_counts_add_up(client_for, demo_users):
         total = int(re.search(r'app-plan-count--all">(\d+)<', row).group(1))
         assert sum(counts) == total, row
     assert "No status given" in panel and "Not started" in panel
+
+
+def test_late_returns_read_the_kpis_and_figures_only_of_the_late_returns_still_to_be_submitted(issued, demo_users):
+    """A late return waiting for approval lists nothing missing: its KPIs are not read (they used to be)."""
+    from kpis.models import KPI, Measurement
+    from reporting.returns.selectors import late_returns
+
+    QuarterlyReturn.objects.filter(period__slug=Q2, sub_strand__slug="planning").update(state="submitted")
+    digital = services.start_return(sub_strand=SubStrand.objects.get(slug="digital"), period=period(), by=demo_users["officer2"])
+    with built(KPI) as kpis, built(Measurement) as figures:
+        rows = late_returns(demo_users["coordinator"])
+    assert kpis and {k.sub_strand_id for k in kpis} == {digital.sub_strand_id}
+    assert {m.kpi_id for m in figures} <= {k.id for k in kpis}
+    by_slug = {row.sub_strand.slug: row for row in rows if row.period.slug == Q2}
+    assert by_slug["planning"].state == "submitted" and by_slug["planning"].missing == []
+    assert by_slug["digital"].state == "draft" and by_slug["digital"].missing

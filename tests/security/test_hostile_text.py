@@ -86,3 +86,17 @@ def test_a_hostile_commentary_posted_through_the_form_is_only_words_on_every_pag
             assert tag not in {"img", "svg", "iframe"}, tag
             assert not any(name.startswith("on") for name in attrs), (tag, attrs)
             assert not str(attrs.get("href", "")).startswith("javascript:"), attrs
+
+
+def test_my_returns_still_missing_items_are_escaped_as_the_template_escaped_them():
+    """ses.list_items draws My returns' "Still missing" list in one call instead of a template loop:
+    each item escaped as {{ item }} would be, a text already safe left as it is."""
+    from django.template import engines
+    from django.utils.safestring import mark_safe
+
+    from reporting.templatetags.ses import list_items
+
+    items = ['<script>alert("x")</script> & \'HOU-01\'', mark_safe("<em>kept</em>"), 7]
+    loop = engines["django"].from_string("{% for item in items %}<li>{{ item }}</li>{% endfor %}").render({"items": items})
+    assert str(list_items(items)) == loop
+    assert "<script>" not in str(list_items(items))

@@ -7,8 +7,10 @@ from django.urls import reverse
 from kpis.models import KPI, Measurement
 from objectives.models import Action, ActionPlan, ReportingPeriod, SubStrand
 from reporting.models import ActionUpdate, QuarterlyReturn
+from reporting.returns import services
+from reporting.returns.selectors import my_returns
 from tests.factories import KPIFactory, ObjectiveFactory, SubStrandFactory
-from tests.reporting._returns_support import fast_password_hashing, fill, housing_return, return_url  # noqa: F401
+from tests.reporting._returns_support import built, fast_password_hashing, fill, housing_return, return_url  # noqa: F401
 
 
 def count_queries(client, url):
@@ -91,3 +93,19 @@ def test_the_return_page_makes_the_same_number_of_queries_at_two_sizes(demo_user
     large = count_queries(client, return_url())
     assert small == large, f"the return page: {small} queries with a little data, {large} with a lot"
     assert small <= 30
+
+
+@pytest.mark.django_db
+def test_my_returns_reads_the_kpis_and_figures_only_of_the_returns_still_to_be_submitted(demo_users):
+    """What is missing is asked only of a started return still outstanding: a sub-strand not started is
+    "Not started", a submitted return lists nothing. It used to read every KPI of every sub-strand."""
+    q2 = ReportingPeriod.objects.get(slug="2023-24-q2")
+    housing_return(demo_users, "submitted")
+    planning = services.start_return(sub_strand=SubStrand.objects.get(slug="planning"), period=q2, by=demo_users["officer"])
+    with built(KPI) as kpis, built(Measurement) as figures:
+        _, rows = my_returns(demo_users["coordinator"], period=q2)
+    assert kpis and {k.sub_strand_id for k in kpis} == {planning.sub_strand_id}
+    assert {m.kpi_id for m in figures} <= {k.id for k in kpis}
+    assert len(rows) == SubStrand.objects.filter(objective__strategy_id=q2.strategy_id).count()
+    by_slug = {row.sub_strand.slug: row for row in rows}
+    assert by_slug["housing"].missing == [] and by_slug["planning"].missing
