@@ -6,7 +6,7 @@ import operator
 from dataclasses import dataclass
 from functools import reduce
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 
 from kpis.models import KPI, Measurement
 from kpis.rag import MOVEMENT_WORDS, figure_movement
@@ -18,6 +18,15 @@ from reporting.models import QuarterlyReturn, WorkflowState
 from reporting import statuses
 from reporting.returns.selectors import figure_text
 from reporting.statuses import figure_baselines, rated_before
+
+
+# The fields a review row reads of each KPI and each figure: the text of a figure (kpis.formatting),
+# its RAG and override (Measurement.rag, .override), its movement (kpis.rag.figure_movement), and the
+# baseline's period. Whole models of 20 and 30 fields were built for these, two figures a KPI.
+KPI_SHOWN = ("id", "sub_strand_id", "code", "title", "kind", "unit", "order")
+FIGURE_SHOWN = ("id", "kpi_id", "period", "value", "milestone_status", "not_available", "expected_date",
+                "rag_calculated", "rag_basis", "rag_override", "override_reason", "frozen_at", "frozen_rag")
+PERIOD_SHOWN = ("financial_year", "number", "cadence", "start_date", "end_date")  # its label, and whether it is the one just before
 
 
 @dataclass
@@ -95,7 +104,8 @@ def review_queue(user):
         (r.sub_strand_id, r.period.financial_year, r.period.number): r
         for r in visible_returns(user).filter(wanted, sub_strand_id__in=sub_ids).select_related("period")
     }
-    kpis = list(KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True).order_by("order", "code"))
+    kpis = list(KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True).order_by("order", "code")
+                .only(*KPI_SHOWN))
     now, before = {}, {}
     baselines = {  # each period's baseline figures: the latest approved as at the period before
         period_id: figure_baselines(ReportingPeriod(financial_year=fy, number=q, cadence=periods[period_id].cadence))
@@ -104,7 +114,17 @@ def review_queue(user):
     flags = {f"baseline_{period_id}": ExpressionWrapper(q, output_field=BooleanField()) for period_id, q in baselines.items()}
     figures = visible_measurements(user).filter(Q(period_id__in=list(periods)) | reduce(operator.or_, baselines.values()),
                                                 kpi__in=kpis)
-    for m in figures.annotate(**flags).select_related("period"):
+    # Only what the rows show and the rules asked of them read (figure_text, Measurement.rag and
+    # .override, the movement); no ordering (read into dicts), so no join to the KPIs' sub-strands.
+    # Each figure's period built once, not once a figure (the baseline's period: its label, and
+    # whether it is the one just before); the queue's own periods are those already read.
+    shown_periods = dict(periods)
+    period_fields = {f"period_{name}": F(f"period__{name}") for name in PERIOD_SHOWN}
+    for m in figures.annotate(**flags, **period_fields).only(*FIGURE_SHOWN).order_by():
+        if m.period_id not in shown_periods:
+            shown_periods[m.period_id] = ReportingPeriod.from_db(
+                figures.db, ["id", *PERIOD_SHOWN], [m.period_id, *(getattr(m, f"period_{name}") for name in PERIOD_SHOWN)])
+        m.period = shown_periods[m.period_id]
         if m.period_id in periods:
             now[(m.kpi_id, m.period_id)] = m
         for period_id in periods:
