@@ -113,7 +113,7 @@ def review_queue(user):
     }
     flags = {f"baseline_{period_id}": ExpressionWrapper(q, output_field=BooleanField()) for period_id, q in baselines.items()}
     figures = visible_measurements(user).filter(Q(period_id__in=list(periods)) | reduce(operator.or_, baselines.values()),
-                                                kpi__in=kpis)
+                                                kpi_id__in=[kpi.id for kpi in kpis])
     # Only what the rows show and the rules asked of them read (figure_text, Measurement.rag and
     # .override, the movement); no ordering (read into dicts), so no join to the KPIs' sub-strands.
     # Each figure's period built once, not once a figure (the baseline's period: its label, and
