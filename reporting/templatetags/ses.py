@@ -23,8 +23,6 @@ everywhere and a RAG is always a word as well as a colour.
     {{ period.term.one_lower }}          a period's word: "half-year"; {{ strategy.period_term.a }} "a month"
     {{ text|in_words }}                  one of our own fixed texts in the council's words
 """
-import html
-
 from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -324,7 +322,6 @@ def no_target_words(kpi):
 
 @register.filter
 def list_items(items):
-    """Each item escaped (as conditional_escape would) in its <li>, run together: one call for a long
-    list (My returns' "Still missing" of every return) instead of a loop in the template."""
-    return mark_safe("".join(
-        f"<li>{item.__html__() if hasattr(item, '__html__') else html.escape(str(item))}</li>" for item in items))
+    """Each item escaped (conditional_escape, as {{ item }} does) in its <li>, run together: one call for
+    a long list (My returns' "Still missing" of every return) instead of a loop in the template."""
+    return format_html_join("", "<li>{}</li>", ((item,) for item in items))
