@@ -162,7 +162,15 @@ def word(key, form="one"):
 
 
 def _swaps():
+    """(today's word, the council's) for each word and form the council changes: worked out once
+    for each reading of the council's words (once a request)."""
     found = terms()
+    if "_swaps" not in found.__dict__:
+        found._swaps = _swaps_of(found)
+    return found._swaps
+
+
+def _swaps_of(found):
     swaps = []
     for key, (one, many) in DEFAULT_TERMS.items():
         if key == "officer":  # "lead officer", "officers": the role's own word, not one to swap

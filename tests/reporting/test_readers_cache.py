@@ -4,13 +4,17 @@ process changed it; never one person's content for another who may see less."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.db.models import F
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from kpis.models import KPI, Measurement, Target
 from objectives.models import ReportingPeriod, SubStrand
 from reporting.access import PUBLIC, audience
 from reporting.models import Briefing, DataVersion, QuarterlyReturn
+from reporting.readers_cache import data_version
+from tests.factories import StrategyFactory
 from tests.reporting.public.helpers import approve_q2, issue_q2
 from tests.reporting.test_strategy_readers import climate_for_scrutiny, leaked  # noqa: F401
 
@@ -109,7 +113,7 @@ def test_a_change_made_by_another_process_is_seen_by_this_one(client_for):
 
 def test_every_write_to_what_pages_show_raises_the_version(sefton, demo_users):
     def version():
-        return DataVersion.objects.get(pk=1).number
+        return data_version()  # as a page reads it: what it builds next is kept under this
 
     start = version()
     approve_q2(demo_users)  # a return, its figures
@@ -125,9 +129,75 @@ def test_every_write_to_what_pages_show_raises_the_version(sefton, demo_users):
 
 
 def test_signing_in_changes_no_version(sefton, demo_users):
-    before = DataVersion.objects.get(pk=1).number
+    before = data_version()  # read as a page reads it: a write after this would raise it again
     Client().force_login(demo_users["cabinet"], backend="django.contrib.auth.backends.ModelBackend")
-    assert DataVersion.objects.get(pk=1).number == before
+    assert data_version() == before
+
+
+def raises_of_the_version(queries):
+    return [q for q in queries if q["sql"].startswith("UPDATE") and "reporting_dataversion" in q["sql"]]
+
+
+def test_a_transaction_raises_the_version_once_for_all_its_writes(sefton):
+    before = data_version()
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        for slug in ("housing", "planning", "tourism"):
+            SubStrand.objects.get(slug=slug).save()
+        Target.objects.first().save()
+    assert len(raises_of_the_version(ctx.captured_queries)) == 1
+    assert data_version() == before + 1
+
+
+def test_a_write_after_the_version_was_read_raises_it_again(sefton):
+    """What a page builds after reading the version is kept under it: a later write of the same
+    transaction must not leave that content under the version that now holds the write."""
+    with transaction.atomic():
+        SubStrand.objects.get(slug="housing").save()
+        read = data_version()
+        SubStrand.objects.get(slug="planning").save()
+        assert data_version() > read
+
+
+def test_a_raise_undone_with_its_savepoint_is_made_again(sefton):
+    before = data_version()
+    with transaction.atomic():
+        with pytest.raises(ZeroDivisionError), transaction.atomic():  # a savepoint, rolled back with its raise
+            SubStrand.objects.get(slug="housing").save()
+            1 / 0
+        SubStrand.objects.get(slug="planning").save()
+    assert data_version() == before + 1
+
+
+def test_a_write_readers_may_see_raises_the_readers_version_after_a_draft_raised_the_other(sefton):
+    period = ReportingPeriod.objects.get(slug="2023-24-q2")
+    readers = data_version(drafts=False)
+    with transaction.atomic():
+        draft = QuarterlyReturn.objects.create(sub_strand=SubStrand.objects.get(slug="housing"), period=period,
+                                               state="draft", overall_rag="red")
+        draft.state = "approved"
+        draft.save()
+    assert data_version(drafts=False) == readers + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_committed_transaction_raises_the_version_even_through_the_same_atomic():
+    """`transaction.atomic` as a decorator is one object, entered again for each call: the mark of a
+    raise ends with its transaction, committed or rolled back."""
+    @transaction.atomic
+    def write(name):
+        StrategyFactory(name=name, slug=name.lower())
+
+    versions = [data_version()]
+    for name in ("One", "Two"):
+        write(name)
+        versions.append(data_version())
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        StrategyFactory(name="Three", slug="three")
+        1 / 0
+    assert data_version() == versions[-1]  # rolled back with the write
+    write("Four")
+    versions.append(data_version())
+    assert versions == sorted(set(versions)) and len(versions) == 4
 
 
 def test_a_draft_kept_for_the_economy_cell_never_reaches_a_reader(client_for, demo_users):
@@ -192,8 +262,7 @@ def test_a_return_reopened_for_a_correction_leaves_the_readers_pages_at_once(cli
 
 def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_users):
     def versions():
-        row = DataVersion.objects.get(pk=1)
-        return row.number, row.readers
+        return data_version(), data_version(drafts=False)  # as pages read them
 
     period = ReportingPeriod.objects.get(slug="2023-24-q2")
     number, readers = versions()
