@@ -31,11 +31,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 pages = json.loads(os.environ["BENCH_PAGES"])
-client = Client()
-client.force_login(get_user_model().objects.get(username=os.environ["BENCH_USER"]),
-                   backend="django.contrib.auth.backends.ModelBackend")
+signed_in, anonymous = Client(), Client()
+signed_in.force_login(get_user_model().objects.get(username=os.environ["BENCH_USER"]),
+                      backend="django.contrib.auth.backends.ModelBackend")
 out = {}
 for name, path in pages.items():
+    client = anonymous if name in os.environ["BENCH_ANONYMOUS"].split("|") else signed_in
     client.get(path)
     with CaptureQueriesContext(connection) as ctx:
         status = client.get(path).status_code
@@ -58,7 +59,26 @@ def pages_for_large_council():
         "My returns": "/my-returns/",
         "calendar": "/calendar/",
         "targets page": "/years/2023/targets/",
+        # The rest of the journeys' pages (issue 24: every page of the four journeys and the public pages).
+        "home page": "/",
+        "stale figures": "/dashboard/stale-figures/",
+        "risk register": "/risks/",
+        "risk heat map": "/risks/heat-map/",
+        "action plans": "/action-plans/",
+        "benchmarks": "/benchmarks/",
+        "workbooks": "/workbooks/",
+        # The public pages, as a visitor who has not signed in sees them.
+        "public dashboard": "/public/",
+        "public briefing": "/public/quarters/2023-24-q3/briefing/",
+        "public sub-strand page": "/public/sub-strands/bench-sub-1/",
+        "public KPI page": "/public/kpis/B-00001/",
+        "public open data": "/public/data/",
     }
+
+
+def is_anonymous(path):
+    """The sign-in page and the public pages are timed as a visitor who has not signed in sees them."""
+    return path == "/accounts/login/" or path.startswith("/public/")
 
 
 def time_pages(base, pages, repeat, user=("coordinator", "coordinator-demo-pass")):
@@ -66,7 +86,7 @@ def time_pages(base, pages, repeat, user=("coordinator", "coordinator-demo-pass"
     anonymous = Session(base)
     results = {}
     for name, path in pages.items():
-        session = anonymous if path == "/accounts/login/" else signed_in
+        session = anonymous if is_anonymous(path) else signed_in
         status, _ = session.get(path)  # warm up
         samples = []
         for _ in range(repeat):
@@ -79,7 +99,9 @@ def time_pages(base, pages, repeat, user=("coordinator", "coordinator-demo-pass"
 
 
 def count_queries(database_url, pages, user="coordinator", extra_env=None):
-    env = bench_env(database_url) | {"BENCH_PAGES": json.dumps(pages), "BENCH_USER": user} | (extra_env or {})
+    anonymous = "|".join(name for name, path in pages.items() if is_anonymous(path))
+    env = bench_env(database_url) | {"BENCH_PAGES": json.dumps(pages), "BENCH_USER": user,
+                                     "BENCH_ANONYMOUS": anonymous} | (extra_env or {})
     out = subprocess.run([PY, "-c", COUNT_QUERIES], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -110,12 +132,12 @@ def main():
     for kind, rows in report.items():
         bare = rows["sign-in page (bare)"]["median_ms"]
         print(f"## {kind}: medians over {args.repeat} requests, gunicorn 2 workers, loopback")
-        print("| page | median ms | p95 ms | × bare | queries | KB |")
-        print("|---|---|---|---|---|---|")
+        print("| page | median ms | p95 ms | × bare | queries | KB | status |")
+        print("|---|---|---|---|---|---|---|")
         for name in pages:
             r = rows[name]
             print(f"| {name} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {r['median_ms'] / bare:.1f} | {r['queries']} "
-                  f"| {r['bytes'] // 1024} |")
+                  f"| {r['bytes'] // 1024} | {r['status']} |")
         print()
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
