@@ -1,6 +1,8 @@
 """Reads for the overview page."""
 import re
 
+from django.db.models import OuterRef, Subquery
+
 from objectives.selectors import objectives_with_sub_strands
 from objectives.text import with_line_feeds
 from reporting.access import OBJECTIVES, visible_returns
@@ -27,18 +29,15 @@ def opening(text, limit=OPENING_LENGTH):
 def overview(user, strategy=None):
     """The (strategy's) objectives, their sub-strands, and each sub-strand's latest status this user may see.
 
-    Three queries whatever the size: objectives, sub-strands, returns.
+    Three queries whatever the size: objectives, sub-strands, and each sub-strand's latest return
+    (the one of its latest period among those the user may see: a row each, whatever the history).
     """
-    returns = (
-        visible_returns(user)
-        .select_related("period")
-        .order_by("sub_strand_id", "-period__end_date")
-    )
+    visible = visible_returns(user)
+    newest = visible.filter(sub_strand_id=OuterRef("sub_strand_id")).order_by("-period_key").values("period_key")[:1]
     objectives = list(OBJECTIVES.filter(user, objectives_with_sub_strands(strategy)))  # a reader's strategies only
     sub_ids = [s.id for o in objectives for s in o.sub_strands.all()]
-    latest = {}
-    for ret in returns.filter(sub_strand_id__in=sub_ids):
-        latest.setdefault(ret.sub_strand_id, ret)
+    latest = {ret.sub_strand_id: ret for ret in visible.filter(sub_strand_id__in=sub_ids, period_key=Subquery(newest))
+              .select_related("period")}
     for objective in objectives:
         for sub in objective.sub_strands.all():
             sub.latest_return = latest.get(sub.id)

@@ -57,3 +57,28 @@ def test_healthz_answers_without_login(db):
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_the_overview_reads_one_return_per_sub_strand_whatever_the_history(client_for, sefton):
+    """Each sub-strand's latest status the person may see, read as one row each: a council with
+    ten years of returns costs no more than one with a quarter's."""
+    from django.db.models.signals import post_init
+
+    from objectives.models import ReportingPeriod, SubStrand
+
+    housing = SubStrand.objects.get(slug="housing")
+    for slug, rag in (("2023-24-q2", "red"), ("2023-24-q3", "amber")):
+        QuarterlyReturn.objects.create(sub_strand=housing, period=ReportingPeriod.objects.get(slug=slug), overall_rag=rag,
+                                       state="approved", commentary=f"LATEST-{slug}")
+    made = []
+
+    def count(sender, **kwargs):
+        made.append(sender)
+
+    post_init.connect(count, sender=QuarterlyReturn)
+    try:
+        html = client_for("cabinet").get(reverse("home")).content.decode()
+    finally:
+        post_init.disconnect(count, sender=QuarterlyReturn)
+    assert "LATEST-2023-24-q3" in html and "LATEST-2023-24-q2" not in html
+    assert len(made) == SubStrand.objects.filter(returns__isnull=False).distinct().count()
