@@ -72,10 +72,25 @@ def _with_filters(request, address):
 
 @login_required
 def stale_figures(request):
-    """The KPIs whose latest figure is older than their cadence and data lag allow, filterable."""
+    """The KPIs whose latest figure is older than their cadence and data lag allow, filterable: built
+    from the data (every KPI's figures judged, as what needs attention judges them) once for everyone
+    who may see the same (reporting.readers_cache), for each choice of filters and each day."""
     require(request.user, "view_dashboard")
-    data = stale_figures_data(user=request.user, strategy=chosen_strategy(request), params=request.GET)
-    return render(request, "reporting/dashboard/stale.html", {"data": data, "form": data.filterset.form})
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
+    strategy = chosen_strategy(request)
+
+    def build():
+        data = stale_figures_data(user=request.user, strategy=strategy, params=request.GET)
+        form = data.filterset.form
+        html = render_to_string("reporting/dashboard/_stale_content.html", {"data": data, "form": form}, request=request)
+        return {"html": html, "period_label": data.period.label if data.period else "", "has_errors": bool(form.errors)}
+
+    kept = readers_cache.kept(request, "stale figures", strategy.pk if strategy else None, sorted(request.GET.lists()),
+                              timezone.localdate(), build=build)
+    return render(request, "reporting/dashboard/stale.html", {
+        "content": mark_safe(kept["html"]), "period_label": kept["period_label"],
+        "blocks": {"has_errors": kept["has_errors"]},
+    })
 
 
 @login_required

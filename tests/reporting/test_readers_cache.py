@@ -22,6 +22,7 @@ Q2_DASHBOARD = "/dashboard/?period=2023-24-q2"
 DASHBOARD = "reporting/dashboard/_dashboard_content.html"
 BRIEFING = "reporting/briefings/_briefing_content.html"
 PUBLIC_DASHBOARD = "reporting/public/_dashboard_content.html"
+STALE = "reporting/dashboard/_stale_content.html"
 
 
 def get(client, url, content):
@@ -54,6 +55,18 @@ def test_a_readers_dashboard_is_kept_until_a_return_is_approved(client_for, demo
     approve_q2(demo_users)
     after, built = get(reader, Q2_DASHBOARD, DASHBOARD)
     assert built and "Amber" in status_row(after, "Health &amp; Wellbeing")
+
+
+def test_the_stale_figures_are_kept_for_readers_until_a_figure_is_approved(client_for, demo_users):
+    """Every KPI's figures are judged to list the stale ones (as what needs attention judges them):
+    built once for everyone of the same audience, and again when readers may see a new figure."""
+    reader, url = client_for("cabinet"), "/dashboard/stale-figures/?period=2023-24-q2"
+    before, built = get(reader, url, STALE)
+    assert built and get(reader, url, STALE) == (before, False)
+    assert get(client_for("scrutiny"), url, STALE) == (before, False)
+    assert get(client_for("coordinator"), url, STALE)[1]  # who sees drafts has content of their own
+    approve_q2(demo_users)
+    assert get(reader, url, STALE)[1]
 
 
 def test_issuing_the_briefing_changes_the_public_dashboard_at_once(sefton, demo_users, client):
@@ -284,6 +297,7 @@ def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_u
 
 @pytest.mark.parametrize(("who", "url", "data_tables"), [
     ("cabinet", "/dashboard/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
+    ("cabinet", "/dashboard/stale-figures/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
     ("cabinet", "/periods/2023-24-q1/briefing/", ['"objectives_reportingperiod"', '"reporting_briefing"']),
     # (the public pages' validators, reporting.public.caching, are read first: they build nothing)
     (None, "/public/", ['"objectives_strategy"', '"objectives_reportingperiod"."slug"']),
