@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kpis.models import KPI
 from reporting.access import KPIS, require
 from reporting.benchmarks.forms import BenchmarkImportForm, ConfirmBenchmarkForm
-from reporting.benchmarks.selectors import benchmark_rows
+from reporting.benchmarks.selectors import benchmark_page
 from reporting.benchmarks.services import apply_benchmark, preview_benchmark, unsign_benchmark
 from reporting.workbooks.safety import ImportRefused
 
@@ -22,9 +22,11 @@ def _kpis(user):
 @login_required
 @require_GET
 def benchmarks(request):
-    """Each KPI's benchmark: where it is from, its licence, date and latest comparison."""
+    """Each KPI's benchmark: where it is from, its licence, date and latest comparison, a page of KPIs
+    at a time (reporting.benchmarks.selectors.BENCHMARKS_PER_PAGE)."""
     require(request.user, "import_benchmarks")
-    return render(request, "reporting/benchmarks/index.html", {"rows": benchmark_rows(kpis=_kpis(request.user))})
+    page = benchmark_page(kpis=_kpis(request.user), number=request.GET.get("page"))
+    return render(request, "reporting/benchmarks/index.html", {"page": page, "rows": page.object_list})
 
 
 @login_required
