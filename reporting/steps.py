@@ -176,7 +176,7 @@ def _entry(ret, user):
 
 
 def _chase(ret, user):
-    name = ret.sub_strand.name if ret.sub_strand_id else "This"
+    name = ret.sub_strand.name if ret.sub_strand_id else None
     return workflow.chase_refusal(ret.state if ret.pk else None, ret.period, name=name)
 
 

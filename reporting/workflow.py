@@ -245,17 +245,21 @@ def review_chase_refusal(state, period):
     return None
 
 
-def chase_refusal(state, period, *, name="This"):
+def chase_refusal(state, period, *, name=None):
     """The one rule of chasing: a reminder goes about an outstanding return of an open period (the
     only time its officers are asked to act by a deadline), or why not. `is_overdue` asks it too, so
-    nothing shows "Overdue" that cannot be chased."""
+    nothing shows "Overdue" that cannot be chased. `name`: the sub-strand's, for a return's own page;
+    without it the reason speaks of the period's returns (a list of them gives it once)."""
     if not is_outstanding(state):
-        return f"The {name} return is {state_label(state).lower()}: there is nothing to chase."
+        return f"The {name or 'This'} return is {state_label(state).lower()}: there is nothing to chase."
     if period.state == PeriodState.NOT_OPEN:
         return f"{period.label} is not open for returns yet, so there is nothing to chase."
     if period.state == PeriodState.CLOSED:
         return f"{period.label} is closed: officers cannot change its returns, so there is nothing to chase."
     if period.state == PeriodState.PUBLISHED:
+        if name is None:
+            return (f"The briefing for {period.label} has been issued: its returns can still be finished late, "
+                    "but they are no longer chased.")
         return (f"The briefing for {period.label} has been issued: the {name} return can still be finished late, "
                 "but it is no longer chased.")
     return None

@@ -216,6 +216,15 @@ class MyReturnRow:
     overdue: bool
     period: ReportingPeriod | None = None
     nobody_to_remind: bool = False
+    chase: steps.Offer | None = None  # "Send a reminder" (reporting.steps.REMIND_RETURN), or why not, or nothing
+
+
+def _chase_offer(user, sub, ret, period):
+    """REMIND_RETURN as this row offers it, asked of the row's return (an unsaved one where none is
+    started) with its sub-strand and period as already read: no query."""
+    ret = ret if ret is not None else QuarterlyReturn(sub_strand=sub, period=period)
+    ret.sub_strand, ret.period = sub, period
+    return steps.REMIND_RETURN.offer(user, ret)
 
 
 
@@ -235,7 +244,19 @@ def my_returns_page(user, *, strategy=None):
         subs = subs.filter(objective__strategy=strategy)
     subs = list(subs)
     period, rows = my_returns(user, strategy=strategy, sub_strands=subs)
-    return {"period": period, "rows": rows, "late": late_returns(user, strategy, sub_strands=subs)}
+    late = late_returns(user, strategy, sub_strands=subs)
+    return {"period": period, "rows": rows, "late": late, **late_chasing(user, late)}
+
+
+def late_chasing(user, late):
+    """Whether any late return may be chased (`late_chased`: the table's Chase column), and if none
+    may, why not, once for each period (`late_not_chased`: REMIND_RETURN's reasons, asked of each
+    period's returns rather than written on every row)."""
+    if any(row.chase and row.chase.shown for row in late):
+        return {"late_chased": True, "late_not_chased": []}
+    periods = {row.period.pk: row.period for row in late}
+    reasons = [_chase_offer(user, None, None, period).reason for period in periods.values()]
+    return {"late_chased": False, "late_not_chased": [reason for reason in reasons if reason]}
 
 
 def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None):
@@ -266,7 +287,7 @@ def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None
         state = ret.state if ret else NOT_STARTED
         missing = missing_items(ret, kpis_by_sub.get(sub.id, []), measurements) if is_outstanding(state) else []
         rows.append(MyReturnRow(sub, ret, state, missing, is_overdue(state, period, today), period,
-                                nobody_to_remind=not editors_of(sub)))
+                                nobody_to_remind=not editors_of(sub), chase=_chase_offer(user, sub, ret, period)))
     return period, rows
 
 
@@ -307,10 +328,12 @@ def late_returns(user, strategy=None, *, sub_strands=None):
         sub = subs[ret.sub_strand_id]
         theirs = {k.id: measurements[(k.id, ret.period_id)] for k in by_sub.get(sub.id, []) if (k.id, ret.period_id) in measurements}
         missing = missing_items(ret, by_sub.get(sub.id, []), theirs) if is_outstanding(ret.state) else []
-        rows.append(MyReturnRow(sub, ret, ret.state, missing, False, ret.period, nobody_to_remind=not editors_of(sub)))
+        rows.append(MyReturnRow(sub, ret, ret.state, missing, False, ret.period, nobody_to_remind=not editors_of(sub),
+                                chase=_chase_offer(user, sub, ret, ret.period)))
     for sub in subs.values():
         if sub.id not in have_latest:
-            rows.append(MyReturnRow(sub, None, NOT_STARTED, ["Not started"], False, latest, nobody_to_remind=not editors_of(sub)))
+            rows.append(MyReturnRow(sub, None, NOT_STARTED, ["Not started"], False, latest, nobody_to_remind=not editors_of(sub),
+                                    chase=_chase_offer(user, sub, None, latest)))
     order = {s_id: i for i, s_id in enumerate(subs)}
     rows.sort(key=lambda r: (-r.period.order_key, order[r.sub_strand.id]))
     return rows

@@ -70,6 +70,11 @@ def test_a_late_draft_of_a_published_period_is_not_chased(client_for, demo_users
     assert "can still be finished late, but it is no longer chased" in refused
     assert database_state() == before
     assert "Send a reminder" not in text_of(coordinator.get(return_url()))
+    late = text_of(coordinator.get(reverse("my-returns")))  # among the late returns: no button, the reason once
+    late = late[late.index("Late returns"):]
+    assert "Send a reminder" not in late and "Chase" not in late
+    assert late.count("The briefing for 2023/24 Q2 has been issued: its returns can still be finished late, "
+                      "but they are no longer chased.") == 1
 
 
 def test_the_approver_is_told_why_a_briefing_without_its_text_cannot_be_issued(client_for, demo_users):
