@@ -326,7 +326,7 @@ def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_u
     ("cabinet", "/dashboard/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
     ("cabinet", "/dashboard/stale-figures/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
     ("cabinet", "/periods/2023-24-q1/briefing/", ['"objectives_reportingperiod"', '"reporting_briefing"']),
-    # (the public pages' validators, reporting.public.caching, are read first: they build nothing)
+    # (the public pages' validators, reporting.public.caching, are kept under the same version, read first)
     (None, "/public/", ['"objectives_strategy"', '"objectives_reportingperiod"."slug"']),
     (None, "/public/quarters/2023-24-q1/briefing/", ['"objectives_reportingperiod"."slug"', '"reporting_briefing"."period_id" =']),
     ("cabinet", "/sub-strands/health-wellbeing/", ['"objectives_substrand"."slug"', '"reporting_quarterlyreturn"."sub_strand_id"']),
