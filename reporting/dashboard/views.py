@@ -105,7 +105,7 @@ def sub_strand(request, slug):
         raise Http404("No such sub-strand")
     kept = sub_strand_content(request, user=request.user, sub=sub)
     return render(request, "reporting/dashboard/sub_strand.html", {
-        "sub": sub, "content": kept["html"], "synthetic_banner": kept["synthetic"],
+        "sub": sub, "content": mark_safe(kept["html"]), "synthetic_banner": kept["synthetic"],
     })
 
 
