@@ -90,14 +90,24 @@ class SubStrandPage:
         return self.latest is not None and self.latest.state not in SEEN_BY_READERS
 
 
-def sub_strand_page(*, user, slug):
+def page_sub_strand(*, user, slug):
+    """The sub-strand a page is about, or None if there is no such sub-strand; PermissionDenied,
+    saying why, for a reader who does not read its strategy (access.SUB_STRANDS). One query."""
+    sub = SubStrand.objects.select_related("objective__strategy", "lead_officer").filter(slug=slug).first()
+    if sub is not None:
+        SUB_STRANDS.require(user, sub)
+    return sub
+
+
+def sub_strand_page(*, user, slug=None, sub=None):
     """A sub-strand's latest overall status and commentary, its status history (with movement),
     and its KPIs with their latest figure against target. None if there is no such sub-strand;
-    PermissionDenied, saying why, for a reader who does not read its strategy (access.SUB_STRANDS)."""
-    sub = SubStrand.objects.select_related("objective__strategy", "lead_officer").filter(slug=slug).first()
+    PermissionDenied, saying why, for a reader who does not read its strategy (access.SUB_STRANDS).
+    `sub`: the sub-strand, already found by `page_sub_strand` for this user (else found by `slug`)."""
+    if sub is None:
+        sub = page_sub_strand(user=user, slug=slug)
     if sub is None:
         return None
-    SUB_STRANDS.require(user, sub)
     returns = list(
         visible_returns(user).filter(sub_strand=sub).select_related("period__briefing")
         .order_by("period__end_date")

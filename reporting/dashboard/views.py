@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django_tables2 import RequestConfig
 
+from objectives.council import terms
 from objectives.strategies import chosen_strategy
 from reporting import readers_cache
 from reporting.access import can, require
 from reporting.dashboard.charts import benchmark_chart, kpi_chart
 from reporting.dashboard.comparison import comparison_section
-from reporting.dashboard.pages import kpi_page, sub_strand_page
+from reporting.dashboard.pages import kpi_page, page_sub_strand, sub_strand_page
 from reporting.steps import RECORD_CHANGE_OF_PROCESS
 from reporting.dashboard.selectors import dashboard as dashboard_data
 from reporting.dashboard.selectors import stale_figures as stale_figures_data
@@ -95,12 +96,32 @@ def stale_figures(request):
 
 @login_required
 def sub_strand(request, slug):
-    """A sub-strand's latest status and commentary, its status history and its KPIs."""
+    """A sub-strand's latest status and commentary, its status history and its KPIs: built from the
+    data once for everyone who may see the same (reporting.readers_cache), each day."""
     require(request.user, "view_dashboard")
-    page = sub_strand_page(user=request.user, slug=slug)
-    if page is None:
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
+    sub = page_sub_strand(user=request.user, slug=slug)
+    if sub is None:
         raise Http404("No such sub-strand")
-    return render(request, "reporting/dashboard/sub_strand.html", {"page": page, "synthetic_banner": page.synthetic})
+    kept = sub_strand_content(request, user=request.user, sub=sub)
+    return render(request, "reporting/dashboard/sub_strand.html", {
+        "sub": sub, "content": mark_safe(kept["html"]), "synthetic_banner": kept["synthetic"],
+    })
+
+
+def sub_strand_content(request, *, user, sub, public=False):
+    """A sub-strand page's content (its status, commentary, KPIs and history), rendered for `user`
+    (the public, on the public pages) from what they may see, and kept for everyone who may see the
+    same (reporting.readers_cache): it depends on nothing of the person but their audience.
+    {"html", "synthetic"}. The view reads the data version first."""
+
+    def build():
+        page = sub_strand_page(user=user, sub=sub)
+        html = render_to_string("reporting/dashboard/_sub_strand_content.html",
+                                {"page": page, "public": public, "terms": terms()})
+        return {"html": mark_safe(html), "synthetic": page.synthetic}
+
+    return readers_cache.kept(request, "sub-strand", sub.pk, public, timezone.localdate(), user=user, build=build)
 
 
 @login_required

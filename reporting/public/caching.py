@@ -10,6 +10,8 @@ when a published return was last reopened for a correction; and when the referen
 show (strategy, objectives, sub-strands, KPIs, targets, periods, changes of process; benchmarks, comparator
 groups and the council's code, which the open data's comparisons read) last changed, from the audit log.
 An officer's draft changes none of these, so a day of data entry leaves the crowd's copies valid.
+That query is made once for every request until the data readers may see changes (`kept_version`,
+reporting.readers_cache), not once a request.
 """
 import datetime
 import hashlib
@@ -27,7 +29,8 @@ from django.views.defaults import page_not_found
 
 from kpis.models import KPI, Benchmark, ChangeOfProcess, Measurement, Target
 from objectives.models import ComparatorGroup, Council, ReportingPeriod, StrategicObjective, Strategy, SubStrand
-from reporting.access import BRIEFINGS, MEASUREMENTS, RETURNS
+from reporting import readers_cache
+from reporting.access import BRIEFINGS, MEASUREMENTS, PUBLIC, RETURNS
 from reporting.models import Briefing, QuarterlyReturn, ReturnRevision
 from reporting.public.switch import public_pages_on
 
@@ -72,6 +75,14 @@ def published_version(*, daily=False):
     return Version(list(rows), day=timezone.localdate() if daily else None)
 
 
+def kept_version(request, *, daily=False):
+    """`published_version`, kept for the public as what readers' pages show is (reporting.readers_cache):
+    until the data readers may see changes (every write that could change the published data does), and
+    each day for a `daily` page; so a crowd's requests read only the data version, not every published row."""
+    return readers_cache.kept(request, "published version", timezone.localdate() if daily else None, user=PUBLIC,
+                              build=lambda: published_version(daily=daily))
+
+
 def public_resource(*, daily=False):
     """Decorate a public page or file: 404 while the public pages are off; GET and HEAD only;
     validators, 304 to a conditional request, gzip when asked, and `Cache-Control: public, max-age`. `daily`: the
@@ -85,7 +96,7 @@ def public_resource(*, daily=False):
                 response = page_not_found(request, None)
                 patch_cache_control(response, no_cache=True)
                 return response
-            version = published_version(daily=daily)
+            version = kept_version(request, daily=daily)
             respond = gzip_page(condition(etag_func=lambda *a, **k: version.etag,  # gzip: the open data is megabytes
                                           last_modified_func=lambda *a, **k: version.last_modified)(view))
             response = respond(request, *args, **kwargs)

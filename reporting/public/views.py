@@ -20,9 +20,9 @@ from reporting.briefings.contents import briefing_for
 from reporting.briefings.selectors import briefing_heading
 from reporting.briefings.views import briefing_content
 from reporting.dashboard.charts import kpi_chart
-from reporting.dashboard.pages import kpi_page, sub_strand_page
+from reporting.dashboard.pages import kpi_page, page_sub_strand
 from reporting.dashboard.selectors import dashboard as dashboard_data
-from reporting.dashboard.views import KPI_TABLE_PER_PAGE
+from reporting.dashboard.views import KPI_TABLE_PER_PAGE, sub_strand_content
 from reporting.public import opendata
 from reporting.public.caching import public_resource
 from reporting.public.tables import PublicKPITable
@@ -98,10 +98,15 @@ def briefing(request, period_slug):
 
 @public_resource()
 def sub_strand(request, slug):
-    page = sub_strand_page(user=PUBLIC, slug=slug)
-    if page is None:
+    """A sub-strand's published status, commentary, KPIs and history: its content built once for the
+    public (reporting.readers_cache) until something is published or corrected, and each day."""
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
+    sub = page_sub_strand(user=PUBLIC, slug=slug)
+    if sub is None:
         raise Http404("No such sub-strand")
-    return _page(request, "reporting/dashboard/sub_strand.html", {"page": page, "synthetic_banner": page.synthetic})
+    kept = sub_strand_content(request, user=PUBLIC, sub=sub, public=True)
+    return _page(request, "reporting/dashboard/sub_strand.html",
+                 {"sub": sub, "content": mark_safe(kept["html"]), "synthetic_banner": kept["synthetic"]})
 
 
 @public_resource()

@@ -23,6 +23,7 @@ DASHBOARD = "reporting/dashboard/_dashboard_content.html"
 BRIEFING = "reporting/briefings/_briefing_content.html"
 PUBLIC_DASHBOARD = "reporting/public/_dashboard_content.html"
 STALE = "reporting/dashboard/_stale_content.html"
+SUB_STRAND = "reporting/dashboard/_sub_strand_content.html"
 
 
 def get(client, url, content):
@@ -77,6 +78,32 @@ def test_issuing_the_briefing_changes_the_public_dashboard_at_once(sefton, demo_
     issue_q2(demo_users)
     after, built = get(client, "/public/", PUBLIC_DASHBOARD)
     assert built and "2023/24 Q2" in after
+
+
+def test_a_sub_strand_page_is_kept_for_readers_until_its_return_is_approved(client_for, demo_users):
+    """Its status, commentary, KPIs (every figure judged for the variation icons) and history: built once
+    for everyone of the same audience, and again as soon as readers may see a new return."""
+    reader, url = client_for("cabinet"), "/sub-strands/health-wellbeing/"
+    before, built = get(reader, url, SUB_STRAND)
+    assert built and "Q2 commentary" not in before
+    assert get(reader, url, SUB_STRAND) == (before, False)
+    assert get(client_for("scrutiny"), url, SUB_STRAND) == (before, False)  # who may see the same, shares it
+    assert "Cllr Morgan" not in before
+    assert get(client_for("coordinator"), url, SUB_STRAND)[1]  # who sees drafts has content of their own
+    approve_q2(demo_users)
+    after, built = get(reader, url, SUB_STRAND)
+    assert built and "Q2 commentary" in after and "2023/24 Q2" in after
+
+
+def test_publishing_changes_the_public_sub_strand_page_at_once(sefton, demo_users, client):
+    url = "/public/sub-strands/health-wellbeing/"
+    before, built = get(client, url, SUB_STRAND)
+    assert built and get(client, url, SUB_STRAND) == (before, False)
+    approve_q2(demo_users)  # approved, not yet published: the public sees no change
+    assert get(client, url, SUB_STRAND)[0] == before
+    issue_q2(demo_users)
+    after, built = get(client, url, SUB_STRAND)
+    assert built and "Q2 commentary" in after and "Q2 commentary" not in before
 
 
 def test_a_renamed_kpi_changes_the_kpi_appendix_the_next_reader_sees(client_for):
@@ -299,9 +326,11 @@ def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_u
     ("cabinet", "/dashboard/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
     ("cabinet", "/dashboard/stale-figures/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
     ("cabinet", "/periods/2023-24-q1/briefing/", ['"objectives_reportingperiod"', '"reporting_briefing"']),
-    # (the public pages' validators, reporting.public.caching, are read first: they build nothing)
+    # (the public pages' validators, reporting.public.caching, are kept under the same version, read first)
     (None, "/public/", ['"objectives_strategy"', '"objectives_reportingperiod"."slug"']),
     (None, "/public/quarters/2023-24-q1/briefing/", ['"objectives_reportingperiod"."slug"', '"reporting_briefing"."period_id" =']),
+    ("cabinet", "/sub-strands/health-wellbeing/", ['"objectives_substrand"."slug"', '"reporting_quarterlyreturn"."sub_strand_id"']),
+    (None, "/public/sub-strands/health-wellbeing/", ['"objectives_substrand"."slug"', '"reporting_quarterlyreturn"."sub_strand_id"']),
 ])
 def test_the_version_is_read_before_the_data_a_page_is_built_from(sefton, demo_users, client, who, url, data_tables):
     """Else a write committed in between would be kept, unseen, under the newer version."""

@@ -80,6 +80,21 @@ def test_a_correction_reopened_takes_the_return_off_the_public_pages(sefton, dem
     assert ",housing," in old.content.decode() and ",housing," not in response.content.decode()
 
 
+def test_the_crowd_reads_the_validators_without_reading_the_published_data(sefton, client):
+    """The published data's version is kept until the data readers may see changes (reporting.readers_cache):
+    a page answered again, or 304 to a conditional request, reads no published return, figure or audit entry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get("/public/sub-strands/housing/")
+    for headers in ({}, {"HTTP_IF_NONE_MATCH": first["ETag"]}):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/public/sub-strands/housing/", **headers)
+        assert response.status_code == (304 if headers else 200) and response["ETag"] == first["ETag"]
+        sql = " ".join(q["sql"] for q in ctx.captured_queries)
+        assert "reporting_quarterlyreturn" not in sql and "kpis_measurement" not in sql and "auditlog_logentry" not in sql, sql
+
+
 def test_a_change_to_the_reference_data_changes_the_validators(sefton, client):
     """A KPI renamed in the admin (KPIs, targets, sub-strands, objectives are in the audit log)."""
     old = etag(client, "/public/kpis/HOU-02/")
