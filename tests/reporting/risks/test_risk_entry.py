@@ -12,7 +12,8 @@ from auditlog.models import LogEntry
 from django.test import Client
 
 from objectives.models import ReportingPeriod, Role
-from reporting.models import DataVersion, Risk, RiskAction, RiskMatrix
+from reporting.models import Risk, RiskAction, RiskMatrix
+from reporting.readers_cache import data_version
 from reporting.risks import services
 from tests.factories import (
     KPIFactory, ObjectiveFactory, PeriodFactory, StrategyFactory, SubStrandFactory, UserFactory,
@@ -96,7 +97,7 @@ def test_the_raise_page_offers_the_matrix_words_and_the_councils_words(world, pe
 
 
 def test_the_coordinating_team_raises_a_risk_audited_raising_the_data_version(world, people):
-    before = DataVersion.objects.get(pk=1)
+    before = (data_version(), data_version(drafts=False))  # as a page reads it: a write after this raises it
     response = client_of(people["coordinator"]).post(raise_url(world["strategy"]), posted(world, people))
     assert response.status_code == 302
     risk = Risk.objects.get(reference="SR7")
@@ -108,8 +109,8 @@ def test_the_coordinating_team_raises_a_risk_audited_raising_the_data_version(wo
     assert risk.next_review_date == datetime.date(2024, 1, 15) and risk.exempt
     assert list(risk.kpis.all()) == [world["kpi"]]
     assert LogEntry.objects.get_for_object(risk).filter(actor=people["coordinator"]).exists()
-    after = DataVersion.objects.get(pk=1)
-    assert after.number > before.number and after.readers > before.readers
+    after = (data_version(), data_version(drafts=False))
+    assert after[0] > before[0] and after[1] > before[1]
 
 
 @pytest.mark.parametrize("who", ["officer", "approver", "reader"])
@@ -259,13 +260,13 @@ def test_the_links_are_offered_to_the_coordinating_team_only(world, people):
 def test_each_change_to_the_register_raises_the_readers_data_version(world, people):
     risk = make_risk(strategy=world["strategy"])
     by = people["coordinator"]
-    seen = [DataVersion.objects.get(pk=1).readers]
+    seen = [data_version(drafts=False)]
     services.update_risk(risk=risk, by=by, version=1, title="New title", kpis=[world["kpi"]])
-    seen.append(DataVersion.objects.get(pk=1).readers)
+    seen.append(data_version(drafts=False))
     action = services.add_action(risk=risk, by=by, description="Bid", owner="", due_date=None, status="not_started")
-    seen.append(DataVersion.objects.get(pk=1).readers)
+    seen.append(data_version(drafts=False))
     services.update_action(action=action, by=by, description="Bid again", owner="", due_date=None, status="complete")
-    seen.append(DataVersion.objects.get(pk=1).readers)
+    seen.append(data_version(drafts=False))
     services.remove_action(action=action, by=by)
-    seen.append(DataVersion.objects.get(pk=1).readers)
+    seen.append(data_version(drafts=False))
     assert seen == sorted(seen) and len(set(seen)) == len(seen)
