@@ -62,7 +62,8 @@ def _postgres_params():
 def _postgres_url(name):
     db, params = settings.DATABASES["default"], _postgres_params()
     auth = urllib.parse.quote(db["USER"]) + (f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{params['host']}:{params['port']}/{name}"
+    host = urllib.parse.quote(str(params["host"]), safe="")  # a socket's folder (/tmp/…) is written %2Ftmp%2F…
+    return f"postgres://{auth}@{host}:{params['port']}/{name}"
 
 
 def _postgres_admin(params, *statements):
