@@ -69,12 +69,23 @@ def _load():
 
 def council():
     """The deployment's council (unsaved, named "The council", when none has been set up)."""
+    return in_scope("council", _load)
+
+
+def in_scope(key, read):
+    """`read()`, once a request (`remembered()`): and where the request shares what is the same for
+    everyone until the data changes (`remembered(shared=…)`: reporting.middleware keeps it under the
+    data version), from there. Outside a request, read each time."""
     scope = _scope.get()
     if scope is None:
-        return _load()
-    if "council" not in scope:
-        scope["council"] = _load()
-    return scope["council"]
+        return read()
+    if key not in scope:
+        shared = scope.get(SHARED)
+        scope[key] = shared(key, read) if shared is not None else read()
+    return scope[key]
+
+
+SHARED = "__shared__"  # the scope's key for what the request shares with others (remembered(shared=…))
 
 
 def terms():
@@ -100,13 +111,14 @@ def short_name():
 
 
 @contextmanager
-def remembered():
+def remembered(shared=None):
     """Read the council once for everything inside (a request, a document, a workbook): see the
-    module's docstring. Inside another, the same (a decorator too: @remembered())."""
+    module's docstring. Inside another, the same (a decorator too: @remembered()). `shared(key,
+    read)`: where a value the same for everyone is kept between requests (in_scope)."""
     if _scope.get() is not None:
         yield
         return
-    token = _scope.set({})
+    token = _scope.set({SHARED: shared} if shared is not None else {})
     try:
         yield
     finally:
@@ -114,7 +126,8 @@ def remembered():
 
 
 def forget():
-    """After the council is saved: read it afresh (within the request that saved it, too)."""
+    """After the council is saved: read it afresh (within the request that saved it, too: from the
+    database, not from what requests share, which was kept under the version before the save)."""
     scope = _scope.get()
     if scope is not None:
         scope.clear()
@@ -137,13 +150,21 @@ def main_strategy():
     """The strategy the pages are about (the first one loaded), or None before any is."""
     from objectives.models import Strategy
 
-    scope = _scope.get()
-    if scope is not None and "strategy" in scope:
-        return scope["strategy"]
-    found = Strategy.objects.order_by("pk").first()
-    if scope is not None:
-        scope["strategy"] = found
-    return found
+    return in_scope("strategy", lambda: Strategy.objects.order_by("pk").first())
+
+
+def every_strategy():
+    """The strategies, first loaded first (once a request: in_scope)."""
+    from objectives.models import Strategy
+
+    return in_scope("strategies", lambda: list(Strategy.objects.order_by("pk")))
+
+
+def strategy_readers():
+    """{(strategy id, reader's user id)} of the strategies that name their readers (once a request)."""
+    from objectives.models import Strategy
+
+    return in_scope("strategy readers", lambda: frozenset(Strategy.readers.through.objects.values_list("strategy_id", "user_id")))
 
 
 def mail_domain(suffix="gov.uk"):

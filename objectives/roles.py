@@ -6,7 +6,8 @@ the layer that knows the workflow's states.
 """
 from django.db import models
 
-from objectives.models import GROUP_NAMES, Action, Role, Strategy, SubStrand
+from objectives.council import every_strategy, strategy_readers
+from objectives.models import GROUP_NAMES, Action, Role, SubStrand
 
 __all__ = ["GROUP_NAMES", "ROLE_BY_GROUP", "Role"]  # the roles are defined with the models, and read here
 
@@ -104,13 +105,13 @@ def readable_strategy_ids(user):
     if roles_of(user) != {Role.READER}:
         return None
     if not hasattr(user, "_ses_strategies"):
-        named = set(Strategy.readers.through.objects.values_list("strategy_id", "user_id"))
+        named = strategy_readers()
         if not named:
             user._ses_strategies = None
         else:
             closed = {strategy for strategy, _ in named}
             mine = {strategy for strategy, reader in named if reader == user.pk}
-            user._ses_strategies = frozenset(set(Strategy.objects.values_list("pk", flat=True)) - closed | mine)
+            user._ses_strategies = frozenset({strategy.pk for strategy in every_strategy()} - closed | mine)
     return user._ses_strategies
 
 

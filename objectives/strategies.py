@@ -4,7 +4,7 @@ one the person chose last (kept in their session); else the first. The one home 
 the context processor, the switcher and every page that is about one strategy read
 `chosen_strategy(request)`.
 """
-from objectives.council import main_strategy
+from objectives.council import every_strategy, main_strategy
 
 SESSION_KEY = "strategy"
 SUB_STRAND_PAGES = {"sub-strand", "public-sub-strand"}  # pages whose address's `slug` is a sub-strand's
@@ -13,12 +13,10 @@ KPI_PAGES = {"kpi", "public-kpi"}
 
 def all_strategies(user=None):
     """The strategies, first loaded first; for a reader of some strategies only, those they read."""
-    from objectives.models import Strategy
     from objectives.roles import readable_strategy_ids
 
-    found = Strategy.objects.order_by("pk")
     ids = readable_strategy_ids(user) if user is not None else None
-    return list(found if ids is None else found.filter(pk__in=ids))
+    return [strategy for strategy in every_strategy() if ids is None or strategy.pk in ids]
 
 
 def chosen_strategy(request):

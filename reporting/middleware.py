@@ -21,11 +21,14 @@ def private_to_the_signed_in(get_response):
 
 
 def council_read_once(get_response):
-    """The council and its words are read once a request, whatever asks for them (objectives.council)."""
+    """The council and its words are read once a request, whatever asks for them (objectives.council);
+    and with the strategies, who reads them and the public pages' switch, once for every request
+    until the data changes (reporting.readers_cache.shared_between_requests)."""
     from objectives.council import remembered
+    from reporting.readers_cache import shared_between_requests
 
     def middleware(request):
-        with remembered():
+        with remembered(shared=shared_between_requests(request)):
             return get_response(request)
 
     return middleware

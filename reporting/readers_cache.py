@@ -113,6 +113,30 @@ def data_version(request=None, *, drafts=True):
     return versions[0] if drafts else versions[1]
 
 
+_MISSING = object()
+
+
+def shared_between_requests(request):
+    """For objectives.council.in_scope (opened by reporting.middleware for each request): a value the
+    same for everyone (the council, the strategies and who reads them, the public pages' switch),
+    read from the database once for every request until the data changes, kept under the data
+    version (of every write), which is read first. Inside a transaction of the product's own (a
+    service that may have written), read afresh: nothing read there is kept."""
+    def shared(key, read):
+        seconds = settings.READERS_CACHE_SECONDS
+        connection = transaction.get_connection()
+        if not seconds or any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
+            return read()
+        cache_key = f"shared:{FORMAT}:{data_version(request)}:{key.replace(' ', '-')}"
+        found = cache.get(cache_key, _MISSING)
+        if found is _MISSING:
+            found = read()
+            cache.set(cache_key, found, seconds)
+        return found
+
+    return shared
+
+
 def kept(request, name, *parts, user=None, build):
     """What `build()` returns for this page (`name`, `parts`: what it was asked for), as seen by
     `user` (the request's user by default; reporting.access.PUBLIC for the public pages): from the

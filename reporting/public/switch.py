@@ -2,6 +2,7 @@
 the admin), unless the PUBLIC_PAGES environment variable overrides it. On until switched off."""
 from django.conf import settings
 
+from objectives.council import in_scope
 from reporting.models import SiteSettings
 
 
@@ -10,5 +11,5 @@ def public_pages_on():
     forced = settings.PUBLIC_PAGES
     if forced is not None:
         return forced
-    chosen = SiteSettings.objects.filter(pk=1).values_list("public_pages", flat=True).first()
+    chosen = in_scope("public pages", lambda: SiteSettings.objects.filter(pk=1).values_list("public_pages", flat=True).first())
     return True if chosen is None else chosen

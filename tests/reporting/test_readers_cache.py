@@ -371,3 +371,26 @@ def test_a_page_being_built_is_built_once_for_those_who_ask_meanwhile(settings):
     for reader in crowd:
         reader.join()
     assert len(builds) == 1 and served == [{"html": "built once"}] * 5
+
+
+def test_the_council_and_the_strategies_are_read_once_for_every_request_until_the_data_changes(client_for):
+    """The council, the strategies, who reads them and the public pages' switch are the same for
+    everyone: read once (reporting.readers_cache.shared_between_requests), not on every request, and
+    read again as soon as anything changes."""
+    from objectives.models import Council
+
+    client_for("cabinet").get("/accessibility/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client_for("scrutiny").get("/accessibility/").status_code == 200
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "objectives_council" not in sql and "objectives_strategy" not in sql and "reporting_sitesettings" not in sql
+    Council.objects.update_or_create(key=1, defaults={"short_name": "Renamedtown"})  # update_or_create saves: raised
+    assert "Renamedtown" in client_for("scrutiny").get("/accessibility/").content.decode()
+
+
+def test_a_reader_taken_off_a_strategy_is_refused_it_at_once(climate_for_scrutiny, client_for, demo_users):  # noqa: F811
+    scrutiny, fleet = client_for("scrutiny"), "/sub-strands/fleet/"
+    assert scrutiny.get(fleet).status_code == 200  # who reads what is now kept between requests
+    climate_for_scrutiny.readers.set([demo_users["cabinet"]])
+    assert scrutiny.get(fleet).status_code == 403
+    assert client_for("cabinet").get(fleet).status_code == 200

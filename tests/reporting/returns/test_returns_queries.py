@@ -14,6 +14,9 @@ from tests.reporting._returns_support import built, fast_password_hashing, fill,
 
 
 def count_queries(client, url):
+    """The queries of the page as it is served again and again: after a first request, which reads
+    what requests share once the data has changed (reporting.readers_cache.shared_between_requests)."""
+    client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
