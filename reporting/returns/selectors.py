@@ -34,7 +34,7 @@ def return_for(period_slug, sub_strand_slug):
     ret = (
         QuarterlyReturn.objects.select_related("period", "sub_strand__objective", "updated_by", "submitted_by", "approved_by")
         .filter(period__slug=period_slug, sub_strand__slug=sub_strand_slug)
-        .first()
+        .order_by("pk").first()  # one at most (both slugs are unique): no ordering's joins
     )
     if ret is None:  # not started (or no such period or sub-strand: 404)
         period = get_object_or_404(ReportingPeriod, slug=period_slug)
@@ -115,15 +115,15 @@ def return_page(user, ret, *, kpis=None, actions=None):
     previous_period = period.previous()
     if kpis is None:
         kpis = list(KPI.objects.filter(sub_strand=sub, is_active=True).order_by("order", "code"))
-    current = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period).select_related("period")}
+    current = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period).select_related("period").order_by()}
     previous = {}
     previous_return = None
     if previous_period is not None:
         previous = {
             m.kpi_id: m
-            for m in visible_measurements(user).filter(kpi__in=kpis, period=previous_period).select_related("period")
+            for m in visible_measurements(user).filter(kpi__in=kpis, period=previous_period).select_related("period").order_by()
         }
-        previous_return = visible_returns(user).filter(sub_strand=sub, period=previous_period).first()
+        previous_return = visible_returns(user).filter(sub_strand=sub, period=previous_period).order_by("pk").first()
     contexts = rating_contexts(kpis, period, current)
     # Now and at the year's end (kpis.outlook), from the targets just read and the figures the person may see.
     outlooks = year_end_outlooks(kpis, period.financial_year, measurements=visible_measurements(user),
