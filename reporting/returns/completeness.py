@@ -56,6 +56,13 @@ def completeness_problems(*, overall_rag, commentary, rag_explanation, entries):
     return problems
 
 
+# What completeness_problems asks of a KPI and of its saved figure (saved_entry, Measurement.rag): a
+# list of many returns reads these alone.
+KPI_FIELDS = ("id", "sub_strand_id", "code", "kind")
+FIGURE_FIELDS = ("id", "kpi_id", "period_id", "value", "milestone_status", "not_available", "rag_calculated",
+                 "frozen_at", "frozen_rag", "rag_override", "commentary")
+
+
 def saved_entry(kpi, measurement):
     """The completeness entry of a KPI's saved measurement (None: nothing entered yet)."""
     m = measurement

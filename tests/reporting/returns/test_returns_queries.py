@@ -125,3 +125,22 @@ def test_my_returns_reads_the_kpis_and_figures_only_of_the_returns_still_to_be_s
     assert len(rows) == SubStrand.objects.filter(objective__strategy_id=q2.strategy_id).count()
     by_slug = {row.sub_strand.slug: row for row in rows}
     assert by_slug["housing"].missing == [] and by_slug["planning"].missing
+
+
+@pytest.mark.django_db
+def test_my_returns_reads_of_the_kpis_and_figures_only_what_completeness_asks(demo_users):
+    """A council's My returns reads the KPIs and figures of every return still to be submitted (1,200 of
+    each on a large one): only the fields the completeness rules ask (reporting.returns.completeness),
+    not the KPIs' descriptions and sources or the figures' commentary of the frozen targets, yet the
+    same "Still missing"."""
+    q2 = ReportingPeriod.objects.get(slug="2023-24-q2")
+    planning = services.start_return(sub_strand=SubStrand.objects.get(slug="planning"), period=q2, by=demo_users["officer"])
+    kpi = KPI.objects.filter(sub_strand_id=planning.sub_strand_id, is_active=True).order_by("order", "code").first()
+    Measurement.objects.create(kpi=kpi, period=q2, value=5, rag_calculated="red")
+    with built(KPI) as kpis, built(Measurement) as figures:
+        _, rows = my_returns(demo_users["coordinator"], period=q2)
+    assert kpis and figures
+    assert all({"title", "description", "data_source"} <= k.get_deferred_fields() for k in kpis)
+    assert all({"data_for", "frozen_target", "updated_at"} <= m.get_deferred_fields() for m in figures)
+    missing = {row.sub_strand.slug: row.missing for row in rows}["planning"]
+    assert f"{kpi.code} is rated Red by the rules: explain why in its commentary" in missing
