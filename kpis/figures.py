@@ -85,13 +85,13 @@ def rating_contexts(kpis, period, measurements):
         years[kpi.id] = target_year(m) if m is not None else period.financial_year
     targets = {
         t.kpi_id: t
-        for t in Target.objects.filter(kpi__in=kpis, is_primary=True, financial_year__in=set(years.values()))
+        for t in Target.objects.filter(kpi__in=kpis, is_primary=True, financial_year__in=set(years.values())).order_by()
         if t.financial_year == years[t.kpi_id]
     }
     same_quarter = dict(
         Measurement.objects.filter(kpi__in=kpis, value__isnull=False, period__financial_year=period.financial_year - 1,
                                    period__strategy_id=period.strategy_id, period__number=period.number)
-        .values_list("kpi_id", "value")
+        .order_by().values_list("kpi_id", "value")  # one a KPI: no ordering (its joins cost more than the read)
     )
     latest_earlier = Measurement.objects.filter(
         kpi_id=OuterRef("pk"), value__isnull=False, period__financial_year__lt=period.financial_year
@@ -101,7 +101,7 @@ def rating_contexts(kpis, period, measurements):
     if yearly:
         latest = {
             kpi_id: value
-            for kpi_id, value in KPI.objects.filter(id__in=yearly)
+            for kpi_id, value in KPI.objects.filter(id__in=yearly).order_by()
             .annotate(value=Subquery(latest_earlier.values("value")[:1])).values_list("id", "value")
             if value is not None
         }

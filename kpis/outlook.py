@@ -15,10 +15,32 @@ from kpis.formatting import format_kpi_value
 from kpis.models import Measurement, Target
 from kpis.trajectory import OFFICER, outlook, place_in_year, trajectory_point
 from objectives import cadence as cadences
-from objectives.models import financial_year_label
+from objectives.models import ReportingPeriod, financial_year_label
 
 TARGETED = "targeted"
 
+
+class _Figure:
+    """A figure as outlook_of reads it, from plain values: a Measurement's fields that it asks for,
+    its period (one ReportingPeriod for all its figures), and the RAG it shows by Measurement's own
+    rule. Three years of figures of every KPI are many, and a model instance each (two, with the
+    period) cost more than the outlooks drawn from them."""
+
+    COLUMNS = ("kpi_id", "value", "data_for_end", "forecast_value", "forecast_reason", "frozen_at", "frozen_rag",
+               "rag_override", "rag_calculated", "period_id", "period__financial_year", "period__number",
+               "period__cadence")
+    __slots__ = ("kpi_id", "value", "data_for_end", "forecast_value", "forecast_reason", "frozen_at", "frozen_rag",
+                 "rag_override", "rag_calculated", "period")
+    is_frozen = Measurement.is_frozen  # Measurement's rules, asked, not written again
+    rag = Measurement.rag
+
+    def __init__(self, row, periods):
+        (self.kpi_id, self.value, self.data_for_end, self.forecast_value, self.forecast_reason, self.frozen_at,
+         self.frozen_rag, self.rag_override, self.rag_calculated, period_id, year, number, cadence) = row
+        self.period = periods.get(period_id)
+        if self.period is None:
+            self.period = periods[period_id] = ReportingPeriod(id=period_id, financial_year=year, number=number,
+                                                               cadence=cadence)
 
 def has_trajectory(kpi):
     """A KPI rated against a target has a trajectory; a milestone, and a contextual KPI, have none."""
@@ -76,10 +98,11 @@ def year_end_outlooks(kpis, year, *, measurements=None, targets=None):
     if not kpis:
         return {}
     qs = measurements if measurements is not None else Measurement.objects.all()
-    rows = {}
-    for m in (qs.filter(kpi_id__in=[k.id for k in kpis], period__financial_year__gte=year - 1,
-                        period__financial_year__lte=year + 1)
-              .select_related("period").order_by("kpi_id", "period_key")):
+    rows, periods = {}, {}
+    for row in (qs.filter(kpi_id__in=[k.id for k in kpis], period__financial_year__gte=year - 1,
+                          period__financial_year__lte=year + 1)
+                .order_by("kpi_id", "period_key").values_list(*_Figure.COLUMNS)):
+        m = _Figure(row, periods)
         rows.setdefault(m.kpi_id, []).append(m)
     found = {}
     for kpi in kpis:

@@ -380,7 +380,7 @@ class ReportingPeriod(models.Model):
         """The strategy's period straight before this one, if it exists in the database."""
         return ReportingPeriod.objects.filter(
             strategy_id=self.strategy_id, end_date=self.start_date - datetime.timedelta(days=1)
-        ).first()
+        ).order_by("start_date").first()  # the strategy's own order, without joining the strategy
 
     def get_absolute_url(self):
         return reverse("period-calendar") + f"#{self.slug}"

@@ -37,7 +37,7 @@ def editable_sub_strand_ids(user):
     cached = getattr(user, "_ses_sub_strand_ids", None)
     if cached is None:
         cached = frozenset(
-            SubStrand.objects.filter(models.Q(editors=user) | models.Q(lead_officer=user)).values_list("id", flat=True)
+            SubStrand.objects.filter(models.Q(editors=user) | models.Q(lead_officer=user)).order_by().values_list("id", flat=True)
         )
         user._ses_sub_strand_ids = cached
     return cached

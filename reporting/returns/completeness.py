@@ -56,6 +56,36 @@ def completeness_problems(*, overall_rag, commentary, rag_explanation, entries):
     return problems
 
 
+class KpiFacts:
+    """A KPI as completeness_problems reads it, from plain values (KPI.objects.values_list(*FIELDS)):
+    a list of many returns (My returns) reads every KPI of each, and a model instance each cost more
+    than the rules. Whether it is a milestone is the KPI's own rule, asked, not written again."""
+
+    FIELDS = ("id", "sub_strand_id", "code", "kind")
+    __slots__ = FIELDS
+    Kind = KPI.Kind
+    is_milestone = KPI.is_milestone
+
+    def __init__(self, row):
+        self.id, self.sub_strand_id, self.code, self.kind = row
+
+
+class FigureFacts:
+    """A saved figure as saved_entry reads it, from plain values (Measurement.objects.values_list(*FIELDS));
+    the RAG it shows is Measurement's own rule."""
+
+    FIELDS = ("kpi_id", "period_id", "value", "milestone_status", "not_available", "rag_calculated", "frozen_at",
+              "frozen_rag", "rag_override", "commentary")
+    __slots__ = FIELDS
+    is_frozen = Measurement.is_frozen
+    rag = Measurement.rag
+
+    def __init__(self, row):
+        (self.kpi_id, self.period_id, self.value, self.milestone_status, self.not_available, self.rag_calculated,
+         self.frozen_at, self.frozen_rag, self.rag_override, self.commentary) = row
+
+
+
 def saved_entry(kpi, measurement):
     """The completeness entry of a KPI's saved measurement (None: nothing entered yet)."""
     m = measurement

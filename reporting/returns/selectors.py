@@ -23,7 +23,7 @@ from objectives.selectors import open_period
 from reporting import steps
 from reporting.access import sees_drafts_of, visible_measurements, visible_returns
 from reporting.models import ActionUpdate, QuarterlyReturn, ReturnRevision, WorkflowState
-from reporting.returns.completeness import saved_return_problems
+from reporting.returns.completeness import FigureFacts, KpiFacts, saved_return_problems
 from reporting.returns.history import return_history
 from reporting.workflow import APPROVED, NOT_STARTED, OUTSTANDING, is_outstanding, is_overdue
 
@@ -34,7 +34,7 @@ def return_for(period_slug, sub_strand_slug):
     ret = (
         QuarterlyReturn.objects.select_related("period", "sub_strand__objective", "updated_by", "submitted_by", "approved_by")
         .filter(period__slug=period_slug, sub_strand__slug=sub_strand_slug)
-        .first()
+        .order_by("pk").first()  # one at most (both slugs are unique): no ordering's joins
     )
     if ret is None:  # not started (or no such period or sub-strand: 404)
         period = get_object_or_404(ReportingPeriod, slug=period_slug)
@@ -115,15 +115,15 @@ def return_page(user, ret, *, kpis=None, actions=None):
     previous_period = period.previous()
     if kpis is None:
         kpis = list(KPI.objects.filter(sub_strand=sub, is_active=True).order_by("order", "code"))
-    current = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period).select_related("period")}
+    current = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period).select_related("period").order_by()}
     previous = {}
     previous_return = None
     if previous_period is not None:
         previous = {
             m.kpi_id: m
-            for m in visible_measurements(user).filter(kpi__in=kpis, period=previous_period).select_related("period")
+            for m in visible_measurements(user).filter(kpi__in=kpis, period=previous_period).select_related("period").order_by()
         }
-        previous_return = visible_returns(user).filter(sub_strand=sub, period=previous_period).first()
+        previous_return = visible_returns(user).filter(sub_strand=sub, period=previous_period).order_by("pk").first()
     contexts = rating_contexts(kpis, period, current)
     # Now and at the year's end (kpis.outlook), from the targets just read and the figures the person may see.
     outlooks = year_end_outlooks(kpis, period.financial_year, measurements=visible_measurements(user),
@@ -278,9 +278,10 @@ def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None
     kpis = KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True, sub_strand__returns__period=period,
                               sub_strand__returns__state__in=OUTSTANDING)
     kpis_by_sub = {}
-    for kpi in kpis.order_by("order", "code"):
+    for kpi in map(KpiFacts, kpis.order_by("order", "code").values_list(*KpiFacts.FIELDS)):
         kpis_by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
-    measurements = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period).order_by()}
+    measurements = {m.kpi_id: m for m in map(FigureFacts, Measurement.objects.filter(kpi__in=kpis, period=period)
+                                                  .order_by().values_list(*FigureFacts.FIELDS))}
     rows = []
     for sub in subs:
         ret = returns.get(sub.id)
@@ -319,10 +320,12 @@ def late_returns(user, strategy=None, *, sub_strands=None):
     # those alone): a council whose late returns are few reads few, and with none reads none.
     outstanding = [r for r in started if is_outstanding(r.state)]
     by_sub = {}
-    for kpi in KPI.objects.filter(sub_strand_id__in={r.sub_strand_id for r in outstanding}, is_active=True).order_by("order", "code"):
+    for kpi in map(KpiFacts, KPI.objects.filter(sub_strand_id__in={r.sub_strand_id for r in outstanding}, is_active=True)
+                   .order_by("order", "code").values_list(*KpiFacts.FIELDS)):
         by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
-    measurements = {(m.kpi_id, m.period_id): m for m in Measurement.objects.filter(
-        kpi__is_active=True, kpi__sub_strand__returns__in=[r.id for r in outstanding], kpi__sub_strand__returns__period=F("period")).order_by()}
+    measurements = {(m.kpi_id, m.period_id): m for m in map(FigureFacts, Measurement.objects.filter(
+        kpi__is_active=True, kpi__sub_strand__returns__in=[r.id for r in outstanding], kpi__sub_strand__returns__period=F("period"))
+        .order_by().values_list(*FigureFacts.FIELDS))}
     rows = []
     for ret in started:
         sub = subs[ret.sub_strand_id]

@@ -216,6 +216,35 @@ def test_the_outlooks_of_many_kpis_take_two_queries(db):
     assert len(queries) == 2
 
 
+def test_the_outlooks_are_drawn_from_the_figures_values_without_a_model_instance_each(cumulative_kpi):
+    """Three years of every KPI's figures are many: year_end_outlooks reads them as plain values, and
+    draws the same outlook as outlook_of does from the Measurements themselves (the RAG shown by
+    Measurement's own rule: a frozen figure shows its frozen RAG)."""
+    from django.db.models.signals import post_init
+
+    from kpis.outlook import outlook_of
+
+    latest = Measurement.objects.get(kpi=cumulative_kpi, period__number=2)
+    latest.frozen_at, latest.frozen_rag, latest.forecast_value, latest.forecast_reason = (
+        datetime.datetime(2023, 11, 1, tzinfo=datetime.UTC), "green", D(650), "Schemes complete.")
+    latest.save()
+    target = Target.objects.get(kpi=cumulative_kpi, financial_year=2023)
+    figures = list(Measurement.objects.filter(kpi=cumulative_kpi).select_related("period"))
+    made = []
+
+    def note(sender, instance, **kwargs):
+        made.append(instance)
+
+    post_init.connect(note, sender=Measurement, weak=False)
+    try:
+        found = year_end_outlooks([cumulative_kpi], 2023)
+    finally:
+        post_init.disconnect(note, sender=Measurement)
+    assert made == []
+    assert found[cumulative_kpi.id] == outlook_of(cumulative_kpi, 2023, target=target, figures=figures)
+    assert found[cumulative_kpi.id].now_rag == "green" and found[cumulative_kpi.id].forecast == D(650)
+
+
 def test_target_profile_is_flat_unless_set(db):
     assert TargetFactory().profile == Target._meta.get_field("profile").default == "flat"
 

@@ -192,3 +192,17 @@ def built(model):
         yield found
     finally:
         post_init.disconnect(note, sender=model)
+
+
+def read_as_facts(monkeypatch):
+    """The KPIs and figures that My returns and the late returns read (as reporting.returns.completeness's
+    KpiFacts and FigureFacts, not model instances), noted as they are read: ([KpiFacts], [FigureFacts])."""
+    from reporting.returns.completeness import FigureFacts, KpiFacts
+
+    noted = {KpiFacts: [], FigureFacts: []}
+    for facts in noted:
+        def made(self, row, *, facts=facts, init=facts.__init__):
+            init(self, row)
+            noted[facts].append(self)
+        monkeypatch.setattr(facts, "__init__", made)
+    return noted[KpiFacts], noted[FigureFacts]

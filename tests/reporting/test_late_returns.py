@@ -23,6 +23,7 @@ from tests.reporting._returns_support import (  # noqa: F401
     fill,
     housing_return,
     open_and_post,
+    read_as_facts,
 )
 
 Q2 = "2023-24-q2"
@@ -149,15 +150,14 @@ def test_the_dashboards_action_plan_counts_add_up(client_for, demo_users):
     assert "No status given" in panel and "Not started" in panel
 
 
-def test_late_returns_read_the_kpis_and_figures_only_of_the_late_returns_still_to_be_submitted(issued, demo_users):
+def test_late_returns_read_the_kpis_and_figures_only_of_the_late_returns_still_to_be_submitted(issued, demo_users, monkeypatch):
     """A late return waiting for approval lists nothing missing: its KPIs are not read (they used to be)."""
-    from kpis.models import KPI, Measurement
     from reporting.returns.selectors import late_returns
 
     QuarterlyReturn.objects.filter(period__slug=Q2, sub_strand__slug="planning").update(state="submitted")
     digital = services.start_return(sub_strand=SubStrand.objects.get(slug="digital"), period=period(), by=demo_users["officer2"])
-    with built(KPI) as kpis, built(Measurement) as figures:
-        rows = late_returns(demo_users["coordinator"])
+    kpis, figures = read_as_facts(monkeypatch)
+    rows = late_returns(demo_users["coordinator"])
     assert kpis and {k.sub_strand_id for k in kpis} == {digital.sub_strand_id}
     assert {m.kpi_id for m in figures} <= {k.id for k in kpis}
     by_slug = {row.sub_strand.slug: row for row in rows if row.period.slug == Q2}
