@@ -60,6 +60,9 @@ class SetUpYearForm(GovukFormMixin, forms.Form):
 
 KIND_CHOICES = [("", "Choose a kind of target")] + list(Target.Kind.choices)
 TARGET_LIMIT = figure_limit(3)  # a target is a figure of 3 decimal places (kpis.models.Target.value)
+# Said in the messages of every figure of the page (five a KPI): written out once.
+_LARGEST, _SMALLEST = f"{TARGET_LIMIT:,f}", f"{-TARGET_LIMIT:,f}"
+PROFILE_CHOICES = list(Profile.choices)
 
 
 class TargetsForm(GovukFormMixin, forms.Form):
@@ -104,10 +107,10 @@ class TargetsForm(GovukFormMixin, forms.Form):
             widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
             error_messages={
                 "invalid": f"Enter {what[:1].lower()}{what[1:]} as a number, like 640 or 12.5",
-                "max_value": f"{what} is too large: the largest it can be is {TARGET_LIMIT:,f}",
-                "min_value": f"{what} is too small: the smallest it can be is {-TARGET_LIMIT:,f}",
-                "max_digits": f"{what} is too large: the largest it can be is {TARGET_LIMIT:,f}",
-                "max_whole_digits": f"{what} is too large: the largest it can be is {TARGET_LIMIT:,f}",
+                "max_value": f"{what} is too large: the largest it can be is {_LARGEST}",
+                "min_value": f"{what} is too small: the smallest it can be is {_SMALLEST}",
+                "max_digits": f"{what} is too large: the largest it can be is {_LARGEST}",
+                "max_whole_digits": f"{what} is too large: the largest it can be is {_LARGEST}",
                 "max_decimal_places": f"{what} can have at most 3 decimal places",
             },
         )
@@ -118,7 +121,7 @@ class TargetsForm(GovukFormMixin, forms.Form):
         kpi, name = row.kpi, f"target-{row.kpi.id}"
         row.profile_field, row.baseline_field = f"{name}-trajectory", f"{name}-baseline"
         self.fields[row.profile_field] = forms.ChoiceField(
-            label="How the target runs through the year", required=False, choices=Profile.choices,
+            label="How the target runs through the year", required=False, choices=PROFILE_CHOICES,
             error_messages={"invalid_choice": f"Choose how the {kpi.code} target runs through the year from the list"})
         self.fields[row.baseline_field] = self._figure(kpi, "Baseline: the figure at the start of the year",
                                                        f"The {kpi.code} baseline")
