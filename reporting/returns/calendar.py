@@ -3,6 +3,7 @@ sub-strand the state of each period's return, overdue and late ones marked, and 
 is nobody to send a reminder to."""
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone
 
 from kpis.figures import financial_year_of
@@ -22,6 +23,7 @@ class CalendarCell:
     state: str | None  # None: the period is not open yet
     overdue: bool
     late: bool = False  # not approved, and the period's briefing has been issued
+    url: str = ""  # the return's page, for a period opened (reversed here, not once a cell in the template)
 
     @property
     def state_label(self):
@@ -120,7 +122,8 @@ def period_calendar(user, *, strategy, financial_year=None, today=None):
                 cells.append(CalendarCell(period, None, None, False))
                 continue
             state = ret.state if ret else NOT_STARTED
-            cells.append(CalendarCell(period, ret, state, is_overdue(state, period, today), is_late(state, period)))
+            cells.append(CalendarCell(period, ret, state, is_overdue(state, period, today), is_late(state, period),
+                                      reverse("return", args=[period.slug, sub.slug])))
         rows.append(CalendarRow(sub, cells, nobody_to_remind=not people_to_remind(sub)))
     for period in periods:  # how many are still to be submitted, and how many of them a reminder can reach
         cells = [(row, cell) for row in rows for cell in row.cells if cell.period.pk == period.pk and cell.state is not None]

@@ -165,7 +165,7 @@ class TargetsForm(GovukFormMixin, forms.Form):
         return data
 
     def bound_trajectory(self, row):
-        """The row's trajectory fields, bound, for templates/reporting/years/_trajectory.html."""
+        """The row's trajectory fields, bound, for reporting.years.markup."""
         return {"profile": self[row.profile_field], "baseline": self[row.baseline_field],
                 "points": [self[key] for _n, _l, key in row.point_fields]}
 
