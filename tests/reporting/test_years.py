@@ -323,3 +323,52 @@ def test_the_targets_page_makes_the_same_number_of_queries_at_two_sizes(next_yea
     for _ in range(60):
         TargetFactory(kpi=KPIFactory(sub_strand=sub), financial_year=2024, value=10, kind="corporate")
     assert count() == small
+
+
+def test_the_targets_page_renders_the_same_templates_whatever_its_number_of_kpis(next_year, client_for, monkeypatch):
+    """A page of fifty KPIs is 400 fields: each KPI's fieldset is drawn in Python (reporting.years.markup),
+    not through a template (or two) a KPI, so the templates the page renders do not grow with its rows."""
+    from django.test.signals import template_rendered
+
+    from reporting.years import selectors
+    from tests.factories import KPIFactory, SubStrandFactory, TargetFactory
+
+    monkeypatch.setattr(selectors, "TARGETS_PER_PAGE", 500)  # every KPI on the one page
+    coordinator = client_for("coordinator")
+    url = reverse("year-targets", args=[2024])
+
+    def templates():
+        rendered = []
+
+        def seen(sender, template, **kwargs):
+            rendered.append(template.name)
+
+        template_rendered.connect(seen)
+        try:
+            assert coordinator.get(url).status_code == 200
+        finally:
+            template_rendered.disconnect(seen)
+        return rendered
+
+    few = templates()
+    sub = SubStrandFactory(objective=KPI.objects.get(code="HOU-01").sub_strand.objective, order=99)
+    for _ in range(30):
+        TargetFactory(kpi=KPIFactory(sub_strand=sub), financial_year=2024, value=10, kind="corporate")
+    more = templates()
+    assert len(more) == len(few)
+    assert "partials/field_errors.html" not in more
+
+
+def test_the_targets_are_read_without_joins_for_ordering(next_year):
+    """Target's own ordering (by KPI, through its sub-strand and objective) joins three tables to the
+    targets' read: the page needs them ordered only within each KPI."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.years.selectors import target_page
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = target_page(2024, main_strategy())
+    read = next(q["sql"] for q in ctx.captured_queries if 'FROM "kpis_target"' in q["sql"])
+    assert "JOIN" not in read.upper()
+    assert any(row.this_year is not None for row in page.object_list)
