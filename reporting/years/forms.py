@@ -100,11 +100,11 @@ class TargetsForm(GovukFormMixin, forms.Form):
 
     @staticmethod
     def _figure(kpi, label, what):
-        return LenientDecimalField(
+        field = LenientDecimalField(
             label=label, required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
             min_value=-TARGET_LIMIT, max_value=TARGET_LIMIT, code=kpi.code, percent=kpi.unit == KPI.Unit.PERCENT,
             pounds=kpi.unit == KPI.Unit.GBP,
-            widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
+            widget=forms.TextInput,  # a class: made for the field, not made and then copied (five fields a KPI)
             error_messages={
                 "invalid": f"Enter {what[:1].lower()}{what[1:]} as a number, like 640 or 12.5",
                 "max_value": f"{what} is too large: the largest it can be is {_LARGEST}",
@@ -114,6 +114,8 @@ class TargetsForm(GovukFormMixin, forms.Form):
                 "max_decimal_places": f"{what} can have at most 3 decimal places",
             },
         )
+        field.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
+        return field
 
     def _add_trajectory_fields(self, row, shown):
         """The target's trajectory through the year (kpis.trajectory): flat, linear from a baseline, or
