@@ -19,10 +19,11 @@ NOT_OPEN = '<span class="govuk-body-s">Not open yet</span>'
 def return_cells(row):
     """A reporting.returns.calendar.CalendarRow's cells, each a table cell."""
     name = conditional_escape(row.sub_strand.name)
-    drawn = []
+    drawn, tags = [], {}  # a state's tag drawn once a row
     for cell in row.cells:
         if cell.state:
-            shown = (f'<a class="govuk-link" href="{conditional_escape(cell.url)}">{state_tag(cell.state)}'
+            tag = tags.get(cell.state) or tags.setdefault(cell.state, state_tag(cell.state))
+            shown = (f'<a class="govuk-link" href="{conditional_escape(cell.url)}">{tag}'
                      f'<span class="govuk-visually-hidden">: {name} {conditional_escape(cell.period.label)}</span></a>')
         else:
             shown = NOT_OPEN
