@@ -1,6 +1,7 @@
 """Forms for setting up a year: its periods' deadlines and governance events, and the KPIs' targets."""
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 
 from objectives.council import mid_sentence
 from kpis.formatting import plain_number
@@ -58,11 +59,22 @@ class SetUpYearForm(GovukFormMixin, forms.Form):
         return found
 
 
-KIND_CHOICES = [("", "Choose a kind of target")] + list(Target.Kind.choices)
+class FixedChoices(BaseChoiceIterator):
+    """Choices given once, already in Django's form ([(value, label)]): a field and its select take them as
+    they are rather than normalising them again for each field (the targets page has a hundred)."""
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+KIND_CHOICES = FixedChoices([("", "Choose a kind of target")] + list(Target.Kind.choices))
 TARGET_LIMIT = figure_limit(3)  # a target is a figure of 3 decimal places (kpis.models.Target.value)
 # Said in the messages of every figure of the page (five a KPI): written out once.
 _LARGEST, _SMALLEST = f"{TARGET_LIMIT:,f}", f"{-TARGET_LIMIT:,f}"
-PROFILE_CHOICES = list(Profile.choices)
+PROFILE_CHOICES = FixedChoices(Profile.choices)
 
 
 class TargetsForm(GovukFormMixin, forms.Form):
@@ -80,6 +92,9 @@ class TargetsForm(GovukFormMixin, forms.Form):
         self.initial.setdefault("strategy", strategy.pk if strategy is not None else "")
         self.cadence = cadence or (strategy.cadence if strategy is not None else cadences.QUARTERLY)
         self.year = year
+        # The periods of the year but the last, each row's points: named once for every row.
+        self._point_labels = [(number, cadences.label(year, number, self.cadence) if year else f"Period {number}")
+                              for number in range(1, cadences.per_year(self.cadence))]
         for row in self.rows:
             kpi, shown = row.kpi, row.this_year or row.last_year
             value, kind, version = f"target-{kpi.id}-value", f"target-{kpi.id}-kind", f"target-{kpi.id}-version"
@@ -129,8 +144,7 @@ class TargetsForm(GovukFormMixin, forms.Form):
                                                        f"The {kpi.code} baseline")
         self.fields[row.baseline_field].help_text = "Only for a linear trajectory: the figure it starts from."
         row.point_fields = []
-        for number in range(1, cadences.per_year(self.cadence)):
-            label = cadences.label(self.year, number, self.cadence) if self.year else f"Period {number}"
+        for number, label in self._point_labels:
             key = f"{name}-point-{number}"
             self.fields[key] = self._figure(kpi, f"Point for {label}", f"The {kpi.code} point for {label}")
             row.point_fields.append((number, label, key))
