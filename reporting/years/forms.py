@@ -1,4 +1,5 @@
 """Forms for setting up a year: its periods' deadlines and governance events, and the KPIs' targets."""
+import copy
 
 from django import forms
 from django.utils.choices import BaseChoiceIterator
@@ -59,6 +60,18 @@ class SetUpYearForm(GovukFormMixin, forms.Form):
         return found
 
 
+def _figure_messages(what):
+    """A target's figure's messages, in its own words ("The HOU-01 baseline")."""
+    return {
+        "invalid": f"Enter {what[:1].lower()}{what[1:]} as a number, like 640 or 12.5",
+        "max_value": f"{what} is too large: the largest it can be is {_LARGEST}",
+        "min_value": f"{what} is too small: the smallest it can be is {_SMALLEST}",
+        "max_digits": f"{what} is too large: the largest it can be is {_LARGEST}",
+        "max_whole_digits": f"{what} is too large: the largest it can be is {_LARGEST}",
+        "max_decimal_places": f"{what} can have at most 3 decimal places",
+    }
+
+
 class FixedChoices(BaseChoiceIterator):
     """Choices given once, already in Django's form ([(value, label)]): a field and its select take them as
     they are rather than normalising them again for each field (the targets page has a hundred)."""
@@ -114,20 +127,22 @@ class TargetsForm(GovukFormMixin, forms.Form):
         self.apply_govuk_classes()  # the fields above came after the mixin's own __init__ drew its classes
 
     @staticmethod
-    def _figure(kpi, label, what):
+    def _figure(kpi, label, what, like=None):
+        """A figure of the KPI (its target, baseline, a point); `like`, another figure field of the same KPI
+        (the same unit, limits and checks), is copied with this one's label and messages rather than a
+        field made again (a row has five)."""
+        if like is not None:
+            field = copy.copy(like)
+            field.label, field.validators = label, list(like.validators)
+            field.error_messages = {**like.error_messages, **_figure_messages(what)}
+            field.widget = forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"})
+            return field
         field = LenientDecimalField(
             label=label, required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
             min_value=-TARGET_LIMIT, max_value=TARGET_LIMIT, code=kpi.code, percent=kpi.unit == KPI.Unit.PERCENT,
             pounds=kpi.unit == KPI.Unit.GBP,
             widget=forms.TextInput,  # a class: made for the field, not made and then copied (five fields a KPI)
-            error_messages={
-                "invalid": f"Enter {what[:1].lower()}{what[1:]} as a number, like 640 or 12.5",
-                "max_value": f"{what} is too large: the largest it can be is {_LARGEST}",
-                "min_value": f"{what} is too small: the smallest it can be is {_SMALLEST}",
-                "max_digits": f"{what} is too large: the largest it can be is {_LARGEST}",
-                "max_whole_digits": f"{what} is too large: the largest it can be is {_LARGEST}",
-                "max_decimal_places": f"{what} can have at most 3 decimal places",
-            },
+            error_messages=_figure_messages(what),
         )
         field.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
         return field
@@ -140,13 +155,14 @@ class TargetsForm(GovukFormMixin, forms.Form):
         self.fields[row.profile_field] = forms.ChoiceField(
             label="How the target runs through the year", required=False, choices=PROFILE_CHOICES,
             error_messages={"invalid_choice": f"Choose how the {kpi.code} target runs through the year from the list"})
+        like = self.fields[f"{name}-value"]
         self.fields[row.baseline_field] = self._figure(kpi, "Baseline: the figure at the start of the year",
-                                                       f"The {kpi.code} baseline")
+                                                       f"The {kpi.code} baseline", like)
         self.fields[row.baseline_field].help_text = "Only for a linear trajectory: the figure it starts from."
         row.point_fields = []
         for number, label in self._point_labels:
             key = f"{name}-point-{number}"
-            self.fields[key] = self._figure(kpi, f"Point for {label}", f"The {kpi.code} point for {label}")
+            self.fields[key] = self._figure(kpi, f"Point for {label}", f"The {kpi.code} point for {label}", like)
             row.point_fields.append((number, label, key))
         for key in (row.profile_field, row.baseline_field, *(k for _n, _l, k in row.point_fields)):
             self.fields[key].legend_hidden = f": {kpi.code}"  # for screen readers, as the target's own label says

@@ -372,3 +372,24 @@ def test_the_targets_are_read_without_joins_for_ordering(next_year):
     read = next(q["sql"] for q in ctx.captured_queries if 'FROM "kpis_target"' in q["sql"])
     assert "JOIN" not in read.upper()
     assert any(row.this_year is not None for row in page.object_list)
+
+
+def test_each_figure_of_a_target_keeps_its_own_words_and_box(next_year):
+    """A row's baseline and points are made from its target's field: each still says what it is when it
+    is refused, and each has its own box (the classes one gets are not another's)."""
+    from reporting.years.forms import TargetsForm
+    from reporting.years.selectors import target_rows
+
+    rows = target_rows(2024, main_strategy())
+    row = rows[0]
+    code = row.kpi.code
+    data = {f"target-{row.kpi.id}-{part}": "99999999999999999" for part in ("value", "baseline", "point-1")}
+    data[f"target-{row.kpi.id}-kind"] = "corporate"
+    form = TargetsForm(data, rows=rows, strategy=main_strategy(), year=2024)
+    assert not form.is_valid()
+    assert form.errors[f"target-{row.kpi.id}-value"][0].startswith(f"The {code} target is too large")
+    assert form.errors[f"target-{row.kpi.id}-baseline"][0].startswith(f"The {code} baseline is too large")
+    assert form.errors[f"target-{row.kpi.id}-point-1"][0].startswith(f"The {code} point for 2024/25 Q1 is too large")
+    value, baseline = form.fields[f"target-{row.kpi.id}-value"], form.fields[f"target-{row.kpi.id}-baseline"]
+    assert value.widget is not baseline.widget and "govuk-input--error" in baseline.widget.attrs["class"]
+    assert "govuk-input--error" not in form.fields[f"target-{row.kpi.id}-point-2"].widget.attrs["class"]
