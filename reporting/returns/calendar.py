@@ -3,6 +3,7 @@ sub-strand the state of each period's return, overdue and late ones marked, and 
 is nobody to send a reminder to."""
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone
 
 from kpis.figures import financial_year_of
@@ -22,6 +23,7 @@ class CalendarCell:
     state: str | None  # None: the period is not open yet
     overdue: bool
     late: bool = False  # not approved, and the period's briefing has been issued
+    url: str = ""  # the return's page, for a period opened (reversed here, not once a cell in the template)
 
     @property
     def state_label(self):
@@ -92,6 +94,9 @@ def default_year(strategy, today=None):
     return earlier[-1] if earlier else years[0]
 
 
+_SUB_STRAND = "sub-strand-slug"  # stands for a sub-strand's slug in a return's address (period_calendar)
+
+
 def period_calendar(user, *, strategy, financial_year=None, today=None):
     """A strategy's financial year: its periods with their governance events (laid out by
     objectives.governance), and per sub-strand the state of each period's return, overdue and late
@@ -111,6 +116,9 @@ def period_calendar(user, *, strategy, financial_year=None, today=None):
         (r.sub_strand_id, r.period_id): r
         for r in QuarterlyReturn.objects.filter(period__in=periods).only("id", "sub_strand_id", "period_id", "state", "overall_rag")
     }
+    # Each return's page: the address reversed once a period, the sub-strand's slug put in its place (a
+    # slug needs no quoting), not reversed once a cell.
+    addresses = {period.pk: reverse("return", args=[period.slug, _SUB_STRAND]) for period in periods}
     rows = []
     for sub in subs:
         cells = []
@@ -120,7 +128,8 @@ def period_calendar(user, *, strategy, financial_year=None, today=None):
                 cells.append(CalendarCell(period, None, None, False))
                 continue
             state = ret.state if ret else NOT_STARTED
-            cells.append(CalendarCell(period, ret, state, is_overdue(state, period, today), is_late(state, period)))
+            cells.append(CalendarCell(period, ret, state, is_overdue(state, period, today), is_late(state, period),
+                                      addresses[period.pk].replace(_SUB_STRAND, sub.slug)))
         rows.append(CalendarRow(sub, cells, nobody_to_remind=not people_to_remind(sub)))
     for period in periods:  # how many are still to be submitted, and how many of them a reminder can reach
         cells = [(row, cell) for row in rows for cell in row.cells if cell.period.pk == period.pk and cell.state is not None]

@@ -1,6 +1,8 @@
 """Forms for setting up a year: its periods' deadlines and governance events, and the KPIs' targets."""
+import copy
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 
 from objectives.council import mid_sentence
 from kpis.formatting import plain_number
@@ -58,8 +60,34 @@ class SetUpYearForm(GovukFormMixin, forms.Form):
         return found
 
 
-KIND_CHOICES = [("", "Choose a kind of target")] + list(Target.Kind.choices)
+def _figure_messages(what):
+    """A target's figure's messages, in its own words ("The HOU-01 baseline")."""
+    return {
+        "invalid": f"Enter {what[:1].lower()}{what[1:]} as a number, like 640 or 12.5",
+        "max_value": f"{what} is too large: the largest it can be is {_LARGEST}",
+        "min_value": f"{what} is too small: the smallest it can be is {_SMALLEST}",
+        "max_digits": f"{what} is too large: the largest it can be is {_LARGEST}",
+        "max_whole_digits": f"{what} is too large: the largest it can be is {_LARGEST}",
+        "max_decimal_places": f"{what} can have at most 3 decimal places",
+    }
+
+
+class FixedChoices(BaseChoiceIterator):
+    """Choices given once, already in Django's form ([(value, label)]): a field and its select take them as
+    they are rather than normalising them again for each field (the targets page has a hundred)."""
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+KIND_CHOICES = FixedChoices([("", "Choose a kind of target")] + list(Target.Kind.choices))
 TARGET_LIMIT = figure_limit(3)  # a target is a figure of 3 decimal places (kpis.models.Target.value)
+# Said in the messages of every figure of the page (five a KPI): written out once.
+_LARGEST, _SMALLEST = f"{TARGET_LIMIT:,f}", f"{-TARGET_LIMIT:,f}"
+PROFILE_CHOICES = FixedChoices(Profile.choices)
 
 
 class TargetsForm(GovukFormMixin, forms.Form):
@@ -77,6 +105,9 @@ class TargetsForm(GovukFormMixin, forms.Form):
         self.initial.setdefault("strategy", strategy.pk if strategy is not None else "")
         self.cadence = cadence or (strategy.cadence if strategy is not None else cadences.QUARTERLY)
         self.year = year
+        # The periods of the year but the last, each row's points: named once for every row.
+        self._point_labels = [(number, cadences.label(year, number, self.cadence) if year else f"Period {number}")
+                              for number in range(1, cadences.per_year(self.cadence))]
         for row in self.rows:
             kpi, shown = row.kpi, row.this_year or row.last_year
             value, kind, version = f"target-{kpi.id}-value", f"target-{kpi.id}-kind", f"target-{kpi.id}-version"
@@ -96,21 +127,25 @@ class TargetsForm(GovukFormMixin, forms.Form):
         self.apply_govuk_classes()  # the fields above came after the mixin's own __init__ drew its classes
 
     @staticmethod
-    def _figure(kpi, label, what):
-        return LenientDecimalField(
+    def _figure(kpi, label, what, like=None):
+        """A figure of the KPI (its target, baseline, a point); `like`, another figure field of the same KPI
+        (the same unit, limits and checks), is copied with this one's label and messages rather than a
+        field made again (a row has five)."""
+        if like is not None:
+            field = copy.copy(like)
+            field.label, field.validators = label, list(like.validators)
+            field.error_messages = {**like.error_messages, **_figure_messages(what)}
+            field.widget = forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"})
+            return field
+        field = LenientDecimalField(
             label=label, required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
             min_value=-TARGET_LIMIT, max_value=TARGET_LIMIT, code=kpi.code, percent=kpi.unit == KPI.Unit.PERCENT,
             pounds=kpi.unit == KPI.Unit.GBP,
-            widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
-            error_messages={
-                "invalid": f"Enter {what[:1].lower()}{what[1:]} as a number, like 640 or 12.5",
-                "max_value": f"{what} is too large: the largest it can be is {TARGET_LIMIT:,f}",
-                "min_value": f"{what} is too small: the smallest it can be is {-TARGET_LIMIT:,f}",
-                "max_digits": f"{what} is too large: the largest it can be is {TARGET_LIMIT:,f}",
-                "max_whole_digits": f"{what} is too large: the largest it can be is {TARGET_LIMIT:,f}",
-                "max_decimal_places": f"{what} can have at most 3 decimal places",
-            },
+            widget=forms.TextInput,  # a class: made for the field, not made and then copied (five fields a KPI)
+            error_messages=_figure_messages(what),
         )
+        field.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
+        return field
 
     def _add_trajectory_fields(self, row, shown):
         """The target's trajectory through the year (kpis.trajectory): flat, linear from a baseline, or
@@ -118,16 +153,16 @@ class TargetsForm(GovukFormMixin, forms.Form):
         kpi, name = row.kpi, f"target-{row.kpi.id}"
         row.profile_field, row.baseline_field = f"{name}-trajectory", f"{name}-baseline"
         self.fields[row.profile_field] = forms.ChoiceField(
-            label="How the target runs through the year", required=False, choices=Profile.choices,
+            label="How the target runs through the year", required=False, choices=PROFILE_CHOICES,
             error_messages={"invalid_choice": f"Choose how the {kpi.code} target runs through the year from the list"})
+        like = self.fields[f"{name}-value"]
         self.fields[row.baseline_field] = self._figure(kpi, "Baseline: the figure at the start of the year",
-                                                       f"The {kpi.code} baseline")
+                                                       f"The {kpi.code} baseline", like)
         self.fields[row.baseline_field].help_text = "Only for a linear trajectory: the figure it starts from."
         row.point_fields = []
-        for number in range(1, cadences.per_year(self.cadence)):
-            label = cadences.label(self.year, number, self.cadence) if self.year else f"Period {number}"
+        for number, label in self._point_labels:
             key = f"{name}-point-{number}"
-            self.fields[key] = self._figure(kpi, f"Point for {label}", f"The {kpi.code} point for {label}")
+            self.fields[key] = self._figure(kpi, f"Point for {label}", f"The {kpi.code} point for {label}", like)
             row.point_fields.append((number, label, key))
         for key in (row.profile_field, row.baseline_field, *(k for _n, _l, k in row.point_fields)):
             self.fields[key].legend_hidden = f": {kpi.code}"  # for screen readers, as the target's own label says
@@ -162,7 +197,7 @@ class TargetsForm(GovukFormMixin, forms.Form):
         return data
 
     def bound_trajectory(self, row):
-        """The row's trajectory fields, bound, for templates/reporting/years/_trajectory.html."""
+        """The row's trajectory fields, bound, for reporting.years.markup."""
         return {"profile": self[row.profile_field], "baseline": self[row.baseline_field],
                 "points": [self[key] for _n, _l, key in row.point_fields]}
 

@@ -84,16 +84,21 @@ def _targeted_kpis(strategy=None):
     kpis = KPI.objects.filter(is_active=True, kind=KPI.Kind.TARGETED)
     if strategy is not None:
         kpis = kpis.filter(sub_strand__objective__strategy=strategy)
-    return kpis.select_related("sub_strand__objective").order_by("sub_strand__objective__number", "sub_strand__order",
-                                                                 "order", "code")
+    # The page shows a KPI's code, title, unit and direction under its sub-strand's full name: the long texts
+    # (description, sources) are left unread.
+    return (kpis.select_related("sub_strand__objective")
+            .defer("description", "data_source", "source_notes", "sub_strand__objective__description")
+            .order_by("sub_strand__objective__number", "sub_strand__order", "order", "code"))
 
 
 def _rows(financial_year, kpis):
     """Each KPI's primary targets for the year and the year before, and its other targets for the year:
-    one query."""
+    one query. Ordered within each KPI only (as Target's own ordering orders a KPI's targets), without the
+    joins to sub-strand and objective that ordering across KPIs needs: the rows come in the KPIs' order."""
     targets, others = {}, {}
-    for t in Target.objects.filter(Q(is_primary=True) | Q(financial_year=financial_year), kpi__in=kpis,
-                                   financial_year__in=[financial_year, financial_year - 1]):
+    for t in (Target.objects.filter(Q(is_primary=True) | Q(financial_year=financial_year), kpi__in=kpis,
+                                    financial_year__in=[financial_year, financial_year - 1])
+              .order_by("financial_year", "-is_primary", "kind")):
         if t.is_primary:
             targets[(t.kpi_id, t.financial_year)] = t
         else:

@@ -18,6 +18,7 @@ from reporting.access import require
 from reporting.steps import CHOOSE_PRIMARY_TARGET
 from reporting.years import selectors, services
 from reporting.years.forms import SetUpYearForm, TargetsForm
+from reporting.years.markup import target_fieldsets
 
 
 SHOWN_ROW = re.compile(r"^target-(\d{1,18})-version$")
@@ -112,7 +113,7 @@ def targets(request, year):
             row.choose = CHOOSE_PRIMARY_TARGET.offer(request.user, selectors.TargetSlot(row.kpi, year, row.this_year))
     return render(request, "reporting/years/targets.html", {
         "year": year, "year_label": label, "previous_label": financial_year_label(year - 1), "form": form,
-        "rows": form.bound_rows(), "errors_extra": errors_extra, "calendar_url": _calendar(year), "strategy": strategy,
+        "rows": target_fieldsets(form.bound_rows(), year=year, year_label=label, previous_label=financial_year_label(year - 1)), "errors_extra": errors_extra, "calendar_url": _calendar(year), "strategy": strategy,
         "page": page if page.paginator.num_pages > 1 else None,
     }, status=status)
 

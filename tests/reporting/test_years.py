@@ -323,3 +323,73 @@ def test_the_targets_page_makes_the_same_number_of_queries_at_two_sizes(next_yea
     for _ in range(60):
         TargetFactory(kpi=KPIFactory(sub_strand=sub), financial_year=2024, value=10, kind="corporate")
     assert count() == small
+
+
+def test_the_targets_page_renders_the_same_templates_whatever_its_number_of_kpis(next_year, client_for, monkeypatch):
+    """A page of fifty KPIs is 400 fields: each KPI's fieldset is drawn in Python (reporting.years.markup),
+    not through a template (or two) a KPI, so the templates the page renders do not grow with its rows."""
+    from django.test.signals import template_rendered
+
+    from reporting.years import selectors
+    from tests.factories import KPIFactory, SubStrandFactory, TargetFactory
+
+    monkeypatch.setattr(selectors, "TARGETS_PER_PAGE", 500)  # every KPI on the one page
+    coordinator = client_for("coordinator")
+    url = reverse("year-targets", args=[2024])
+
+    def templates():
+        rendered = []
+
+        def seen(sender, template, **kwargs):
+            rendered.append(template.name)
+
+        template_rendered.connect(seen)
+        try:
+            assert coordinator.get(url).status_code == 200
+        finally:
+            template_rendered.disconnect(seen)
+        return rendered
+
+    few = templates()
+    sub = SubStrandFactory(objective=KPI.objects.get(code="HOU-01").sub_strand.objective, order=99)
+    for _ in range(30):
+        TargetFactory(kpi=KPIFactory(sub_strand=sub), financial_year=2024, value=10, kind="corporate")
+    more = templates()
+    assert len(more) == len(few)
+    assert "partials/field_errors.html" not in more
+
+
+def test_the_targets_are_read_without_joins_for_ordering(next_year):
+    """Target's own ordering (by KPI, through its sub-strand and objective) joins three tables to the
+    targets' read: the page needs them ordered only within each KPI."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.years.selectors import target_page
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = target_page(2024, main_strategy())
+    read = next(q["sql"] for q in ctx.captured_queries if 'FROM "kpis_target"' in q["sql"])
+    assert "JOIN" not in read.upper()
+    assert any(row.this_year is not None for row in page.object_list)
+
+
+def test_each_figure_of_a_target_keeps_its_own_words_and_box(next_year):
+    """A row's baseline and points are made from its target's field: each still says what it is when it
+    is refused, and each has its own box (the classes one gets are not another's)."""
+    from reporting.years.forms import TargetsForm
+    from reporting.years.selectors import target_rows
+
+    rows = target_rows(2024, main_strategy())
+    row = rows[0]
+    code = row.kpi.code
+    data = {f"target-{row.kpi.id}-{part}": "99999999999999999" for part in ("value", "baseline", "point-1")}
+    data[f"target-{row.kpi.id}-kind"] = "corporate"
+    form = TargetsForm(data, rows=rows, strategy=main_strategy(), year=2024)
+    assert not form.is_valid()
+    assert form.errors[f"target-{row.kpi.id}-value"][0].startswith(f"The {code} target is too large")
+    assert form.errors[f"target-{row.kpi.id}-baseline"][0].startswith(f"The {code} baseline is too large")
+    assert form.errors[f"target-{row.kpi.id}-point-1"][0].startswith(f"The {code} point for 2024/25 Q1 is too large")
+    value, baseline = form.fields[f"target-{row.kpi.id}-value"], form.fields[f"target-{row.kpi.id}-baseline"]
+    assert value.widget is not baseline.widget and "govuk-input--error" in baseline.widget.attrs["class"]
+    assert "govuk-input--error" not in form.fields[f"target-{row.kpi.id}-point-2"].widget.attrs["class"]

@@ -150,3 +150,17 @@ def test_review_queue_shows_what_changed_since_last_quarter(demo_users, client_f
 
 def test_review_queue_is_empty_when_nothing_is_submitted(client_for):
     assert "No returns are waiting for approval." in client_for("approver").get(reverse("review-queue")).content.decode()
+
+
+def test_each_opened_cell_of_the_calendar_carries_its_returns_link(demo_users, client_for):
+    """The link of each of the calendar's cells (a sub-strand's return in a period) is made with the
+    calendar's rows, not by a {% url %} a cell in the template."""
+    housing_return(demo_users, "submitted")
+    _, _, _, rows = period_calendar(demo_users["coordinator"], strategy=main_strategy(), financial_year=2023,
+                                    today=PAST)
+    housing = next(row for row in rows if row.sub_strand.slug == "housing")
+    q1 = next(cell for cell in housing.cells if cell.period.slug == "2023-24-q1")
+    assert q1.url == reverse("return", args=["2023-24-q1", "housing"])
+    assert all(cell.url == "" for row in rows for cell in row.cells if cell.state is None)
+    page = client_for("coordinator").get(reverse("period-calendar") + "?year=2023").content.decode()
+    assert f'href="{q1.url}"' in page
