@@ -241,6 +241,9 @@ class Measurement(models.Model):
 
     class Meta:
         ordering = ["kpi", "period"]
+        # Each KPI's latest approved figure as at a period (kpis.figures.latest_as_at: the review
+        # queue's baselines, the briefing's) found by a seek per KPI rather than a walk of its series.
+        indexes = [models.Index(fields=["kpi", "next_approved_key"], name="figure_kpi_next_approved")]
         constraints = [
             models.UniqueConstraint(fields=["kpi", "period"], name="one_measurement_per_kpi_per_period"),
             models.CheckConstraint(

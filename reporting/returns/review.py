@@ -4,7 +4,7 @@ their baselines, as every page compares them (reporting.statuses): the latest ea
 the latest figure as at the period before, that the user may see as approved; never a draft."""
 import operator
 from dataclasses import dataclass
-from functools import reduce
+from functools import cached_property, reduce
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 
@@ -71,9 +71,10 @@ class ReviewRow:
     def overall_movement(self):
         return self.movement.words
 
-    @property
+    @cached_property
     def commentary_change(self):
-        """How the commentary differs from the period before's (objectives.text.change)."""
+        """How the commentary differs from the period before's (objectives.text.change); asked once
+        a row, though the page asks it twice."""
         return text.change(self.previous.commentary if self.previous else None, self.ret.commentary)
 
     @property
@@ -134,13 +135,15 @@ def review_queue(user):
     for period in periods.values():  # one period in the queue, as a rule
         for sub_id, found in rated_before(user, sub_ids, period).items():
             earlier[(sub_id, period.id)] = found
+    kpis_of = {}  # each sub-strand's KPIs, in their order
+    for kpi in kpis:
+        kpis_of.setdefault(kpi.sub_strand_id, []).append(kpi)
     rows = []
     for ret in submitted:
         _strategy, fy, q = previous_keys[ret.period_id]
         changes = [
             KpiChange(kpi, now.get((kpi.id, ret.period_id)), before.get((kpi.id, ret.period_id)), ret.period)
-            for kpi in kpis
-            if kpi.sub_strand_id == ret.sub_strand_id
+            for kpi in kpis_of.get(ret.sub_strand_id, ())
         ]
         rows.append(ReviewRow(ret, previous_returns.get((ret.sub_strand_id, fy, q)), changes,
                               earlier.get((ret.sub_strand_id, ret.period_id))))
