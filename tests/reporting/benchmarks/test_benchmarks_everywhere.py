@@ -132,7 +132,9 @@ def test_the_comparisons_cost_the_same_queries_for_one_kpi_or_many(benchmarked, 
     both = measure()
     Benchmark.objects.filter(kpi__code="HW-01").delete()
     assert measure() == both, both
-    assert both[0] <= 36 and both[1] <= 14, both  # the pins without benchmarks: 32 and 10; four reads of them more
+    # the pins without benchmarks: 32 and 11 (built, the cache empty: the data version first, what
+    # requests share read under it); four reads of them more
+    assert both[0] <= 36 and both[1] <= 15, both
 
 
 def test_an_import_is_seen_at_once_on_the_kept_dashboard(benchmarked, client_for):

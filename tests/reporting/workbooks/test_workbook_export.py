@@ -282,6 +282,7 @@ def test_the_export_takes_the_same_number_of_queries_at_two_sizes(client_for):
             for k in range(4):
                 kpi = KPIFactory(sub_strand=sub, order=k + 1)
                 Measurement.objects.create(kpi=kpi, period=period, value=k, rag_calculated="green")
+    client.get(url)  # what requests share, read again since the data changed (reporting.readers_cache)
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)
     assert len(kpi_sheets(open_xlsx(response))) == 7

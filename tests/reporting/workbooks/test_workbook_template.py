@@ -108,6 +108,7 @@ def test_the_workbooks_page_takes_the_same_number_of_queries_at_two_sizes(q2, cl
     for fy in range(2015, 2023):
         for quarter in (1, 2, 3, 4):
             ReportingPeriod.objects.create(financial_year=fy, number=quarter, state="published")
+    client.get("/workbooks/")  # what requests share, read again since the data changed (reporting.readers_cache)
     with CaptureQueriesContext(connection) as large:
         response = client.get("/workbooks/")
     assert "2015/16 Q1" in page_text(response)
