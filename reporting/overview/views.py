@@ -2,23 +2,36 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from objectives.strategies import chosen_strategy
+from reporting import readers_cache
 from reporting.access import require
 from reporting.overview.selectors import overview
 
 
 @login_required
 def home(request):
-    """The objectives with their sub-strands and each one's latest overall status and commentary."""
+    """The objectives with their sub-strands and each one's latest overall status and commentary:
+    built from the data once for everyone who may see the same (reporting.readers_cache)."""
     require(request.user, "view_dashboard")
-    objectives = overview(request.user, chosen_strategy(request))
-    synthetic = any(
-        s.latest_return is not None and s.latest_return.is_synthetic for o in objectives for s in o.sub_strands.all()
-    )
-    return render(request, "reporting/overview/home.html", {"objectives": objectives, "synthetic_banner": synthetic})
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
+    strategy = chosen_strategy(request)
+
+    def build():
+        objectives = overview(request.user, strategy)
+        synthetic = any(
+            s.latest_return is not None and s.latest_return.is_synthetic for o in objectives for s in o.sub_strands.all()
+        )
+        html = render_to_string("reporting/overview/_home_content.html", {"objectives": objectives}, request=request)
+        return {"html": html, "synthetic": synthetic}
+
+    kept = readers_cache.kept(request, "overview", strategy.pk if strategy else None, build=build)
+    return render(request, "reporting/overview/home.html", {"content": mark_safe(kept["html"]),
+                                                            "synthetic_banner": kept["synthetic"]})
 
 
 @never_cache

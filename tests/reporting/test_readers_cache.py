@@ -23,6 +23,7 @@ DASHBOARD = "reporting/dashboard/_dashboard_content.html"
 BRIEFING = "reporting/briefings/_briefing_content.html"
 PUBLIC_DASHBOARD = "reporting/public/_dashboard_content.html"
 STALE = "reporting/dashboard/_stale_content.html"
+OVERVIEW = "reporting/overview/_home_content.html"
 SUB_STRAND = "reporting/dashboard/_sub_strand_content.html"
 
 
@@ -68,6 +69,16 @@ def test_the_stale_figures_are_kept_for_readers_until_a_figure_is_approved(clien
     assert get(client_for("coordinator"), url, STALE)[1]  # who sees drafts has content of their own
     approve_q2(demo_users)
     assert get(reader, url, STALE)[1]
+
+
+def test_the_overview_is_kept_for_readers_until_a_return_is_approved(client_for, demo_users):
+    reader = client_for("cabinet")
+    before, built = get(reader, "/", OVERVIEW)
+    assert built and get(reader, "/", OVERVIEW) == (before, False)
+    assert get(client_for("scrutiny"), "/", OVERVIEW) == (before, False)  # who may see the same, shares it
+    approve_q2(demo_users)
+    after, built = get(reader, "/", OVERVIEW)
+    assert built and after != before and "2023/24 Q2" in after
 
 
 def test_issuing_the_briefing_changes_the_public_dashboard_at_once(sefton, demo_users, client):
@@ -325,6 +336,7 @@ def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_u
 @pytest.mark.parametrize(("who", "url", "data_tables"), [
     ("cabinet", "/dashboard/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
     ("cabinet", "/dashboard/stale-figures/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
+    ("cabinet", "/", ['"objectives_strategicobjective"', '"reporting_quarterlyreturn"']),
     ("cabinet", "/periods/2023-24-q1/briefing/", ['"objectives_reportingperiod"', '"reporting_briefing"']),
     # (the public pages' validators, reporting.public.caching, are kept under the same version, read first)
     (None, "/public/", ['"objectives_strategy"', '"objectives_reportingperiod"."slug"']),
