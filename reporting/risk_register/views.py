@@ -4,9 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django_tables2 import RequestConfig
 
 from objectives.strategies import chosen_strategy
+from reporting import readers_cache
 from reporting.access import RISKS, STRATEGIES, require
 from reporting.dashboard.tables import csv_response
 from reporting.risk_rows import risk_rows, the_matrix
@@ -21,24 +24,39 @@ PER_PAGE = 25
 def register(request):
     """The strategy's risks the person may see, filtered, sortable, paged; ?_export=csv: the filtered rows."""
     require(request.user, "view_dashboard")
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
     strategy = chosen_strategy(request)
-    matrix = the_matrix()
-    risks = visible_risks(request.user, strategy)
-    filterset = RiskFilter(request.GET, user=request.user, strategy=strategy, matrix=matrix, queryset=risks)
-    chosen = filterset.chosen
-    period = chosen.get("period")
-    rows = [row for row in risk_rows(user=request.user, strategy=strategy, period=period, risks=filterset.qs, matrix=matrix)
-            if filterset.keep(row)]
-    caption = f"{len(rows)} risk{'' if len(rows) == 1 else 's'}{f' as at {period.label}' if period else ''}"
-    table = RiskTable(rows, matrix=matrix, caption=caption)
+
+    def register_table():
+        matrix = the_matrix()
+        risks = visible_risks(request.user, strategy)
+        filterset = RiskFilter(request.GET, user=request.user, strategy=strategy, matrix=matrix, queryset=risks)
+        period = filterset.chosen.get("period")
+        rows = [row for row in risk_rows(user=request.user, strategy=strategy, period=period, risks=filterset.qs,
+                                         matrix=matrix) if filterset.keep(row)]
+        caption = f"{len(rows)} risk{'' if len(rows) == 1 else 's'}{f' as at {period.label}' if period else ''}"
+        return RiskTable(rows, matrix=matrix, caption=caption), filterset, matrix, period
+
     if request.GET.get("_export") == "csv":
+        table, _, _, period = register_table()
         RequestConfig(request, paginate=False).configure(table)
         return csv_response(table, f"risk-register-{strategy.slug if strategy else 'none'}"
                                    f"{'-' + period.slug if period else ''}.csv")
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+
+    def build():
+        table, filterset, matrix, period = register_table()
+        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        context = {"table": table, "filter": filterset, "form": filterset.form, "matrix": matrix, "period": period,
+                   "strategy": strategy}
+        return {"top": render_to_string("reporting/risks/_register_top.html", context, request=request),
+                "rest": render_to_string("reporting/risks/_register_rest.html", context, request=request),
+                "period_label": period.label if period else "", "has_errors": bool(filterset.form.errors)}
+
+    kept = readers_cache.kept(request, "risk register", strategy.pk if strategy else None, sorted(request.GET.lists()),
+                              build=build)
     return render(request, "reporting/risks/register.html", {
-        "table": table, "filter": filterset, "form": filterset.form, "matrix": matrix, "period": period,
-        "strategy": strategy, "count": len(rows),
+        "top": mark_safe(kept["top"]), "rest": mark_safe(kept["rest"]), "strategy": strategy,
+        "period_label": kept["period_label"], "blocks": {"has_errors": kept["has_errors"]},
     })
 
 

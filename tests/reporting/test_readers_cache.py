@@ -24,6 +24,7 @@ BRIEFING = "reporting/briefings/_briefing_content.html"
 PUBLIC_DASHBOARD = "reporting/public/_dashboard_content.html"
 STALE = "reporting/dashboard/_stale_content.html"
 OVERVIEW = "reporting/overview/_home_content.html"
+REGISTER_TOP = "reporting/risks/_register_top.html"
 SUB_STRAND = "reporting/dashboard/_sub_strand_content.html"
 
 
@@ -79,6 +80,25 @@ def test_the_overview_is_kept_for_readers_until_a_return_is_approved(client_for,
     approve_q2(demo_users)
     after, built = get(reader, "/", OVERVIEW)
     assert built and after != before and "2023/24 Q2" in after
+
+
+def test_the_risk_register_is_kept_for_readers_until_a_risk_changes(client_for, demo_users):
+    """Kept for everyone of the same audience, but for the coordinating team's own "Raise a risk",
+    drawn for each person outside what is kept."""
+    from reporting.models import Risk
+
+    reader = client_for("cabinet")
+    before, built = get(reader, "/risks/", REGISTER_TOP)
+    assert built and get(reader, "/risks/", REGISTER_TOP) == (before, False)
+    assert get(client_for("scrutiny"), "/risks/", REGISTER_TOP) == (before, False)
+    assert "Raise a risk" not in before and "Raise a risk" in client_for("coordinator").get("/risks/").content.decode()
+    risk = Risk.objects.order_by("pk").first()
+    if risk is not None:
+        risk.title = "ZZRENAMED risk"
+        risk.save()
+    else:
+        SubStrand.objects.get(slug="housing").save()
+    assert get(reader, "/risks/", REGISTER_TOP)[1]
 
 
 def test_issuing_the_briefing_changes_the_public_dashboard_at_once(sefton, demo_users, client):
@@ -337,6 +357,7 @@ def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_u
     ("cabinet", "/dashboard/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
     ("cabinet", "/dashboard/stale-figures/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
     ("cabinet", "/", ['"objectives_strategicobjective"', '"reporting_quarterlyreturn"']),
+    ("cabinet", "/risks/", ['"reporting_risk"', '"reporting_riskreview"']),
     ("cabinet", "/periods/2023-24-q1/briefing/", ['"objectives_reportingperiod"', '"reporting_briefing"']),
     # (the public pages' validators, reporting.public.caching, are kept under the same version, read first)
     (None, "/public/", ['"objectives_strategy"', '"objectives_reportingperiod"."slug"']),
