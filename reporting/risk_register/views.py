@@ -10,7 +10,7 @@ from django_tables2 import RequestConfig
 
 from objectives.strategies import chosen_strategy
 from reporting import readers_cache
-from reporting.access import RISKS, STRATEGIES, require
+from reporting.access import RISKS, STRATEGIES, require, sees_drafts
 from reporting.dashboard.tables import csv_response
 from reporting.risk_rows import risk_rows, the_matrix
 from reporting.risk_register.pages import heat_map_page, risk_page
@@ -47,7 +47,7 @@ def register(request):
         table, filterset, matrix, period = register_table()
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
         context = {"table": table, "filter": filterset, "form": filterset.form, "matrix": matrix, "period": period,
-                   "strategy": strategy}
+                   "strategy": strategy, "sees_drafts": sees_drafts(request.user)}
         return {"top": render_to_string("reporting/risks/_register_top.html", context, request=request),
                 "rest": render_to_string("reporting/risks/_register_rest.html", context, request=request),
                 "period_label": period.label if period else "", "has_errors": bool(filterset.form.errors)}

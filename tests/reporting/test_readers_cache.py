@@ -101,6 +101,12 @@ def test_the_risk_register_is_kept_for_readers_until_a_risk_changes(client_for, 
     assert get(reader, "/risks/", REGISTER_TOP)[1]
 
 
+def test_the_risk_register_says_to_who_sees_drafts_that_reviews_not_yet_approved_are_shown(client_for):
+    said = "Reviews not yet approved are shown and labelled"
+    assert said in client_for("coordinator").get("/risks/").content.decode()
+    assert said not in client_for("cabinet").get("/risks/").content.decode()
+
+
 def test_issuing_the_briefing_changes_the_public_dashboard_at_once(sefton, demo_users, client):
     before, built = get(client, "/public/", PUBLIC_DASHBOARD)
     assert built and "2023/24 Q2" not in before
