@@ -6,7 +6,7 @@ A fixed number of queries whatever the size (the tests pin the counts).
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from kpis import spc
 from kpis.outlook import outlook_of, outlook_texts
@@ -237,20 +237,27 @@ def variation_section(kpi, points, changes=()):
                             variation_verdict=variation_verdict(chart, kpi), assurance_verdict=assurance_verdict(chart, kpi))
 
 
-def kpi_page(*, user, code, today=None):
+def page_kpi(*, user, code):
+    """The KPI a page is about, or None if there is no such KPI; PermissionDenied, saying why, for a
+    reader who does not read its strategy (access.KPIS). One query."""
+    kpi = KPI.objects.select_related("sub_strand__objective__strategy").filter(code=code).first()
+    if kpi is not None:
+        KPIS.require(user, kpi)
+    return kpi
+
+
+def kpi_page(*, user, code=None, kpi=None, today=None):
     """A KPI's figures over time against its target, oldest first, with the data lag spelled
     out. None if there is no such KPI; PermissionDenied, saying why, for a reader who does not read its
-    strategy (access.KPIS). Four queries (the KPI, its targets, its changes of process, its figures)."""
-    kpi = (
-        KPI.objects.select_related("sub_strand__objective__strategy")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("financial_year", "-is_primary", "kind")),
-                          Prefetch("changes_of_process", queryset=ChangeOfProcess.objects.select_related("period", "recorded_by")))
-        .filter(code=code)
-        .first()
-    )
+    strategy (access.KPIS). `kpi`: the KPI, already found by `page_kpi` for this user (else found by
+    `code`). Four queries (the KPI, its targets, its changes of process, its figures)."""
+    if kpi is None:
+        kpi = page_kpi(user=user, code=code)
     if kpi is None:
         return None
-    KPIS.require(user, kpi)
+    prefetch_related_objects(
+        [kpi], Prefetch("targets", queryset=Target.objects.order_by("financial_year", "-is_primary", "kind")),
+        Prefetch("changes_of_process", queryset=ChangeOfProcess.objects.select_related("period", "recorded_by")))
     measurements = (
         visible_measurements(user).filter(HAS_FIGURE, kpi=kpi).select_related("period")
         .order_by("period__end_date")

@@ -14,7 +14,7 @@ from reporting import readers_cache
 from reporting.access import can, require
 from reporting.dashboard.charts import benchmark_chart, kpi_chart
 from reporting.dashboard.comparison import comparison_section
-from reporting.dashboard.pages import kpi_page, page_sub_strand, sub_strand_page
+from reporting.dashboard.pages import kpi_page, page_kpi, page_sub_strand, sub_strand_page
 from reporting.steps import RECORD_CHANGE_OF_PROCESS
 from reporting.dashboard.selectors import dashboard as dashboard_data
 from reporting.dashboard.selectors import stale_figures as stale_figures_data
@@ -126,16 +126,42 @@ def sub_strand_content(request, *, user, sub, public=False):
 
 @login_required
 def kpi(request, code):
-    """A KPI's figures against target over time: a chart and the same numbers as a table."""
+    """A KPI's figures against target over time: a chart and the same numbers as a table. Its content
+    is built from the data once for everyone who may see the same (reporting.readers_cache), each
+    day; the links that depend on the person (recording a change of process, importing benchmarks)
+    are drawn for each person outside what is kept."""
     require(request.user, "view_dashboard")
-    page = kpi_page(user=request.user, code=code)
-    if page is None:
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
+    found = page_kpi(user=request.user, code=code)
+    if found is None:
         raise Http404("No such KPI")
-    comparison = comparison_section(page.kpi)  # compared with similar councils (kpis.benchmarks)
+    content = kpi_content(request, user=request.user, kpi=found)
     return render(request, "reporting/dashboard/kpi.html", {
-        "page": page, "chart_figure": kpi_chart(page), "synthetic_banner": page.synthetic,
-        "comparison": comparison, "benchmark_figure": benchmark_chart(comparison),
+        "content": content, "title": content["title"], "kpi_code": found.code, "synthetic_banner": content["synthetic"],
         "may_import_benchmarks": can(request.user, "import_benchmarks"),
         # recording a change of process: the link, or the reason where it would be (reporting.steps)
-        "change_refusal": RECORD_CHANGE_OF_PROCESS.refusal(request.user, page.kpi),
+        "change_refusal": RECORD_CHANGE_OF_PROCESS.refusal(request.user, found) if content["has_variation"] else None,
     })
+
+
+KPI_PARTS = ("crumbs", "top", "middle", "targets")
+
+
+def kpi_content(request, *, user, kpi, public=False):
+    """A KPI page's content (its figures, variation, comparison with similar councils and targets),
+    rendered for `user` (the public, on the public pages) from what they may see, in the parts
+    between which the page draws what depends on the person, and kept for everyone who may see the
+    same (reporting.readers_cache). {"crumbs", "top", "middle", "targets" (HTML), "title",
+    "has_variation", "has_chart", "synthetic"}. The view reads the data version first."""
+
+    def build():
+        page = kpi_page(user=user, kpi=kpi)
+        context = {"page": page, "public": public, "chart_figure": kpi_chart(page)}
+        if not public:
+            context["comparison"] = comparison_section(page.kpi)  # compared with similar councils (kpis.benchmarks)
+            context["benchmark_figure"] = benchmark_chart(context["comparison"])
+        built = {part: mark_safe(render_to_string(f"reporting/dashboard/_kpi_{part}.html", context)) for part in KPI_PARTS}
+        return {**built, "title": f"{page.kpi.code} {page.kpi.title}", "has_variation": page.variation is not None,
+                "has_chart": bool(context["chart_figure"] or context.get("benchmark_figure")), "synthetic": page.synthetic}
+
+    return readers_cache.kept(request, "KPI", kpi.pk, public, timezone.localdate(), user=user, build=build)

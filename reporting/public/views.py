@@ -19,10 +19,9 @@ from reporting.access import BRIEFINGS, PUBLIC
 from reporting.briefings.contents import briefing_for
 from reporting.briefings.selectors import briefing_heading
 from reporting.briefings.views import briefing_content
-from reporting.dashboard.charts import kpi_chart
-from reporting.dashboard.pages import kpi_page, page_sub_strand
+from reporting.dashboard.pages import page_kpi, page_sub_strand
 from reporting.dashboard.selectors import dashboard as dashboard_data
-from reporting.dashboard.views import KPI_TABLE_PER_PAGE, sub_strand_content
+from reporting.dashboard.views import KPI_TABLE_PER_PAGE, kpi_content, sub_strand_content
 from reporting.public import opendata
 from reporting.public.caching import public_resource
 from reporting.public.tables import PublicKPITable
@@ -111,11 +110,15 @@ def sub_strand(request, slug):
 
 @public_resource()
 def kpi(request, code):
-    page = kpi_page(user=PUBLIC, code=code)
-    if page is None:
+    """A KPI's published figures: its content built once for the public (reporting.readers_cache)
+    until something is published or corrected, and each day."""
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
+    found = page_kpi(user=PUBLIC, code=code)
+    if found is None:
         raise Http404("No such KPI")
+    content = kpi_content(request, user=PUBLIC, kpi=found, public=True)
     return _page(request, "reporting/dashboard/kpi.html", {
-        "page": page, "chart_figure": kpi_chart(page), "synthetic_banner": page.synthetic,
+        "content": content, "title": content["title"], "kpi_code": found.code, "synthetic_banner": content["synthetic"],
     })
 
 

@@ -13,7 +13,7 @@ from reporting import readers_cache
 from reporting.access import RISKS, STRATEGIES, require, sees_drafts
 from reporting.dashboard.tables import csv_response
 from reporting.risk_rows import risk_rows, the_matrix
-from reporting.risk_register.pages import heat_map_page, risk_page
+from reporting.risk_register.pages import heat_map_page, periods_of, risk_page
 from reporting.risk_register.tables import RiskFilter, RiskTable
 from reporting.risks.selectors import risk_at, visible_risks
 
@@ -78,15 +78,22 @@ def risk_detail(request, strategy, reference):
 @login_required
 def heat_map(request):
     """The matrix with the number of risks in each cell, this period beside the last, and a table of
-    the same."""
+    the same: built from the data once for everyone who may see the same (reporting.readers_cache),
+    for each period asked for."""
     require(request.user, "view_dashboard")
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
     strategy = chosen_strategy(request)
-    from reporting.risk_register.pages import periods_of
-
-    periods = periods_of(request.user, strategy) if strategy else []
     asked = str(request.GET.get("period") or "")[:80]
-    period = next((p for p in periods if p.slug == asked), None)
-    error = "Choose a period from the list" if asked and period is None else ""
-    page = heat_map_page(user=request.user, strategy=strategy, period=period)
-    return render(request, "reporting/risks/heat_map.html", {"page": page, "error": error, "strategy": strategy,
-                                                             "error_list": [("id_period", error)] if error else []})
+
+    def build():
+        periods = periods_of(request.user, strategy) if strategy else []
+        period = next((p for p in periods if p.slug == asked), None)
+        error = "Choose a period from the list" if asked and period is None else ""
+        page = heat_map_page(user=request.user, strategy=strategy, period=period)
+        html = render_to_string("reporting/risks/_heat_map_content.html", {
+            "page": page, "error": error, "strategy": strategy, "error_list": [("id_period", error)] if error else []})
+        return {"html": html, "period_label": page.period.label if page.period else ""}
+
+    kept = readers_cache.kept(request, "risk heat map", strategy.pk if strategy else None, asked, build=build)
+    return render(request, "reporting/risks/heat_map.html", {"content": mark_safe(kept["html"]),
+                                                             "period_label": kept["period_label"]})

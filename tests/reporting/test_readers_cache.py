@@ -16,6 +16,7 @@ from reporting.models import Briefing, DataVersion, QuarterlyReturn
 from reporting.readers_cache import data_version
 from tests.factories import StrategyFactory
 from tests.reporting.public.helpers import approve_q2, issue_q2
+from tests.reporting.dashboard.test_kpi_page import housing_history  # noqa: F401
 from tests.reporting.test_strategy_readers import climate_for_scrutiny, leaked  # noqa: F401
 
 Q2_DASHBOARD = "/dashboard/?period=2023-24-q2"
@@ -26,6 +27,8 @@ STALE = "reporting/dashboard/_stale_content.html"
 OVERVIEW = "reporting/overview/_home_content.html"
 REGISTER_TOP = "reporting/risks/_register_top.html"
 SUB_STRAND = "reporting/dashboard/_sub_strand_content.html"
+KPI_PAGE = "reporting/dashboard/_kpi_top.html"
+HEAT_MAP = "reporting/risks/_heat_map_content.html"
 
 
 def get(client, url, content):
@@ -105,6 +108,81 @@ def test_the_risk_register_says_to_who_sees_drafts_that_reviews_not_yet_approved
     said = "Reviews not yet approved are shown and labelled"
     assert said in client_for("coordinator").get("/risks/").content.decode()
     assert said not in client_for("cabinet").get("/risks/").content.decode()
+
+
+def without_the_persons_links(html):
+    """A KPI page's main content but for what is drawn for each person (recording a change of process)."""
+    for marker in ('<p class="govuk-body-s" id="change-of-process-refused">', '<p class="govuk-body"><a class="govuk-link" '
+                   'id="record-change-of-process"'):
+        if marker in html:
+            start = html.index(marker)
+            html = html[:start] + html[html.index("</p>", start) + 4:]
+    return html
+
+
+def test_a_kpi_page_is_kept_for_readers_until_a_figure_is_approved(client_for, demo_users):
+    """Its figures, variation, comparison and targets: built once for everyone of the same audience
+    (each day), and again as soon as readers may see a new figure."""
+    kpi = KPI.objects.filter(sub_strand__slug="health-wellbeing").exclude(kind=KPI.Kind.MILESTONE).order_by("code").first()
+    reader, url = client_for("cabinet"), f"/kpis/{kpi.code}/"
+    before, built = get(reader, url, KPI_PAGE)
+    assert built and "4,321" not in before
+    assert get(reader, url, KPI_PAGE) == (before, False)
+    again, built = get(client_for("scrutiny"), url, KPI_PAGE)  # who may see the same, shares it
+    assert not built and without_the_persons_links(again) == without_the_persons_links(before)
+    assert get(client_for("coordinator"), url, KPI_PAGE)[1]  # who sees drafts has content of their own
+    approve_q2(demo_users, value=4321)
+    after, built = get(reader, url, KPI_PAGE)
+    assert built and "4,321" in after
+
+
+def test_a_kpi_pages_links_for_the_person_are_drawn_for_each_person_outside_what_is_kept(client_for, demo_users,
+                                                                                       housing_history):  # noqa: F811
+    """Recording a change of process (or why that person may not) and importing benchmarks depend on
+    the person's role: never kept with the content."""
+    url = f"/kpis/{housing_history.code}/"
+    cabinet, built = get(client_for("cabinet"), url, KPI_PAGE)
+    scrutiny, kept_for_scrutiny = get(client_for("scrutiny"), url, KPI_PAGE)
+    assert built and not kept_for_scrutiny
+    for page, who in ((cabinet, "cabinet"), (scrutiny, "scrutiny")):
+        refusal = page[page.index('id="change-of-process-refused"'):]
+        refusal = refusal[:refusal.index("</p>")]
+        assert demo_users[who].get_full_name() in refusal, who  # the refusal names the person it is for
+        assert 'id="record-change-of-process"' not in page and 'id="import-benchmark"' not in page
+    coordinator = client_for("coordinator").get(url).content.decode()
+    assert 'id="record-change-of-process"' in coordinator and 'id="import-benchmark"' in coordinator
+    assert 'id="change-of-process-refused"' not in coordinator
+
+
+def test_a_draft_figure_kept_for_the_economy_cell_never_reaches_a_readers_kpi_page(client_for,
+                                                                                   housing_history):  # noqa: F811
+    url = f"/kpis/{housing_history.code}/"  # its 2023/24 Q3 figure (424,242) a draft
+    coordinator, built = get(client_for("coordinator"), url, KPI_PAGE)
+    assert built and "424,242" in coordinator
+    for who in ("cabinet", "scrutiny", "officer2"):
+        page, built = get(client_for(who), url, KPI_PAGE)
+        assert "424,242" not in page and "655" in page, who
+    assert "424,242" not in get(Client(), f"/public/kpis/{housing_history.code}/", KPI_PAGE)[0]
+
+
+def test_the_risk_heat_map_is_kept_for_readers_until_a_review_is_approved(client_for):
+    from objectives.models import Strategy
+    from tests.reporting.risks.test_pages import make_risk, review
+
+    risk = make_risk(Strategy.objects.order_by("pk").first(), "ZZ1", title="ZZ flooding of the depot")
+    draft = review(risk, ReportingPeriod.objects.get(slug="2023-24-q1"), "draft", 4, 4)
+    url = "/risks/heat-map/?period=2023-24-q1"
+    coordinator, built = get(client_for("coordinator"), url, HEAT_MAP)  # built first for who sees drafts
+    assert built and "ZZ flooding of the depot" in coordinator and "Not yet approved" in coordinator
+    reader = client_for("cabinet")
+    before, built = get(reader, url, HEAT_MAP)
+    assert built and "ZZ flooding of the depot" not in before  # a reader never gets the draft review
+    assert get(reader, url, HEAT_MAP) == (before, False)
+    assert get(client_for("scrutiny"), url, HEAT_MAP) == (before, False)  # who may see the same, shares it
+    draft.state = "approved"
+    draft.save()
+    after, built = get(reader, url, HEAT_MAP)
+    assert built and "ZZ flooding of the depot" in after
 
 
 def test_issuing_the_briefing_changes_the_public_dashboard_at_once(sefton, demo_users, client):
@@ -364,6 +442,9 @@ def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_u
     ("cabinet", "/dashboard/stale-figures/", ['"objectives_strategy"', '"objectives_reportingperiod"']),
     ("cabinet", "/", ['"objectives_strategicobjective"', '"reporting_quarterlyreturn"']),
     ("cabinet", "/risks/", ['"reporting_risk"', '"reporting_riskreview"']),
+    ("cabinet", "/risks/heat-map/", ['"reporting_risk"', '"reporting_riskreview"', '"objectives_reportingperiod"']),
+    ("cabinet", "/kpis/HOU-02/", ['"kpis_measurement"', '"kpis_target"', '"kpis_kpi"']),
+    (None, "/public/kpis/HOU-02/", ['"kpis_measurement"', '"kpis_target"', '"kpis_kpi"']),
     ("cabinet", "/periods/2023-24-q1/briefing/", ['"objectives_reportingperiod"', '"reporting_briefing"']),
     # (the public pages' validators, reporting.public.caching, are kept under the same version, read first)
     (None, "/public/", ['"objectives_strategy"', '"objectives_reportingperiod"."slug"']),
