@@ -2,8 +2,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 
 from kpis.benchmarks import BENCHMARK_RELATED, comparisons
 from kpis.models import Benchmark, BenchmarkFigure
@@ -22,15 +21,11 @@ class BenchmarkRow:
 
 
 def _with_benchmarks(kpis):
-    """`kpis` in the list's order, each read with its benchmark and comparator group and, in the same
-    query, its benchmark's figures' count and the labels of their first and last periods."""
-    figures = BenchmarkFigure.objects.filter(benchmark__kpi=OuterRef("pk")).order_by()
-    return kpis.select_related("sub_strand", BENCHMARK_RELATED).annotate(
-        benchmark_figures=Coalesce(Subquery(figures.values("benchmark").annotate(n=Count("pk")).values("n")),
-                                   Value(0), output_field=IntegerField()),
-        benchmark_first=Subquery(figures.order_by("period_end", "period").values("period")[:1]),
-        benchmark_last=Subquery(figures.order_by("-period_end", "-period").values("period")[:1]),
-    ).order_by("sub_strand__objective__number", "sub_strand__order", "order", "code")
+    """`kpis` in the list's order, each read with its benchmark and comparator group (a query simple
+    enough to plan: PostgreSQL took longer to plan the figures' counts and spans as subqueries of it
+    than to run them)."""
+    return kpis.select_related(BENCHMARK_RELATED).order_by("sub_strand__objective__number", "sub_strand__order",
+                                                           "order", "code")
 
 
 def _benchmark_of(kpi):
@@ -40,11 +35,33 @@ def _benchmark_of(kpi):
         return None
 
 
+def _spans(benchmark_ids):
+    """{benchmark id: (its figures' count, the label of their first period, of their last)}, periods
+    in the order of their last day (then their label): one query, by period, and none without a
+    benchmark."""
+    periods = {}
+    if benchmark_ids:
+        for benchmark_id, period, end, count in (
+                BenchmarkFigure.objects.filter(benchmark__in=benchmark_ids).order_by()
+                .values("benchmark_id", "period", "period_end").annotate(n=Count("pk"))
+                .values_list("benchmark_id", "period", "period_end", "n")):
+            periods.setdefault(benchmark_id, []).append((end, period, count))
+    return {benchmark_id: (sum(count for *_, count in found), min(found)[1], max(found)[1])
+            for benchmark_id, found in periods.items()}
+
+
 def _rows(kpis):
-    """The rows of KPIs read by _with_benchmarks: at most four more queries (the comparisons)."""
+    """The rows of KPIs read by _with_benchmarks: at most five more queries (their figures' spans, the
+    comparisons)."""
+    benchmarks = {kpi.pk: _benchmark_of(kpi) for kpi in kpis}
+    spans = _spans([b.pk for b in benchmarks.values() if b is not None])
     found = comparisons(kpis)
-    return [BenchmarkRow(kpi, _benchmark_of(kpi), kpi.benchmark_figures, kpi.benchmark_first or "",
-                         kpi.benchmark_last or "", found.get(kpi.pk)) for kpi in kpis]
+    rows = []
+    for kpi in kpis:
+        benchmark = benchmarks[kpi.pk]
+        figures, first, last = spans.get(benchmark.pk if benchmark else None, (0, "", ""))
+        rows.append(BenchmarkRow(kpi, benchmark, figures, first, last, found.get(kpi.pk)))
+    return rows
 
 
 def benchmark_rows(*, kpis):

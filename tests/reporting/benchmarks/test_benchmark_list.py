@@ -17,6 +17,17 @@ from tests.reporting.benchmarks.support import the_council
 
 PERIODS = (("2021/22", date(2022, 3, 31)), ("2022/23", date(2023, 3, 31)))
 
+THE_TEMPLATES_LOOP = (  # the rows as the list's template drew them before they were drawn in Python
+    '{% for row in rows %}\n'
+    '    <tr class="govuk-table__row">\n'
+    '      <th scope="row" class="govuk-table__header"><a class="govuk-link" href="{% url \'kpi\' row.kpi.code %}">{{ row.kpi.code }}</a> {{ row.kpi.title }}</th>\n'
+    '      <td class="govuk-table__cell">{% if row.benchmark %}{{ row.benchmark.source }}<br><span class="govuk-body-s">{{ row.benchmark.get_licence_display }}, {{ row.benchmark.published_on|date:"j F Y" }}</span>{% else %}None yet{% endif %}</td>\n'
+    '      <td class="govuk-table__cell">{% if row.figures %}{{ row.figures }} ({{ row.first_period }}{% if row.last_period != row.first_period %} to {{ row.last_period }}{% endif %}){% else %}None{% endif %}</td>\n'
+    '      <td class="govuk-table__cell">{% if row.comparison %}{{ row.comparison.period }}: {{ row.comparison.words }}{% elif row.benchmark %}No comparison: see the KPI\'s page{% else %}None{% endif %}</td>\n'
+    '      <td class="govuk-table__cell"><a class="govuk-link" href="{% url \'import-benchmark\' %}?kpi={{ row.kpi.code|urlencode }}">Import<span class="govuk-visually-hidden"> benchmark data for {{ row.kpi.code }}</span></a></td>\n'
+    '    </tr>\n'
+    '  {% endfor %}')
+
 
 def listed():
     """The KPIs the coordinator's list shows, in its order."""
@@ -109,3 +120,22 @@ def test_a_forged_page_number_gives_the_nearest_page(sefton, demo_users, client_
 def test_a_council_of_one_page_has_no_page_links(sefton, demo_users, client_for):
     html = client_for("coordinator").get(reverse("benchmarks")).content.decode()
     assert f"Benchmarks by KPI: all {len(listed())} KPIs" in html and "govuk-pagination" not in html
+
+
+def test_the_rows_drawn_in_python_are_the_markup_the_template_drew(benchmarked):
+    """A benchmark compared, a benchmark with no comparison (its figures of another group), a KPI with
+    none, and words that must be escaped: the same markup, byte for byte."""
+    from django.template import Context, Template
+
+    from reporting.benchmarks.selectors import benchmark_rows
+
+    group = ComparatorGroup.objects.get()
+    kpis = [k for k in listed() if not Benchmark.objects.filter(kpi=k).exists()]
+    benchmark(kpis[0], group, named=True)
+    Benchmark.objects.create(kpi=kpis[1], source="Tom & Jerry's <figures>", licence="ogl-3", published_on=date(2024, 3, 5))
+    KPI.objects.filter(pk=kpis[2].pk).update(title='Homes "built" <fast> & well')
+    rows = benchmark_rows(kpis=KPI.objects.filter(is_active=True).exclude(kind=KPI.Kind.MILESTONE))
+    assert any(r.comparison for r in rows) and any(r.benchmark and not r.comparison for r in rows)
+    assert any(not r.benchmark for r in rows) and any("<fast>" in r.kpi.title for r in rows)
+    drawn = Template("{% load benchmark_rows %}{% benchmark_rows rows %}").render(Context({"rows": rows}))
+    assert drawn == Template(THE_TEMPLATES_LOOP).render(Context({"rows": rows}))
