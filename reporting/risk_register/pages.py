@@ -118,6 +118,7 @@ class HeatMap:
     placed: list  # [(RiskRow, Cell)] this period, most serious first
     unscored: list  # [RiskRow] with no review the person may see up to the period
     periods: list = field(default_factory=list)
+    sees_drafts: bool = False  # reviews not yet approved are on the map (reporting.access.sees_drafts)
 
 
 def heat_map_page(*, user, strategy, period=None):
@@ -152,4 +153,5 @@ def heat_map_page(*, user, strategy, period=None):
     grid = [(lk, [cells[(lk.value, im.value)] for im in impacts]) for lk in reversed(likelihoods)]
     placed.sort(key=lambda pair: (-pair[1].score, -pair[1].likelihood.value, pair[0].risk.order, pair[0].risk.reference))
     return HeatMap(matrix=matrix, period=period, before=before, rows=grid, impacts=impacts, placed=placed,
-                   unscored=[row for row in rows_now if row.current is None], periods=periods)
+                   unscored=[row for row in rows_now if row.current is None], periods=periods,
+                   sees_drafts=bool(sees_drafts(user)))

@@ -185,6 +185,16 @@ def test_the_risk_heat_map_is_kept_for_readers_until_a_review_is_approved(client
     assert built and "ZZ flooding of the depot" in after
 
 
+def test_the_heat_map_says_to_who_sees_drafts_that_no_risk_has_a_review_of_any_state(client_for):
+    from objectives.models import Strategy
+    from tests.reporting.risks.test_pages import make_risk
+
+    make_risk(Strategy.objects.order_by("pk").first(), "ZZ2", title="ZZ unreviewed risk")
+    url = "/risks/heat-map/?period=2023-24-q1"
+    assert "No risk has a review up to 2023/24 Q1" in client_for("coordinator").get(url).content.decode()
+    assert "No risk has an approved review up to 2023/24 Q1" in client_for("cabinet").get(url).content.decode()
+
+
 def test_issuing_the_briefing_changes_the_public_dashboard_at_once(sefton, demo_users, client):
     before, built = get(client, "/public/", PUBLIC_DASHBOARD)
     assert built and "2023/24 Q2" not in before
