@@ -25,9 +25,13 @@ No comparison (None) for a KPI with no benchmark, a milestone, a council with no
 group, or no period the council and another council of the group both have.
 """
 import bisect
+import datetime
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from kpis.formatting import format_kpi_value
 from kpis.models import KPI, Benchmark, BenchmarkFigure
@@ -231,28 +235,28 @@ def comparisons(kpis, *, council_authority_id=THE_COUNCIL):
             comparatorgroup_id__in=group_ids).values_list("comparatorgroup_id", "localauthority_id"):
         members.setdefault(group_id, set()).add(authority_id)
     wanted = set().union(*members.values(), {council_authority_id}) if members else {council_authority_id}
-    series = {}  # benchmark id -> {(period_end, period): {authority id: value}}
-    for benchmark_id, authority_id, period, period_end, value in BenchmarkFigure.objects.filter(
-            benchmark__in=[b.pk for b in benchmarks if group_of[b.pk] is not None],
-            authority_id__in=wanted).values_list("benchmark_id", "authority_id", "period", "period_end", "value"):
-        series.setdefault(benchmark_id, {}).setdefault((period_end, period), {})[authority_id] = value
-    found = {}
+    compared = [b.pk for b in benchmarks if group_of[b.pk] is not None]
+    series = _figures(compared, wanted, council_authority_id, latest=True)
+    found, answers = {}, {}
     for benchmark in benchmarks:
-        group = group_of[benchmark.pk]
-        if group is None:
-            continue
-        kpi = by_id[benchmark.kpi_id]
-        in_group = members.get(group.pk, set()) | {council_authority_id}
-        periods = []
-        for key in sorted(series.get(benchmark.pk, {}), reverse=True):
-            values = {a: v for a, v in series[benchmark.pk][key].items() if a in in_group}
-            answer = compare(values=values, council_id=council_authority_id, direction=kpi.direction)
-            if answer is not None:
-                periods.append((key, values, answer))
-            if len(periods) == 2:
-                break
+        if group_of[benchmark.pk] is not None:
+            answers[benchmark.pk] = _latest_two(series.get(benchmark.pk, {}), benchmark, group_of, members,
+                                                council_authority_id, by_id)
+    # a benchmark whose council's two latest periods had no other council of its group to compare
+    # with (seldom): its earlier periods read too
+    again = [pk for pk, periods in answers.items()
+             if len(periods) < 2 and sum(council_authority_id in v for v in series.get(pk, {}).values()) >= 2]
+    if again:
+        series.update(_figures(again, wanted, council_authority_id, latest=False))
+        for benchmark in benchmarks:
+            if benchmark.pk in again:
+                answers[benchmark.pk] = _latest_two(series.get(benchmark.pk, {}), benchmark, group_of, members,
+                                                    council_authority_id, by_id)
+    for benchmark in benchmarks:
+        periods = answers.get(benchmark.pk)
         if not periods:
             continue
+        group, kpi = group_of[benchmark.pk], by_id[benchmark.kpi_id]
         (_, period), values, (rank, of, quartile, median, lower, upper, places) = periods[0]
         previous = periods[1] if len(periods) > 1 else None
         found[kpi.pk] = Comparison(
@@ -263,6 +267,39 @@ def comparisons(kpis, *, council_authority_id=THE_COUNCIL):
             previous_period=previous[0][1] if previous else "",
             previous_value=previous[1][council_authority_id] if previous else None)
     return found
+
+
+def _figures(benchmark_ids, wanted, council_authority_id, *, latest):
+    """{benchmark id: {(period_end, period): {authority id: value}}} of the councils `wanted`; `latest`:
+    only of the periods from the council's second latest on (all of them for a benchmark where the
+    council has fewer than two), which is all a comparison shows, rather than every period of every
+    benchmark. One query."""
+    figures = BenchmarkFigure.objects.filter(benchmark__in=benchmark_ids, authority_id__in=wanted)
+    if latest:
+        second = (BenchmarkFigure.objects.filter(benchmark=OuterRef("benchmark"), authority_id=council_authority_id)
+                  .order_by("-period_end", "-period").values("period_end")[1:2])
+        figures = figures.filter(period_end__gte=Coalesce(Subquery(second), Value(datetime.date.min)))
+    series = {}
+    for benchmark_id, authority_id, period, period_end, value in figures.order_by().values_list(
+            "benchmark_id", "authority_id", "period", "period_end", "value"):
+        series.setdefault(benchmark_id, {}).setdefault((period_end, period), {})[authority_id] = value
+    return series
+
+
+def _latest_two(series, benchmark, group_of, members, council_authority_id, by_id):
+    """The two latest periods of `series` (one benchmark's) with a comparison: [(key, values, answer)]."""
+    group = group_of[benchmark.pk]
+    kpi = by_id[benchmark.kpi_id]
+    in_group = members.get(group.pk, set()) | {council_authority_id}
+    periods = []
+    for key in sorted(series, reverse=True):
+        values = {a: v for a, v in series[key].items() if a in in_group}
+        answer = compare(values=values, council_id=council_authority_id, direction=kpi.direction)
+        if answer is not None:
+            periods.append((key, values, answer))
+        if len(periods) == 2:
+            break
+    return periods
 
 
 def comparison_of(kpi, *, council_authority_id=THE_COUNCIL):
