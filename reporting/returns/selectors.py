@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -259,10 +259,14 @@ def late_chasing(user, late):
     return {"late_chased": False, "late_not_chased": [reason for reason in reasons if reason]}
 
 
+# A figure's FigureFacts.FIELDS read beside its KPI (through KPI.measurements, as `figure`).
+FIGURE_OF_KPI = tuple(f"figure__{name.removesuffix('_id')}" for name in FigureFacts.FIELDS)
+
+
 def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None):
     """The strategy's open period (or the one given) and a row per sub-strand of it the user fills in
-    (the Economy Cell: all), with its state, what is missing and whether it is overdue. Five queries
-    whatever the size; three when given `sub_strands`, the user's as _sub_strands_for reads them."""
+    (the Economy Cell: all), with its state, what is missing and whether it is overdue. Four queries
+    whatever the size; two when given `sub_strands`, the user's as _sub_strands_for reads them."""
     period = period or open_period(strategy)
     if period is None:
         return None, []
@@ -274,14 +278,18 @@ def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None
     sub_ids = [s.id for s in subs]
     returns = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period, sub_strand_id__in=sub_ids).order_by()}
     # What is missing is asked only of a return started and still outstanding: only their KPIs and
-    # figures are read, through the returns (one query each, whatever the data).
-    kpis = KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True, sub_strand__returns__period=period,
-                              sub_strand__returns__state__in=OUTSTANDING)
-    kpis_by_sub = {}
-    for kpi in map(KpiFacts, kpis.order_by("order", "code").values_list(*KpiFacts.FIELDS)):
+    # figures are read, through the returns, each KPI with its figure of the period beside it (one
+    # query, whatever the data).
+    kpis = (KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True, sub_strand__returns__period=period,
+                               sub_strand__returns__state__in=OUTSTANDING)
+            .annotate(figure=FilteredRelation("measurements", condition=Q(measurements__period=period))))
+    width = len(KpiFacts.FIELDS)
+    kpis_by_sub, measurements = {}, {}
+    for row in kpis.order_by("order", "code").values_list(*KpiFacts.FIELDS, *FIGURE_OF_KPI):
+        kpi = KpiFacts(row[:width])
         kpis_by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
-    measurements = {m.kpi_id: m for m in map(FigureFacts, Measurement.objects.filter(kpi__in=kpis, period=period)
-                                                  .order_by().values_list(*FigureFacts.FIELDS))}
+        if row[width] is not None:  # the figure's KPI: none entered yet when there is none
+            measurements[kpi.id] = FigureFacts(row[width:])
     rows = []
     for sub in subs:
         ret = returns.get(sub.id)
@@ -319,13 +327,14 @@ def late_returns(user, strategy=None, *, sub_strands=None):
     # Only the KPIs and figures of the late returns still outstanding (what is missing is asked of
     # those alone): a council whose late returns are few reads few, and with none reads none.
     outstanding = [r for r in started if is_outstanding(r.state)]
-    by_sub = {}
-    for kpi in map(KpiFacts, KPI.objects.filter(sub_strand_id__in={r.sub_strand_id for r in outstanding}, is_active=True)
-                   .order_by("order", "code").values_list(*KpiFacts.FIELDS)):
-        by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
-    measurements = {(m.kpi_id, m.period_id): m for m in map(FigureFacts, Measurement.objects.filter(
-        kpi__is_active=True, kpi__sub_strand__returns__in=[r.id for r in outstanding], kpi__sub_strand__returns__period=F("period"))
-        .order_by().values_list(*FigureFacts.FIELDS))}
+    by_sub, measurements = {}, {}
+    if outstanding:  # none: nothing to ask, and no query built to find nothing
+        for kpi in map(KpiFacts, KPI.objects.filter(sub_strand_id__in={r.sub_strand_id for r in outstanding}, is_active=True)
+                       .order_by("order", "code").values_list(*KpiFacts.FIELDS)):
+            by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
+        measurements = {(m.kpi_id, m.period_id): m for m in map(FigureFacts, Measurement.objects.filter(
+            kpi__is_active=True, kpi__sub_strand__returns__in=[r.id for r in outstanding], kpi__sub_strand__returns__period=F("period"))
+            .order_by().values_list(*FigureFacts.FIELDS))}
     rows = []
     for ret in started:
         sub = subs[ret.sub_strand_id]
