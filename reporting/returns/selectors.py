@@ -18,7 +18,7 @@ from kpis.models import KPI, Measurement
 from kpis.outlook import outlook_texts, year_end_outlooks
 from kpis.rag import MilestoneStatus, override_of, suggested_overall
 from objectives.models import Action, ReportingPeriod, SubStrand
-from objectives.roles import Role, editable_sub_strand_ids, editors_of, roles_of
+from objectives.roles import Role, editable_sub_strand_ids, editors_by_sub_strand, editors_of, roles_of
 from objectives.selectors import open_period
 from reporting import steps
 from reporting.access import sees_drafts_of, visible_measurements, visible_returns
@@ -229,8 +229,9 @@ def _chase_offer(user, sub, ret, period):
 
 
 def _sub_strands_for(user):
-    subs = SubStrand.objects.select_related("objective", "lead_officer").prefetch_related("editors").order_by(
-        "objective__number", "order")
+    """The sub-strands whose returns the user fills in (the Economy Cell: all); their editors are read
+    with editors_by_sub_strand, for editors_of."""
+    subs = SubStrand.objects.select_related("objective", "lead_officer").order_by("objective__number", "order")
     if roles_of(user) & {Role.COORDINATOR, Role.ADMINISTRATOR}:
         return subs
     return subs.filter(id__in=editable_sub_strand_ids(user))
@@ -243,8 +244,9 @@ def my_returns_page(user, *, strategy=None):
     if strategy is not None:
         subs = subs.filter(objective__strategy=strategy)
     subs = list(subs)
-    period, rows = my_returns(user, strategy=strategy, sub_strands=subs)
-    late = late_returns(user, strategy, sub_strands=subs)
+    editors = editors_by_sub_strand(s.id for s in subs)
+    period, rows = my_returns(user, strategy=strategy, sub_strands=subs, editors=editors)
+    late = late_returns(user, strategy, sub_strands=subs, editors=editors)
     return {"period": period, "rows": rows, "late": late, **late_chasing(user, late)}
 
 
@@ -263,19 +265,24 @@ def late_chasing(user, late):
 FIGURE_OF_KPI = tuple(f"figure__{name.removesuffix('_id')}" for name in FigureFacts.FIELDS)
 
 
-def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None):
+def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None, editors=None):
     """The strategy's open period (or the one given) and a row per sub-strand of it the user fills in
-    (the Economy Cell: all), with its state, what is missing and whether it is overdue. Four queries
-    whatever the size; two when given `sub_strands`, the user's as _sub_strands_for reads them."""
+    (the Economy Cell: all), with its state, what is missing and whether it is overdue. Five queries
+    whatever the size; three when given `sub_strands`, the user's as _sub_strands_for reads them, and
+    `editors`, theirs as editors_by_sub_strand reads them."""
     period = period or open_period(strategy)
     if period is None:
         return None, []
+    if strategy is not None and period.strategy_id == strategy.pk:
+        period.strategy = strategy  # read already: the page names it (its register's "Raise a risk")
     today = today or timezone.localdate()
     if sub_strands is None:
         subs = list(_sub_strands_for(user).filter(objective__strategy_id=period.strategy_id))
     else:
         subs = [s for s in sub_strands if s.objective.strategy_id == period.strategy_id]
     sub_ids = [s.id for s in subs]
+    if editors is None:
+        editors = editors_by_sub_strand(sub_ids)
     returns = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period, sub_strand_id__in=sub_ids).order_by()}
     # What is missing is asked only of a return started and still outstanding: only their KPIs and
     # figures are read, through the returns, each KPI with its figure of the period beside it (one
@@ -296,17 +303,18 @@ def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None
         state = ret.state if ret else NOT_STARTED
         missing = missing_items(ret, kpis_by_sub.get(sub.id, []), measurements) if is_outstanding(state) else []
         rows.append(MyReturnRow(sub, ret, state, missing, is_overdue(state, period, today), period,
-                                nobody_to_remind=not editors_of(sub), chase=_chase_offer(user, sub, ret, period)))
+                                nobody_to_remind=not editors_of(sub, editors=editors.get(sub.id, ())),
+                                chase=_chase_offer(user, sub, ret, period)))
     return period, rows
 
 
-def late_returns(user, strategy=None, *, sub_strands=None):
+def late_returns(user, strategy=None, *, sub_strands=None, editors=None):
     """The late returns this user fills in (the Economy Cell: all): those of published periods not
     approved yet. Every started one (a draft, returned, or waiting for approval) of any published
     period; and, for the latest published period, the sub-strands that never started theirs. Newest
     period first; of the strategy's periods and sub-strands, if given. Seven queries whatever the
     size (five with no late return outstanding); two fewer when given `sub_strands`, the user's as
-    _sub_strands_for reads them."""
+    _sub_strands_for reads them, and `editors`, theirs as editors_by_sub_strand reads them."""
     published = ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-end_date")
     if strategy is not None:
         published = published.filter(strategy=strategy)
@@ -321,6 +329,8 @@ def late_returns(user, strategy=None, *, sub_strands=None):
     else:
         mine = [s for s in sub_strands if strategy is None or s.objective.strategy_id == strategy.id]
     subs = {s.id: s for s in mine}
+    if editors is None:
+        editors = editors_by_sub_strand(subs)
     started = list(QuarterlyReturn.objects.filter(period__in=published, sub_strand_id__in=list(subs))
                    .exclude(state__in=APPROVED).select_related("period").order_by())  # rows are sorted below
     have_latest = set(QuarterlyReturn.objects.filter(period=latest, sub_strand_id__in=list(subs)).order_by().values_list("sub_strand_id", flat=True))
@@ -340,11 +350,13 @@ def late_returns(user, strategy=None, *, sub_strands=None):
         sub = subs[ret.sub_strand_id]
         theirs = {k.id: measurements[(k.id, ret.period_id)] for k in by_sub.get(sub.id, []) if (k.id, ret.period_id) in measurements}
         missing = missing_items(ret, by_sub.get(sub.id, []), theirs) if is_outstanding(ret.state) else []
-        rows.append(MyReturnRow(sub, ret, ret.state, missing, False, ret.period, nobody_to_remind=not editors_of(sub),
+        rows.append(MyReturnRow(sub, ret, ret.state, missing, False, ret.period,
+                                nobody_to_remind=not editors_of(sub, editors=editors.get(sub.id, ())),
                                 chase=_chase_offer(user, sub, ret, ret.period)))
     for sub in subs.values():
         if sub.id not in have_latest:
-            rows.append(MyReturnRow(sub, None, NOT_STARTED, ["Not started"], False, latest, nobody_to_remind=not editors_of(sub),
+            rows.append(MyReturnRow(sub, None, NOT_STARTED, ["Not started"], False, latest,
+                                    nobody_to_remind=not editors_of(sub, editors=editors.get(sub.id, ())),
                                     chase=_chase_offer(user, sub, None, latest)))
     order = {s_id: i for i, s_id in enumerate(subs)}
     rows.sort(key=lambda r: (-r.period.order_key, order[r.sub_strand.id]))
