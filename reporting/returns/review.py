@@ -3,10 +3,11 @@ before (five queries whatever the size). Its overall status and each KPI's figur
 their baselines, as every page compares them (reporting.statuses): the latest earlier status, and
 the latest figure as at the period before, that the user may see as approved; never a draft."""
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, reduce
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.urls import reverse
 
 from kpis.models import KPI, Measurement
 from kpis.rag import MOVEMENT_WORDS, figure_movement
@@ -24,6 +25,8 @@ from reporting.statuses import figure_baselines, rated_before
 # its RAG and override (Measurement.rag, .override), its movement (kpis.rag.figure_movement), and the
 # baseline's period. Read as plain values: a model instance each (200 KPIs, 400 figures on a large
 # council) cost more than the page drew from them.
+ADDRESSES = ("return", "return-approve", "return-send-back")  # a waiting return's page, and its decisions
+_SUB_STRAND = "sub-strand-slug"  # stands for a sub-strand's slug in a return's address
 PERIOD_SHOWN = ("financial_year", "number", "cadence", "start_date", "end_date")  # its label, and whether it is the one just before
 
 
@@ -95,6 +98,7 @@ class ReviewRow:
     previous: QuarterlyReturn | None  # the quarter before's return, if the user may see it
     kpi_changes: list
     earlier: QuarterlyReturn | None = None  # its baseline: the latest earlier return the user may see as approved
+    urls: dict = field(default_factory=dict)  # its addresses: "return", "return-approve", "return-send-back"
 
     @property
     def movement(self):
@@ -176,6 +180,10 @@ def review_queue(user):
     kpis_of = {}  # each sub-strand's KPIs, in their order
     for kpi in kpis:
         kpis_of.setdefault(kpi.sub_strand_id, []).append(kpi)
+    # Each return's addresses reversed once a period, the sub-strand's slug put in its place (a slug
+    # needs no quoting), as the calendar does (reporting.returns.calendar), not three times a return.
+    addresses = {period_id: {name: reverse(name, args=[period.slug, _SUB_STRAND]) for name in ADDRESSES}
+                 for period_id, period in periods.items()}
     rows = []
     for ret in submitted:
         _strategy, fy, q = previous_keys[ret.period_id]
@@ -183,8 +191,10 @@ def review_queue(user):
             KpiChange(kpi, now.get((kpi.id, ret.period_id)), before.get((kpi.id, ret.period_id)), ret.period)
             for kpi in kpis_of.get(ret.sub_strand_id, ())
         ]
+        slug = ret.sub_strand.slug
         rows.append(ReviewRow(ret, previous_returns.get((ret.sub_strand_id, fy, q)), changes,
-                              earlier.get((ret.sub_strand_id, ret.period_id))))
+                              earlier.get((ret.sub_strand_id, ret.period_id)),
+                              {name: url.replace(_SUB_STRAND, slug) for name, url in addresses[ret.period_id].items()}))
     return rows
 
 
