@@ -3,10 +3,11 @@ before (five queries whatever the size). Its overall status and each KPI's figur
 their baselines, as every page compares them (reporting.statuses): the latest earlier status, and
 the latest figure as at the period before, that the user may see as approved; never a draft."""
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, reduce
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.urls import reverse
 
 from kpis.models import KPI, Measurement
 from kpis.rag import MOVEMENT_WORDS, figure_movement
@@ -22,11 +23,46 @@ from reporting.statuses import figure_baselines, rated_before
 
 # The fields a review row reads of each KPI and each figure: the text of a figure (kpis.formatting),
 # its RAG and override (Measurement.rag, .override), its movement (kpis.rag.figure_movement), and the
-# baseline's period. Whole models of 20 and 30 fields were built for these, two figures a KPI.
-KPI_SHOWN = ("id", "sub_strand_id", "code", "title", "kind", "unit", "order")
-FIGURE_SHOWN = ("id", "kpi_id", "period", "value", "milestone_status", "not_available", "expected_date",
-                "rag_calculated", "rag_basis", "rag_override", "override_reason", "frozen_at", "frozen_rag")
+# baseline's period. Read as plain values: a model instance each (200 KPIs, 400 figures on a large
+# council) cost more than the page drew from them.
+ADDRESSES = ("return", "return-approve", "return-send-back")  # a waiting return's page, and its decisions
+_SUB_STRAND = "sub-strand-slug"  # stands for a sub-strand's slug in a return's address
 PERIOD_SHOWN = ("financial_year", "number", "cadence", "start_date", "end_date")  # its label, and whether it is the one just before
+
+
+class ShownKpi:
+    """A KPI as a review row shows it (its code, title, unit, and the words for no rating, by the
+    KPI's own rule), from plain values (KPI.objects.values_list(*FIELDS))."""
+
+    FIELDS = ("id", "sub_strand_id", "code", "title", "kind", "unit")
+    __slots__ = FIELDS
+    Kind = KPI.Kind
+    is_milestone = KPI.is_milestone  # the KPI's rules, asked, not written again
+    is_contextual = KPI.is_contextual
+    no_rating_words = KPI.no_rating_words
+
+    def __init__(self, row):
+        self.id, self.sub_strand_id, self.code, self.title, self.kind, self.unit = row
+
+
+class ShownFigure:
+    """A figure as a review row shows it: its text (kpis.formatting.measurement_text), its RAG and
+    override and its movement by Measurement's own rules, and its period (`period`, one
+    ReportingPeriod for all the figures of a period), from plain values (values_list(*FIELDS))."""
+
+    FIELDS = ("id", "kpi_id", "period_id", "value", "milestone_status", "not_available", "expected_date",
+              "rag_calculated", "rag_basis", "rag_override", "override_reason", "frozen_at", "frozen_rag")
+    __slots__ = (*FIELDS, "period")
+    is_frozen = Measurement.is_frozen  # Measurement's rules, asked, not written again
+    rag = Measurement.rag
+    override = Measurement.override
+    get_milestone_status_display = Measurement.__dict__["get_milestone_status_display"]
+
+    def __init__(self, row, period):
+        (self.id, self.kpi_id, self.period_id, self.value, self.milestone_status, self.not_available, self.expected_date,
+         self.rag_calculated, self.rag_basis, self.rag_override, self.override_reason, self.frozen_at,
+         self.frozen_rag) = row
+        self.period = period
 
 
 @dataclass
@@ -62,6 +98,7 @@ class ReviewRow:
     previous: QuarterlyReturn | None  # the quarter before's return, if the user may see it
     kpi_changes: list
     earlier: QuarterlyReturn | None = None  # its baseline: the latest earlier return the user may see as approved
+    urls: dict = field(default_factory=dict)  # its addresses: "return", "return-approve", "return-send-back"
 
     @property
     def movement(self):
@@ -105,8 +142,8 @@ def review_queue(user):
         (r.sub_strand_id, r.period.financial_year, r.period.number): r
         for r in visible_returns(user).filter(wanted, sub_strand_id__in=sub_ids).select_related("period")
     }
-    kpis = list(KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True).order_by("order", "code")
-                .only(*KPI_SHOWN))
+    kpis = list(map(ShownKpi, KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True).order_by("order", "code")
+                    .values_list(*ShownKpi.FIELDS)))
     now, before = {}, {}
     baselines = {  # each period's baseline figures: the latest approved as at the period before
         period_id: figure_baselines(ReportingPeriod(financial_year=fy, number=q, cadence=periods[period_id].cadence))
@@ -121,16 +158,21 @@ def review_queue(user):
     # whether it is the one just before); the queue's own periods are those already read.
     shown_periods = dict(periods)
     period_fields = {f"period_{name}": F(f"period__{name}") for name in PERIOD_SHOWN}
-    for m in figures.annotate(**flags, **period_fields).only(*FIGURE_SHOWN).order_by():
-        if m.period_id not in shown_periods:
-            shown_periods[m.period_id] = ReportingPeriod.from_db(
-                figures.db, ["id", *PERIOD_SHOWN], [m.period_id, *(getattr(m, f"period_{name}") for name in PERIOD_SHOWN)])
-        m.period = shown_periods[m.period_id]
-        if m.period_id in periods:
-            now[(m.kpi_id, m.period_id)] = m
-        for period_id in periods:
-            if getattr(m, f"baseline_{period_id}"):
-                before[(m.kpi_id, period_id)] = m
+    columns = (*ShownFigure.FIELDS, *period_fields, *flags)
+    width = len(ShownFigure.FIELDS)
+    flag_periods = [(width + len(period_fields) + i, period_id) for i, period_id in enumerate(baselines)]
+    for row in figures.annotate(**flags, **period_fields).order_by().values_list(*columns):
+        period_id = row[2]
+        period = shown_periods.get(period_id)
+        if period is None:
+            period = shown_periods[period_id] = ReportingPeriod.from_db(
+                figures.db, ["id", *PERIOD_SHOWN], [period_id, *row[width:width + len(period_fields)]])
+        m = ShownFigure(row[:width], period)
+        if period_id in periods:
+            now[(m.kpi_id, period_id)] = m
+        for at, baseline_of in flag_periods:
+            if row[at]:
+                before[(m.kpi_id, baseline_of)] = m
     earlier = {}
     for period in periods.values():  # one period in the queue, as a rule
         for sub_id, found in rated_before(user, sub_ids, period).items():
@@ -138,6 +180,10 @@ def review_queue(user):
     kpis_of = {}  # each sub-strand's KPIs, in their order
     for kpi in kpis:
         kpis_of.setdefault(kpi.sub_strand_id, []).append(kpi)
+    # Each return's addresses reversed once a period, the sub-strand's slug put in its place (a slug
+    # needs no quoting), as the calendar does (reporting.returns.calendar), not three times a return.
+    addresses = {period_id: {name: reverse(name, args=[period.slug, _SUB_STRAND]) for name in ADDRESSES}
+                 for period_id, period in periods.items()}
     rows = []
     for ret in submitted:
         _strategy, fy, q = previous_keys[ret.period_id]
@@ -145,8 +191,10 @@ def review_queue(user):
             KpiChange(kpi, now.get((kpi.id, ret.period_id)), before.get((kpi.id, ret.period_id)), ret.period)
             for kpi in kpis_of.get(ret.sub_strand_id, ())
         ]
+        slug = ret.sub_strand.slug
         rows.append(ReviewRow(ret, previous_returns.get((ret.sub_strand_id, fy, q)), changes,
-                              earlier.get((ret.sub_strand_id, ret.period_id))))
+                              earlier.get((ret.sub_strand_id, ret.period_id)),
+                              {name: url.replace(_SUB_STRAND, slug) for name, url in addresses[ret.period_id].items()}))
     return rows
 
 

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -18,7 +18,7 @@ from kpis.models import KPI, Measurement
 from kpis.outlook import outlook_texts, year_end_outlooks
 from kpis.rag import MilestoneStatus, override_of, suggested_overall
 from objectives.models import Action, ReportingPeriod, SubStrand
-from objectives.roles import Role, editable_sub_strand_ids, editors_of, roles_of
+from objectives.roles import Role, editable_sub_strand_ids, editors_by_sub_strand, editors_of, roles_of
 from objectives.selectors import open_period
 from reporting import steps
 from reporting.access import sees_drafts_of, visible_measurements, visible_returns
@@ -229,8 +229,9 @@ def _chase_offer(user, sub, ret, period):
 
 
 def _sub_strands_for(user):
-    subs = SubStrand.objects.select_related("objective", "lead_officer").prefetch_related("editors").order_by(
-        "objective__number", "order")
+    """The sub-strands whose returns the user fills in (the Economy Cell: all); their editors are read
+    with editors_by_sub_strand, for editors_of."""
+    subs = SubStrand.objects.select_related("objective", "lead_officer").order_by("objective__number", "order")
     if roles_of(user) & {Role.COORDINATOR, Role.ADMINISTRATOR}:
         return subs
     return subs.filter(id__in=editable_sub_strand_ids(user))
@@ -243,8 +244,9 @@ def my_returns_page(user, *, strategy=None):
     if strategy is not None:
         subs = subs.filter(objective__strategy=strategy)
     subs = list(subs)
-    period, rows = my_returns(user, strategy=strategy, sub_strands=subs)
-    late = late_returns(user, strategy, sub_strands=subs)
+    editors = editors_by_sub_strand(s.id for s in subs)
+    period, rows = my_returns(user, strategy=strategy, sub_strands=subs, editors=editors)
+    late = late_returns(user, strategy, sub_strands=subs, editors=editors)
     return {"period": period, "rows": rows, "late": late, **late_chasing(user, late)}
 
 
@@ -259,53 +261,67 @@ def late_chasing(user, late):
     return {"late_chased": False, "late_not_chased": [reason for reason in reasons if reason]}
 
 
-def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None):
+# A figure's FigureFacts.FIELDS read beside its KPI (through KPI.measurements, as `figure`).
+FIGURE_OF_KPI = tuple(f"figure__{name.removesuffix('_id')}" for name in FigureFacts.FIELDS)
+
+
+def my_returns(user, *, strategy=None, period=None, today=None, sub_strands=None, editors=None):
     """The strategy's open period (or the one given) and a row per sub-strand of it the user fills in
     (the Economy Cell: all), with its state, what is missing and whether it is overdue. Five queries
-    whatever the size; three when given `sub_strands`, the user's as _sub_strands_for reads them."""
+    whatever the size; three when given `sub_strands`, the user's as _sub_strands_for reads them, and
+    `editors`, theirs as editors_by_sub_strand reads them."""
     period = period or open_period(strategy)
     if period is None:
         return None, []
+    if strategy is not None and period.strategy_id == strategy.pk:
+        period.strategy = strategy  # read already: the page names it (its register's "Raise a risk")
     today = today or timezone.localdate()
     if sub_strands is None:
         subs = list(_sub_strands_for(user).filter(objective__strategy_id=period.strategy_id))
     else:
         subs = [s for s in sub_strands if s.objective.strategy_id == period.strategy_id]
     sub_ids = [s.id for s in subs]
+    if editors is None:
+        editors = editors_by_sub_strand(sub_ids)
     returns = {r.sub_strand_id: r for r in QuarterlyReturn.objects.filter(period=period, sub_strand_id__in=sub_ids).order_by()}
     # What is missing is asked only of a return started and still outstanding: only their KPIs and
-    # figures are read, through the returns (one query each, whatever the data).
-    kpis = KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True, sub_strand__returns__period=period,
-                              sub_strand__returns__state__in=OUTSTANDING)
-    kpis_by_sub = {}
-    for kpi in map(KpiFacts, kpis.order_by("order", "code").values_list(*KpiFacts.FIELDS)):
+    # figures are read, through the returns, each KPI with its figure of the period beside it (one
+    # query, whatever the data).
+    kpis = (KPI.objects.filter(sub_strand_id__in=sub_ids, is_active=True, sub_strand__returns__period=period,
+                               sub_strand__returns__state__in=OUTSTANDING)
+            .annotate(figure=FilteredRelation("measurements", condition=Q(measurements__period=period))))
+    width = len(KpiFacts.FIELDS)
+    kpis_by_sub, measurements = {}, {}
+    for row in kpis.order_by("order", "code").values_list(*KpiFacts.FIELDS, *FIGURE_OF_KPI):
+        kpi = KpiFacts(row[:width])
         kpis_by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
-    measurements = {m.kpi_id: m for m in map(FigureFacts, Measurement.objects.filter(kpi__in=kpis, period=period)
-                                                  .order_by().values_list(*FigureFacts.FIELDS))}
+        if row[width] is not None:  # the figure's KPI: none entered yet when there is none
+            measurements[kpi.id] = FigureFacts(row[width:])
     rows = []
     for sub in subs:
         ret = returns.get(sub.id)
         state = ret.state if ret else NOT_STARTED
         missing = missing_items(ret, kpis_by_sub.get(sub.id, []), measurements) if is_outstanding(state) else []
         rows.append(MyReturnRow(sub, ret, state, missing, is_overdue(state, period, today), period,
-                                nobody_to_remind=not editors_of(sub), chase=_chase_offer(user, sub, ret, period)))
+                                nobody_to_remind=not editors_of(sub, editors=editors.get(sub.id, ())),
+                                chase=_chase_offer(user, sub, ret, period)))
     return period, rows
 
 
-def late_returns(user, strategy=None, *, sub_strands=None):
+def late_returns(user, strategy=None, *, sub_strands=None, editors=None):
     """The late returns this user fills in (the Economy Cell: all): those of published periods not
     approved yet. Every started one (a draft, returned, or waiting for approval) of any published
     period; and, for the latest published period, the sub-strands that never started theirs. Newest
     period first; of the strategy's periods and sub-strands, if given. Seven queries whatever the
-    size (five with no late return outstanding); two fewer when given `sub_strands`, the user's as
-    _sub_strands_for reads them."""
-    published = ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED).order_by("-end_date")
+    size (four with no late return started, and five with none outstanding); two fewer when given
+    `sub_strands`, the user's as _sub_strands_for reads them, and `editors`, theirs as
+    editors_by_sub_strand reads them."""
+    published = ReportingPeriod.objects.filter(state=ReportingPeriod.State.PUBLISHED)
     if strategy is not None:
         published = published.filter(strategy=strategy)
-    published = list(published)
-    if not published:
+    latest = published.order_by("-end_date").first()
+    if latest is None:
         return []
-    latest = published[0]
     if sub_strands is None:
         mine = _sub_strands_for(user)
         if strategy is not None:
@@ -313,29 +329,45 @@ def late_returns(user, strategy=None, *, sub_strands=None):
     else:
         mine = [s for s in sub_strands if strategy is None or s.objective.strategy_id == strategy.id]
     subs = {s.id: s for s in mine}
-    started = list(QuarterlyReturn.objects.filter(period__in=published, sub_strand_id__in=list(subs))
-                   .exclude(state__in=APPROVED).select_related("period").order_by())  # rows are sorted below
-    have_latest = set(QuarterlyReturn.objects.filter(period=latest, sub_strand_id__in=list(subs)).order_by().values_list("sub_strand_id", flat=True))
+    if editors is None:
+        editors = editors_by_sub_strand(subs)
+    # In one read, as plain values: the returns of published periods not approved yet (started late
+    # returns), and which sub-strands have a return of the latest published period. The started ones
+    # are then read whole, with their periods, only when there are any (as a rule there are none).
+    found = (QuarterlyReturn.objects.filter(period__in=published, sub_strand_id__in=list(subs))
+             .filter(~Q(state__in=APPROVED) | Q(period=latest)).order_by().values_list("id", "sub_strand_id", "period_id", "state"))
+    have_latest, started_ids = set(), []
+    for pk, sub_id, period_id, state in found:
+        if period_id == latest.pk:
+            have_latest.add(sub_id)
+        if state not in APPROVED:
+            started_ids.append(pk)
+    started = []
+    if started_ids:
+        started = list(QuarterlyReturn.objects.filter(pk__in=started_ids).select_related("period").order_by())  # rows are sorted below
     # Only the KPIs and figures of the late returns still outstanding (what is missing is asked of
     # those alone): a council whose late returns are few reads few, and with none reads none.
     outstanding = [r for r in started if is_outstanding(r.state)]
-    by_sub = {}
-    for kpi in map(KpiFacts, KPI.objects.filter(sub_strand_id__in={r.sub_strand_id for r in outstanding}, is_active=True)
-                   .order_by("order", "code").values_list(*KpiFacts.FIELDS)):
-        by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
-    measurements = {(m.kpi_id, m.period_id): m for m in map(FigureFacts, Measurement.objects.filter(
-        kpi__is_active=True, kpi__sub_strand__returns__in=[r.id for r in outstanding], kpi__sub_strand__returns__period=F("period"))
-        .order_by().values_list(*FigureFacts.FIELDS))}
+    by_sub, measurements = {}, {}
+    if outstanding:  # none: nothing to ask, and no query built to find nothing
+        for kpi in map(KpiFacts, KPI.objects.filter(sub_strand_id__in={r.sub_strand_id for r in outstanding}, is_active=True)
+                       .order_by("order", "code").values_list(*KpiFacts.FIELDS)):
+            by_sub.setdefault(kpi.sub_strand_id, []).append(kpi)
+        measurements = {(m.kpi_id, m.period_id): m for m in map(FigureFacts, Measurement.objects.filter(
+            kpi__is_active=True, kpi__sub_strand__returns__in=[r.id for r in outstanding], kpi__sub_strand__returns__period=F("period"))
+            .order_by().values_list(*FigureFacts.FIELDS))}
     rows = []
     for ret in started:
         sub = subs[ret.sub_strand_id]
         theirs = {k.id: measurements[(k.id, ret.period_id)] for k in by_sub.get(sub.id, []) if (k.id, ret.period_id) in measurements}
         missing = missing_items(ret, by_sub.get(sub.id, []), theirs) if is_outstanding(ret.state) else []
-        rows.append(MyReturnRow(sub, ret, ret.state, missing, False, ret.period, nobody_to_remind=not editors_of(sub),
+        rows.append(MyReturnRow(sub, ret, ret.state, missing, False, ret.period,
+                                nobody_to_remind=not editors_of(sub, editors=editors.get(sub.id, ())),
                                 chase=_chase_offer(user, sub, ret, ret.period)))
     for sub in subs.values():
         if sub.id not in have_latest:
-            rows.append(MyReturnRow(sub, None, NOT_STARTED, ["Not started"], False, latest, nobody_to_remind=not editors_of(sub),
+            rows.append(MyReturnRow(sub, None, NOT_STARTED, ["Not started"], False, latest,
+                                    nobody_to_remind=not editors_of(sub, editors=editors.get(sub.id, ())),
                                     chase=_chase_offer(user, sub, None, latest)))
     order = {s_id: i for i, s_id in enumerate(subs)}
     rows.sort(key=lambda r: (-r.period.order_key, order[r.sub_strand.id]))

@@ -6,7 +6,6 @@ text by ses.typed_text, the result marked safe once."""
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
@@ -137,13 +136,13 @@ def review_section(row, approvable, selected):
     if row.kpi_changes:
         kpis = KPI_TABLE.format(name=name, word=_e(period.word), rows=kpi_change_rows(row.kpi_changes))
     may_approve = ret.pk in approvable
-    slugs = [period.slug, sub_strand.slug]
+    urls = row.urls
     return mark_safe(SECTION.format(
-        pk=pk, url=_e(ret.get_absolute_url()), full_name=_e(sub_strand.full_name), period=label, submitted=submitted,
+        pk=pk, url=_e(urls["return"]), full_name=_e(sub_strand.full_name), period=label, submitted=submitted,
         rag=rag_tag(ret.overall_rag), movement=_e(row.overall_movement), earlier=earlier,
         commentary_change=change_words, commentary=typed_text(ret.commentary), explanation=explanation, kpis=kpis,
         choice=CHOICE.format(pk=pk, version=version, name=name, period=label,
                              checked=" checked" if ret.pk in selected else "") if may_approve else "",
-        approve=APPROVE.format(url=_e(reverse("return-approve", args=slugs)), version=version, name=name,
+        approve=APPROVE.format(url=_e(urls["return-approve"]), version=version, name=name,
                                period=label) if may_approve else "",
-        send_back=_e(reverse("return-send-back", args=slugs)), name=name))
+        send_back=_e(urls["return-send-back"]), name=name))

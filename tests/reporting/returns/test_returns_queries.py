@@ -56,11 +56,14 @@ PAGES = [
     ("approver", lambda: reverse("review-queue")),
     ("coordinator", lambda: reverse("period-calendar")),
 ]
+# At most this many queries each (issue 24): My returns reads each KPI with its figure beside it, in one
+# query, and the strategy of its period is the one the page chose (no query).
+MOST = {"my-returns-officer": 14, "my-returns-economy-cell": 13, "review-queue": 11, "calendar": 13}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("username, url", PAGES, ids=["my-returns-officer", "my-returns-economy-cell", "review-queue", "calendar"])
-def test_list_pages_make_the_same_number_of_queries_at_two_sizes(demo_users, client_for, username, url):
+def test_list_pages_make_the_same_number_of_queries_at_two_sizes(demo_users, client_for, username, url, request):
     client = client_for(username)
     grow(demo_users, 2)
     client.get(url())  # warm up (session, content types)
@@ -68,7 +71,7 @@ def test_list_pages_make_the_same_number_of_queries_at_two_sizes(demo_users, cli
     grow(demo_users, 25)
     large = count_queries(client, url())
     assert small == large, f"{url()}: {small} queries with a little data, {large} with a lot"
-    assert small <= 20
+    assert small <= MOST[request.node.callspec.id]
 
 
 def grow_housing(users, n):

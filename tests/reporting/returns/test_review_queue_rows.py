@@ -192,3 +192,41 @@ def test_the_review_queue_finds_each_kpis_baseline_by_its_index_not_by_reading_i
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'figure_kpi_next_approved'")
             assert cursor.fetchone()[0].endswith("(kpi_id, next_approved_key)")
+
+
+def test_the_review_queue_reverses_each_periods_addresses_once_not_for_each_return(varied_queue, monkeypatch):
+    """A waiting return's page, Approve and "Return it for changes" addresses are reversed once a
+    period and the sub-strand's slug put in its place (issue 24): three a period, not three a return."""
+    from django.urls.resolvers import URLResolver
+
+    from reporting.templatetags.review_queue import review_section
+
+    reversed_ = []
+    real = URLResolver._reverse_with_prefix
+    monkeypatch.setattr(URLResolver, "_reverse_with_prefix",
+                        lambda self, name, *a, **k: reversed_.append(name) or real(self, name, *a, **k))
+    rows = review_queue(varied_queue)
+    drawn = [review_section(row, {row.ret.pk}, ()) for row in rows]
+    assert len(rows) == 2 and len({row.ret.period_id for row in rows}) == 1
+    assert sorted(reversed_) == ["return", "return-approve", "return-send-back"]
+    parks = next(d for d in drawn if "Parks" in d)
+    q3 = rows[0].ret.period.slug
+    for address in (f"/periods/{q3}/returns/parks/", f"/periods/{q3}/returns/parks/approve/",
+                    f"/periods/{q3}/returns/parks/send-back/"):
+        assert f'"{address}"' in parks
+
+
+def test_the_review_queue_reads_its_kpis_and_figures_as_values_not_model_instances(varied_queue):
+    """Ten waiting returns of twenty KPIs are 200 KPIs and 400 figures: read as the values a row shows
+    (ShownKpi, ShownFigure, which ask the KPI's and Measurement's own rules), not a model each."""
+    from kpis.models import KPI, Measurement
+    from tests.reporting._returns_support import built
+
+    with built(KPI) as kpis_built, built(Measurement) as figures_built:
+        rows = review_queue(varied_queue)
+    assert kpis_built == [] and figures_built == []
+    housing = next(row for row in rows if row.ret.sub_strand.slug == "housing")
+    odd = next(change for change in housing.kpi_changes if change.kpi.code == "HOU-<6>")
+    assert (odd.now.rag, odd.now.override.reason, odd.before.rag) == ("green", "The <survey> & the count agree", "red")
+    milestone = next(change for change in housing.kpi_changes if change.kpi.code == "HOU-08")
+    assert (milestone.now_text, milestone.kpi.is_milestone) == ("At risk or delayed", True)  # its status's label
