@@ -246,7 +246,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
     def _add_forecast_fields(self, kpi):
         """The officer's year-end forecast: "Give a year-end forecast" reveals the figure expected at
         the end of the financial year and why (a GOV.UK conditional reveal). The product's own
-        projection is shown beside it, as computed (templates/reporting/returns/_forecast.html)."""
+        projection is shown beside it, as computed (reporting.templatetags.return_rows.kpi_forecast)."""
         code, f = kpi.code, self.fields
         year = self.quarterly_return.period.financial_year_label
         f[kpi_field(kpi.id, "forecast")] = forms.BooleanField(
