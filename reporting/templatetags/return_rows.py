@@ -6,9 +6,10 @@ and the template's lookups and includes a row were half the page's time. The fie
 drawn by objectives.govuk_markup, as on every form; this module only lays them out, every value
 escaped (`_e`) and the result marked safe once. templates/reporting/returns/return.html places them
 (`{% kpi_fieldsets %}`); a KPI's year's end (`kpi_forecast`) is drawn here for the read-only page too."""
+from html import escape
+
 from django import template
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, SafeString
 
 from reporting.templatetags.ses import figure_rag, rag_tag
 
@@ -16,7 +17,10 @@ register = template.Library()
 
 
 def _e(value):
-    return conditional_escape(value)
+    """Escaped text, as conditional_escape (text already marked safe left as it is), without its lazy-text wrapper."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return escape(str(value), quote=True)
 
 
 def _field(bound):
@@ -64,7 +68,7 @@ def kpi_forecast(row):
                 '    </div>\n')
         parts.append('  </dl>\n  ')
     parts.append(f'\n  {_field(forecast_field)}\n</div>\n')
-    return mark_safe("".join(parts))
+    return SafeString("".join(parts))
 
 
 @register.simple_tag
@@ -110,4 +114,4 @@ def kpi_fieldsets(kpi_rows, period, previous_period):
             f'    {_field(fields.get("override"))}\n'
             f'    {kpi_forecast(row)}\n'
             '  </fieldset>\n  ')
-    return mark_safe("".join(drawn))
+    return SafeString("".join(drawn))
