@@ -119,13 +119,12 @@ def return_page(user, ret, *, kpis=None, actions=None):
     previous_period = previous_return.period if previous_return is not None else period.previous()
     if kpis is None:
         kpis = list(KPI.objects.filter(sub_strand=sub, is_active=True).order_by("order", "code"))
-    current = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period).select_related("period").order_by()}
+    # Each figure's period is the one asked for: given to it, not joined and read again for each.
+    current = {m.kpi_id: _in(m, period) for m in Measurement.objects.filter(kpi__in=kpis, period=period).order_by()}
     previous = {}
     if previous_period is not None:
-        previous = {
-            m.kpi_id: m
-            for m in visible_measurements(user).filter(kpi__in=kpis, period=previous_period).select_related("period").order_by()
-        }
+        previous = {m.kpi_id: _in(m, previous_period)
+                    for m in visible_measurements(user).filter(kpi__in=kpis, period=previous_period).order_by()}
     contexts = rating_contexts(kpis, period, current)
     # Now and at the year's end (kpis.outlook), from the targets just read and the figures the person may see.
     outlooks = year_end_outlooks(kpis, period.financial_year, measurements=visible_measurements(user),
@@ -181,6 +180,11 @@ def return_page(user, ret, *, kpis=None, actions=None):
         "outstanding": is_outstanding(ret.state if ret.pk else None),
         "form_data": {"kpis": kpis, "actions": actions, "measurements": current, "updates": updates if ret.pk else None},
     }
+
+
+def _in(measurement, period):
+    measurement.period = period
+    return measurement
 
 
 def snapshot_figure_text(m, unit):
