@@ -71,7 +71,7 @@ class RatingContext:
 
 def rating_contexts(kpis, period, measurements):
     """{kpi id: RatingContext} for these KPIs' figures in this period (`measurements`: {kpi id: m},
-    which may be unsaved), in three queries however many KPIs.
+    which may be unsaved), in three queries however many KPIs (one when every KPI has a target with a value).
 
     The previous year's value is the same quarter a year earlier, or, for annual and academic-year
     KPIs, the latest figure of an earlier year.
@@ -88,15 +88,20 @@ def rating_contexts(kpis, period, measurements):
         for t in Target.objects.filter(kpi__in=kpis, is_primary=True, financial_year__in=set(years.values())).order_by()
         if t.financial_year == years[t.kpi_id]
     }
-    same_quarter = dict(
-        Measurement.objects.filter(kpi__in=kpis, value__isnull=False, period__financial_year=period.financial_year - 1,
-                                   period__strategy_id=period.strategy_id, period__number=period.number)
-        .order_by().values_list("kpi_id", "value")  # one a KPI: no ordering (its joins cost more than the read)
-    )
+    # The previous year's value, read only for the KPIs with no target with a value (no query when every one has).
+    untargeted = [k for k in kpis if targets.get(k.id) is None or targets[k.id].value is None]
+    same_quarter = {}
+    if untargeted:
+        same_quarter = dict(
+            Measurement.objects.filter(kpi__in=untargeted, value__isnull=False,
+                                       period__financial_year=period.financial_year - 1,
+                                       period__strategy_id=period.strategy_id, period__number=period.number)
+            .order_by().values_list("kpi_id", "value")  # one a KPI: no ordering (its joins cost more than the read)
+        )
     latest_earlier = Measurement.objects.filter(
         kpi_id=OuterRef("pk"), value__isnull=False, period__financial_year__lt=period.financial_year
     ).order_by("-period__end_date")
-    yearly = [k.id for k in kpis if k.cadence in YEARLY_CADENCES]
+    yearly = [k.id for k in untargeted if k.cadence in YEARLY_CADENCES]
     latest = {}
     if yearly:
         latest = {

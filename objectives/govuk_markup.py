@@ -25,7 +25,8 @@ from html import escape as _escape
 from django import forms
 from django.forms import BoundField
 from django.forms.widgets import Input
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeData, SafeString
 
 __all__ = ["GovukBoundField", "render_field"]
 
@@ -39,7 +40,13 @@ def _e(value):
 
 def _attrs(attrs):
     """HTML attributes as Django's widget templates write them: True alone, False and None left out."""
-    return "".join(f" {k}" if v is True else f' {k}="{_e(v)}"' for k, v in attrs.items() if v is not None and v is not False)
+    drawn = []
+    for k, v in attrs.items():
+        if v is True:
+            drawn.append(f" {k}")
+        elif v is not None and v is not False:
+            drawn.append(f' {k}="{_e(v)}"')
+    return "".join(drawn)
 
 
 def _input(ctx):
@@ -70,7 +77,7 @@ def render_widget(widget, name, value, attrs):
         return widget.render(name, value, attrs)
     drawn = type(widget).get_context
     if drawn is forms.Select.get_context and not widget.allow_multiple_selected:
-        return mark_safe(_select_of(widget, name, value, attrs))
+        return SafeString(_select_of(widget, name, value, attrs))
     if drawn in _PLAIN_CONTEXTS:
         if drawn is forms.PasswordInput.get_context and not widget.render_value:
             value = None
@@ -78,14 +85,14 @@ def render_widget(widget, name, value, attrs):
             attrs = {**(attrs or {}), "checked": True}
         ctx = {"name": name, "value": widget.format_value(value), "attrs": widget.build_attrs(widget.attrs, attrs)}
         if isinstance(widget, forms.Textarea):
-            return mark_safe(_textarea(ctx))
-        return mark_safe(_input({**ctx, "type": widget.input_type}))
+            return SafeString(_textarea(ctx))
+        return SafeString(_input({**ctx, "type": widget.input_type}))
     ctx = widget.get_context(name, value, attrs)["widget"]
     if isinstance(widget, forms.Textarea):
-        return mark_safe(_textarea(ctx))
+        return SafeString(_textarea(ctx))
     if isinstance(widget, forms.Select):
-        return mark_safe(_select(ctx))
-    return mark_safe(_input(ctx))
+        return SafeString(_select(ctx))
+    return SafeString(_input(ctx))
 
 
 # Widgets whose get_context is only Django's own for an input or a textarea: drawn without it.
@@ -111,7 +118,24 @@ def _select_of(widget, name, value, attrs):
 
 
 class GovukBoundField(BoundField):
-    """A bound field drawn by render_field (its group) and render_widget (its element)."""
+    """A bound field drawn by render_field (its group) and render_widget (its element). Its id and, for
+    a field with none, its empty list of errors are worked out once (Django works them out again on
+    every ask, several times a field)."""
+
+    @cached_property
+    def auto_id(self):
+        return super().auto_id
+
+    @property
+    def errors(self):
+        found = self.form.errors.get(self.name)
+        if found is not None:
+            return found
+        try:
+            return self._no_errors
+        except AttributeError:
+            self._no_errors = self.form.error_class(renderer=self.form.renderer)
+            return self._no_errors
 
     def as_field_group(self):
         return render_field(self)
@@ -128,7 +152,7 @@ class GovukBoundField(BoundField):
         else:
             value = self.value()
         if getattr(widget, "govuk_date", False):
-            return mark_safe(_date_inputs(self, widget, value))
+            return SafeString(_date_inputs(self, widget, value))
         return render_widget(widget, self.html_initial_name if only_initial else self.html_name, value, attrs)
 
 
@@ -292,11 +316,11 @@ def render_field(bf):
         inner = _date(f)
     elif (limit := character_limit(bf.field)) is not None:
         css = "govuk-form-group govuk-character-count" + (" govuk-form-group--error" if f.errors else "")
-        return mark_safe(f'<div class="{css}" id="{f.auto_id}-group" data-module="govuk-character-count" '
+        return SafeString(f'<div class="{css}" id="{f.auto_id}-group" data-module="govuk-character-count" '
                          f'data-maxlength="{limit}">{_character_count(f, limit)}</div>')
     else:
         label_class = getattr(f.field, "label_class", "")
         inner = (f'<label class="govuk-label{" " + label_class if label_class else ""}" for="{bf.id_for_label}">'
                  f'{_label_text(f)}</label>{_hint(f)}{_errors(f)}{_input_with_unit(f)}')
     css = "govuk-form-group govuk-form-group--error" if f.errors else "govuk-form-group"
-    return mark_safe(f'<div class="{css}" id="{f.auto_id}-group">{inner}</div>')
+    return SafeString(f'<div class="{css}" id="{f.auto_id}-group">{inner}</div>')

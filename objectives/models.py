@@ -378,9 +378,13 @@ class ReportingPeriod(models.Model):
 
     def previous(self):
         """The strategy's period straight before this one, if it exists in the database."""
+        return self.previous_query().first()
+
+    def previous_query(self):
+        """previous() as a query, the one period at most (in a subquery: `.values("pk")[:1]`)."""
         return ReportingPeriod.objects.filter(
             strategy_id=self.strategy_id, end_date=self.start_date - datetime.timedelta(days=1)
-        ).order_by("start_date").first()  # the strategy's own order, without joining the strategy
+        ).order_by("start_date")  # the strategy's own order, without joining the strategy
 
     def get_absolute_url(self):
         return reverse("period-calendar") + f"#{self.slug}"

@@ -79,11 +79,20 @@ class LenientDecimalField(forms.DecimalField):
 
 
 def _text(label, *, limit, rows=5, required=False, help_text=""):
-    return forms.CharField(
+    field = forms.CharField(
         label=label, required=required, max_length=limit, strip=True, help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"max_length": too_long(label, limit)},
+        widget=forms.Textarea, error_messages={"max_length": too_long(label, limit)},
     )
+    field.widget.attrs["rows"] = rows  # as Textarea(attrs={"rows": rows}) would have it, without Field copying it
+    return field
+
+
+def _with_attrs(field, attrs):
+    """The field's widget with these attributes first, as a widget made with them and given to the field
+    would have them: set on the widget the field made itself, which a field would otherwise copy (a
+    return's 160 fields)."""
+    field.widget.attrs = {**attrs, **field.widget.attrs}
+    return field
 
 
 class ReturnForm(GovukFormMixin, forms.Form):
@@ -191,12 +200,11 @@ class ReturnForm(GovukFormMixin, forms.Form):
             )
             if has_trajectory(kpi):
                 self._add_forecast_fields(kpi)
-        f[kpi_field(kpi.id, "data_for")] = forms.CharField(
+        f[kpi_field(kpi.id, "data_for")] = _with_attrs(forms.CharField(
             label="Period the data is for", required=False, max_length=100,
-            help_text=f"For example 2022/23, Calendar year 2022 or {period.label}.",
-            widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+            help_text=f"For example 2022/23, Calendar year 2022 or {period.label}.", widget=forms.TextInput,
             error_messages={"max_length": f"{code}: the period the data is for must be 100 characters or fewer"},
-        )
+        ), {"class": "govuk-input--width-20"})
         f[kpi_field(kpi.id, "commentary")] = _text("Commentary on this KPI", limit=COMMENTARY_MAX_LENGTH, rows=3)
         f[kpi_field(kpi.id, "commentary")].error_messages["max_length"] = (
             f"{code}: the commentary must be {COMMENTARY_MAX_LENGTH:,} characters or fewer"
@@ -228,8 +236,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
             what = f"{what_it_is} as {what}"
         field = self.fields[kpi_field(kpi.id, part)] = LenientDecimalField(
             label=f"{label} ({unit})", required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
-            code=code, percent=percent, pounds=kpi.unit == KPI.Unit.GBP,
-            widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}),
+            code=code, percent=percent, pounds=kpi.unit == KPI.Unit.GBP, widget=forms.TextInput,
             error_messages={
                 "invalid": f"{code}: enter {what}",
                 "min_value": f"{code}: {what_it_is} cannot be negative",
@@ -241,12 +248,13 @@ class ReturnForm(GovukFormMixin, forms.Form):
             },
             **limits,
         )
+        _with_attrs(field, {"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"})
         field.prefix, field.suffix = UNIT_PREFIX.get(kpi.unit, ""), UNIT_SUFFIX.get(kpi.unit, "")
 
     def _add_forecast_fields(self, kpi):
         """The officer's year-end forecast: "Give a year-end forecast" reveals the figure expected at
         the end of the financial year and why (a GOV.UK conditional reveal). The product's own
-        projection is shown beside it, as computed (templates/reporting/returns/_forecast.html)."""
+        projection is shown beside it, as computed (reporting.templatetags.return_rows.kpi_forecast)."""
         code, f = kpi.code, self.fields
         year = self.quarterly_return.period.financial_year_label
         f[kpi_field(kpi.id, "forecast")] = forms.BooleanField(

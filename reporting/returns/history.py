@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
@@ -279,11 +280,12 @@ def history_queryset(ret):
     """One query for the return's history: the return, its measurements and its action updates."""
     measurement_ids = Measurement.objects.filter(kpi__sub_strand_id=ret.sub_strand_id, period_id=ret.period_id).values("pk")
     update_ids = ActionUpdate.objects.filter(quarterly_return_id=ret.pk).values("pk")
+    kinds = ContentType.objects.get_for_models(QuarterlyReturn, Measurement, ActionUpdate)  # kept by Django once read
     return (
         LogEntry.objects.filter(
-            Q(content_type__app_label="reporting", content_type__model="quarterlyreturn", object_id=ret.pk)
-            | Q(content_type__app_label="kpis", content_type__model="measurement", object_id__in=measurement_ids)
-            | Q(content_type__app_label="reporting", content_type__model="actionupdate", object_id__in=update_ids)
+            Q(content_type_id=kinds[QuarterlyReturn].id, object_id=ret.pk)
+            | Q(content_type_id=kinds[Measurement].id, object_id__in=measurement_ids)
+            | Q(content_type_id=kinds[ActionUpdate].id, object_id__in=update_ids)
         )
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import F, FilteredRelation, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -32,13 +32,14 @@ from reporting.workflow import APPROVED, NOT_STARTED, OUTSTANDING, is_outstandin
 def return_for(period_slug, sub_strand_slug):
     """The return of a sub-strand for a period, or an unsaved draft (version 0) when not started. 404s on bad slugs."""
     ret = (
-        QuarterlyReturn.objects.select_related("period", "sub_strand__objective", "updated_by", "submitted_by", "approved_by")
+        QuarterlyReturn.objects.select_related("period", "sub_strand__objective", "sub_strand__lead_officer", "updated_by",
+                                               "submitted_by", "approved_by")
         .filter(period__slug=period_slug, sub_strand__slug=sub_strand_slug)
         .order_by("pk").first()  # one at most (both slugs are unique): no ordering's joins
     )
     if ret is None:  # not started (or no such period or sub-strand: 404)
         period = get_object_or_404(ReportingPeriod, slug=period_slug)
-        sub_strand = get_object_or_404(SubStrand.objects.select_related("objective"), slug=sub_strand_slug)
+        sub_strand = get_object_or_404(SubStrand.objects.select_related("objective", "lead_officer"), slug=sub_strand_slug)
         if not period.reports(sub_strand):  # another strategy's period: there is no such return
             raise Http404("No such return.")
         ret = QuarterlyReturn(period=period, sub_strand=sub_strand, state=WorkflowState.DRAFT, version=0)
@@ -112,18 +113,18 @@ def return_page(user, ret, *, kpis=None, actions=None):
     fixed number of queries however many KPIs, actions and history entries there are. `kpis` and
     `actions`, in the form's order, when a form has read them already."""
     period, sub = ret.period, ret.sub_strand
-    previous_period = period.previous()
+    # Last period's return, with its period (one query); the period alone where it has none the person may see.
+    previous_return = (visible_returns(user).filter(sub_strand=sub, period=Subquery(period.previous_query().values("pk")[:1]))
+                       .select_related("period").order_by("pk").first())
+    previous_period = previous_return.period if previous_return is not None else period.previous()
     if kpis is None:
         kpis = list(KPI.objects.filter(sub_strand=sub, is_active=True).order_by("order", "code"))
-    current = {m.kpi_id: m for m in Measurement.objects.filter(kpi__in=kpis, period=period).select_related("period").order_by()}
+    # Each figure's period is the one asked for: given to it, not joined and read again for each.
+    current = {m.kpi_id: _in(m, period) for m in Measurement.objects.filter(kpi__in=kpis, period=period).order_by()}
     previous = {}
-    previous_return = None
     if previous_period is not None:
-        previous = {
-            m.kpi_id: m
-            for m in visible_measurements(user).filter(kpi__in=kpis, period=previous_period).select_related("period").order_by()
-        }
-        previous_return = visible_returns(user).filter(sub_strand=sub, period=previous_period).order_by("pk").first()
+        previous = {m.kpi_id: _in(m, previous_period)
+                    for m in visible_measurements(user).filter(kpi__in=kpis, period=previous_period).order_by()}
     contexts = rating_contexts(kpis, period, current)
     # Now and at the year's end (kpis.outlook), from the targets just read and the figures the person may see.
     outlooks = year_end_outlooks(kpis, period.financial_year, measurements=visible_measurements(user),
@@ -179,6 +180,11 @@ def return_page(user, ret, *, kpis=None, actions=None):
         "outstanding": is_outstanding(ret.state if ret.pk else None),
         "form_data": {"kpis": kpis, "actions": actions, "measurements": current, "updates": updates if ret.pk else None},
     }
+
+
+def _in(measurement, period):
+    measurement.period = period
+    return measurement
 
 
 def snapshot_figure_text(m, unit):

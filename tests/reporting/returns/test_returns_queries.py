@@ -95,8 +95,8 @@ def grow_housing(users, n):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("username", ["officer", "approver"])
-def test_the_return_page_makes_the_same_number_of_queries_at_two_sizes(demo_users, client_for, username):
+@pytest.mark.parametrize("username, most", [("officer", 18), ("approver", 17)])
+def test_the_return_page_makes_the_same_number_of_queries_at_two_sizes(demo_users, client_for, username, most):
     housing_return(demo_users, "draft")
     client = client_for(username)
     grow_housing(demo_users, 1)
@@ -106,7 +106,7 @@ def test_the_return_page_makes_the_same_number_of_queries_at_two_sizes(demo_user
     assert ActionUpdate.objects.filter(quarterly_return__sub_strand__slug="housing").count() >= 13
     large = count_queries(client, return_url())
     assert small == large, f"the return page: {small} queries with a little data, {large} with a lot"
-    assert small <= 30
+    assert small <= most, f"the return page: {small} queries, at most {most}"
 
 
 @pytest.mark.django_db

@@ -363,3 +363,15 @@ def test_the_pages_rating_context_agrees_with_the_rating_service(demo_users):
     contexts = rating_contexts(kpis, period(), {})
     assert contexts[kpi("HOU-02").id].bar == 640
     assert contexts[kpi("PLA-02").id].bar is None  # no target, no earlier figure
+
+
+def test_the_rating_contexts_of_kpis_that_all_have_targets_are_read_in_one_query(demo_users, django_assert_num_queries):
+    """Last year's figures are the bar only of a KPI with no target: with a target each, they are not read."""
+    housing_return(demo_users, "draft")
+    targeted = [k for k in KPI.objects.filter(is_active=True)
+                if Target.objects.filter(kpi=k, financial_year=2023, is_primary=True, value__isnull=False).exists()]
+    assert [k.code for k in targeted] == ["HOU-02"]
+    q2 = period()
+    with django_assert_num_queries(1):
+        contexts = rating_contexts(targeted, q2, {})
+    assert contexts[kpi("HOU-02").id].bar == 640 and all(c.target is not None for c in contexts.values())
