@@ -78,6 +78,7 @@ class FixedChoices(BaseChoiceIterator):
 
     def __init__(self, choices):
         self.choices = list(choices)
+        self.drawn_options = {}  # the options as objectives.govuk_markup draws them, for each value chosen
 
     def __iter__(self):
         return iter(self.choices)
