@@ -141,6 +141,24 @@ class GovukBoundField(BoundField):
     def as_field_group(self):
         return render_field(self)
 
+    def build_widget_attrs(self, attrs, widget=None):
+        """Django's, quicker for the common field (not required, not disabled, its widget's own
+        aria-describedby given, as GovukFormMixin gives one to every field with a hint): the field's
+        errors asked once. Any other field goes to Django's."""
+        widget = widget or self.field.widget
+        field = self.field
+        if field.required or field.disabled or not (widget.attrs.get("aria-describedby") or not self.help_text):
+            return super().build_widget_attrs(attrs, widget)
+        attrs = dict(attrs)
+        hidden = widget.is_hidden
+        errors = None if hidden else self.errors
+        if errors:
+            attrs["aria-invalid"] = "true"
+        if errors and not attrs.get("aria-describedby") and not widget.use_fieldset and not widget.attrs.get(
+                "aria-describedby") and self.auto_id:
+            attrs["aria-describedby"] = f"{self.auto_id}_error"
+        return attrs
+
     def as_widget(self, widget=None, attrs=None, only_initial=False):
         widget = widget or self.field.widget
         if self.field.localize:
