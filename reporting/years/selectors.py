@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Window
+from django.db.models import Q
 
 from kpis.models import KPI, Target
 from kpis.numbers import whole_number
@@ -119,34 +119,10 @@ def target_rows(financial_year, strategy=None, *, kpi_ids=None):
 
 def target_page(financial_year, strategy=None, number=1):
     """One page of target_rows (TARGETS_PER_PAGE of them; a page number out of range is the last
-    page), as a Django Page whose object_list is its rows. Two queries whatever the size: the page's
-    KPIs read with how many there are in all (a window count); one more for a page number past the last."""
-    kpis = _targeted_kpis(strategy)
-    paginator = Paginator(kpis, TARGETS_PER_PAGE)
-    wanted = _page_number(number)
-    if wanted is not None:
-        start = (wanted - 1) * TARGETS_PER_PAGE
-        shown = list(kpis.annotate(listed=Window(Count("id")))[start:start + TARGETS_PER_PAGE])
-        if shown or wanted == 1:
-            paginator.count = shown[0].listed if shown else 0  # known: the Paginator does not count them again
-            page = paginator.page(wanted)
-            page.object_list = _rows(financial_year, shown)
-            return page
-    page = paginator.get_page(number)  # past the last page (the last one), or not a page number (the first)
+    page), as a Django Page whose object_list is its rows. Three queries whatever the size."""
+    page = Paginator(_targeted_kpis(strategy), TARGETS_PER_PAGE).get_page(number)
     page.object_list = _rows(financial_year, list(page.object_list))
     return page
-
-
-def _page_number(number):
-    """A page number as the Paginator reads one: 1 for what is not a whole number (Django's first
-    page), None below 1 (Django's last page)."""
-    try:
-        if isinstance(number, float) and not number.is_integer():
-            raise ValueError
-        found = int(number)
-    except (TypeError, ValueError):
-        return 1
-    return found if found >= 1 else None
 
 
 def strategy_of_form(posted):

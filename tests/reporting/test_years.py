@@ -326,36 +326,6 @@ def test_the_targets_page_makes_the_same_number_of_queries_at_two_sizes(next_yea
     assert count() == small
 
 
-def test_the_targets_page_reads_its_kpis_with_how_many_there_are_in_one_query(next_year, client_for, monkeypatch):
-    """The page's KPIs and their number in all (for "KPIs 6 to 10 of 12") come in one read, not a count
-    first: the page's queries are the request's own (session, person, roles, data version), its KPIs and
-    their targets, at two sizes and on a later page."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from reporting.years import selectors
-    from tests.factories import KPIFactory, SubStrandFactory, TargetFactory
-
-    monkeypatch.setattr(selectors, "TARGETS_PER_PAGE", 5)
-    coordinator = client_for("coordinator")
-    url = reverse("year-targets", args=[2024])
-
-    def count(query=""):
-        coordinator.get(url + query)
-        with CaptureQueriesContext(connection) as ctx:
-            page = coordinator.get(url + query).content.decode()
-        return len(ctx.captured_queries), page
-
-    small, _ = count()
-    sub = SubStrandFactory(objective=KPI.objects.get(code="HOU-01").sub_strand.objective, order=99)
-    for _ in range(12):
-        TargetFactory(kpi=KPIFactory(sub_strand=sub), financial_year=2024, value=10, kind="corporate")
-    large, second = count("?page=2")
-    listed = KPI.objects.filter(is_active=True, kind="targeted").count()
-    assert small == large == 6
-    assert f"KPIs 6 to 10 of {listed}" in second
-
-
 def test_the_targets_page_renders_the_same_templates_whatever_its_number_of_kpis(next_year, client_for, monkeypatch):
     """A page of fifty KPIs is 400 fields: each KPI's fieldset is drawn in Python (reporting.years.markup),
     not through a template (or two) a KPI, so the templates the page renders do not grow with its rows."""
