@@ -91,6 +91,24 @@ _LARGEST, _SMALLEST = f"{TARGET_LIMIT:,f}", f"{-TARGET_LIMIT:,f}"
 PROFILE_CHOICES = FixedChoices(Profile.choices)
 
 
+def _like(prototype, **changed):
+    """A field of a row made as a copy of one made once for every row (a page of fifty KPIs has a hundred
+    selects and fifty hidden boxes): its own widget, attributes, messages and checks, and what `changed` says."""
+    field = copy.copy(prototype)
+    field.widget = copy.copy(prototype.widget)
+    field.widget.attrs = dict(prototype.widget.attrs)
+    field.error_messages = dict(prototype.error_messages)
+    field.validators = list(prototype.validators)
+    for name, value in changed.items():
+        setattr(field, name, value)
+    return field
+
+
+_KIND = forms.ChoiceField(label="Kind of target", required=False, choices=KIND_CHOICES)
+_PROFILE = forms.ChoiceField(label="How the target runs through the year", required=False, choices=PROFILE_CHOICES)
+_VERSION = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class TargetsForm(GovukFormMixin, forms.Form):
     """Each KPI's primary target for the year (value and kind), pre-filled with this year's, or
     last year's carried forward. The form carries what it was opened for, as every editing form
@@ -116,8 +134,8 @@ class TargetsForm(GovukFormMixin, forms.Form):
             # what the database holds, too many decimals said as such.
             self.fields[value] = self._figure(kpi, f"{kpi.code} target", f"The {kpi.code} target")
             self._add_trajectory_fields(row, shown)
-            self.fields[kind] = forms.ChoiceField(label=f"{kpi.code} kind of target", required=False, choices=KIND_CHOICES)
-            self.fields[version] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.fields[kind] = _like(_KIND, label=f"{kpi.code} kind of target")
+            self.fields[version] = _like(_VERSION)
             self.initial.setdefault(version, target_version(row.this_year))
             if row.this_year is not None:
                 self.initial.setdefault(value, plain_number(row.this_year.value) if row.this_year.value is not None else "")
@@ -153,9 +171,8 @@ class TargetsForm(GovukFormMixin, forms.Form):
         set period by period (a point for each period but the last, which is the year's target)."""
         kpi, name = row.kpi, f"target-{row.kpi.id}"
         row.profile_field, row.baseline_field = f"{name}-trajectory", f"{name}-baseline"
-        self.fields[row.profile_field] = forms.ChoiceField(
-            label="How the target runs through the year", required=False, choices=PROFILE_CHOICES,
-            error_messages={"invalid_choice": f"Choose how the {kpi.code} target runs through the year from the list"})
+        self.fields[row.profile_field] = profile = _like(_PROFILE)
+        profile.error_messages["invalid_choice"] = f"Choose how the {kpi.code} target runs through the year from the list"
         like = self.fields[f"{name}-value"]
         self.fields[row.baseline_field] = self._figure(kpi, "Baseline: the figure at the start of the year",
                                                        f"The {kpi.code} baseline", like)
