@@ -1,5 +1,6 @@
 """Forms for setting up a year: its periods' deadlines and governance events, and the KPIs' targets."""
 import copy
+import functools
 
 from django import forms
 from django.utils.choices import BaseChoiceIterator
@@ -104,6 +105,18 @@ def _like(prototype, **changed):
     return field
 
 
+@functools.cache
+def _target_figure(percent, pounds):
+    """A target's figure as the return form reads one (kpis.numbers): "8,000", "12.5%", "£35,000"; within
+    what the database holds. Made once for each kind of unit; each KPI's is a copy (`_like`) with its code,
+    label and messages."""
+    field = LenientDecimalField(
+        required=False, max_digits=FIGURE_DIGITS, decimal_places=3, min_value=-TARGET_LIMIT, max_value=TARGET_LIMIT,
+        percent=percent, pounds=pounds, widget=forms.TextInput)
+    field.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
+    return field
+
+
 _KIND = forms.ChoiceField(label="Kind of target", required=False, choices=KIND_CHOICES)
 _PROFILE = forms.ChoiceField(label="How the target runs through the year", required=False, choices=PROFILE_CHOICES)
 _VERSION = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -156,14 +169,8 @@ class TargetsForm(GovukFormMixin, forms.Form):
             field.error_messages = {**like.error_messages, **_figure_messages(what)}
             field.widget = forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"})
             return field
-        field = LenientDecimalField(
-            label=label, required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
-            min_value=-TARGET_LIMIT, max_value=TARGET_LIMIT, code=kpi.code, percent=kpi.unit == KPI.Unit.PERCENT,
-            pounds=kpi.unit == KPI.Unit.GBP,
-            widget=forms.TextInput,  # a class: made for the field, not made and then copied (five fields a KPI)
-            error_messages=_figure_messages(what),
-        )
-        field.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
+        field = _like(_target_figure(kpi.unit == KPI.Unit.PERCENT, kpi.unit == KPI.Unit.GBP), label=label, code=kpi.code)
+        field.error_messages.update(_figure_messages(what))
         return field
 
     def _add_trajectory_fields(self, row, shown):
