@@ -3,6 +3,7 @@ draws each field in GOV.UK markup (objectives.govuk_markup); GOV.UK's date input
 date is typed in the product."""
 import calendar
 import datetime
+import functools
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm, SetPasswordMixin
@@ -37,6 +38,15 @@ ERROR_CLASSES = {
 }
 
 
+@functools.cache
+def _css_of(widget_class):
+    """A widget's GOV.UK class (WIDGET_CLASSES), found once for each kind of widget."""
+    for cls, css in WIDGET_CLASSES.items():
+        if issubclass(widget_class, cls):
+            return css
+    return ""
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes, hint/error aria-describedby and error modifiers to every widget, and draws
     each field in GOV.UK markup (GovukBoundField)."""
@@ -44,10 +54,7 @@ class GovukFormMixin:
     bound_field_class = GovukBoundField
 
     def _govuk_css(self, widget):
-        for cls, css in WIDGET_CLASSES.items():
-            if isinstance(widget, cls):
-                return css
-        return ""
+        return _css_of(type(widget))
 
     def full_clean(self):
         super().full_clean()
@@ -61,12 +68,11 @@ class GovukFormMixin:
             classes = set(widget.attrs.get("class", "").split())
             if css:
                 classes.add(css)
-            bound = self[name]
             described = []
             if field.help_text:
-                described.append(f"{bound.auto_id}-hint")
+                described.append(f"{self[name].auto_id}-hint")
             if self.is_bound and self._errors and self._errors.get(name):
-                described.append(f"{bound.auto_id}-error")
+                described.append(f"{self[name].auto_id}-error")
                 if css in ERROR_CLASSES:
                     classes.add(ERROR_CLASSES[css])
             if classes:

@@ -20,6 +20,7 @@ GOV.UK's rules drawn here, once for every form: radios side by side only when th
 GOV.UK character count, its limit asked from the field (which has it from the model or the form),
 never written into a template.
 """
+from functools import lru_cache
 from html import escape as _escape
 
 from django import forms
@@ -35,7 +36,15 @@ def _e(value):
     """Escaped text (as Django's conditional_escape: text already marked safe is left as it is)."""
     if isinstance(value, SafeData):
         return str(value)
-    return _escape(str(value), quote=True)
+    text = str(value)
+    return _escaped(text) if len(text) <= 100 else _escape(text, quote=True)
+
+
+@lru_cache(maxsize=8192)
+def _escaped(text):
+    """Short text escaped, kept: the same few thousand names, ids, classes, labels and figures are escaped
+    on every long form drawn (the long texts people write are escaped each time, never kept)."""
+    return _escape(text, quote=True)
 
 
 def _attrs(attrs):
@@ -101,10 +110,26 @@ _PLAIN_CONTEXTS = {forms.Widget.get_context, Input.get_context, forms.CheckboxIn
 
 
 def _select_of(widget, name, value, attrs):
-    """A single select as Django's optgroups draw it: the first option whose value is the value selected."""
+    """A single select as Django's optgroups draw it: the first option whose value is the value selected.
+    Choices fixed for good (with a `drawn_options` dict, reporting.years.forms.FixedChoices: a hundred
+    selects of the same few options on the targets page) keep their options drawn for each value chosen."""
     wanted = widget.format_value(value)
+    drawn = getattr(widget.choices, "drawn_options", None)
+    if drawn is None:
+        options = _options_of(widget.choices, wanted)
+    else:
+        key = tuple(wanted)
+        options = drawn.get(key)
+        if options is None:
+            options = _options_of(widget.choices, wanted)
+            if len(drawn) < 64:  # a value posted that is none of them is drawn, not kept
+                drawn[key] = options
+    return f'<select name="{_e(name)}"{_attrs(widget.build_attrs(widget.attrs, attrs))}>{options}</select>'
+
+
+def _options_of(choices, wanted):
     parts, chosen = [], False
-    for option_value, option_label in widget.choices:
+    for option_value, option_label in choices:
         if option_value is None:
             option_value = ""
         group = isinstance(option_label, (list, tuple))
@@ -114,7 +139,7 @@ def _select_of(widget, name, value, attrs):
             chosen = chosen or selected
             options.append(f'<option value="{_e(sub_value)}"{" selected" if selected else ""}>{_e(sub_label)}</option>')
         parts.append(f'<optgroup label="{_e(option_value)}">{"".join(options)}</optgroup>' if group else options[0])
-    return f'<select name="{_e(name)}"{_attrs(widget.build_attrs(widget.attrs, attrs))}>{"".join(parts)}</select>'
+    return "".join(parts)
 
 
 class GovukBoundField(BoundField):
@@ -139,6 +164,24 @@ class GovukBoundField(BoundField):
 
     def as_field_group(self):
         return render_field(self)
+
+    def build_widget_attrs(self, attrs, widget=None):
+        """Django's, quicker for the common field (not required, not disabled, its widget's own
+        aria-describedby given, as GovukFormMixin gives one to every field with a hint): the field's
+        errors asked once. Any other field goes to Django's."""
+        widget = widget or self.field.widget
+        field = self.field
+        if field.required or field.disabled or not (widget.attrs.get("aria-describedby") or not self.help_text):
+            return super().build_widget_attrs(attrs, widget)
+        attrs = dict(attrs)
+        hidden = widget.is_hidden
+        errors = None if hidden else self.errors
+        if errors:
+            attrs["aria-invalid"] = "true"
+        if errors and not attrs.get("aria-describedby") and not widget.use_fieldset and not widget.attrs.get(
+                "aria-describedby") and self.auto_id:
+            attrs["aria-describedby"] = f"{self.auto_id}_error"
+        return attrs
 
     def as_widget(self, widget=None, attrs=None, only_initial=False):
         widget = widget or self.field.widget

@@ -14,9 +14,14 @@ def objectives_with_sub_strands(strategy=None):
     return qs.order_by("strategy__name", "number")
 
 
-def open_period(strategy=None):
+def open_period(strategy=None, *, among=None):
     """The period open for entry: the strategy's (one at a time), or with none given the latest of
-    any strategy's open ones."""
+    any strategy's open ones. `among`: the strategy's periods, read already (the calendar reads them
+    all), to choose from without a query."""
+    if among is not None:
+        found = [p for p in among if p.state == ReportingPeriod.State.OPEN
+                 and (strategy is None or p.strategy_id == strategy.pk)]
+        return max(found, key=lambda p: p.end_date, default=None)
     found = ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN)
     if strategy is not None:
         found = found.filter(strategy=strategy)

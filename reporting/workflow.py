@@ -272,8 +272,15 @@ def is_overdue(state, period, today):
 
 
 def another_open_period(period, user=None):
-    """One period of a strategy is open at a time: why `period` cannot open while another is, or None."""
-    other = ReportingPeriod.objects.filter(strategy_id=period.strategy_id, state=PeriodState.OPEN).exclude(pk=period.pk).first()
+    """One period of a strategy is open at a time: why `period` cannot open while another is, or None.
+    Asked of the strategy's periods the page read already (`period.strategy_periods`, set by the calendar
+    for every period it shows), or else of the database."""
+    read = getattr(period, "strategy_periods", None)
+    if read is not None:
+        other = next((p for p in read if p.state == PeriodState.OPEN and p.pk != period.pk), None)
+    else:
+        other = (ReportingPeriod.objects.filter(strategy_id=period.strategy_id, state=PeriodState.OPEN)
+                 .exclude(pk=period.pk).first())
     if other is None:
         return None
     return f"Close {other.label} before opening {period.label}: one period of a strategy is open at a time."

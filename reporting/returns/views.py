@@ -252,11 +252,12 @@ def period_calendar(request):
     require(request.user, "view_calendar")
     year = whole_number(request.GET.get("year"), minimum=2000, maximum=2100)
     strategy = chosen_strategy(request)
+    every_period = calendar.strategy_periods(strategy)  # read once: the year shown and the years linked to
     financial_year, year_periods, columns, rows = calendar.period_calendar(
-        request.user, strategy=strategy, financial_year=year)
+        request.user, strategy=strategy, financial_year=year, every_period=every_period)
     return render(request, "reporting/returns/calendar.html", {
         "financial_year": financial_year, "year_label": financial_year_label(financial_year), "periods": year_periods,
-        "columns": columns, "rows": rows, "years": calendar.Years(financial_year, calendar.calendar_years(strategy)),
+        "columns": columns, "rows": rows, "years": calendar.Years(financial_year, calendar.calendar_years(strategy, every_period)),
         "period_words": cadences.WORDS[strategy.cadence if strategy else cadences.QUARTERLY][1],
         "may_manage": can(request.user, "manage_periods"), "may_chase": can(request.user, "chase_returns"),
         "may_set_up": strategy is not None and can(request.user, "set_up_year"), "may_see_sources": Role.ADMINISTRATOR in roles_of(request.user),

@@ -1,5 +1,6 @@
 """Forms for setting up a year: its periods' deadlines and governance events, and the KPIs' targets."""
 import copy
+import functools
 
 from django import forms
 from django.utils.choices import BaseChoiceIterator
@@ -78,6 +79,7 @@ class FixedChoices(BaseChoiceIterator):
 
     def __init__(self, choices):
         self.choices = list(choices)
+        self.drawn_options = {}  # the options as objectives.govuk_markup draws them, for each value chosen
 
     def __iter__(self):
         return iter(self.choices)
@@ -88,6 +90,36 @@ TARGET_LIMIT = figure_limit(3)  # a target is a figure of 3 decimal places (kpis
 # Said in the messages of every figure of the page (five a KPI): written out once.
 _LARGEST, _SMALLEST = f"{TARGET_LIMIT:,f}", f"{-TARGET_LIMIT:,f}"
 PROFILE_CHOICES = FixedChoices(Profile.choices)
+
+
+def _like(prototype, **changed):
+    """A field of a row made as a copy of one made once for every row (a page of fifty KPIs has a hundred
+    selects and fifty hidden boxes): its own widget, attributes, messages and checks, and what `changed` says."""
+    field = copy.copy(prototype)
+    field.widget = copy.copy(prototype.widget)
+    field.widget.attrs = dict(prototype.widget.attrs)
+    field.error_messages = dict(prototype.error_messages)
+    field.validators = list(prototype.validators)
+    for name, value in changed.items():
+        setattr(field, name, value)
+    return field
+
+
+@functools.cache
+def _target_figure(percent, pounds):
+    """A target's figure as the return form reads one (kpis.numbers): "8,000", "12.5%", "£35,000"; within
+    what the database holds. Made once for each kind of unit; each KPI's is a copy (`_like`) with its code,
+    label and messages."""
+    field = LenientDecimalField(
+        required=False, max_digits=FIGURE_DIGITS, decimal_places=3, min_value=-TARGET_LIMIT, max_value=TARGET_LIMIT,
+        percent=percent, pounds=pounds, widget=forms.TextInput)
+    field.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
+    return field
+
+
+_KIND = forms.ChoiceField(label="Kind of target", required=False, choices=KIND_CHOICES)
+_PROFILE = forms.ChoiceField(label="How the target runs through the year", required=False, choices=PROFILE_CHOICES)
+_VERSION = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class TargetsForm(GovukFormMixin, forms.Form):
@@ -115,8 +147,8 @@ class TargetsForm(GovukFormMixin, forms.Form):
             # what the database holds, too many decimals said as such.
             self.fields[value] = self._figure(kpi, f"{kpi.code} target", f"The {kpi.code} target")
             self._add_trajectory_fields(row, shown)
-            self.fields[kind] = forms.ChoiceField(label=f"{kpi.code} kind of target", required=False, choices=KIND_CHOICES)
-            self.fields[version] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.fields[kind] = _like(_KIND, label=f"{kpi.code} kind of target")
+            self.fields[version] = _like(_VERSION)
             self.initial.setdefault(version, target_version(row.this_year))
             if row.this_year is not None:
                 self.initial.setdefault(value, plain_number(row.this_year.value) if row.this_year.value is not None else "")
@@ -137,14 +169,8 @@ class TargetsForm(GovukFormMixin, forms.Form):
             field.error_messages = {**like.error_messages, **_figure_messages(what)}
             field.widget = forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"})
             return field
-        field = LenientDecimalField(
-            label=label, required=False, max_digits=FIGURE_DIGITS, decimal_places=3,
-            min_value=-TARGET_LIMIT, max_value=TARGET_LIMIT, code=kpi.code, percent=kpi.unit == KPI.Unit.PERCENT,
-            pounds=kpi.unit == KPI.Unit.GBP,
-            widget=forms.TextInput,  # a class: made for the field, not made and then copied (five fields a KPI)
-            error_messages=_figure_messages(what),
-        )
-        field.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
+        field = _like(_target_figure(kpi.unit == KPI.Unit.PERCENT, kpi.unit == KPI.Unit.GBP), label=label, code=kpi.code)
+        field.error_messages.update(_figure_messages(what))
         return field
 
     def _add_trajectory_fields(self, row, shown):
@@ -152,9 +178,8 @@ class TargetsForm(GovukFormMixin, forms.Form):
         set period by period (a point for each period but the last, which is the year's target)."""
         kpi, name = row.kpi, f"target-{row.kpi.id}"
         row.profile_field, row.baseline_field = f"{name}-trajectory", f"{name}-baseline"
-        self.fields[row.profile_field] = forms.ChoiceField(
-            label="How the target runs through the year", required=False, choices=PROFILE_CHOICES,
-            error_messages={"invalid_choice": f"Choose how the {kpi.code} target runs through the year from the list"})
+        self.fields[row.profile_field] = profile = _like(_PROFILE)
+        profile.error_messages["invalid_choice"] = f"Choose how the {kpi.code} target runs through the year from the list"
         like = self.fields[f"{name}-value"]
         self.fields[row.baseline_field] = self._figure(kpi, "Baseline: the figure at the start of the year",
                                                        f"The {kpi.code} baseline", like)

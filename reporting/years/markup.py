@@ -9,9 +9,21 @@ from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from kpis.models import KPI, Target
+
 
 def _e(value):
     return conditional_escape(value)
+
+
+# The words of a KPI's unit and direction and of a target's kind, as get_FOO_display gives them, looked up
+# rather than asked of the model (which builds its dict of them again at each ask: three a row).
+_UNITS, _DIRECTIONS, _KINDS = (dict(model._meta.get_field(name).flatchoices)
+                               for model, name in ((KPI, "unit"), (KPI, "direction"), (Target, "kind")))
+
+
+def _said(words, value):
+    return str(words.get(value, value))
 
 
 def _figure(value):
@@ -19,20 +31,23 @@ def _figure(value):
     return floatformat(value, "-3g")
 
 
-def field_errors(field):
-    """A field's messages (as templates/partials/field_errors.html draws them), or nothing."""
-    if not field.errors:
+def field_errors(field, errors=None):
+    """A field's messages (as templates/partials/field_errors.html draws them), or nothing; `errors`, the
+    field's, when asked already."""
+    errors = field.errors if errors is None else errors
+    if not errors:
         return ""
-    said = "<br>".join(f'<span class="govuk-visually-hidden">Error:</span> {_e(error)}' for error in field.errors)
+    said = "<br>".join(f'<span class="govuk-visually-hidden">Error:</span> {_e(error)}' for error in errors)
     return f'<p id="{field.auto_id}-error" class="govuk-error-message">{said}</p>'
 
 
 def _field(field, label, code):
-    css = "govuk-form-group govuk-form-group--error" if field.errors else "govuk-form-group"
+    errors = field.errors  # asked once (Django makes the list again at each ask)
+    css = "govuk-form-group govuk-form-group--error" if errors else "govuk-form-group"
     return (f'      <div class="{css}">\n'
             f'        <label class="govuk-label" for="{_e(field.id_for_label)}">{label}<span class="govuk-visually-hidden">: '
             f'{code}</span></label>\n'
-            f'        {field_errors(field)}\n\n'
+            f'        {field_errors(field, errors)}\n\n'
             f'        {_e(field)}\n'
             f'      </div>\n')
 
@@ -64,7 +79,7 @@ def _others(row, code, *, year, year_label):
     (where the step allows it: `row.choose`, a reporting.steps.Offer)."""
     items = []
     for other in row.others:
-        kind, figure = _e(other.get_kind_display()), _e(_figure(other.value))
+        kind, figure = _e(_said(_KINDS, other.kind)), _e(_figure(other.value))
         described = f" ({_e(other.description)})" if other.description else ""
         button = ""
         if row.choose:
@@ -74,7 +89,7 @@ def _others(row, code, *, year, year_label):
                       f'value="{row.kpi.id}">Measure the RAG against this target<span class="govuk-visually-hidden">: '
                       f'{code} {kind} {figure}</span></button>')
         items.append(f'\n        <li>{kind}: {figure}{described}\n          {button}\n        </li>\n        ')
-    measured = (f" (its RAG is measured against the {_e(row.this_year.get_kind_display())} target above)"
+    measured = (f" (its RAG is measured against the {_e(_said(_KINDS, row.this_year.kind))} target above)"
                 if row.this_year else "")
     if row.choose:
         after = ('<p class="govuk-hint govuk-!-font-size-16">Choosing another target saves only that choice: save any '
@@ -95,14 +110,14 @@ def target_fieldset(row, value, kind, *, year, year_label, previous_label):
     kpi = row.kpi
     code, year_label, previous_label = _e(kpi.code), _e(year_label), _e(previous_label)
     if row.last_year:
-        before = f"{previous_label}: {_e(_figure(row.last_year.value))} ({_e(row.last_year.get_kind_display())})"
+        before = f"{previous_label}: {_e(_figure(row.last_year.value))} ({_e(_said(_KINDS, row.last_year.kind))})"
     else:
         before = f"No target in {previous_label}"
     others = _others(row, code, year=year, year_label=year_label) if row.others else ""
     return mark_safe(
         f'<fieldset class="govuk-fieldset app-target" id="kpi-{code}">\n'
         f'    <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{code} {_e(kpi.title)}</legend>\n'
-        f'    <p class="govuk-hint">{before} · {_e(kpi.get_unit_display())}, {_e(kpi.get_direction_display().lower())}</p>\n'
+        f'    <p class="govuk-hint">{before} · {_e(_said(_UNITS, kpi.unit))}, {_e(_said(_DIRECTIONS, kpi.direction).lower())}</p>\n'
         f'    <div class="app-target__fields">\n'
         f'{_field(value, f"Target for {year_label}", code)}'
         f'{_field(kind, "Kind of target", code)}'

@@ -102,3 +102,27 @@ def test_each_element_is_drawn_as_djangos_own_widget_template_draws_it(widget, n
     between_tags = re.compile(r">\s+<")
     ours, djangos = str(render_widget(widget, name, value, attrs)), str(widget.render(name, value, attrs))
     assert between_tags.sub("><", ours) == between_tags.sub("><", djangos).strip()
+
+
+def test_selects_of_choices_fixed_for_good_each_show_their_own_value_chosen():
+    """Options kept drawn for choices fixed for good (with a `drawn_options` dict, as
+    reporting.years.forms.FixedChoices) are kept for each value chosen: a select never shows another's
+    choice, and a value that is none of the options selects none."""
+    from django.utils.choices import BaseChoiceIterator
+
+    class Fixed(BaseChoiceIterator):
+        def __init__(self, choices):
+            self.choices, self.drawn_options = list(choices), {}
+
+        def __iter__(self):
+            return iter(self.choices)
+
+    fixed = Fixed([("", "Choose"), ("a", "Apples <&>"), ("b", "Pears")])
+    drawn = {value: render_widget(forms.Select(choices=fixed), "fruit", value, {"id": "id_fruit"})
+             for value in ["a", "b", "a", "zzz", None]}
+    assert drawn["a"] == render_widget(forms.Select(choices=list(fixed)), "fruit", "a", {"id": "id_fruit"})
+    assert '<option value="a" selected>Apples &lt;&amp;&gt;</option>' in drawn["a"]
+    assert '<option value="b" selected>Pears</option>' in drawn["b"] and "a\" selected" not in drawn["b"]
+    assert " selected" not in drawn["zzz"]
+    assert '<option value="" selected>Choose</option>' in drawn[None]
+    assert len(fixed.drawn_options) == 4  # "a", "b", "zzz" and nothing chosen, each drawn once

@@ -394,3 +394,29 @@ def test_each_figure_of_a_target_keeps_its_own_words_and_box(next_year):
     value, baseline = form.fields[f"target-{row.kpi.id}-value"], form.fields[f"target-{row.kpi.id}-baseline"]
     assert value.widget is not baseline.widget and "govuk-input--error" in baseline.widget.attrs["class"]
     assert "govuk-input--error" not in form.fields[f"target-{row.kpi.id}-point-2"].widget.attrs["class"]
+
+
+def test_each_rows_selects_keep_their_own_words_and_box(next_year):
+    """A row's kind and trajectory are made as copies of fields made once for every row: each still says
+    its own KPI when refused, and each has its own box (one row's error classes are not another's)."""
+    from reporting.years.forms import TargetsForm
+    from reporting.years.selectors import target_rows
+
+    rows = target_rows(2024, main_strategy())
+    first, second, third = rows[:3]
+    data = {f"target-{row.kpi.id}-trajectory": "sideways" for row in (first, second)}
+    data[f"target-{first.kpi.id}-kind"] = "guessed"
+    form = TargetsForm(data, rows=rows, strategy=main_strategy(), year=2024)
+    assert not form.is_valid()
+    for row in (first, second):
+        assert form.errors[f"target-{row.kpi.id}-trajectory"] == [
+            f"Choose how the {row.kpi.code} target runs through the year from the list"]
+    assert f"target-{first.kpi.id}-kind" in form.errors and f"target-{second.kpi.id}-kind" not in form.errors
+    kinds = [form.fields[f"target-{row.kpi.id}-kind"] for row in (first, second, third)]
+    assert [kind.label for kind in kinds] == [f"{row.kpi.code} kind of target" for row in (first, second, third)]
+    assert len({id(kind.widget) for kind in kinds}) == 3
+    assert "govuk-select--error" in kinds[0].widget.attrs["class"]
+    assert "govuk-select--error" not in kinds[1].widget.attrs["class"]
+    third_trajectory = form.fields[f"target-{third.kpi.id}-trajectory"]
+    assert "govuk-select--error" not in third_trajectory.widget.attrs["class"]
+    assert third_trajectory.error_messages["invalid_choice"].startswith(f"Choose how the {third.kpi.code} target")

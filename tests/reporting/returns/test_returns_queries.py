@@ -21,6 +21,9 @@ from tests.reporting._returns_support import (  # noqa: F401
 )
 
 
+CALENDAR_QUERIES = 9  # the calendar page, served again: the session, the person, their roles, the data version, and five of its own
+
+
 def count_queries(client, url):
     """The queries of the page as it is served again and again: after a first request, which reads
     what requests share once the data has changed (reporting.readers_cache.shared_between_requests)."""
@@ -160,3 +163,17 @@ def test_my_returns_reads_the_kpis_and_figures_as_values_not_model_instances(dem
     assert f"{red.code} is rated Red by the rules: explain why in its commentary" in missing
     assert not any(item.startswith(f"{frozen.code}:") or item.startswith(f"{frozen.code} ") for item in missing)
     assert missing == list(return_problems(planning).values())
+
+
+@pytest.mark.django_db
+def test_the_calendar_reads_the_years_periods_once_and_each_returns_state_as_a_value(demo_users, client_for):
+    """The calendar reads the strategy's periods once (the year it opens at, the years it links to and the
+    year shown), their events, the sub-strands with their people, and the returns' states: the same few
+    queries at two sizes."""
+    client = client_for("coordinator")
+    url = reverse("period-calendar")
+    grow(demo_users, 2)
+    client.get(url)
+    small = count_queries(client, url)
+    grow(demo_users, 25)
+    assert count_queries(client, url) == small == CALENDAR_QUERIES
