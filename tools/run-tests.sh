@@ -14,6 +14,19 @@ if ! $PY -m ruff check .; then
   exit 1
 fi
 
+# --- Python's bytecode, compiled once, while the rest is set up -----------------------------------
+# Each pass, and every server and manage.py the tests start, imports the project: with
+# PYTHONDONTWRITEBYTECODE set (as some shells set it) each of them compiled all of it again. The
+# bytecode goes to __pycache__ beside the sources (ignored by git), compiled on both cores in the
+# background while the components below are checked and PostgreSQL starts. The installed packages'
+# too: the Makefile installs them without (pip would compile them one file after another); a package
+# may ship a file for another Python that does not compile, which is not our concern here.
+unset PYTHONDONTWRITEBYTECODE
+SITE_PACKAGES="$($PY -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+( $PY -m compileall -q -j 2 manage.py sefton_ses objectives kpis reporting bench tests >/dev/null
+  $PY -m compileall -q -j 2 "$SITE_PACKAGES" >/dev/null 2>&1 || true ) &
+COMPILE_PID=$!
+
 # --- Chromium for the browser tests ---------------------------------------------------------
 if ! command -v chromium >/dev/null 2>&1; then
   echo "== Chromium is missing: installing Debian's chromium and chromium-driver =="
@@ -111,12 +124,7 @@ echo "== Starting a throwaway PostgreSQL ($("$PG_BIN/postgres" --version)) on 12
 # percent-encoded.
 PG_URL="postgres://postgres@$($PY -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$PGTMP"):$PGPORT/postgres"
 
-# --- Python's bytecode, compiled once ---------------------------------------------------------------
-# Each pass, and every server and manage.py the tests start, imports the project: with
-# PYTHONDONTWRITEBYTECODE set (as some shells set it) each of them compiled all of it again. The
-# bytecode goes to __pycache__ beside the sources (ignored by git), compiled here before the passes.
-unset PYTHONDONTWRITEBYTECODE
-$PY -m compileall -q -j 2 manage.py sefton_ses objectives kpis reporting bench tests >/dev/null
+wait $COMPILE_PID  # the bytecode (above) is ready before the passes import anything
 
 # --- the two passes, side by side ---------------------------------------------------------------
 # The machine has (at least) two cores and each pass is mostly one Python process: the SQLite and
@@ -125,14 +133,22 @@ $PY -m compileall -q -j 2 manage.py sefton_ses objectives kpis reporting bench t
 # database (no database at all, the browser's side, LibreOffice's PDFs), and the time-bounded
 # schemathesis fuzzing, run in one of them only, so that the passes do not repeat each other's work
 # and end together: --suite-pass, and the table of which kind runs where, in tests/passes.py.
+#
+# Each pass itself runs in PASS_WORKERS processes (pytest-xdist; 2 unless set), each given a whole test
+# file at a time (--dist loadfile: a file's tests run in order, in one process, its module fixtures set
+# up once), each with a test database of its own. One process per pass left the cores idle a tenth of
+# the time, whenever a test waited on Chromium, a server, a subprocess or a timer; and a pass was one
+# chain of work (the PostgreSQL pass's test process waiting on its server, and the server on it) that
+# took longer than the two cores would need for the whole suite.
+PASS_WORKERS="${PASS_WORKERS:-2}"
 LOGS="$(mktemp -d /tmp/ses-test-logs.XXXXXX)"
 echo
 echo "== Test suite on SQLite and on PostgreSQL, side by side (logs in $LOGS) =="
 ( env -u DATABASE_URL DJANGO_ENV=development \
-    $PY -m pytest --suite-pass=sqlite "$@" >"$LOGS/sqlite.log" 2>&1; echo $? >"$LOGS/sqlite.status" ) &
+    $PY -m pytest --suite-pass=sqlite -n "$PASS_WORKERS" --dist loadfile "$@" >"$LOGS/sqlite.log" 2>&1; echo $? >"$LOGS/sqlite.status" ) &
 SQLITE_PID=$!
 ( DATABASE_URL="$PG_URL" DJANGO_ENV=development \
-    $PY -m pytest --suite-pass=postgresql "$@" >"$LOGS/postgres.log" 2>&1; echo $? >"$LOGS/postgres.status" ) &
+    $PY -m pytest --suite-pass=postgresql -n "$PASS_WORKERS" --dist loadfile "$@" >"$LOGS/postgres.log" 2>&1; echo $? >"$LOGS/postgres.status" ) &
 POSTGRES_PID=$!
 wait $SQLITE_PID $POSTGRES_PID || true
 

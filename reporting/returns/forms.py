@@ -382,10 +382,11 @@ class ReturnForm(GovukFormMixin, forms.Form):
         return {part: self[action_field(action.id, part)] for part in ACTION_PARTS}
 
 
-def initial_form_data(quarterly_return, *, kpis=None, actions=None, measurements=None, updates=None):
+def initial_form_data(quarterly_return, *, kpis=None, actions=None, measurements=None, updates=None, start=None):
     """The return's current values as a ReturnForm POST dict (a return not yet started: last quarter's
-    commentary and action narratives, as start_return would create it). `measurements` ({kpi id: m})
-    and `updates` ({action id: update}) when already read."""
+    commentary and action narratives, as start_return would create it). `measurements` ({kpi id: m}),
+    `updates` ({action id: update}) and, for a return not yet started, `start` (its prefill()) when
+    already read."""
     ret = quarterly_return
     if kpis is None:
         kpis = list(KPI.objects.filter(sub_strand_id=ret.sub_strand_id, is_active=True))
@@ -397,7 +398,8 @@ def initial_form_data(quarterly_return, *, kpis=None, actions=None, measurements
         saved = updates.values() if updates is not None else ret.action_updates.all()
         updates = {u.action_id: {"narrative": u.narrative, "status": u.status} for u in saved}
     else:
-        start = prefill(ret.sub_strand, ret.period)
+        if start is None:
+            start = prefill(ret.sub_strand, ret.period)
         data.update(overall_rag="", commentary=start["commentary"], rag_explanation="")
         updates = start["actions"]
     if measurements is None:

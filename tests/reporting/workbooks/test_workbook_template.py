@@ -1,12 +1,16 @@
 """The return template: what it holds, its locked ids and drop-downs; and the workbooks page."""
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from objectives.models import ReportingPeriod
+from kpis.models import Measurement
+from objectives.models import ReportingPeriod, SubStrand
 from reporting.workbooks.cells import HEADER_ROW
+from tests.factories import KPIFactory, ObjectiveFactory, ReturnFactory, SubStrandFactory
 from tests.reporting.workbooks.test_import_roundtrip import (  # noqa: F401 - q2 is a fixture
     PERIOD,
     cell_of,
@@ -156,3 +160,37 @@ def test_commentary_carried_forward_from_last_quarter_is_marked_as_last_quarters
     assert not saved.font.i
     assert return_cell(template, "housing", "Commentary so far").value == "This period's"
     assert "carried forward" in template["Returns"]["A2"].value
+
+
+def test_the_template_takes_the_same_number_of_queries_at_two_sizes(q2, client_for):  # noqa: F811
+    """What each return's rows start from is read once for all the returns, not once a return: with
+    nine more sub-strands, three of them started and six with last period's commentary to carry
+    forward, the template runs the same queries."""
+    client = client_for("coordinator")
+    url = f"/periods/{PERIOD}/return-template.xlsx"
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    period = ReportingPeriod.objects.get(slug=PERIOD)
+    before = period.previous()
+    strategy = SubStrand.objects.first().objective.strategy
+    for i in range(3):
+        objective = ObjectiveFactory(strategy=strategy, number=10 + i)
+        for j in range(3):
+            sub = SubStrandFactory(objective=objective, order=j + 1)
+            for k in range(4):
+                kpi = KPIFactory(sub_strand=sub, order=k + 1)
+                if j == 0:
+                    Measurement.objects.create(kpi=kpi, period=period, value=k, commentary=f"Figure {k}")
+            if j == 0:
+                ReturnFactory(sub_strand=sub, period=period, commentary=f"Started {i}")
+            else:
+                ReturnFactory(sub_strand=sub, period=before, state="published", overall_rag="green",
+                              commentary=f"Carried {i}-{j}")
+    client.get(url)  # what requests share, read again since the data changed (reporting.readers_cache)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    commentary = [str(c.value) for row in wb["Returns"].iter_rows(min_row=HEADER_ROW + 1) for c in row if c.value]
+    assert "Started 2" in commentary and "Carried 2-2" in commentary
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
