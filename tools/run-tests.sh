@@ -133,22 +133,14 @@ wait $COMPILE_PID  # the bytecode (above) is ready before the passes import anyt
 # database (no database at all, the browser's side, LibreOffice's PDFs), and the time-bounded
 # schemathesis fuzzing, run in one of them only, so that the passes do not repeat each other's work
 # and end together: --suite-pass, and the table of which kind runs where, in tests/passes.py.
-#
-# Each pass itself runs in PASS_WORKERS processes (pytest-xdist; 2 unless set), each given a whole test
-# file at a time (--dist loadfile: a file's tests run in order, in one process, its module fixtures set
-# up once), each with a test database of its own. One process per pass left the cores idle a tenth of
-# the time, whenever a test waited on Chromium, a server, a subprocess or a timer; and a pass was one
-# chain of work (the PostgreSQL pass's test process waiting on its server, and the server on it) that
-# took longer than the two cores would need for the whole suite.
-PASS_WORKERS="${PASS_WORKERS:-2}"
 LOGS="$(mktemp -d /tmp/ses-test-logs.XXXXXX)"
 echo
 echo "== Test suite on SQLite and on PostgreSQL, side by side (logs in $LOGS) =="
 ( env -u DATABASE_URL DJANGO_ENV=development \
-    $PY -m pytest --suite-pass=sqlite -n "$PASS_WORKERS" --dist loadfile "$@" >"$LOGS/sqlite.log" 2>&1; echo $? >"$LOGS/sqlite.status" ) &
+    $PY -m pytest --suite-pass=sqlite "$@" >"$LOGS/sqlite.log" 2>&1; echo $? >"$LOGS/sqlite.status" ) &
 SQLITE_PID=$!
 ( DATABASE_URL="$PG_URL" DJANGO_ENV=development \
-    $PY -m pytest --suite-pass=postgresql -n "$PASS_WORKERS" --dist loadfile "$@" >"$LOGS/postgres.log" 2>&1; echo $? >"$LOGS/postgres.status" ) &
+    $PY -m pytest --suite-pass=postgresql "$@" >"$LOGS/postgres.log" 2>&1; echo $? >"$LOGS/postgres.status" ) &
 POSTGRES_PID=$!
 wait $SQLITE_PID $POSTGRES_PID || true
 
