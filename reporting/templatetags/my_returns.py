@@ -18,7 +18,7 @@ from reporting.models import WorkflowState
 register = template.Library()
 
 _SUB_STRAND = "sub-strand-slug"  # stands for a sub-strand's slug in a return's address
-APPROVED_STATES = ("approved", "published")  # the words the template's cell said: "Approved"
+APPROVED_STATES = (WorkflowState.APPROVED, WorkflowState.PUBLISHED)  # the cell says "Approved" (after approval, published or not)
 
 
 def _e(value):
