@@ -115,12 +115,30 @@ class ActionRow:
     fields: dict = field(default_factory=dict)
 
 
-def return_page(user, ret, *, kpis=None, actions=None):
+def return_offers(user, ret):
+    """What `user` may do on the return page: each step as reporting.steps answers it, a button
+    (truthy) or the reason where it would be. Asked for each person (the page's content is kept for
+    everyone of the same audience, reporting.readers_cache; these are not)."""
+    offers = {
+        "edit": steps.SAVE_RETURN.offer(user, ret),
+        "submit": steps.SUBMIT_RETURN.offer(user, ret),
+        "approve": steps.APPROVE_RETURN.offer(user, ret),
+        "send_back": steps.SEND_BACK_RETURN.offer(user, ret),
+        "reopen": steps.REOPEN_RETURN.offer(user, ret),
+        "chase": steps.REMIND_RETURN.offer(user, ret),
+    }
+    if ret.pk is None:  # nothing to decide on, correct or chase in a return nobody has started but the reminder
+        offers.update(approve=steps.Offer(hidden=True), send_back=steps.Offer(hidden=True), reopen=steps.Offer(hidden=True))
+    return offers
+
+
+def return_page(user, ret, *, kpis=None, actions=None, offers=None):
     """Everything the return page shows beside the form: KPI rows with last quarter's figures, action
     rows, last quarter's return, the revisions, the history and what the user may do; and under
     "form_data" what the return form would read again (its KPIs, actions, figures and updates). A
     fixed number of queries however many KPIs, actions and history entries there are. `kpis` and
-    `actions`, in the form's order, when a form has read them already."""
+    `actions`, in the form's order, when a form has read them already; `offers`, return_offers(),
+    when the view has asked them already."""
     period, sub = ret.period, ret.sub_strand
     # Last period's return, with its period (one query); the period alone where it has none the person may see.
     previous_return = (visible_returns(user).filter(sub_strand=sub, period=Subquery(period.previous_query().values("pk")[:1]))
@@ -151,16 +169,8 @@ def return_page(user, ret, *, kpis=None, actions=None):
     action_rows = [ActionRow(a, updates.get(a.id), previous_updates.get(a.id)) for a in actions]
 
     rags = [row.measurement.rag if row.measurement else None for row in kpi_rows]
-    offers = {
-        "edit": steps.SAVE_RETURN.offer(user, ret),
-        "submit": steps.SUBMIT_RETURN.offer(user, ret),
-        "approve": steps.APPROVE_RETURN.offer(user, ret),
-        "send_back": steps.SEND_BACK_RETURN.offer(user, ret),
-        "reopen": steps.REOPEN_RETURN.offer(user, ret),
-        "chase": steps.REMIND_RETURN.offer(user, ret),
-    }
-    if ret.pk is None:  # nothing to decide on, correct or chase in a return nobody has started but the reminder
-        offers.update(approve=steps.Offer(hidden=True), send_back=steps.Offer(hidden=True), reopen=steps.Offer(hidden=True))
+    if offers is None:
+        offers = return_offers(user, ret)
     chase = bool(offers["chase"])
     revisions = []
     if ret.pk and ret.revision > 1:  # a revision is kept only when a correction reopens the return

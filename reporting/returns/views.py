@@ -6,6 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from kpis.numbers import whole_number
@@ -14,7 +17,7 @@ from objectives.council import terms
 from objectives.models import financial_year_label
 from objectives.roles import Role, roles_of
 from objectives.strategies import chosen_strategy
-from reporting import steps, workflow
+from reporting import readers_cache, steps, workflow
 from reporting.access import RETURNS, can, require
 from reporting.kept_work import keeps_work, take_kept_work
 from reporting.plans.selectors import submitted_action_updates
@@ -42,22 +45,42 @@ def my_returns(request):
 @login_required
 def return_page(request, period_slug, sub_strand_slug):
     """The return: read it, or (who may edit it) fill it in, save it as a draft and submit it. What
-    was typed before the session ended comes back into the form (reporting.kept_work)."""
+    was typed before the session ended comes back into the form (reporting.kept_work).
+
+    For a plain GET the content drawn from the data (the fields drawn from the saved values, the
+    read-only tables, the revisions and history: 20 KPIs are some 220 fields) is built once for
+    everyone of the same audience (reporting.readers_cache), keyed by the return and its version,
+    whether the person may edit it and be offered a reminder (what the content differs by) and the
+    day; what the person may do (their buttons and the reasons where they would be), the CSRF token
+    and the form's tag are drawn for each request. Typed work put back is never kept."""
+    if request.method != "POST":
+        readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
     ret = selectors.return_for(period_slug, sub_strand_slug)
     if request.method == "POST":
         return _save_return(request, ret)
     if not RETURNS.test(request.user, ret):
         raise PermissionDenied("This return has not been approved yet, so it is not available to you.")
-    context = selectors.return_page(request.user, ret)
-    form = None
+    may = selectors.return_offers(request.user, ret)
     kept = take_kept_work(request)
-    if context["may"]["edit"]:
-        if kept is not None:
-            kept["intent"] = "save"  # shown as typed; checked as a whole only when they submit
-            messages.warning(request, RESTORED_MESSAGE)
-            context["restored"] = True  # unsaved from the start: leaving warns (static/js/unsaved-changes.js)
+    if may["edit"] and kept is not None:
+        context = selectors.return_page(request.user, ret, offers=may)
+        kept["intent"] = "save"  # shown as typed; checked as a whole only when they submit
+        messages.warning(request, RESTORED_MESSAGE)
+        context["restored"] = True  # unsaved from the start: leaving warns (static/js/unsaved-changes.js)
         form = ReturnForm(quarterly_return=ret, user=request.user, data=kept, **context["form_data"])
-    return _render_return(request, ret, form, context=context)
+        return _render_return(request, ret, form, context=context)
+
+    def build():
+        context = selectors.return_page(request.user, ret, offers=may)
+        form = ReturnForm(quarterly_return=ret, user=request.user, **context["form_data"]) if may["edit"] else None
+        return _return_content(ret, form, context)
+
+    content = readers_cache.kept(request, "return", ret.period_id, ret.sub_strand_id, ret.pk, ret.version,
+                                 bool(may["edit"]), bool(may["chase"]), timezone.localdate(), build=build)
+    return render(request, "reporting/returns/return.html", {
+        **_around_the_content(ret, may), "content": content, "nobody_to_remind": content["nobody_to_remind"],
+        "editing": bool(may["edit"]),
+    })
 
 
 @login_required
@@ -74,16 +97,40 @@ def live_rating(request, period_slug, sub_strand_slug):
 
 
 def _render_return(request, ret, form, status=200, errors_extra=(), context=None):
+    """The return page built for this request alone (a form posted back with its errors, typed work
+    put back): nothing of it is kept (reporting.readers_cache)."""
     if context is None:
         shared = {"kpis": form.kpis, "actions": form.actions} if form is not None else {}
         context = selectors.return_page(request.user, ret, **shared)
+    return render(request, "reporting/returns/return.html", {
+        **context, **_around_the_content(ret, context["may"]), "content": _return_content(ret, form, context),
+        "ret": ret, "form": form, "editing": form is not None, "errors_extra": errors_extra,
+    }, status=status)
+
+
+RETURN_PARTS = ("fields", "read", "tail")
+
+
+def _return_content(ret, form, context):
+    """The parts of the return page drawn from the data, between which the page draws what depends
+    on the person: the form's fields (`form`, None: the read-only tables), the revisions and history.
+    Nothing here may depend on the person but through the audience and the key (return_page)."""
     if form is not None:
         for row in context["kpi_rows"]:
             row.fields = form.kpi_bound_fields(row.kpi)
         for row in context["action_rows"]:
             row.fields = form.action_bound_fields(row.action)
-    context.update({"ret": ret, "form": form, "errors_extra": errors_extra})
-    return render(request, "reporting/returns/return.html", context, status=status)
+    data = {**context, "ret": ret, "form": form}
+    drawn = {part: mark_safe(render_to_string(f"reporting/returns/_return_{part}.html", data))
+             for part in RETURN_PARTS if (part != "fields" or form is not None) and (part != "read" or form is None)}
+    return {**drawn, "nobody_to_remind": context["nobody_to_remind"]}
+
+
+def _around_the_content(ret, may):
+    """What the page draws around the kept content for each person: their offers, and the day's words."""
+    state = ret.state if ret.pk else None
+    return {"ret": ret, "may": may, "outstanding": workflow.is_outstanding(state),
+            "overdue": workflow.is_overdue(state, ret.period, timezone.localdate())}
 
 
 def _moved_on(request, ret, reason):
