@@ -6,7 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from kpis.formatting import format_kpi_value
@@ -14,7 +17,8 @@ from objectives import cadence as cadences
 from objectives import governance
 from objectives.models import financial_year_label
 from objectives.strategies import chosen_strategy
-from reporting.access import require
+from reporting import readers_cache
+from reporting.access import can, require
 from reporting.steps import CHOOSE_PRIMARY_TARGET
 from reporting.years import selectors, services
 from reporting.years.forms import SetUpYearForm, TargetsForm
@@ -70,28 +74,42 @@ def set_up_year(request, year):
 @require_http_methods(["GET", "POST"])
 def targets(request, year):
     """Each KPI's target for the year, beside last year's: those changed saved at once, or none. The
-    page is of the strategy it was opened for (its form says which), whatever is chosen since."""
+    page is of the strategy it was opened for (its form says which), whatever is chosen since.
+
+    For a GET, the page's fields drawn from the targets (50 KPIs a page) are built once for everyone of
+    the same audience (reporting.readers_cache), for each year, strategy, page and day; the form's tag
+    and CSRF token are drawn for each request. A form posted back (with its errors, or refused) is
+    built for that request alone."""
     require(request.user, "set_targets")
     year, label = _year_or_404(year), financial_year_label(year)
-    errors_extra, status = [], 200
-    if request.method == "POST":
-        strategy = selectors.strategy_of_form(request.POST.get("strategy"))
-        if strategy is None:
-            strategy, status = chosen_strategy(request), 400
-            errors_extra = [("main-content", "This page did not say which strategy's targets it was opened for, or "
-                             "named one that does not exist, so nothing has been saved. The targets below are as "
-                             "they are now: make your changes again.")]
-    else:
+    if request.method != "POST":
+        readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
         strategy = chosen_strategy(request)
+
+        def build():
+            page = selectors.target_page(year, strategy, request.GET.get("page"))
+            form = TargetsForm(None, rows=page.object_list, strategy=strategy, year=year)
+            return _targets_content(request.user, form, page, year)
+
+        content = readers_cache.kept(request, "targets", year, strategy.pk if strategy else None,
+                                     sorted(request.GET.lists()), can(request.user, CHOOSE_PRIMARY_TARGET.rule),
+                                     timezone.localdate(), build=build)
+        return _targets_page(request, year, strategy, content)
+    errors_extra, status = [], 200
+    strategy = selectors.strategy_of_form(request.POST.get("strategy"))
+    if strategy is None:
+        strategy, status = chosen_strategy(request), 400
+        errors_extra = [("main-content", "This page did not say which strategy's targets it was opened for, or "
+                         "named one that does not exist, so nothing has been saved. The targets below are as "
+                         "they are now: make your changes again.")]
     # A page of the KPIs at a time (selectors.TARGETS_PER_PAGE); a save reads the rows the page showed
     # (each carries its version), wherever they are in the list now.
     page = selectors.target_page(year, strategy, request.GET.get("page"))
     rows = page.object_list
-    if request.method == "POST" and status == 200:
+    if status == 200:
         rows = selectors.target_rows(year, strategy, kpi_ids=_shown_kpi_ids(request.POST))
-    form = TargetsForm(request.POST if request.method == "POST" and status == 200 else None, rows=rows, strategy=strategy,
-                       year=year)
-    if request.method == "POST" and status == 200 and form.is_valid():
+    form = TargetsForm(request.POST if status == 200 else None, rows=rows, strategy=strategy, year=year)
+    if status == 200 and form.is_valid():
         try:
             changed = services.set_targets(financial_year=year, by=request.user, changes=form.changes())
         except services.StaleTargets as exc:
@@ -108,13 +126,33 @@ def targets(request, year):
             if page.paginator.num_pages > 1:  # back to the page, to go on to the next
                 return redirect(f"{reverse('year-targets', args=[year])}?page={page.number}")
             return redirect(_calendar(year))
-    for row in rows:  # choosing another of a KPI's targets for the RAG, as the step allows it
+    content = _targets_content(request.user, form, page, year)
+    return _targets_page(request, year, strategy, content, form=form, errors_extra=errors_extra, status=status)
+
+
+TARGETS_PARTS = ("shown", "fields", "pages")
+
+
+def _targets_content(user, form, page, year):
+    """The targets page's parts drawn from the data (the paragraph saying which KPIs are shown, the
+    form's fields, the pages' links), between which the page draws the form's tag and CSRF token.
+    Each row's "Measure the RAG against this target" is the step's offer (reporting.steps), which
+    depends on the person only through their roles (in the audience) and the data."""
+    for row in form.rows:  # choosing another of a KPI's targets for the RAG, as the step allows it
         if row.others:
-            row.choose = CHOOSE_PRIMARY_TARGET.offer(request.user, selectors.TargetSlot(row.kpi, year, row.this_year))
+            row.choose = CHOOSE_PRIMARY_TARGET.offer(user, selectors.TargetSlot(row.kpi, year, row.this_year))
+    label, previous_label = financial_year_label(year), financial_year_label(year - 1)
+    data = {"form": form, "page": page if page.paginator.num_pages > 1 else None,
+            "rows": target_fieldsets(form.bound_rows(), year=year, year_label=label, previous_label=previous_label)}
+    drawn = {part: mark_safe(render_to_string(f"reporting/years/_targets_{part}.html", data)) for part in TARGETS_PARTS}
+    return {**drawn, "has_rows": bool(data["rows"])}
+
+
+def _targets_page(request, year, strategy, content, *, form=None, errors_extra=(), status=200):
+    label = financial_year_label(year)
     return render(request, "reporting/years/targets.html", {
         "year": year, "year_label": label, "previous_label": financial_year_label(year - 1), "form": form,
-        "rows": target_fieldsets(form.bound_rows(), year=year, year_label=label, previous_label=financial_year_label(year - 1)), "errors_extra": errors_extra, "calendar_url": _calendar(year), "strategy": strategy,
-        "page": page if page.paginator.num_pages > 1 else None,
+        "content": content, "errors_extra": errors_extra, "calendar_url": _calendar(year), "strategy": strategy,
     }, status=status)
 
 
