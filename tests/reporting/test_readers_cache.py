@@ -461,6 +461,10 @@ def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_u
     (None, "/public/quarters/2023-24-q1/briefing/", ['"objectives_reportingperiod"."slug"', '"reporting_briefing"."period_id" =']),
     ("cabinet", "/sub-strands/health-wellbeing/", ['"objectives_substrand"."slug"', '"reporting_quarterlyreturn"."sub_strand_id"']),
     (None, "/public/sub-strands/health-wellbeing/", ['"objectives_substrand"."slug"', '"reporting_quarterlyreturn"."sub_strand_id"']),
+    # the officers' pages whose content is kept (their buttons drawn for each person)
+    ("coordinator", "/periods/2023-24-q1/returns/housing/", ['"reporting_quarterlyreturn"', '"kpis_measurement"', '"kpis_kpi"']),
+    ("officer", "/periods/2023-24-q2/returns/housing/", ['"reporting_quarterlyreturn"', '"kpis_measurement"', '"kpis_kpi"']),
+    ("coordinator", "/years/2023/targets/", ['"kpis_target"', '"kpis_kpi"']),
 ])
 def test_the_version_is_read_before_the_data_a_page_is_built_from(sefton, demo_users, client, who, url, data_tables):
     """Else a write committed in between would be kept, unseen, under the newer version."""
