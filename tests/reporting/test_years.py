@@ -303,11 +303,15 @@ def test_a_target_is_saved_when_its_kpi_has_moved_to_another_page_since_the_page
     assert primary(last.code) == (Decimal("77"), "corporate")
 
 
-def test_the_targets_page_makes_the_same_number_of_queries_at_two_sizes(next_year, client_for):
+def test_the_targets_page_makes_the_same_number_of_queries_at_two_sizes(next_year, client_for, monkeypatch):
+    """Its build, for each request (the kept page's queries: tests/reporting/test_targets_kept.py)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from reporting import readers_cache
     from tests.factories import KPIFactory, SubStrandFactory, TargetFactory
+
+    monkeypatch.setattr(readers_cache, "kept", lambda request, name, *parts, user=None, build: build())
 
     coordinator = client_for("coordinator")
     url = reverse("year-targets", args=[2024])
