@@ -243,10 +243,11 @@ def _review_queue_page(request, form=None, selected=()):
         approvable = {row.ret.pk for row in rows if steps.APPROVE_RETURN.allows(request.user, row.ret)}
         return render(request, "reporting/returns/review_queue.html", _review_queue_context(rows, approvable, form, selected))
     readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
-    approvable = review.approvable_ids(request.user)
+    submitted = review.submitted_returns(request.user)  # one query: the key's returns to approve, and the rows' returns
+    approvable = review.approvable_ids(request.user, submitted)
 
     def build():
-        rows = review.review_queue(request.user)
+        rows = review.review_queue(request.user, submitted)
         form = BulkApproveForm(choices=[(row.ret.pk, str(row.ret)) for row in rows if row.ret.pk in approvable])
         context = kept_csrf.building(_review_queue_context(rows, approvable, form, ()))
         return {"html": render_to_string(REVIEW_QUEUE_CONTENT, context, request=request)}
