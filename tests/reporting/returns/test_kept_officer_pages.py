@@ -129,8 +129,7 @@ def test_the_queue_changes_at_once_when_a_return_is_submitted_approved_or_sent_b
     assert "No returns are waiting for approval" in page
     ret = housing_return(demo_users, "submitted")  # submitted by the officer, through the services
     page, built, _ = get(approver, QUEUE, QUEUE_CONTENT)
-    assert built and ">Housing</a>" in page or "Housing" in page
-    assert "1 return submitted" in page
+    assert built and "1 return submitted" in page and f'id="review-{ret.pk}"' in page
     services.send_back_return(quarterly_return=ret, by=demo_users["approver"], comment="Say more")
     page, built, _ = get(client_for("approver"), QUEUE, QUEUE_CONTENT)
     assert built and "No returns are waiting for approval" in page
@@ -180,7 +179,7 @@ def test_approvers_who_may_approve_different_returns_each_see_their_own_buttons(
     for first, then in ((approver, barred), (barred, approver)):
         cache.clear()
         pages = {user.pk: get(signed_in(user), QUEUE, QUEUE_CONTENT) for user in (first, then)}
-        assert pages[first.pk][1] and not pages[then.pk][1] or pages[first.pk][1] and pages[then.pk][1]
+        assert pages[first.pk][1] and pages[then.pk][1]  # each built: the returns they may approve differ (the key)
         approver_page, barred_page = pages[approver.pk][0], pages[barred.pk][0]
         assert "Approve<span" in section(approver_page, ret)
         assert "Approve<span" not in section(barred_page, ret) and f'id="approve-{ret.pk}"' not in barred_page
