@@ -16,7 +16,7 @@ from objectives import text
 from objectives.models import ReportingPeriod
 from reporting.access import visible_measurements, visible_returns
 from reporting.models import QuarterlyReturn, WorkflowState
-from reporting import statuses
+from reporting import statuses, steps
 from reporting.returns.selectors import figure_text
 from reporting.statuses import figure_baselines, rated_before
 
@@ -119,15 +119,22 @@ class ReviewRow:
         return text.change_words(self.commentary_change, self.ret.period.word)
 
 
-def review_queue(user):
-    """Each submitted return the user may see, with what changed since the quarter before: the
-    overall status (its movement against its baseline), each KPI's figure and RAG against its baseline, and
-    how the commentary changed (unchanged, added to, rewritten). Seven queries (with one period in the queue)."""
-    submitted = list(
+def submitted_returns(user):
+    """The submitted returns the user may see, in the queue's order, with what its rows show of them (one query)."""
+    return list(
         visible_returns(user).filter(state=WorkflowState.SUBMITTED)
         .select_related("period", "sub_strand__objective", "submitted_by")
         .order_by("period__end_date", "period__strategy_id", "sub_strand__objective__number", "sub_strand__order")
     )
+
+
+def review_queue(user, submitted=None):
+    """Each submitted return the user may see (`submitted`, if read already: submitted_returns), with
+    what changed since the quarter before: the overall status (its movement against its baseline),
+    each KPI's figure and RAG against its baseline, and how the commentary changed (unchanged, added
+    to, rewritten). Seven queries (with one period in the queue); six when given `submitted`."""
+    if submitted is None:
+        submitted = submitted_returns(user)
     if not submitted:
         return []
     periods = {r.period_id: r.period for r in submitted}
@@ -196,6 +203,14 @@ def review_queue(user):
                               earlier.get((ret.sub_strand_id, ret.period_id)),
                               {name: url.replace(_SUB_STRAND, slug) for name, url in addresses[ret.period_id].items()}))
     return rows
+
+
+def approvable_ids(user, submitted):
+    """The ids of the submitted returns (`submitted`: submitted_returns) this person may approve
+    (reporting.steps.APPROVE_RETURN): a part of the key the queue is kept under
+    (reporting.readers_cache), read before what is kept, since each row's box and Approve button are
+    drawn from it."""
+    return frozenset(ret.pk for ret in submitted if steps.APPROVE_RETURN.allows(user, ret))
 
 
 def returns_by_ids(ids):

@@ -257,9 +257,21 @@ def _sub_strands_for(user):
     """The sub-strands whose returns the user fills in (the Economy Cell: all); their editors are read
     with editors_by_sub_strand, for editors_of."""
     subs = SubStrand.objects.select_related("objective", "lead_officer").order_by("objective__number", "order")
-    if roles_of(user) & {Role.COORDINATOR, Role.ADMINISTRATOR}:
+    if fills_in_every_return(user):
         return subs
     return subs.filter(id__in=editable_sub_strand_ids(user))
+
+
+def fills_in_every_return(user):
+    return bool(roles_of(user) & {Role.COORDINATOR, Role.ADMINISTRATOR})
+
+
+def my_sub_strands_key(user):
+    """Whose returns My returns lists (_sub_strands_for), as a part of the key it is kept under
+    (reporting.readers_cache): "all" for the Economy Cell, else the ids of the sub-strands the person
+    leads or edits (an approver who is an officer too shares the approvers' audience, not their
+    sub-strands)."""
+    return "all" if fills_in_every_return(user) else tuple(sorted(editable_sub_strand_ids(user)))
 
 
 def my_returns_page(user, *, strategy=None):

@@ -17,7 +17,7 @@ from objectives.council import terms
 from objectives.models import financial_year_label
 from objectives.roles import Role, roles_of
 from objectives.strategies import chosen_strategy
-from reporting import readers_cache, steps, workflow
+from reporting import kept_csrf, readers_cache, steps, workflow
 from reporting.access import RETURNS, can, require
 from reporting.kept_work import keeps_work, take_kept_work
 from reporting.plans.selectors import submitted_action_updates
@@ -30,15 +30,32 @@ RESTORED_MESSAGE = ("What you typed before your session ended has been put back.
                     "check it, then save it as a draft or submit it.")
 
 
+MY_RETURNS_HEAD, MY_RETURNS_LATE = "reporting/returns/_my_returns_head.html", "reporting/returns/_my_returns_late.html"
+
+
 @login_required
 def my_returns(request):
-    """The officer's landing page: each of their sub-strands in the open period, its state and what is missing."""
+    """The officer's landing page: each of their sub-strands in the open period, its state and what
+    is missing. Built from the data once for everyone of the same audience with the same sub-strands,
+    who may chase and import alike (reporting.readers_cache), each day (overdue), its CSRF fields
+    the person's own (reporting.kept_csrf); the person's own risk reviews drawn for them."""
     require(request.user, "view_my_returns")
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
+    user = request.user
     strategy = chosen_strategy(request)
+    may_chase, may_import = can(user, "chase_returns"), can(user, "import_returns")
+
+    def build():
+        page = selectors.my_returns_page(user, strategy=strategy)
+        context = kept_csrf.building({**page, "may_chase": may_chase, "may_import": may_import})
+        return {"head": render_to_string(MY_RETURNS_HEAD, context, request=request),
+                "late": render_to_string(MY_RETURNS_LATE, context, request=request), "period": page["period"]}
+
+    kept = readers_cache.kept(request, "my returns", strategy.pk if strategy else None, selectors.my_sub_strands_key(user),
+                              may_chase, may_import, timezone.localdate(), build=build)
     return render(request, "reporting/returns/my_returns.html", {
-        **selectors.my_returns_page(request.user, strategy=strategy),
-        "may_chase": can(request.user, "chase_returns"), "may_import": can(request.user, "import_returns"),
-    })
+        "head": kept_csrf.with_token(request, kept["head"]), "late": kept_csrf.with_token(request, kept["late"]),
+        "period": kept["period"]})
 
 
 @keeps_work
@@ -257,14 +274,36 @@ def review_queue(request):
     return _review_queue_page(request)
 
 
+REVIEW_QUEUE_CONTENT = "reporting/returns/_review_queue_content.html"
+
+
 def _review_queue_page(request, form=None, selected=()):
-    """The review queue; with the approval form that was sent back, its errors in the error summary."""
-    rows = review.review_queue(request.user)
-    may_approve = [row for row in rows if steps.APPROVE_RETURN.allows(request.user, row.ret)]
-    form = form or BulkApproveForm(choices=[(row.ret.pk, str(row.ret)) for row in may_approve])
-    return render(request, "reporting/returns/review_queue.html",
-                  {"rows": rows, "form": form, "approvable": {row.ret.pk for row in may_approve}, "selected": set(selected),
-                   "plan_updates": submitted_action_updates()})
+    """The review queue; with the approval form that was sent back, its errors in the error summary.
+    Its content is built from the data once for everyone of the same audience who may approve the
+    same returns (reporting.readers_cache: the ids in the key, as each row's box and Approve button
+    are drawn from them), its CSRF field the person's own (reporting.kept_csrf); the page for a POST
+    come back with errors (the boxes ticked, the errors beside them) is built for it alone."""
+    if form is not None:
+        rows = review.review_queue(request.user)
+        approvable = {row.ret.pk for row in rows if steps.APPROVE_RETURN.allows(request.user, row.ret)}
+        return render(request, "reporting/returns/review_queue.html", _review_queue_context(rows, approvable, form, selected))
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
+    submitted = review.submitted_returns(request.user)  # one query: the key's returns to approve, and the rows' returns
+    approvable = review.approvable_ids(request.user, submitted)
+
+    def build():
+        rows = review.review_queue(request.user, submitted)
+        form = BulkApproveForm(choices=[(row.ret.pk, str(row.ret)) for row in rows if row.ret.pk in approvable])
+        context = kept_csrf.building(_review_queue_context(rows, approvable, form, ()))
+        return {"html": render_to_string(REVIEW_QUEUE_CONTENT, context, request=request)}
+
+    kept = readers_cache.kept(request, "review queue", tuple(sorted(approvable)), build=build)
+    return render(request, "reporting/returns/review_queue.html", {"content": kept_csrf.with_token(request, kept["html"])})
+
+
+def _review_queue_context(rows, approvable, form, selected):
+    return {"rows": rows, "form": form, "approvable": set(approvable), "selected": set(selected),
+            "plan_updates": submitted_action_updates()}
 
 
 @login_required

@@ -465,6 +465,9 @@ def test_the_readers_version_moves_only_with_what_readers_may_see(sefton, demo_u
     ("coordinator", "/periods/2023-24-q1/returns/housing/", ['"reporting_quarterlyreturn"', '"kpis_measurement"', '"kpis_kpi"']),
     ("officer", "/periods/2023-24-q2/returns/housing/", ['"reporting_quarterlyreturn"', '"kpis_measurement"', '"kpis_kpi"']),
     ("coordinator", "/years/2023/targets/", ['"kpis_target"', '"kpis_kpi"']),
+    ("approver", "/review/", ['"reporting_quarterlyreturn"', '"reporting_actionupdate"', '"reporting_riskreview"']),
+    ("officer", "/my-returns/", ['"objectives_substrand"', '"reporting_quarterlyreturn"', '"objectives_reportingperiod"']),
+    ("coordinator", "/my-returns/", ['"objectives_substrand"', '"reporting_quarterlyreturn"', '"objectives_reportingperiod"']),
 ])
 def test_the_version_is_read_before_the_data_a_page_is_built_from(sefton, demo_users, client, who, url, data_tables):
     """Else a write committed in between would be kept, unseen, under the newer version."""

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from kpis.models import KPI, Measurement
 from objectives.models import Action, ActionPlan, ReportingPeriod, SubStrand
+from reporting import readers_cache
 from reporting.models import ActionUpdate, QuarterlyReturn
 from reporting.returns import services
 from reporting.returns.completeness import return_problems
@@ -53,6 +54,14 @@ def grow(users, n):
                     Measurement.objects.create(kpi=k, period=period, value=10 + i, rag_calculated="amber")
 
 
+def count_built_queries(client, url, monkeypatch):
+    """count_queries, of the page built from the data: its content not served from what is kept
+    (reporting.readers_cache.kept builds it), what requests share read once, as count_queries reads it."""
+    with monkeypatch.context() as patched:
+        patched.setattr(readers_cache, "kept", lambda request, name, *parts, user=None, build: build())
+        return count_queries(client, url)
+
+
 PAGES = [
     ("officer", lambda: reverse("my-returns")),
     ("coordinator", lambda: reverse("my-returns")),
@@ -66,13 +75,13 @@ MOST = {"my-returns-officer": 14, "my-returns-economy-cell": 13, "review-queue":
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("username, url", PAGES, ids=["my-returns-officer", "my-returns-economy-cell", "review-queue", "calendar"])
-def test_list_pages_make_the_same_number_of_queries_at_two_sizes(demo_users, client_for, username, url, request):
+def test_list_pages_make_the_same_number_of_queries_at_two_sizes(demo_users, client_for, username, url, request, monkeypatch):
     client = client_for(username)
     grow(demo_users, 2)
     client.get(url())  # warm up (session, content types)
-    small = count_queries(client, url())
+    small = count_built_queries(client, url(), monkeypatch)
     grow(demo_users, 25)
-    large = count_queries(client, url())
+    large = count_built_queries(client, url(), monkeypatch)
     assert small == large, f"{url()}: {small} queries with a little data, {large} with a lot"
     assert small <= MOST[request.node.callspec.id]
 
