@@ -274,15 +274,16 @@ def my_sub_strands_key(user):
     return "all" if fills_in_every_return(user) else tuple(sorted(editable_sub_strand_ids(user)))
 
 
-def my_returns_page(user, *, strategy=None):
+def my_returns_page(user, *, strategy=None, today=None):
     """What My returns shows: the open period and its rows (my_returns), and the late returns
-    (late_returns), of the strategy if given, from one read of the user's sub-strands."""
+    (late_returns), of the strategy if given, from one read of the user's sub-strands; overdue as at
+    `today` (the day the page is kept for: reporting.returns.views.my_returns)."""
     subs = _sub_strands_for(user)
     if strategy is not None:
         subs = subs.filter(objective__strategy=strategy)
     subs = list(subs)
     editors = editors_by_sub_strand(s.id for s in subs)
-    period, rows = my_returns(user, strategy=strategy, sub_strands=subs, editors=editors)
+    period, rows = my_returns(user, strategy=strategy, today=today, sub_strands=subs, editors=editors)
     late = late_returns(user, strategy, sub_strands=subs, editors=editors)
     return {"period": period, "rows": rows, "late": late, **late_chasing(user, late)}
 

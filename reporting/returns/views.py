@@ -44,15 +44,16 @@ def my_returns(request):
     user = request.user
     strategy = chosen_strategy(request)
     may_chase, may_import = can(user, "chase_returns"), can(user, "import_returns")
+    today = timezone.localdate()  # the key's day is the day the rows are judged overdue on
 
     def build():
-        page = selectors.my_returns_page(user, strategy=strategy)
+        page = selectors.my_returns_page(user, strategy=strategy, today=today)
         context = kept_csrf.building({**page, "may_chase": may_chase, "may_import": may_import})
         return {"head": render_to_string(MY_RETURNS_HEAD, context, request=request),
                 "late": render_to_string(MY_RETURNS_LATE, context, request=request), "period": page["period"]}
 
     kept = readers_cache.kept(request, "my returns", strategy.pk if strategy else None, selectors.my_sub_strands_key(user),
-                              may_chase, may_import, timezone.localdate(), build=build)
+                              may_chase, may_import, today, build=build)
     return render(request, "reporting/returns/my_returns.html", {
         "head": kept_csrf.with_token(request, kept["head"]), "late": kept_csrf.with_token(request, kept["late"]),
         "period": kept["period"]})
