@@ -11,12 +11,10 @@ from objectives.admin_site import InCouncilWords
 from objectives import admin as objectives_admin
 from objectives.models import ReportingPeriod
 from reporting.access import require
-from reporting.briefings.docx import briefing_docx_bytes
-from reporting.briefings.selectors import briefing_context
-from reporting.documents.base import default_template_bytes
 from reporting.documents.responses import download
-from reporting.documents.templates import check_template, save_template, template_in_use
-from reporting.documents.word import DOCX_CONTENT_TYPE
+# The Word and Excel builders (python-docx, openpyxl) are imported where an administrator asks for a
+# file, not here: Django imports this module at start-up (the admin's autodiscovery) in every
+# manage.py command, worker and server process, most of which never build a document.
 from reporting.models import (
     ActionUpdate,
     Attachment,
@@ -34,8 +32,6 @@ from reporting.models import (
     ScheduledRun,
     SiteSettings,
 )
-from reporting.workbooks.cells import XLSX_CONTENT_TYPE
-from reporting.workbooks.export import briefing_filename, export_briefing_workbook
 
 
 class ReturnRevisionInline(admin.TabularInline):
@@ -250,6 +246,8 @@ class DocumentTemplateForm(forms.ModelForm):
         if isinstance(upload, UploadedFile):  # a new upload (not the file already saved)
             content = upload.read()
             upload.seek(0)
+            from reporting.documents.templates import check_template
+
             check_template(content, upload.name)
         return upload
 
@@ -271,10 +269,14 @@ class DocumentTemplateAdmin(InCouncilWords, admin.ModelAdmin):
     change_list_template = "admin/reporting/documenttemplate/change_list.html"
 
     def save_model(self, request, obj, form, change):
+        from reporting.documents.templates import save_template
+
         save_template(obj)
 
     def changelist_view(self, request, extra_context=None):
         """The list says when the template in use is passed over (one saved before a rule was added), and why."""
+        from reporting.documents.templates import template_in_use
+
         try:
             template, _, problems = template_in_use()
         except OSError:
@@ -293,6 +295,9 @@ class DocumentTemplateAdmin(InCouncilWords, admin.ModelAdmin):
 
     def default_template(self, request):
         """The plain default that ships with the product, to start the council's own from."""
+        from reporting.documents.base import default_template_bytes
+        from reporting.documents.word import DOCX_CONTENT_TYPE
+
         return download(default_template_bytes(), DOCX_CONTENT_TYPE, "document-template.docx")
 
 
@@ -302,6 +307,10 @@ class DocumentTemplateAdmin(InCouncilWords, admin.ModelAdmin):
 def _period_files(request, queryset, make, extension):
     """Each chosen period's file, through the same export and access rules as the pages: one period
     gives its file, several a zip of them."""
+    from reporting.documents.word import DOCX_CONTENT_TYPE
+    from reporting.workbooks.cells import XLSX_CONTENT_TYPE
+    from reporting.workbooks.export import briefing_filename
+
     files = []
     for period in queryset.order_by("financial_year", "number"):
         require(request.user, "export_workbook", period)
@@ -329,10 +338,15 @@ class ReportingPeriodAdmin(objectives_admin.ReportingPeriodAdmin):
 
     @admin.action(description="Download the briefing workbook (Excel)")
     def download_briefing_workbook(self, request, queryset):
+        from reporting.workbooks.export import export_briefing_workbook
+
         return _period_files(request, queryset, lambda p: export_briefing_workbook(period=p, user=request.user), "xlsx")
 
     @admin.action(description="Download the briefing note (Word)")
     def download_briefing_note(self, request, queryset):
+        from reporting.briefings.docx import briefing_docx_bytes
+        from reporting.briefings.selectors import briefing_context
+
         return _period_files(request, queryset,
                              lambda p: briefing_docx_bytes(briefing_context(period=p, user=request.user)), "docx")
 
