@@ -95,14 +95,31 @@ def put(ws, row, column, value, *, number_format=None, alignment=None, font=None
             cell.quotePrefix = True
     else:
         cell.value = value
+    _style(ws.parent, cell, number_format, alignment, font if font is not None else BODY_FONT, fill)
+    return cell
+
+
+def _style(wb, cell, number_format, alignment, font, fill):
+    """Give the cell its number format, alignment, font and fill, as assigning each would
+    (openpyxl adds each style to the workbook's lists and keeps their positions on the cell, hashing
+    the style each time: a third of the time of a workbook of a thousand cells). The positions a
+    cell ends with depend only on those it had and the styles given, and a workbook's lists only
+    grow: so they are worked out once a workbook for each combination and copied to the next cell.
+    The styles are held with what is kept, so no other object can take their ids while it lives."""
+    kept = wb.__dict__.setdefault("_ses_styles", {})
+    key = (tuple(cell._style) if cell._style is not None else None, number_format, id(alignment), id(font), id(fill))
+    found = kept.get(key)
+    if found is not None:
+        cell._style = copy(found[0])
+        return
     if number_format:
         cell.number_format = number_format
     if alignment is not None:
         cell.alignment = alignment
-    cell.font = font if font is not None else BODY_FONT
+    cell.font = font
     if fill is not None:
         cell.fill = fill
-    return cell
+    kept[key] = (copy(cell._style), alignment, font, fill)
 
 
 _RAG_STYLES = {
