@@ -263,6 +263,8 @@ def _sub_strands_for(user):
 
 
 def fills_in_every_return(user):
+    """Whether My returns lists every sub-strand's return for this person (the Economy Cell, the
+    administrator), rather than those they lead or edit."""
     return bool(roles_of(user) & {Role.COORDINATOR, Role.ADMINISTRATOR})
 
 

@@ -71,11 +71,10 @@ def return_page(request, period_slug, sub_strand_slug):
     whether the person may edit it and be offered a reminder (what the content differs by) and the
     day; what the person may do (their buttons and the reasons where they would be), the CSRF token
     and the form's tag are drawn for each request. Typed work put back is never kept."""
-    if request.method != "POST":
-        readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
-    ret = selectors.return_for(period_slug, sub_strand_slug)
     if request.method == "POST":
-        return _save_return(request, ret)
+        return _save_return(request, selectors.return_for(period_slug, sub_strand_slug))
+    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
+    ret = selectors.return_for(period_slug, sub_strand_slug)
     if not RETURNS.test(request.user, ret):
         raise PermissionDenied("This return has not been approved yet, so it is not available to you.")
     may = selectors.return_offers(request.user, ret)
@@ -284,13 +283,13 @@ def _review_queue_page(request, form=None, selected=()):
     same returns (reporting.readers_cache: the ids in the key, as each row's box and Approve button
     are drawn from them), its CSRF field the person's own (reporting.kept_csrf); the page for a POST
     come back with errors (the boxes ticked, the errors beside them) is built for it alone."""
-    if form is not None:
-        rows = review.review_queue(request.user)
-        approvable = {row.ret.pk for row in rows if steps.APPROVE_RETURN.allows(request.user, row.ret)}
-        return render(request, "reporting/returns/review_queue.html", _review_queue_context(rows, approvable, form, selected))
-    readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
-    submitted = review.submitted_returns(request.user)  # one query: the key's returns to approve, and the rows' returns
+    if form is None:
+        readers_cache.data_version(request)  # read before the data the page is built from (reporting.readers_cache)
+    submitted = review.submitted_returns(request.user)  # one query: the returns to approve, and the rows' returns
     approvable = review.approvable_ids(request.user, submitted)
+    if form is not None:
+        rows = review.review_queue(request.user, submitted)
+        return render(request, "reporting/returns/review_queue.html", _review_queue_context(rows, approvable, form, selected))
 
     def build():
         rows = review.review_queue(request.user, submitted)
